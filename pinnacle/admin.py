@@ -1,0 +1,134 @@
+from django.contrib import admin
+
+from pinnacle.models import AuditEvent, Partnership
+
+
+class TenantAdmin(admin.ModelAdmin):
+    """Leadership staff see and edit only their own partnership's rows; superusers see all."""
+
+    def _is_leadership(self, request) -> bool:
+        return request.user.is_active and request.user.is_leadership_of(request.partnership)
+
+    def has_module_permission(self, request):
+        return self._is_leadership(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_leadership(request)
+
+    def has_add_permission(self, request):
+        return self._is_leadership(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_leadership(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._is_leadership(request)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(partnership=request.partnership)
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if not request.user.is_superuser:
+            exclude.append("partnership")
+        return exclude
+
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        if request.user.is_superuser:
+            filters.append("partnership")
+        return filters
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        if not request.user.is_superuser and any(
+            f.name == "partnership" for f in related._meta.get_fields()
+        ):
+            kwargs["queryset"] = related._default_manager.filter(partnership=request.partnership)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change and not obj.partnership_id:
+            obj.partnership = request.partnership
+        super().save_model(request, obj, form, change)
+
+
+class ReadOnlyTenantAdmin(TenantAdmin):
+    """Records nobody edits by hand (audit trail, email events)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "domain", "website_url"]
+    search_fields = ["name", "slug", "domain"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "domain", "website_url", "seal", "reply_from_email"]}),
+        ("Engagement policy", {"fields": ["intro_statement"]}),
+        (
+            "Policy numbers",
+            {
+                "fields": [
+                    "cold_attempts_per_week",
+                    "cease_after_attempts",
+                    "cease_window_days",
+                    "inquiry_reply_hours",
+                    "inquiry_reminder_hours_before",
+                    "post_close_meeting_days",
+                    "comarketing_first_reminder_days",
+                    "comarketing_second_reminder_days",
+                ]
+            },
+        ),
+    ]
+
+    def _own(self, request, obj) -> bool:
+        user = request.user
+        if user.is_superuser:
+            return True
+        return (obj is None or obj == request.partnership) and user.is_leadership_of(
+            request.partnership
+        )
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk=request.partnership.pk)
+
+    def has_module_permission(self, request):
+        return self._own(request, None)
+
+    def has_view_permission(self, request, obj=None):
+        return self._own(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._own(request, obj)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else ["slug", "domain"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyTenantAdmin):
+    list_display = ["created_at", "actor", "action", "summary"]
+    list_filter = ["action"]
+    search_fields = ["summary", "actor__email", "action"]
+    date_hierarchy = "created_at"

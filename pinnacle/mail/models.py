@@ -1,0 +1,135 @@
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.functions import Lower
+
+from pinnacle.tenancy import TenantOwned
+
+
+class OutboxMessage(TenantOwned):
+    """One outgoing email: rendered, stored with the event that caused it, delivered later."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
+        OPENED = "opened", "Opened"
+        CLICKED = "clicked", "Clicked"
+        BOUNCED = "bounced", "Bounced"
+        REJECTED = "rejected", "Rejected"
+        COMPLAINED = "complained", "Complained"
+        FAILED = "failed", "Failed"
+        SUPPRESSED = "suppressed", "Suppressed (opted out)"
+
+    class Category(models.TextChoices):
+        # A direct answer to the recipient's own request or an account message: no opt-out needed.
+        TRANSACTIONAL = "transactional", "Transactional"
+        # Anything a lead did not ask for: opt-out link + RFC 8058 headers, refused when suppressed.
+        OUTREACH = "outreach", "Outreach (opt-out required)"
+
+    idempotency_key = models.CharField(max_length=200)
+    template = models.CharField(max_length=120)
+    category = models.CharField(
+        max_length=16, choices=Category.choices, default=Category.TRANSACTIONAL
+    )
+    to_email = models.EmailField()
+    from_email = models.CharField(max_length=320)
+    reply_to = models.CharField(max_length=320, blank=True)
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+
+    # What the message is about (a lead, an invitation, ...), for timelines.
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    object_id = models.BigIntegerField(null=True, blank=True)
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    status_reason = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    link_confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="A person confirmed a link on our own landing page."
+    )
+    esp_message_id = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "idempotency_key"], name="unique_outbox_key"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["partnership", "next_attempt_at"],
+                condition=models.Q(status="queued"),
+                name="outbox_pending_idx",
+            ),
+            models.Index(fields=["partnership", "content_type", "object_id"]),
+            models.Index(fields=["partnership", "to_email"]),
+            models.Index(fields=["esp_message_id"], name="outbox_esp_id_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} \u2192 {self.to_email}"
+
+
+class DeliveryEvent(TenantOwned):
+    """An ESP tracking event for one outbox message, kept as received."""
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="events")
+    event_type = models.CharField(max_length=30)
+    esp_event_id = models.CharField(max_length=200, blank=True)
+    occurred_at = models.DateTimeField()
+    reject_reason = models.CharField(max_length=40, blank=True)
+    description = models.TextField(blank=True)
+    mta_response = models.TextField(blank=True)
+    recipient = models.EmailField(blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["esp_event_id"],
+                condition=~models.Q(esp_event_id=""),
+                name="unique_esp_event",
+            )
+        ]
+        indexes = [models.Index(fields=["partnership", "message", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class Suppression(TenantOwned):
+    """An address that gets no further outreach from anyone in this partnership."""
+
+    class Reason(models.TextChoices):
+        UNSUBSCRIBED = "unsubscribed", "Opted out"
+        BOUNCED = "bounced", "Bounced"
+        COMPLAINED = "complained", "Marked as spam"
+        MANUAL = "manual", "Added by leadership"
+
+    email = models.EmailField()
+    reason = models.CharField(max_length=14, choices=Reason.choices)
+    source_message = models.ForeignKey(
+        OutboxMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint("partnership", Lower("email"), name="unique_suppression_email")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_reason_display()})"

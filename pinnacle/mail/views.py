@@ -1,0 +1,5 @@
+from django.http import HttpResponse
+
+
+def unsubscribe(request, token):
+    return HttpResponse("not yet")

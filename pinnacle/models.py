@@ -1,0 +1,115 @@
+from django.conf import settings
+from django.db import models
+from django.utils.functional import cached_property
+
+# The seed's required introductory statement; "{specialization}" receives the member's own text.
+DEFAULT_INTRO_STATEMENT = (
+    "Thank you for exploring the {partnership} website.  I hope that you found the information on "
+    "{partnership} to be exciting and rewarding as to inspire your continued journey in real "
+    "estate with us, whereby your transaction will be \u201cBest of Class\u201d and completed "
+    "effectively, efficiently, and successfully in accordance with the utmost professional "
+    "standards and best practices.  As a {partnership} partner member, I specialize in "
+    "{specialization}"
+)
+
+
+class Partnership(models.Model):
+    """A tenant: one partnership network with its own members, leads, branding and policy."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True, help_text="Serves <slug>.<BASE_DOMAIN>.")
+    domain = models.CharField(
+        max_length=253,
+        blank=True,
+        help_text="Optional custom domain (without port), e.g. portal.example.com.",
+    )
+    seal = models.ImageField(upload_to="seals/", blank=True)
+    website_url = models.URLField("website address")
+    intro_statement = models.TextField(
+        "required introductory statement",
+        default=DEFAULT_INTRO_STATEMENT,
+        help_text="Placeholders: {partnership} and {specialization}.",
+    )
+    reply_from_email = models.EmailField(
+        blank=True,
+        help_text="Sender address for this partnership's emails (defaults to site-wide).",
+    )
+
+    # Policy numbers (defaults from the engagement policy; leadership may revise them by vote).
+    cold_attempts_per_week = models.PositiveSmallIntegerField(default=2)
+    cease_after_attempts = models.PositiveSmallIntegerField(default=8)
+    cease_window_days = models.PositiveSmallIntegerField(default=30)
+    inquiry_reply_hours = models.PositiveSmallIntegerField(default=24)
+    inquiry_reminder_hours_before = models.PositiveSmallIntegerField(default=4)
+    post_close_meeting_days = models.PositiveSmallIntegerField(default=2)
+    comarketing_first_reminder_days = models.PositiveSmallIntegerField(default=3)
+    comarketing_second_reminder_days = models.PositiveSmallIntegerField(default=7)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["domain"], condition=~models.Q(domain=""), name="unique_partnership_domain"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @cached_property
+    def host(self) -> str:
+        if self.domain:
+            return self.domain
+        if self.slug == settings.DEFAULT_PARTNERSHIP:
+            return settings.BASE_DOMAIN
+        return f"{self.slug}.{settings.BASE_DOMAIN}"
+
+    @property
+    def base_url(self) -> str:
+        return (
+            f"{settings.SITE_SCHEME}://{self.host}{settings.SITE_PORT and ':' + settings.SITE_PORT}"
+        )
+
+    def absolute_url(self, path: str) -> str:
+        return self.base_url + path
+
+    @property
+    def seal_url(self) -> str:
+        """Absolute URL of the seal (emails need absolute URLs); the default seal when unset."""
+        if self.seal:
+            return self.absolute_url(self.seal.url)
+        return self.absolute_url(settings.STATIC_URL + "images/default-seal.png")
+
+    @property
+    def from_email(self) -> str:
+        return self.reply_from_email or settings.DEFAULT_FROM_EMAIL
+
+    def render_intro_statement(self, specialization: str) -> str:
+        return self.intro_statement.format(partnership=self.name, specialization=specialization)
+
+
+class AuditEvent(models.Model):
+    """Who did what: one row per consequential action, written by the service doing it."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=80)
+    target_type = models.CharField(max_length=80, blank=True)
+    target_id = models.BigIntegerField(null=True, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["partnership", "-created_at"]),
+            models.Index(fields=["partnership", "target_type", "target_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.summary}"

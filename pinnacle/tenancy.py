@@ -1,0 +1,98 @@
+"""Tenancy: every request and every tenant row belongs to one Partnership.
+
+- `PartnershipMiddleware` resolves `request.partnership` from the Host header.
+- `TenantOwned` models carry `partnership` and a manager with `for_partnership(p)`.
+- `get_for_partnership_or_404` is the one way views fetch a tenant object by id: missing and
+  foreign objects give the same 404, so nothing leaks that another tenant's row exists.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+from django.conf import settings
+from django.db import models
+from django.http import Http404, HttpResponseNotFound
+
+from pinnacle.models import AuditEvent, Partnership
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+M = TypeVar("M", bound=models.Model)
+
+# Paths that answer without a tenant: health checks and ESP webhooks arrive on any host.
+TENANTLESS_PREFIXES = ("/healthz", "/anymail/", "/static/", "/media/")
+
+
+class TenantQuerySet(models.QuerySet):
+    def for_partnership(self, partnership: Partnership) -> TenantQuerySet:
+        return self.filter(partnership=partnership)
+
+
+TenantManager = models.Manager.from_queryset(TenantQuerySet)
+
+
+class TenantOwned(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+
+    objects = TenantManager()
+
+    class Meta:
+        abstract = True
+
+
+def resolve_partnership(host: str) -> Partnership | None:
+    host = host.split(":", 1)[0].lower().rstrip(".")
+    base = settings.BASE_DOMAIN.lower()
+    if host in ("localhost", "127.0.0.1", "[::1]", base):
+        return Partnership.objects.filter(slug=settings.DEFAULT_PARTNERSHIP).first()
+    if host.endswith("." + base):
+        slug = host.removesuffix("." + base)
+        found = Partnership.objects.filter(slug=slug).first()
+        if found:
+            return found
+    return Partnership.objects.filter(domain=host).first()
+
+
+class PartnershipMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        request.partnership = resolve_partnership(request.get_host())
+        if request.partnership is None and not request.path.startswith(TENANTLESS_PREFIXES):
+            return HttpResponseNotFound("Unknown partnership.")
+        return self.get_response(request)
+
+
+def partnership_context(request: HttpRequest) -> dict:
+    return {"partnership": getattr(request, "partnership", None)}
+
+
+def get_for_partnership_or_404(queryset, partnership: Partnership, **lookup):
+    """Fetch one tenant row by lookup; another tenant's row is indistinguishable from none."""
+    try:
+        return queryset.for_partnership(partnership).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def record_audit(
+    *,
+    partnership: Partnership,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    summary: str = "",
+    data: dict | None = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        partnership=partnership,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=target.pk if target is not None else None,
+        summary=summary[:300],
+        data=data or {},
+    )

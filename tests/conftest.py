@@ -1,0 +1,68 @@
+"""Shared fixtures: two partnerships with members, so every test can check tenant isolation."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from members.models import Member
+from tests.members.factories import LeadershipFactory, MemberFactory
+from tests.pinnacle.factories import PartnershipFactory
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    # Rate-limit counters and cached sessions live in Redis: start every test from nothing.
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def partnership(db, settings):
+    return PartnershipFactory(
+        slug=settings.DEFAULT_PARTNERSHIP,
+        name="Pinnacle Partnerships",
+        website_url="https://www.pinnaclepartnerships.example",
+    )
+
+
+@pytest.fixture
+def other_partnership(db):
+    return PartnershipFactory(slug="harbor", name="Harbor Alliance")
+
+
+@pytest.fixture
+def member(partnership):
+    return MemberFactory(partnership=partnership, display_name="Alice Agent")
+
+
+@pytest.fixture
+def leader(partnership):
+    return LeadershipFactory(partnership=partnership, display_name="Lee Leadership")
+
+
+@pytest.fixture
+def other_member(other_partnership):
+    return MemberFactory(partnership=other_partnership, display_name="Oscar Other")
+
+
+def client_for(partnership, member: Member | None = None) -> Client:
+    """A test client on the partnership's host, logged in as `member` when given."""
+    client = Client(HTTP_HOST=partnership.host)
+    if member is not None:
+        client.force_login(member.user, backend="members.auth.PartnershipMemberBackend")
+    return client
+
+
+@pytest.fixture
+def anon_client(partnership):
+    return client_for(partnership)
+
+
+@pytest.fixture
+def member_client(member):
+    return client_for(member.partnership, member)
+
+
+@pytest.fixture
+def leader_client(leader):
+    return client_for(leader.partnership, leader)

@@ -1,0 +1,62 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from members.models import Company, Invitation, Member, User
+from tests.pinnacle.factories import PartnershipFactory
+
+PASSWORD = "correct-horse-battery-9"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"Company {n}")
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    user = factory.SubFactory(UserFactory)
+    company = factory.SubFactory(CompanyFactory, partnership=factory.SelfAttribute("..partnership"))
+    display_name = factory.Faker("name")
+    slug = factory.Sequence(lambda n: f"member-{n}")
+    job_title = "Realtor"
+    specialization = "first-time buyers and relocation"
+    service_areas = factory.LazyFunction(lambda: ["Austin", "Round Rock"])
+    languages = factory.LazyFunction(lambda: ["English"])
+
+
+class LeadershipFactory(MemberFactory):
+    role = Member.Role.LEADERSHIP
+    user = factory.SubFactory(UserFactory, is_staff=True)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    display_name = factory.Faker("name")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))

@@ -1,0 +1,30 @@
+import pytest
+
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_host_is_404(partnership):
+    response = client_for(partnership).get("/", HTTP_HOST="nowhere.localhost")
+    assert response.status_code == 404
+
+
+def test_each_host_serves_its_own_partnership(partnership, other_partnership):
+    home = client_for(partnership).get("/")
+    other = client_for(other_partnership).get("/")
+    assert "Pinnacle Partnerships" in home.text and "Harbor Alliance" not in home.text
+    assert "Harbor Alliance" in other.text and "Pinnacle Partnerships" not in other.text
+
+
+def test_healthz_reports_database_and_broker(partnership):
+    response = client_for(partnership).get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "broker": "ok"}
+
+
+def test_healthz_is_503_when_broker_is_down(partnership, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client_for(partnership).get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["broker"] != "ok"
