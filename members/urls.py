@@ -1,10 +1,10 @@
 from django.urls import path
 
-from members import views
+from members.views import dashboard, public
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("directory/", views.directory, name="directory"),
-    path("directory/<slug:slug>/", views.directory_profile, name="directory_profile"),
-    path("dashboard/", views.dashboard, name="dashboard"),
+    path("", public.home, name="home"),
+    path("directory/", public.directory, name="directory"),
+    path("directory/<slug:slug>/", public.directory_profile, name="directory_profile"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
 ]

@@ -1,6 +1,5 @@
 from django.shortcuts import render
 
-from members.auth import member_required
 from members.models import Member
 from pinnacle.tenancy import get_for_partnership_or_404
 
@@ -18,8 +17,3 @@ def directory_profile(request, slug):
         Member.objects.filter(is_listed=True, is_active=True), request.partnership, slug=slug
     )
     return render(request, "members/profile.html", {"member": member})
-
-
-@member_required
-def dashboard(request):
-    return render(request, "members/dashboard.html", {"member": request.member})
