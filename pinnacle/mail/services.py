@@ -6,6 +6,7 @@ transaction and schedules delivery on commit. Calling it twice with the same key
 
 from __future__ import annotations
 
+import logging
 from email.utils import formataddr
 
 from django.contrib.contenttypes.models import ContentType
@@ -14,12 +15,85 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from pinnacle.mail.models import OutboxMessage, Suppression
+from pinnacle.mail.signals import message_status_changed
 from pinnacle.mail.tokens import unsubscribe_url
 from pinnacle.models import Partnership
+from pinnacle.tenancy import record_audit
+
+log = logging.getLogger(__name__)
+Status = OutboxMessage.Status
+# How far along a message is; a status only ever moves to a higher rank.
+STATUS_RANK = {
+    Status.QUEUED: 0,
+    Status.SENT: 1,
+    Status.DELIVERED: 2,
+    Status.OPENED: 3,
+    Status.CLICKED: 4,
+    Status.BOUNCED: 5,
+    Status.REJECTED: 5,
+    Status.FAILED: 5,
+    Status.SUPPRESSED: 5,
+    Status.COMPLAINED: 6,
+}
 
 
 def is_suppressed(*, partnership: Partnership, email: str) -> bool:
     return Suppression.objects.for_partnership(partnership).filter(email__iexact=email).exists()
+
+
+def advance_status(message: OutboxMessage, status: str, *, reason: str = "") -> bool:
+    """Move `message` to `status` if that is further along; out-of-order events change nothing.
+
+    One conditional UPDATE, so two webhooks racing cannot regress the row either.
+    """
+    behind = [s for s, rank in STATUS_RANK.items() if rank < STATUS_RANK[status]]
+    fields = {"status": status, "status_changed_at": timezone.now()}
+    if reason:
+        fields["status_reason"] = reason[:500]
+    moved = OutboxMessage.objects.filter(pk=message.pk, status__in=behind).update(**fields)
+    if moved:
+        message.refresh_from_db()
+        message_status_changed.send(sender=OutboxMessage, message=message, status=status)
+    return bool(moved)
+
+
+def confirm_link_visit(message: OutboxMessage) -> bool:
+    """A person confirmed a link from this message on our own page: the only real "clicked"."""
+    if message.link_confirmed_at is None:
+        OutboxMessage.objects.filter(pk=message.pk, link_confirmed_at__isnull=True).update(
+            link_confirmed_at=timezone.now()
+        )
+    return advance_status(message, Status.CLICKED)
+
+
+def suppress(
+    *,
+    partnership: Partnership,
+    email: str,
+    reason: str,
+    source_message: OutboxMessage | None = None,
+    actor=None,
+) -> Suppression:
+    """Add an address to the partnership's suppression list (idempotent)."""
+    email = email.strip().lower()
+    found = Suppression.objects.for_partnership(partnership).filter(email__iexact=email).first()
+    if found:
+        return found
+    try:
+        with transaction.atomic():
+            suppression = Suppression.objects.create(
+                partnership=partnership, email=email, reason=reason, source_message=source_message
+            )
+    except IntegrityError:
+        return Suppression.objects.for_partnership(partnership).get(email__iexact=email)
+    record_audit(
+        partnership=partnership,
+        actor=actor,
+        action="mail.suppressed",
+        target=suppression,
+        summary=f"{email} suppressed ({suppression.get_reason_display()})",
+    )
+    return suppression
 
 
 def render_email(template: str, context: dict) -> tuple[str, str, str]:
@@ -96,10 +170,7 @@ def queue_email(
 def enqueue_delivery(task, message_id: int) -> None:
     """Hand a message to the broker; if the broker is down, the outbox sweep sends it later."""
     try:
-        task.delay(message_id)
-    except Exception:
-        import logging
-
-        logging.getLogger(__name__).warning(
-            "Broker unavailable; outbox message %s waits for the sweep", message_id
-        )
+        # No publish retries: a request must not hang on a dead broker; the row is safe anyway.
+        task.apply_async((message_id,), retry=False)
+    except Exception:  # any broker failure is recoverable by the sweep
+        log.warning("Broker unavailable; outbox message %s waits for the sweep", message_id)

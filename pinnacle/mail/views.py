@@ -1,5 +1,31 @@
-from django.http import HttpResponse
+"""The RFC 8058 one-click opt-out: POST opts out at once (no login, cookie or CSRF token);
+GET only shows a page with one button, so link scanners never opt anyone out."""
+
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from pinnacle.mail.models import Suppression
+from pinnacle.mail.services import is_suppressed, suppress
+from pinnacle.mail.tokens import read_unsubscribe_token
 
 
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    return HttpResponse("not yet")
+    try:
+        partnership_id, email = read_unsubscribe_token(token)
+    except signing.BadSignature as exc:
+        raise Http404("This unsubscribe link is not valid.") from exc
+    if request.partnership is None or request.partnership.pk != partnership_id:
+        raise Http404("This unsubscribe link is not valid.")
+
+    if request.method == "POST":
+        suppress(
+            partnership=request.partnership, email=email, reason=Suppression.Reason.UNSUBSCRIBED
+        )
+        return render(request, "mail/unsubscribed.html", {"email": email})
+    already = is_suppressed(partnership=request.partnership, email=email)
+    return render(request, "mail/unsubscribe.html", {"email": email, "already": already})

@@ -1,0 +1,26 @@
+"""Email backends that misbehave on purpose, to test the pipeline's retries."""
+
+from anymail.exceptions import AnymailRecipientsRefused
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+
+
+class FlakyBackend(LocmemBackend):
+    """Fails with a network error `failures_left` times, then delivers to mail.outbox."""
+
+    failures_left = 0
+
+    def send_messages(self, messages):
+        if FlakyBackend.failures_left > 0:
+            FlakyBackend.failures_left -= 1
+            raise ConnectionError("ESP unreachable")
+        return super().send_messages(messages)
+
+
+class RefusingBackend(LocmemBackend):
+    """The ESP refuses the recipient: a permanent error, never retried."""
+
+    calls = 0
+
+    def send_messages(self, messages):
+        RefusingBackend.calls += 1
+        raise AnymailRecipientsRefused("All recipients refused: bad@example.com")

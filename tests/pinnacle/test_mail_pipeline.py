@@ -1,0 +1,174 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from pinnacle.mail import delivery
+from pinnacle.mail.models import OutboxMessage, Suppression
+from pinnacle.mail.services import queue_email, suppress
+from tests.pinnacle.backends import FlakyBackend, RefusingBackend
+
+pytestmark = pytest.mark.django_db
+
+Status = OutboxMessage.Status
+
+
+@pytest.fixture(autouse=True)
+def _locmem(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def notice(partnership, key="notice:1", to="lead@example.com", **kwargs):
+    return queue_email(
+        partnership=partnership,
+        key=key,
+        template="mail/notice",
+        to=to,
+        context={"subject": "Hello there", "body": "First line.\nSecond line."},
+        **kwargs,
+    )
+
+
+def test_same_key_twice_sends_once(partnership, django_capture_on_commit_callbacks, settings):
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = notice(partnership)
+        second = notice(partnership)
+    assert first.pk == second.pk
+    assert OutboxMessage.objects.for_partnership(partnership).count() == 1
+    assert len(callbacks) == 1  # only the first queueing schedules a delivery
+
+    delivery.deliver(first.pk)
+    delivery.deliver(first.pk)  # a duplicate task (redelivered by the broker) sends nothing
+    assert len(mail.outbox) == 1
+    first.refresh_from_db()
+    assert first.status == Status.SENT and first.attempts == 1 and first.sent_at
+
+
+def test_the_same_key_in_another_partnership_is_another_message(partnership, other_partnership):
+    assert notice(partnership).pk != notice(other_partnership).pk
+
+
+def test_message_is_multipart_and_branded(partnership):
+    message = notice(partnership, sender_name="Alice Agent", reply_to="alice@example.com")
+    delivery.deliver(message.pk)
+    sent = mail.outbox[0]
+    assert sent.from_email == f"Alice Agent <{partnership.from_email}>"
+    assert sent.reply_to == ["alice@example.com"]
+    html = sent.alternatives[0][0]
+    assert partnership.seal_url in html and partnership.website_url in html
+    assert partnership.website_url in sent.body
+    assert "List-Unsubscribe" not in sent.extra_headers  # transactional: no opt-out needed
+
+
+def test_message_rolls_back_with_the_callers_transaction(partnership):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        notice(partnership)
+        raise RuntimeError("the event failed")
+    assert not OutboxMessage.objects.exists()
+
+
+def test_transient_failure_is_retried_with_backoff_by_the_sweep(partnership, settings):
+    settings.EMAIL_BACKEND = "tests.pinnacle.backends.FlakyBackend"
+    FlakyBackend.failures_left = 1
+    message = notice(partnership)
+
+    with pytest.raises(delivery.TransientDeliveryError):
+        delivery.deliver(message.pk)
+    message.refresh_from_db()
+    assert message.status == Status.QUEUED and message.attempts == 1
+    assert "ESP unreachable" in message.last_error
+    assert message.next_attempt_at > timezone.now()
+    assert delivery.due_message_ids() == []  # not due before its backoff ends
+
+    with time_machine.travel(message.next_attempt_at + datetime.timedelta(seconds=1)):
+        assert delivery.due_message_ids() == [message.pk]
+        delivery.deliver(message.pk)
+    message.refresh_from_db()
+    assert message.status == Status.SENT and message.attempts == 2
+    assert len(mail.outbox) == 1
+
+
+def test_gives_up_after_max_attempts(partnership, settings):
+    settings.EMAIL_BACKEND = "tests.pinnacle.backends.FlakyBackend"
+    FlakyBackend.failures_left = delivery.MAX_ATTEMPTS
+    message = notice(partnership)
+    for _ in range(delivery.MAX_ATTEMPTS - 1):
+        with pytest.raises(delivery.TransientDeliveryError):
+            delivery.deliver(message.pk)
+    delivery.deliver(message.pk)
+    message.refresh_from_db()
+    assert message.status == Status.FAILED and message.attempts == delivery.MAX_ATTEMPTS
+    FlakyBackend.failures_left = 0
+
+
+def test_refused_recipient_fails_at_once_without_retry(partnership, settings):
+    settings.EMAIL_BACKEND = "tests.pinnacle.backends.RefusingBackend"
+    RefusingBackend.calls = 0
+    message = notice(partnership)
+    assert delivery.deliver(message.pk) == Status.FAILED
+    message.refresh_from_db()
+    assert "recipients refused" in message.status_reason
+    assert delivery.due_message_ids() == []
+    assert RefusingBackend.calls == 1
+
+
+def test_backoff_grows_and_is_capped():
+    assert delivery.backoff(1) <= datetime.timedelta(seconds=30)
+    assert delivery.backoff(5) >= datetime.timedelta(seconds=240)
+    assert delivery.backoff(40) <= datetime.timedelta(hours=6)
+
+
+def test_outreach_carries_one_click_opt_out(partnership):
+    message = notice(partnership, category=OutboxMessage.Category.OUTREACH)
+    delivery.deliver(message.pk)
+    sent = mail.outbox[0]
+    url = sent.extra_headers["List-Unsubscribe"].strip("<>")
+    assert sent.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert url.startswith(partnership.base_url + "/unsubscribe/")
+    assert url in sent.body and url in sent.alternatives[0][0]
+
+
+def test_pipeline_refuses_outreach_to_a_suppressed_address(partnership):
+    suppress(partnership=partnership, email="Lead@Example.com", reason="unsubscribed")
+    outreach = notice(partnership, category=OutboxMessage.Category.OUTREACH)
+    reply = notice(partnership, key="reply:1")  # a direct answer to their own request still goes
+    assert delivery.deliver(outreach.pk) == Status.SUPPRESSED
+    assert delivery.deliver(reply.pk) == Status.SENT
+    assert [m.subject for m in mail.outbox] == ["Hello there"]
+
+
+def test_suppression_is_per_partnership(partnership, other_partnership):
+    suppress(partnership=other_partnership, email="lead@example.com", reason="unsubscribed")
+    message = notice(partnership, category=OutboxMessage.Category.OUTREACH)
+    assert delivery.deliver(message.pk) == Status.SENT
+    assert Suppression.objects.for_partnership(partnership).count() == 0
+
+
+def test_broker_outage_loses_nothing(partnership, monkeypatch, django_capture_on_commit_callbacks):
+    from kombu.exceptions import OperationalError
+
+    from pinnacle.mail.tasks import deliver_message
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(deliver_message, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = notice(partnership)  # the caller carries on: no exception reaches it
+    assert delivery.due_message_ids() == [message.pk]
+    monkeypatch.undo()
+    delivery.deliver(delivery.due_message_ids()[0])
+    assert len(mail.outbox) == 1
+
+
+def test_a_dead_workers_claim_expires(partnership):
+    message = notice(partnership)
+    assert delivery._claim(message.pk)
+    assert delivery.due_message_ids() == []  # held by a (possibly alive) worker
+    with time_machine.travel(timezone.now() + delivery.CLAIM_LEASE + datetime.timedelta(1)):
+        assert delivery.due_message_ids() == [message.pk]
+        assert delivery.deliver(message.pk) == Status.SENT

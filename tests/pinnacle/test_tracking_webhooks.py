@@ -1,0 +1,182 @@
+"""Postmark's documented webhook payloads, posted to anymail's tracking URL with basic auth."""
+
+import base64
+import json
+
+import pytest
+from django.core import mail
+
+from pinnacle.mail import delivery
+from pinnacle.mail.models import DeliveryEvent, OutboxMessage, Suppression
+from pinnacle.mail.services import queue_email
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+Status = OutboxMessage.Status
+URL = "/anymail/postmark/tracking/"
+
+
+@pytest.fixture(autouse=True)
+def _esp(settings):
+    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "hook:s3cret-value"}
+
+
+@pytest.fixture
+def sent(partnership):
+    message = queue_email(
+        partnership=partnership,
+        key="notice:1",
+        template="mail/notice",
+        to="lead@example.com",
+        context={"subject": "Hi", "body": "Body"},
+    )
+    delivery.deliver(message.pk)
+    message.refresh_from_db()
+    return message
+
+
+def metadata(message):
+    return {"outbox_id": str(message.pk), "partnership": message.partnership.slug}
+
+
+def delivered(message, at="2026-11-29T16:33:54.9070259Z"):
+    return {
+        "RecordType": "Delivery",
+        "ServerID": 23,
+        "MessageStream": "outbound",
+        "MessageID": "883953f4-6105-42a2-a16a-77a8eac79483",
+        "Recipient": message.to_email,
+        "Tag": "notice",
+        "DeliveredAt": at,
+        "Details": "Test delivery webhook details",
+        "Metadata": metadata(message),
+    }
+
+
+def opened(message, at="2026-11-29T16:40:00Z"):
+    return {
+        "RecordType": "Open",
+        "MessageStream": "outbound",
+        "FirstOpen": True,
+        "Client": {"Name": "Chrome 35.0.1916.153", "Family": "Chrome"},
+        "OS": {"Name": "OS X 10.7 Lion", "Family": "OS X"},
+        "Platform": "WebMail",
+        "UserAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_7_5)",
+        "ReadSeconds": 5,
+        "Geo": {},
+        "MessageID": "883953f4-6105-42a2-a16a-77a8eac79483",
+        "Metadata": metadata(message),
+        "ReceivedAt": at,
+        "Tag": "notice",
+        "Recipient": message.to_email,
+    }
+
+
+def clicked(message):
+    return {
+        **opened(message, at="2026-11-29T16:41:00Z"),
+        "RecordType": "Click",
+        "ClickLocation": "HTML",
+        "OriginalLink": "https://example.com/x",
+    }
+
+
+def bounced(message, bounce_id=4323372036854775807):
+    return {
+        "RecordType": "Bounce",
+        "MessageStream": "outbound",
+        "ID": bounce_id,
+        "Type": "HardBounce",
+        "TypeCode": 1,
+        "Name": "Hard bounce",
+        "Tag": "notice",
+        "MessageID": "883953f4-6105-42a2-a16a-77a8eac79483",
+        "Metadata": metadata(message),
+        "ServerID": 23,
+        "Description": "The server was unable to deliver your message (ex: unknown user).",
+        "Details": "smtp;550 5.1.1 The email account that you tried to reach does not exist.",
+        "Email": message.to_email,
+        "From": "portal@pinnacle.localhost",
+        "BouncedAt": "2026-11-29T16:45:00Z",
+        "DumpAvailable": True,
+        "Inactive": True,
+        "CanActivate": True,
+        "Subject": message.subject,
+    }
+
+
+def post(partnership, event, secret="hook:s3cret-value"):
+    auth = base64.b64encode(secret.encode()).decode()
+    return client_for(partnership).post(
+        URL, json.dumps(event), content_type="application/json", HTTP_AUTHORIZATION=f"Basic {auth}"
+    )
+
+
+def status_of(message):
+    message.refresh_from_db()
+    return message.status
+
+
+def test_esp_message_id_and_outbox_id_are_recorded(sent):
+    assert sent.status == Status.SENT
+    assert sent.esp_message_id == "0"  # anymail's test backend numbers its messages
+    assert mail.outbox[0].metadata["outbox_id"] == str(sent.pk)
+
+
+def test_statuses_move_forward_only(partnership, sent):
+    assert post(partnership, opened(sent)).status_code == 200
+    assert status_of(sent) == Status.OPENED
+    # The delivery webhook arrives late, out of order: recorded, but the status does not regress.
+    assert post(partnership, delivered(sent)).status_code == 200
+    assert status_of(sent) == Status.OPENED
+    assert sorted(sent.events.values_list("event_type", flat=True)) == ["delivered", "opened"]
+
+
+def test_delivered_then_opened(partnership, sent):
+    post(partnership, delivered(sent))
+    assert status_of(sent) == Status.DELIVERED
+    post(partnership, opened(sent))
+    assert status_of(sent) == Status.OPENED
+
+
+def test_esp_click_is_not_taken_as_a_person_clicking(partnership, sent):
+    post(partnership, clicked(sent))
+    assert status_of(sent) == Status.OPENED
+    assert sent.link_confirmed_at is None
+
+
+def test_a_retried_webhook_is_stored_once(partnership, sent):
+    post(partnership, delivered(sent))
+    post(partnership, delivered(sent))
+    post(partnership, bounced(sent))
+    post(partnership, bounced(sent))
+    assert DeliveryEvent.objects.filter(message=sent).count() == 2
+
+
+def test_bounce_records_reason_and_suppresses(partnership, sent):
+    post(partnership, bounced(sent))
+    assert status_of(sent) == Status.BOUNCED
+    assert sent.status_reason == "bounced"
+    event = sent.events.get()
+    assert "does not exist" in event.mta_response
+    assert Suppression.objects.for_partnership(partnership).filter(email="lead@example.com")
+    # A later delivery webhook for the same message cannot undo the bounce.
+    post(partnership, delivered(sent, at="2026-11-29T17:00:00Z"))
+    assert status_of(sent) == Status.BOUNCED
+
+
+def test_webhook_requires_basic_auth(partnership, sent):
+    response = post(partnership, delivered(sent), secret="hook:wrong")
+    assert response.status_code in (400, 403)
+    assert status_of(sent) == Status.SENT
+    assert not sent.events.exists()
+
+
+def test_unknown_message_is_ignored(partnership, sent):
+    event = delivered(sent)
+    event["Metadata"] = {"outbox_id": "999999"}
+    event["MessageID"] = "no-such-message"
+    assert post(partnership, event).status_code == 200
+    assert not DeliveryEvent.objects.exists()
