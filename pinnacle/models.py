@@ -76,11 +76,14 @@ class Partnership(models.Model):
         return self.base_url + path
 
     @property
+    def seal_path(self) -> str:
+        """The seal's URL path, for pages; the default seal when none is uploaded."""
+        return self.seal.url if self.seal else settings.STATIC_URL + "images/default-seal.png"
+
+    @property
     def seal_url(self) -> str:
-        """Absolute URL of the seal (emails need absolute URLs); the default seal when unset."""
-        if self.seal:
-            return self.absolute_url(self.seal.url)
-        return self.absolute_url(settings.STATIC_URL + "images/default-seal.png")
+        """Absolute URL of the seal, for emails."""
+        return self.absolute_url(self.seal_path)
 
     @property
     def from_email(self) -> str:

@@ -1,0 +1,192 @@
+import io
+
+import pytest
+from django.contrib.postgres.search import SearchQuery
+from django.core.management import call_command
+from PIL import Image
+
+from members.models import Company, Member, User
+from pinnacle.mail.models import OutboxMessage
+from pinnacle.models import Partnership
+
+pytestmark = pytest.mark.django_db
+
+DEMO_LOGINS = (
+    "leader@pinnacle.localhost",
+    "lender@pinnacle.localhost",
+    "agent@pinnacle.localhost",
+    "admin@pinnacle.localhost",
+    "leader@harbor.localhost",
+)
+
+
+def snapshot(media_root):
+    """Everything a rerun could change: rows (with their update stamps) and files (with mtimes)."""
+    return {
+        "partnerships": list(Partnership.objects.values_list("slug", "name", "seal")),
+        "users": sorted(User.objects.values_list("email", "password", "is_staff")),
+        "companies": sorted(Company.objects.values_list("partnership__slug", "name", "logo")),
+        "members": sorted(
+            Member.objects.values_list("partnership__slug", "slug", "user__email", "updated_at")
+        ),
+        "files": sorted((str(p), p.stat().st_mtime_ns) for p in media_root.rglob("*")),
+    }
+
+
+@pytest.fixture(scope="module")
+def media_root(tmp_path_factory):
+    # Shared by this module's tests: seeds after the first reuse the drawn files (as a rerun
+    # would), which keeps the tests fast. The idempotency test draws into its own directory.
+    return tmp_path_factory.mktemp("media")
+
+
+def seed(settings, media_root) -> str:
+    settings.MEDIA_ROOT = media_root
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded(settings, media_root):
+    return seed(settings, media_root)
+
+
+def test_second_run_changes_nothing(settings, tmp_path):
+    first = seed(settings, tmp_path)
+    assert "created this run: 36 members" in first
+    before = snapshot(tmp_path)
+    assert len(before["files"]) > 100
+    second = seed(settings, tmp_path)
+    assert snapshot(tmp_path) == before
+    assert "created this run: 0 members, 0 companies, 0 users, 0 images." in second
+
+
+def test_missing_image_files_are_redrawn(seeded, settings, media_root):
+    member = Member.objects.get(user__email="agent@pinnacle.localhost")
+    (media_root / member.photo.name).unlink()
+    assert "0 users, 1 image." in seed(settings, media_root)
+    member.refresh_from_db()
+    assert open_image(member.photo) == ("JPEG", (512, 512), "RGB")
+
+
+def test_default_partnership_has_members_of_every_kind(seeded, settings):
+    pinnacle = Partnership.objects.get(slug=settings.DEFAULT_PARTNERSHIP)
+    assert pinnacle.name == "Pinnacle Partnerships"
+    assert pinnacle.website_url == "https://www.pinnaclepartnerships.com"
+    members = Member.objects.for_partnership(pinnacle)
+    assert 25 <= members.count() <= 35
+    assert members.filter(is_listed=False).count() >= 1
+    assert members.filter(is_listed=True).count() >= 25
+    kinds = dict.fromkeys(Member.Kind, 0)
+    for member in members:
+        kinds[member.kind] += 1
+    assert kinds[Member.Kind.AGENT] >= 10
+    assert kinds[Member.Kind.LENDER] >= 4
+    assert kinds[Member.Kind.ALLIED] >= 7
+    categories = set(members.values_list("service_category", flat=True))
+    assert set(Member.ServiceCategory.values) - categories == {Member.ServiceCategory.OTHER}
+    # several members share a company
+    assert members.filter(company__name="Summit Realty Group").count() >= 3
+    agent = members.get(user__email="agent@pinnacle.localhost")
+    assert agent.mls_market == "Austin Board of REALTORS\u00ae (ABoR)"
+    assert agent.mls_agent_id and agent.license_number
+    assert agent.timezone == "America/Chicago"
+    assert set(agent.service_areas) <= {
+        "Austin", "Round Rock", "Cedar Park", "Georgetown", "Pflugerville", "Leander",
+        "Lakeway", "Kyle", "Buda", "San Marcos", "Hutto", "Bee Cave", "Dripping Springs",
+    }  # fmt: skip
+    lender = members.get(user__email="lender@pinnacle.localhost")
+    assert lender.kind == Member.Kind.LENDER
+    assert lender.license_number.startswith("NMLS")
+
+
+def test_second_partnership_is_separate(seeded, settings):
+    pinnacle = Partnership.objects.get(slug=settings.DEFAULT_PARTNERSHIP)
+    harbor = Partnership.objects.get(slug="harbor")
+    assert harbor.name == "Harbor Point Alliance"
+    harbor_members = Member.objects.for_partnership(harbor)
+    assert 4 <= harbor_members.count() <= 8
+    harbor_users = set(harbor_members.values_list("user_id", flat=True))
+    pinnacle_users = set(Member.objects.for_partnership(pinnacle).values_list("user_id", flat=True))
+    assert not harbor_users & pinnacle_users
+    assert (
+        not Company.objects.for_partnership(harbor).filter(members__partnership=pinnacle).exists()
+    )
+    leader = User.objects.get(email="leader@harbor.localhost")
+    assert leader.is_leadership_of(harbor)
+    assert not leader.is_leadership_of(pinnacle)
+    assert leader.membership_in(pinnacle) is None
+
+
+def test_demo_logins_work_and_others_cannot_log_in(seeded, settings):
+    for email in DEMO_LOGINS:
+        assert User.objects.get(email=email).check_password("pinnacle-demo"), email
+        assert email in seeded
+    pinnacle = Partnership.objects.get(slug=settings.DEFAULT_PARTNERSHIP)
+    leader = User.objects.get(email="leader@pinnacle.localhost")
+    assert leader.is_staff and not leader.is_superuser
+    assert leader.is_leadership_of(pinnacle)
+    assert leader.membership_in(pinnacle).is_listed
+    assert User.objects.get(email="admin@pinnacle.localhost").is_superuser
+    agent = User.objects.get(email="agent@pinnacle.localhost")
+    assert not agent.is_staff and not agent.is_leadership_of(pinnacle)
+    others = User.objects.filter(email__endswith="@example.com")
+    assert others.count() >= 25
+    assert not any(user.has_usable_password() for user in others)
+
+
+def test_reset_passwords_restores_demo_password(seeded):
+    leader = User.objects.get(email="leader@pinnacle.localhost")
+    leader.set_password("changed-by-someone")
+    leader.save()
+    call_command("seed_demo", stdout=io.StringIO())
+    leader.refresh_from_db()
+    assert not leader.check_password("pinnacle-demo")  # a plain rerun keeps a changed password
+    call_command("seed_demo", "--reset-passwords", stdout=io.StringIO())
+    leader.refresh_from_db()
+    assert leader.check_password("pinnacle-demo")
+
+
+def open_image(field_file):
+    with field_file.open("rb") as handle, Image.open(handle) as image:
+        image.load()
+        return image.format, image.size, image.mode
+
+
+def test_images_are_generated_and_valid(seeded):
+    for partnership in Partnership.objects.all():
+        assert open_image(partnership.seal) == ("PNG", (256, 256), "RGBA")
+    for company in Company.objects.all():
+        assert open_image(company.logo)[0] == "PNG"
+    members = Member.objects.all()
+    for member in members:
+        assert open_image(member.photo) == ("JPEG", (512, 512), "RGB")
+        assert open_image(member.photo_thumbnail) == ("JPEG", (256, 256), "RGB")
+        assert open_image(member.company_logo)[0] == "PNG"
+        assert open_image(member.company_logo_thumbnail)[0] == "PNG"
+    # portraits are drawn per person, not one picture copied
+    photos = {member.photo.open("rb").read() for member in members}
+    assert len(photos) == members.count()
+
+
+def test_seals_differ_between_partnerships(seeded):
+    seals = {p.slug: p.seal.open("rb").read() for p in Partnership.objects.all()}
+    assert seals["harbor"] != seals["pinnacle"]
+
+
+def test_search_document_is_populated(seeded, settings):
+    pinnacle = Partnership.objects.get(slug=settings.DEFAULT_PARTNERSHIP)
+    members = Member.objects.for_partnership(pinnacle)
+    assert not members.filter(search_document__isnull=True).exists()
+    lenders = members.filter(search_document=SearchQuery("keystone"))
+    assert lenders.exists()
+    assert set(lenders.values_list("kind", flat=True)) == {Member.Kind.LENDER}
+    assert members.filter(search_document=SearchQuery("Georgetown")).count() >= 3
+
+
+def test_seed_sends_no_email(settings, media_root, mailoutbox):
+    seed(settings, media_root)
+    assert mailoutbox == []
+    assert not OutboxMessage.objects.exists()
