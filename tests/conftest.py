@@ -10,6 +10,11 @@ from tests.pinnacle.factories import PartnershipFactory
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     # Rate-limit counters and cached sessions live in Redis: start every test from nothing.
     cache.clear()

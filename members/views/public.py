@@ -1,19 +1,53 @@
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from members.models import Member
-from pinnacle.tenancy import get_for_partnership_or_404
+from members import selectors
+from members.forms import DirectoryFilterForm
+
+DIRECTORY_PAGE_SIZE = 12
 
 
 def home(request):
-    return render(request, "home.html")
+    partnership = request.partnership
+    return render(
+        request,
+        "home.html",
+        {
+            "featured": selectors.featured_members(partnership=partnership),
+            "stats": selectors.directory_stats(partnership=partnership),
+        },
+    )
 
 
 def directory(request):
-    return render(request, "members/directory.html")
+    partnership = request.partnership
+    form = DirectoryFilterForm(
+        request.GET, areas=selectors.directory_area_choices(partnership=partnership)
+    )
+    filters = form.filters()
+    members = selectors.directory_members(partnership=partnership, **filters)
+    page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "members/directory.html",
+        {
+            "form": form,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(
+                page.number, on_each_side=1, on_ends=1
+            ),
+            "is_filtered": any(filters.values()),
+            "query": filters["q"],
+        },
+    )
 
 
 def directory_profile(request, slug):
-    member = get_for_partnership_or_404(
-        Member.objects.filter(is_listed=True, is_active=True), request.partnership, slug=slug
-    )
-    return render(request, "members/profile.html", {"member": member})
+    member = selectors.get_listed_member(partnership=request.partnership, slug=slug)
+    intro = ""
+    if member.specialization.strip():
+        intro = request.partnership.render_intro_statement(member.specialization.strip())
+        # The statement ends with the member's own words; finish the sentence if they did not.
+        if intro[-1] not in ".!?":
+            intro += "."
+    return render(request, "members/profile.html", {"member": member, "intro_statement": intro})

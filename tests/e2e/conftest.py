@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
+# Playwright's sync API runs an event loop in the test thread (from session setup on); Django
+# refuses ORM calls in a thread with a running loop unless told the code is not really async.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-# Playwright's sync API runs an event loop; Django refuses ORM calls from it unless allowed.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):

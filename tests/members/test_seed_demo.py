@@ -42,7 +42,6 @@ def media_root(tmp_path_factory):
 
 def seed(settings, media_root) -> str:
     settings.MEDIA_ROOT = media_root
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     return out.getvalue()
