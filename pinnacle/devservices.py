@@ -84,8 +84,19 @@ class Services(contextlib.ExitStack):
         port = free_port()
         say(f"Starting embedded Redis on 127.0.0.1:{port}")
         process = subprocess.Popen(
-            [str(binary), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
-             "no", "--dir", str(DATA)],
+            [
+                str(binary),
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(DATA),
+            ],
             stdout=subprocess.DEVNULL,
         )
         self.callback(stop, process)

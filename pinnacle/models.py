@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
 
@@ -11,6 +12,17 @@ DEFAULT_INTRO_STATEMENT = (
     "standards and best practices.  As a {partnership} partner member, I specialize in "
     "{specialization}"
 )
+
+
+def validate_intro_statement(value: str) -> None:
+    """Leadership edits this text; only the two documented placeholders may appear in braces."""
+    try:
+        value.format(partnership="", specialization="")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValidationError(
+            "Use only the placeholders {partnership} and {specialization}; "
+            "write other braces as {{ and }}."
+        ) from exc
 
 
 class Partnership(models.Model):
@@ -28,6 +40,7 @@ class Partnership(models.Model):
     intro_statement = models.TextField(
         "required introductory statement",
         default=DEFAULT_INTRO_STATEMENT,
+        validators=[validate_intro_statement],
         help_text="Placeholders: {partnership} and {specialization}.",
     )
     reply_from_email = models.EmailField(

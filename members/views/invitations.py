@@ -1,0 +1,183 @@
+"""Invitations: leadership invites partner members; invitees accept from the emailed link."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from members import services
+from members.auth import leadership_required
+from members.forms import InvitationForm
+from members.models import Company, Invitation, Member, User
+from members.tokens import read_invitation_token, stash_invitation
+from pinnacle.mail.models import OutboxMessage
+from pinnacle.tenancy import get_for_partnership_or_404
+
+INVITATIONS_PER_PAGE = 25
+EMAIL_STATUS_CLASS = {
+    OutboxMessage.Status.DELIVERED: "ok",
+    OutboxMessage.Status.OPENED: "ok",
+    OutboxMessage.Status.CLICKED: "ok",
+    OutboxMessage.Status.BOUNCED: "bad",
+    OutboxMessage.Status.REJECTED: "bad",
+    OutboxMessage.Status.FAILED: "bad",
+    OutboxMessage.Status.COMPLAINED: "bad",
+    OutboxMessage.Status.SUPPRESSED: "bad",
+}
+
+
+def _invitations_for_list(partnership):
+    """Invitations with the inviter's member name and the latest invitation email's status."""
+    inviter = Member.objects.for_partnership(partnership).filter(user=OuterRef("invited_by"))
+    emails = OutboxMessage.objects.for_partnership(partnership).filter(
+        content_type=ContentType.objects.get_for_model(Invitation), object_id=OuterRef("pk")
+    )
+    return (
+        Invitation.objects.for_partnership(partnership)
+        .select_related("company", "invited_by")
+        .annotate(
+            inviter_name=Subquery(inviter.values("display_name")[:1]),
+            email_status=Subquery(emails.order_by("-created_at").values("status")[:1]),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+@leadership_required
+def invitation_list(request):
+    form = InvitationForm(
+        request.POST or None, companies=Company.objects.for_partnership(request.partnership)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invite_member(
+                partnership=request.partnership, invited_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("member_invitations")
+    page = Paginator(_invitations_for_list(request.partnership), INVITATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    for invitation in page.object_list:
+        status = invitation.email_status
+        invitation.email_status_label = OutboxMessage.Status(status).label if status else ""
+        invitation.email_status_class = EMAIL_STATUS_CLASS.get(status, "")
+    return render(
+        request,
+        "members/invitations.html",
+        {"form": form, "page": page, "now": timezone.now()},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@leadership_required
+def invitation_resend(request, pk):
+    invitation = get_for_partnership_or_404(Invitation.objects, request.partnership, pk=pk)
+    try:
+        services.resend_invitation(invitation=invitation, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"Invitation sent again to {invitation.email}.")
+    return redirect("member_invitations")
+
+
+@require_POST
+@leadership_required
+def invitation_revoke(request, pk):
+    invitation = get_for_partnership_or_404(Invitation.objects, request.partnership, pk=pk)
+    try:
+        services.revoke_invitation(invitation=invitation, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request, f"Invitation to {invitation.email} revoked; its link no longer works."
+        )
+    return redirect("member_invitations")
+
+
+def _invalid(request, reason: str, *, status: int):
+    return render(request, "members/invitation_invalid.html", {"reason": reason}, status=status)
+
+
+def accept_invitation(request, token):
+    """GET shows the invitation (scanners fetch links: nothing changes); the button POSTs."""
+    try:
+        invitation_id, email = read_invitation_token(token)
+    except signing.BadSignature:
+        return _invalid(request, "This invitation link is not valid or has expired.", status=404)
+    invitation = (
+        Invitation.objects.for_partnership(request.partnership)
+        .select_related("partnership", "invited_by", "company")
+        .filter(pk=invitation_id, email__iexact=email)
+        .first()
+    )
+    if invitation is None:
+        return _invalid(request, "This invitation link is not valid.", status=404)
+    user = request.user
+    if (
+        invitation.status == Invitation.Status.ACCEPTED
+        and user.is_authenticated
+        and invitation.member_id is not None
+        and invitation.member.user_id == user.pk
+    ):
+        messages.info(request, f"You are already a member of {request.partnership.name}.")
+        return redirect("dashboard")
+    if problem := services.invitation_problem(invitation):
+        return _invalid(request, problem.messages[0], status=410)
+
+    if user.is_authenticated:
+        step = "accept" if user.email.lower() == invitation.email.lower() else "wrong_user"
+    elif User.objects.filter(email__iexact=invitation.email).exists():
+        step = "login"
+    else:
+        step = "signup"
+
+    if request.method == "POST":
+        if step == "accept":
+            try:
+                member = services.accept_invitation(invitation=invitation, user=user)
+            except ValidationError as exc:
+                return _invalid(request, exc.messages[0], status=410)
+            messages.success(request, f"Welcome to {invitation.partnership.name}, {member}!")
+            return redirect("dashboard")
+        if step == "login":
+            stash_invitation(request, invitation)
+            messages.info(
+                request,
+                f"Log in with your existing password for {invitation.email} "
+                f"to join {invitation.partnership.name}.",
+            )
+            query = urlencode({"next": request.path})
+            return redirect(f"{reverse('account_login')}?{query}")
+        if step == "signup":
+            stash_invitation(request, invitation)
+            get_adapter(request).stash_verified_email(request, invitation.email)
+            return redirect("account_signup")
+
+    return render(
+        request,
+        "members/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "inviter_name": services.inviter_name(invitation),
+            "step": step,
+        },
+        status=409 if step == "wrong_user" and request.method == "POST" else 200,
+    )

@@ -28,3 +28,16 @@ def test_healthz_is_503_when_broker_is_down(partnership, settings):
     response = client_for(partnership).get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"] != "ok"
+
+
+def test_intro_statement_accepts_only_its_placeholders(partnership):
+    from django.core.exceptions import ValidationError
+
+    partnership.intro_statement = "At {partnership}, I specialize in {specialization}"
+    partnership.full_clean()
+    assert partnership.render_intro_statement("condos.") == (
+        "At Pinnacle Partnerships, I specialize in condos."
+    )
+    partnership.intro_statement = "Hello {name}"
+    with pytest.raises(ValidationError, match="placeholders"):
+        partnership.full_clean()

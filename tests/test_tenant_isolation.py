@@ -1,0 +1,87 @@
+"""Every URL that takes an object id answers 404 for another partnership's objects.
+
+The walker finds every named URL pattern with parameters. Each must be listed in FOREIGN_OBJECTS
+with a builder that creates an object in the *other* partnership and returns the URL kwargs, or
+in NOT_OBJECT_URLS with the reason it identifies no tenant object. A new URL that is in neither
+fails this test: add it to one of them.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from members.services import invite_member
+from members.tokens import make_invitation_token
+from pinnacle.mail.tokens import make_unsubscribe_token
+from tests.conftest import client_for
+from tests.members.factories import InvitationFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def invitation_kwargs(other):
+    return {"pk": InvitationFactory(partnership=other).pk}
+
+
+def accept_kwargs(other):
+    leader = MemberFactory(partnership=other)
+    invitation = invite_member(
+        partnership=other,
+        invited_by=leader.user,
+        email="foreign-invitee@example.com",
+        display_name="Foreign Invitee",
+        kind="agent",
+        service_category="real_estate",
+        role="member",
+    )
+    return {"token": make_invitation_token(invitation)}
+
+
+FOREIGN_OBJECTS = {
+    "directory_profile": lambda other: {"slug": MemberFactory(partnership=other).slug},
+    "invitation_resend": invitation_kwargs,
+    "invitation_revoke": invitation_kwargs,
+    "accept_invitation": accept_kwargs,
+    "unsubscribe": lambda other: {
+        "token": make_unsubscribe_token(partnership=other, email="lead@example.com")
+    },
+}
+
+# Parameterised URLs that name no tenant object.
+NOT_OBJECT_URLS = {
+    "media": "uploaded files; names are random and carry no tenant data on their own",
+}
+# Third-party URL sets with their own tests: Django admin (scoping is tested in tests/members/
+# test_admin.py), allauth's key-based URLs, anymail webhooks (authenticated, tenantless).
+SKIPPED_PREFIXES = ("admin/", "accounts/", "anymail/")
+
+
+def parameterised_patterns(patterns=None, prefix=""):
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from parameterised_patterns(entry.url_patterns, route)
+        elif (
+            isinstance(entry, URLPattern)
+            and entry.pattern.regex.groups
+            and not route.startswith(SKIPPED_PREFIXES)
+        ):
+            yield entry.name, route
+
+
+def test_every_object_url_is_covered():
+    missing = {
+        f"{name} ({route})"
+        for name, route in parameterised_patterns()
+        if name not in FOREIGN_OBJECTS and name not in NOT_OBJECT_URLS
+    }
+    assert not missing, f"Add these URLs to FOREIGN_OBJECTS or NOT_OBJECT_URLS: {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(FOREIGN_OBJECTS))
+def test_other_partnerships_objects_are_404(name, leader, other_partnership):
+    # Leadership has the widest access in its own partnership; it still sees nothing of another.
+    url = reverse(name, kwargs=FOREIGN_OBJECTS[name](other_partnership))
+    client = client_for(leader.partnership, leader)
+    responses = {method: getattr(client, method)(url).status_code for method in ("get", "post")}
+    assert set(responses.values()) <= {404, 405}, responses
+    assert 404 in responses.values(), responses
