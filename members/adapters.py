@@ -18,10 +18,11 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.auth_backends import AuthenticationBackend
 from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
+from django.contrib import messages
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
 from members import services
@@ -98,6 +99,28 @@ class AccountAdapter(DefaultAccountAdapter):
         self._rollback_login_failed_rl_usage()
         user.backend = MEMBER_BACKEND
         return user
+
+    def pre_login(self, request, user, **kwargs):
+        """Every way in (password, reset link, signup) needs a membership on this host, or the
+        invitation being accepted; a reset link mailed from another partnership's host is no
+        back door."""
+        refused = (
+            not user.is_superuser
+            and user.is_active
+            and user.membership_in(getattr(request, "partnership", None)) is None
+            and _usable_invitation(request) is None
+        )
+        if refused:
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            messages.error(
+                request,
+                f"{user.email} is not a member of {request.partnership.name}. "
+                "Log in on your own partnership's site.",
+            )
+            return redirect("account_login")
+        return super().pre_login(request, user, **kwargs)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = allauth_context.request

@@ -19,7 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 
 from members import services
 from members.models import Company, Invitation, Member, User
-from pinnacle.admin import TenantAdmin
+from pinnacle.admin import TenantAdmin, TenantForm
 from pinnacle.mail.models import OutboxMessage
 
 
@@ -29,28 +29,6 @@ def _with_partnership(request, fieldsets):
         return fieldsets
     (name, options), *rest = fieldsets
     return [(name, {**options, "fields": ["partnership", *options["fields"]]}), *rest]
-
-
-class TenantForm(forms.ModelForm):
-    """A model form that knows the partnership the row belongs to (set per request by the admin)."""
-
-    tenant = None
-
-    def row_partnership(self):
-        chosen = self.cleaned_data.get("partnership")
-        if chosen is not None:
-            return chosen
-        if self.instance.partnership_id:
-            return self.instance.partnership
-        return self.tenant
-
-
-class TenantFormMixin:
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        # get_form builds a new class per call, so this is per request.
-        form.tenant = request.partnership
-        return form
 
 
 class CompanyForm(TenantForm):
@@ -78,7 +56,7 @@ class CompanyForm(TenantForm):
 
 
 @admin.register(Company)
-class CompanyAdmin(TenantFormMixin, TenantAdmin):
+class CompanyAdmin(TenantAdmin):
     form = CompanyForm
     list_display = [
         "name",
@@ -112,7 +90,7 @@ class CompanyAdmin(TenantFormMixin, TenantAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(TenantFormMixin, TenantAdmin):
+class MemberAdmin(TenantAdmin):
     form = TenantForm
     list_display = [
         "display_name",
@@ -250,7 +228,7 @@ class InvitationForm(TenantForm):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(TenantFormMixin, TenantAdmin):
+class InvitationAdmin(TenantAdmin):
     form = InvitationForm
     list_display = [
         "email",

@@ -1,10 +1,48 @@
+from django import forms
 from django.contrib import admin
 
 from pinnacle.models import AuditEvent, Partnership
 
 
+class TenantForm(forms.ModelForm):
+    """A model form that knows the partnership its row belongs to (set per request by the admin).
+
+    Leadership's forms have no partnership field, which would make Django skip every
+    per-partnership unique check; the row gets its partnership before model validation instead,
+    so a clash is a form error rather than a database error.
+    """
+
+    tenant = None
+
+    def row_partnership(self):
+        chosen = getattr(self, "cleaned_data", {}).get("partnership")
+        if chosen is not None:
+            return chosen
+        if self.instance.partnership_id:
+            return self.instance.partnership
+        return self.tenant
+
+    def _post_clean(self):
+        if not self.instance.partnership_id and (partnership := self.row_partnership()):
+            self.instance.partnership = partnership
+        super()._post_clean()
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if self.instance.partnership_id:
+            exclude.discard("partnership")
+        return exclude
+
+
 class TenantAdmin(admin.ModelAdmin):
     """Leadership staff see and edit only their own partnership's rows; superusers see all."""
+
+    form = TenantForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.tenant = request.partnership  # get_form builds a new class per call
+        return form
 
     def _is_leadership(self, request) -> bool:
         return request.user.is_active and request.user.is_leadership_of(request.partnership)

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 
@@ -114,20 +113,6 @@ class SuppressionAdmin(TenantAdmin):
     list_filter = ["reason"]
     search_fields = ["email"]
     fields = ["email", "reason"]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        partnership = obj.partnership if obj else request.partnership
-
-        class SuppressionForm(form):
-            def clean_email(self):
-                email = self.cleaned_data["email"].strip().lower()
-                taken = Suppression.objects.for_partnership(partnership).filter(email__iexact=email)
-                if taken.exclude(pk=self.instance.pk).exists():
-                    raise forms.ValidationError("This address is already suppressed.")
-                return email
-
-        return SuppressionForm
 
     def save_model(self, request, obj, form, change):
         obj.email = obj.email.strip().lower()

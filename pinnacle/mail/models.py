@@ -128,7 +128,12 @@ class Suppression(TenantOwned):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint("partnership", Lower("email"), name="unique_suppression_email")
+            models.UniqueConstraint(
+                "partnership",
+                Lower("email"),
+                name="unique_suppression_email",
+                violation_error_message="This address is already on the suppression list.",
+            )
         ]
 
     def __str__(self) -> str:

@@ -259,3 +259,18 @@ def test_superuser_creates_a_user_by_email(superuser_client):
     )
     assert response.status_code == 302, response.text
     assert User.objects.filter(email="fresh@example.com").exists()
+
+
+def test_a_clash_with_a_per_partnership_unique_rule_is_a_form_error(leader, leader_client):
+    """Leadership's forms hide the partnership field; unique rules that include it still hold."""
+    from pinnacle.mail.models import Suppression
+
+    Suppression.objects.create(
+        partnership=leader.partnership, email="gone@example.com", reason="manual"
+    )
+    response = leader_client.post(
+        "/admin/mail/suppression/add/", {"email": "Gone@Example.com", "reason": "manual"}
+    )
+    assert response.status_code == 200
+    assert "already" in response.text
+    assert Suppression.objects.count() == 1

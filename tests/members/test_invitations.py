@@ -500,3 +500,20 @@ def test_password_reset_for_an_unknown_address_offers_no_signup(partnership, ano
     assert message.to_email == "nobody@example.com"
     assert "Membership is by invitation" in message.body_text
     assert "/accounts/signup/" not in message.body_text
+
+
+def test_password_reset_on_another_partnerships_host_does_not_log_in_there(
+    member, other_partnership
+):
+    client = client_for(other_partnership)
+    client.post("/accounts/password/reset/", {"email": member.user.email})
+    message = OutboxMessage.objects.for_partnership(other_partnership).get()
+    link = re.search(
+        r"http://harbor\.localhost(/accounts/password/reset/key/\S+/)", message.body_text
+    )
+    form_url = client.get(link.group(1)).url
+    response = client.post(
+        form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}, follow=True
+    )
+    assert "is not a member of Harbor Alliance" in response.text
+    assert client.get("/dashboard/").status_code == 302  # not logged in: sent to the login page
