@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "pinnacle",
     "pinnacle.mail",
     "members",
+    "leads",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "leads.middleware.CampaignMiddleware",
 ]
 
 ROOT_URLCONF = "pinnacle.urls"
@@ -72,6 +74,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pinnacle.tenancy.partnership_context",
+                "members.extensions.template_extensions",
+                "leads.context_processors.prospect",
             ],
         },
     },
@@ -192,6 +196,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "pinnacle.mail.tasks.sweep_outbox", "schedule": 60.0},
+    "sweep-inquiries": {"task": "leads.tasks.sweep_inquiries", "schedule": 60.0},
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

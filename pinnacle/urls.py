@@ -12,6 +12,7 @@ urlpatterns = [
     path("anymail/", include("anymail.urls")),
     path("", include("pinnacle.mail.urls")),
     path("", include("members.urls")),
+    path("", include("leads.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -1,0 +1,193 @@
+"""Prospects submitting /join/ or /contact/: one lead per email, the referrer rule, three emails."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from leads.models import Channel, Lead, Submission
+from leads.tokens import access_url
+from members.models import Member
+from pinnacle.mail.services import queue_email
+from pinnacle.models import Partnership
+
+# utm_source values (lowercased) that name a social platform; any other source is "other".
+SOCIAL_SOURCES = {
+    "facebook": Channel.FACEBOOK,
+    "fb": Channel.FACEBOOK,
+    "instagram": Channel.INSTAGRAM,
+    "ig": Channel.INSTAGRAM,
+    "linkedin": Channel.LINKEDIN,
+    "x": Channel.X,
+    "twitter": Channel.X,
+    "t.co": Channel.X,
+    "youtube": Channel.YOUTUBE,
+    "yt": Channel.YOUTUBE,
+    "tiktok": Channel.TIKTOK,
+}
+
+
+def channel_for(utm: dict) -> str:
+    """Website when the visitor came with no utm_source, else the social platform it names."""
+    source = (utm.get("utm_source") or "").strip().lower()
+    if not source:
+        return Channel.WEBSITE
+    return SOCIAL_SOURCES.get(source, Channel.OTHER)
+
+
+def referrer_choices(partnership: Partnership):
+    """Members a prospect may name as their referrer: the partnership's listed members."""
+    return (
+        Member.objects.for_partnership(partnership)
+        .filter(is_listed=True, is_active=True)
+        .select_related("company")
+        .only("pk", "slug", "display_name", "company__name", "partnership_id")
+        .order_by("display_name")
+    )
+
+
+@transaction.atomic
+def submit_lead(
+    *,
+    partnership: Partnership,
+    form: str,
+    name: str,
+    email: str,
+    need: str,
+    timeframe: str,
+    phone: str = "",
+    message: str = "",
+    consent: bool = False,
+    referrer: Member | None = None,
+    utm: dict | None = None,
+    ip_address: str | None = None,
+) -> Submission:
+    """Record a submission and queue its emails, all in one transaction.
+
+    The same email in the same partnership is one lead; a later submission joins its timeline.
+    The lead keeps the member who referred them first; leadership reassigns in admin.
+    """
+    if referrer is not None and referrer.partnership_id != partnership.pk:
+        raise ValueError("The referrer belongs to another partnership.")
+    email = email.strip().lower()
+    utm = utm or {}
+    channel = channel_for(utm)
+    now = timezone.now()
+    lead = _lock_lead(partnership, email)
+    if lead is None:
+        try:
+            with transaction.atomic():
+                lead = Lead.objects.create(
+                    partnership=partnership,
+                    name=name,
+                    email=email,
+                    phone=phone,
+                    need=need,
+                    timeframe=timeframe,
+                    referring_member=referrer,
+                    channel=channel,
+                    utm=utm,
+                    consented_at=now if consent else None,
+                    last_submitted_at=now,
+                )
+        except IntegrityError:
+            # The same person submitted twice at once; the other request created the lead.
+            lead = _lock_lead(partnership, email)
+    else:
+        _update_lead(
+            lead,
+            phone=phone,
+            need=need,
+            timeframe=timeframe,
+            consent=consent,
+            referrer=referrer,
+            now=now,
+        )
+
+    submission = Submission.objects.create(
+        partnership=partnership,
+        lead=lead,
+        form=form,
+        name=name,
+        phone=phone,
+        need=need,
+        timeframe=timeframe,
+        message=message,
+        named_referrer=referrer,
+        channel=channel,
+        utm=utm,
+        consent=consent,
+        ip_address=ip_address,
+    )
+    send_intake_emails(submission)
+    return submission
+
+
+def _lock_lead(partnership: Partnership, email: str) -> Lead | None:
+    return (
+        Lead.objects.for_partnership(partnership)
+        .select_for_update()
+        .filter(email__iexact=email)
+        .first()
+    )
+
+
+def _update_lead(lead: Lead, *, phone, need, timeframe, consent, referrer, now) -> None:
+    lead.last_submitted_at = now
+    lead.need, lead.timeframe = need, timeframe  # what they need now
+    fields = ["last_submitted_at", "need", "timeframe"]
+    if phone and not lead.phone:
+        lead.phone = phone
+        fields.append("phone")
+    if consent and lead.consented_at is None:
+        lead.consented_at = now
+        fields.append("consented_at")
+    # policy: a lead is assigned to the member who referred them (the first one they named).
+    if referrer is not None and lead.referring_member_id is None:
+        lead.referring_member = referrer
+        fields.append("referring_member")
+    lead.save(update_fields=fields)
+
+
+def send_intake_emails(submission: Submission) -> None:
+    """The seed's Lead Assignment emails: the partnership's welcome, and when the lead has a
+    referring member, a notification to that member and a thank-you in that member's name."""
+    lead, partnership = submission.lead, submission.partnership
+    context = {
+        "lead": lead,
+        "submission": submission,
+        "access_url": access_url(lead),
+        "directory_url": partnership.absolute_url(reverse("directory")),
+    }
+    queue_email(
+        partnership=partnership,
+        key=f"welcome:submission:{submission.pk}",
+        template="leads/welcome",
+        to=lead.email,
+        context=context,
+        about=lead,
+    )
+    member = lead.referring_member
+    if member is None:
+        return
+    context["member"] = member
+    context["lead_url"] = partnership.absolute_url(lead.get_absolute_url())
+    queue_email(
+        partnership=partnership,
+        key=f"referrer-notice:submission:{submission.pk}",
+        template="leads/referrer_notice",
+        to=member.email,
+        context=context,
+        about=lead,
+    )
+    queue_email(
+        partnership=partnership,
+        key=f"referrer-thanks:lead:{lead.pk}:member:{member.pk}",
+        template="leads/referrer_thanks",
+        to=lead.email,
+        context={**context, "profile_url": partnership.absolute_url(member.get_absolute_url())},
+        sender_name=member.display_name,
+        reply_to=member.email,
+        about=lead,
+    )

@@ -1,0 +1,146 @@
+"""What prospects use without a password: the two forms, the access link, expressing interest."""
+
+from django.contrib import messages
+from django.core import signing
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from leads.forms import InterestForm, LeadForm
+from leads.middleware import SESSION_REF, SESSION_UTM, UTM_KEYS
+from leads.models import FormKind, Lead
+from leads.prospect import current_prospect, start_prospect_session
+from leads.services.inquiries import InquiryRefused, express_interest
+from leads.services.intake import submit_lead
+from leads.tokens import read_access_token
+from members import selectors as member_selectors
+from pinnacle.mail.models import OutboxMessage
+from pinnacle.mail.services import confirm_link_visit
+
+# Per-IP limit on public form submissions (shared by all web processes through Redis).
+SUBMISSION_RATE = "5/10m"
+
+
+def join(request):
+    return _lead_form(request, FormKind.JOIN)
+
+
+def contact(request):
+    return _lead_form(request, FormKind.CONTACT)
+
+
+def _lead_form(request, form_kind):
+    partnership = request.partnership
+    template = f"leads/{form_kind}.html"
+    is_contact = form_kind == FormKind.CONTACT
+    if request.method != "POST":
+        ref = request.GET.get("ref") or request.session.get(SESSION_REF, "")
+        form = LeadForm(partnership=partnership, message_required=is_contact)
+        if ref in form.members:
+            form.initial["referrer"] = ref
+        return render(request, template, {"form": form, "referred_by": form.members.get(ref)})
+
+    form = LeadForm(request.POST, partnership=partnership, message_required=is_contact)
+    if form.is_spam():
+        # Bots get the same page as people, and nothing is stored or sent.
+        return redirect("lead_thanks")
+    if is_ratelimited(
+        request, group="lead-intake", key="ip", rate=SUBMISSION_RATE, method="POST", increment=True
+    ):
+        return render(
+            request,
+            template,
+            {
+                "form": form,
+                "refused": "Too many submissions from your network in the last few minutes. "
+                "Please wait ten minutes and try again.",
+            },
+            status=429,
+        )
+    if not form.is_valid():
+        return render(request, template, {"form": form}, status=400)
+    data = form.cleaned_data
+    submit_lead(
+        partnership=partnership,
+        form=form_kind,
+        name=data["name"],
+        email=data["email"],
+        phone=data["phone"],
+        need=data["need"],
+        timeframe=data["timeframe"],
+        message=data["message"],
+        consent=data["consent"],
+        referrer=form.referring_member(),
+        utm=_utm(request),
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
+    request.session["lead_thanks_email"] = data["email"]
+    return redirect("lead_thanks")
+
+
+def _utm(request) -> dict:
+    posted = {key: request.POST[key][:200] for key in UTM_KEYS if request.POST.get(key)}
+    return posted or request.session.get(SESSION_UTM, {})
+
+
+def thanks(request):
+    return render(request, "leads/thanks.html", {"email": request.session.get("lead_thanks_email")})
+
+
+def prospect_access(request, token):
+    """The welcome email's link: starts the prospect's session. Reusable until it expires; the
+    page confirms a person is here with a small POST (scanners that fetch links do not run it)."""
+    try:
+        partnership_id, lead_id = read_access_token(token)
+    except signing.SignatureExpired:
+        return render(request, "leads/access_invalid.html", {"expired": True}, status=410)
+    except signing.BadSignature:
+        return render(request, "leads/access_invalid.html", status=404)
+    if partnership_id != request.partnership.pk:
+        return render(request, "leads/access_invalid.html", status=404)
+    lead = Lead.objects.for_partnership(request.partnership).filter(pk=lead_id).first()
+    if lead is None:
+        return render(request, "leads/access_invalid.html", status=404)
+    start_prospect_session(request, lead)
+    return render(request, "leads/access.html", {"lead": lead})
+
+
+@require_POST
+def confirm_access(request):
+    """A person saw the access page: the welcome emails' link counts as clicked."""
+    lead = current_prospect(request)
+    if lead is not None:
+        welcomes = OutboxMessage.objects.for_partnership(request.partnership).filter(
+            template="leads/welcome", to_email=lead.email, link_confirmed_at__isnull=True
+        )
+        for message in welcomes:
+            confirm_link_visit(message)
+    return render(request, "leads/_access_confirmed.html")
+
+
+def interest(request, slug):
+    """Connect / express interest from a directory profile (prospects with an access link)."""
+    member = member_selectors.get_listed_member(partnership=request.partnership, slug=slug)
+    lead = current_prospect(request)
+    if lead is None:
+        return redirect(reverse("join") + f"?ref={member.slug}")
+    form = InterestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inquiry = express_interest(
+                lead=lead, member=member, message=form.cleaned_data["message"]
+            )
+        except InquiryRefused as refusal:
+            messages.info(request, str(refusal))
+            return redirect(member.get_absolute_url())
+        due = date_format(timezone.localtime(inquiry.due_at), "DATETIME_FORMAT")
+        messages.success(
+            request,
+            f"Your message is on its way to {member.display_name}, "
+            f"who will reply to {lead.email} by {due}.",
+        )
+        return redirect(member.get_absolute_url())
+    return render(request, "leads/interest.html", {"member": member, "form": form, "lead": lead})

@@ -1,0 +1,211 @@
+import re
+
+import pytest
+from django.core import mail
+
+from leads.models import Channel, Lead, Submission
+from pinnacle.mail import delivery
+from pinnacle.mail.models import OutboxMessage
+from tests.conftest import client_for
+from tests.members.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(referrer="none", **overrides):
+    return {
+        "name": "Dana Prospect",
+        "email": "Dana@Example.com",
+        "phone": "(512) 555-0199",
+        "need": "buy",
+        "timeframe": "3m",
+        "referrer": referrer,
+        "message": "Looking for a starter home.",
+        "consent": "on",
+        "website": "",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def referrer(partnership):
+    return MemberFactory(
+        partnership=partnership,
+        display_name="Rita Referrer",
+        slug="rita-referrer",
+        job_title="REALTOR\u00ae",
+        cell_phone="(512) 555-0101",
+    )
+
+
+def deliver_all():
+    for message in OutboxMessage.objects.order_by("pk"):
+        delivery.deliver(message.pk)
+
+
+def sent_to(address):
+    return [m for m in mail.outbox if m.to == [address]]
+
+
+def test_referral_link_preselects_the_referrer(anon_client, referrer):
+    page = anon_client.get("/join/?ref=rita-referrer")
+    assert page.status_code == 200
+    assert 'value="rita-referrer" selected' in page.text
+    assert "You were referred by <strong>Rita Referrer</strong>" in page.text
+    # The choice is remembered for the visit, and can still be changed.
+    assert 'value="rita-referrer" selected' in anon_client.get("/contact/").text
+    assert 'value="none"' in page.text
+
+
+def test_referrer_choices_are_this_partnerships_listed_members(anon_client, referrer, other_member):
+    unlisted = MemberFactory(partnership=referrer.partnership, is_listed=False)
+    page = anon_client.get("/join/").text
+    assert "Rita Referrer" in page
+    assert other_member.display_name not in page and unlisted.display_name not in page
+    response = anon_client.post("/join/", form_data(referrer=other_member.slug))
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.text
+    assert not Lead.objects.exists()
+
+
+def test_join_with_referrer_sends_the_three_emails(anon_client, referrer, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    response = anon_client.post(
+        "/join/?utm_source=Instagram&utm_campaign=spring",
+        {
+            **form_data(referrer="rita-referrer"),
+            "utm_source": "Instagram",
+            "utm_campaign": "spring",
+        },
+    )
+    assert response.status_code == 302 and response.url == "/join/thanks/"
+    lead = Lead.objects.get()
+    assert lead.email == "dana@example.com" and lead.referring_member == referrer
+    assert lead.channel == Channel.INSTAGRAM
+    assert lead.utm == {"utm_source": "Instagram", "utm_campaign": "spring"}
+    assert lead.consented_at is not None
+    assert OutboxMessage.objects.filter(object_id=lead.pk).count() == 3
+
+    deliver_all()
+    partnership = referrer.partnership
+    welcome, thanks = sent_to("dana@example.com")
+    assert welcome.subject == "Welcome to Pinnacle Partnerships, Dana Prospect"
+    assert welcome.from_email == f"Pinnacle Partnerships <{partnership.from_email}>"
+    access = re.search(r"http://localhost/access/[^/\s]+/", welcome.body).group(0)
+    assert access in welcome.alternatives[0][0]
+    assert "How to use the partner directory" in welcome.body
+
+    assert thanks.from_email == f"Rita Referrer <{partnership.from_email}>"
+    assert thanks.reply_to == [referrer.email]
+    assert "Thank you for requesting access to the Pinnacle Partnerships website" in thanks.body
+    assert "main contact for any transactional services or other needs" in thanks.body
+    html = thanks.alternatives[0][0]
+    assert partnership.seal_url in html and partnership.website_url in html
+    assert "(512) 555-0101" in thanks.body
+
+    (notice,) = sent_to(referrer.email)
+    assert notice.subject == "New lead from your referral: Dana Prospect"
+    assert "Looking for a starter home." in notice.body
+    assert f"http://localhost/leads/{lead.pk}/" in notice.body
+
+
+def test_no_one_referred_me_sends_only_the_welcome(anon_client, partnership):
+    anon_client.post("/contact/", form_data())
+    lead = Lead.objects.get()
+    assert lead.referring_member is None
+    assert list(OutboxMessage.objects.values_list("template", flat=True)) == ["leads/welcome"]
+    assert Submission.objects.get().form == "contact"
+
+
+def test_same_email_is_one_lead_and_keeps_its_first_referrer(anon_client, referrer):
+    second = MemberFactory(partnership=referrer.partnership, slug="sam-second")
+    anon_client.post("/join/", form_data(referrer="rita-referrer"))
+    anon_client.post("/contact/", form_data(referrer="sam-second", email="dana@example.COM"))
+    lead = Lead.objects.get()
+    assert lead.referring_member == referrer
+    assert lead.submissions.count() == 2
+    assert lead.submissions.filter(named_referrer=second).exists()
+    # The first referrer hears of the return visit; the thank-you is not sent twice.
+    templates = list(OutboxMessage.objects.values_list("template", flat=True))
+    assert templates.count("leads/referrer_thanks") == 1
+    assert templates.count("leads/referrer_notice") == 2
+
+
+def test_an_unassigned_lead_is_assigned_to_the_first_member_they_name(anon_client, referrer):
+    anon_client.post("/join/", form_data())
+    anon_client.post("/join/", form_data(referrer="rita-referrer"))
+    assert Lead.objects.get().referring_member == referrer
+
+
+def test_the_same_email_in_another_partnership_is_another_lead(partnership, other_partnership):
+    client_for(partnership).post("/join/", form_data())
+    client_for(other_partnership).post("/join/", form_data())
+    assert Lead.objects.count() == 2
+
+
+def test_honeypot_stores_and_sends_nothing(anon_client, partnership):
+    response = anon_client.post("/join/", form_data(website="http://spam.example"))
+    assert response.status_code == 302
+    assert not Lead.objects.exists() and not OutboxMessage.objects.exists()
+
+
+def test_rate_limit_refuses_clearly(anon_client, partnership):
+    for n in range(5):
+        assert anon_client.post("/join/", form_data(email=f"p{n}@example.com")).status_code == 302
+    response = anon_client.post("/join/", form_data(email="p6@example.com"))
+    assert response.status_code == 429
+    assert "Too many submissions" in response.text
+    assert Lead.objects.count() == 5
+
+
+def test_invalid_form_explains_and_saves_nothing(anon_client, partnership):
+    response = anon_client.post("/join/", form_data(email="nope", consent="", referrer=""))
+    assert response.status_code == 400
+    assert "Enter a valid email address." in response.text
+    assert "Please agree to be contacted" in response.text
+    assert "Choose the member who referred you" in response.text
+    assert not Lead.objects.exists()
+
+
+def test_contact_form_needs_a_message(anon_client, partnership):
+    response = anon_client.post("/contact/", form_data(message=""))
+    assert response.status_code == 400
+    assert not Lead.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("source", "channel"),
+    [
+        ("", "website"),
+        ("facebook", "facebook"),
+        ("IG", "instagram"),
+        ("twitter", "x"),
+        ("newsletter", "other"),
+    ],
+)
+def test_channel_comes_from_utm_source(anon_client, partnership, source, channel):
+    anon_client.post("/join/", {**form_data(), "utm_source": source})
+    assert Lead.objects.get().channel == channel
+
+
+def test_utm_from_the_landing_page_is_kept_for_the_form(anon_client, partnership):
+    anon_client.get("/?utm_source=tiktok&utm_medium=video")
+    anon_client.post("/join/", form_data())
+    lead = Lead.objects.get()
+    assert lead.channel == "tiktok" and lead.utm == {"utm_source": "tiktok", "utm_medium": "video"}
+
+
+def test_a_submission_survives_a_broker_outage(anon_client, partnership, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from pinnacle.mail.tasks import deliver_message
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Connection refused")
+
+    monkeypatch.setattr(deliver_message, "apply_async", broker_down)
+
+    response = anon_client.post("/join/", form_data())
+    assert response.status_code == 302
+    assert Lead.objects.count() == 1
+    assert delivery.due_message_ids() == [OutboxMessage.objects.get().pk]
