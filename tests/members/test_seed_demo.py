@@ -187,5 +187,5 @@ def test_search_document_is_populated(seeded, settings):
 
 def test_seed_sends_no_email(settings, media_root, mailoutbox):
     seed(settings, media_root)
-    assert mailoutbox == []
-    assert not OutboxMessage.objects.exists()
+    assert mailoutbox == []  # nothing is sent while seeding; demo leads' emails wait in the outbox
+    assert not OutboxMessage.objects.exclude(template__startswith="leads/").exists()

@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from members import demo_images
 from members.models import Company, Member, User
 from members.search import refresh_search_document
+from members.signals import demo_seeded
 from pinnacle.models import Partnership
 
 DEMO_PASSWORD = "pinnacle-demo"
@@ -545,6 +546,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.ensure_user(SUPERUSER_EMAIL, "Site", "Admin", login=True, superuser=True)
             seeded = [self.seed_partnership(spec) for spec in PARTNERSHIPS]
+            demo_seeded.send(
+                sender=self.__class__, partnerships=[p for p, *_ in seeded], stdout=self.stdout
+            )
         self.print_summary(seeded)
 
     # Users ------------------------------------------------------------------------------------
