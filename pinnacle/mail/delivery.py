@@ -87,11 +87,12 @@ def _claim(message_id: int) -> bool:
 
 def _finish(message: OutboxMessage, status: str, **fields) -> None:
     now = timezone.now()
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        status=status, status_changed_at=now, claimed_at=None, next_attempt_at=None, **fields
-    )
+    rows = OutboxMessage.objects.filter(pk=message.pk)
+    rows.update(claimed_at=None, next_attempt_at=None, **fields)
+    # A tracking webhook may already have moved the row past "sent": never step back.
+    rows.filter(status=OutboxMessage.Status.QUEUED).update(status=status, status_changed_at=now)
     message.refresh_from_db()
-    message_status_changed.send(sender=OutboxMessage, message=message, status=status)
+    message_status_changed.send(sender=OutboxMessage, message=message, status=message.status)
 
 
 def deliver(message_id: int) -> str | None:

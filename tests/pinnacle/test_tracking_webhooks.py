@@ -180,3 +180,27 @@ def test_unknown_message_is_ignored(partnership, sent):
     event["MessageID"] = "no-such-message"
     assert post(partnership, event).status_code == 200
     assert not DeliveryEvent.objects.exists()
+
+
+def test_a_webhook_faster_than_the_sender_is_not_undone(partnership, monkeypatch):
+    """The ESP may report delivery before the worker records "sent"; "sent" must not win."""
+    from pinnacle.mail.services import advance_status
+
+    message = queue_email(
+        partnership=partnership,
+        key="race:1",
+        template="mail/notice",
+        to="lead@example.com",
+        context={"subject": "Hi", "body": "Body"},
+    )
+    original_send = delivery.build_email
+
+    def build_and_race(msg):
+        email = original_send(msg)
+        advance_status(msg, Status.DELIVERED)  # the webhook lands mid-send
+        return email
+
+    monkeypatch.setattr(delivery, "build_email", build_and_race)
+    delivery.deliver(message.pk)
+    assert status_of(message) == Status.DELIVERED
+    assert message.sent_at is not None and message.esp_message_id != ""
