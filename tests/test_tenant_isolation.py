@@ -9,10 +9,12 @@ fails this test: add it to one of them.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from leads.tokens import make_access_token
 from members.services import invite_member
 from members.tokens import make_invitation_token
 from pinnacle.mail.tokens import make_unsubscribe_token
 from tests.conftest import client_for
+from tests.leads.factories import InquiryFactory, LeadFactory
 from tests.members.factories import InvitationFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +40,13 @@ def accept_kwargs(other):
 
 FOREIGN_OBJECTS = {
     "directory_profile": lambda other: {"slug": MemberFactory(partnership=other).slug},
+    "inquiry_detail": lambda other: {"pk": InquiryFactory(partnership=other).pk},
+    "express_interest": lambda other: {"slug": MemberFactory(partnership=other).slug},
     "invitation_resend": invitation_kwargs,
     "invitation_revoke": invitation_kwargs,
     "accept_invitation": accept_kwargs,
+    "lead_detail": lambda other: {"pk": LeadFactory(partnership=other).pk},
+    "prospect_access": lambda other: {"token": make_access_token(LeadFactory(partnership=other))},
     "unsubscribe": lambda other: {
         "token": make_unsubscribe_token(partnership=other, email="lead@example.com")
     },

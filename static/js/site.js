@@ -30,3 +30,36 @@ document.addEventListener("input", (event) => {
   }
   if (firstMatch && words.length && select.selectedOptions[0]?.hidden !== false) select.value = firstMatch.value;
 });
+// Reply-deadline countdowns: <span data-deadline="ISO" data-remind-at="ISO"> shows "5 h 12 min
+// left" / "overdue by 2 h" (the same words the server renders), refreshed every minute.
+(() => {
+  const duration = (ms) => {
+    let minutes = Math.floor(ms / 60000);
+    if (minutes < 1) return "less than a minute";
+    let hours = Math.floor(minutes / 60);
+    minutes %= 60;
+    if (hours === 0) return `${minutes} min`;
+    if (hours < 48) return minutes ? `${hours} h ${minutes} min` : `${hours} h`;
+    const days = Math.floor(hours / 24);
+    hours %= 24;
+    return hours ? `${days} days ${hours} h` : `${days} days`;
+  };
+  const overdue = (ms) => {
+    if (ms < 3600000) return `overdue by ${Math.max(Math.floor(ms / 60000), 1)} min`;
+    if (ms < 48 * 3600000) return `overdue by ${Math.floor(ms / 3600000)} h`;
+    return `overdue by ${Math.floor(ms / 86400000)} days`;
+  };
+  const update = () => {
+    const now = Date.now();
+    for (const el of document.querySelectorAll("[data-deadline]")) {
+      const due = Date.parse(el.dataset.deadline);
+      if (Number.isNaN(due)) continue;
+      const remind = Date.parse(el.dataset.remindAt || "");
+      const state = now >= due ? "overdue" : (!Number.isNaN(remind) && now >= remind ? "soon" : "ok");
+      el.textContent = now < due ? `${duration(due - now)} left` : overdue(now - due);
+      el.classList.remove("countdown-ok", "countdown-soon", "countdown-overdue");
+      el.classList.add(`countdown-${state}`);
+    }
+  };
+  if (document.querySelector("[data-deadline]")) { update(); setInterval(update, 60000); }
+})();

@@ -1,0 +1,80 @@
+"""Reads for a member's inquiries: the one way to fetch an inquiry, and the lists and counts the
+inquiry pages and the dashboard panel show. Every query is scoped to the member's partnership and
+to the member, and none grows with the number of rows it returns."""
+
+from __future__ import annotations
+
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
+from django.http import Http404
+
+from leads.models import Inquiry, InquiryResponse, Lead
+from members.models import Member
+from pinnacle.mail.models import OutboxMessage
+
+# The sweep marks an inquiry reminded even when it first sees it past the deadline; only a mark
+# made before the deadline means a reminder email went out.
+REMINDER_SENT = ExpressionWrapper(
+    Q(reminded_at__isnull=False, reminded_at__lt=F("due_at")), output_field=BooleanField()
+)
+
+
+def _member_inquiries(member: Member) -> QuerySet[Inquiry]:
+    return (
+        Inquiry.objects.for_partnership(member.partnership_id)
+        .filter(member=member)
+        .select_related("lead")
+        .annotate(reminder_sent=REMINDER_SENT)
+    )
+
+
+def get_inquiry_for_member(member: Member, pk: int) -> Inquiry:
+    """The inquiry `pk` if it was sent to `member`; the same 404 whether it is missing, another
+    member's, or another partnership's."""
+    inquiry = _member_inquiries(member).filter(pk=pk).first()
+    if inquiry is None:
+        raise Http404("No such inquiry.")
+    return inquiry
+
+
+def open_inquiries(member: Member) -> list[Inquiry]:
+    """Inquiries still waiting for the member's first answer, the nearest deadline first."""
+    return list(
+        _member_inquiries(member).filter(responded_at__isnull=True).order_by("due_at", "pk")
+    )
+
+
+def answered_inquiries(member: Member) -> QuerySet[Inquiry]:
+    """Inquiries the member answered, the latest answer first (paginate it)."""
+    return (
+        _member_inquiries(member)
+        .filter(responded_at__isnull=False)
+        .order_by("-responded_at", "-pk")
+    )
+
+
+def inquiry_responses(inquiry: Inquiry) -> list[InquiryResponse]:
+    """The member's answers to one inquiry in order, each with `email_status`: how far the email
+    to the lead got (queued, sent, delivered, opened, bounced ...)."""
+    responses = list(
+        InquiryResponse.objects.for_partnership(inquiry.partnership_id)
+        .filter(inquiry=inquiry)
+        .order_by("created_at", "pk")
+    )
+    keys = {f"inquiry-response:{response.pk}": response for response in responses}
+    messages = (
+        OutboxMessage.objects.for_partnership(inquiry.partnership_id)
+        .filter(idempotency_key__in=list(keys))
+        .only("idempotency_key", "status")
+    )
+    for response in responses:
+        response.email_status = None
+    for message in messages if keys else ():
+        keys[message.idempotency_key].email_status = message
+    return responses
+
+
+def referred_lead_count(member: Member) -> int:
+    """How many leads named this member as their referrer."""
+    return (
+        Lead.objects.for_partnership(member.partnership_id).filter(referring_member=member).count()
+    )

@@ -1,0 +1,159 @@
+"""Beat's inquiry sweep: a reminder before the reply deadline, escalation to leadership after it."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.core import mail
+
+from leads import tasks
+from leads.services.inquiries import express_interest, respond_to_inquiry
+from pinnacle.mail import delivery
+from pinnacle.mail.models import OutboxMessage
+from tests.conftest import client_for
+from tests.leads.factories import LeadFactory
+from tests.members.factories import LeadershipFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+START = datetime.datetime(2025, 3, 4, 9, 0, tzinfo=ZoneInfo("America/New_York"))
+
+
+@pytest.fixture
+def clock(time_machine):
+    time_machine.move_to(START, tick=False)
+    return time_machine
+
+
+@pytest.fixture
+def inquiry(clock, partnership, member):
+    lead = LeadFactory(partnership=partnership, name="Dana Prospect", email="dana@example.com")
+    return express_interest(lead=lead, member=member, message="Can you help us sell in April?")
+
+
+def sweep_at(clock, hours, minutes=0):
+    clock.move_to(START + datetime.timedelta(hours=hours, minutes=minutes), tick=False)
+    return tasks.sweep_inquiries()
+
+
+def emails(template):
+    return list(OutboxMessage.objects.filter(template=template).order_by("to_email"))
+
+
+def test_the_beat_schedule_runs_the_sweep_every_few_minutes():
+    (entry,) = [
+        e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == tasks.sweep_inquiries.name
+    ]
+    assert entry["schedule"] <= 5 * 60
+
+
+def test_nothing_happens_before_the_reminder_window(clock, inquiry):
+    assert sweep_at(clock, 19, 59) == (0, 0)
+    assert not emails("leads/inquiry_reminder") and not emails("leads/inquiry_escalation")
+    inquiry.refresh_from_db()
+    assert inquiry.reminded_at is None
+
+
+def test_four_hours_before_the_deadline_the_member_is_reminded_once(
+    clock, inquiry, member, member_client
+):
+    assert sweep_at(clock, 20) == (1, 0)
+    assert sweep_at(clock, 20, 1) == (0, 0)
+    (reminder,) = emails("leads/inquiry_reminder")
+    assert reminder.to_email == member.email
+    delivery.deliver(reminder.pk)
+    (sent,) = mail.outbox
+    assert sent.subject == "Reminder: Dana Prospect is waiting for your reply"
+    assert "March 5, 2025, 9 a.m. (America/New_York)" in sent.body
+    assert f"http://localhost/inquiries/{inquiry.pk}/" in sent.body
+    inquiry.refresh_from_db()
+    assert inquiry.reminded_at == START + datetime.timedelta(hours=20)
+    # The member's list shows that the reminder went out.
+    assert "Reminder sent" in member_client.get("/inquiries/").text
+
+
+def test_after_the_deadline_this_partnerships_leadership_is_told(
+    clock, inquiry, partnership, other_partnership, member
+):
+    leaders = [
+        LeadershipFactory(partnership=partnership, display_name="Lee Leadership"),
+        LeadershipFactory(partnership=partnership, display_name="Lou Leadership"),
+    ]
+    LeadershipFactory(partnership=partnership, is_active=False)
+    LeadershipFactory(partnership=other_partnership)
+    MemberFactory(partnership=partnership)  # not leadership
+
+    sweep_at(clock, 20)
+    assert sweep_at(clock, 23, 59)[1] == 0
+    assert sweep_at(clock, 24) == (0, 1)
+    assert sweep_at(clock, 25) == (0, 0)
+
+    escalations = emails("leads/inquiry_escalation")
+    assert sorted(e.to_email for e in escalations) == sorted(leader.email for leader in leaders)
+    delivery.deliver(escalations[0].pk)
+    (sent,) = mail.outbox
+    assert sent.subject == "Unanswered inquiry: Alice Agent has not replied to Dana Prospect"
+    assert "Can you help us sell in April?" in sent.body
+    assert "dana@example.com" in sent.body
+    inquiry.refresh_from_db()
+    assert inquiry.escalated_at == START + datetime.timedelta(hours=24)
+
+    page = client_for(partnership, member).get("/inquiries/").text
+    assert "Leadership notified" in page and "overdue by 1 h" in page
+
+
+def test_a_first_sweep_after_the_deadline_escalates_without_a_late_reminder(
+    clock, inquiry, leader, member_client
+):
+    assert sweep_at(clock, 30) == (1, 1)
+    assert not emails("leads/inquiry_reminder")
+    assert [e.to_email for e in emails("leads/inquiry_escalation")] == [leader.email]
+    assert "Reminder sent" not in member_client.get("/inquiries/").text
+
+
+@pytest.mark.parametrize("kind", ["reply", "ack"])
+def test_answered_inquiries_are_left_alone(clock, inquiry, member, leader, kind):
+    clock.shift(datetime.timedelta(hours=1))
+    respond_to_inquiry(
+        inquiry=inquiry,
+        member=member,
+        kind=kind,
+        body="Thanks, talk soon.",
+        follow_up_on=datetime.date(2025, 3, 6),
+    )
+    assert sweep_at(clock, 20) == (0, 0)
+    assert sweep_at(clock, 48) == (0, 0)
+    assert not emails("leads/inquiry_reminder") and not emails("leads/inquiry_escalation")
+
+
+def test_the_partnerships_own_policy_numbers_are_respected(clock, partnership, member, leader):
+    partnership.inquiry_reply_hours = 48
+    partnership.inquiry_reminder_hours_before = 6
+    partnership.save()
+    lead = LeadFactory(partnership=partnership)
+    inquiry = express_interest(lead=lead, member=member, message="No rush.")
+    assert OutboxMessage.objects.get(template="leads/inquiry_notice").subject.endswith(
+        "reply within 48 hours"
+    )
+    assert sweep_at(clock, 41, 59) == (0, 0)
+    assert sweep_at(clock, 42) == (1, 0)
+    assert sweep_at(clock, 47, 59) == (0, 0)
+    assert sweep_at(clock, 48) == (0, 1)
+    inquiry.refresh_from_db()
+    assert inquiry.due_at == START + datetime.timedelta(hours=48)
+
+
+def test_each_partnership_is_swept_by_its_own_clock(clock, inquiry, leader, other_partnership):
+    other_partnership.inquiry_reply_hours = 72
+    other_partnership.save()
+    foreign_member = MemberFactory(partnership=other_partnership)
+    LeadershipFactory(partnership=other_partnership)
+    express_interest(
+        lead=LeadFactory(partnership=other_partnership), member=foreign_member, message="Hello"
+    )
+    assert sweep_at(clock, 20) == (1, 0)  # only ours is due
+    assert sweep_at(clock, 24) == (0, 1)
+    assert [e.to_email for e in emails("leads/inquiry_reminder")] == [inquiry.member.email]
+    assert [e.to_email for e in emails("leads/inquiry_escalation")] == [leader.email]
+    assert sweep_at(clock, 68) == (1, 0)  # theirs, 72 - 4 hours in
