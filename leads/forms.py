@@ -77,7 +77,7 @@ class InterestForm(forms.Form):
         label="Your message",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Say what you need and when; the member replies within 24 hours.",
+        help_text="Say what you need and when.",
     )
 
     def clean_message(self):

@@ -15,6 +15,12 @@ from pinnacle.mail.services import queue_email
 SWEEP_BATCH = 200
 
 
+def when(moment: datetime.datetime) -> str:
+    """A deadline as a prospect reads it: the site's local time, with its zone."""
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
+
+
 class InquiryRefused(Exception):
     """A request the rules do not allow; the message is written for the person who asked."""
 
@@ -29,7 +35,7 @@ def express_interest(*, lead: Lead, member: Member, message: str) -> Inquiry:
     if open_inquiry is not None:
         raise InquiryRefused(
             f"You already contacted {member.display_name}; they will reply by "
-            f"{date_format(timezone.localtime(open_inquiry.due_at), 'DATETIME_FORMAT')}."
+            f"{when(open_inquiry.due_at)}."
         )
     partnership = lead.partnership
     now = timezone.now()

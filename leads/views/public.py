@@ -4,8 +4,6 @@ from django.contrib import messages
 from django.core import signing
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -13,7 +11,7 @@ from leads.forms import InterestForm, LeadForm
 from leads.middleware import SESSION_REF, SESSION_UTM, UTM_KEYS
 from leads.models import FormKind, Lead
 from leads.prospect import current_prospect, start_prospect_session
-from leads.services.inquiries import InquiryRefused, express_interest
+from leads.services.inquiries import InquiryRefused, express_interest, when
 from leads.services.intake import submit_lead
 from leads.tokens import read_access_token
 from members import selectors as member_selectors
@@ -136,7 +134,7 @@ def interest(request, slug):
         except InquiryRefused as refusal:
             messages.info(request, str(refusal))
             return redirect(member.get_absolute_url())
-        due = date_format(timezone.localtime(inquiry.due_at), "DATETIME_FORMAT")
+        due = when(inquiry.due_at)
         messages.success(
             request,
             f"Your message is on its way to {member.display_name}, "
