@@ -94,6 +94,29 @@ class TenantAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class ReadOnlyTenantInline(admin.TabularInline):
+    """Rows shown under their parent for leadership (who hold no Django model permissions)."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def _is_leadership(self, request) -> bool:
+        return request.user.is_active and request.user.is_leadership_of(request.partnership)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_leadership(request)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyTenantAdmin(TenantAdmin):
     """Records nobody edits by hand (audit trail, email events)."""
 

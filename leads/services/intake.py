@@ -11,6 +11,7 @@ from leads.tokens import access_url
 from members.models import Member
 from pinnacle.mail.services import queue_email
 from pinnacle.models import Partnership
+from pinnacle.tenancy import record_audit
 
 # utm_source values (lowercased) that name a social platform; any other source is "other".
 SOCIAL_SOURCES = {
@@ -148,6 +149,36 @@ def _update_lead(lead: Lead, *, phone, need, timeframe, consent, referrer, now) 
         lead.referring_member = referrer
         fields.append("referring_member")
     lead.save(update_fields=fields)
+
+
+@transaction.atomic
+def reassign_lead(*, lead: Lead, member: Member | None, actor) -> Lead:
+    """Leadership moves a lead to another member (or unassigns it); the timeline records it."""
+    if member is not None and member.partnership_id != lead.partnership_id:
+        raise ValueError("The member belongs to another partnership.")
+    lead = (
+        Lead.objects.select_for_update(of=("self",))
+        .select_related("referring_member")
+        .get(pk=lead.pk)
+    )
+    previous = lead.referring_member
+    if previous == member:
+        return lead
+    lead.referring_member = member
+    lead.save(update_fields=["referring_member"])
+    record_audit(
+        partnership=lead.partnership,
+        actor=actor,
+        action="lead.reassigned",
+        target=lead,
+        summary=f"Reassigned from {_name(previous)} to {_name(member)}",
+        data={"from": previous.pk if previous else None, "to": member.pk if member else None},
+    )
+    return lead
+
+
+def _name(member: Member | None) -> str:
+    return member.display_name if member else "Unassigned"
 
 
 def send_intake_emails(submission: Submission) -> None:

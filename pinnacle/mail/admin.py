@@ -1,22 +1,17 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from pinnacle.admin import ReadOnlyTenantAdmin, TenantAdmin
+from pinnacle.admin import ReadOnlyTenantAdmin, ReadOnlyTenantInline, TenantAdmin
 from pinnacle.mail.models import DeliveryEvent, OutboxMessage, Suppression
 from pinnacle.mail.services import enqueue_delivery
 from pinnacle.mail.tasks import deliver_message
 from pinnacle.tenancy import record_audit
 
 
-class DeliveryEventInline(admin.TabularInline):
+class DeliveryEventInline(ReadOnlyTenantInline):
     model = DeliveryEvent
     fields = ["occurred_at", "event_type", "reject_reason", "description", "mta_response"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OutboxMessage)

@@ -1,0 +1,237 @@
+"""A lead's page: who they are, and everything that happened with them, newest first."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from leads.models import FormKind, Lead
+from leads.selectors import lead_timeline
+from leads.services.inquiries import express_interest, respond_to_inquiry
+from leads.services.intake import submit_lead
+from pinnacle.mail.models import DeliveryEvent, OutboxMessage
+from pinnacle.mail.services import advance_status, suppress
+from pinnacle.tenancy import record_audit
+from tests.conftest import client_for
+from tests.leads.factories import InquiryFactory, LeadFactory, SubmissionFactory
+from tests.members.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+NEW_YORK = ZoneInfo("America/New_York")
+START = datetime.datetime(2025, 3, 4, 9, 0, tzinfo=NEW_YORK)
+
+
+@pytest.fixture
+def rita(partnership):
+    return MemberFactory(partnership=partnership, display_name="Rita Referrer")
+
+
+@pytest.fixture
+def story(partnership, member, rita, leader, time_machine):
+    """A lead's first weeks, each step at its own time, through the real use cases."""
+
+    def at(hours):
+        time_machine.move_to(START + datetime.timedelta(hours=hours), tick=False)
+
+    at(0)
+    first = submit_lead(
+        partnership=partnership,
+        form=FormKind.JOIN,
+        name="Dana Prospect",
+        email="Dana@Example.com",
+        phone="(512) 555-0199",
+        need="buy",
+        timeframe="3m",
+        consent=True,
+        referrer=rita,
+        utm={"utm_source": "facebook", "utm_medium": "social", "utm_campaign": "spring"},
+    )
+    lead = first.lead
+    welcome = OutboxMessage.objects.get(idempotency_key=f"welcome:submission:{first.pk}")
+    DeliveryEvent.objects.create(
+        partnership=partnership, message=welcome, event_type="delivered", occurred_at=START
+    )
+    advance_status(welcome, OutboxMessage.Status.DELIVERED)
+
+    at(24)
+    inquiry = express_interest(lead=lead, member=member, message="Can we see homes in Hyde Park?")
+    at(26)
+    response = respond_to_inquiry(
+        inquiry=inquiry,
+        member=member,
+        kind="ack",
+        body="Got it, Dana. I will send listings.",
+        follow_up_on=datetime.date(2025, 3, 7),
+    )
+    at(48)
+    record_audit(
+        partnership=partnership,
+        actor=leader.user,
+        action="lead.reassigned",
+        target=lead,
+        summary="Reassigned from Rita Referrer to Alice Agent",
+    )
+    Lead.objects.filter(pk=lead.pk).update(referring_member=member)
+    at(72)
+    second = submit_lead(
+        partnership=partnership,
+        form=FormKind.CONTACT,
+        name="Dana Prospect",
+        email="dana@example.com",
+        need="sell",
+        timeframe="now",
+        message="Actually we also need to sell our condo first.",
+    )
+    at(96)
+    return {
+        "lead": lead,
+        "first": first,
+        "second": second,
+        "inquiry": inquiry,
+        "response": response,
+    }
+
+
+def test_anonymous_visitors_are_sent_to_log_in(anon_client, partnership):
+    lead = LeadFactory(partnership=partnership)
+    response = anon_client.get(f"/leads/{lead.pk}/")
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_another_partnerships_lead_is_404(member_client, other_partnership):
+    foreign = LeadFactory(partnership=other_partnership)
+    assert member_client.get(f"/leads/{foreign.pk}/").status_code == 404
+    assert member_client.get("/leads/999999999/").status_code == 404
+
+
+def test_header_shows_who_the_lead_is(member_client, story):
+    page = member_client.get(f"/leads/{story['lead'].pk}/").text
+    assert '<h1 id="lead-name">Dana Prospect</h1>' in page
+    for text in (
+        'href="mailto:dana@example.com"',
+        "(512) 555-0199",
+        "Sell a home",  # what they need now, from the latest form
+        "Right away",
+        "Facebook",
+        "utm_campaign: spring",
+        "Alice Agent",  # after the reassignment
+        "Agreed to be contacted on <time",
+        ">March 4, 2025, 9 a.m.</time>",
+        "Can be contacted",
+        "Your lead",
+    ):
+        assert text in page, text
+
+
+def test_an_opted_out_lead_says_so(member_client, partnership, time_machine):
+    lead = LeadFactory(partnership=partnership, email="gone@example.com")
+    time_machine.move_to(START, tick=False)
+    suppress(partnership=partnership, email="GONE@example.com", reason="unsubscribed")
+    page = member_client.get(f"/leads/{lead.pk}/").text
+    assert "Opted out on March 4, 2025 (opted out)" in page
+    assert "No member of Pinnacle Partnerships may send them outreach." in page
+
+
+def test_timeline_merges_every_source_newest_first(story):
+    entries = lead_timeline(story["lead"])
+    moments = [(int((e.at - START).total_seconds() // 3600), e.kind) for e in entries]
+    # Each form queues the welcome email and, with a referrer, the referrer's notice and thanks;
+    # what happened at the same moment lists the emails above the form that caused them.
+    assert moments == [
+        *[(72, "email")] * 3,
+        (72, "submission"),
+        (48, "audit"),
+        (26, "email"),
+        (26, "response"),
+        (24, "email"),
+        (24, "inquiry"),
+        *[(0, "email")] * 3,
+        (0, "submission"),
+    ]
+    lead_emails = OutboxMessage.objects.filter(
+        content_type__model="lead", object_id=story["lead"].pk
+    )
+    assert len([e for e in entries if e.kind == "email"]) == lead_emails.count()
+
+    contact = entries[3]
+    assert contact.title == "Online form submitted" and contact.item == story["second"]
+    first_form = entries[-1]
+    assert first_form.title == "Directory access request submitted"
+    assert first_form.item.named_referrer.display_name == "Rita Referrer"
+
+    inquiry = next(e for e in entries if e.kind == "inquiry")
+    assert inquiry.title == "Expressed interest in Alice Agent"
+    assert (inquiry.status, inquiry.tone) == ("Answered in time", "ok")
+    response = next(e for e in entries if e.kind == "response")
+    assert response.label == "Acknowledged" and response.item == story["response"]
+
+    delivered = [e for e in entries if e.kind == "email" and e.status == "Delivered"]
+    assert len(delivered) == 1 and delivered[0].tone == "ok"
+    assert delivered[0].item.event_count == 1
+
+
+def test_timeline_page_reads_well(member_client, story):
+    page = member_client.get(f"/leads/{story['lead'].pk}/").text
+    timeline = page[page.index('id="timeline-heading"') :]
+    for text in (
+        "Actually we also need to sell our condo first.",
+        "Reassigned from Rita Referrer to Alice Agent",
+        "Got it, Dana. I will send listings.",
+        "March 7, 2025",  # the promised follow-up
+        "Can we see homes in Hyde Park?",
+        'class="badge badge-ok">Answered in time',
+        'class="badge badge-ok">Delivered',
+        "1 delivery event",
+        "dana@example.com",
+    ):
+        assert text in timeline, text
+    # Newest first on the page too.
+    assert (
+        timeline.index("sell our condo")
+        < timeline.index("Reassigned")
+        < timeline.index("Hyde Park")
+    )
+
+
+def test_overdue_and_waiting_inquiries(partnership, member, time_machine):
+    time_machine.move_to(START, tick=False)
+    lead = LeadFactory(partnership=partnership)
+    InquiryFactory(lead=lead, member=member, due_at=START - datetime.timedelta(hours=1))
+    InquiryFactory(
+        lead=lead,
+        member=MemberFactory(partnership=partnership),
+        due_at=START + datetime.timedelta(hours=5),
+    )
+    states = sorted((e.status, e.tone) for e in lead_timeline(lead))
+    assert states == [("Awaiting reply", "info"), ("Overdue", "bad")]
+
+
+def test_timeline_queries_do_not_grow_with_its_rows(
+    partnership, member, story, django_assert_num_queries
+):
+    # Submissions, emails, inquiries, responses, audit events: one query each.
+    lead = story["lead"]
+    with django_assert_num_queries(5):
+        before = len(lead_timeline(lead))
+    for n in range(5):
+        SubmissionFactory(lead=lead, message=f"more {n}")
+        inquiry = InquiryFactory(lead=lead, member=MemberFactory(partnership=partnership))
+        respond_to_inquiry(inquiry=inquiry, member=inquiry.member, kind="reply", body="Hello")
+    with django_assert_num_queries(5):
+        assert len(lead_timeline(lead)) == before + 5 * 4  # form, inquiry, response, email
+
+
+def test_detail_page_query_budget(partnership, member, story, django_assert_max_num_queries):
+    client = client_for(partnership, member)
+    # Partnership, user, membership, lead, five timeline sources.
+    with django_assert_max_num_queries(9):
+        assert client.get(f"/leads/{story['lead'].pk}/").status_code == 200
+
+
+def test_a_lead_with_no_history(member_client, partnership):
+    lead = LeadFactory(partnership=partnership, utm={}, consented_at=None)
+    page = member_client.get(f"/leads/{lead.pk}/").text
+    assert "Nothing has happened with this lead yet." in page
+    assert "Nobody named a referrer" in page
+    assert "Agreed to be contacted" not in page
