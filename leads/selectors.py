@@ -389,8 +389,14 @@ class ComplianceRow:
     median_response: datetime.timedelta | None
 
     @property
-    def share_on_time(self) -> int:
-        return round(100 * self.on_time / self.received) if self.received else 0
+    def decided(self) -> int:
+        """Inquiries whose outcome is known: answered, or past the deadline unanswered."""
+        return self.received - self.open
+
+    @property
+    def share_on_time(self) -> int | None:
+        """Share of decided inquiries answered in time; None while every one is still open."""
+        return round(100 * self.on_time / self.decided) if self.decided else None
 
     @property
     def median_label(self) -> str:
@@ -398,6 +404,8 @@ class ComplianceRow:
 
     @property
     def tone(self) -> str:
+        if self.share_on_time is None:
+            return "neutral"
         if self.overdue or self.share_on_time < 80:
             return "bad"
         return "ok" if self.share_on_time == 100 else "warn"
@@ -432,7 +440,7 @@ def response_compliance(
                 output_field=DurationField(),
             ),
             share=ExpressionWrapper(
-                Cast(F("on_time"), FloatField()) / NullIf(F("received"), 0),
+                Cast(F("on_time"), FloatField()) / NullIf(F("received") - F("open"), 0),
                 output_field=FloatField(),
             ),
         )

@@ -231,6 +231,7 @@ def response_compliance(request):
     rows = selectors.response_compliance(partnership=request.partnership, **period)
     received = sum(row.received for row in rows)
     on_time = sum(row.on_time for row in rows)
+    decided = sum(row.decided for row in rows)
     return render(
         request,
         "leads/compliance.html",
@@ -241,7 +242,7 @@ def response_compliance(request):
             "totals": {
                 "received": received,
                 "on_time": on_time,
-                "share": round(100 * on_time / received) if received else 0,
+                "share": round(100 * on_time / decided) if decided else None,
                 "overdue": sum(row.overdue for row in rows),
             },
         },

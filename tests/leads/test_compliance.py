@@ -63,7 +63,7 @@ def test_numbers_per_member_worst_first(inquiries, partnership, django_assert_nu
     assert alice.tone == "bad"
 
     assert (bob.received, bob.on_time, bob.open, bob.overdue) == (2, 1, 1, 0)
-    assert bob.share_on_time == 50
+    assert bob.share_on_time == 100  # the open inquiry is still within its deadline
     assert bob.median_label == "45 min"
 
 
@@ -102,7 +102,7 @@ def test_report_page_defaults_to_the_last_30_days(leader_client, inquiries, cloc
     assert '<td class="num">3</td>' in page
     assert 'class="badge badge-bad">33%</span>' in page
     assert "16 h" in page and "45 min" in page
-    assert "<strong>5</strong>, of which <strong>40%</strong> answered in time" in page
+    assert "<strong>5</strong>, of which <strong>50%</strong> answered in time" in page
 
 
 def test_report_for_a_chosen_period(leader_client, inquiries):
@@ -139,3 +139,12 @@ def test_only_leadership_sees_the_report(member_client, anon_client):
 )
 def test_durations_read_as_hours_and_minutes(duration, label):
     assert format_duration(duration) == label
+
+
+def test_a_member_with_only_open_inquiries_is_not_marked_late(clock, partnership):
+    newcomer = MemberFactory(partnership=partnership, display_name="Nia Newcomer")
+    inquiry(newcomer, received=NOW - 2 * HOUR)
+    (row,) = response_compliance(
+        partnership=partnership, start=datetime.date(2025, 3, 1), end=datetime.date(2025, 3, 20)
+    )
+    assert (row.received, row.open, row.share_on_time, row.tone) == (1, 1, None, "neutral")
