@@ -47,6 +47,7 @@ def test_access_link_starts_a_prospect_session(anon_client, lead, member):
     assert "Welcome, Dana Prospect" in page.text
     profile = anon_client.get(member.get_absolute_url()).text
     assert reverse("express_interest", args=[member.slug]) in profile
+    assert "Welcome, Dana Prospect" in profile  # the header greets the prospect on every page
 
 
 def test_the_session_is_per_partnership(lead, other_partnership):
