@@ -13,8 +13,8 @@ COPY requirements.lock .
 RUN pip install -r requirements.lock
 
 COPY --chown=pinnacle:pinnacle . .
-# collectstatic needs settings but no services; a throwaway key is enough at build time.
-RUN DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py collectstatic --no-input \
+# collectstatic needs settings but no services and no secret.
+RUN python manage.py collectstatic --no-input \
     && mkdir -p /app/media && chown pinnacle:pinnacle /app/media
 
 USER pinnacle

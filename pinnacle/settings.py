@@ -11,8 +11,10 @@ env = Env()
 env.read_env(BASE_DIR / ".env", recurse=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# Production refuses to start without a real key; development gets an obvious placeholder.
-SECRET_KEY = env.str("SECRET_KEY") if not DEBUG else env.str("SECRET_KEY", "dev-only-insecure-key")
+# Development gets an obvious placeholder. Without DEBUG an unset key stays empty: Django refuses
+# any use of it (ImproperlyConfigured) and pinnacle/wsgi.py refuses to start, while commands that
+# sign nothing (makemigrations --check, collectstatic) still run in a bare environment.
+SECRET_KEY = env.str("SECRET_KEY", "dev-only-insecure-key" if DEBUG else "")
 
 BASE_DOMAIN = env.str("BASE_DOMAIN", "localhost")
 DEFAULT_PARTNERSHIP = env.str("DEFAULT_PARTNERSHIP", "pinnacle")

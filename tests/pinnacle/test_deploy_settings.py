@@ -25,3 +25,32 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def bare_env(**extra):
+    keep = ("PATH", "HOME", "DATABASE_URL", "REDIS_URL")
+    return {**{k: os.environ[k] for k in keep if k in os.environ}, **extra}
+
+
+def test_migration_check_runs_without_debug_or_secret_key():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=bare_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_web_server_refuses_to_start_without_secret_key():
+    result = subprocess.run(
+        [sys.executable, "-c", "import pinnacle.wsgi"],
+        cwd=ROOT,
+        env=bare_env(ALLOWED_HOSTS="portal.example.com"),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "The SECRET_KEY setting must not be empty" in result.stderr
