@@ -20,6 +20,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from members import services
 from members.models import Company, Invitation, Member, User
 from pinnacle.admin import TenantAdmin, TenantForm
+from pinnacle.admin_site import is_partnership_leadership
 from pinnacle.mail.models import OutboxMessage
 
 
@@ -412,17 +413,14 @@ class UserAdmin(BaseUserAdmin):
         )
     ]
 
-    def _is_leadership(self, request) -> bool:
-        return request.user.is_active and request.user.is_leadership_of(request.partnership)
-
     def has_module_permission(self, request):
-        return self._is_leadership(request)
+        return is_partnership_leadership(request)
 
     def has_view_permission(self, request, obj=None):
-        return self._is_leadership(request)
+        return is_partnership_leadership(request)
 
     def has_change_permission(self, request, obj=None):
-        return self._is_leadership(request)
+        return is_partnership_leadership(request)
 
     def has_add_permission(self, request):
         return request.user.is_superuser

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from pinnacle.admin_site import is_partnership_leadership
 from pinnacle.models import AuditEvent, Partnership
 
 
@@ -44,23 +45,20 @@ class TenantAdmin(admin.ModelAdmin):
         form.tenant = request.partnership  # get_form builds a new class per call
         return form
 
-    def _is_leadership(self, request) -> bool:
-        return request.user.is_active and request.user.is_leadership_of(request.partnership)
-
     def has_module_permission(self, request):
-        return self._is_leadership(request)
+        return is_partnership_leadership(request)
 
     def has_view_permission(self, request, obj=None):
-        return self._is_leadership(request)
+        return is_partnership_leadership(request)
 
     def has_add_permission(self, request):
-        return self._is_leadership(request)
+        return is_partnership_leadership(request)
 
     def has_change_permission(self, request, obj=None):
-        return self._is_leadership(request)
+        return is_partnership_leadership(request)
 
     def has_delete_permission(self, request, obj=None):
-        return self._is_leadership(request)
+        return is_partnership_leadership(request)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -101,11 +99,8 @@ class ReadOnlyTenantInline(admin.TabularInline):
     can_delete = False
     show_change_link = False
 
-    def _is_leadership(self, request) -> bool:
-        return request.user.is_active and request.user.is_leadership_of(request.partnership)
-
     def has_view_permission(self, request, obj=None):
-        return self._is_leadership(request)
+        return is_partnership_leadership(request)
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
 
+def is_partnership_leadership(request) -> bool:
+    """Who may use the admin on this host: superusers, and active leadership of its partnership."""
+    user = request.user
+    return user.is_active and user.is_leadership_of(getattr(request, "partnership", None))
+
+
 class PinnacleAdminSite(admin.AdminSite):
     """Admin for superusers (everything) and leadership staff (their partnership only)."""
 
@@ -8,10 +14,7 @@ class PinnacleAdminSite(admin.AdminSite):
     site_title = "Pinnacle admin"
 
     def has_permission(self, request):
-        user = request.user
-        if not (user.is_active and user.is_staff):
-            return False
-        return user.is_superuser or user.is_leadership_of(getattr(request, "partnership", None))
+        return request.user.is_staff and is_partnership_leadership(request)
 
     def each_context(self, request):
         context = super().each_context(request)

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from pinnacle.admin import ReadOnlyTenantAdmin, ReadOnlyTenantInline, TenantAdmin
+from pinnacle.admin_site import is_partnership_leadership
 from pinnacle.mail.models import DeliveryEvent, OutboxMessage, Suppression
 from pinnacle.mail.services import enqueue_delivery
 from pinnacle.mail.tasks import deliver_message
@@ -79,7 +80,7 @@ class OutboxMessageAdmin(ReadOnlyTenantAdmin):
 
     def has_change_permission(self, request, obj=None):
         # Read-only form, but the change permission is what admin actions require.
-        return self._is_leadership(request)
+        return is_partnership_leadership(request)
 
     @admin.action(description="Retry failed messages now")
     def retry_now(self, request, queryset):
