@@ -139,8 +139,7 @@ def _remind_due() -> int:
                 context=_context(inquiry),
                 about=inquiry.lead,
             )
-        inquiry.reminded_at = now
-        inquiry.save(update_fields=["reminded_at"])
+    Inquiry.objects.filter(pk__in=[i.pk for i in due]).update(reminded_at=now)
     return len(due)
 
 
@@ -153,11 +152,15 @@ def _escalate_overdue() -> int:
         .filter(responded_at__isnull=True, escalated_at__isnull=True, due_at__lte=now)
         .order_by("due_at")[:SWEEP_BATCH]
     )
+    leaders_of: dict[int, list[Member]] = {}
     for inquiry in overdue:
-        leaders = Member.objects.for_partnership(inquiry.partnership).filter(
-            role=Member.Role.LEADERSHIP, is_active=True
-        )
-        for leader in leaders.select_related("user"):
+        if inquiry.partnership_id not in leaders_of:
+            leaders_of[inquiry.partnership_id] = list(
+                Member.objects.for_partnership(inquiry.partnership)
+                .filter(role=Member.Role.LEADERSHIP, is_active=True)
+                .select_related("user")
+            )
+        for leader in leaders_of[inquiry.partnership_id]:
             queue_email(
                 partnership=inquiry.partnership,
                 key=f"inquiry:{inquiry.pk}:escalation:{leader.pk}",
@@ -166,8 +169,7 @@ def _escalate_overdue() -> int:
                 context={**_context(inquiry), "leader": leader},
                 about=inquiry.lead,
             )
-        inquiry.escalated_at = now
-        inquiry.save(update_fields=["escalated_at"])
+    Inquiry.objects.filter(pk__in=[i.pk for i in overdue]).update(escalated_at=now)
     return len(overdue)
 
 

@@ -69,8 +69,10 @@ def submit_lead(
     The same email in the same partnership is one lead; a later submission joins its timeline.
     The lead keeps the member who referred them first; leadership reassigns in admin.
     """
-    if referrer is not None and referrer.partnership_id != partnership.pk:
-        raise ValueError("The referrer belongs to another partnership.")
+    # policy: the prospect names the partner member who referred them, one of this partnership's
+    # members in the directory; any caller (form, import, admin) is held to that.
+    if referrer is not None and not referrer_choices(partnership).filter(pk=referrer.pk).exists():
+        raise ValueError("The referrer must be a listed member of this partnership.")
     email = email.strip().lower()
     utm = utm or {}
     channel = channel_for(utm)

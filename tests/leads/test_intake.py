@@ -209,3 +209,21 @@ def test_a_submission_survives_a_broker_outage(anon_client, partnership, monkeyp
     assert response.status_code == 302
     assert Lead.objects.count() == 1
     assert delivery.due_message_ids() == [OutboxMessage.objects.get().pk]
+
+
+def test_the_service_refuses_a_referrer_outside_the_directory(partnership, other_member):
+    from leads.services.intake import submit_lead
+
+    unlisted = MemberFactory(partnership=partnership, is_listed=False)
+    for outsider in (unlisted, other_member):
+        with pytest.raises(ValueError, match="listed member of this partnership"):
+            submit_lead(
+                partnership=partnership,
+                form="join",
+                name="Dana",
+                email="dana@example.com",
+                need="buy",
+                timeframe="3m",
+                referrer=outsider,
+            )
+    assert not Lead.objects.exists()
