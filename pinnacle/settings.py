@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "pinnacle.middleware.RefuseControlCharactersMiddleware",
+    "pinnacle.mail.webhooks.WebhookGuardMiddleware",
     "pinnacle.tenancy.PartnershipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,21 +67,28 @@ MIDDLEWARE = [
 ROOT_URLCONF = "pinnacle.urls"
 WSGI_APPLICATION = "pinnacle.wsgi.application"
 
+TEMPLATE_CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "pinnacle.tenancy.partnership_context",
+    "members.extensions.template_extensions",
+    "leads.context_processors.prospect",
+]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "pinnacle.tenancy.partnership_context",
-                "members.extensions.template_extensions",
-                "leads.context_processors.prospect",
-            ],
-        },
+        "OPTIONS": {"context_processors": TEMPLATE_CONTEXT_PROCESSORS},
+    },
+    {
+        # Plain text (email subjects and text parts): the same templates, never HTML-escaped.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": TEMPLATE_CONTEXT_PROCESSORS, "autoescape": False},
     },
 ]
 
@@ -191,17 +200,22 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
-    "socket_connect_timeout": 3,
+    # Publishing never retries a connection (kombu would sleep 2 s, 4 s ... inside the request):
+    # a message that cannot be published waits in the outbox for the sweep. The worker's own
+    # consumer reconnects with broker_connection_retry, which these options do not touch.
+    "max_retries": 0,
+    "socket_connect_timeout": 1,
     "socket_timeout": 5,
 }
-CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "pinnacle.mail.tasks.sweep_outbox", "schedule": 60.0},
     "sweep-inquiries": {"task": "leads.tasks.sweep_inquiries", "schedule": 60.0},
 }
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions in PostgreSQL, cached in Redis; they keep working from the database when Redis is down.
+SESSION_ENGINE = "pinnacle.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

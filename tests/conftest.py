@@ -21,6 +21,39 @@ def _clean_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _broker_reachable(monkeypatch):
+    # A test that broke the broker must not leave the next one skipping it.
+    monkeypatch.setattr("pinnacle.mail.services._broker_down_until", 0.0)
+
+
+# Nothing listens on port 1: connections are refused at once, as with a stopped Redis.
+DEAD_REDIS = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def broker_down(settings):
+    """The Celery broker is unreachable (a real refused connection, not a mock)."""
+    from pinnacle.celery import app
+
+    def reset_pools():
+        app.amqp._producer_pool = None
+        app._pool = None
+
+    settings.CELERY_BROKER_URL = DEAD_REDIS  # the Celery app reads Django's settings lazily
+    reset_pools()
+    yield
+    reset_pools()  # rebuilt from the restored settings on next use
+
+
+@pytest.fixture
+def redis_down(settings, broker_down):
+    """Redis is unreachable: cache, rate limits, session cache and broker all fail."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DEAD_REDIS}
+    }
+
+
 @pytest.fixture
 def partnership(db, settings):
     return PartnershipFactory(

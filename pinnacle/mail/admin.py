@@ -91,6 +91,7 @@ class OutboxMessageAdmin(ReadOnlyTenantAdmin):
                 attempts=0,
                 next_attempt_at=timezone.now(),
                 claimed_at=None,
+                claim_token=None,
             )
             record_audit(
                 partnership=message.partnership,

@@ -7,4 +7,5 @@ class MailConfig(AppConfig):
     verbose_name = "Email"
 
     def ready(self):
-        from pinnacle.mail import receivers  # noqa: F401  (connects anymail's tracking signal)
+        # Connects anymail's tracking signal and registers the webhook secret's deploy check.
+        from pinnacle.mail import receivers, webhooks  # noqa: F401

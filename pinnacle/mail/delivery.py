@@ -1,10 +1,15 @@
 """Delivering outbox rows: claim, check suppression, send through Django's email API, record.
 
-A row is claimed by one conditional UPDATE (queued, and unclaimed or its lease expired), so two
-workers never send it at once; once it is SENT nothing sends it again. A transient failure
-(network, ESP 5xx/429, SMTP 4xx) releases the claim and schedules the next attempt with
-exponential backoff and jitter; a permanent one (invalid or refused recipient) fails the row
-at once. `sweep` re-enqueues whatever is due, which covers a lost broker or a dead worker.
+A row is claimed by one conditional UPDATE (queued, due, and unclaimed or its lease expired) that
+stamps a claim token, so two workers never send it at once; a worker records its result only
+while the row still carries its token. Once it is SENT nothing sends it again. The database is
+the only retry clock: a transient failure (network, ESP 5xx/429, SMTP 4xx) releases the claim and
+sets `next_attempt_at` with exponential backoff and full jitter; a permanent one (invalid or
+refused recipient) fails the row at once. `sweep` enqueues whatever is due, which covers retries,
+a lost broker and a dead worker.
+
+Delivery is at-least-once: a worker killed between the ESP's acceptance and the record resends
+after the lease. Every row carries the same Message-ID on each attempt, so the copy collapses.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import logging
 import random
 import smtplib
+import uuid
 from datetime import timedelta
 
 from anymail.exceptions import (
@@ -20,7 +26,7 @@ from anymail.exceptions import (
     AnymailRecipientsRefused,
 )
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from pinnacle.mail.models import OutboxMessage
@@ -35,14 +41,11 @@ BACKOFF_MAX_SECONDS = 6 * 60 * 60
 SWEEP_BATCH = 200
 
 
-class TransientDeliveryError(Exception):
-    """The send may succeed later; the row stays queued with a later `next_attempt_at`."""
-
-
 def backoff(attempts: int) -> timedelta:
-    """Full-jitter exponential backoff: up to 30 s, 60 s, 120 s ... capped at 6 hours."""
+    """Full-jitter exponential backoff: anywhere up to 30 s, 60 s, 120 s ... capped at 6 hours
+    (full jitter spreads the retries of many failed rows instead of bunching them)."""
     ceiling = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
-    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
+    return timedelta(seconds=random.uniform(0, ceiling))
 
 
 def is_permanent(exc: Exception) -> bool:
@@ -66,7 +69,7 @@ def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
         from_email=message.from_email,
         to=[message.to_email],
         reply_to=[message.reply_to] if message.reply_to else None,
-        headers=dict(message.headers or {}),
+        headers={**(message.headers or {}), "Message-ID": message.message_id_header},
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
@@ -76,38 +79,62 @@ def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
     return email
 
 
-def _claim(message_id: int) -> bool:
+def _claim(message_id: int) -> uuid.UUID | None:
+    """Take a queued, due row that nobody holds; returns the claim token (None: not ours)."""
     now = timezone.now()
-    return bool(
+    token = uuid.uuid4()
+    claimed = (
         OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.Status.QUEUED)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE))
-        .update(claimed_at=now)
+        .update(claimed_at=now, claim_token=token)
     )
+    return token if claimed else None
 
 
-def _finish(message: OutboxMessage, status: str, **fields) -> None:
-    now = timezone.now()
-    rows = OutboxMessage.objects.filter(pk=message.pk)
-    rows.update(claimed_at=None, next_attempt_at=None, **fields)
+def _release(message: OutboxMessage, token: uuid.UUID, **fields) -> bool:
+    """Record a result and give the claim up, only if this worker still holds the row."""
+    held = OutboxMessage.objects.filter(pk=message.pk, claim_token=token)
+    return bool(held.update(claimed_at=None, claim_token=None, **fields))
+
+
+def _finish(message: OutboxMessage, token: uuid.UUID, status: str, **fields) -> None:
     # A tracking webhook may already have moved the row past "sent": never step back.
-    rows.filter(status=OutboxMessage.Status.QUEUED).update(status=status, status_changed_at=now)
+    queued = Q(status=OutboxMessage.Status.QUEUED)
+    recorded = _release(
+        message,
+        token,
+        next_attempt_at=None,
+        status=Case(When(queued, then=Value(status)), default=F("status")),
+        status_changed_at=Case(
+            When(queued, then=Value(timezone.now())), default=F("status_changed_at")
+        ),
+        **fields,
+    )
+    if not recorded:
+        log.warning("Outbox message %s: claim lost before recording %s", message.pk, status)
+        return
     message.refresh_from_db()
     message_status_changed.send(sender=OutboxMessage, message=message, status=message.status)
 
 
 def deliver(message_id: int) -> str | None:
-    """Send one outbox row if it is still queued; returns the row's new status (None: skipped)."""
-    from pinnacle.mail.services import is_suppressed
+    """Send one outbox row if it is queued and due; returns the row's new status (None: skipped,
+    or left queued for a later attempt)."""
+    from pinnacle.mail.services import blocking_suppression
 
-    if not _claim(message_id):
+    token = _claim(message_id)
+    if token is None:
         return None
     message = OutboxMessage.objects.select_related("partnership").get(pk=message_id)
 
-    if message.category == OutboxMessage.Category.OUTREACH and is_suppressed(
-        partnership=message.partnership, email=message.to_email
+    # policy: an opted-out address gets no further outreach, and an address that hard-bounced
+    # or complained gets no mail at all; the pipeline itself refuses, whoever queued it.
+    if suppression := blocking_suppression(
+        partnership=message.partnership, email=message.to_email, category=message.category
     ):
-        # policy: an opted-out address gets no further outreach; the pipeline itself refuses.
-        _finish(message, OutboxMessage.Status.SUPPRESSED, status_reason="Recipient opted out")
+        reason = f"Recipient suppressed: {suppression.get_reason_display()}"
+        _finish(message, token, OutboxMessage.Status.SUPPRESSED, status_reason=reason)
         return message.status
 
     email = build_email(message)
@@ -120,24 +147,30 @@ def deliver(message_id: int) -> str | None:
             log.warning("Outbox message %s failed for good: %s", message_id, error)
             _finish(
                 message,
+                token,
                 OutboxMessage.Status.FAILED,
                 attempts=attempts,
                 last_error=error,
                 status_reason=error[:500],
             )
             return message.status
-        OutboxMessage.objects.filter(pk=message_id).update(
+        log.info(
+            "Outbox message %s: attempt %s failed, retried later: %s", message_id, attempts, error
+        )
+        _release(
+            message,
+            token,
             attempts=attempts,
             last_error=error,
-            claimed_at=None,
             next_attempt_at=timezone.now() + backoff(attempts),
         )
-        raise TransientDeliveryError(error) from exc
+        return None
 
     # Backends without an ESP (SMTP, file, console) report no id: sent, but never tracked.
     esp_id = getattr(getattr(email, "anymail_status", None), "message_id", None)
     _finish(
         message,
+        token,
         OutboxMessage.Status.SENT,
         attempts=attempts,
         last_error="",

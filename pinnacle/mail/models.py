@@ -18,7 +18,7 @@ class OutboxMessage(TenantOwned):
         REJECTED = "rejected", "Rejected"
         COMPLAINED = "complained", "Complained"
         FAILED = "failed", "Failed"
-        SUPPRESSED = "suppressed", "Suppressed (opted out)"
+        SUPPRESSED = "suppressed", "Suppressed"
 
     class Category(models.TextChoices):
         # A direct answer to the recipient's own request or an account message: no opt-out needed.
@@ -51,6 +51,8 @@ class OutboxMessage(TenantOwned):
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Who holds the claim: a worker records its result only while the row still carries its token.
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     link_confirmed_at = models.DateTimeField(
@@ -79,6 +81,13 @@ class OutboxMessage(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.subject} \u2192 {self.to_email}"
+
+    @property
+    def message_id_header(self) -> str:
+        """A stable Message-ID: a resend after a worker died mid-delivery is the same message to
+        mail clients and ESPs, so the duplicate collapses."""
+        domain = self.from_email.rsplit("@", 1)[-1].strip(">") or "pinnacle.localhost"
+        return f"<outbox.{self.pk}.{self.created_at:%Y%m%d%H%M%S}@{domain}>"
 
 
 class DeliveryEvent(TenantOwned):
@@ -110,7 +119,8 @@ class DeliveryEvent(TenantOwned):
 
 
 class Suppression(TenantOwned):
-    """An address that gets no further outreach from anyone in this partnership."""
+    """An address that gets no further outreach from anyone in this partnership; after a hard
+    bounce or a spam complaint, no mail at all (see `stops_all_mail`)."""
 
     class Reason(models.TextChoices):
         UNSUBSCRIBED = "unsubscribed", "Opted out"
@@ -138,3 +148,9 @@ class Suppression(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.get_reason_display()})"
+
+    @property
+    def stops_all_mail(self) -> bool:
+        # An address that does not exist or that reported us as spam gets nothing, transactional
+        # mail included; an opt-out only stops what the person did not ask for.
+        return self.reason in (self.Reason.BOUNCED, self.Reason.COMPLAINED)

@@ -1,7 +1,9 @@
 """anymail tracking webhooks → outbox statuses. Fast: a few indexed writes, no network calls.
 
-Statuses only move forward (ESPs deliver webhooks out of order); each ESP event is stored once
-(deduplicated on its event id); bounces, rejections and complaints also suppress the address.
+An event maps to a row only when its ESP message id is the one recorded for the row. Statuses
+only move forward (ESPs deliver webhooks out of order); each ESP event is stored once
+(deduplicated on its event id) in the same transaction as the status change; hard bounces and
+complaints suppress the row's recipient for all mail, an ESP unsubscribe for outreach.
 """
 
 import logging
@@ -31,6 +33,8 @@ EVENT_STATUS = {
     EventType.FAILED: Status.REJECTED,
     EventType.COMPLAINED: Status.COMPLAINED,
 }
+# ESP bounce types that say nothing about the address itself (Postmark's names).
+SOFT_BOUNCE_TYPES = {"SoftBounce", "Transient", "DnsError", "VirusNotification"}
 SUPPRESS_ON = {
     EventType.BOUNCED: Suppression.Reason.BOUNCED,
     EventType.COMPLAINED: Suppression.Reason.COMPLAINED,
@@ -38,16 +42,35 @@ SUPPRESS_ON = {
 }
 
 
+class EventTooEarly(Exception):
+    """The event names a row whose sender has not yet recorded the ESP's message id; the ESP is
+    told to try again (503), and by then the id is there to check."""
+
+
 def find_message(event) -> OutboxMessage | None:
-    outbox_id = (event.metadata or {}).get("outbox_id")
-    if outbox_id and str(outbox_id).isdigit():
-        found = OutboxMessage.objects.select_related("partnership").filter(pk=int(outbox_id))
-        if message := found.first():
-            return message
-    if event.message_id:
-        found = OutboxMessage.objects.select_related("partnership")
-        return found.filter(esp_message_id=str(event.message_id)).first()
+    """The row this event is about: the ESP's message id must be the one recorded for the row,
+    so an event can never be pointed at a row by its outbox id alone."""
+    if not event.message_id:
+        return None
+    rows = OutboxMessage.objects.select_related("partnership")
+    outbox_id = str((event.metadata or {}).get("outbox_id", ""))
+    if outbox_id.isdigit():
+        rows = rows.filter(pk=int(outbox_id))
+    if message := rows.filter(esp_message_id=str(event.message_id)).first():
+        return message
+    if outbox_id.isdigit() and rows.filter(status=Status.QUEUED, claimed_at__isnull=False).exists():
+        raise EventTooEarly(outbox_id)
     return None
+
+
+def is_soft_bounce(event) -> bool:
+    """A temporary failure (mailbox full, greylisting): anymail reports Postmark's SoftBounce as
+    bounced, so look at the ESP's own type, and at an SMTP 4xx reply wherever it is given."""
+    esp_type = (event.esp_event or {}).get("Type") if isinstance(event.esp_event, dict) else None
+    if esp_type in SOFT_BOUNCE_TYPES:
+        return True
+    reply = (event.mta_response or "").removeprefix("smtp;").strip()
+    return reply[:1] == "4"
 
 
 def event_key(event, esp_name: str, message: OutboxMessage) -> str:
@@ -65,29 +88,36 @@ def on_tracking_event(sender, event, esp_name, **kwargs):
     if message is None:
         log.info("%s %s event for an unknown message ignored", esp_name, event.event_type)
         return
-    try:
-        with transaction.atomic():
-            DeliveryEvent.objects.create(
+    soft = event.event_type == EventType.BOUNCED and is_soft_bounce(event)
+    # The event and what it changes are one transaction: if the status update fails, the event
+    # is not stored either, and the ESP's retry is processed rather than deduplicated away.
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                DeliveryEvent.objects.create(
+                    partnership=message.partnership,
+                    message=message,
+                    event_type=event.event_type,
+                    esp_event_id=event_key(event, esp_name, message),
+                    occurred_at=event.timestamp or timezone.now(),
+                    reject_reason=event.reject_reason or "",
+                    description=event.description or "",
+                    mta_response=event.mta_response or "",
+                    recipient=event.recipient or "",
+                )
+        except IntegrityError:
+            return  # the ESP re-sent an event we already have
+        if soft:
+            # A transient failure, not a verdict on the address: recorded, nothing suppressed.
+            return
+        if new_status := EVENT_STATUS.get(event.event_type):
+            reason = event.reject_reason or event.description or event.mta_response or ""
+            advance_status(message, new_status, reason=reason)
+        if suppress_reason := SUPPRESS_ON.get(event.event_type):
+            # The row's own recipient: the payload's address is not trusted to name anyone.
+            suppress(
                 partnership=message.partnership,
-                message=message,
-                event_type=event.event_type,
-                esp_event_id=event_key(event, esp_name, message),
-                occurred_at=event.timestamp or timezone.now(),
-                reject_reason=event.reject_reason or "",
-                description=event.description or "",
-                mta_response=event.mta_response or "",
-                recipient=event.recipient or "",
+                email=message.to_email,
+                reason=suppress_reason,
+                source_message=message,
             )
-    except IntegrityError:
-        return  # the ESP re-sent an event we already have
-
-    if new_status := EVENT_STATUS.get(event.event_type):
-        reason = event.reject_reason or event.description or event.mta_response or ""
-        advance_status(message, new_status, reason=reason)
-    if suppress_reason := SUPPRESS_ON.get(event.event_type):
-        suppress(
-            partnership=message.partnership,
-            email=event.recipient or message.to_email,
-            reason=suppress_reason,
-            source_message=message,
-        )

@@ -7,10 +7,12 @@ transaction and schedules delivery on commit. Calling it twice with the same key
 from __future__ import annotations
 
 import logging
+import time
 from email.utils import formataddr
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -37,8 +39,22 @@ STATUS_RANK = {
 }
 
 
+def find_suppression(*, partnership: Partnership, email: str) -> Suppression | None:
+    """The address's entry on the partnership's suppression list (lower(email) uses its index)."""
+    rows = Suppression.objects.for_partnership(partnership).alias(address=Lower("email"))
+    return rows.filter(address=email.strip().lower()).first()
+
+
 def is_suppressed(*, partnership: Partnership, email: str) -> bool:
-    return Suppression.objects.for_partnership(partnership).filter(email__iexact=email).exists()
+    return find_suppression(partnership=partnership, email=email) is not None
+
+
+def blocking_suppression(*, partnership: Partnership, email: str, category: str):
+    """The suppression that forbids sending a message of `category` to `email`, if any."""
+    found = find_suppression(partnership=partnership, email=email)
+    if found and (category == OutboxMessage.Category.OUTREACH or found.stops_all_mail):
+        return found
+    return None
 
 
 def advance_status(message: OutboxMessage, status: str, *, reason: str = "") -> bool:
@@ -76,8 +92,7 @@ def suppress(
 ) -> Suppression:
     """Add an address to the partnership's suppression list (idempotent)."""
     email = email.strip().lower()
-    found = Suppression.objects.for_partnership(partnership).filter(email__iexact=email).first()
-    if found:
+    if found := find_suppression(partnership=partnership, email=email):
         return found
     try:
         with transaction.atomic():
@@ -85,7 +100,7 @@ def suppress(
                 partnership=partnership, email=email, reason=reason, source_message=source_message
             )
     except IntegrityError:
-        return Suppression.objects.for_partnership(partnership).get(email__iexact=email)
+        return find_suppression(partnership=partnership, email=email)
     record_audit(
         partnership=partnership,
         actor=actor,
@@ -97,12 +112,21 @@ def suppress(
 
 
 def render_email(template: str, context: dict) -> tuple[str, str, str]:
-    """Render `templates/emails/<template>.{subject.txt,txt,html}` into (subject, text, html)."""
-    subject = render_to_string(f"emails/{template}.subject.txt", context)
+    """Render `templates/emails/<template>.{subject.txt,txt,html}` into (subject, text, html).
+
+    Subject and plain text come from the "text" engine, which does not HTML-escape: a recipient
+    reads "O'Brien & Ana", not "O&#x27;Brien &amp; Ana". The HTML part stays escaped.
+    """
+    subject = render_text(f"emails/{template}.subject.txt", context)
     subject = " ".join(subject.split())
-    text = render_to_string(f"emails/{template}.txt", context).strip() + "\n"
+    text = render_text(f"emails/{template}.txt", context).strip() + "\n"
     html = render_to_string(f"emails/{template}.html", context)
     return subject, text, html
+
+
+def render_text(template_name: str, context: dict, request=None) -> str:
+    """A plain-text template (email subjects and bodies), rendered without HTML escaping."""
+    return render_to_string(template_name, context, request, using="text")
 
 
 @transaction.atomic
@@ -167,10 +191,21 @@ def queue_email(
     return message
 
 
+# After a failed publish, this process leaves the broker alone for a while: a request queueing
+# several emails pays for one failed connection at most, and the sweep sends them all later.
+BROKER_BACKOFF_SECONDS = 30
+_broker_down_until = 0.0
+
+
 def enqueue_delivery(task, message_id: int) -> None:
-    """Hand a message to the broker; if the broker is down, the outbox sweep sends it later."""
+    """Hand a message to the broker, fire-and-forget; if the broker is down, the outbox sweep
+    sends it later (the row is already stored, so nothing is lost)."""
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        return
     try:
-        # No publish retries: a request must not hang on a dead broker; the row is safe anyway.
+        # No publish retries and a short connect timeout (settings): a request never hangs.
         task.apply_async((message_id,), retry=False)
     except Exception:  # any broker failure is recoverable by the sweep
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         log.warning("Broker unavailable; outbox message %s waits for the sweep", message_id)

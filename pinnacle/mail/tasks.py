@@ -1,18 +1,15 @@
-"""Thin tasks: ids in, delivery module does the work. Idempotent, so late acks are safe."""
+"""Thin tasks: ids in, delivery module does the work. Idempotent, so late acks are safe.
+
+No Celery retries: the database's `next_attempt_at` is the only retry clock, and the sweep
+enqueues each row when it is due.
+"""
 
 from celery import shared_task
 
 from pinnacle.mail import delivery
 
 
-@shared_task(
-    name="pinnacle.mail.tasks.deliver_message",
-    autoretry_for=(delivery.TransientDeliveryError,),
-    retry_backoff=delivery.BACKOFF_BASE_SECONDS,
-    retry_backoff_max=delivery.BACKOFF_MAX_SECONDS,
-    retry_jitter=True,
-    max_retries=delivery.MAX_ATTEMPTS,
-)
+@shared_task(name="pinnacle.mail.tasks.deliver_message")
 def deliver_message(message_id: int) -> str | None:
     return delivery.deliver(message_id)
 

@@ -6,8 +6,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_check_deploy_is_clean_with_production_settings():
-    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+def check_deploy(**overrides):
+    inherited = {
+        k: v
+        for k, v in os.environ.items()
+        if k != "DJANGO_ALLOW_ASYNC_UNSAFE" and not k.startswith("ANYMAIL_")
+    }
     env = {
         **inherited,
         "DEBUG": "false",
@@ -15,16 +19,30 @@ def test_check_deploy_is_clean_with_production_settings():
         "ALLOWED_HOSTS": "portal.example.com,.portal.example.com",
         "SECURE_SSL_REDIRECT": "true",
         "SITE_SCHEME": "https",
+        "ANYMAIL_WEBHOOK_SECRET": "postmark:Zq8vN3kLp2xR7tW",
+        **overrides,
     }
-    result = subprocess.run(
+    env = {k: v for k, v in env.items() if v is not None}
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
     )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = check_deploy()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_without_a_webhook_secret():
+    for unset in (None, ""):
+        result = check_deploy(ANYMAIL_WEBHOOK_SECRET=unset)
+        assert result.returncode != 0
+        assert "ANYMAIL_WEBHOOK_SECRET is not set" in result.stderr
 
 
 def bare_env(**extra):

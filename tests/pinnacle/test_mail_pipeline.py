@@ -1,4 +1,5 @@
 import datetime
+import time
 
 import pytest
 import time_machine
@@ -18,6 +19,23 @@ Status = OutboxMessage.Status
 @pytest.fixture(autouse=True)
 def _locmem(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def flaky(settings):
+    """An ESP that fails `failures_left` times; reset even when the test fails."""
+    settings.EMAIL_BACKEND = "tests.pinnacle.backends.FlakyBackend"
+    FlakyBackend.failures_left = 0
+    yield FlakyBackend
+    FlakyBackend.failures_left = 0
+
+
+@pytest.fixture
+def refusing(settings):
+    settings.EMAIL_BACKEND = "tests.pinnacle.backends.RefusingBackend"
+    RefusingBackend.calls = 0
+    yield RefusingBackend
+    RefusingBackend.calls = 0
 
 
 def notice(partnership, key="notice:1", to="lead@example.com", **kwargs):
@@ -71,17 +89,16 @@ def test_message_rolls_back_with_the_callers_transaction(partnership):
     assert not OutboxMessage.objects.exists()
 
 
-def test_transient_failure_is_retried_with_backoff_by_the_sweep(partnership, settings):
-    settings.EMAIL_BACKEND = "tests.pinnacle.backends.FlakyBackend"
-    FlakyBackend.failures_left = 1
+def test_transient_failure_is_retried_with_backoff_by_the_sweep(partnership, flaky):
+    flaky.failures_left = 1
     message = notice(partnership)
 
-    with pytest.raises(delivery.TransientDeliveryError):
-        delivery.deliver(message.pk)
+    assert delivery.deliver(message.pk) is None  # left queued for a later attempt
     message.refresh_from_db()
     assert message.status == Status.QUEUED and message.attempts == 1
     assert "ESP unreachable" in message.last_error
     assert message.next_attempt_at > timezone.now()
+    assert message.claimed_at is None and message.claim_token is None
     assert delivery.due_message_ids() == []  # not due before its backoff ends
 
     with time_machine.travel(message.next_attempt_at + datetime.timedelta(seconds=1)):
@@ -92,34 +109,69 @@ def test_transient_failure_is_retried_with_backoff_by_the_sweep(partnership, set
     assert len(mail.outbox) == 1
 
 
-def test_gives_up_after_max_attempts(partnership, settings):
-    settings.EMAIL_BACKEND = "tests.pinnacle.backends.FlakyBackend"
-    FlakyBackend.failures_left = delivery.MAX_ATTEMPTS
+def test_the_database_is_the_only_retry_clock(partnership, flaky):
+    """A task arriving early (a broker redelivery, a stray retry) cannot resend before the row's
+    next attempt is due."""
+    flaky.failures_left = 1
     message = notice(partnership)
-    for _ in range(delivery.MAX_ATTEMPTS - 1):
-        with pytest.raises(delivery.TransientDeliveryError):
-            delivery.deliver(message.pk)
     delivery.deliver(message.pk)
     message.refresh_from_db()
+
+    assert delivery.deliver(message.pk) is None
+    with time_machine.travel(message.next_attempt_at - datetime.timedelta(seconds=1)):
+        assert delivery.deliver(message.pk) is None
+    message.refresh_from_db()
+    assert message.attempts == 1 and mail.outbox == []
+
+
+def test_the_delivery_task_has_no_retry_clock_of_its_own():
+    from pinnacle.mail.tasks import deliver_message
+
+    assert not getattr(deliver_message, "autoretry_for", ())
+
+
+def test_a_worker_that_lost_its_claim_records_nothing(partnership):
+    """A slow worker whose lease expired must not overwrite what the next holder recorded."""
+    message = notice(partnership)
+    slow_token = delivery._claim(message.pk)
+    with time_machine.travel(timezone.now() + delivery.CLAIM_LEASE + datetime.timedelta(1)):
+        assert delivery.deliver(message.pk) == Status.SENT
+    delivery._finish(message, slow_token, Status.FAILED, last_error="timed out", attempts=1)
+    message.refresh_from_db()
+    assert message.status == Status.SENT and message.last_error == ""
+
+
+def test_gives_up_after_max_attempts(partnership, flaky):
+    flaky.failures_left = delivery.MAX_ATTEMPTS
+    message = notice(partnership)
+    results = []
+    for _ in range(delivery.MAX_ATTEMPTS):
+        message.refresh_from_db()
+        with time_machine.travel(message.next_attempt_at):
+            results.append(delivery.deliver(message.pk))
+    assert results == [None] * (delivery.MAX_ATTEMPTS - 1) + [Status.FAILED]
+    message.refresh_from_db()
     assert message.status == Status.FAILED and message.attempts == delivery.MAX_ATTEMPTS
-    FlakyBackend.failures_left = 0
 
 
-def test_refused_recipient_fails_at_once_without_retry(partnership, settings):
-    settings.EMAIL_BACKEND = "tests.pinnacle.backends.RefusingBackend"
-    RefusingBackend.calls = 0
+def test_refused_recipient_fails_at_once_without_retry(partnership, refusing):
     message = notice(partnership)
     assert delivery.deliver(message.pk) == Status.FAILED
     message.refresh_from_db()
     assert "recipients refused" in message.status_reason
     assert delivery.due_message_ids() == []
-    assert RefusingBackend.calls == 1
+    assert refusing.calls == 1
 
 
-def test_backoff_grows_and_is_capped():
-    assert delivery.backoff(1) <= datetime.timedelta(seconds=30)
-    assert delivery.backoff(5) >= datetime.timedelta(seconds=240)
-    assert delivery.backoff(40) <= datetime.timedelta(hours=6)
+def test_backoff_grows_is_capped_and_fully_jittered():
+    def seconds(attempts):
+        return [delivery.backoff(attempts).total_seconds() for _ in range(300)]
+
+    assert max(seconds(1)) <= 30
+    assert max(seconds(5)) <= 480 and max(seconds(5)) > 240
+    assert max(seconds(40)) <= 6 * 3600
+    # Full jitter: anywhere from zero to the ceiling, so failed rows do not retry in a herd.
+    assert min(seconds(5)) < 120
 
 
 def test_outreach_carries_one_click_opt_out(partnership):
@@ -130,6 +182,21 @@ def test_outreach_carries_one_click_opt_out(partnership):
     assert sent.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert url.startswith(partnership.base_url + "/unsubscribe/")
     assert url in sent.body and url in sent.alternatives[0][0]
+
+
+def test_a_hard_bounce_stops_all_mail_to_the_address(partnership):
+    suppress(partnership=partnership, email="Lead@Example.com", reason=Suppression.Reason.BOUNCED)
+    welcome = notice(partnership, key="welcome:1")  # transactional: stopped all the same
+    assert delivery.deliver(welcome.pk) == Status.SUPPRESSED
+    welcome.refresh_from_db()
+    assert welcome.status_reason == "Recipient suppressed: Bounced"
+    assert mail.outbox == []
+
+
+def test_a_complaint_stops_all_mail_to_the_address(partnership):
+    suppress(partnership=partnership, email="lead@example.com", reason="complained")
+    assert delivery.deliver(notice(partnership).pk) == Status.SUPPRESSED
+    assert mail.outbox == []
 
 
 def test_pipeline_refuses_outreach_to_a_suppressed_address(partnership):
@@ -163,6 +230,40 @@ def test_broker_outage_loses_nothing(partnership, monkeypatch, django_capture_on
     monkeypatch.undo()
     delivery.deliver(delivery.due_message_ids()[0])
     assert len(mail.outbox) == 1
+
+
+def test_a_dead_broker_costs_a_request_almost_nothing(
+    partnership, broker_down, django_capture_on_commit_callbacks, caplog
+):
+    """Enqueue on commit is fire-and-forget: no connection retries, no waiting on a dead broker."""
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        messages = [notice(partnership, key=f"notice:{n}") for n in range(3)]
+    assert time.monotonic() - started < 1.5
+    assert "Broker unavailable" in caplog.text
+    assert sorted(delivery.due_message_ids()) == sorted(m.pk for m in messages)
+
+
+class Killed(BaseException):
+    """SIGKILL: the worker is gone before it records anything."""
+
+
+def test_a_resend_after_a_killed_worker_carries_the_same_message_id(partnership, monkeypatch):
+    message = notice(partnership)
+
+    def killed(*args, **kwargs):
+        raise Killed
+
+    monkeypatch.setattr(delivery, "_finish", killed)
+    with pytest.raises(Killed):
+        delivery.deliver(message.pk)  # the ESP accepted it; recording it never happened
+    monkeypatch.undo()
+    with time_machine.travel(timezone.now() + delivery.CLAIM_LEASE + datetime.timedelta(1)):
+        assert delivery.deliver(message.pk) == Status.SENT
+
+    first, second = (sent.message()["Message-ID"] for sent in mail.outbox)
+    assert first == second == message.message_id_header
+    assert first.startswith(f"<outbox.{message.pk}.") and first.endswith(">")
 
 
 def test_a_dead_workers_claim_expires(partnership):

@@ -46,7 +46,7 @@ def delivered(message, at="2026-11-29T16:33:54.9070259Z"):
         "RecordType": "Delivery",
         "ServerID": 23,
         "MessageStream": "outbound",
-        "MessageID": "883953f4-6105-42a2-a16a-77a8eac79483",
+        "MessageID": message.esp_message_id,
         "Recipient": message.to_email,
         "Tag": "notice",
         "DeliveredAt": at,
@@ -66,7 +66,7 @@ def opened(message, at="2026-11-29T16:40:00Z"):
         "UserAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_7_5)",
         "ReadSeconds": 5,
         "Geo": {},
-        "MessageID": "883953f4-6105-42a2-a16a-77a8eac79483",
+        "MessageID": message.esp_message_id,
         "Metadata": metadata(message),
         "ReceivedAt": at,
         "Tag": "notice",
@@ -92,7 +92,7 @@ def bounced(message, bounce_id=4323372036854775807):
         "TypeCode": 1,
         "Name": "Hard bounce",
         "Tag": "notice",
-        "MessageID": "883953f4-6105-42a2-a16a-77a8eac79483",
+        "MessageID": message.esp_message_id,
         "Metadata": metadata(message),
         "ServerID": 23,
         "Description": "The server was unable to deliver your message (ex: unknown user).",
@@ -165,6 +165,120 @@ def test_bounce_records_reason_and_suppresses(partnership, sent):
     # A later delivery webhook for the same message cannot undo the bounce.
     post(partnership, delivered(sent, at="2026-11-29T17:00:00Z"))
     assert status_of(sent) == Status.BOUNCED
+
+
+def soft_bounced(message):
+    return {
+        **bounced(message, bounce_id=77),
+        "Type": "SoftBounce",
+        "TypeCode": 4096,
+        "Name": "Soft bounce",
+        "Description": "The server could not temporarily deliver your message.",
+        "Details": "smtp;452 4.2.2 Mailbox full",
+    }
+
+
+def complained(message, recipient=None):
+    return {
+        "RecordType": "SpamComplaint",
+        "MessageStream": "outbound",
+        "ID": 42,
+        "Type": "SpamComplaint",
+        "TypeCode": 512,
+        "Name": "Spam complaint",
+        "Tag": "notice",
+        "MessageID": message.esp_message_id,
+        "Metadata": metadata(message),
+        "ServerID": 23,
+        "Description": "The subscriber explicitly marked this message as spam.",
+        "Details": "Test spam complaint details",
+        "Email": recipient or message.to_email,
+        "From": "portal@pinnacle.localhost",
+        "BouncedAt": "2026-11-29T16:50:00Z",
+        "Subject": message.subject,
+    }
+
+
+def test_an_event_needs_the_message_id_recorded_for_the_row(partnership, other_partnership, sent):
+    """Naming a row's outbox id is not enough: the ESP's message id must match the row's."""
+    forged = complained(sent, recipient="victim@example.com")
+    forged["MessageID"] = "some-other-message"
+    assert post(partnership, forged).status_code == 200
+    assert status_of(sent) == Status.SENT
+    assert not DeliveryEvent.objects.exists() and not Suppression.objects.exists()
+
+
+def test_a_complaint_suppresses_the_rows_own_recipient(partnership, sent):
+    post(partnership, complained(sent, recipient="someone-else@example.com"))
+    assert status_of(sent) == Status.COMPLAINED
+    assert list(Suppression.objects.values_list("email", "reason")) == [
+        ("lead@example.com", Suppression.Reason.COMPLAINED)
+    ]
+
+
+def test_a_soft_bounce_is_transient_not_a_suppression(partnership, sent):
+    assert post(partnership, soft_bounced(sent)).status_code == 200
+    assert status_of(sent) == Status.SENT
+    assert sent.events.get().event_type == "bounced"  # kept for the record
+    assert not Suppression.objects.exists()
+
+
+def test_event_and_status_change_are_one_transaction(partnership, sent, monkeypatch):
+    """If the status update fails, the event is not kept either, so the ESP's retry counts."""
+    from pinnacle.mail import receivers
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database hiccup")
+
+    monkeypatch.setattr(receivers, "advance_status", broken)
+    client = client_for(partnership)
+    client.raise_request_exception = False
+    auth = base64.b64encode(b"hook:s3cret-value").decode()
+    response = client.post(
+        URL,
+        json.dumps(delivered(sent)),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Basic {auth}",
+    )
+    assert response.status_code == 500  # the ESP retries
+    assert not DeliveryEvent.objects.exists()
+
+    monkeypatch.undo()
+    post(partnership, delivered(sent))  # the retry
+    assert status_of(sent) == Status.DELIVERED
+
+
+def test_an_event_before_the_sender_recorded_the_id_is_retried_later(partnership, monkeypatch):
+    message = queue_email(
+        partnership=partnership,
+        key="early:1",
+        template="mail/notice",
+        to="lead@example.com",
+        context={"subject": "Hi", "body": "Body"},
+    )
+    early = []
+    original = delivery.build_email
+
+    def webhook_mid_send(msg):
+        email = original(msg)
+        msg.esp_message_id = "0"  # what the ESP is about to answer
+        early.append(post(partnership, delivered(msg)))
+        return email
+
+    monkeypatch.setattr(delivery, "build_email", webhook_mid_send)
+    delivery.deliver(message.pk)
+    assert early[0].status_code == 503 and early[0]["Retry-After"]
+    message.refresh_from_db()
+    assert post(partnership, delivered(message)).status_code == 200  # the ESP's retry
+    assert status_of(message) == Status.DELIVERED
+
+
+def test_webhooks_are_refused_without_a_secret(partnership, sent, settings):
+    settings.ANYMAIL = {}
+    event = complained(sent)
+    response = client_for(partnership).post(URL, json.dumps(event), content_type="application/json")
+    assert response.status_code == 403
+    assert status_of(sent) == Status.SENT and not Suppression.objects.exists()
 
 
 def test_webhook_requires_basic_auth(partnership, sent):
