@@ -50,7 +50,10 @@ def broker_down(settings):
 def redis_down(settings, broker_down):
     """Redis is unreachable: cache, rate limits, session cache and broker all fail."""
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DEAD_REDIS}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": DEAD_REDIS,
+        }
     }
 
 

@@ -1,11 +1,14 @@
 """What prospects use without a password: the two forms, the access link, expressing interest."""
 
+import logging
+
 from django.contrib import messages
 from django.core import signing
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
+from redis.exceptions import RedisError
 
 from leads.forms import InterestForm, LeadForm
 from leads.middleware import SESSION_REF, SESSION_UTM, UTM_KEYS
@@ -17,6 +20,8 @@ from leads.tokens import read_access_token
 from members import selectors as member_selectors
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.services import confirm_link_visit
+
+log = logging.getLogger(__name__)
 
 # Per-IP limit on public form submissions (shared by all web processes through Redis).
 SUBMISSION_RATE = "5/10m"
@@ -45,9 +50,7 @@ def _lead_form(request, form_kind):
     if form.is_spam():
         # Bots get the same page as people, and nothing is stored or sent.
         return redirect("lead_thanks")
-    if is_ratelimited(
-        request, group="lead-intake", key="ip", rate=SUBMISSION_RATE, method="POST", increment=True
-    ):
+    if _too_many_submissions(request):
         return render(
             request,
             template,
@@ -77,6 +80,22 @@ def _lead_form(request, form_kind):
     )
     request.session["lead_thanks_email"] = data["email"]
     return redirect("lead_thanks")
+
+
+def _too_many_submissions(request) -> bool:
+    try:
+        return is_ratelimited(
+            request,
+            group="lead-intake",
+            key="ip",
+            rate=SUBMISSION_RATE,
+            method="POST",
+            increment=True,
+        )
+    except (RedisError, OSError):
+        # Redis is down: the limiter fails open for this request, so a valid submission is saved.
+        log.warning("Rate limiter unavailable; lead intake accepted without it", exc_info=True)
+        return False
 
 
 def _utm(request) -> dict:

@@ -195,20 +195,73 @@ def test_utm_from_the_landing_page_is_kept_for_the_form(anon_client, partnership
     assert lead.channel == "tiktok" and lead.utm == {"utm_source": "tiktok", "utm_medium": "video"}
 
 
-def test_a_submission_survives_a_broker_outage(anon_client, partnership, monkeypatch):
-    from kombu.exceptions import OperationalError
-
-    from pinnacle.mail.tasks import deliver_message
-
-    def broker_down(*args, **kwargs):
-        raise OperationalError("Connection refused")
-
-    monkeypatch.setattr(deliver_message, "apply_async", broker_down)
-
-    response = anon_client.post("/join/", form_data())
+def test_a_submission_survives_a_broker_outage(
+    anon_client, partnership, broker_down, django_capture_on_commit_callbacks, caplog
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = anon_client.post("/join/", form_data())
+    assert "Broker unavailable" in caplog.text  # the enqueue on commit ran, against the dead broker
     assert response.status_code == 302
     assert Lead.objects.count() == 1
     assert delivery.due_message_ids() == [OutboxMessage.objects.get().pk]
+
+
+def test_a_submission_is_saved_with_redis_down(
+    anon_client, partnership, redis_down, django_capture_on_commit_callbacks, caplog
+):
+    """Rate limiter, session cache and broker all unreachable: the lead and its emails are kept;
+    the limiter fails open for the request and the sweep sends the emails later."""
+    anon_client.get("/join/?utm_source=newsletter")  # a session exists before the POST
+    with django_capture_on_commit_callbacks(execute=True):
+        response = anon_client.post("/join/", form_data())
+    assert response.status_code == 302
+    lead = Lead.objects.get()
+    assert lead.utm == {"utm_source": "newsletter"}
+    assert OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED).count() == 1
+    assert anon_client.get(response.url).status_code == 200
+    assert "Rate limiter unavailable" in caplog.text and "Broker unavailable" in caplog.text
+
+
+def test_a_nul_in_a_campaign_parameter_is_refused_and_loses_nothing_later(anon_client, partnership):
+    assert anon_client.get("/?utm_source=news%00letter").status_code == 400
+    assert anon_client.get("/join/?utm_campaign=a%01b").status_code == 400
+    response = anon_client.post("/join/", form_data())
+    assert response.status_code == 302
+    assert Lead.objects.get().utm == {}
+
+
+def test_a_nul_in_a_form_field_is_a_400_not_a_500(anon_client, partnership):
+    response = anon_client.post("/contact/", form_data(message="Hello\x00there"))
+    assert response.status_code == 400
+    assert not Lead.objects.exists()
+    # Line breaks and tabs are text, not control characters to refuse.
+    response = anon_client.post("/contact/", form_data(message="Line one\r\n\tLine two"))
+    assert response.status_code == 302
+
+
+def test_emails_read_as_written_with_quotes_and_ampersands(anon_client, referrer):
+    referrer.display_name = "Rita O'Neil & Sons"
+    referrer.save()
+    anon_client.post(
+        "/join/",
+        form_data(
+            referrer="rita-referrer",
+            name="Se\u00e1n O'Brien & Ana",
+            message='3 < 4 bedroom "starter"',
+        ),
+    )
+    deliver_all()
+    welcome, thanks = sent_to("dana@example.com")
+    notice = sent_to(referrer.email)[0]
+    assert welcome.subject == "Welcome to Pinnacle Partnerships, Se\u00e1n O'Brien & Ana"
+    assert "Hello Se\u00e1n O'Brien & Ana," in welcome.body
+    assert "Rita O'Neil & Sons" in thanks.body and "&amp;" not in thanks.subject + thanks.body
+    assert '3 < 4 bedroom "starter"' in notice.body
+    for message in (welcome, thanks, notice):
+        assert "&#x27;" not in message.subject + message.body
+        assert "&amp;" not in message.subject + message.body
+    # The HTML part stays escaped.
+    assert "3 &lt; 4 bedroom &quot;starter&quot;" in notice.alternatives[0][0]
 
 
 def test_the_service_refuses_a_referrer_outside_the_directory(partnership, other_member):
