@@ -23,12 +23,11 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 
 from members import services
 from members.tokens import clear_stashed_invitation, stashed_invitation
 from pinnacle.mail.models import OutboxMessage
-from pinnacle.mail.services import queue_email
+from pinnacle.mail.services import queue_email, render_text
 
 MEMBER_BACKEND = "members.auth.PartnershipMemberBackend"
 
@@ -134,9 +133,9 @@ class AccountAdapter(DefaultAccountAdapter):
             "partnership": partnership,
             **context,
         }
-        subject = render_to_string(f"{template_prefix}_subject.txt", ctx, request)
+        subject = render_text(f"{template_prefix}_subject.txt", ctx, request)
         subject = self.format_email_subject(" ".join(subject.split()))
-        body = render_to_string(f"{template_prefix}_message.txt", ctx, request).strip()
+        body = render_text(f"{template_prefix}_message.txt", ctx, request).strip()
         name = template_prefix.rsplit("/", 1)[-1]
         queue_email(
             partnership=partnership,
