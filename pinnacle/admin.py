@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 
 from pinnacle.admin_site import is_partnership_leadership
 from pinnacle.models import AuditEvent, Partnership
@@ -35,10 +37,23 @@ class TenantForm(forms.ModelForm):
         return exclude
 
 
+class TenantChangeList(ChangeList):
+    def get_filters(self, request):
+        # A date_hierarchy year near 9999 in the URL makes Django step past the calendar's end:
+        # answer it as the admin answers any lookup it cannot use, not with a server error.
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
 class TenantAdmin(admin.ModelAdmin):
     """Leadership staff see and edit only their own partnership's rows; superusers see all."""
 
     form = TenantForm
+
+    def get_changelist(self, request, **kwargs):
+        return TenantChangeList
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -150,12 +165,10 @@ class PartnershipAdmin(admin.ModelAdmin):
     ]
 
     def _own(self, request, obj) -> bool:
-        user = request.user
-        if user.is_superuser:
-            return True
-        return (obj is None or obj == request.partnership) and user.is_leadership_of(
-            request.partnership
-        )
+        # The admin asks this of anonymous visitors too (its login page lists the apps).
+        if not is_partnership_leadership(request):
+            return False
+        return request.user.is_superuser or obj is None or obj == request.partnership
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -1,14 +1,18 @@
 """The admin, as leadership of one partnership, as a superuser, and as staff without leadership."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery
 from django.test import Client
 
+from leads.models import Lead
 from members.models import Invitation, Member, User
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.models import AuditEvent
 from tests.conftest import client_for
+from tests.leads.factories import LeadFactory
 from tests.members.factories import (
+    PASSWORD,
     CompanyFactory,
     InvitationFactory,
     MemberFactory,
@@ -104,6 +108,54 @@ def test_leadership_of_another_partnership_cannot_use_this_admin(partnership, ot
     client = Client(HTTP_HOST=partnership.host)
     client.force_login(foreign_leader.user, backend="members.auth.PartnershipMemberBackend")
     assert client.get("/admin/members/member/").status_code == 302
+
+
+def test_an_anonymous_visitor_sees_the_admin_login_on_each_host(partnership, other_partnership):
+    for tenant in (partnership, other_partnership):
+        client = client_for(tenant)
+        page = client.get("/admin/login/")
+        assert page.status_code == 200 and f"{tenant.name} \u2014 leadership" in page.text
+        refused = client.post(
+            "/admin/login/", {"username": "nobody@example.com", "password": "not-a-password"}
+        )
+        assert refused.status_code == 200
+        assert "Please enter the correct email address and password" in refused.text
+
+
+def test_leadership_logs_in_at_the_admins_own_url(leader, other_partnership):
+    credentials = {"username": leader.user.email, "password": PASSWORD, "next": "/admin/"}
+    # The same password on a partnership they do not belong to opens nothing.
+    elsewhere = client_for(other_partnership).post("/admin/login/", credentials)
+    assert elsewhere.status_code == 200 and "Please enter the correct" in elsewhere.text
+
+    client = client_for(leader.partnership)
+    response = client.post("/admin/login/", credentials)
+    assert response.status_code == 302 and response.url == "/admin/"
+    assert client.get("/admin/members/member/").status_code == 200
+
+
+def test_view_on_site_finds_only_this_partnerships_objects(
+    leader_client, member, other_member, other_partnership
+):
+    member_type = ContentType.objects.get_for_model(Member).pk
+    lead_type = ContentType.objects.get_for_model(Lead).pk
+    foreign_lead = LeadFactory(partnership=other_partnership)
+
+    own = leader_client.get(f"/admin/r/{member_type}/{member.pk}/")
+    assert own.status_code == 302 and own.url.endswith(member.get_absolute_url())
+
+    missing = leader_client.get(f"/admin/r/{member_type}/0/")
+    assert missing.status_code == 404
+    for foreign in (f"{member_type}/{other_member.pk}", f"{lead_type}/{foreign_lead.pk}"):
+        response = leader_client.get(f"/admin/r/{foreign}/")
+        assert (response.status_code, response.content) == (404, missing.content)
+
+
+def test_a_date_drilldown_past_the_calendar_is_refused_like_any_unusable_filter(leader_client):
+    response = leader_client.get("/admin/members/invitation/?created_at__year=9999")
+    # The admin's own answer to a lookup it cannot use: the unfiltered list, flagged "?e=1".
+    assert response.status_code == 302 and response.url == "/admin/members/invitation/?e=1"
+    assert leader_client.get(response.url).status_code == 200
 
 
 def test_inviting_from_the_admin_sends_the_invitation(leader, leader_client, partnership):
