@@ -2,6 +2,7 @@ from django import forms
 
 from leads.models import Need, Timeframe
 from leads.services.intake import referrer_choices
+from pinnacle.forms import BoundedEmailField
 
 NO_REFERRER = "none"
 
@@ -10,7 +11,7 @@ class LeadForm(forms.Form):
     """/join/ and /contact/: who the prospect is, what they need, and who referred them."""
 
     name = forms.CharField(label="Your name", max_length=120)
-    email = forms.EmailField(label="Email")
+    email = BoundedEmailField(label="Email")
     phone = forms.CharField(label="Phone", max_length=32, required=False)
     need = forms.ChoiceField(label="What do you need?", choices=[("", "Choose one"), *Need.choices])
     timeframe = forms.ChoiceField(label="When?", choices=[("", "Choose one"), *Timeframe.choices])

@@ -11,6 +11,8 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from pinnacle.forms import BoundedDateField
+
 MAX_BODY = 5000
 
 
@@ -40,9 +42,8 @@ class AcknowledgeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Write a short note to go with your follow-up date."},
     )
-    follow_up_on = forms.DateField(
+    follow_up_on = BoundedDateField(
         label="I will follow up by",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Today or later. The prospect sees this date in your message.",
         error_messages={
             "required": "Choose the date you will follow up (today or later).",

@@ -16,6 +16,7 @@ from django.db import transaction
 from members import images
 from members.models import Member
 from members.search import refresh_search_document
+from pinnacle.forms import BoundedEmailField
 from pinnacle.tenancy import record_audit
 
 logger = logging.getLogger(__name__)
@@ -292,7 +293,7 @@ def _delete_files(storage, names: list[str]) -> None:
 class InvitationForm(forms.Form):
     """Leadership invites a person; `companies` is this partnership's companies only."""
 
-    email = forms.EmailField(
+    email = BoundedEmailField(
         label="Email address",
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
         help_text="The invitation link is sent here, and only this address can accept it.",

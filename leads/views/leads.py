@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -16,9 +16,9 @@ from leads import selectors
 from leads.models import Channel, Need
 from leads.selectors import LeadFilters
 from members.auth import leadership_required, member_required
+from pinnacle.forms import BoundedDateField
 from pinnacle.tenancy import record_audit
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 COMPLIANCE_DEFAULT_DAYS = 30
 
 
@@ -38,8 +38,8 @@ class LeadFilterForm(forms.Form):
         label="Need", required=False, choices=[("", "Any need"), *Need.choices]
     )
     referrer = forms.ChoiceField(label="Referred by", required=False)
-    created_from = forms.DateField(label="First seen from", required=False, widget=DATE_INPUT)
-    created_to = forms.DateField(label="First seen to", required=False, widget=DATE_INPUT)
+    created_from = BoundedDateField(label="First seen from", required=False)
+    created_to = BoundedDateField(label="First seen to", required=False)
     opted_out = forms.ChoiceField(
         label="Opted out",
         required=False,
@@ -191,6 +191,14 @@ def _export_rows(leads) -> Iterator[str]:
 def lead_export(request):
     partnership = request.partnership
     form = LeadFilterForm(request.GET, partnership=partnership)
+    if not form.is_valid():
+        # The list skips a filter it cannot use; a file someone keeps must not, so say why instead.
+        problems = " ".join(
+            f"{field.label}: {' '.join(field.errors)}" for field in form if field.errors
+        )
+        return HttpResponseBadRequest(
+            f"No export was made. {problems}", content_type="text/plain; charset=utf-8"
+        )
     filters = form.filters()
     leads = selectors.leads_for_export(
         partnership=partnership, member=request.member, filters=filters
@@ -211,8 +219,8 @@ def lead_export(request):
 
 
 class CompliancePeriodForm(forms.Form):
-    start = forms.DateField(label="From", widget=DATE_INPUT)
-    end = forms.DateField(label="To", widget=DATE_INPUT)
+    start = BoundedDateField(label="From")
+    end = BoundedDateField(label="To")
 
     def clean(self):
         cleaned = super().clean()
@@ -226,7 +234,8 @@ class CompliancePeriodForm(forms.Form):
 def response_compliance(request):
     today = timezone.localdate()
     default = {"start": today - datetime.timedelta(days=COMPLIANCE_DEFAULT_DAYS - 1), "end": today}
-    form = CompliancePeriodForm(request.GET if "start" in request.GET else default)
+    chosen = "start" in request.GET or "end" in request.GET
+    form = CompliancePeriodForm(request.GET if chosen else default)
     period = form.cleaned_data if form.is_valid() else default
     rows = selectors.response_compliance(partnership=request.partnership, **period)
     received = sum(row.received for row in rows)

@@ -127,6 +127,23 @@ def test_inviting_an_existing_member_is_refused_with_a_clear_message(leader_clie
     assert not Invitation.objects.exists()
 
 
+def test_an_address_longer_than_we_store_is_refused_on_the_invitation_form(leader_client):
+    address = "lena.lender@" + ".".join(["x" * 58] * 4) + ".example.com"  # 259 characters
+    response = leader_client.post(
+        "/invitations/",
+        {
+            "email": address,
+            "display_name": "Lena Lender",
+            "kind": "lender",
+            "service_category": "mortgage",
+            "role": "member",
+        },
+    )
+    assert response.status_code == 400
+    assert "Enter an email address of at most 254 characters." in response.text
+    assert not Invitation.objects.exists()
+
+
 def test_invitation_form_reports_missing_fields(leader_client):
     response = leader_client.post("/invitations/", {"email": "not-an-email", "kind": "agent"})
     assert response.status_code == 400
