@@ -68,7 +68,7 @@ class AccountAdapter(DefaultAccountAdapter):
             with transaction.atomic():
                 user = super().save_user(request, user, form, commit=True)
                 services.accept_invitation(invitation=invitation, user=user)
-        except ValidationError as exc:
+        except services.MembershipRefused as exc:
             # Revoked or expired between opening the page and submitting: no account is created.
             raise ImmediateHttpResponse(
                 render(

@@ -13,15 +13,15 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef
 
 from members import services
 from members.models import Company, Invitation, Member, User
 from pinnacle.admin import TenantAdmin, TenantForm
 from pinnacle.admin_site import is_partnership_leadership
 from pinnacle.mail.models import OutboxMessage
+from pinnacle.mail.selectors import latest_email_status
 
 
 def _with_partnership(request, fieldsets):
@@ -219,7 +219,7 @@ class InvitationForm(TenantForm):
         if partnership is not None and email:
             try:
                 services.check_can_invite(partnership=partnership, email=email)
-            except ValidationError as exc:
+            except services.MembershipRefused as exc:
                 self.add_error(None, exc)
         return cleaned
 
@@ -279,20 +279,15 @@ class InvitationAdmin(TenantAdmin):
         return request.user.is_superuser
 
     def get_queryset(self, request):
-        emails = OutboxMessage.objects.filter(
-            partnership=OuterRef("partnership"),
-            content_type=ContentType.objects.get_for_model(Invitation),
-            object_id=OuterRef("pk"),
-        ).order_by("-created_at")
         return (
             super()
             .get_queryset(request)
-            .annotate(latest_email_status=Subquery(emails.values("status")[:1]))
+            .annotate(latest_email_status=latest_email_status(Invitation))
         )
 
     @admin.display(description="status", ordering="status")
     def state(self, obj):
-        if obj.status == Invitation.Status.PENDING and not obj.is_usable:
+        if obj.is_expired:
             return "Expired"
         return obj.get_status_display()
 
@@ -331,7 +326,7 @@ class InvitationAdmin(TenantAdmin):
         for invitation in queryset.select_related("partnership"):
             try:
                 service(invitation=invitation, actor=request.user)
-            except ValidationError as exc:
+            except services.MembershipRefused as exc:
                 problem = f"{invitation.email}: {exc.messages[0]}"
                 self.message_user(request, problem, messages.WARNING)
             else:
@@ -348,7 +343,7 @@ class UserCreationForm(AdminUserCreationForm):
 
     def clean_email(self) -> str:
         email = services.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
+        if User.objects.filter(email__lower=email).exists():
             raise ValidationError("A user with this email address already exists.")
         return email
 
@@ -361,7 +356,7 @@ class UserChangeForm(BaseUserChangeForm):
 
     def clean_email(self) -> str:
         email = services.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+        if User.objects.filter(email__lower=email).exclude(pk=self.instance.pk).exists():
             raise ValidationError("A user with this email address already exists.")
         return email
 

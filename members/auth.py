@@ -6,6 +6,8 @@ from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 
+from pinnacle.membership import request_membership
+
 
 class PartnershipMemberBackend(AuthenticationBackend):
     def authenticate(self, request, **credentials):
@@ -27,7 +29,7 @@ def member_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        request.member = request.user.membership_in(request.partnership)
+        request.member = request_membership(request)
         if request.member is None:
             raise Http404("Not a member of this partnership.")
         return view(request, *args, **kwargs)

@@ -4,6 +4,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone as dj_timezone
 
@@ -42,6 +43,16 @@ class User(AbstractUser):
     REQUIRED_FIELDS: list[str] = []
 
     objects = UserManager()
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # One account per address whatever its case; lookups by `email__lower` use this index.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="unique_user_email_lower",
+                violation_error_message="A user with this email address already exists.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.email
@@ -224,7 +235,8 @@ class Invitation(TenantOwned):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["partnership", "email"],
+                "partnership",
+                Lower("email"),
                 condition=models.Q(status="pending"),
                 name="one_pending_invitation_per_email",
             )
@@ -235,5 +247,11 @@ class Invitation(TenantOwned):
         return f"Invitation for {self.email}"
 
     @property
+    def is_expired(self) -> bool:
+        """Still pending, but past its date: it can no longer be accepted (inviting the address
+        again renews it)."""
+        return self.status == self.Status.PENDING and self.expires_at <= dj_timezone.now()
+
+    @property
     def is_usable(self) -> bool:
-        return self.status == self.Status.PENDING and self.expires_at > dj_timezone.now()
+        return self.status == self.Status.PENDING and not self.is_expired

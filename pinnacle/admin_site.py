@@ -5,6 +5,8 @@ from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from pinnacle.membership import request_membership
+
 
 def is_partnership_leadership(request) -> bool:
     """Who may use the admin on this host: superusers, and active leadership of its partnership.
@@ -12,7 +14,12 @@ def is_partnership_leadership(request) -> bool:
     Anonymous visitors are never active, so this is safe to ask before anyone logs in.
     """
     user = request.user
-    return user.is_active and user.is_leadership_of(getattr(request, "partnership", None))
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    membership = request_membership(request)
+    return membership is not None and membership.is_leadership
 
 
 def _tenant_model(content_type_id):

@@ -1,11 +1,18 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db import models
+from django.db.models.functions import Lower
 
 
 class PinnacleConfig(AppConfig):
     default = True
     name = "pinnacle"
     verbose_name = "Partnerships"
+
+    def ready(self):
+        # `email__lower=address.lower()` compiles to LOWER("email") = %s, which the indexes on
+        # Lower("email") serve; `email__iexact` compiles to UPPER(...) and misses them.
+        models.EmailField.register_lookup(Lower)
 
 
 class PinnacleAdminConfig(admin_apps.AdminConfig):

@@ -6,14 +6,11 @@ from urllib.parse import urlencode
 
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from members import services
@@ -21,34 +18,22 @@ from members.auth import leadership_required
 from members.forms import InvitationForm
 from members.models import Company, Invitation, Member, User
 from members.tokens import read_invitation_token, stash_invitation
-from pinnacle.mail.models import OutboxMessage
+from pinnacle.mail.models import STATUS_TONE, OutboxMessage
+from pinnacle.mail.selectors import latest_email_status
 from pinnacle.tenancy import get_for_partnership_or_404
 
 INVITATIONS_PER_PAGE = 25
-EMAIL_STATUS_CLASS = {
-    OutboxMessage.Status.DELIVERED: "ok",
-    OutboxMessage.Status.OPENED: "ok",
-    OutboxMessage.Status.CLICKED: "ok",
-    OutboxMessage.Status.BOUNCED: "bad",
-    OutboxMessage.Status.REJECTED: "bad",
-    OutboxMessage.Status.FAILED: "bad",
-    OutboxMessage.Status.COMPLAINED: "bad",
-    OutboxMessage.Status.SUPPRESSED: "bad",
-}
 
 
 def _invitations_for_list(partnership):
     """Invitations with the inviter's member name and the latest invitation email's status."""
     inviter = Member.objects.for_partnership(partnership).filter(user=OuterRef("invited_by"))
-    emails = OutboxMessage.objects.for_partnership(partnership).filter(
-        content_type=ContentType.objects.get_for_model(Invitation), object_id=OuterRef("pk")
-    )
     return (
         Invitation.objects.for_partnership(partnership)
         .select_related("company", "invited_by")
         .annotate(
             inviter_name=Subquery(inviter.values("display_name")[:1]),
-            email_status=Subquery(emails.order_by("-created_at").values("status")[:1]),
+            email_status=latest_email_status(Invitation),
         )
         .order_by("-created_at", "-pk")
     )
@@ -64,7 +49,7 @@ def invitation_list(request):
             invitation = services.invite_member(
                 partnership=request.partnership, invited_by=request.user, **form.cleaned_data
             )
-        except ValidationError as exc:
+        except services.MembershipRefused as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
@@ -75,11 +60,11 @@ def invitation_list(request):
     for invitation in page.object_list:
         status = invitation.email_status
         invitation.email_status_label = OutboxMessage.Status(status).label if status else ""
-        invitation.email_status_class = EMAIL_STATUS_CLASS.get(status, "")
+        invitation.email_status_class = STATUS_TONE.get(status, "") if status else ""
     return render(
         request,
         "members/invitations.html",
-        {"form": form, "page": page, "now": timezone.now()},
+        {"form": form, "page": page},
         status=400 if form.errors else 200,
     )
 
@@ -90,7 +75,7 @@ def invitation_resend(request, pk):
     invitation = get_for_partnership_or_404(Invitation.objects, request.partnership, pk=pk)
     try:
         services.resend_invitation(invitation=invitation, actor=request.user)
-    except ValidationError as exc:
+    except services.MembershipRefused as exc:
         messages.error(request, exc.messages[0])
     else:
         messages.success(request, f"Invitation sent again to {invitation.email}.")
@@ -103,7 +88,7 @@ def invitation_revoke(request, pk):
     invitation = get_for_partnership_or_404(Invitation.objects, request.partnership, pk=pk)
     try:
         services.revoke_invitation(invitation=invitation, actor=request.user)
-    except ValidationError as exc:
+    except services.MembershipRefused as exc:
         messages.error(request, exc.messages[0])
     else:
         messages.success(
@@ -125,7 +110,7 @@ def accept_invitation(request, token):
     invitation = (
         Invitation.objects.for_partnership(request.partnership)
         .select_related("partnership", "invited_by", "company")
-        .filter(pk=invitation_id, email__iexact=email)
+        .filter(pk=invitation_id, email__lower=email.lower())
         .first()
     )
     if invitation is None:
@@ -144,7 +129,7 @@ def accept_invitation(request, token):
 
     if user.is_authenticated:
         step = "accept" if user.email.lower() == invitation.email.lower() else "wrong_user"
-    elif User.objects.filter(email__iexact=invitation.email).exists():
+    elif User.objects.filter(email__lower=invitation.email.lower()).exists():
         step = "login"
     else:
         step = "signup"
@@ -153,7 +138,7 @@ def accept_invitation(request, token):
         if step == "accept":
             try:
                 member = services.accept_invitation(invitation=invitation, user=user)
-            except ValidationError as exc:
+            except services.MembershipRefused as exc:
                 return _invalid(request, exc.messages[0], status=410)
             messages.success(request, f"Welcome to {invitation.partnership.name}, {member}!")
             return redirect("dashboard")

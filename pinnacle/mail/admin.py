@@ -1,12 +1,9 @@
 from django.contrib import admin, messages
-from django.utils import timezone
 
 from pinnacle.admin import ReadOnlyTenantAdmin, ReadOnlyTenantInline, TenantAdmin
 from pinnacle.admin_site import is_partnership_leadership
+from pinnacle.mail import services
 from pinnacle.mail.models import DeliveryEvent, OutboxMessage, Suppression
-from pinnacle.mail.services import enqueue_delivery
-from pinnacle.mail.tasks import deliver_message
-from pinnacle.tenancy import record_audit
 
 
 class DeliveryEventInline(ReadOnlyTenantInline):
@@ -84,49 +81,54 @@ class OutboxMessageAdmin(ReadOnlyTenantAdmin):
 
     @admin.action(description="Retry failed messages now")
     def retry_now(self, request, queryset):
-        failed = list(queryset.filter(status=OutboxMessage.Status.FAILED))
-        for message in failed:
-            OutboxMessage.objects.filter(pk=message.pk).update(
-                status=OutboxMessage.Status.QUEUED,
-                attempts=0,
-                next_attempt_at=timezone.now(),
-                claimed_at=None,
-                claim_token=None,
+        retried, refusals = 0, []
+        for message in queryset:
+            try:
+                services.retry_message(message=message, actor=request.user)
+            except services.MailRefused as refused:
+                refusals.append(refused.message)
+            else:
+                retried += 1
+        if retried:
+            self.message_user(request, f"{retried} message(s) queued again.", messages.SUCCESS)
+        if len(refusals) == 1:
+            self.message_user(request, refusals[0], messages.WARNING)
+        elif refusals:
+            self.message_user(
+                request,
+                f"{len(refusals)} of the selected messages had not failed and were left as they "
+                "are; only failed messages are retried.",
+                messages.WARNING,
             )
-            record_audit(
-                partnership=message.partnership,
-                actor=request.user,
-                action="mail.retried",
-                target=message,
-                summary=f"Retry of \u201c{message.subject}\u201d to {message.to_email}",
-            )
-            enqueue_delivery(deliver_message, message.pk)
-        self.message_user(request, f"{len(failed)} message(s) queued again.", messages.SUCCESS)
 
 
 @admin.register(Suppression)
 class SuppressionAdmin(TenantAdmin):
+    """Leadership adds an address to the list or lifts it; an entry is never edited in place."""
+
     list_display = ["email", "reason", "created_at"]
     list_filter = ["reason"]
     search_fields = ["email"]
     fields = ["email", "reason"]
 
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
-        obj.email = obj.email.strip().lower()
-        super().save_model(request, obj, form, change)
-        record_audit(
-            partnership=obj.partnership,
+        suppression = services.suppress(
+            partnership=obj.partnership if obj.partnership_id else request.partnership,
+            email=obj.email,
+            reason=obj.reason,
             actor=request.user,
-            action="mail.suppressed",
-            target=obj,
-            summary=f"{obj.email} suppressed by leadership",
         )
+        # The admin goes on to log and redirect to this object: make it the saved row.
+        for field in Suppression._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(suppression, field.attname))
+        obj._state.adding = False
 
     def delete_model(self, request, obj):
-        record_audit(
-            partnership=obj.partnership,
-            actor=request.user,
-            action="mail.unsuppressed",
-            summary=f"{obj.email} removed from the suppression list",
-        )
-        super().delete_model(request, obj)
+        services.lift_suppression(suppression=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for suppression in queryset:
+            services.lift_suppression(suppression=suppression, actor=request.user)

@@ -83,11 +83,31 @@ class OutboxMessage(TenantOwned):
         return f"{self.subject} \u2192 {self.to_email}"
 
     @property
+    def status_tone(self) -> str:
+        return STATUS_TONE.get(self.status, "neutral")
+
+    @property
     def message_id_header(self) -> str:
         """A stable Message-ID: a resend after a worker died mid-delivery is the same message to
         mail clients and ESPs, so the duplicate collapses."""
         domain = self.from_email.rsplit("@", 1)[-1].strip(">") or "pinnacle.localhost"
         return f"<outbox.{self.pk}.{self.created_at:%Y%m%d%H%M%S}@{domain}>"
+
+
+# The colour of a status badge wherever an email's status is shown: delivered and further is
+# good, refusals are bad (CSS classes status-ok, status-bad ...).
+STATUS_TONE = {
+    OutboxMessage.Status.QUEUED: "neutral",
+    OutboxMessage.Status.SENT: "info",
+    OutboxMessage.Status.DELIVERED: "ok",
+    OutboxMessage.Status.OPENED: "ok",
+    OutboxMessage.Status.CLICKED: "ok",
+    OutboxMessage.Status.BOUNCED: "bad",
+    OutboxMessage.Status.REJECTED: "bad",
+    OutboxMessage.Status.COMPLAINED: "bad",
+    OutboxMessage.Status.FAILED: "bad",
+    OutboxMessage.Status.SUPPRESSED: "bad",
+}
 
 
 class DeliveryEvent(TenantOwned):

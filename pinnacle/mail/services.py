@@ -2,6 +2,8 @@
 
 `queue_email` renders a template triple, stores the result as an OutboxMessage in the caller's
 transaction and schedules delivery on commit. Calling it twice with the same key sends once.
+Leadership's own decisions about mail (retrying a failed message, adding an address to the
+suppression list or lifting it) are here too, each audited; a refusal is a `MailRefused`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from email.utils import formataddr
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
-from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -39,10 +40,18 @@ STATUS_RANK = {
 }
 
 
+class MailRefused(Exception):
+    """A mail use case that cannot be done; the message is written for the person who asked."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 def find_suppression(*, partnership: Partnership, email: str) -> Suppression | None:
     """The address's entry on the partnership's suppression list (lower(email) uses its index)."""
-    rows = Suppression.objects.for_partnership(partnership).alias(address=Lower("email"))
-    return rows.filter(address=email.strip().lower()).first()
+    rows = Suppression.objects.for_partnership(partnership)
+    return rows.filter(email__lower=email.strip().lower()).first()
 
 
 def is_suppressed(*, partnership: Partnership, email: str) -> bool:
@@ -109,6 +118,55 @@ def suppress(
         summary=f"{email} suppressed ({suppression.get_reason_display()})",
     )
     return suppression
+
+
+@transaction.atomic
+def lift_suppression(*, suppression: Suppression, actor) -> None:
+    """Take an address off the partnership's suppression list: mail to it may be sent again."""
+    record_audit(
+        partnership=suppression.partnership,
+        actor=actor,
+        action="mail.unsuppressed",
+        summary=f"{suppression.email} removed from the suppression list "
+        f"(was: {suppression.get_reason_display()})",
+        data={"email": suppression.email, "reason": suppression.reason},
+    )
+    suppression.delete()
+
+
+@transaction.atomic
+def retry_message(*, message: OutboxMessage, actor) -> OutboxMessage:
+    """Send a failed message again from a clean slate: queued, due now, nobody's claim.
+
+    Only a failed message: one conditional UPDATE decides, so a message a worker is sending or
+    has sent is never queued a second time.
+    """
+    retried = OutboxMessage.objects.filter(pk=message.pk, status=Status.FAILED).update(
+        status=Status.QUEUED,
+        status_changed_at=timezone.now(),
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        claimed_at=None,
+        claim_token=None,
+    )
+    if not retried:
+        message.refresh_from_db(fields=["status"])
+        raise MailRefused(
+            f"\u201c{message.subject}\u201d to {message.to_email} has not failed "
+            f"({message.get_status_display().lower()}); only failed messages are retried."
+        )
+    message.refresh_from_db()
+    record_audit(
+        partnership=message.partnership,
+        actor=actor,
+        action="mail.retried",
+        target=message,
+        summary=f"Retry of \u201c{message.subject}\u201d to {message.to_email}",
+    )
+    from pinnacle.mail.tasks import deliver_message
+
+    transaction.on_commit(lambda: enqueue_delivery(deliver_message, message.pk))
+    return message
 
 
 def render_email(template: str, context: dict) -> tuple[str, str, str]:

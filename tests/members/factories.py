@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 
 from members.models import Company, Invitation, Member, User
+from members.search import refresh_search_document
 from tests.pinnacle.factories import PartnershipFactory
 
 PASSWORD = "correct-horse-battery-9"
@@ -60,3 +61,23 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"invitee{n}@example.com")
     display_name = factory.Faker("name")
     expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
+
+
+def bulk_members(partnership, count: int, *, prefix: str = "Member", **fields) -> list[Member]:
+    """`count` listed members with their search documents, in a few queries (for query budgets
+    measured at 1,000 rows). A field given as a function gets the row's number."""
+    users = User.objects.bulk_create(
+        User(email=f"{prefix.lower()}{n:04d}.{partnership.slug}@example.com") for n in range(count)
+    )
+    members = Member.objects.bulk_create(
+        Member(
+            partnership=partnership,
+            user=user,
+            display_name=f"{prefix} {n:04d}",
+            slug=f"{prefix.lower()}-{n:04d}",
+            **{name: value(n) if callable(value) else value for name, value in fields.items()},
+        )
+        for n, user in enumerate(users)
+    )
+    refresh_search_document([member.pk for member in members])
+    return members

@@ -278,6 +278,19 @@ def test_edit_updates_search_document_and_records_audit(member_client, member, a
     assert "service_areas" in event.data["fields"]
 
 
+def test_the_profile_service_keeps_its_rules_for_any_caller(member, anon_client):
+    """Called from a shell or an import (no form): search document and audit all the same."""
+    from members.services import update_profile
+
+    update_profile(
+        member=member, fields={"service_areas": ["Pflugerville"]}, image_changes={}, actor=None
+    )
+    found = anon_client.get("/directory/", {"q": "Pflugerville"}).context["page"].object_list
+    assert [m.pk for m in found] == [member.pk]
+    event = AuditEvent.objects.get(action="member.profile_updated")
+    assert event.data["fields"] == ["service_areas"] and event.actor is None
+
+
 def test_replacing_a_photo_deletes_the_old_files_after_commit(
     member_client, member, _media, django_capture_on_commit_callbacks
 ):

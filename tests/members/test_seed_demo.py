@@ -5,6 +5,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.core.management import call_command
 from PIL import Image
 
+from members import demo
 from members.models import Company, Member, User
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.models import Partnership
@@ -189,3 +190,13 @@ def test_seed_sends_no_email(settings, media_root, mailoutbox):
     seed(settings, media_root)
     assert mailoutbox == []  # nothing is sent while seeding; demo leads' emails wait in the outbox
     assert not OutboxMessage.objects.exclude(template__startswith="leads/").exists()
+
+
+def test_the_demo_data_seeds_without_the_command(settings, media_root):
+    settings.MEDIA_ROOT = media_root
+    seeded = demo.seed_demo()
+    assert seeded.created["member"] == 36
+    pinnacle, harbor = seeded.partnerships
+    assert pinnacle[0].slug == settings.DEFAULT_PARTNERSHIP and harbor[0].slug == "harbor"
+    assert "leader@harbor.localhost" in [user.email for user in harbor[1]]
+    assert demo.seed_demo().created == {"member": 0, "company": 0, "user": 0, "image": 0}

@@ -1,8 +1,12 @@
+import uuid
+
 import pytest
 from django.utils import timezone
 
-from pinnacle.mail.models import DeliveryEvent
+from pinnacle.mail import services
+from pinnacle.mail.models import DeliveryEvent, OutboxMessage, Suppression
 from pinnacle.mail.services import queue_email
+from pinnacle.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +42,123 @@ def test_leadership_sees_each_message_and_its_events(leader, leader_client, othe
 def test_plain_members_have_no_admin(member_client):
     response = member_client.get("/admin/mail/outboxmessage/")
     assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def failed_notice(partnership, key="n:failed"):
+    """A message whose delivery failed while a worker still held its claim."""
+    message = notice(partnership, key=key)
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=OutboxMessage.Status.FAILED,
+        attempts=8,
+        next_attempt_at=None,
+        claimed_at=timezone.now(),
+        claim_token=uuid.uuid4(),
+    )
+    message.refresh_from_db()
+    return message
+
+
+def test_retrying_a_failed_message_queues_it_from_a_clean_slate(
+    leader, django_capture_on_commit_callbacks
+):
+    message = failed_notice(leader.partnership)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.retry_message(message=message, actor=leader.user)
+
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.QUEUED and message.attempts == 0
+    assert message.claimed_at is None and message.claim_token is None
+    assert message.next_attempt_at <= timezone.now()
+    assert len(callbacks) == 1  # delivery is scheduled once the retry is committed
+    event = AuditEvent.objects.get(action="mail.retried")
+    assert event.actor == leader.user and event.target_id == message.pk
+
+
+def test_a_message_that_has_not_failed_is_not_retried(leader):
+    message = notice(leader.partnership)
+    OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxMessage.Status.SENT)
+
+    with pytest.raises(services.MailRefused, match="only failed messages are retried"):
+        services.retry_message(message=message, actor=leader.user)
+
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT
+    assert not AuditEvent.objects.filter(action="mail.retried").exists()
+
+
+def test_the_retry_action_retries_the_failed_and_explains_the_rest(leader, leader_client):
+    failed = failed_notice(leader.partnership)
+    sent = notice(leader.partnership, key="n:sent")
+    OutboxMessage.objects.filter(pk=sent.pk).update(status=OutboxMessage.Status.SENT)
+
+    response = leader_client.post(
+        "/admin/mail/outboxmessage/",
+        {"action": "retry_now", "_selected_action": [failed.pk, sent.pk]},
+        follow=True,
+    )
+
+    failed.refresh_from_db()
+    assert failed.status == OutboxMessage.Status.QUEUED and failed.claim_token is None
+    assert "1 message(s) queued again." in response.text
+    assert "has not failed (sent); only failed messages are retried." in response.text
+    assert AuditEvent.objects.filter(action="mail.retried").count() == 1
+
+
+def test_lifting_a_suppression_is_audited(leader):
+    suppression = services.suppress(
+        partnership=leader.partnership, email="lead@example.com", reason="unsubscribed"
+    )
+
+    services.lift_suppression(suppression=suppression, actor=leader.user)
+
+    assert not services.is_suppressed(partnership=leader.partnership, email="lead@example.com")
+    event = AuditEvent.objects.get(action="mail.unsuppressed")
+    assert event.actor == leader.user
+    assert event.summary == "lead@example.com removed from the suppression list (was: Opted out)"
+
+
+def test_leadership_adds_an_address_through_suppress(leader, leader_client):
+    response = leader_client.post(
+        "/admin/mail/suppression/add/", {"email": " Lead@Example.com ", "reason": "manual"}
+    )
+
+    assert response.status_code == 302
+    suppression = Suppression.objects.get()
+    assert suppression.email == "lead@example.com"
+    assert suppression.partnership == leader.partnership
+    event = AuditEvent.objects.get(action="mail.suppressed")
+    assert event.actor == leader.user and event.target_id == suppression.pk
+
+
+def test_a_suppression_is_lifted_not_edited(leader, leader_client):
+    suppression = services.suppress(
+        partnership=leader.partnership, email="lead@example.com", reason="unsubscribed"
+    )
+    url = f"/admin/mail/suppression/{suppression.pk}/change/"
+
+    leader_client.post(url, {"email": "someone.else@example.com", "reason": "manual"})
+
+    suppression.refresh_from_db()
+    assert suppression.email == "lead@example.com"
+    assert "delete/" in leader_client.get(url).text
+
+
+def test_removing_suppressions_in_the_admin_lifts_each_with_its_audit(leader, leader_client):
+    first, second = (
+        services.suppress(partnership=leader.partnership, email=email, reason="manual")
+        for email in ("one@example.com", "two@example.com")
+    )
+
+    leader_client.post(f"/admin/mail/suppression/{first.pk}/delete/", {"post": "yes"})
+    leader_client.post(
+        "/admin/mail/suppression/",
+        {"action": "delete_selected", "_selected_action": [second.pk], "post": "yes"},
+    )
+
+    assert not Suppression.objects.exists()
+    lifted = AuditEvent.objects.filter(action="mail.unsuppressed", actor=leader.user)
+    assert sorted(lifted.values_list("data__email", flat=True)) == [
+        "one@example.com",
+        "two@example.com",
+    ]
