@@ -1,7 +1,7 @@
 """`make run` / `make test` without installed services: embedded PostgreSQL and Redis on demand.
 
     python -m pinnacle.devservices run    # migrate, seed the demo, serve web + worker + beat
-    python -m pinnacle.devservices test   # lint, migration check, the whole test suite
+    python -m pinnacle.devservices test   # lint, import rule, migration check, the whole suite
 
 `DATABASE_URL` unset: a PostgreSQL server from the `pgserver` wheel, data under `.data/pg`,
 listening on a unix socket only. `REDIS_URL` unset: a Redis already answering on
@@ -200,6 +200,9 @@ def test(pytest_args: list[str]) -> int:
     ruff = [PYTHON, "-m", "ruff"]
     subprocess.run([*ruff, "check", "."], cwd=ROOT, check=True)
     subprocess.run([*ruff, "format", "--check", "."], cwd=ROOT, check=True)
+    # The one-way app rule (pyproject.toml [tool.importlinter]).
+    lint_imports = str(Path(PYTHON).parent / "lint-imports")
+    subprocess.run([lint_imports, "--no-cache"], cwd=ROOT, check=True)
     ensure_browser()
     with Services():
         # As a developer's shell runs it: no DEBUG, no SECRET_KEY.
