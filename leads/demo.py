@@ -1,5 +1,6 @@
 """Demo leads for `seed_demo`: prospects from every channel, some referred to the demo logins,
-and inquiries waiting in the demo agent's dashboard. Idempotent: existing leads are left alone."""
+inquiries waiting in the demo agent's dashboard, an online-form message to leadership, and a
+returning prospect who names a second member. Idempotent: existing leads are left alone."""
 
 from __future__ import annotations
 
@@ -83,7 +84,7 @@ PINNACLE_LEADS = [
         "liam.oconnor@example.net",
         "other",
         "6m",
-        "",
+        "newsletter",
         "",
         "Looking for a real estate attorney for a boundary question.",
     ),
@@ -97,6 +98,17 @@ HARBOR_LEADS = [
         "facebook",
         "leader@harbor.localhost",
         "Searching for a waterfront home near St. Petersburg.",
+    ),
+]
+# Prospects who used the online form (/contact/): naming nobody, their message is an inquiry to
+# leadership; naming a member, an inquiry to that member.
+CONTACT_FORM_EMAILS = {"liam.oconnor@example.net"}
+# A returning prospect naming another member: (lead email, member login, message).
+RETURNING = [
+    (
+        "grace.liu@example.net",
+        "lender@pinnacle.localhost",
+        "Could you also look at a bridge loan so we can buy before we sell?",
     ),
 ]
 # (lead email, member login, hours ago, answered)
@@ -115,6 +127,7 @@ def seed_demo_leads(sender, partnerships, stdout=None, **kwargs) -> None:
             created += sum(_ensure_lead(partnership, *row) for row in rows)
     if pinnacle := by_slug.get("pinnacle"):
         _ensure_inquiries(pinnacle)
+        _ensure_returning(pinnacle)
     if stdout is not None and created:
         stdout.write(f"Demo leads created: {created} (their emails are in the outbox).")
 
@@ -130,7 +143,7 @@ def _ensure_lead(partnership, name, email, need, timeframe, source, referrer, me
         return False
     submit_lead(
         partnership=partnership,
-        form="join",
+        form="contact" if email in CONTACT_FORM_EMAILS else "join",
         name=name,
         email=email,
         need=need,
@@ -141,6 +154,26 @@ def _ensure_lead(partnership, name, email, need, timeframe, source, referrer, me
         utm={"utm_source": source, "utm_campaign": "demo"} if source else {},
     )
     return True
+
+
+def _ensure_returning(partnership) -> None:
+    for email, login, message in RETURNING:
+        lead = Lead.objects.for_partnership(partnership).filter(email=email).first()
+        member = _member(partnership, login)
+        if lead is None or member is None or lead.submissions.filter(named_referrer=member):
+            continue
+        first = lead.submissions.order_by("created_at").first()
+        submit_lead(
+            partnership=partnership,
+            form="contact",
+            name=lead.name,
+            email=lead.email,
+            need=first.need,
+            timeframe=first.timeframe,
+            message=message,
+            consent=True,
+            referrer=member,
+        )
 
 
 def _ensure_inquiries(partnership) -> None:

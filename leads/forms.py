@@ -1,8 +1,17 @@
+"""Every form of the leads app: the public intake and interest forms, the leads list's filters,
+the compliance period, and a member's two ways of answering an inquiry."""
+
+from __future__ import annotations
+
+import datetime
+
 from django import forms
 
-from leads.models import Need, Timeframe
+from leads.models import Channel, Need, Timeframe
+from leads.selectors import lists
+from leads.selectors.lists import LeadFilters
 from leads.services.intake import referrer_choices
-from pinnacle.forms import BoundedEmailField
+from pinnacle.forms import BoundedDateField, BoundedEmailField
 
 NO_REFERRER = "none"
 
@@ -86,3 +95,148 @@ class InterestForm(forms.Form):
         if len(message) < 5:
             raise forms.ValidationError("Please write a few words about what you need.")
         return message
+
+
+class LeadFilterForm(forms.Form):
+    """The leads list's search, filters and sort (a GET form; invalid values filter nothing)."""
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, email or phone"}),
+    )
+    channel = forms.ChoiceField(
+        label="Channel", required=False, choices=[("", "All channels"), *Channel.choices]
+    )
+    need = forms.ChoiceField(
+        label="Need", required=False, choices=[("", "Any need"), *Need.choices]
+    )
+    referrer = forms.ChoiceField(label="Referred by", required=False)
+    created_from = BoundedDateField(label="First seen from", required=False)
+    created_to = BoundedDateField(label="First seen to", required=False)
+    opted_out = forms.ChoiceField(
+        label="Opted out",
+        required=False,
+        choices=[("", "Everyone"), ("no", "Not opted out"), ("yes", "Opted out")],
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[
+            ("newest", "Newest first"),
+            ("oldest", "Oldest first"),
+            ("name", "Name A\u2013Z"),
+            ("activity", "Last activity"),
+        ],
+    )
+    mine = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referrer"].choices = [
+            ("", "Anyone"),
+            (lists.UNASSIGNED, "Unassigned"),
+            *lists.referrer_filter_choices(partnership=partnership),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("created_from"), cleaned.get("created_to")
+        if start and end and start > end:
+            self.add_error("created_to", "Choose a date on or after the \u201cfrom\u201d date.")
+        return cleaned
+
+    def filters(self) -> LeadFilters:
+        """The valid values; a field with an error is left out rather than blocking the list."""
+        self.is_valid()
+        data = self.cleaned_data
+        return LeadFilters(
+            q=(data.get("q") or "").strip(),
+            channel=data.get("channel") or "",
+            need=data.get("need") or "",
+            referrer=data.get("referrer") or "",
+            created_from=data.get("created_from"),
+            created_to=data.get("created_to"),
+            opted_out=data.get("opted_out") or "",
+            mine=bool(data.get("mine")),
+            sort=data.get("sort") or lists.DEFAULT_SORT,
+        )
+
+
+class CompliancePeriodForm(forms.Form):
+    start = BoundedDateField(label="From")
+    end = BoundedDateField(label="To")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", "Choose a date on or after the \u201cfrom\u201d date.")
+        return cleaned
+
+
+# --- Answering an inquiry: a reply, or an acknowledgement with a follow-up date. Both forms
+# share one page, so each has its own prefix; the submit button's `kind` says which was sent.
+
+MAX_BODY = 5000
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Your reply",
+        max_length=MAX_BODY,
+        widget=forms.Textarea(attrs={"rows": 7}),
+        help_text="Emailed to the prospect from you; their answer comes to your own inbox.",
+        error_messages={"required": "Write your reply before sending it."},
+    )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError("Write your reply before sending it.")
+        return body
+
+
+class AcknowledgeForm(forms.Form):
+    """policy: reply within 24 hours, "even if just to acknowledge receipt and indicate follow-up
+    timing" — so a short note and the date the member will follow up."""
+
+    body = forms.CharField(
+        label="Short note",
+        max_length=MAX_BODY,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write a short note to go with your follow-up date."},
+    )
+    follow_up_on = BoundedDateField(
+        label="I will follow up by",
+        help_text="Today or later. The prospect sees this date in your message.",
+        error_messages={
+            "required": "Choose the date you will follow up (today or later).",
+            "invalid": "Enter the follow-up date as a date, e.g. 2025-03-14.",
+        },
+    )
+
+    def __init__(self, *args, today: datetime.date, lead_name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # The partnership's "today", the same the service checks (Partnership.today).
+        self.today = today
+        first_name = next(iter(lead_name.split()), "")
+        self.fields["body"].initial = (
+            f"Thank you for reaching out{', ' + first_name if first_name else ''}. I have received "
+            "your message and will get back to you with a full answer soon."
+        )
+        self.fields["follow_up_on"].initial = self.today + datetime.timedelta(days=1)
+        self.fields["follow_up_on"].widget.attrs["min"] = self.today.isoformat()
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError("Write a short note to go with your follow-up date.")
+        return body
+
+    def clean_follow_up_on(self):
+        follow_up_on = self.cleaned_data["follow_up_on"]
+        if follow_up_on < self.today:
+            raise forms.ValidationError("Choose the date you will follow up (today or later).")
+        return follow_up_on

@@ -1,4 +1,7 @@
+import datetime
+
 from django.db import models
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -31,7 +34,28 @@ class Channel(models.TextChoices):
     X = "x", "X (Twitter)"
     YOUTUBE = "youtube", "YouTube"
     TIKTOK = "tiktok", "TikTok"
-    OTHER = "other", "Other social platform"
+    EMAIL = "email", "Email or newsletter"
+    SEARCH = "search", "Search engine"
+    # Any other utm_source: kept as given and shown with it ("Other source: partner-blog").
+    OTHER = "other", "Other source"
+
+
+class ChannelMixin(models.Model):
+    """Where a visitor came from: a channel, and the utm_source it was read from."""
+
+    channel = models.CharField(max_length=12, choices=Channel.choices, default=Channel.WEBSITE)
+    utm = models.JSONField("UTM parameters", default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def channel_label(self) -> str:
+        """The channel as people read it; an unrecognised source is named as it was given."""
+        source = self.utm.get("utm_source", "") if isinstance(self.utm, dict) else ""
+        if self.channel == Channel.OTHER and source:
+            return f"{Channel.OTHER.label}: {source}"
+        return self.get_channel_display()
 
 
 class FormKind(models.TextChoices):
@@ -39,7 +63,7 @@ class FormKind(models.TextChoices):
     CONTACT = "contact", "Online form"
 
 
-class Lead(TenantOwned):
+class Lead(ChannelMixin, TenantOwned):
     """A prospect who reached the partnership's website: one row per email per partnership."""
 
     name = models.CharField(max_length=120)
@@ -51,8 +75,6 @@ class Lead(TenantOwned):
     referring_member = models.ForeignKey(
         Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="referred_leads"
     )
-    channel = models.CharField(max_length=12, choices=Channel.choices, default=Channel.WEBSITE)
-    utm = models.JSONField("UTM parameters", default=dict, blank=True)
     consented_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_submitted_at = models.DateTimeField()
@@ -75,7 +97,7 @@ class Lead(TenantOwned):
         return reverse("lead_detail", args=[self.pk])
 
 
-class Submission(TenantOwned):
+class Submission(ChannelMixin, TenantOwned):
     """One filled-in /join/ or /contact/ form, kept as submitted (the lead's timeline)."""
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="submissions")
@@ -88,8 +110,6 @@ class Submission(TenantOwned):
     named_referrer = models.ForeignKey(
         Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    channel = models.CharField(max_length=12, choices=Channel.choices, default=Channel.WEBSITE)
-    utm = models.JSONField("UTM parameters", default=dict, blank=True)
     consent = models.BooleanField(default=False)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -102,11 +122,47 @@ class Submission(TenantOwned):
         return f"{self.get_form_display()} from {self.name}"
 
 
+class InquiryState(models.TextChoices):
+    """Where an inquiry stands against its reply deadline (the rule, stated once)."""
+
+    AWAITING = "awaiting", "Awaiting reply"
+    OVERDUE = "overdue", "Overdue"
+    IN_TIME = "in_time", "Answered in time"
+    LATE = "late", "Answered late"
+
+
+# policy: reply within the partnership's hours; the first answer (a reply or an acknowledgement
+# with a follow-up date) counts. The same rule for one row (Inquiry.state) and in SQL:
+ANSWERED_IN_TIME = Q(responded_at__isnull=False, responded_at__lte=F("due_at"))
+ANSWERED_LATE = Q(responded_at__isnull=False, responded_at__gt=F("due_at"))
+
+
+def awaiting_at(now: datetime.datetime) -> Q:
+    return Q(responded_at__isnull=True, due_at__gt=now)
+
+
+def overdue_at(now: datetime.datetime) -> Q:
+    return Q(responded_at__isnull=True, due_at__lte=now)
+
+
 class Inquiry(TenantOwned):
-    """A prospect expressed interest in a member, who must reply within the policy's hours."""
+    """A prospect wrote to a member ("Connect / express interest", or the online form naming
+    them), or through the online form to the partnership's leadership (no member); whoever it
+    is addressed to must answer within the policy's hours."""
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="inquiries")
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="inquiries")
+    member = models.ForeignKey(
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="inquiries",
+        help_text="Empty: addressed to the partnership's leadership; any leader may answer.",
+    )
+    # The online form that raised it; empty for "Connect / express interest" from the directory.
+    submission = models.OneToOneField(
+        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="inquiry"
+    )
     message = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
     # policy: reply within 24 hours, "even if just to acknowledge receipt and indicate follow-up
@@ -125,6 +181,7 @@ class Inquiry(TenantOwned):
                 fields=["partnership", "lead", "member"],
                 condition=models.Q(responded_at__isnull=True),
                 name="one_open_inquiry_per_lead_and_member",
+                nulls_distinct=False,  # one open inquiry to leadership, too
             )
         ]
         indexes = [
@@ -142,14 +199,32 @@ class Inquiry(TenantOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.lead.name} \u2192 {self.member.display_name}"
+        return f"{self.lead.name} \u2192 {self.addressee}"
 
     def get_absolute_url(self) -> str:
         return reverse("inquiry_detail", args=[self.pk])
 
     @property
+    def addressee(self) -> str:
+        """Who the prospect wrote to, as pages and emails name them."""
+        return self.member.display_name if self.member_id else "Leadership"
+
+    @property
+    def is_for_leadership(self) -> bool:
+        return self.member_id is None
+
+    @property
     def is_open(self) -> bool:
         return self.responded_at is None
+
+    def state(self, now: datetime.datetime) -> InquiryState:
+        if self.responded_at is not None:
+            return InquiryState.IN_TIME if self.responded_at <= self.due_at else InquiryState.LATE
+        return InquiryState.AWAITING if self.due_at > now else InquiryState.OVERDUE
+
+    @property
+    def answered_late(self) -> bool:
+        return self.responded_at is not None and self.responded_at > self.due_at
 
 
 class InquiryResponse(TenantOwned):

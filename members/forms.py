@@ -11,13 +11,10 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 
 from members import images
 from members.models import Member
-from members.search import refresh_search_document
 from pinnacle.forms import BoundedEmailField
-from pinnacle.tenancy import record_audit
 
 logger = logging.getLogger(__name__)
 
@@ -111,11 +108,8 @@ def timezone_choices() -> list[tuple[str, str]]:
 
 PHONE_PATTERN = re.compile(r"^\+?[\d\s().-]+(\s*(x|ext\.?)\s*\d{1,6})?$", re.IGNORECASE)
 
-# Uploaded image field -> (stored thumbnail field, how it is stored).
-IMAGE_FIELDS = {
-    "photo": ("photo_thumbnail", images.PHOTO),
-    "company_logo": ("company_logo_thumbnail", images.LOGO),
-}
+# Uploaded image field -> how it is checked and stored (services.PROFILE_IMAGES: its thumbnail).
+IMAGE_FIELDS = {"photo": images.PHOTO, "company_logo": images.LOGO}
 
 
 def _max_length(field: str) -> int:
@@ -123,7 +117,8 @@ def _max_length(field: str) -> int:
 
 
 class ProfileForm(forms.ModelForm):
-    """The member's own directory profile. `save(actor=…)` stores it in one transaction."""
+    """The member's own directory profile: validation and image checks; services.update_profile
+    stores it."""
 
     photo = forms.FileField(
         required=False,
@@ -187,12 +182,6 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._processed: dict[str, images.ProcessedImage] = {}
-        # Remembered before the form touches the instance, to delete what gets replaced.
-        self._stored_files = {
-            name: getattr(self.instance, name).name or ""
-            for field, (thumb, _) in IMAGE_FIELDS.items()
-            for name in (field, thumb)
-        }
         self.fields["photo"].widget.clear_checkbox_label = "Remove photo"
         self.fields["company_logo"].widget.clear_checkbox_label = "Remove logo"
         accepted = (
@@ -230,9 +219,8 @@ class ProfileForm(forms.ModelForm):
     def _clean_image(self, field: str):
         upload = self.cleaned_data[field]
         if isinstance(upload, UploadedFile):
-            _, spec = IMAGE_FIELDS[field]
             self._processed[field] = images.process_image_upload(
-                upload, spec=spec, name=self.instance.slug or "member"
+                upload, spec=IMAGE_FIELDS[field], name=self.instance.slug or "member"
             )
         return upload
 
@@ -242,52 +230,22 @@ class ProfileForm(forms.ModelForm):
     def clean_company_logo(self):
         return self._clean_image("company_logo")
 
-    def save(self, *, actor) -> Member:
-        """Store the profile, images and search document together; old files go after commit."""
-        member = super().save(commit=False)
-        storage = member.photo.storage
-        written: list[str] = []
-        try:
-            with transaction.atomic():
-                for field, (thumb_field, _) in IMAGE_FIELDS.items():
-                    processed = self._processed.get(field)
-                    if processed is not None:
-                        for name, content in (
-                            (field, processed.image),
-                            (thumb_field, processed.thumbnail),
-                        ):
-                            getattr(member, name).save(content.name, content, save=False)
-                            written.append(getattr(member, name).name)
-                    elif not getattr(member, field):
-                        setattr(member, thumb_field, "")
-                thumbs = [thumb for thumb, _ in IMAGE_FIELDS.values()]
-                member.save(update_fields=[*self._meta.fields, *thumbs, "updated_at"])
-                refresh_search_document([member.pk])
-                record_audit(
-                    partnership=member.partnership,
-                    actor=actor,
-                    action="member.profile_updated",
-                    target=member,
-                    summary=f"{member.display_name} updated their profile",
-                    data={"fields": self.changed_data},
-                )
-                current = {getattr(member, name).name for name in self._stored_files}
-                replaced = [
-                    old for old in self._stored_files.values() if old and old not in current
-                ]
-                transaction.on_commit(lambda: _delete_files(storage, replaced))
-        except Exception:
-            _delete_files(storage, written)
-            raise
-        return member
+    def image_changes(self) -> dict[str, images.ProcessedImage | None]:
+        """Per image field: the new processed upload, or None to remove the stored one; fields
+        left as they were are absent."""
+        changes: dict[str, images.ProcessedImage | None] = {}
+        for field in IMAGE_FIELDS:
+            if field in self._processed:
+                changes[field] = self._processed[field]
+            elif self.cleaned_data.get(field) is False:  # "Remove photo" ticked
+                changes[field] = None
+        return changes
 
-
-def _delete_files(storage, names: list[str]) -> None:
-    for name in names:
-        try:
-            storage.delete(name)
-        except OSError:
-            logger.warning("Could not delete replaced upload %s", name, exc_info=True)
+    def profile_fields(self) -> dict:
+        """The plain fields as cleaned, for services.update_profile."""
+        return {
+            name: value for name, value in self.cleaned_data.items() if name not in IMAGE_FIELDS
+        }
 
 
 class InvitationForm(forms.Form):

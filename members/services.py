@@ -2,12 +2,14 @@
 
 Signup is closed except through an invitation, so `accept_invitation` is the only way anyone
 becomes a partner member; views, the account adapter and the admin all call these functions.
-Refusals are `ValidationError`s with a message written for the person reading the form.
+Refusals are `MembershipRefused`, a `ValidationError` with a message written for the person
+reading the form (keyed by field where one field is at fault), so a form can show it as its own.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -16,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 
+from members import images
 from members.models import Company, Invitation, Member, User
 from members.search import refresh_search_document
 from members.tokens import INVITATION_VALID_FOR, invitation_accept_url
@@ -23,6 +26,12 @@ from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.services import queue_email
 from pinnacle.models import Partnership
 from pinnacle.tenancy import record_audit
+
+
+class MembershipRefused(ValidationError):
+    """The members app's one domain error: an invitation or membership use case that cannot be
+    done, with a message for the person who asked. Views and the admin show its first message."""
+
 
 # A second click on "Resend" within this many seconds sends nothing more.
 RESEND_COOLDOWN_SECONDS = 60
@@ -50,19 +59,19 @@ def check_can_invite(*, partnership: Partnership, email: str) -> Invitation | No
     """
     email = normalize_email(email)
     members = Member.objects.for_partnership(partnership)
-    if members.filter(user__email__iexact=email, is_active=True).exists():
-        raise ValidationError(
+    if members.filter(user__email__lower=email, is_active=True).exists():
+        raise MembershipRefused(
             {"email": f"{email} is already a member of {partnership.name}."},
             code="already_member",
         )
     pending = (
         Invitation.objects.for_partnership(partnership)
-        .filter(email__iexact=email, status=Invitation.Status.PENDING)
+        .filter(email__lower=email, status=Invitation.Status.PENDING)
         .first()
     )
     if pending is not None and pending.is_usable:
         sent = date_format(timezone.localtime(pending.created_at), "N j, Y")
-        raise ValidationError(
+        raise MembershipRefused(
             {
                 "email": f"{email} already has a pending invitation (sent {sent}). "
                 "Use \u201cResend\u201d in the list below to send it again."
@@ -90,7 +99,7 @@ def invite_member(
     """
     email = normalize_email(email)
     if company is not None and company.partnership_id != partnership.pk:
-        raise ValidationError({"company": "Choose a company of this partnership."})
+        raise MembershipRefused({"company": "Choose a company of this partnership."})
     expired = check_can_invite(partnership=partnership, email=email)
     details = {
         "display_name": display_name.strip(),
@@ -115,7 +124,7 @@ def invite_member(
                 )
         except IntegrityError as exc:
             # Two leaders invited the same address at the same moment; the other one won.
-            raise ValidationError(
+            raise MembershipRefused(
                 {"email": f"{email} already has a pending invitation."}, code="already_invited"
             ) from exc
         action, key = "invitation.sent", f"invitation:{invitation.pk}"
@@ -136,14 +145,14 @@ def resend_invitation(*, invitation: Invitation, actor: User | None) -> Invitati
     """Send a pending invitation again, valid for a fresh period from now."""
     invitation = _lock(invitation)
     if invitation.status != Invitation.Status.PENDING:
-        raise ValidationError(
+        raise MembershipRefused(
             f"This invitation was {invitation.get_status_display().lower()}; "
             "only pending invitations can be sent again.",
             code="not_pending",
         )
     recently = timezone.now() - datetime.timedelta(seconds=RESEND_COOLDOWN_SECONDS)
     if _emails_about(invitation).filter(created_at__gte=recently).exists():
-        raise ValidationError(
+        raise MembershipRefused(
             f"An invitation email went to {invitation.email} less than a minute ago.",
             code="too_soon",
         )
@@ -165,7 +174,7 @@ def revoke_invitation(*, invitation: Invitation, actor: User | None) -> Invitati
     """Withdraw a pending invitation: its link stops working at once."""
     invitation = _lock(invitation)
     if invitation.status != Invitation.Status.PENDING:
-        raise ValidationError(
+        raise MembershipRefused(
             f"This invitation was already {invitation.get_status_display().lower()}.",
             code="not_pending",
         )
@@ -181,18 +190,18 @@ def revoke_invitation(*, invitation: Invitation, actor: User | None) -> Invitati
     return invitation
 
 
-def invitation_problem(invitation: Invitation) -> ValidationError | None:
+def invitation_problem(invitation: Invitation) -> MembershipRefused | None:
     """Why this invitation cannot be accepted now, or None when it can."""
     if invitation.status == Invitation.Status.ACCEPTED:
-        return ValidationError("This invitation has already been accepted.", code="accepted")
+        return MembershipRefused("This invitation has already been accepted.", code="accepted")
     if invitation.status == Invitation.Status.REVOKED:
-        return ValidationError(
+        return MembershipRefused(
             f"This invitation was withdrawn by the leadership of {invitation.partnership.name}.",
             code="revoked",
         )
-    if not invitation.is_usable:
+    if invitation.is_expired:
         expired = date_format(timezone.localtime(invitation.expires_at), "N j, Y")
-        return ValidationError(f"This invitation expired on {expired}.", code="expired")
+        return MembershipRefused(f"This invitation expired on {expired}.", code="expired")
     return None
 
 
@@ -207,7 +216,7 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Member:
     if problem := invitation_problem(invitation):
         raise problem
     if normalize_email(user.email) != invitation.email.lower():
-        raise ValidationError(
+        raise MembershipRefused(
             f"This invitation was sent to {invitation.email}, "
             f"but you are signed in as {user.email}.",
             code="wrong_user",
@@ -308,7 +317,7 @@ def _create_member(invitation: Invitation, user: User) -> Member:
         except IntegrityError:
             # Someone with the same name joined between our slug check and insert: try again.
             continue
-    raise ValidationError("Could not create your profile right now; please try again.")
+    raise MembershipRefused("Could not create your profile right now; please try again.")
 
 
 def _lock(invitation: Invitation) -> Invitation:
@@ -346,3 +355,75 @@ def _queue_invitation_email(invitation: Invitation, *, key: str) -> OutboxMessag
         category=OutboxMessage.Category.TRANSACTIONAL,
         about=invitation,
     )
+
+
+# --- The member's own profile --------------------------------------------------------------------
+
+log = logging.getLogger(__name__)
+
+# Uploaded image field -> its stored thumbnail field.
+PROFILE_IMAGES = {"photo": "photo_thumbnail", "company_logo": "company_logo_thumbnail"}
+
+
+def update_profile(
+    *,
+    member: Member,
+    fields: dict,
+    image_changes: dict[str, images.ProcessedImage | None],
+    actor: User | None,
+) -> Member:
+    """Store a member's profile, new images with their thumbnails, and the directory's search
+    document in one transaction, with an audit record of what changed. Files written for a
+    failed save are removed; replaced files are removed once the save has committed."""
+    stored_names = [*PROFILE_IMAGES, *PROFILE_IMAGES.values()]
+    before = Member.objects.filter(pk=member.pk).values(*fields, *stored_names).get()
+    for name, value in fields.items():
+        setattr(member, name, value)
+    storage = member.photo.storage
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            for field, thumb_field in PROFILE_IMAGES.items():
+                if field not in image_changes:
+                    setattr(member, field, before[field])
+                    setattr(member, thumb_field, before[thumb_field])
+                elif (processed := image_changes[field]) is None:
+                    setattr(member, field, "")
+                    setattr(member, thumb_field, "")
+                else:
+                    for name, content in (
+                        (field, processed.image),
+                        (thumb_field, processed.thumbnail),
+                    ):
+                        getattr(member, name).save(content.name, content, save=False)
+                        written.append(getattr(member, name).name)
+            member.save(update_fields=[*fields, *stored_names, "updated_at"])
+            refresh_search_document([member.pk])
+            changed = [name for name in fields if before[name] != fields[name]]
+            record_audit(
+                partnership=member.partnership,
+                actor=actor,
+                action="member.profile_updated",
+                target=member,
+                summary=f"{member.display_name} updated their profile",
+                data={"fields": [*changed, *image_changes]},
+            )
+            current = {getattr(member, name).name for name in stored_names}
+            replaced = [
+                before[name]
+                for name in stored_names
+                if before[name] and before[name] not in current
+            ]
+            transaction.on_commit(lambda: _delete_files(storage, replaced))
+    except Exception:
+        _delete_files(storage, written)
+        raise
+    return member
+
+
+def _delete_files(storage, names: list[str]) -> None:
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            log.warning("Could not delete replaced upload %s", name, exc_info=True)

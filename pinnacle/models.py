@@ -1,6 +1,10 @@
+import datetime
+import zoneinfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 # The seed's required introductory statement; "{specialization}" receives the member's own text.
@@ -25,6 +29,13 @@ def validate_intro_statement(value: str) -> None:
         ) from exc
 
 
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            f"“{value}” is not a time zone name; use one such as America/Chicago."
+        )
+
+
 class Partnership(models.Model):
     """A tenant: one partnership network with its own members, leads, branding and policy."""
 
@@ -46,6 +57,14 @@ class Partnership(models.Model):
     reply_from_email = models.EmailField(
         blank=True,
         help_text="Sender address for this partnership's emails (defaults to site-wide).",
+    )
+    timezone = models.CharField(
+        "time zone",
+        max_length=64,
+        default="America/New_York",
+        validators=[validate_timezone],
+        help_text="IANA name, e.g. America/Chicago: the partnership's days, deadlines and "
+        "report periods are counted in it.",
     )
 
     # Policy numbers (defaults from the engagement policy; leadership may revise them by vote).
@@ -101,6 +120,21 @@ class Partnership(models.Model):
     @property
     def from_email(self) -> str:
         return self.reply_from_email or settings.DEFAULT_FROM_EMAIL
+
+    @cached_property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def localtime(self, moment: datetime.datetime) -> datetime.datetime:
+        return timezone.localtime(moment, self.tzinfo)
+
+    def today(self) -> datetime.date:
+        """The partnership's own date now, whoever asks and wherever the server runs."""
+        return timezone.localdate(timezone=self.tzinfo)
+
+    def start_of_day(self, day: datetime.date) -> datetime.datetime:
+        """Midnight at the start of `day` in the partnership's time zone."""
+        return datetime.datetime.combine(day, datetime.time.min, tzinfo=self.tzinfo)
 
     def render_intro_statement(self, specialization: str) -> str:
         return self.intro_statement.format(partnership=self.name, specialization=specialization)

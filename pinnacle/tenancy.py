@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 from django.conf import settings
 from django.db import models
 from django.http import Http404, HttpResponseNotFound
+from django.utils import timezone
 
 from pinnacle.models import AuditEvent, Partnership
 
@@ -61,9 +62,13 @@ class PartnershipMiddleware:
 
     def __call__(self, request: HttpRequest):
         request.partnership = resolve_partnership(request.get_host())
-        if request.partnership is None and not request.path.startswith(TENANTLESS_PREFIXES):
-            return HttpResponseNotFound("Unknown partnership.")
-        return self.get_response(request)
+        if request.partnership is None:
+            if not request.path.startswith(TENANTLESS_PREFIXES):
+                return HttpResponseNotFound("Unknown partnership.")
+            return self.get_response(request)
+        # Pages show the partnership's time by default; member pages switch to the member's own.
+        with timezone.override(request.partnership.tzinfo):
+            return self.get_response(request)
 
 
 def partnership_context(request: HttpRequest) -> dict:

@@ -18,17 +18,24 @@ REMINDER_SENT = ExpressionWrapper(
 )
 
 
+def answerable_by(member: Member) -> Q:
+    """The inquiries a member must answer: their own, and a leader's, those to leadership."""
+    if member.is_leadership:
+        return Q(member=member) | Q(member__isnull=True)
+    return Q(member=member)
+
+
 def _member_inquiries(member: Member) -> QuerySet[Inquiry]:
     return (
         Inquiry.objects.for_partnership(member.partnership_id)
-        .filter(member=member)
+        .filter(answerable_by(member))
         .select_related("lead")
         .annotate(reminder_sent=REMINDER_SENT)
     )
 
 
 def get_inquiry_for_member(member: Member, pk: int) -> Inquiry:
-    """The inquiry `pk` if it was sent to `member`; the same 404 whether it is missing, another
+    """The inquiry `pk` if `member` must answer it; the same 404 whether it is missing, another
     member's, or another partnership's."""
     inquiry = _member_inquiries(member).filter(pk=pk).first()
     if inquiry is None:

@@ -1,2 +1,10 @@
-"""Lead use cases, one module per family: intake (forms → leads, the three emails) and
-inquiries (prospects expressing interest, members' 24-hour replies, the deadline sweep)."""
+"""Lead use cases, one module per family: intake (forms → leads, the three emails), inquiries
+(prospects expressing interest, members' replies within the policy's hours, the deadline sweep),
+access (the prospect's link) and exports.
+
+Every refusal is a `LeadRefused` whose message is written for the person who asked; views and
+admin show it as it is."""
+
+
+class LeadRefused(Exception):
+    """A request the partnership's rules do not allow; the message says why, for the asker."""

@@ -1,4 +1,10 @@
-"""Prospects expressing interest in a member, and the member's duty to answer in time."""
+"""Prospects writing to a member or to leadership, and the duty to answer in time.
+
+An inquiry comes from "Connect / express interest" on a directory profile, or from the online
+form (/contact/): to the member the prospect named there, or to the partnership's leadership
+when they named nobody. Every inquiry runs the same clock: a reply deadline, a reminder before
+it, an escalation to leadership after it.
+"""
 
 from __future__ import annotations
 
@@ -8,34 +14,62 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from leads.models import Inquiry, InquiryResponse, Lead
+from leads.models import Inquiry, InquiryResponse, Lead, Submission
+from leads.services import LeadRefused
 from members.models import Member
 from pinnacle.mail.services import queue_email
+from pinnacle.models import Partnership
 
 SWEEP_BATCH = 200
 
 
-def when(moment: datetime.datetime) -> str:
-    """A deadline as a prospect reads it: the site's local time, with its zone."""
-    local = timezone.localtime(moment)
+def when(moment: datetime.datetime, partnership: Partnership) -> str:
+    """A deadline as a prospect reads it: the partnership's local time, with its zone."""
+    local = partnership.localtime(moment)
     return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
 
 
-class InquiryRefused(Exception):
-    """A request the rules do not allow; the message is written for the person who asked."""
+def leaders_of(partnership: Partnership) -> list[Member]:
+    return list(
+        Member.objects.for_partnership(partnership)
+        .filter(role=Member.Role.LEADERSHIP, is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    )
 
 
 @transaction.atomic
 def express_interest(*, lead: Lead, member: Member, message: str) -> Inquiry:
-    """A prospect connects with a member: an inquiry with a reply deadline, and an email to the
-    member. One open inquiry per prospect and member."""
+    """A prospect connects with a member from the directory: an inquiry with a reply deadline,
+    and an email to the member. One open inquiry per prospect and member."""
     if member.partnership_id != lead.partnership_id or not (member.is_listed and member.is_active):
-        raise InquiryRefused("This member is not available in the directory.")
+        raise LeadRefused("This member is not available in the directory.")
+    return _open_inquiry(lead=lead, member=member, message=message)
+
+
+def inquire_through_contact_form(submission: Submission) -> Inquiry | None:
+    """The online form's message is an inquiry: to the member the prospect named, else to
+    leadership, on the same clock as "Connect / express interest". None when one is already
+    open for that addressee (the prospect is still waiting; the message joins the timeline)."""
+    member = submission.named_referrer
+    try:
+        with transaction.atomic():
+            return _open_inquiry(
+                lead=submission.lead, member=member, message=submission.message, source=submission
+            )
+    except LeadRefused:
+        return None
+
+
+def _open_inquiry(
+    *, lead: Lead, member: Member | None, message: str, source: Submission | None = None
+) -> Inquiry:
+    to = member.display_name if member else "leadership"
     open_inquiry = lead.inquiries.filter(member=member, responded_at__isnull=True).first()
     if open_inquiry is not None:
-        raise InquiryRefused(
-            f"You already contacted {member.display_name}; they will reply by "
-            f"{when(open_inquiry.due_at)}."
+        raise LeadRefused(
+            f"You already contacted {to}; they will reply by "
+            f"{when(open_inquiry.due_at, lead.partnership)}."
         )
     partnership = lead.partnership
     now = timezone.now()
@@ -48,21 +82,34 @@ def express_interest(*, lead: Lead, member: Member, message: str) -> Inquiry:
                 partnership=partnership,
                 lead=lead,
                 member=member,
+                submission=source,
                 message=message.strip(),
                 due_at=due_at,
                 remind_at=max(remind_at, now),
             )
     except IntegrityError as exc:
-        raise InquiryRefused(f"You already contacted {member.display_name}.") from exc
-    queue_email(
-        partnership=partnership,
-        key=f"inquiry:{inquiry.pk}:notice",
-        template="leads/inquiry_notice",
-        to=member.email,
-        context=_context(inquiry),
-        about=lead,
-    )
+        raise LeadRefused(f"You already contacted {to}.") from exc
+    for recipient in _answerers(inquiry):
+        queue_email(
+            partnership=partnership,
+            key=f"inquiry:{inquiry.pk}:notice:{recipient.pk}",
+            template="leads/inquiry_notice",
+            to=recipient.email,
+            context=_context(inquiry, recipient),
+            about=lead,
+        )
     return inquiry
+
+
+def can_answer(inquiry: Inquiry, member: Member) -> bool:
+    """The member the prospect wrote to; for an inquiry to leadership, any active leader."""
+    if inquiry.member_id is not None:
+        return inquiry.member_id == member.pk
+    return (
+        member.partnership_id == inquiry.partnership_id
+        and member.is_active
+        and member.role == Member.Role.LEADERSHIP
+    )
 
 
 @transaction.atomic
@@ -77,14 +124,16 @@ def respond_to_inquiry(
     """The member answers: the lead gets the message from the member (Reply-To the member), and
     the first answer, a reply or an acknowledgement with a follow-up date, stops the clock."""
     inquiry = (
-        Inquiry.objects.select_for_update().select_related("lead", "partnership").get(pk=inquiry.pk)
+        Inquiry.objects.select_for_update(of=("self",))
+        .select_related("lead", "partnership", "member")
+        .get(pk=inquiry.pk)
     )
-    if inquiry.member_id != member.pk:
-        raise InquiryRefused("Only the member this prospect contacted can answer.")
+    if not can_answer(inquiry, member):
+        raise LeadRefused("Only the member this prospect contacted can answer.")
     if kind == InquiryResponse.Kind.ACKNOWLEDGEMENT:
-        today = timezone.localdate()
-        if follow_up_on is None or follow_up_on < today:
-            raise InquiryRefused("Choose the date you will follow up (today or later).")
+        # The partnership's today: the same answer whoever calls, wherever they are.
+        if follow_up_on is None or follow_up_on < inquiry.partnership.today():
+            raise LeadRefused("Choose the date you will follow up (today or later).")
     else:
         follow_up_on = None
     response = InquiryResponse.objects.create(
@@ -103,7 +152,8 @@ def respond_to_inquiry(
         key=f"inquiry-response:{response.pk}",
         template="leads/inquiry_response",
         to=inquiry.lead.email,
-        context={**_context(inquiry), "response": response},
+        # From the member who answered (any leader, for an inquiry to leadership).
+        context={**_context(inquiry, member), "member": member, "response": response},
         sender_name=member.display_name,
         reply_to=member.email,
         about=inquiry.lead,
@@ -112,7 +162,8 @@ def respond_to_inquiry(
 
 
 def sweep_inquiry_deadlines() -> tuple[int, int]:
-    """Beat's sweep: remind members before an inquiry's deadline, escalate to leadership after.
+    """Beat's sweep: remind whoever must answer before an inquiry's deadline, escalate to
+    leadership after it.
 
     Picks due rows with SKIP LOCKED, so overlapping sweeps never double-send (the outbox keys
     would refuse a second email anyway). Returns (reminded, escalated).
@@ -129,14 +180,17 @@ def _remind_due() -> int:
         .filter(responded_at__isnull=True, reminded_at__isnull=True, remind_at__lte=now)
         .order_by("remind_at")[:SWEEP_BATCH]
     )
+    leaders = _LeadersByPartnership()
     for inquiry in due:
-        if inquiry.due_at > now:  # past the deadline the escalation says it all
+        if inquiry.due_at <= now:  # past the deadline the escalation says it all
+            continue
+        for recipient in _answerers(inquiry, leaders):
             queue_email(
                 partnership=inquiry.partnership,
-                key=f"inquiry:{inquiry.pk}:reminder",
+                key=f"inquiry:{inquiry.pk}:reminder:{recipient.pk}",
                 template="leads/inquiry_reminder",
-                to=inquiry.member.email,
-                context=_context(inquiry),
+                to=recipient.email,
+                context=_context(inquiry, recipient),
                 about=inquiry.lead,
             )
     Inquiry.objects.filter(pk__in=[i.pk for i in due]).update(reminded_at=now)
@@ -152,35 +206,49 @@ def _escalate_overdue() -> int:
         .filter(responded_at__isnull=True, escalated_at__isnull=True, due_at__lte=now)
         .order_by("due_at")[:SWEEP_BATCH]
     )
-    leaders_of: dict[int, list[Member]] = {}
+    leaders = _LeadersByPartnership()
     for inquiry in overdue:
-        if inquiry.partnership_id not in leaders_of:
-            leaders_of[inquiry.partnership_id] = list(
-                Member.objects.for_partnership(inquiry.partnership)
-                .filter(role=Member.Role.LEADERSHIP, is_active=True)
-                .select_related("user")
-            )
-        for leader in leaders_of[inquiry.partnership_id]:
+        for leader in leaders.of(inquiry.partnership):
             queue_email(
                 partnership=inquiry.partnership,
                 key=f"inquiry:{inquiry.pk}:escalation:{leader.pk}",
                 template="leads/inquiry_escalation",
                 to=leader.email,
-                context={**_context(inquiry), "leader": leader},
+                context=_context(inquiry, leader),
                 about=inquiry.lead,
             )
     Inquiry.objects.filter(pk__in=[i.pk for i in overdue]).update(escalated_at=now)
     return len(overdue)
 
 
-def _context(inquiry: Inquiry) -> dict:
+class _LeadersByPartnership:
+    """A sweep's leaders, fetched once per partnership however many inquiries it handles."""
+
+    def __init__(self):
+        self._leaders: dict[int, list[Member]] = {}
+
+    def of(self, partnership: Partnership) -> list[Member]:
+        if partnership.pk not in self._leaders:
+            self._leaders[partnership.pk] = leaders_of(partnership)
+        return self._leaders[partnership.pk]
+
+
+def _answerers(inquiry: Inquiry, leaders: _LeadersByPartnership | None = None) -> list[Member]:
+    """Who is told about the inquiry and reminded of it: its member, or every active leader."""
+    if inquiry.member_id is not None:
+        return [inquiry.member]
+    return (leaders or _LeadersByPartnership()).of(inquiry.partnership)
+
+
+def _context(inquiry: Inquiry, recipient: Member) -> dict:
     partnership = inquiry.partnership
     return {
         "inquiry": inquiry,
         "lead": inquiry.lead,
         "member": inquiry.member,
+        "recipient": recipient,
+        "leader": recipient,
         "inquiry_url": partnership.absolute_url(inquiry.get_absolute_url()),
         "lead_url": partnership.absolute_url(inquiry.lead.get_absolute_url()),
-        "profile_url": partnership.absolute_url(inquiry.member.get_absolute_url()),
         "reply_hours": partnership.inquiry_reply_hours,
     }

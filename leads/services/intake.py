@@ -6,15 +6,18 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from leads.models import Channel, Lead, Submission
+from leads.models import Channel, FormKind, Lead, Submission
+from leads.services import LeadRefused
+from leads.services.inquiries import inquire_through_contact_form
 from leads.tokens import access_url
 from members.models import Member
 from pinnacle.mail.services import queue_email
 from pinnacle.models import Partnership
 from pinnacle.tenancy import record_audit
 
-# utm_source values (lowercased) that name a social platform; any other source is "other".
-SOCIAL_SOURCES = {
+# utm_source values (lowercased) and the channel they name; any other source is "other" and is
+# shown as given.
+SOURCE_CHANNELS = {
     "facebook": Channel.FACEBOOK,
     "fb": Channel.FACEBOOK,
     "instagram": Channel.INSTAGRAM,
@@ -26,15 +29,22 @@ SOCIAL_SOURCES = {
     "youtube": Channel.YOUTUBE,
     "yt": Channel.YOUTUBE,
     "tiktok": Channel.TIKTOK,
+    "email": Channel.EMAIL,
+    "newsletter": Channel.EMAIL,
+    "mailchimp": Channel.EMAIL,
+    "google": Channel.SEARCH,
+    "bing": Channel.SEARCH,
+    "duckduckgo": Channel.SEARCH,
+    "yahoo": Channel.SEARCH,
 }
 
 
 def channel_for(utm: dict) -> str:
-    """Website when the visitor came with no utm_source, else the social platform it names."""
+    """Website when the visitor came with no utm_source, else the channel it names."""
     source = (utm.get("utm_source") or "").strip().lower()
     if not source:
         return Channel.WEBSITE
-    return SOCIAL_SOURCES.get(source, Channel.OTHER)
+    return SOURCE_CHANNELS.get(source, Channel.OTHER)
 
 
 def referrer_choices(partnership: Partnership):
@@ -72,7 +82,7 @@ def submit_lead(
     # policy: the prospect names the partner member who referred them, one of this partnership's
     # members in the directory; any caller (form, import, admin) is held to that.
     if referrer is not None and not referrer_choices(partnership).filter(pk=referrer.pk).exists():
-        raise ValueError("The referrer must be a listed member of this partnership.")
+        raise LeadRefused("The referrer must be a listed member of this partnership.")
     email = email.strip().lower()
     utm = utm or {}
     channel = channel_for(utm)
@@ -131,7 +141,7 @@ def _lock_lead(partnership: Partnership, email: str) -> Lead | None:
     return (
         Lead.objects.for_partnership(partnership)
         .select_for_update()
-        .filter(email__iexact=email)
+        .filter(email__lower=email.lower())  # served by the unique index on Lower(email)
         .first()
     )
 
@@ -157,7 +167,7 @@ def _update_lead(lead: Lead, *, phone, need, timeframe, consent, referrer, now) 
 def reassign_lead(*, lead: Lead, member: Member | None, actor) -> Lead:
     """Leadership moves a lead to another member (or unassigns it); the timeline records it."""
     if member is not None and member.partnership_id != lead.partnership_id:
-        raise ValueError("The member belongs to another partnership.")
+        raise LeadRefused("The member belongs to another partnership.")
     lead = (
         Lead.objects.select_for_update(of=("self",))
         .select_related("referring_member")
@@ -184,14 +194,17 @@ def _name(member: Member | None) -> str:
 
 
 def send_intake_emails(submission: Submission) -> None:
-    """The seed's Lead Assignment emails: the partnership's welcome, and when the lead has a
-    referring member, a notification to that member and a thank-you in that member's name."""
+    """The seed's Lead Assignment emails: the partnership's welcome; and, to the member the
+    prospect named this time (else the lead's assigned member), a notification, with a thank-you
+    in that member's name (once per lead and member). The lead stays with the member named first;
+    a member named later still hears about it and is thanked for."""
     lead, partnership = submission.lead, submission.partnership
     context = {
         "lead": lead,
         "submission": submission,
         "access_url": access_url(lead),
         "directory_url": partnership.absolute_url(reverse("directory")),
+        "reply_hours": partnership.inquiry_reply_hours,
     }
     queue_email(
         partnership=partnership,
@@ -201,19 +214,26 @@ def send_intake_emails(submission: Submission) -> None:
         context=context,
         about=lead,
     )
-    member = lead.referring_member
+    if submission.form == FormKind.CONTACT:
+        # policy: the online form's message is an inquiry with the same reply clock; its notice
+        # tells the named member (or leadership) what the referrer notice would.
+        inquiry = inquire_through_contact_form(submission)
+    else:
+        inquiry = None
+    member = submission.named_referrer or lead.referring_member
     if member is None:
         return
     context["member"] = member
     context["lead_url"] = partnership.absolute_url(lead.get_absolute_url())
-    queue_email(
-        partnership=partnership,
-        key=f"referrer-notice:submission:{submission.pk}",
-        template="leads/referrer_notice",
-        to=member.email,
-        context=context,
-        about=lead,
-    )
+    if inquiry is None or inquiry.member_id != member.pk:
+        queue_email(
+            partnership=partnership,
+            key=f"referrer-notice:submission:{submission.pk}",
+            template="leads/referrer_notice",
+            to=member.email,
+            context=context,
+            about=lead,
+        )
     queue_email(
         partnership=partnership,
         key=f"referrer-thanks:lead:{lead.pk}:member:{member.pk}",

@@ -1,4 +1,4 @@
-"""Template helpers for inquiries: the dashboard panel's data and the reply-deadline countdown.
+"""Template helpers for inquiries: the reply-deadline countdown and the response time.
 
 The countdown text is rendered here so pages are right without JavaScript; static/js/site.js
 recomputes the same words every minute from the element's data-deadline.
@@ -11,37 +11,10 @@ import datetime
 from django import template
 from django.utils import timezone
 
-from leads import inquiry_selectors
-from leads.models import Inquiry
-from members.models import Member
+from leads.models import Inquiry, InquiryState
+from pinnacle.formats import duration_text
 
 register = template.Library()
-
-
-@register.simple_tag
-def open_inquiries(member: Member) -> list[Inquiry]:
-    """`{% open_inquiries member as inquiries %}`: the member's unanswered inquiries (one query)."""
-    return inquiry_selectors.open_inquiries(member)
-
-
-@register.simple_tag
-def referred_lead_count(member: Member) -> int:
-    """`{% referred_lead_count member as count %}`: leads that named this member (one query)."""
-    return inquiry_selectors.referred_lead_count(member)
-
-
-def duration_text(delta: datetime.timedelta) -> str:
-    """A span of time in the words the pages use: "45 min", "5 h 12 min", "3 days 2 h"."""
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 1:
-        return "less than a minute"
-    hours, minutes = divmod(minutes, 60)
-    if hours == 0:
-        return f"{minutes} min"
-    if hours < 48:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    days, hours = divmod(hours, 24)
-    return f"{days} days {hours} h" if hours else f"{days} days"
 
 
 def time_left_text(due_at: datetime.datetime, now: datetime.datetime) -> str:
@@ -58,7 +31,7 @@ def time_left_text(due_at: datetime.datetime, now: datetime.datetime) -> str:
 
 def deadline_state(inquiry: Inquiry, now: datetime.datetime) -> str:
     """The countdown's colour: "overdue", "soon" (inside the reminder window) or "ok"."""
-    if now >= inquiry.due_at:
+    if inquiry.state(now) == InquiryState.OVERDUE:
         return "overdue"
     if now >= inquiry.remind_at:
         return "soon"
@@ -83,8 +56,3 @@ def response_time(inquiry: Inquiry) -> str:
     if inquiry.responded_at is None:
         return ""
     return duration_text(inquiry.responded_at - inquiry.created_at)
-
-
-@register.filter
-def answered_late(inquiry: Inquiry) -> bool:
-    return inquiry.responded_at is not None and inquiry.responded_at > inquiry.due_at

@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.formats import date_format
 
-from leads import inquiry_selectors
-from leads.inquiry_forms import AcknowledgeForm, ReplyForm
+from leads.forms import AcknowledgeForm, ReplyForm
 from leads.models import InquiryResponse
-from leads.services.inquiries import InquiryRefused, respond_to_inquiry
+from leads.selectors import inquiries as inquiry_selectors
+from leads.services import LeadRefused
+from leads.services.inquiries import respond_to_inquiry
 from members.auth import member_required
 
 ANSWERED_PER_PAGE = 20
@@ -38,52 +38,51 @@ def inquiry_detail(request, pk):
     member = request.member
     inquiry = inquiry_selectors.get_inquiry_for_member(member, pk)
     lead = inquiry.lead
-    # "Today" for the follow-up date is the member's own date, in the form and in the service.
-    with timezone.override(member.timezone):
-        kind = request.POST.get("kind") if request.method == "POST" else None
-        reply_form = ReplyForm(request.POST if kind == Kind.REPLY else None, prefix="reply")
-        ack_form = AcknowledgeForm(
-            request.POST if kind == Kind.ACKNOWLEDGEMENT else None,
-            prefix="ack",
-            lead_name=lead.name,
-        )
-        status = 200
-        if request.method == "POST":
-            form = {Kind.REPLY: reply_form, Kind.ACKNOWLEDGEMENT: ack_form}.get(kind)
-            if form is None:
-                messages.error(request, "Choose whether to reply or to acknowledge, then send.")
+    kind = request.POST.get("kind") if request.method == "POST" else None
+    reply_form = ReplyForm(request.POST if kind == Kind.REPLY else None, prefix="reply")
+    ack_form = AcknowledgeForm(
+        request.POST if kind == Kind.ACKNOWLEDGEMENT else None,
+        prefix="ack",
+        lead_name=lead.name,
+        today=request.partnership.today(),
+    )
+    status = 200
+    if request.method == "POST":
+        form = {Kind.REPLY: reply_form, Kind.ACKNOWLEDGEMENT: ack_form}.get(kind)
+        if form is None:
+            messages.error(request, "Choose whether to reply or to acknowledge, then send.")
+            status = 400
+        elif form.is_valid():
+            try:
+                response = respond_to_inquiry(
+                    inquiry=inquiry,
+                    member=member,
+                    kind=kind,
+                    body=form.cleaned_data["body"],
+                    follow_up_on=form.cleaned_data.get("follow_up_on"),
+                )
+            except LeadRefused as refusal:
+                form.add_error(None, str(refusal))
                 status = 400
-            elif form.is_valid():
-                try:
-                    response = respond_to_inquiry(
-                        inquiry=inquiry,
-                        member=member,
-                        kind=kind,
-                        body=form.cleaned_data["body"],
-                        follow_up_on=form.cleaned_data.get("follow_up_on"),
-                    )
-                except InquiryRefused as refusal:
-                    form.add_error(None, str(refusal))
-                    status = 400
-                else:
-                    messages.success(request, _sent_message(response, lead.name))
-                    return redirect(inquiry)
             else:
-                status = 400
-        return render(
-            request,
-            "leads/inquiry_detail.html",
-            {
-                "member": member,
-                "inquiry": inquiry,
-                "lead": lead,
-                "responses": inquiry_selectors.inquiry_responses(inquiry),
-                "reply_form": reply_form,
-                "ack_form": ack_form,
-                "show_ack_form": inquiry.is_open or ack_form.is_bound,
-            },
-            status=status,
-        )
+                messages.success(request, _sent_message(response, lead.name))
+                return redirect(inquiry)
+        else:
+            status = 400
+    return render(
+        request,
+        "leads/inquiry_detail.html",
+        {
+            "member": member,
+            "inquiry": inquiry,
+            "lead": lead,
+            "responses": inquiry_selectors.inquiry_responses(inquiry),
+            "reply_form": reply_form,
+            "ack_form": ack_form,
+            "show_ack_form": inquiry.is_open or ack_form.is_bound,
+        },
+        status=status,
+    )
 
 
 def _sent_message(response: InquiryResponse, lead_name: str) -> str:

@@ -14,12 +14,12 @@ from leads.forms import InterestForm, LeadForm
 from leads.middleware import SESSION_REF, SESSION_UTM, UTM_KEYS
 from leads.models import FormKind, Lead
 from leads.prospect import current_prospect, start_prospect_session
-from leads.services.inquiries import InquiryRefused, express_interest, when
+from leads.services import LeadRefused
+from leads.services.access import confirm_prospect_access
+from leads.services.inquiries import express_interest, when
 from leads.services.intake import submit_lead
 from leads.tokens import read_access_token
 from members import selectors as member_selectors
-from pinnacle.mail.models import OutboxMessage
-from pinnacle.mail.services import confirm_link_visit
 
 log = logging.getLogger(__name__)
 
@@ -130,11 +130,7 @@ def confirm_access(request):
     """A person saw the access page: the welcome emails' link counts as clicked."""
     lead = current_prospect(request)
     if lead is not None:
-        welcomes = OutboxMessage.objects.for_partnership(request.partnership).filter(
-            template="leads/welcome", to_email=lead.email, link_confirmed_at__isnull=True
-        )
-        for message in welcomes:
-            confirm_link_visit(message)
+        confirm_prospect_access(lead)
     return render(request, "leads/_access_confirmed.html")
 
 
@@ -150,10 +146,10 @@ def interest(request, slug):
             inquiry = express_interest(
                 lead=lead, member=member, message=form.cleaned_data["message"]
             )
-        except InquiryRefused as refusal:
+        except LeadRefused as refusal:
             messages.info(request, str(refusal))
             return redirect(member.get_absolute_url())
-        due = when(inquiry.due_at)
+        due = when(inquiry.due_at, request.partnership)
         messages.success(
             request,
             f"Your message is on its way to {member.display_name}, "

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from members import selectors
+from members import extensions, selectors, services
 from members.auth import member_required
 from members.forms import ProfileForm
 
@@ -15,8 +15,7 @@ def dashboard(request):
         {
             "member": member,
             "progress": selectors.profile_progress(member),
-            # The join page (a later issue) reads ?ref= to pre-select the referring member.
-            "referral_link": request.partnership.absolute_url(f"/join/?ref={member.slug}"),
+            "panels": extensions.dashboard_panels.render(request, member=member),
         },
     )
 
@@ -26,10 +25,22 @@ def profile_edit(request):
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, instance=request.member)
         if form.is_valid():
-            form.save(actor=request.user)
+            services.update_profile(
+                member=request.member,
+                fields=form.profile_fields(),
+                image_changes=form.image_changes(),
+                actor=request.user,
+            )
             messages.success(request, "Your profile has been saved.")
             return redirect("dashboard")
         messages.error(request, "Your profile was not saved. Please correct the marked fields.")
     else:
         form = ProfileForm(instance=request.member)
-    return render(request, "members/profile_edit.html", {"form": form})
+    return render(
+        request,
+        "members/profile_edit.html",
+        {
+            "form": form,
+            "sections": extensions.profile_edit_sections.render(request, member=request.member),
+        },
+    )

@@ -1,7 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from members import selectors
+from members import extensions, selectors
 from members.forms import DirectoryFilterForm
 
 DIRECTORY_PAGE_SIZE = 12
@@ -50,4 +50,12 @@ def directory_profile(request, slug):
         # The statement ends with the member's own words; finish the sentence if they did not.
         if intro[-1] not in ".!?":
             intro += "."
-    return render(request, "members/profile.html", {"member": member, "intro_statement": intro})
+    return render(
+        request,
+        "members/profile.html",
+        {
+            "member": member,
+            "intro_statement": intro,
+            "actions": extensions.profile_actions.render(request, member=member),
+        },
+    )

@@ -7,3 +7,9 @@ register = template.Library()
 def absolute(path: str, partnership) -> str:
     """`{{ member.photo.url|absolute:partnership }}`: emails need absolute URLs."""
     return partnership.absolute_url(path) if path else ""
+
+
+@register.filter
+def get_item(mapping, key):
+    """`{{ values|get_item:lead.pk }}`: a dict's value by a key the template computes."""
+    return mapping.get(key) if mapping else None

@@ -35,7 +35,7 @@ document.addEventListener("input", (event) => {
 (() => {
   const duration = (ms) => {
     let minutes = Math.floor(ms / 60000);
-    if (minutes < 1) return "less than a minute";
+    if (minutes < 1) return "under 1 min";
     let hours = Math.floor(minutes / 60);
     minutes %= 60;
     if (hours === 0) return `${minutes} min`;

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from leads.selectors import lead_timeline
+from leads.selectors.timeline import lead_timeline
 from pinnacle.models import AuditEvent
 from tests.leads.factories import InquiryFactory, LeadFactory, SubmissionFactory
 from tests.members.factories import MemberFactory, UserFactory
@@ -93,7 +93,7 @@ def test_reassigning_a_lead_is_recorded(leader_client, leader, lead, bob):
     assert event.summary == "Reassigned from Alice Agent to Bob Broker"
     assert (event.target_type, event.target_id) == ("leads.lead", lead.pk)
     assert event.actor == leader.user and event.partnership == lead.partnership
-    assert [e.title for e in lead_timeline(lead) if e.kind == "audit"] == ["Lead reassigned"]
+    assert [e.title for e in lead_timeline(lead, bob) if e.kind == "audit"] == ["Lead reassigned"]
 
     reassign(leader_client, lead, None)
     assert AuditEvent.objects.filter(

@@ -5,9 +5,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from leads.models import Inquiry
-from leads.selectors import format_duration, response_compliance
-from tests.leads.factories import InquiryFactory
+from leads.models import Inquiry, Lead
+from leads.selectors.compliance import response_compliance
+from pinnacle.formats import duration_text as format_duration
+from tests.leads.factories import InquiryFactory, LeadFactory
 from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +121,31 @@ def test_a_backwards_period_is_explained(leader_client, inquiries):
 def test_an_empty_period(leader_client, clock):
     page = leader_client.get("/leads/compliance/").text
     assert "No inquiries in this period." in page
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_report_page_query_count_does_not_grow(
+    leader_client, clock, partnership, count, django_assert_num_queries
+):
+    members = [MemberFactory(partnership=partnership) for _ in range(5)]
+    leads = Lead.objects.bulk_create(LeadFactory.build_batch(count, partnership=partnership))
+    received = NOW - 48 * HOUR
+    Inquiry.objects.bulk_create(
+        InquiryFactory.build(
+            lead=lead,
+            member=members[n % 5],
+            due_at=received + 24 * HOUR,
+            remind_at=received + 20 * HOUR,
+            responded_at=received + n % 30 * HOUR,
+        )
+        for n, lead in enumerate(leads)
+    )
+
+    # Partnership, user, membership, the report's one query: 10 inquiries or 1,000.
+    with django_assert_num_queries(4):
+        response = leader_client.get("/leads/compliance/")
+
+    assert sum(row.received for row in response.context["rows"]) == count
 
 
 def test_only_leadership_sees_the_report(member_client, anon_client):

@@ -23,7 +23,13 @@ def test_seed_demo_adds_leads_and_inquiries_once(settings, tmp_path):
     assert Lead.objects.filter(partnership__slug="harbor").count() == 1
     open_inquiries = Inquiry.objects.filter(member=agent, responded_at__isnull=True)
     assert open_inquiries.count() == 2
-    assert OutboxMessage.objects.filter(template="leads/welcome").count() == 9
+    # Nine first visits and Grace Liu's return, naming the lender this time.
+    assert OutboxMessage.objects.filter(template="leads/welcome").count() == 10
+    grace = Lead.objects.get(email="grace.liu@example.net")
+    assert grace.referring_member == agent and grace.submissions.count() == 2
+    assert Inquiry.objects.filter(lead=grace, member__user__email="lender@pinnacle.localhost")
+    # Liam O'Connor used the online form naming nobody: his message waits for leadership.
+    assert Inquiry.objects.get(lead__email="liam.oconnor@example.net").member is None
     before = counts()
     call_command("seed_demo", stdout=io.StringIO())
     assert counts() == before

@@ -6,14 +6,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from leads.models import Inquiry, InquiryResponse
+from leads.models import Inquiry, InquiryResponse, Lead
+from leads.services import LeadRefused
 from leads.services import inquiries as inquiry_services
-from leads.services.inquiries import InquiryRefused, express_interest
+from leads.services.inquiries import express_interest
 from leads.tokens import make_access_token
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage
@@ -230,35 +229,46 @@ def test_answered_inquiries_are_paginated_twenty_a_page(member, member_client):
 
 
 def make_inquiries(member, count):
+    """`count` inquiries to `member` (every other one answered) and `count` leads they referred,
+    in a few queries."""
     now = timezone.now()
-    for n in range(count):
-        InquiryFactory(
-            partnership=member.partnership,
+    partnership = member.partnership
+    asking = Lead.objects.bulk_create(LeadFactory.build_batch(count, partnership=partnership))
+    Inquiry.objects.bulk_create(
+        InquiryFactory.build(
+            lead=lead,
             member=member,
             responded_at=now if n % 2 else None,
             reminded_at=now if n % 3 == 0 else None,
         )
-    LeadFactory.create_batch(count, partnership=member.partnership, referring_member=member)
+        for n, lead in enumerate(asking)
+    )
+    Lead.objects.bulk_create(
+        LeadFactory.build_batch(count, partnership=partnership, referring_member=member)
+    )
 
 
-@pytest.mark.parametrize("count", [2, 50])
-def test_list_query_count_does_not_grow(
-    count, member, member_client, django_assert_max_num_queries
-):
+@pytest.mark.parametrize("count", [10, 1000])
+def test_list_query_count_does_not_grow(count, member, member_client, django_assert_num_queries):
     make_inquiries(member, count)
-    # Partnership, user, member, company; open inquiries; answered count and page.
-    with django_assert_max_num_queries(6):
-        assert member_client.get("/inquiries/").status_code == 200
+    # Partnership, user, membership; open inquiries; answered count and page: the same six for
+    # 10 inquiries or 1,000.
+    with django_assert_num_queries(6):
+        response = member_client.get("/inquiries/")
+    assert response.status_code == 200
 
 
-def test_dashboard_panel_query_count_does_not_grow(member, member_client):
+def test_dashboard_panel_query_count_does_not_grow(
+    member, member_client, django_assert_num_queries
+):
+    # Partnership, session, user, membership; the panels' queries (referred leads, open
+    # inquiries), run by the dashboard view itself.
     make_inquiries(member, 2)
-    with CaptureQueriesContext(connection) as few:
+    with django_assert_num_queries(6):
         member_client.get("/dashboard/")
     make_inquiries(member, 48)
-    with CaptureQueriesContext(connection) as many:
+    with django_assert_num_queries(6):
         page = member_client.get("/dashboard/")
-    assert len(many.captured_queries) == len(few.captured_queries)
     assert "and 20 more open inquiries" in page.text  # 25 open, 5 shown
 
 
@@ -373,17 +383,6 @@ def test_acknowledgement_needs_a_date_today_or_later(
     assert inquiry.responded_at is None
 
 
-def test_today_is_the_members_own_date(time_machine, lead, partnership):
-    # 11:30 pm on March 4 in Los Angeles is already March 5 in New York (the server's zone).
-    time_machine.move_to(
-        datetime.datetime(2025, 3, 4, 23, 30, tzinfo=ZoneInfo("America/Los_Angeles")), tick=False
-    )
-    member = MemberFactory(partnership=partnership, timezone="America/Los_Angeles")
-    inquiry = express_interest(lead=lead, member=member, message="Hi!")
-    client = client_for(partnership, member)
-    assert acknowledge(client, inquiry, datetime.date(2025, 3, 4)).status_code == 302
-
-
 def test_an_empty_reply_is_refused(inquiry, member_client):
     response = reply(member_client, inquiry, "   ")
     assert response.status_code == 400
@@ -393,7 +392,7 @@ def test_an_empty_reply_is_refused(inquiry, member_client):
 
 def test_a_refusal_from_the_rules_is_shown_on_the_form(inquiry, member_client, monkeypatch):
     def refuse(**kwargs):
-        raise InquiryRefused("Only the member this prospect contacted can answer.")
+        raise LeadRefused("Only the member this prospect contacted can answer.")
 
     monkeypatch.setattr("leads.views.inquiries.respond_to_inquiry", refuse)
     response = reply(member_client, inquiry, "Hello")
@@ -430,7 +429,7 @@ def test_inquiry_pages_need_a_login(anon_client, inquiry):
 
 
 def test_the_service_refuses_an_answer_from_someone_else(inquiry, partnership):
-    with pytest.raises(InquiryRefused):
+    with pytest.raises(LeadRefused):
         inquiry_services.respond_to_inquiry(
             inquiry=inquiry, member=MemberFactory(partnership=partnership), kind="reply", body="Hi"
         )

@@ -157,3 +157,30 @@ def test_each_partnership_is_swept_by_its_own_clock(clock, inquiry, leader, othe
     assert [e.to_email for e in emails("leads/inquiry_reminder")] == [inquiry.member.email]
     assert [e.to_email for e in emails("leads/inquiry_escalation")] == [leader.email]
     assert sweep_at(clock, 68) == (1, 0)  # theirs, 72 - 4 hours in
+
+
+def test_a_message_to_leadership_runs_the_same_clock(clock, partnership):
+    from leads.services.intake import submit_lead
+
+    leaders = [LeadershipFactory(partnership=partnership) for _ in range(2)]
+    submit_lead(
+        partnership=partnership,
+        form="contact",
+        name="Dana Prospect",
+        email="dana@example.com",
+        need="sell",
+        timeframe="now",
+        message="Who can help me sell?",
+    )
+    leader_emails = sorted(leader.email for leader in leaders)
+    assert [m.to_email for m in emails("leads/inquiry_notice")] == leader_emails
+    assert sweep_at(clock, 20) == (1, 0)
+    reminders = emails("leads/inquiry_reminder")
+    assert [m.to_email for m in reminders] == leader_emails
+    assert "wrote to Pinnacle Partnerships leadership" in reminders[0].body_text
+    assert sweep_at(clock, 24) == (0, 1)
+    escalations = emails("leads/inquiry_escalation")
+    assert [m.to_email for m in escalations] == leader_emails
+    assert (
+        escalations[0].subject == "Unanswered inquiry: leadership has not replied to Dana Prospect"
+    )

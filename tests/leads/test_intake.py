@@ -1,13 +1,15 @@
+import datetime
 import re
 
 import pytest
 from django.core import mail
 
-from leads.models import Channel, Lead, Submission
+from leads.models import Channel, Inquiry, Lead, Submission
+from leads.services import LeadRefused
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage
 from tests.conftest import client_for
-from tests.members.factories import MemberFactory
+from tests.members.factories import LeadershipFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,15 +122,94 @@ def test_no_one_referred_me_sends_only_the_welcome(anon_client, partnership):
 def test_same_email_is_one_lead_and_keeps_its_first_referrer(anon_client, referrer):
     second = MemberFactory(partnership=referrer.partnership, slug="sam-second")
     anon_client.post("/join/", form_data(referrer="rita-referrer"))
-    anon_client.post("/contact/", form_data(referrer="sam-second", email="dana@example.COM"))
+    anon_client.post("/join/", form_data(referrer="sam-second", email="dana@example.COM"))
+    anon_client.post("/join/", form_data(referrer="sam-second", email="dana@example.com"))
     lead = Lead.objects.get()
-    assert lead.referring_member == referrer
-    assert lead.submissions.count() == 2
-    assert lead.submissions.filter(named_referrer=second).exists()
-    # The first referrer hears of the return visit; the thank-you is not sent twice.
-    templates = list(OutboxMessage.objects.values_list("template", flat=True))
-    assert templates.count("leads/referrer_thanks") == 1
-    assert templates.count("leads/referrer_notice") == 2
+    assert lead.referring_member == referrer  # reassignment stays leadership's decision
+    assert lead.submissions.count() == 3
+    assert lead.submissions.filter(named_referrer=second).count() == 2
+
+    def emails(template, to):
+        return OutboxMessage.objects.filter(template=template, to_email=to).count()
+
+    # The member named each time hears of it; each member's thank-you goes out once.
+    assert emails("leads/referrer_notice", referrer.email) == 1
+    assert emails("leads/referrer_notice", second.email) == 2
+    thanks = OutboxMessage.objects.filter(template="leads/referrer_thanks").order_by("pk")
+    assert [m.from_email.split(" <")[0] for m in thanks] == ["Rita Referrer", second.display_name]
+    notice = OutboxMessage.objects.filter(to_email=second.email).first()
+    assert "They named Rita Referrer first, so the lead stays assigned there" in notice.body_text
+
+
+def test_the_lead_page_lists_every_member_the_prospect_named(anon_client, referrer, time_machine):
+    second = MemberFactory(partnership=referrer.partnership, slug="sam", display_name="Sam Second")
+    time_machine.move_to(datetime.datetime(2025, 3, 4, 15, tzinfo=datetime.UTC), tick=False)
+    anon_client.post("/join/", form_data(referrer="rita-referrer"))
+    time_machine.move_to(datetime.datetime(2025, 3, 9, 15, tzinfo=datetime.UTC), tick=False)
+    anon_client.post("/join/", form_data(referrer="sam"))
+    lead = Lead.objects.get()
+    page = client_for(lead.partnership, second).get(f"/leads/{lead.pk}/").text
+    assert "Members they named" in page
+    assert page.index("Rita Referrer") < page.index("Sam Second")
+    assert "March 4, 2025" in page and "March 9, 2025" in page
+
+
+def test_a_contact_message_naming_a_member_is_an_inquiry_to_them(anon_client, referrer):
+    anon_client.post("/contact/", form_data(referrer="rita-referrer", message="Can we talk?"))
+    inquiry = Inquiry.objects.get()
+    assert inquiry.member == referrer and inquiry.message == "Can we talk?"
+    assert inquiry.submission == Submission.objects.get()
+    hours = (inquiry.due_at - inquiry.created_at).total_seconds() / 3600
+    assert round(hours) == referrer.partnership.inquiry_reply_hours
+    # One email to the member (the inquiry notice names the referral), not two.
+    to_member = OutboxMessage.objects.filter(to_email=referrer.email)
+    assert [m.template for m in to_member] == ["leads/inquiry_notice"]
+    body = to_member.get().body_text
+    assert "named you as the partner member who referred them" in body
+    assert "Can we talk?" in body
+
+
+def test_a_contact_message_naming_nobody_goes_to_leadership(anon_client, partnership):
+    leaders = [LeadershipFactory(partnership=partnership) for _ in range(2)]
+    anon_client.post("/contact/", form_data(message="Who can help me sell?"))
+    inquiry = Inquiry.objects.get()
+    assert inquiry.member is None and inquiry.is_for_leadership
+    notices = OutboxMessage.objects.filter(template="leads/inquiry_notice")
+    assert sorted(m.to_email for m in notices) == sorted(leader.email for leader in leaders)
+    assert "without naming a partner member" in notices[0].body_text
+    # Any leader answers, and that stops the clock for all.
+    response = client_for(partnership, leaders[1]).post(
+        inquiry.get_absolute_url(), {"kind": "reply", "reply-body": "I can, Dana."}
+    )
+    assert response.status_code == 302
+    inquiry.refresh_from_db()
+    assert inquiry.responded_at is not None
+    reply = OutboxMessage.objects.get(template="leads/inquiry_response")
+    assert reply.from_email.startswith(leaders[1].display_name)
+    assert reply.subject == "Re: your message to Pinnacle Partnerships"
+
+
+def test_a_member_cannot_answer_a_message_to_leadership(anon_client, partnership, referrer):
+    LeadershipFactory(partnership=partnership)
+    anon_client.post("/contact/", form_data(message="Who can help me sell?"))
+    inquiry = Inquiry.objects.get()
+    assert client_for(partnership, referrer).get(inquiry.get_absolute_url()).status_code == 404
+
+
+def test_a_second_contact_message_while_one_is_open_is_kept_not_refused(anon_client, referrer):
+    anon_client.post("/contact/", form_data(referrer="rita-referrer", message="First"))
+    response = anon_client.post("/contact/", form_data(referrer="rita-referrer", message="Second"))
+    assert response.status_code == 302
+    assert Inquiry.objects.count() == 1 and Submission.objects.count() == 2
+
+
+def test_the_welcome_states_the_partnerships_reply_hours(anon_client, partnership):
+    partnership.inquiry_reply_hours = 12
+    partnership.save()
+    anon_client.post("/join/", form_data())
+    welcome = OutboxMessage.objects.get(template="leads/welcome")
+    assert "They answer within 12 hours." in welcome.body_text
+    assert "24 hours" not in welcome.body_text + welcome.body_html
 
 
 def test_an_unassigned_lead_is_assigned_to_the_first_member_they_name(anon_client, referrer):
@@ -180,12 +261,22 @@ def test_contact_form_needs_a_message(anon_client, partnership):
         ("facebook", "facebook"),
         ("IG", "instagram"),
         ("twitter", "x"),
-        ("newsletter", "other"),
+        ("newsletter", "email"),
+        ("Google", "search"),
+        ("partner-blog", "other"),
     ],
 )
 def test_channel_comes_from_utm_source(anon_client, partnership, source, channel):
     anon_client.post("/join/", {**form_data(), "utm_source": source})
     assert Lead.objects.get().channel == channel
+
+
+def test_an_unrecognised_source_is_shown_as_given(anon_client, partnership):
+    anon_client.post("/join/", {**form_data(), "utm_source": "partner-blog"})
+    lead = Lead.objects.get()
+    assert lead.channel_label == "Other source: partner-blog"
+    page = client_for(partnership, MemberFactory(partnership=partnership)).get("/leads/").text
+    assert "Other source: partner-blog" in page and "social platform" not in page
 
 
 def test_utm_from_the_landing_page_is_kept_for_the_form(anon_client, partnership):
@@ -269,7 +360,7 @@ def test_the_service_refuses_a_referrer_outside_the_directory(partnership, other
 
     unlisted = MemberFactory(partnership=partnership, is_listed=False)
     for outsider in (unlisted, other_member):
-        with pytest.raises(ValueError, match="listed member of this partnership"):
+        with pytest.raises(LeadRefused, match="listed member of this partnership"):
             submit_lead(
                 partnership=partnership,
                 form="join",

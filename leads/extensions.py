@@ -1,0 +1,79 @@
+"""Extension points of the leads app (which must not import the apps that use them).
+
+Apps built on leads (outreach, co-marketing, the advocate CRM) register from their
+AppConfig.ready(). Every point receives the viewer (the member asking), so an app can hide what
+that viewer may not see. See pinnacle.extensions for how a template point works.
+
+- `timeline_sources`: functions `(lead, viewer) -> iterable of TimelineEntry`, one query each,
+  merged into the lead's timeline.
+- `lead_columns`: `LeadColumn`s, a per-viewer status column on the leads list and a line on the
+  lead's page. `values(leads, viewer)` answers for a whole page of leads at once (one query).
+- `lead_actions(request, lead, viewer)`: buttons and forms on the lead's page.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pinnacle.extensions import ExtensionPoint
+
+if TYPE_CHECKING:
+    from leads.models import Lead
+    from members.models import Member
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One thing that happened to a lead. `template` renders `item` (the row it came from)."""
+
+    at: datetime.datetime
+    kind: str  # short key, also the CSS modifier: submission, email, inquiry, response, audit
+    label: str  # what the badge says: "Form", "Email", …
+    title: str
+    template: str
+    item: object = None
+    status: str = ""
+    tone: str = "neutral"  # neutral, info, ok, warn, bad
+    # Breaks ties between entries of the same moment: higher counts as later (the email after
+    # the form that caused it).
+    order: int = 0
+
+
+TimelineSource = Callable[["Lead", "Member"], Iterable[TimelineEntry]]
+timeline_sources: list[TimelineSource] = []
+
+
+@dataclass(frozen=True)
+class LeadColumn:
+    """A column of the leads list (and a line on the lead's page), as the viewer sees it.
+
+    `values(leads, viewer)` returns {lead pk: value} for the leads shown (one query); `template`
+    renders one cell with `value` (None when the lead has none) and `lead` in its context.
+    """
+
+    header: str
+    template: str
+    values: Callable[[Sequence[Lead], Member], dict[int, Any]]
+
+
+lead_columns: list[LeadColumn] = []
+
+lead_actions = ExtensionPoint("lead_actions", "request, lead, viewer")
+
+
+def register_timeline_source(source: TimelineSource) -> None:
+    if source not in timeline_sources:
+        timeline_sources.append(source)
+
+
+def register_lead_column(column: LeadColumn) -> None:
+    if all(c.header != column.header for c in lead_columns):
+        lead_columns.append(column)
+
+
+def column_cells(leads: Sequence[Lead], viewer: Member) -> list[tuple[LeadColumn, dict[int, Any]]]:
+    """Each registered column with its values for these leads: what the list and page render."""
+    return [(column, column.values(leads, viewer)) for column in lead_columns]

@@ -1,0 +1,113 @@
+"""Leadership's response-time report: did members answer prospect inquiries in time?"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+)
+from django.db.models.functions import Cast, NullIf
+from django.utils import timezone
+
+from leads.models import ANSWERED_IN_TIME, ANSWERED_LATE, Inquiry, awaiting_at, overdue_at
+from pinnacle.formats import duration_text
+from pinnacle.models import Partnership
+
+
+class Median(Aggregate):
+    """PostgreSQL's continuous median; works on numbers and on intervals."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    allow_distinct = False
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    member_id: int | None  # None: inquiries to leadership from the online form
+    member_name: str
+    received: int
+    on_time: int
+    answered_late: int
+    open: int
+    overdue: int
+    median_response: datetime.timedelta | None
+
+    @property
+    def decided(self) -> int:
+        """Inquiries whose outcome is known: answered, or past the deadline unanswered."""
+        return self.received - self.open
+
+    @property
+    def share_on_time(self) -> int | None:
+        """Share of decided inquiries answered in time; None while every one is still open."""
+        return round(100 * self.on_time / self.decided) if self.decided else None
+
+    @property
+    def median_label(self) -> str:
+        return duration_text(self.median_response)
+
+    @property
+    def tone(self) -> str:
+        if self.share_on_time is None:
+            return "neutral"
+        if self.overdue or self.share_on_time < 80:
+            return "bad"
+        return "ok" if self.share_on_time == 100 else "warn"
+
+
+def response_compliance(
+    *, partnership: Partnership, start: datetime.date, end: datetime.date
+) -> list[ComplianceRow]:
+    """Per member, the inquiries received from `start` to `end` (inclusive, in the partnership's
+    own days, whoever asks) and how they were answered. Worst share on time first; members
+    without inquiries omitted. One query."""
+    # policy: reply to a prospect inquiry within 24 hours (the deadline is stored as due_at).
+    now = timezone.now()
+    rows = (
+        Inquiry.objects.for_partnership(partnership)
+        .filter(
+            created_at__gte=partnership.start_of_day(start),
+            created_at__lt=partnership.start_of_day(end + datetime.timedelta(days=1)),
+        )
+        .values("member_id", "member__display_name")
+        .annotate(
+            received=Count("pk"),
+            on_time=Count("pk", filter=ANSWERED_IN_TIME),
+            answered_late=Count("pk", filter=ANSWERED_LATE),
+            open=Count("pk", filter=awaiting_at(now)),
+            overdue=Count("pk", filter=overdue_at(now)),
+            median_response=Median(
+                ExpressionWrapper(
+                    F("responded_at") - F("created_at"), output_field=DurationField()
+                ),
+                output_field=DurationField(),
+            ),
+            share=ExpressionWrapper(
+                Cast(F("on_time"), FloatField()) / NullIf(F("received") - F("open"), 0),
+                output_field=FloatField(),
+            ),
+        )
+        .order_by("share", "-overdue", "member__display_name", "member_id")
+    )
+    return [
+        ComplianceRow(
+            member_id=row["member_id"],
+            member_name=row["member__display_name"] or "Leadership (online form)",
+            received=row["received"],
+            on_time=row["on_time"],
+            answered_late=row["answered_late"],
+            open=row["open"],
+            overdue=row["overdue"],
+            median_response=row["median_response"],
+        )
+        for row in rows
+    ]

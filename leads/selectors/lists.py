@@ -1,0 +1,196 @@
+"""The partnership's leads list, one lead, and the CSV export."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Lower
+from django.db.models.lookups import Exact
+
+from leads.models import Lead, Submission
+from members.models import Member
+from pinnacle.mail.models import Suppression
+from pinnacle.models import Partnership
+from pinnacle.tenancy import get_for_partnership_or_404
+
+LEADS_PER_PAGE = 25
+
+SORTS = {
+    "newest": ("-created_at", "-pk"),
+    "oldest": ("created_at", "pk"),
+    "name": (Lower("name"), "pk"),
+    "activity": ("-last_submitted_at", "-pk"),
+}
+DEFAULT_SORT = "newest"
+UNASSIGNED = "none"
+
+
+@dataclass(frozen=True)
+class LeadFilters:
+    """What the leads list and the CSV export are narrowed to. Empty values filter nothing."""
+
+    q: str = ""
+    channel: str = ""
+    need: str = ""
+    # A member's pk as text, UNASSIGNED for leads nobody referred, or "" for everyone.
+    referrer: str = ""
+    created_from: datetime.date | None = None
+    created_to: datetime.date | None = None
+    # "yes": only opted-out leads, "no": only those who can still be contacted.
+    opted_out: str = ""
+    mine: bool = False
+    sort: str = DEFAULT_SORT
+
+    @property
+    def is_filtered(self) -> bool:
+        """Whether anything narrows the list (sorting and the My leads tab do not count)."""
+        return bool(
+            self.q
+            or self.channel
+            or self.need
+            or self.referrer
+            or self.created_from
+            or self.created_to
+            or self.opted_out
+        )
+
+
+def is_opted_out() -> Exists:
+    """Whether the lead's address is on its partnership's suppression list (case-insensitive;
+    the comparison on lower(email) uses the suppression list's unique index)."""
+    return Exists(
+        Suppression.objects.filter(
+            Exact(Lower("email"), Lower(OuterRef("email"))),
+            partnership=OuterRef("partnership"),
+        )
+    )
+
+
+def _digits(expression) -> Func:
+    return Func(expression, Value(r"\D"), Value(""), Value("g"), function="regexp_replace")
+
+
+def _search(leads: QuerySet[Lead], q: str) -> QuerySet[Lead]:
+    matches = Q(name__icontains=q) | Q(email__icontains=q) | Q(phone__icontains=q)
+    digits = "".join(c for c in q if c.isdigit())
+    if len(digits) >= 3:
+        # "512 555 0101" finds "(512) 555-0101": phone numbers are compared digit by digit.
+        leads = leads.alias(phone_digits=_digits(F("phone")))
+        matches |= Q(phone_digits__contains=digits)
+    return leads.filter(matches)
+
+
+def leads_for_list(
+    *, partnership: Partnership, member: Member, filters: LeadFilters
+) -> QuerySet[Lead]:
+    """The partnership's leads as filtered, with each lead's referrer and opt-out state."""
+    leads = (
+        Lead.objects.for_partnership(partnership)
+        .select_related("referring_member")
+        .only(
+            *(f.name for f in Lead._meta.concrete_fields),
+            "referring_member__slug",
+            "referring_member__display_name",
+        )
+        .annotate(is_opted_out=is_opted_out())
+    )
+    if filters.mine:
+        leads = leads.filter(referring_member=member)
+    if filters.q:
+        leads = _search(leads, filters.q)
+    if filters.channel:
+        leads = leads.filter(channel=filters.channel)
+    if filters.need:
+        leads = leads.filter(need=filters.need)
+    if filters.referrer == UNASSIGNED:
+        leads = leads.filter(referring_member__isnull=True)
+    elif filters.referrer:
+        leads = leads.filter(referring_member_id=filters.referrer)
+    # Dates are the partnership's days, whoever looks at the list.
+    if filters.created_from:
+        leads = leads.filter(created_at__gte=partnership.start_of_day(filters.created_from))
+    if filters.created_to:
+        next_day = filters.created_to + datetime.timedelta(days=1)
+        leads = leads.filter(created_at__lt=partnership.start_of_day(next_day))
+    if filters.opted_out:
+        leads = leads.filter(is_opted_out=filters.opted_out == "yes")
+    return leads.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+
+
+def leads_for_export(
+    *, partnership: Partnership, member: Member, filters: LeadFilters
+) -> QuerySet[Lead]:
+    """The filtered list with what the CSV adds: how many forms each lead filled in."""
+    submissions = (
+        Submission.objects.filter(lead=OuterRef("pk"))
+        .order_by()
+        .values("lead")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return leads_for_list(partnership=partnership, member=member, filters=filters).annotate(
+        submission_count=Coalesce(Subquery(submissions, output_field=IntegerField()), 0)
+    )
+
+
+def count_my_leads(*, partnership: Partnership, member: Member) -> int:
+    return Lead.objects.for_partnership(partnership).filter(referring_member=member).count()
+
+
+def referrer_filter_choices(*, partnership: Partnership) -> list[tuple[str, str]]:
+    """Every member of the partnership, including those no longer active: their leads remain."""
+    members = (
+        Member.objects.for_partnership(partnership)
+        .order_by("display_name", "pk")
+        .values_list("pk", "display_name", "is_active")
+    )
+    return [
+        (str(pk), name if is_active else f"{name} (inactive)") for pk, name, is_active in members
+    ]
+
+
+def get_lead(*, partnership: Partnership, pk) -> Lead:
+    """A lead of this partnership with its referrer and opt-out state; any other id is a 404."""
+    return get_for_partnership_or_404(
+        Lead.objects.select_related("referring_member").annotate(is_opted_out=is_opted_out()),
+        partnership,
+        pk=pk,
+    )
+
+
+def lead_suppression(lead: Lead) -> Suppression | None:
+    """The suppression row that opted this lead out, for its date and reason."""
+    return (
+        Suppression.objects.filter(partnership_id=lead.partnership_id)
+        .filter(email__lower=lead.email.lower())
+        .first()
+    )
+
+
+def named_members(lead: Lead) -> list[dict]:
+    """Every member the prospect named as their referrer, first named first, with when they
+    named them first and last and how many times (one query)."""
+    return list(
+        Submission.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+        .exclude(named_referrer=None)
+        .values("named_referrer_id", "named_referrer__display_name", "named_referrer__slug")
+        .annotate(
+            first_named_at=Min("created_at"), last_named_at=Max("created_at"), times=Count("pk")
+        )
+        .order_by("first_named_at")
+    )

@@ -1,0 +1,141 @@
+"""A lead's timeline: what happened to the lead, from leads itself and every app that registers a
+source in leads.extensions. Each source is one query and receives the viewer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Count
+from django.utils import timezone
+
+from leads import extensions
+from leads.extensions import TimelineEntry
+from leads.models import Inquiry, InquiryResponse, InquiryState, Lead, Submission
+from members.models import Member
+from pinnacle.mail.models import OutboxMessage
+from pinnacle.models import AuditEvent
+
+INQUIRY_STATE_TONE = {
+    InquiryState.AWAITING: "info",
+    InquiryState.OVERDUE: "bad",
+    InquiryState.IN_TIME: "ok",
+    InquiryState.LATE: "warn",
+}
+
+
+def _submission_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+    submissions = Submission.objects.filter(
+        partnership_id=lead.partnership_id, lead=lead
+    ).select_related("named_referrer")
+    for submission in submissions:
+        yield TimelineEntry(
+            at=submission.created_at,
+            kind="submission",
+            label="Form",
+            title=f"{submission.get_form_display()} submitted",
+            template="leads/_lead_event_submission.html",
+            item=submission,
+            order=0,
+        )
+
+
+def _email_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+    messages = (
+        OutboxMessage.objects.filter(
+            partnership_id=lead.partnership_id,
+            content_type__app_label=Lead._meta.app_label,
+            content_type__model=Lead._meta.model_name,
+            object_id=lead.pk,
+        )
+        .annotate(event_count=Count("events"))
+        .defer("body_text", "body_html", "headers", "last_error")
+    )
+    for message in messages:
+        yield TimelineEntry(
+            at=message.created_at,
+            kind="email",
+            label="Email",
+            title=message.subject,
+            template="leads/_lead_event_email.html",
+            item=message,
+            status=message.get_status_display(),
+            tone=message.status_tone,
+            order=1,
+        )
+
+
+def _inquiry_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+    now = timezone.now()
+    inquiries = Inquiry.objects.filter(
+        partnership_id=lead.partnership_id, lead=lead
+    ).select_related("member")
+    for inquiry in inquiries:
+        state = inquiry.state(now)
+        yield TimelineEntry(
+            at=inquiry.created_at,
+            kind="inquiry",
+            label="Inquiry",
+            title=f"Expressed interest in {inquiry.addressee}"
+            if inquiry.submission_id is None
+            else f"Wrote to {inquiry.addressee} through the online form",
+            template="leads/_lead_event_inquiry.html",
+            item=inquiry,
+            status=state.label,
+            tone=INQUIRY_STATE_TONE[state],
+            order=0,
+        )
+
+
+def _response_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+    responses = InquiryResponse.objects.filter(
+        partnership_id=lead.partnership_id, inquiry__lead=lead
+    ).select_related("member")
+    for response in responses:
+        yield TimelineEntry(
+            at=response.created_at,
+            kind="response",
+            label="Reply" if response.kind == InquiryResponse.Kind.REPLY else "Acknowledged",
+            title=f"{response.member.display_name} answered the inquiry",
+            template="leads/_lead_event_response.html",
+            item=response,
+            order=0,
+        )
+
+
+AUDIT_TITLES = {
+    "lead.reassigned": "Lead reassigned",
+}
+
+
+def _audit_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+    events = AuditEvent.objects.filter(
+        partnership_id=lead.partnership_id,
+        target_type=Lead._meta.label_lower,
+        target_id=lead.pk,
+    ).select_related("actor")
+    for event in events:
+        yield TimelineEntry(
+            at=event.created_at,
+            kind="audit",
+            label="Change",
+            title=AUDIT_TITLES.get(event.action, event.action),
+            template="leads/_lead_event_audit.html",
+            item=event,
+            order=2,
+        )
+
+
+BUILT_IN_SOURCES = [
+    _submission_entries,
+    _email_entries,
+    _inquiry_entries,
+    _response_entries,
+    _audit_entries,
+]
+
+
+def lead_timeline(lead: Lead, viewer: Member) -> list[TimelineEntry]:
+    """Everything that happened to the lead that `viewer` may see, newest first."""
+    sources = [*BUILT_IN_SOURCES, *extensions.timeline_sources]
+    entries = [entry for source in sources for entry in source(lead, viewer)]
+    return sorted(entries, key=lambda e: (e.at, e.order), reverse=True)

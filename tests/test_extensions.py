@@ -1,0 +1,103 @@
+"""The extension points a higher app plugs into: what it registers shows on members' and leads'
+pages, receives the viewer, and can hide itself from a viewer who may not see it."""
+
+import pytest
+
+from leads import extensions as lead_extensions
+from leads.extensions import LeadColumn, TimelineEntry
+from members import extensions as member_extensions
+from tests.conftest import client_for
+from tests.leads.factories import LeadFactory
+
+pytestmark = pytest.mark.django_db
+
+TEMPLATES = {
+    "ext/panel.html": "<section>Panel for {{ member.display_name }}: {{ note }}</section>",
+    "ext/menu.html": "<li>Outreach menu</li>",
+    "ext/section.html": "<section>Co-marketing section for {{ member.display_name }}</section>",
+    "ext/cell.html": "{{ value|default:'none' }}",
+    "ext/action.html": "<b>Log a call with {{ lead.name }} as {{ viewer.display_name }}</b>",
+    "ext/entry.html": "<p>{{ item }}</p>",
+}
+
+
+@pytest.fixture
+def extension_templates(settings, tmp_path):
+    for name, text in TEMPLATES.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text)
+    settings.TEMPLATES = [
+        {**engine, "DIRS": [*engine["DIRS"], tmp_path]} for engine in settings.TEMPLATES
+    ]
+
+
+@pytest.fixture
+def registered(extension_templates):
+    """A make-believe higher app registering at every point; unregistered afterwards."""
+
+    def panel(request, member):
+        # Leadership only: anyone else sees nothing.
+        return {"note": "leaders only"} if member.is_leadership else None
+
+    def column_values(leads, viewer):
+        return {lead.pk: f"seen by {viewer.display_name}" for lead in leads}
+
+    def timeline(lead, viewer):
+        if viewer.is_leadership:  # confidential: hidden from other members
+            yield TimelineEntry(
+                at=lead.created_at,
+                kind="outreach",
+                label="Call",
+                title="Confidential call",
+                template="ext/entry.html",
+                item="notes",
+            )
+
+    points = [
+        (member_extensions.dashboard_panels, "ext/panel.html", panel),
+        (member_extensions.site_menu, "ext/menu.html", None),
+        (member_extensions.profile_edit_sections, "ext/section.html", None),
+        (lead_extensions.lead_actions, "ext/action.html", None),
+    ]
+    for point, template, context in points:
+        point.register(template, context) if context else point.register(template)
+    column = LeadColumn("Outreach", "ext/cell.html", column_values)
+    lead_extensions.register_lead_column(column)
+    lead_extensions.register_timeline_source(timeline)
+    yield
+    for point, template, _ in points:
+        point._extensions = [e for e in point._extensions if e.template != template]
+    lead_extensions.lead_columns.remove(column)
+    lead_extensions.timeline_sources.remove(timeline)
+
+
+def test_members_pages_show_what_is_registered(registered, member, leader):
+    dashboard = client_for(leader.partnership, leader).get("/dashboard/").text
+    assert "Panel for Lee Leadership: leaders only" in dashboard
+    assert "<li>Outreach menu</li>" in dashboard
+    member_page = client_for(member.partnership, member).get("/dashboard/").text
+    assert "Panel for" not in member_page  # the context function hid it from this viewer
+    edit = client_for(member.partnership, member).get("/dashboard/profile/").text
+    assert "Co-marketing section for Alice Agent" in edit
+
+
+def test_leads_pages_show_columns_actions_and_timeline_per_viewer(registered, member, leader):
+    lead = LeadFactory(partnership=member.partnership, name="Dana Prospect")
+    listing = client_for(member.partnership, member).get("/leads/").text
+    assert '<th scope="col">Outreach</th>' in listing and "seen by Alice Agent" in listing
+
+    as_member = client_for(member.partnership, member).get(f"/leads/{lead.pk}/").text
+    assert "Log a call with Dana Prospect as Alice Agent" in as_member
+    assert "seen by Alice Agent" in as_member
+    assert "Confidential call" not in as_member
+    as_leader = client_for(leader.partnership, leader).get(f"/leads/{lead.pk}/").text
+    assert "Confidential call" in as_leader and "seen by Lee Leadership" in as_leader
+
+
+def test_an_app_registers_once_however_often_ready_runs(extension_templates):
+    point = member_extensions.site_menu
+    before = list(point.templates)
+    point.register("ext/menu.html")
+    point.register("ext/menu.html")
+    assert point.templates == [*before, "ext/menu.html"]
+    point._extensions = [e for e in point._extensions if e.template != "ext/menu.html"]
