@@ -145,7 +145,20 @@ class PartnershipAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "domain", "website_url"]
     search_fields = ["name", "slug", "domain"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "domain", "website_url", "seal", "reply_from_email"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "domain",
+                    "timezone",
+                    "website_url",
+                    "seal",
+                    "reply_from_email",
+                ]
+            },
+        ),
         ("Engagement policy", {"fields": ["intro_statement"]}),
         (
             "Policy numbers",

@@ -125,3 +125,9 @@ def test_a_partnership_time_zone_must_be_a_real_one(west):
     west.timezone = "Mars/Olympus_Mons"
     with pytest.raises(ValidationError, match="not a time zone name"):
         west.full_clean()
+
+
+def test_leadership_sets_the_time_zone_in_admin(west):
+    leader = LeadershipFactory(partnership=west)
+    page = client_for(west, leader).get(f"/admin/pinnacle/partnership/{west.pk}/change/")
+    assert page.status_code == 200 and 'name="timezone"' in page.text
