@@ -12,6 +12,7 @@ from leads.selectors import lists
 from leads.selectors.lists import LeadFilters
 from leads.services.intake import referrer_choices
 from pinnacle.forms import BoundedDateField, BoundedEmailField
+from pinnacle.mail.models import Suppression
 
 NO_REFERRER = "none"
 
@@ -162,6 +163,23 @@ class LeadFilterForm(forms.Form):
             mine=bool(data.get("mine")),
             sort=data.get("sort") or lists.DEFAULT_SORT,
         )
+
+
+class OptOutForm(forms.Form):
+    """Leadership records an opt-out the lead gave them directly, on the lead's page."""
+
+    how = forms.ChoiceField(
+        label="How did they tell you?",
+        choices=[("", "Choose one"), *Suppression.ReceivedVia.choices],
+        error_messages={"required": "Say how the lead told you they want no more outreach."},
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What they said, and anything members should know.",
+    )
 
 
 class CompliancePeriodForm(forms.Form):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("leads/export.csv", leads.lead_export, name="lead_export"),
     path("leads/compliance/", leads.response_compliance, name="response_compliance"),
     path("leads/<int:pk>/", leads.lead_detail, name="lead_detail"),
+    path("leads/<int:pk>/opt-out/", leads.lead_opt_out, name="lead_opt_out"),
     path("inquiries/", inquiries.inquiry_list, name="inquiry_list"),
     path("inquiries/<int:pk>/", inquiries.inquiry_detail, name="inquiry_detail"),
 ]

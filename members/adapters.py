@@ -26,7 +26,6 @@ from django.shortcuts import redirect, render
 
 from members import services
 from members.tokens import clear_stashed_invitation, stashed_invitation
-from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.services import queue_email, render_text
 
 MEMBER_BACKEND = "members.auth.PartnershipMemberBackend"
@@ -143,6 +142,5 @@ class AccountAdapter(DefaultAccountAdapter):
             template="account/generic",
             to=email,
             context={"subject": subject, "body": body},
-            category=OutboxMessage.Category.TRANSACTIONAL,
         )
         return None

@@ -352,7 +352,6 @@ def _queue_invitation_email(invitation: Invitation, *, key: str) -> OutboxMessag
             "accept_url": invitation_accept_url(invitation),
         },
         reply_to=inviter.email if inviter is not None else "",
-        category=OutboxMessage.Category.TRANSACTIONAL,
         about=invitation,
     )
 

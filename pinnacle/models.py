@@ -137,7 +137,12 @@ class Partnership(models.Model):
         return datetime.datetime.combine(day, datetime.time.min, tzinfo=self.tzinfo)
 
     def render_intro_statement(self, specialization: str) -> str:
-        return self.intro_statement.format(partnership=self.name, specialization=specialization)
+        """The required introductory statement completed by a member's specialization, as one
+        finished sentence whether or not the member ended theirs."""
+        statement = self.intro_statement.format(
+            partnership=self.name, specialization=specialization.strip()
+        ).rstrip()
+        return statement if statement.endswith((".", "!", "?")) else statement + "."
 
 
 class AuditEvent(models.Model):

@@ -58,6 +58,16 @@ def redis_down(settings, broker_down):
 
 
 @pytest.fixture
+def register_outreach(monkeypatch):
+    """`register_outreach("mail/notice")`: that template is outreach for this test only (apps
+    register their own from AppConfig.ready(); the registry is restored after the test)."""
+    from pinnacle.mail import services
+
+    monkeypatch.setattr(services, "OUTREACH_TEMPLATES", set(services.OUTREACH_TEMPLATES))
+    return services.register_outreach_template
+
+
+@pytest.fixture
 def partnership(db, settings):
     return PartnershipFactory(
         slug=settings.DEFAULT_PARTNERSHIP,

@@ -174,10 +174,13 @@ def get_lead(*, partnership: Partnership, pk) -> Lead:
 
 
 def lead_suppression(lead: Lead) -> Suppression | None:
-    """The suppression row that opted this lead out, for its date and reason."""
+    """The suppression row that opted this lead out: when, why, how, and the message it came
+    from with its sender (one query)."""
     return (
         Suppression.objects.filter(partnership_id=lead.partnership_id)
         .filter(email__lower=lead.email.lower())
+        .select_related("source_message")
+        .defer("source_message__body_text", "source_message__body_html")
         .first()
     )
 

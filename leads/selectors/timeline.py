@@ -104,6 +104,7 @@ def _response_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
 
 AUDIT_TITLES = {
     "lead.reassigned": "Lead reassigned",
+    "lead.reopened": "Open to contact again",
 }
 
 

@@ -11,7 +11,7 @@ from leads.services import LeadRefused
 from leads.services.inquiries import inquire_through_contact_form
 from leads.tokens import access_url
 from members.models import Member
-from pinnacle.mail.services import queue_email
+from pinnacle.mail.services import find_suppression, lift_suppression, queue_email
 from pinnacle.models import Partnership
 from pinnacle.tenancy import record_audit
 
@@ -77,7 +77,8 @@ def submit_lead(
     """Record a submission and queue its emails, all in one transaction.
 
     The same email in the same partnership is one lead; a later submission joins its timeline.
-    The lead keeps the member who referred them first; leadership reassigns in admin.
+    The lead keeps the member who referred them first; leadership reassigns in admin. A lead
+    who had opted out is open to contact again.
     """
     # policy: the prospect names the partner member who referred them, one of this partnership's
     # members in the directory; any caller (form, import, admin) is held to that.
@@ -118,6 +119,7 @@ def submit_lead(
             now=now,
         )
 
+    _reopen_if_opted_out(lead)
     submission = Submission.objects.create(
         partnership=partnership,
         lead=lead,
@@ -135,6 +137,28 @@ def submit_lead(
     )
     send_intake_emails(submission)
     return submission
+
+
+def _reopen_if_opted_out(lead: Lead) -> None:
+    """policy: an opted-out lead gets no outreach until they ask again through a new submission
+    of their own; an address that bounced or marked us as spam stays suppressed whatever they
+    submit. Runs under the lead's row lock."""
+    suppression = find_suppression(partnership=lead.partnership, email=lead.email)
+    if suppression is None or not suppression.is_opt_out:
+        return
+    lift_suppression(suppression=suppression, actor=None)
+    record_audit(
+        partnership=lead.partnership,
+        actor=None,
+        action="lead.reopened",
+        target=lead,
+        summary="Opted back in by submitting the form again",
+        data={
+            "opted_out_at": suppression.created_at.isoformat(),
+            "reason": suppression.reason,
+            "source": suppression.source,
+        },
+    )
 
 
 def _lock_lead(partnership: Partnership, email: str) -> Lead | None:

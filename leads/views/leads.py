@@ -6,15 +6,18 @@ import csv
 import datetime
 from collections.abc import Iterator
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from leads import extensions
-from leads.forms import CompliancePeriodForm, LeadFilterForm
+from leads.forms import CompliancePeriodForm, LeadFilterForm, OptOutForm
 from leads.selectors import compliance, lists, timeline
 from leads.services.exports import record_lead_export
 from members.auth import leadership_required, member_required
+from pinnacle.mail.services import MailRefused, record_opt_out
 from pinnacle.models import Partnership
 
 COMPLIANCE_DEFAULT_DAYS = 30
@@ -48,6 +51,8 @@ def lead_list(request):
 def lead_detail(request, pk):
     member = request.member
     lead = lists.get_lead(partnership=request.partnership, pk=pk)
+    # Leadership records an opt-out the lead gave them by phone or letter.
+    may_record_opt_out = member.is_leadership and not lead.is_opted_out
     return render(
         request,
         "leads/lead_detail.html",
@@ -55,12 +60,41 @@ def lead_detail(request, pk):
             "lead": lead,
             "utm": sorted(lead.utm.items()) if isinstance(lead.utm, dict) else [],
             "suppression": lists.lead_suppression(lead) if lead.is_opted_out else None,
+            "opt_out_form": OptOutForm() if may_record_opt_out else None,
             "named_members": lists.named_members(lead),
             "columns": extensions.column_cells([lead], member),
             "actions": extensions.lead_actions.render(request, lead=lead, viewer=member),
             "timeline": timeline.lead_timeline(lead, member),
         },
     )
+
+
+@require_POST
+@leadership_required
+def lead_opt_out(request, pk):
+    """Leadership records that the lead asked, by phone or letter, for no more outreach."""
+    lead = lists.get_lead(partnership=request.partnership, pk=pk)
+    form = OptOutForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(lead)
+    try:
+        record_opt_out(
+            partnership=request.partnership,
+            email=lead.email,
+            how=form.cleaned_data["how"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+        )
+    except MailRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            f"{lead.name} is opted out: no member of {request.partnership.name} may send them "
+            "outreach.",
+        )
+    return redirect(lead)
 
 
 EXPORT_HEADER = [

@@ -46,10 +46,7 @@ def directory_profile(request, slug):
     member = selectors.get_listed_member(partnership=request.partnership, slug=slug)
     intro = ""
     if member.specialization.strip():
-        intro = request.partnership.render_intro_statement(member.specialization.strip())
-        # The statement ends with the member's own words; finish the sentence if they did not.
-        if intro[-1] not in ".!?":
-            intro += "."
+        intro = request.partnership.render_intro_statement(member.specialization)
     return render(
         request,
         "members/profile.html",

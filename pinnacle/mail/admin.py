@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from pinnacle.admin import ReadOnlyTenantAdmin, ReadOnlyTenantInline, TenantAdmin
+from pinnacle.admin import ReadOnlyTenantAdmin, ReadOnlyTenantInline, TenantAdmin, TenantForm
 from pinnacle.admin_site import is_partnership_leadership
 from pinnacle.mail import services
 from pinnacle.mail.models import DeliveryEvent, OutboxMessage, Suppression
@@ -102,23 +102,48 @@ class OutboxMessageAdmin(ReadOnlyTenantAdmin):
             )
 
 
+class RecordOptOutForm(TenantForm):
+    """Leadership adds an address to the list: an opt-out the lead gave them directly."""
+
+    class Meta:
+        model = Suppression
+        fields = ["email", "received_via", "note"]
+        help_texts = {"note": "What the lead said, and anything a member should know."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["received_via"].required = True
+
+
 @admin.register(Suppression)
 class SuppressionAdmin(TenantAdmin):
     """Leadership adds an address to the list or lifts it; an entry is never edited in place."""
 
-    list_display = ["email", "reason", "created_at"]
-    list_filter = ["reason"]
+    list_display = ["email", "reason", "source", "received_via", "created_at"]
+    list_filter = ["reason", "source"]
     search_fields = ["email"]
-    fields = ["email", "reason"]
+    add_form = RecordOptOutForm
+    readonly_fields = ["reason", "source", "source_message", "created_at"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["email", "received_via", "note"]
+        return ["email", "reason", "source", "received_via", "note", "source_message", "created_at"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        suppression = services.suppress(
+        suppression = services.record_opt_out(
             partnership=obj.partnership if obj.partnership_id else request.partnership,
             email=obj.email,
-            reason=obj.reason,
+            how=obj.received_via,
+            note=obj.note,
             actor=request.user,
         )
         # The admin goes on to log and redirect to this object: make it the saved row.

@@ -1,3 +1,5 @@
+from email.utils import parseaddr
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.functions import Lower
@@ -83,6 +85,11 @@ class OutboxMessage(TenantOwned):
         return f"{self.subject} \u2192 {self.to_email}"
 
     @property
+    def sender_name(self) -> str:
+        """The From header's display name: the member for member-sent mail."""
+        return parseaddr(self.from_email)[0] or self.from_email
+
+    @property
     def status_tone(self) -> str:
         return STATUS_TONE.get(self.status, "neutral")
 
@@ -148,8 +155,35 @@ class Suppression(TenantOwned):
         COMPLAINED = "complained", "Marked as spam"
         MANUAL = "manual", "Added by leadership"
 
+    class Source(models.TextChoices):
+        # The button on our page, after following the email's link.
+        LINK = "link", "Opt-out link"
+        # RFC 8058: the mail client's own unsubscribe button POSTs to the link.
+        ONE_CLICK = "one_click", "One-click unsubscribe"
+        # The lead told leadership (phone, letter ...); see `received_via`.
+        LEADERSHIP = "leadership", "Recorded by leadership"
+        # The ESP's webhook: its own unsubscribe, a hard bounce or a spam complaint.
+        ESP = "esp", "Reported by the email service"
+
+    class ReceivedVia(models.TextChoices):
+        PHONE = "phone", "Phone"
+        LETTER = "letter", "Letter"
+        EMAIL = "email", "Email"
+        IN_PERSON = "in_person", "In person"
+
     email = models.EmailField()
     reason = models.CharField(max_length=14, choices=Reason.choices)
+    # Empty only on entries made before the source was recorded.
+    source = models.CharField(max_length=12, choices=Source.choices, blank=True)
+    received_via = models.CharField(
+        "how it reached leadership",
+        max_length=12,
+        choices=ReceivedVia.choices,
+        blank=True,
+        help_text="For an opt-out the lead gave leadership directly.",
+    )
+    note = models.TextField(blank=True)
+    # The message the person opted out from (the one whose link or headers they used).
     source_message = models.ForeignKey(
         OutboxMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -163,7 +197,13 @@ class Suppression(TenantOwned):
                 Lower("email"),
                 name="unique_suppression_email",
                 violation_error_message="This address is already on the suppression list.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(received_via="") | models.Q(source="leadership"),
+                name="suppression_received_via_by_leadership",
+                violation_error_message="Only an opt-out recorded by leadership says how it "
+                "reached them.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -174,3 +214,18 @@ class Suppression(TenantOwned):
         # An address that does not exist or that reported us as spam gets nothing, transactional
         # mail included; an opt-out only stops what the person did not ask for.
         return self.reason in (self.Reason.BOUNCED, self.Reason.COMPLAINED)
+
+    @property
+    def is_opt_out(self) -> bool:
+        """The person asked to hear no more (not a verdict on the address): a new request of
+        their own re-opens contact."""
+        return self.reason in (self.Reason.UNSUBSCRIBED, self.Reason.MANUAL)
+
+    @property
+    def source_label(self) -> str:
+        """How the entry came about, as the lead's page says it: "Recorded by leadership: phone"."""
+        if not self.source:
+            return "Not recorded"
+        if self.received_via:
+            return f"{self.get_source_display()}: {self.get_received_via_display().lower()}"
+        return self.get_source_display()

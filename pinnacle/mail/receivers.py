@@ -119,5 +119,6 @@ def on_tracking_event(sender, event, esp_name, **kwargs):
                 partnership=message.partnership,
                 email=message.to_email,
                 reason=suppress_reason,
+                source=Suppression.Source.ESP,
                 source_message=message,
             )

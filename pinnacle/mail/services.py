@@ -2,8 +2,10 @@
 
 `queue_email` renders a template triple, stores the result as an OutboxMessage in the caller's
 transaction and schedules delivery on commit. Calling it twice with the same key sends once.
-Leadership's own decisions about mail (retrying a failed message, adding an address to the
-suppression list or lifting it) are here too, each audited; a refusal is a `MailRefused`.
+Whether a message is outreach is decided here, from its template (apps register theirs with
+`register_outreach_template`), never by the caller. Leadership's own decisions about mail
+(retrying a failed message, adding an address to the suppression list or lifting it) are here
+too, each audited; a refusal is a `MailRefused`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from email.utils import formataddr
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from pinnacle.mail.models import OutboxMessage, Suppression
 from pinnacle.mail.signals import message_status_changed
@@ -48,6 +52,23 @@ class MailRefused(Exception):
         self.message = message
 
 
+# Templates whose messages are outreach: anything a lead did not ask for. Filled by the apps that
+# send such mail, from their AppConfig.ready(); every other template is transactional.
+OUTREACH_TEMPLATES: set[str] = set()
+
+
+def register_outreach_template(template_name: str) -> None:
+    """Make every message rendered from `template_name` ("outreach/message") outreach: it carries
+    the one-click opt-out and is refused for an opted-out or suppressed address."""
+    OUTREACH_TEMPLATES.add(template_name)
+
+
+def category_for(template_name: str) -> str:
+    if template_name in OUTREACH_TEMPLATES:
+        return OutboxMessage.Category.OUTREACH
+    return OutboxMessage.Category.TRANSACTIONAL
+
+
 def find_suppression(*, partnership: Partnership, email: str) -> Suppression | None:
     """The address's entry on the partnership's suppression list (lower(email) uses its index)."""
     rows = Suppression.objects.for_partnership(partnership)
@@ -64,6 +85,12 @@ def blocking_suppression(*, partnership: Partnership, email: str, category: str)
     if found and (category == OutboxMessage.Category.OUTREACH or found.stops_all_mail):
         return found
     return None
+
+
+def _since(suppression: Suppression) -> str:
+    """The entry as a refusal states it, "opted out on March 4, 2025" (the partnership's day)."""
+    day = suppression.partnership.localtime(suppression.created_at)
+    return f"{suppression.get_reason_display().lower()} on {date_format(day, 'DATE_FORMAT')}"
 
 
 def advance_status(message: OutboxMessage, status: str, *, reason: str = "") -> bool:
@@ -96,17 +123,28 @@ def suppress(
     partnership: Partnership,
     email: str,
     reason: str,
+    source: str,
     source_message: OutboxMessage | None = None,
+    received_via: str = "",
+    note: str = "",
     actor=None,
 ) -> Suppression:
-    """Add an address to the partnership's suppression list (idempotent)."""
+    """Add an address to the partnership's suppression list, recording how it came about and,
+    where known, the message it came from. Idempotent: an address already on the list keeps
+    its first entry."""
     email = email.strip().lower()
     if found := find_suppression(partnership=partnership, email=email):
         return found
     try:
         with transaction.atomic():
             suppression = Suppression.objects.create(
-                partnership=partnership, email=email, reason=reason, source_message=source_message
+                partnership=partnership,
+                email=email,
+                reason=reason,
+                source=source,
+                source_message=source_message,
+                received_via=received_via,
+                note=note.strip(),
             )
     except IntegrityError:
         return find_suppression(partnership=partnership, email=email)
@@ -115,9 +153,56 @@ def suppress(
         actor=actor,
         action="mail.suppressed",
         target=suppression,
-        summary=f"{email} suppressed ({suppression.get_reason_display()})",
+        summary=f"{email} suppressed ({suppression.get_reason_display()}; "
+        f"{suppression.source_label.lower()})",
     )
     return suppression
+
+
+def opt_out(
+    *, partnership: Partnership, email: str, source: str, message_id: int | None
+) -> Suppression:
+    """The person opted out from a message's link or their mail client's one-click button:
+    no member of the partnership may send them outreach from now on. `message_id` (from the
+    signed link) records which message they opted out from."""
+    message = None
+    if message_id is not None:
+        message = OutboxMessage.objects.for_partnership(partnership).filter(pk=message_id).first()
+    return suppress(
+        partnership=partnership,
+        email=email,
+        reason=Suppression.Reason.UNSUBSCRIBED,
+        source=source,
+        source_message=message,
+    )
+
+
+@transaction.atomic
+def record_opt_out(
+    *, partnership: Partnership, email: str, how: str, note: str, actor
+) -> Suppression:
+    """Leadership records an opt-out the lead gave them directly (by phone, letter ...): from
+    then on it stops outreach exactly as the email's link does."""
+    if how not in Suppression.ReceivedVia.values:
+        raise MailRefused(
+            "Say how the opt-out reached you: "
+            + ", ".join(label.lower() for label in Suppression.ReceivedVia.labels)
+            + "."
+        )
+    if found := find_suppression(partnership=partnership, email=email):
+        raise MailRefused(
+            f"{found.email} is already on the suppression list ({_since(found)}); "
+            "nothing was changed."
+        )
+    return suppress(
+        partnership=partnership,
+        email=email,
+        reason=Suppression.Reason.MANUAL,
+        source=Suppression.Source.LEADERSHIP,
+        received_via=how,
+        note=note,
+        actor=actor,
+    )
 
 
 @transaction.atomic
@@ -197,56 +282,113 @@ def queue_email(
     context: dict | None = None,
     sender_name: str = "",
     reply_to: str = "",
-    category: str = OutboxMessage.Category.TRANSACTIONAL,
     about: models.Model | None = None,
 ) -> OutboxMessage:
     """Queue one message; the same (partnership, key) returns the existing row and sends nothing.
 
-    `sender_name` is the display name on the From header (a member's name for member-sent mail);
-    `category=OUTREACH` adds the one-click opt-out (body link + RFC 8058 headers).
+    `sender_name` is the display name on the From header (a member's name for member-sent mail).
+    A registered outreach template makes the message outreach: it carries the one-click opt-out
+    (body link + RFC 8058 headers), and for an opted-out or suppressed address it is refused
+    here with `MailRefused`, nothing stored or sent.
     """
+    message = _new_message(partnership, template, to, sender_name, reply_to)
+    # policy: an opted-out address gets no further outreach from any member of the partnership;
+    # the pipeline refuses it when it is queued (and again at delivery, for a later opt-out).
+    if message.category == OutboxMessage.Category.OUTREACH and (
+        found := blocking_suppression(
+            partnership=partnership, email=message.to_email, category=message.category
+        )
+    ):
+        raise MailRefused(
+            f"{found.email} gets no outreach from {partnership.name} members "
+            f"({_since(found)}); nothing was sent."
+        )
+
     existing = OutboxMessage.objects.for_partnership(partnership).filter(idempotency_key=key)
     if found := existing.first():
         return found
 
-    to = to.strip()
-    ctx = {"partnership": partnership, "recipient_email": to, **(context or {})}
-    headers: dict[str, str] = {}
-    if category == OutboxMessage.Category.OUTREACH:
-        url = unsubscribe_url(partnership=partnership, email=to)
-        ctx["unsubscribe_url"] = url
-        headers["List-Unsubscribe"] = f"<{url}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    subject, text, html = render_email(template, ctx)
-
-    message = OutboxMessage(
-        partnership=partnership,
-        idempotency_key=key,
-        template=template,
-        category=category,
-        to_email=to,
-        from_email=formataddr((sender_name or partnership.name, partnership.from_email)),
-        reply_to=reply_to,
-        subject=subject,
-        body_text=text,
-        body_html=html,
-        headers=headers,
-        next_attempt_at=timezone.now(),
-    )
+    message.idempotency_key = key
+    message.next_attempt_at = timezone.now()
     if about is not None:
         message.content_type = ContentType.objects.get_for_model(about)
         message.object_id = about.pk
-    try:
-        with transaction.atomic():
-            message.save()
-    except IntegrityError:
-        # A concurrent caller queued the same key first: theirs is the one that goes out.
-        return existing.get()
+    if message.category == OutboxMessage.Category.OUTREACH:
+        # The opt-out link names this message, so the row is stored first to have its id;
+        # the transaction keeps anyone from seeing it before its body is rendered.
+        if not _insert(message):
+            return existing.get()
+        url = unsubscribe_url(
+            partnership=partnership, email=message.to_email, message_id=message.pk
+        )
+        _render(message, template, context, unsubscribe=url)
+        message.save(update_fields=["subject", "body_text", "body_html", "headers"])
+    else:
+        _render(message, template, context)
+        if not _insert(message):
+            return existing.get()
 
     from pinnacle.mail.tasks import deliver_message
 
     transaction.on_commit(lambda: enqueue_delivery(deliver_message, message.pk))
     return message
+
+
+def preview_email(
+    *,
+    partnership: Partnership,
+    template: str,
+    to: str,
+    context: dict | None = None,
+    sender_name: str = "",
+    reply_to: str = "",
+) -> OutboxMessage:
+    """The message `queue_email` would store, rendered the same way but neither saved nor sent:
+    a composer's exact preview. Its opt-out link has the real shape but no token (it opts no
+    one out), since the message it would name does not exist yet."""
+    message = _new_message(partnership, template, to, sender_name, reply_to)
+    inert = partnership.absolute_url(reverse("unsubscribe", args=["preview"]))
+    _render(message, template, context, unsubscribe=inert)
+    return message
+
+
+def _new_message(partnership, template, to, sender_name, reply_to) -> OutboxMessage:
+    return OutboxMessage(
+        partnership=partnership,
+        template=template,
+        category=category_for(template),
+        to_email=to.strip(),
+        from_email=formataddr((sender_name or partnership.name, partnership.from_email)),
+        reply_to=reply_to,
+    )
+
+
+def _render(message: OutboxMessage, template: str, context, *, unsubscribe: str = "") -> None:
+    """Fill in subject, bodies and headers; outreach carries `unsubscribe` as the body's link and
+    in the RFC 8058 headers."""
+    ctx = {
+        "partnership": message.partnership,
+        "recipient_email": message.to_email,
+        **(context or {}),
+    }
+    if message.category == OutboxMessage.Category.OUTREACH:
+        ctx["unsubscribe_url"] = unsubscribe
+        message.headers = {
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    message.subject, message.body_text, message.body_html = render_email(template, ctx)
+
+
+def _insert(message: OutboxMessage) -> bool:
+    """Store a new row; False when a concurrent caller queued the same key first (theirs is the
+    one that goes out)."""
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        return False
+    return True
 
 
 # After a failed publish, this process leaves the broker alone for a while: a request queueing

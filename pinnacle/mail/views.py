@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from pinnacle.mail.models import Suppression
-from pinnacle.mail.services import is_suppressed, suppress
+from pinnacle.mail.services import is_suppressed, opt_out
 from pinnacle.mail.tokens import read_unsubscribe_token
 
 
@@ -16,16 +16,22 @@ from pinnacle.mail.tokens import read_unsubscribe_token
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     try:
-        partnership_id, email = read_unsubscribe_token(token)
+        link = read_unsubscribe_token(token)
     except signing.BadSignature as exc:
         raise Http404("This unsubscribe link is not valid.") from exc
-    if request.partnership is None or request.partnership.pk != partnership_id:
+    if request.partnership is None or request.partnership.pk != link.partnership_id:
         raise Http404("This unsubscribe link is not valid.")
 
     if request.method == "POST":
-        suppress(
-            partnership=request.partnership, email=email, reason=Suppression.Reason.UNSUBSCRIBED
+        # RFC 8058: a mail client's one-click POST carries exactly this body; our page's button
+        # does not.
+        one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+        opt_out(
+            partnership=request.partnership,
+            email=link.email,
+            source=Suppression.Source.ONE_CLICK if one_click else Suppression.Source.LINK,
+            message_id=link.message_id,
         )
-        return render(request, "mail/unsubscribed.html", {"email": email})
-    already = is_suppressed(partnership=request.partnership, email=email)
-    return render(request, "mail/unsubscribe.html", {"email": email, "already": already})
+        return render(request, "mail/unsubscribed.html", {"email": link.email})
+    already = is_suppressed(partnership=request.partnership, email=link.email)
+    return render(request, "mail/unsubscribe.html", {"email": link.email, "already": already})

@@ -107,7 +107,10 @@ def test_the_retry_action_retries_the_failed_and_explains_the_rest(leader, leade
 
 def test_lifting_a_suppression_is_audited(leader):
     suppression = services.suppress(
-        partnership=leader.partnership, email="lead@example.com", reason="unsubscribed"
+        partnership=leader.partnership,
+        email="lead@example.com",
+        reason="unsubscribed",
+        source="link",
     )
 
     services.lift_suppression(suppression=suppression, actor=leader.user)
@@ -118,22 +121,77 @@ def test_lifting_a_suppression_is_audited(leader):
     assert event.summary == "lead@example.com removed from the suppression list (was: Opted out)"
 
 
-def test_leadership_adds_an_address_through_suppress(leader, leader_client):
+def test_leadership_records_an_opt_out_by_letter_in_the_admin(leader, leader_client):
     response = leader_client.post(
-        "/admin/mail/suppression/add/", {"email": " Lead@Example.com ", "reason": "manual"}
+        "/admin/mail/suppression/add/",
+        {"email": " Lead@Example.com ", "received_via": "letter", "note": "Asked by post"},
     )
 
     assert response.status_code == 302
     suppression = Suppression.objects.get()
     assert suppression.email == "lead@example.com"
     assert suppression.partnership == leader.partnership
+    assert (suppression.reason, suppression.source) == ("manual", "leadership")
+    assert suppression.source_label == "Recorded by leadership: letter"
+    assert suppression.note == "Asked by post"
     event = AuditEvent.objects.get(action="mail.suppressed")
     assert event.actor == leader.user and event.target_id == suppression.pk
 
 
+def test_the_admin_asks_how_the_opt_out_reached_leadership(leader, leader_client):
+    response = leader_client.post("/admin/mail/suppression/add/", {"email": "lead@example.com"})
+    assert response.status_code == 200 and "This field is required." in response.text
+    assert not Suppression.objects.exists()
+
+
+def test_the_admin_refuses_an_address_already_on_the_list(leader, leader_client):
+    services.suppress(
+        partnership=leader.partnership, email="lead@example.com", reason="bounced", source="esp"
+    )
+    response = leader_client.post(
+        "/admin/mail/suppression/add/", {"email": "LEAD@example.com", "received_via": "phone"}
+    )
+    assert "This address is already on the suppression list." in response.text
+    assert Suppression.objects.get().source == "esp"
+
+
+def test_record_opt_out_is_the_one_way_leadership_records_one(leader):
+    suppression = services.record_opt_out(
+        partnership=leader.partnership,
+        email="Lead@Example.com",
+        how="phone",
+        note="Called the office",
+        actor=leader.user,
+    )
+    assert suppression.source_label == "Recorded by leadership: phone"
+    assert services.blocking_suppression(
+        partnership=leader.partnership, email="lead@example.com", category="outreach"
+    )
+    with pytest.raises(services.MailRefused, match="already on the suppression list"):
+        services.record_opt_out(
+            partnership=leader.partnership,
+            email="lead@example.com",
+            how="letter",
+            note="",
+            actor=leader.user,
+        )
+    with pytest.raises(services.MailRefused, match="Say how the opt-out reached you"):
+        services.record_opt_out(
+            partnership=leader.partnership,
+            email="other@example.com",
+            how="carrier pigeon",
+            note="",
+            actor=leader.user,
+        )
+    assert Suppression.objects.count() == 1
+
+
 def test_a_suppression_is_lifted_not_edited(leader, leader_client):
     suppression = services.suppress(
-        partnership=leader.partnership, email="lead@example.com", reason="unsubscribed"
+        partnership=leader.partnership,
+        email="lead@example.com",
+        reason="unsubscribed",
+        source="link",
     )
     url = f"/admin/mail/suppression/{suppression.pk}/change/"
 
@@ -146,7 +204,9 @@ def test_a_suppression_is_lifted_not_edited(leader, leader_client):
 
 def test_removing_suppressions_in_the_admin_lifts_each_with_its_audit(leader, leader_client):
     first, second = (
-        services.suppress(partnership=leader.partnership, email=email, reason="manual")
+        services.suppress(
+            partnership=leader.partnership, email=email, reason="manual", source="leadership"
+        )
         for email in ("one@example.com", "two@example.com")
     )
 

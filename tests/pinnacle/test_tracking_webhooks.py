@@ -211,9 +211,10 @@ def test_an_event_needs_the_message_id_recorded_for_the_row(partnership, other_p
 def test_a_complaint_suppresses_the_rows_own_recipient(partnership, sent):
     post(partnership, complained(sent, recipient="someone-else@example.com"))
     assert status_of(sent) == Status.COMPLAINED
-    assert list(Suppression.objects.values_list("email", "reason")) == [
-        ("lead@example.com", Suppression.Reason.COMPLAINED)
+    assert list(Suppression.objects.values_list("email", "reason", "source")) == [
+        ("lead@example.com", Suppression.Reason.COMPLAINED, Suppression.Source.ESP)
     ]
+    assert Suppression.objects.get().source_message == sent  # the message they complained of
 
 
 def test_a_soft_bounce_is_transient_not_a_suppression(partnership, sent):
