@@ -60,7 +60,13 @@ class User(AbstractUser):
     def membership_in(self, partnership):
         if partnership is None or not self.is_authenticated:
             return None
-        return Member.objects.for_partnership(partnership).filter(user=self, is_active=True).first()
+        member = (
+            Member.objects.for_partnership(partnership).filter(user=self, is_active=True).first()
+        )
+        if member is not None:
+            # Both are in hand: reading them from the member costs no further query.
+            member.partnership, member.user = partnership, self
+        return member
 
     def is_leadership_of(self, partnership) -> bool:
         if self.is_superuser:
@@ -193,6 +199,17 @@ class Member(TenantOwned):
     @property
     def is_leadership(self) -> bool:
         return self.role == self.Role.LEADERSHIP
+
+    @property
+    def specialization_statement(self) -> str:
+        """What completes the partnership's introductory statement ("I specialize in ..."): the
+        member's own statement, else what is true of every member (their service, or for "other
+        services" their job title), so the sentence never ends on nothing."""
+        if statement := self.specialization.strip():
+            return statement
+        if self.service_category != self.ServiceCategory.OTHER or not self.job_title.strip():
+            return self.get_service_category_display().lower()
+        return self.job_title.strip().lower()
 
     @property
     def address(self) -> str:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "pinnacle.mail",
     "members",
     "leads",
+    "outreach",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("pinnacle.mail.urls")),
     path("", include("members.urls")),
     path("", include("leads.urls")),
+    path("", include("outreach.urls")),
 ]
 
 if settings.SERVE_MEDIA:

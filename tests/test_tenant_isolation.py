@@ -12,10 +12,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from leads.tokens import make_access_token
 from members.services import invite_member
 from members.tokens import make_invitation_token
+from pinnacle.mail.services import queue_email
 from pinnacle.mail.tokens import make_unsubscribe_token
 from tests.conftest import client_for
 from tests.leads.factories import InquiryFactory, LeadFactory
 from tests.members.factories import InvitationFactory, MemberFactory
+from tests.outreach.factories import TemplateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +40,18 @@ def accept_kwargs(other):
     return {"token": make_invitation_token(invitation)}
 
 
+def unsubscribe_kwargs(other):
+    message = queue_email(
+        partnership=other,
+        key="foreign:notice",
+        template="mail/notice",
+        to="lead@example.com",
+        context={"subject": "Hello", "body": "Hello"},
+    )
+    token = make_unsubscribe_token(partnership=other, email=message.to_email, message_id=message.pk)
+    return {"token": token}
+
+
 FOREIGN_OBJECTS = {
     "directory_profile": lambda other: {"slug": MemberFactory(partnership=other).slug},
     "inquiry_detail": lambda other: {"pk": InquiryFactory(partnership=other).pk},
@@ -46,10 +60,22 @@ FOREIGN_OBJECTS = {
     "invitation_revoke": invitation_kwargs,
     "accept_invitation": accept_kwargs,
     "lead_detail": lambda other: {"pk": LeadFactory(partnership=other).pk},
+    "lead_opt_out": lambda other: {"pk": LeadFactory(partnership=other).pk},
     "prospect_access": lambda other: {"token": make_access_token(LeadFactory(partnership=other))},
-    "unsubscribe": lambda other: {
-        "token": make_unsubscribe_token(partnership=other, email="lead@example.com")
+    **{
+        name: lambda other: {"lead_pk": LeadFactory(partnership=other).pk}
+        for name in (
+            "outreach_compose",
+            "outreach_log_call",
+            "outreach_log_message",
+            "outreach_log_reply",
+            "outreach_recommend",
+            "outreach_decision_notes",
+        )
     },
+    "outreach_template_edit": lambda other: {"pk": TemplateFactory(partnership=other).pk},
+    "outreach_template_delete": lambda other: {"pk": TemplateFactory(partnership=other).pk},
+    "unsubscribe": unsubscribe_kwargs,
 }
 
 # Parameterised URLs that name no tenant object.

@@ -127,9 +127,12 @@ def test_header_shows_who_the_lead_is(member_client, story):
 def test_an_opted_out_lead_says_so(member_client, partnership, time_machine):
     lead = LeadFactory(partnership=partnership, email="gone@example.com")
     time_machine.move_to(START, tick=False)
-    suppress(partnership=partnership, email="GONE@example.com", reason="unsubscribed")
+    suppress(
+        partnership=partnership, email="GONE@example.com", reason="unsubscribed", source="link"
+    )
     page = member_client.get(f"/leads/{lead.pk}/").text
-    assert "Opted out on March 4, 2025 (opted out)" in page
+    assert '<span class="status bad">Opted out</span> on <time' in page
+    assert ">March 4, 2025, 9 a.m.</time>" in page
     assert "No member of Pinnacle Partnerships may send them outreach." in page
 
 
@@ -213,27 +216,29 @@ def test_overdue_and_waiting_inquiries(partnership, member, time_machine):
 def test_timeline_queries_do_not_grow_with_its_rows(
     partnership, member, story, django_assert_num_queries
 ):
-    # Submissions, emails, inquiries, responses, audit events: one query each.
+    # Submissions, emails, inquiries, responses, audit events: one query each; and the outreach
+    # app's five sources (attempts, refusals, replies, recommendations, decision notes).
     lead = story["lead"]
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(10):
         before = len(lead_timeline(lead, member))
     for n in range(5):
         SubmissionFactory(lead=lead, message=f"more {n}")
         inquiry = InquiryFactory(lead=lead, member=MemberFactory(partnership=partnership))
         respond_to_inquiry(inquiry=inquiry, member=inquiry.member, kind="reply", body="Hello")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(10):
         assert len(lead_timeline(lead, member)) == before + 5 * 4  # form, inquiry, response, email
 
 
 def test_detail_page_query_budget(partnership, member, story, django_assert_num_queries):
     client = client_for(partnership, member)
     lead = story["lead"]
-    # Partnership, user, membership, lead, the members they named, five timeline sources.
-    with django_assert_num_queries(10):
+    # Partnership, user, membership, lead, the members they named; the outreach panel's policy
+    # state (5) and the lead's stage (1 here); ten timeline sources.
+    with django_assert_num_queries(21):
         assert client.get(f"/leads/{lead.pk}/").status_code == 200
     for _ in range(5):
         SubmissionFactory(lead=lead, named_referrer=MemberFactory(partnership=partnership))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(21):
         assert client.get(f"/leads/{lead.pk}/").status_code == 200
 
 

@@ -1,0 +1,54 @@
+"""Where outreach shows itself on members' and leads' pages (their extension points), and the
+emails the pipeline must treat as outreach. Called once from OutreachConfig.ready()."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from leads import extensions as lead_extensions
+from members import extensions as member_extensions
+from outreach import selectors
+from outreach.forms import CallForm, DecisionNoteForm, LeadReplyForm, PersonalMessageForm
+from outreach.models import Channel
+from outreach.policy import pair_state, pair_states
+from pinnacle.mail.services import register_outreach_template
+
+# The states a page already read for its column, kept on the viewer for the same page's panel.
+_PAGE_STATES = "_outreach_page_states"
+
+
+def outreach_column(leads, viewer) -> dict:
+    """The viewer's own policy state with each lead on the page (five queries in all)."""
+    states = pair_states(viewer, leads, timezone.now())
+    setattr(viewer, _PAGE_STATES, states)
+    return states
+
+
+def lead_actions(request, lead, viewer) -> dict:
+    """The viewer's outreach panel on the lead's page: their state, and what they may do now
+    (the services decide again, under the pair's lock, when they act)."""
+    state = getattr(viewer, _PAGE_STATES, {}).get(lead.pk) or pair_state(
+        viewer, lead, timezone.now()
+    )
+    return {
+        "state": state,
+        "email_decision": state.decide(Channel.PORTAL_EMAIL),
+        "call_decision": state.decide(Channel.CALL),
+        "stage": selectors.lead_stage(lead),
+        "call_form": CallForm(),
+        "personal_form": PersonalMessageForm(),
+        "reply_form": LeadReplyForm(),
+        "decision_form": DecisionNoteForm(),
+    }
+
+
+def register() -> None:
+    register_outreach_template("outreach/message")
+    register_outreach_template("outreach/recommendation")
+    member_extensions.site_menu.register("outreach/_menu.html", order=20)
+    for source in selectors.TIMELINE_SOURCES:
+        lead_extensions.register_timeline_source(source)
+    lead_extensions.register_lead_column(
+        lead_extensions.LeadColumn("Your outreach", "outreach/_cell.html", outreach_column)
+    )
+    lead_extensions.lead_actions.register("outreach/_lead_actions.html", lead_actions)

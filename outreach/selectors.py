@@ -1,0 +1,167 @@
+"""Reads for outreach pages: a lead's stage, a member's templates and outreach, the timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Case, Count, IntegerField, Max, When
+
+from leads.extensions import TimelineEntry
+from leads.models import Inquiry, Lead
+from members.models import Member
+from outreach.models import (
+    Attempt,
+    CallOutcome,
+    DecisionNote,
+    LeadReply,
+    Recommendation,
+    Refusal,
+    Stage,
+    Template,
+)
+from pinnacle.tenancy import get_for_partnership_or_404
+
+
+def lead_stage(lead: Lead) -> Stage:
+    """Derived from what happened: in conversation once the lead and a member reached each
+    other, contacted once any member tried, new before that. Three queries at most. (The
+    customer stages come with transactions.)"""
+    scope = {"partnership_id": lead.partnership_id, "lead": lead}
+    in_conversation = (
+        Inquiry.objects.filter(**scope, responded_at__isnull=False).exists()
+        or LeadReply.objects.filter(**scope).exists()
+        or Attempt.objects.filter(**scope, outcome=CallOutcome.SPOKE).exists()
+    )
+    if in_conversation:
+        return Stage.IN_CONVERSATION
+    if Attempt.objects.filter(**scope).exists():
+        return Stage.CONTACTED
+    return Stage.NEW
+
+
+def templates_for(member: Member, stage: str) -> list[Template]:
+    """The member's templates, those tagged with `stage` first."""
+    fits = Case(When(stages__contains=[stage], then=0), default=1, output_field=IntegerField())
+    return list(
+        Template.objects.for_partnership(member.partnership_id)
+        .filter(member=member)
+        .annotate(fits=fits)
+        .order_by("fits", "name")
+    )
+
+
+def get_own_template(member: Member, pk) -> Template:
+    """One of the member's own templates; anyone else's (or none) is the same 404."""
+    return get_for_partnership_or_404(
+        Template.objects.filter(member=member), member.partnership, pk=pk
+    )
+
+
+def my_outreach(member: Member):
+    """Per lead the member tried to reach: attempts made and the latest, latest first."""
+    return (
+        Attempt.objects.for_partnership(member.partnership_id)
+        .filter(member=member)
+        .values("lead_id", "lead__name", "lead__email")
+        .annotate(attempts=Count("pk"), last_at=Max("made_at"))
+        .order_by("-last_at", "lead_id")
+    )
+
+
+# --- The lead's timeline (registered in leads.extensions) --------------------------------------
+
+
+def attempt_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+    attempts = Attempt.objects.filter(partnership_id=lead.partnership_id, lead=lead).select_related(
+        "member", "message"
+    )
+    for attempt in attempts:
+        label = attempt.get_outcome_display() if attempt.outcome else attempt.get_channel_display()
+        yield TimelineEntry(
+            at=attempt.made_at,
+            kind="outreach",
+            label="Outreach",
+            title=f"{attempt.member.display_name}: {label}",
+            template="outreach/_event_attempt.html",
+            item=attempt,
+            status="Cold attempt" if attempt.was_cold else "",
+            tone="info",
+            order=1,
+        )
+
+
+def refusal_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+    """Refused attempts: shown to the member refused, and to leadership."""
+    refusals = Refusal.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+    if not viewer.is_leadership:
+        refusals = refusals.filter(member=viewer)
+    for refusal in refusals.select_related("member"):
+        yield TimelineEntry(
+            at=refusal.refused_at,
+            kind="refusal",
+            label="Refused",
+            title=f"{refusal.member.display_name}: {refusal.get_channel_display()} refused",
+            template="outreach/_event_refusal.html",
+            item=refusal,
+            status=refusal.get_reason_display(),
+            tone="bad",
+        )
+
+
+def reply_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+    replies = LeadReply.objects.filter(
+        partnership_id=lead.partnership_id, lead=lead
+    ).select_related("member", "logged_by")
+    for reply in replies:
+        yield TimelineEntry(
+            at=reply.replied_at,
+            kind="reply",
+            label="Lead replied",
+            title=f"{lead.name} replied to {reply.member.display_name}",
+            template="outreach/_event_reply.html",
+            item=reply,
+            tone="ok",
+        )
+
+
+def recommendation_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+    recommendations = (
+        Recommendation.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+        .select_related("member")
+        .prefetch_related("recommended")
+    )
+    for recommendation in recommendations:
+        names = ", ".join(m.display_name for m in recommendation.recommended.all())
+        yield TimelineEntry(
+            at=recommendation.created_at,
+            kind="recommendation",
+            label="Cross-sell",
+            title=f"{recommendation.member.display_name} recommended {names}",
+            template="outreach/_event_recommendation.html",
+            item=recommendation,
+            order=1,
+        )
+
+
+def decision_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+    notes = DecisionNote.objects.filter(
+        partnership_id=lead.partnership_id, lead=lead
+    ).select_related("member")
+    for note in notes:
+        yield TimelineEntry(
+            at=note.created_at,
+            kind="decision",
+            label="Feedback",
+            title=f"{note.member.display_name} talked through {lead.name}\u2019s decision",
+            template="outreach/_event_decision.html",
+            item=note,
+        )
+
+
+TIMELINE_SOURCES = [
+    attempt_entries,
+    refusal_entries,
+    reply_entries,
+    recommendation_entries,
+    decision_entries,
+]

@@ -1,0 +1,195 @@
+"""The engagement policy, enforced by the services for every caller, with a frozen clock:
+at most 2 cold attempts per member and lead in any 7 days; cease after 8 attempts without
+contact in 30 days until the lead reaches the member; an opt-out stops every channel."""
+
+import datetime
+import threading
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+
+from leads.services.inquiries import express_interest
+from outreach import services
+from outreach.models import Attempt, Channel, OutreachPair, Refusal
+from outreach.services import OutreachRefused
+from pinnacle.mail.models import Suppression
+from pinnacle.mail.services import suppress
+from tests.leads.factories import LeadFactory
+from tests.members.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+# No daylight-saving change within these weeks: a rolling week is 168 hours.
+START = datetime.datetime(2025, 4, 7, 9, 0, tzinfo=ZoneInfo("America/New_York"))
+
+
+@pytest.fixture
+def clock(time_machine):
+    time_machine.move_to(START, tick=False)
+    return time_machine
+
+
+@pytest.fixture
+def lead(partnership):
+    return LeadFactory(partnership=partnership, name="Dana Prospect", email="dana@example.com")
+
+
+@pytest.fixture
+def agent(partnership):
+    return MemberFactory(partnership=partnership, display_name="Alice Agent")
+
+
+def at(clock, days=0, hours=0):
+    clock.move_to(START + datetime.timedelta(days=days, hours=hours), tick=False)
+
+
+def call(member, lead, outcome="no_answer"):
+    return services.log_call(member=member, lead=lead, outcome=outcome, actor=member.user)
+
+
+def refused(fn, *args, **kwargs) -> OutreachRefused:
+    with pytest.raises(OutreachRefused) as caught:
+        fn(*args, **kwargs)
+    return caught.value
+
+
+def test_the_third_cold_attempt_in_a_week_is_refused_with_the_next_date(clock, agent, lead):
+    call(agent, lead)
+    at(clock, days=2)
+    services.log_personal_message(member=agent, lead=lead, channel=Channel.TEXT, actor=None)
+    at(clock, days=3)
+    refusal = refused(call, agent, lead, "voicemail")
+    assert refusal.decision.reason == Refusal.Reason.CADENCE
+    assert refusal.next_allowed_at == START + datetime.timedelta(days=7)
+    assert "next attempt is allowed from April 14, 2025, 9 a.m. EDT" in str(refusal)
+    assert Attempt.objects.count() == 2
+    kept = Refusal.objects.get()
+    assert (kept.member, kept.lead, kept.channel) == (agent, lead, Channel.CALL)
+
+
+def test_the_window_frees_seven_days_after_the_first_attempt(clock, agent, lead):
+    call(agent, lead)
+    call(agent, lead)
+    at(clock, days=6, hours=23)
+    refused(call, agent, lead)
+    at(clock, days=7)
+    assert call(agent, lead).was_cold
+
+
+def test_the_cap_counts_every_channel_and_is_per_member(clock, agent, lead, partnership):
+    call(agent, lead)
+    call(agent, lead)
+    refused(services.log_personal_message, member=agent, lead=lead, channel="text", actor=None)
+    colleague = MemberFactory(partnership=partnership)
+    assert call(colleague, lead).was_cold  # another member has their own two
+
+
+def test_eight_attempts_without_contact_in_a_month_cease_contact(clock, agent, lead):
+    for week in range(4):  # two a week, the most the cadence allows: 8 attempts in 22 days
+        at(clock, days=7 * week)
+        call(agent, lead)
+        call(agent, lead)
+    assert OutreachPair.objects.get().ceased_at is not None
+    at(clock, days=28)  # the week has room again, but the member has ceased
+    refusal = refused(call, agent, lead)
+    assert refusal.decision.reason == Refusal.Reason.CEASED
+    assert refusal.next_allowed_at is None
+    at(clock, days=90)  # ceased until the lead reaches out, however long that takes
+    assert refused(call, agent, lead).decision.reason == Refusal.Reason.CEASED
+
+
+def test_the_lead_reaching_out_lifts_the_cease(clock, agent, lead):
+    for week in range(4):
+        at(clock, days=7 * week)
+        call(agent, lead)
+        call(agent, lead)
+    at(clock, days=30)
+    express_interest(lead=lead, member=agent, message="Sorry I missed your calls!")
+    assert not call(agent, lead).was_cold  # contact made: no longer cold, and allowed
+
+
+def test_a_logged_reply_from_the_lead_lifts_the_cease_too(clock, agent, lead):
+    for week in range(4):
+        at(clock, days=7 * week)
+        call(agent, lead)
+        call(agent, lead)
+    at(clock, days=29)
+    services.log_lead_reply(member=agent, lead=lead, note="Texted back", actor=agent.user)
+    assert call(agent, lead)
+
+
+def test_speaking_with_the_lead_ends_the_cold_state(clock, agent, lead):
+    call(agent, lead, outcome="spoke")
+    call(agent, lead)
+    attempt = call(agent, lead)  # a third within the week: not cold any more
+    assert not attempt.was_cold
+
+
+def test_attempts_after_contact_are_counted_for_cease_from_that_contact(clock, agent, lead):
+    call(agent, lead, outcome="spoke")
+    for n in range(8):
+        at(clock, days=1 + n)
+        call(agent, lead)
+    at(clock, days=10)
+    assert refused(call, agent, lead).decision.reason == Refusal.Reason.CEASED
+
+
+def test_an_opted_out_lead_gets_no_attempt_of_any_kind(clock, agent, lead, partnership):
+    suppress(
+        partnership=partnership, email="Dana@Example.com", reason="unsubscribed", source="link"
+    )
+    for attempt in (
+        lambda: call(agent, lead),
+        lambda: services.log_personal_message(
+            member=agent, lead=lead, channel="personal_email", actor=None
+        ),
+    ):
+        assert refused(attempt).decision.reason == Refusal.Reason.OPTED_OUT
+    assert not Attempt.objects.exists()
+
+
+def test_a_bounce_stops_email_but_not_a_call(clock, agent, lead, partnership):
+    suppress(
+        partnership=partnership, email=lead.email, reason=Suppression.Reason.BOUNCED, source="esp"
+    )
+    decision = services.may_attempt(member=agent, lead=lead, channel=Channel.PORTAL_EMAIL)
+    assert decision.reason == Refusal.Reason.EMAIL_SUPPRESSED
+    assert call(agent, lead)
+
+
+def test_the_policy_numbers_are_the_partnerships(clock, agent, lead, partnership):
+    partnership.cold_attempts_per_week = 1
+    partnership.save()
+    agent.partnership.refresh_from_db()
+    lead.partnership.refresh_from_db()
+    call(agent, lead)
+    assert refused(call, agent, lead).decision.reason == Refusal.Reason.CADENCE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_attempts_cannot_both_pass_the_cap(partnership):
+    """Two requests log the member's second and third cold attempt at the same moment: the lock
+    on the member-and-lead pair lets exactly one through."""
+    agent = MemberFactory(partnership=partnership)
+    lead = LeadFactory(partnership=partnership)
+    call(agent, lead)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def attempt():
+        try:
+            barrier.wait()
+            results.append(call(agent, lead))
+        except OutreachRefused as refusal:
+            results.append(refusal)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(type(r).__name__ for r in results) == ["Attempt", "OutreachRefused"]
+    assert Attempt.objects.filter(member=agent, lead=lead).count() == 2
