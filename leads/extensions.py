@@ -9,6 +9,9 @@ that viewer may not see. See pinnacle.extensions for how a template point works.
 - `lead_columns`: `LeadColumn`s, a per-viewer status column on the leads list and a line on the
   lead's page. `values(leads, viewer)` answers for a whole page of leads at once (one query).
 - `lead_actions(request, lead, viewer)`: buttons and forms on the lead's page.
+- `compliance_sections(request, partnership, start, end)`: sections of leadership's compliance
+  report for the period (the partnership's days, inclusive).
+- `compliance_columns`: `ComplianceColumns`, more columns per member in the report's CSV export.
 """
 
 from __future__ import annotations
@@ -62,6 +65,26 @@ class LeadColumn:
 lead_columns: list[LeadColumn] = []
 
 lead_actions = ExtensionPoint("lead_actions", "request, lead, viewer")
+
+
+compliance_sections = ExtensionPoint("compliance_sections", "request, partnership, start, end")
+
+
+@dataclass(frozen=True)
+class ComplianceColumns:
+    """Columns an app adds to the compliance CSV: `rows(partnership, start, end)` returns
+    {member id: [one value per header]} for the period, in one or a few queries."""
+
+    headers: Sequence[str]
+    rows: Callable[..., dict[int | None, list[Any]]]
+
+
+compliance_columns: list[ComplianceColumns] = []
+
+
+def register_compliance_columns(columns: ComplianceColumns) -> None:
+    if all(c.headers != columns.headers for c in compliance_columns):
+        compliance_columns.append(columns)
 
 
 def register_timeline_source(source: TimelineSource) -> None:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("leads/", leads.lead_list, name="lead_list"),
     path("leads/export.csv", leads.lead_export, name="lead_export"),
     path("leads/compliance/", leads.response_compliance, name="response_compliance"),
+    path("leads/compliance/export.csv", leads.compliance_export, name="compliance_export"),
     path("leads/<int:pk>/", leads.lead_detail, name="lead_detail"),
     path("leads/<int:pk>/opt-out/", leads.lead_opt_out, name="lead_opt_out"),
     path("inquiries/", inquiries.inquiry_list, name="inquiry_list"),

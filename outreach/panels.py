@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from leads import extensions as lead_extensions
 from members import extensions as member_extensions
-from outreach import selectors
+from outreach import compliance, selectors
 from outreach.forms import CallForm, DecisionNoteForm, LeadReplyForm, PersonalMessageForm
 from outreach.models import Channel
 from outreach.policy import pair_state, pair_states
@@ -52,3 +52,9 @@ def register() -> None:
         lead_extensions.LeadColumn("Your outreach", "outreach/_cell.html", outreach_column)
     )
     lead_extensions.lead_actions.register("outreach/_lead_actions.html", lead_actions)
+    lead_extensions.compliance_sections.register(
+        "outreach/_compliance_section.html", compliance.report_section
+    )
+    lead_extensions.register_compliance_columns(
+        lead_extensions.ComplianceColumns(compliance.CSV_HEADERS, compliance.csv_rows)
+    )

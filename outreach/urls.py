@@ -18,6 +18,11 @@ urlpatterns = [
         views.decision_notes,
         name="outreach_decision_notes",
     ),
+    path(
+        "outreach/compliance/<int:member_pk>/",
+        views.member_compliance,
+        name="outreach_member_compliance",
+    ),
     path("outreach/templates/", views.template_list, name="outreach_templates"),
     path("outreach/templates/new/", views.template_edit, name="outreach_template_new"),
     path("outreach/templates/<int:pk>/", views.template_edit, name="outreach_template_edit"),

@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from leads.forms import CompliancePeriodForm
 from leads.selectors.lists import get_lead
-from members.auth import member_required
+from members.auth import leadership_required, member_required
 from members.models import Member
-from outreach import selectors, services
+from outreach import compliance, selectors, services
 from outreach.forms import (
     CallForm,
     ComposeForm,
@@ -26,6 +27,7 @@ from outreach.models import Channel, Template
 from outreach.policy import pair_states
 from outreach.services import OutreachRefused
 from pinnacle.mail.services import preview_email
+from pinnacle.tenancy import get_for_partnership_or_404
 
 OUTREACH_PER_PAGE = 25
 
@@ -304,3 +306,23 @@ def template_delete(request, pk):
         messages.success(request, f"Template \u201c{template.name}\u201d deleted.")
         return redirect("outreach_templates")
     return render(request, "outreach/template_delete.html", {"template": template})
+
+
+# --- Leadership: one member's outreach in the compliance period -------------------------------
+
+
+@leadership_required
+def member_compliance(request, member_pk):
+    member = get_for_partnership_or_404(Member.objects.all(), request.partnership, pk=member_pk)
+    form = CompliancePeriodForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, "Choose the period on the compliance report first.")
+        return redirect("response_compliance")
+    period = form.cleaned_data
+    found = compliance.member_drilldown(member, **period)
+    page = Paginator(found["attempts"], OUTREACH_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "outreach/member_compliance.html",
+        {"member": member, "period": period, "page": page, **found},
+    )

@@ -16,7 +16,9 @@ from django.db.models import (
 from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
 
+from leads import extensions
 from leads.models import ANSWERED_IN_TIME, ANSWERED_LATE, Inquiry, awaiting_at, overdue_at
+from members.models import Member
 from pinnacle.formats import duration_text
 from pinnacle.models import Partnership
 
@@ -111,3 +113,52 @@ def response_compliance(
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class ComplianceTable:
+    extra_headers: list[str]
+    rows: list[list]
+
+
+def compliance_table(
+    *, partnership: Partnership, start: datetime.date, end: datetime.date
+) -> ComplianceTable:
+    """Every member with inquiries or with another app's figures in the period, one row each:
+    the inquiry columns, then each registered app's columns (empty where it has none)."""
+    inquiry_rows = {
+        row.member_id: row
+        for row in response_compliance(partnership=partnership, start=start, end=end)
+    }
+    extra_headers: list[str] = []
+    extra: list[tuple[int, dict]] = []
+    for columns in extensions.compliance_columns:
+        extra.append((len(columns.headers), columns.rows(partnership, start, end)))
+        extra_headers += list(columns.headers)
+    member_ids = set(inquiry_rows) | {pk for _, rows in extra for pk in rows}
+    names = dict(
+        Member.objects.for_partnership(partnership)
+        .filter(pk__in=[pk for pk in member_ids if pk is not None])
+        .values_list("pk", "display_name")
+    )
+    names[None] = "Leadership (online form)"
+    table = []
+    for member_id in sorted(member_ids, key=lambda pk: (names.get(pk, ""), pk or 0)):
+        row = inquiry_rows.get(member_id)
+        line = [names.get(member_id, "")]
+        if row is None:
+            line += [0, 0, "", 0, 0, 0, ""]
+        else:
+            line += [
+                row.received,
+                row.on_time,
+                "" if row.share_on_time is None else row.share_on_time,
+                row.answered_late,
+                row.open,
+                row.overdue,
+                "" if row.median_response is None else row.median_label,
+            ]
+        for width, rows in extra:
+            line += rows.get(member_id, [""] * width)
+        table.append(line)
+    return ComplianceTable(extra_headers=extra_headers, rows=table)

@@ -180,14 +180,19 @@ def lead_export(request):
     )
 
 
-@leadership_required
-def response_compliance(request):
-    partnership = request.partnership
-    today = partnership.today()
+def _compliance_period(request):
+    """The report's period form and the period it settles on (the last 30 days by default)."""
+    today = request.partnership.today()
     default = {"start": today - datetime.timedelta(days=COMPLIANCE_DEFAULT_DAYS - 1), "end": today}
     chosen = "start" in request.GET or "end" in request.GET
     form = CompliancePeriodForm(request.GET if chosen else default)
-    period = form.cleaned_data if form.is_valid() else default
+    return form, (form.cleaned_data if form.is_valid() else default)
+
+
+@leadership_required
+def response_compliance(request):
+    partnership = request.partnership
+    form, period = _compliance_period(request)
     rows = compliance.response_compliance(partnership=partnership, **period)
     received = sum(row.received for row in rows)
     on_time = sum(row.on_time for row in rows)
@@ -205,5 +210,44 @@ def response_compliance(request):
                 "share": round(100 * on_time / decided) if decided else None,
                 "overdue": sum(row.overdue for row in rows),
             },
+            "sections": extensions.compliance_sections.render(
+                request, partnership=partnership, **period
+            ),
         },
+    )
+
+
+COMPLIANCE_HEADER = [
+    "member",
+    "inquiries_received",
+    "answered_in_time",
+    "share_in_time_percent",
+    "answered_late",
+    "open",
+    "overdue",
+    "median_response",
+]
+
+
+@leadership_required
+def compliance_export(request):
+    """The report as CSV: one row per member, the inquiry columns and every app's columns."""
+    partnership = request.partnership
+    form, period = _compliance_period(request)
+    if form.errors:
+        return HttpResponseBadRequest(
+            "No export was made. " + " ".join(e for errors in form.errors.values() for e in errors),
+            content_type="text/plain; charset=utf-8",
+        )
+    table = compliance.compliance_table(partnership=partnership, **period)
+    writer = csv.writer(_Echo())
+    lines = [writer.writerow(COMPLIANCE_HEADER + table.extra_headers)]
+    lines += [writer.writerow([csv_safe(cell) for cell in row]) for row in table.rows]
+    filename = (
+        f"compliance-{partnership.slug}-{period['start']:%Y-%m-%d}-{period['end']:%Y-%m-%d}.csv"
+    )
+    return StreamingHttpResponse(
+        lines,
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

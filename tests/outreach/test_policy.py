@@ -193,3 +193,20 @@ def test_two_concurrent_attempts_cannot_both_pass_the_cap(partnership):
         thread.join()
     assert sorted(type(r).__name__ for r in results) == ["Attempt", "OutreachRefused"]
     assert Attempt.objects.filter(member=agent, lead=lead).count() == 2
+
+
+def test_a_new_submission_reopens_an_opted_out_lead_to_outreach(clock, agent, lead, partnership):
+    from leads.services.intake import submit_lead
+
+    suppress(partnership=partnership, email=lead.email, reason="unsubscribed", source="link")
+    assert refused(call, agent, lead).decision.reason == Refusal.Reason.OPTED_OUT
+    at(clock, days=1)
+    submit_lead(
+        partnership=partnership,
+        form="join",
+        name=lead.name,
+        email=lead.email,
+        need="buy",
+        timeframe="3m",
+    )
+    assert call(agent, lead)  # they asked again: members may reach out

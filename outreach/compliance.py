@@ -1,0 +1,189 @@
+"""Outreach in leadership's compliance report: per member and period (the partnership's days),
+attempts by channel, refusals and why, ceased pairs, opt-outs that followed their messages, and
+their messages that bounced. Five queries for the whole partnership, however many members."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from outreach.models import Attempt, Channel, OutreachPair, Recommendation, Refusal
+from pinnacle.mail.models import OutboxMessage, Suppression
+from pinnacle.models import Partnership
+
+OPT_OUT_REASONS = (Suppression.Reason.UNSUBSCRIBED, Suppression.Reason.MANUAL)
+
+
+@dataclass
+class MemberOutreach:
+    member_id: int
+    member_name: str = ""
+    attempts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Channel.values, 0))
+    refusals: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(Refusal.Reason.values, 0)
+    )
+    ceased: int = 0
+    opt_outs: int = 0
+    bounced: int = 0
+
+    @property
+    def attempt_total(self) -> int:
+        return sum(self.attempts.values())
+
+    @property
+    def refusal_total(self) -> int:
+        return sum(self.refusals.values())
+
+    @property
+    def refusal_summary(self) -> str:
+        labels = dict(Refusal.Reason.choices)
+        return ", ".join(f"{labels[r]}: {n}" for r, n in self.refusals.items() if n)
+
+    @property
+    def attempt_summary(self) -> str:
+        labels = dict(Channel.choices)
+        return ", ".join(f"{labels[c]}: {n}" for c, n in self.attempts.items() if n)
+
+
+def period_bounds(partnership: Partnership, start: datetime.date, end: datetime.date):
+    return partnership.start_of_day(start), partnership.start_of_day(
+        end + datetime.timedelta(days=1)
+    )
+
+
+def outreach_by_member(
+    partnership: Partnership, start: datetime.date, end: datetime.date
+) -> list[MemberOutreach]:
+    """One row per member with any outreach figure in the period, most refusals first."""
+    since, until = period_bounds(partnership, start, end)
+    rows: dict[int, MemberOutreach] = {}
+
+    def row(member_id: int, name: str) -> MemberOutreach:
+        return rows.setdefault(member_id, MemberOutreach(member_id=member_id, member_name=name))
+
+    attempts = (
+        Attempt.objects.for_partnership(partnership)
+        .filter(made_at__gte=since, made_at__lt=until)
+        .values("member_id", "member__display_name")
+        .annotate(
+            **{c: Count("pk", filter=Q(channel=c)) for c in Channel.values},
+            bounced=Count("pk", filter=Q(message__status=OutboxMessage.Status.BOUNCED)),
+        )
+    )
+    for a in attempts:
+        r = row(a["member_id"], a["member__display_name"])
+        r.attempts = {c: a[c] for c in Channel.values}
+        r.bounced = a["bounced"]
+
+    refusals = (
+        Refusal.objects.for_partnership(partnership)
+        .filter(refused_at__gte=since, refused_at__lt=until)
+        .values("member_id", "member__display_name")
+        .annotate(
+            **{reason: Count("pk", filter=Q(reason=reason)) for reason in Refusal.Reason.values}
+        )
+    )
+    for f in refusals:
+        row(f["member_id"], f["member__display_name"]).refusals = {
+            reason: f[reason] for reason in Refusal.Reason.values
+        }
+
+    ceased = (
+        OutreachPair.objects.for_partnership(partnership)
+        .filter(ceased_at__gte=since, ceased_at__lt=until)
+        .values("member_id", "member__display_name")
+        .annotate(n=Count("pk"))
+    )
+    for c in ceased:
+        row(c["member_id"], c["member__display_name"]).ceased = c["n"]
+
+    for opt_out in opt_outs_after_messages(partnership, since, until).values("sender_id", "sender"):
+        row(opt_out["sender_id"], opt_out["sender"]).opt_outs += 1
+
+    return sorted(
+        rows.values(), key=lambda r: (-r.refusal_total, -r.opt_outs, r.member_name, r.member_id)
+    )
+
+
+def opt_outs_after_messages(partnership: Partnership, since, until):
+    """Opt-outs in the period that followed an outreach message, annotated with the member who
+    sent it (`sender_id`, `sender`): a message of an attempt or of a recommendation."""
+    by_attempt = Attempt.objects.filter(message=OuterRef("source_message"))
+    by_recommendation = Recommendation.objects.filter(message=OuterRef("source_message"))
+    return (
+        Suppression.objects.for_partnership(partnership)
+        .filter(
+            created_at__gte=since,
+            created_at__lt=until,
+            reason__in=OPT_OUT_REASONS,
+            source_message__isnull=False,
+        )
+        .annotate(
+            sender_id=Coalesce(
+                Subquery(by_attempt.values("member_id")[:1]),
+                Subquery(by_recommendation.values("member_id")[:1]),
+            ),
+            sender=Coalesce(
+                Subquery(by_attempt.values("member__display_name")[:1]),
+                Subquery(by_recommendation.values("member__display_name")[:1]),
+            ),
+        )
+        .filter(sender_id__isnull=False)
+    )
+
+
+# --- What the report shows (registered in panels.py) --------------------------------------------
+
+
+def report_section(request, partnership, start, end) -> dict:
+    return {"outreach_rows": outreach_by_member(partnership, start, end)}
+
+
+CSV_HEADERS = [
+    *(f"attempts_{channel}" for channel in Channel.values),
+    *(f"refused_{reason}" for reason in Refusal.Reason.values),
+    "ceased_pairs",
+    "opt_outs_after_their_messages",
+    "messages_bounced",
+]
+
+
+def csv_rows(partnership, start, end) -> dict[int, list]:
+    return {
+        r.member_id: [
+            *r.attempts.values(),
+            *r.refusals.values(),
+            r.ceased,
+            r.opt_outs,
+            r.bounced,
+        ]
+        for r in outreach_by_member(partnership, start, end)
+    }
+
+
+def member_drilldown(member, start: datetime.date, end: datetime.date) -> dict:
+    """One member's attempts, refusals and the opt-outs after their messages in the period."""
+    partnership = member.partnership
+    since, until = period_bounds(partnership, start, end)
+    scope = {"member": member}
+    return {
+        "attempts": Attempt.objects.for_partnership(partnership)
+        .filter(**scope, made_at__gte=since, made_at__lt=until)
+        .select_related("lead", "message")
+        .order_by("-made_at"),
+        "refusals": list(
+            Refusal.objects.for_partnership(partnership)
+            .filter(**scope, refused_at__gte=since, refused_at__lt=until)
+            .select_related("lead")
+            .order_by("-refused_at")
+        ),
+        "opt_outs": list(
+            opt_outs_after_messages(partnership, since, until)
+            .filter(sender_id=member.pk)
+            .select_related("source_message")
+            .order_by("-created_at")
+        ),
+    }
