@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
 from django.utils import timezone
 
-from leads.models import Inquiry, Lead
+from leads.models import Inquiry, Lead, Submission
 from leads.services.inquiries import express_interest, respond_to_inquiry
 from leads.services.intake import submit_lead
 from members.models import Member
+from pinnacle.mail.models import OutboxMessage
 
 # (name, email, need, timeframe, utm_source, referrer login or "", message)
 PINNACLE_LEADS = [
@@ -111,6 +113,17 @@ RETURNING = [
         "Could you also look at a bridge loan so we can buy before we sell?",
     ),
 ]
+# Days since each prospect first arrived, so that what members did with them since fits in;
+# the others arrived today (Liam O'Connor's online-form message is waiting for leadership now).
+ARRIVED_DAYS_AGO = {
+    "grace.liu@example.net": 12,
+    "marcus.hill@example.net": 9,
+    "ethan.brooks@example.net": 8,
+    "sophia.ramirez@example.net": 6,
+    "ava.thompson@example.net": 5,
+    "noah.patel@example.net": 4,
+    "olivia.bennett@example.net": 2,
+}
 # (lead email, member login, hours ago, answered)
 INQUIRIES = [
     ("olivia.bennett@example.net", "agent@pinnacle.localhost", 21, False),
@@ -141,7 +154,7 @@ def _member(partnership, login: str) -> Member | None:
 def _ensure_lead(partnership, name, email, need, timeframe, source, referrer, message) -> bool:
     if Lead.objects.for_partnership(partnership).filter(email=email).exists():
         return False
-    submit_lead(
+    submission = submit_lead(
         partnership=partnership,
         form="contact" if email in CONTACT_FORM_EMAILS else "join",
         name=name,
@@ -153,7 +166,26 @@ def _ensure_lead(partnership, name, email, need, timeframe, source, referrer, me
         referrer=_member(partnership, referrer),
         utm={"utm_source": source, "utm_campaign": "demo"} if source else {},
     )
+    if days := ARRIVED_DAYS_AGO.get(email):
+        _arrived(submission, datetime.timedelta(days=days))
     return True
+
+
+def _arrived(submission: Submission, ago: datetime.timedelta) -> None:
+    """Make the demo look lived-in: the prospect's first form, and the emails it queued, came in
+    `ago`."""
+    lead = submission.lead
+    Lead.objects.filter(pk=lead.pk).update(
+        created_at=F("created_at") - ago,
+        last_submitted_at=F("last_submitted_at") - ago,
+        consented_at=F("consented_at") - ago,
+    )
+    Submission.objects.filter(pk=submission.pk).update(created_at=F("created_at") - ago)
+    OutboxMessage.objects.filter(
+        partnership_id=lead.partnership_id,
+        content_type=ContentType.objects.get_for_model(Lead),
+        object_id=lead.pk,
+    ).update(created_at=F("created_at") - ago)
 
 
 def _ensure_returning(partnership) -> None:

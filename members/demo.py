@@ -585,7 +585,9 @@ class _Seeder:
 
     def seed_partnership(self, spec: PartnershipSeed) -> tuple[Partnership, list[User]]:
         partnership, _ = upsert(
-            Partnership, {"slug": spec.slug}, {"name": spec.name, "website_url": spec.website}
+            Partnership,
+            {"slug": spec.slug},
+            {"name": spec.name, "website_url": spec.website, "timezone": spec.timezone},
         )
         if ensure_image(
             partnership.seal, f"{spec.slug}-seal.png", lambda: demo_images.seal_png(**spec.seal)

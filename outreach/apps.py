@@ -6,6 +6,9 @@ class OutreachConfig(AppConfig):
     verbose_name = "Outreach"
 
     def ready(self):
-        from outreach import panels
+        from outreach import (
+            panels,
+            receivers,  # noqa: F401  (demo data through the demo_seeded signal)
+        )
 
         panels.register()

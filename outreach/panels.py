@@ -35,10 +35,11 @@ def lead_actions(request, lead, viewer) -> dict:
         "email_decision": state.decide(Channel.PORTAL_EMAIL),
         "call_decision": state.decide(Channel.CALL),
         "stage": selectors.lead_stage(lead),
-        "call_form": CallForm(),
-        "personal_form": PersonalMessageForm(),
-        "reply_form": LeadReplyForm(),
-        "decision_form": DecisionNoteForm(),
+        # One page holds all four forms: distinct ids, so that each label names its own field.
+        "call_form": CallForm(auto_id="id_call_%s"),
+        "personal_form": PersonalMessageForm(auto_id="id_personal_%s"),
+        "reply_form": LeadReplyForm(auto_id="id_reply_%s"),
+        "decision_form": DecisionNoteForm(auto_id="id_decision_%s"),
     }
 
 

@@ -73,9 +73,7 @@ FOREIGN_OBJECTS = {
             "outreach_decision_notes",
         )
     },
-    "outreach_member_compliance": lambda other: {
-        "member_pk": MemberFactory(partnership=other).pk
-    },
+    "outreach_member_compliance": lambda other: {"member_pk": MemberFactory(partnership=other).pk},
     "outreach_template_edit": lambda other: {"pk": TemplateFactory(partnership=other).pk},
     "outreach_template_delete": lambda other: {"pk": TemplateFactory(partnership=other).pk},
     "unsubscribe": unsubscribe_kwargs,

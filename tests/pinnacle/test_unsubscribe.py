@@ -35,7 +35,7 @@ def path_in(message):
 def test_get_only_asks_so_link_scanners_opt_no_one_out(partnership, outreach):
     response = client_for(partnership).get(path_in(outreach))
     assert response.status_code == 200
-    assert "Unsubscribe lead@example.com" in response.text
+    assert "Opt out lead@example.com" in response.text
     assert not Suppression.objects.exists()
 
 
@@ -44,7 +44,7 @@ def test_one_click_post_needs_no_login_cookie_or_csrf(partnership, outreach):
     client = Client(enforce_csrf_checks=True, HTTP_HOST=partnership.host)
     response = client.post(path_in(outreach), {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
-    assert "You are unsubscribed" in response.text
+    assert "You have opted out" in response.text
     assert not client.cookies
     suppression = Suppression.objects.for_partnership(partnership).get()
     assert suppression.email == "lead@example.com" and suppression.reason == "unsubscribed"
@@ -54,7 +54,7 @@ def test_one_click_post_needs_no_login_cookie_or_csrf(partnership, outreach):
     # again: idempotent, the first record stands, and the page now says so
     client.post(path_in(outreach))
     assert Suppression.objects.get().source == Suppression.Source.ONE_CLICK
-    assert "already unsubscribed" in client_for(partnership).get(path_in(outreach)).text
+    assert "already opted out" in client_for(partnership).get(path_in(outreach)).text
 
 
 def test_the_pages_button_records_the_link_and_the_message(partnership, outreach):
