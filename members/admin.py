@@ -101,12 +101,28 @@ class MemberAdmin(TenantAdmin):
         "company",
         "is_listed",
         "is_active",
+        "allows_profile_updates",
     ]
-    list_filter = ["kind", "service_category", "role", "is_listed", "is_active"]
+    list_filter = [
+        "kind",
+        "service_category",
+        "role",
+        "is_listed",
+        "is_active",
+        "allows_profile_updates",
+    ]
     search_fields = ["display_name", "user__email", "company__name"]
     list_select_related = ["company"]
     autocomplete_fields = ["user", "company"]
-    readonly_fields = ["email", "photo", "company_logo", "joined_at", "updated_at"]
+    # The consent is the member's own, given on their profile page; leadership only sees it.
+    readonly_fields = [
+        "email",
+        "photo",
+        "company_logo",
+        "allows_profile_updates",
+        "joined_at",
+        "updated_at",
+    ]
     fieldsets = [
         (
             None,
@@ -156,6 +172,13 @@ class MemberAdmin(TenantAdmin):
         (
             "License and market",
             {"fields": ["employer", "license_number", "mls_market", "mls_agent_id"]},
+        ),
+        (
+            "Co-marketing",
+            {
+                "fields": ["allows_profile_updates"],
+                "description": "Set by the member on their own profile page.",
+            },
         ),
         ("Dates", {"fields": ["joined_at", "updated_at"]}),
     ]

@@ -130,7 +130,7 @@ class ProfileForm(forms.ModelForm):
         help_text="Transparent PNGs keep their transparency.",
         widget=forms.ClearableFileInput(attrs={"accept": images.ACCEPT_ATTRIBUTE}),
     )
-    timezone = forms.ChoiceField(choices=timezone_choices)
+    timezone = forms.ChoiceField(label="Time zone", choices=timezone_choices, required=False)
     service_areas = CommaSeparatedListField(
         label="Service areas",
         item_label="service areas",
@@ -168,8 +168,13 @@ class ProfileForm(forms.ModelForm):
             "license_number",
             "service_areas",
             "languages",
+            "allows_profile_updates",
         ]
         labels = {"display_name": "Name shown in the directory"}
+        help_texts = {
+            "allows_profile_updates": "When checked, a co-marketing partner whose organization "
+            "opted in may update your marketing profile for you; every change is emailed to you.",
+        }
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 6}),
             "specialization": forms.Textarea(attrs={"rows": 3}),
@@ -189,6 +194,11 @@ class ProfileForm(forms.ModelForm):
         )
         for field in IMAGE_FIELDS:
             self.fields[field].help_text = accepted + self.fields[field].help_text
+        # Until the member chooses, times are shown in the partnership's zone (not a choice).
+        self.fields["timezone"].choices = [
+            ("", f"Not chosen (the partnership's: {self.instance.partnership.timezone})"),
+            *timezone_choices(),
+        ]
         self.fields["specialization"].help_text = (
             "Completes the sentence \u201cAs a partner member, I specialize in\u2026\u201d "
             "shown on your profile."

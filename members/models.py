@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone as dj_timezone
 
+from pinnacle.models import validate_timezone
 from pinnacle.tenancy import TenantOwned
 
 
@@ -158,13 +159,28 @@ class Member(TenantOwned):
     city = models.CharField(max_length=100, blank=True)
     state = models.CharField(max_length=40, blank=True)
     postal_code = models.CharField(max_length=20, blank=True)
-    timezone = models.CharField(max_length=64, default="America/New_York")
+    # Blank until the member chooses one, so that completion can tell a choice from a default.
+    timezone = models.CharField(
+        "time zone",
+        max_length=64,
+        blank=True,
+        default="",
+        validators=[validate_timezone],
+        help_text="Times are shown to the member in this zone; until they choose one, in the "
+        "partnership's.",
+    )
     mls_market = models.CharField("MLS market", max_length=120, blank=True)
     mls_agent_id = models.CharField("MLS agent ID", max_length=60, blank=True)
     employer = models.CharField(max_length=160, blank=True)
     license_number = models.CharField("real estate state license number", max_length=60, blank=True)
     service_areas = ArrayField(models.CharField(max_length=80), default=list, blank=True)
     languages = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    allows_profile_updates = models.BooleanField(
+        "Allows Profile Updates",
+        default=False,
+        help_text="The member's own consent: a co-marketing partner whose organization opted in "
+        "may then update their marketing profile, and every change is emailed to them.",
+    )
 
     search_document = SearchVectorField(null=True, editable=False)
     joined_at = models.DateTimeField(default=dj_timezone.now)
@@ -195,6 +211,12 @@ class Member(TenantOwned):
     @property
     def email(self) -> str:
         return self.user.email
+
+    @property
+    def display_timezone(self) -> str:
+        """The zone this member's times are shown in: their own choice, else the partnership's
+        (reads `partnership`, so load it with the member when rendering many)."""
+        return self.timezone or self.partnership.timezone
 
     @property
     def is_leadership(self) -> bool:

@@ -126,17 +126,35 @@ def directory_stats(*, partnership: Partnership) -> dict[str, int]:
     return listed_members(partnership=partnership).aggregate(total=Count("pk"), **by_kind)
 
 
-# What a complete profile has, in the order the dashboard lists what is missing.
+@dataclass(frozen=True)
+class ProfileItem:
+    """One thing a complete profile has: filled when every one of `fields` is non-blank."""
+
+    label: str
+    fields: tuple[str, ...]
+
+
+# policy: profile completion has one definition, used by the progress bar, the incomplete-profile
+# reminders and the member's own dashboard. In the order the dashboard lists what is missing.
 PROFILE_CHECKLIST = (
-    ("photo", "a photo"),
-    ("job_title", "a job title"),
-    ("specialization", "a specialization statement"),
-    ("bio", "a short bio"),
-    ("phone", "a phone number"),
-    ("address", "an office address"),
-    ("service_areas", "service areas"),
-    ("languages", "languages spoken"),
-    ("company_logo", "a company logo"),
+    ProfileItem("your name", ("display_name",)),
+    ProfileItem("an email address", ("user__email",)),
+    ProfileItem("a cell phone number", ("cell_phone",)),
+    ProfileItem("an office phone number", ("office_phone",)),
+    ProfileItem(
+        "a physical address (street, city, state and postal code)",
+        ("street_address", "city", "state", "postal_code"),
+    ),
+    ProfileItem("a job title", ("job_title",)),
+    # Blank until the member chooses one: the partnership's zone shown meanwhile is no choice.
+    ProfileItem("your time zone", ("timezone",)),
+    ProfileItem("a profile photo", ("photo",)),
+    # The member's own upload, which their emails and co-branded media carry (not the company's).
+    ProfileItem("a company logo", ("company_logo",)),
+    ProfileItem("your employer", ("employer",)),
+    ProfileItem("your MLS market", ("mls_market",)),
+    ProfileItem("your MLS agent ID", ("mls_agent_id",)),
+    ProfileItem("your real estate state license number", ("license_number",)),
 )
 
 
@@ -145,20 +163,40 @@ class ProfileProgress:
     missing: list[str]
     percent: int
 
+    @property
+    def is_complete(self) -> bool:
+        return not self.missing
+
+
+def _is_filled(member: Member, path: str) -> bool:
+    value = member
+    for name in path.split("__"):
+        value = getattr(value, name)
+    return bool(str(value or "").strip())
+
 
 def profile_progress(member: Member) -> ProfileProgress:
-    """Which profile items the member has not filled in yet, and how complete it is."""
-    filled = {
-        "photo": bool(member.photo),
-        "job_title": bool(member.job_title.strip()),
-        "specialization": bool(member.specialization.strip()),
-        "bio": bool(member.bio.strip()),
-        "phone": bool(member.cell_phone or member.office_phone),
-        "address": bool(member.street_address and member.city),
-        "service_areas": bool(member.service_areas),
-        "languages": bool(member.languages),
-        "company_logo": bool(member.company_logo or (member.company and member.company.logo)),
-    }
-    missing = [label for key, label in PROFILE_CHECKLIST if not filled[key]]
+    """Which profile items the member has not filled in yet (their labels), and how complete
+    the profile is. Reads only the member's own row and its user (for the email): for many
+    members, load them with `.select_related("user")` and this makes no query at all."""
+    missing = [
+        item.label
+        for item in PROFILE_CHECKLIST
+        if not all(_is_filled(member, path) for path in item.fields)
+    ]
     done = len(PROFILE_CHECKLIST) - len(missing)
     return ProfileProgress(missing=missing, percent=round(100 * done / len(PROFILE_CHECKLIST)))
+
+
+def complete_profile_q(prefix: str = "") -> Q:
+    """The same checklist as a filter: `Member.objects.filter(complete_profile_q())` are the
+    complete profiles, `.exclude(...)` the incomplete ones; from a model related to Member,
+    pass the path, e.g. `complete_profile_q("partner__")`."""
+    # A non-space character, as `profile_progress` strips what it reads.
+    return Q(
+        *(
+            Q(**{f"{prefix}{path}__regex": r"\S"})
+            for item in PROFILE_CHECKLIST
+            for path in item.fields
+        )
+    )

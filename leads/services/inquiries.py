@@ -30,12 +30,16 @@ def when(moment: datetime.datetime, partnership: Partnership) -> str:
 
 
 def leaders_of(partnership: Partnership) -> list[Member]:
-    return list(
+    leaders = list(
         Member.objects.for_partnership(partnership)
         .filter(role=Member.Role.LEADERSHIP, is_active=True)
         .select_related("user")
         .order_by("pk")
     )
+    for leader in leaders:
+        # In hand already: their emails read it (for the time zone) at no further query.
+        leader.partnership = partnership
+    return leaders
 
 
 @transaction.atomic
@@ -236,6 +240,7 @@ class _LeadersByPartnership:
 def _answerers(inquiry: Inquiry, leaders: _LeadersByPartnership | None = None) -> list[Member]:
     """Who is told about the inquiry and reminded of it: its member, or every active leader."""
     if inquiry.member_id is not None:
+        inquiry.member.partnership = inquiry.partnership
         return [inquiry.member]
     return (leaders or _LeadersByPartnership()).of(inquiry.partnership)
 

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from leads import tasks
 from leads.services.inquiries import express_interest, respond_to_inquiry
@@ -110,6 +112,16 @@ def test_a_first_sweep_after_the_deadline_escalates_without_a_late_reminder(
     assert not emails("leads/inquiry_reminder")
     assert [e.to_email for e in emails("leads/inquiry_escalation")] == [leader.email]
     assert "Reminder sent" not in member_client.get("/inquiries/").text
+
+
+def test_the_sweep_reads_no_partnership_again_for_each_email(clock, inquiry, partnership):
+    LeadershipFactory.create_batch(3, partnership=partnership, timezone="")
+    with CaptureQueriesContext(connection) as queries:
+        assert sweep_at(clock, 30) == (1, 1)
+    assert len(emails("leads/inquiry_escalation")) == 3
+    # Each email shows times in its recipient's zone, the partnership's when they chose none.
+    alone = [q["sql"] for q in queries if q["sql"].startswith('SELECT "pinnacle_partnership"')]
+    assert alone == []
 
 
 @pytest.mark.parametrize("kind", ["reply", "ack"])

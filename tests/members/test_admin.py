@@ -326,3 +326,20 @@ def test_a_clash_with_a_per_partnership_unique_rule_is_a_form_error(leader, lead
     assert response.status_code == 200
     assert "already" in response.text
     assert Suppression.objects.count() == 1
+
+
+def test_leadership_sees_the_members_consent_but_cannot_change_it(leader_client, member):
+    Member.objects.filter(pk=member.pk).update(allows_profile_updates=True)
+    listing = leader_client.get("/admin/members/member/?allows_profile_updates__exact=1")
+    assert "Allows Profile Updates" in listing.text and member.display_name in listing.text
+    page = leader_client.get(f"/admin/members/member/{member.pk}/change/").text
+    assert "Set by the member on their own profile page." in page
+    assert 'name="allows_profile_updates"' not in page
+
+    response = leader_client.post(
+        f"/admin/members/member/{member.pk}/change/", member_form_data(member)
+    )
+
+    assert response.status_code == 302, response.text
+    member.refresh_from_db()
+    assert member.allows_profile_updates

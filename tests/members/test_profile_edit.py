@@ -71,7 +71,10 @@ def test_edit_page_shows_the_members_current_profile(member_client, member):
     assert 'value="Alice Agent"' in response.text
     assert 'value="Austin, Round Rock"' in response.text
     assert '<label for="id_service_areas">Service areas</label>' in response.text
-    assert '<option value="America/New_York" selected>' in response.text
+    assert (
+        '<option value="" selected>Not chosen (the partnership&#x27;s: America/New_York)</option>'
+        in (response.text)
+    )
 
 
 def test_valid_edit_saves_profile_and_reencodes_photo_and_logo(member_client, member, _media):
@@ -344,7 +347,7 @@ def test_dashboard_shows_referral_link_and_missing_profile_items(member_client, 
     assert response.status_code == 200
     assert 'id="referral-link" value="http://localhost/join/?ref=' + member.slug in response.text
     assert '<button type="button" data-copy="#referral-link">Copy</button>' in response.text
-    assert "a photo" in response.text and "a short bio" in response.text
+    assert "a profile photo" in response.text and "your MLS agent ID" in response.text
     assert 'href="/dashboard/profile/"' in response.text
     assert f'href="/directory/{member.slug}/"' in response.text
     assert 'href="/admin/"' not in response.text.split("</header>", 1)[1]
@@ -355,3 +358,42 @@ def test_dashboard_shows_leadership_links_to_leadership(leader_client):
 
     main = response.text.split("</header>", 1)[1]
     assert 'href="/admin/"' in main
+
+
+def test_the_member_allows_profile_updates_from_their_own_page_and_it_is_audited(
+    member_client, member
+):
+    page = member_client.get(URL).text
+    assert '<input type="checkbox" name="allows_profile_updates"' in page
+    assert "Allows Profile Updates" in page
+    assert "every change is emailed to you" in page
+
+    response = member_client.post(URL, form_data(member, allows_profile_updates="on"))
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.allows_profile_updates
+    event = AuditEvent.objects.get(action="member.profile_updated")
+    assert event.actor == member.user and "allows_profile_updates" in event.data["fields"]
+    checkbox = member_client.get(URL).text.split('name="allows_profile_updates"')[1].split(">")[0]
+    assert "checked" in checkbox
+
+
+def test_unticking_withdraws_the_consent(member_client, member):
+    Member.objects.filter(pk=member.pk).update(allows_profile_updates=True)
+
+    member_client.post(URL, form_data(member))
+
+    member.refresh_from_db()
+    assert not member.allows_profile_updates
+
+
+def test_the_time_zone_may_stay_unchosen_or_be_chosen(member_client, member):
+    assert member.timezone == ""
+    assert member_client.post(URL, form_data(member)).status_code == 302
+    member.refresh_from_db()
+    assert member.timezone == ""
+
+    response = member_client.post(URL, form_data(member, timezone="Mars/Olympus_Mons"))
+    assert response.status_code == 200
+    assert "Select a valid choice." in response.text
