@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "members",
     "leads",
     "outreach",
+    "comarketing",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +214,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "pinnacle.mail.tasks.sweep_outbox", "schedule": 60.0},
     "sweep-inquiries": {"task": "leads.tasks.sweep_inquiries", "schedule": 60.0},
+    "sweep-comarketing": {"task": "comarketing.tasks.sweep_reminders", "schedule": 300.0},
 }
 
 # Sessions in PostgreSQL, cached in Redis; they keep working from the database when Redis is down.

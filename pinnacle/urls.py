@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("leads.urls")),
     path("", include("outreach.urls")),
+    path("", include("comarketing.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -14,6 +14,7 @@ from members.services import invite_member
 from members.tokens import make_invitation_token
 from pinnacle.mail.services import queue_email
 from pinnacle.mail.tokens import make_unsubscribe_token
+from tests.comarketing.factories import ConnectionFactory
 from tests.conftest import client_for
 from tests.leads.factories import InquiryFactory, LeadFactory
 from tests.members.factories import InvitationFactory, MemberFactory
@@ -76,6 +77,12 @@ FOREIGN_OBJECTS = {
     "outreach_member_compliance": lambda other: {"member_pk": MemberFactory(partnership=other).pk},
     "outreach_template_edit": lambda other: {"pk": TemplateFactory(partnership=other).pk},
     "outreach_template_delete": lambda other: {"pk": TemplateFactory(partnership=other).pk},
+    "comarketing_resend": lambda other: {"pk": ConnectionFactory(partnership=other).pk},
+    "comarketing_delete": lambda other: {"pk": ConnectionFactory(partnership=other).pk},
+    **{
+        name: lambda other: {"token": ConnectionFactory(partnership=other).token}
+        for name in ("comarketing_join", "comarketing_join_seen", "comarketing_accept")
+    },
     "unsubscribe": unsubscribe_kwargs,
 }
 

@@ -1,0 +1,96 @@
+"""Co-marketing partners: a lender's connections with agents (and allied resources), from the
+invitation to an active partnership, with the statuses the seed names."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+from members.models import Member
+from pinnacle.mail.models import OutboxMessage
+from pinnacle.tenancy import TenantOwned
+
+
+class Status(models.TextChoices):
+    # The seed's names, its typo ("Delievered") corrected. A status only moves forward.
+    NOT_DELIVERED = "not_delivered", "Pending - Email Not Delivered"
+    DELIVERED = "delivered", "Pending - Email Delivered"
+    OPENED = "opened", "Pending - Email Opened"
+    LINK_CLICKED = "link_clicked", "Pending - Invitation Link Clicked"
+    ACTIVE = "active", "Active"
+
+
+STATUS_ORDER = [s.value for s in Status]
+
+
+class Connection(TenantOwned):
+    """One co-marketing connection: pending while the invitation travels, active once the
+    partner registered or accepted. Deleting keeps the row (the history) and frees the address
+    to be invited again."""
+
+    lender = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.EmailField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NOT_DELIVERED)
+    status_reason = models.CharField(max_length=300, blank=True)
+    # The invitation link's secret: resending sends the same link.
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    message = models.ForeignKey(
+        OutboxMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    prefill = models.JSONField(default=dict, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invited_at = models.DateTimeField()
+    link_clicked_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    # How many reminders went out (pending invitation; incomplete profile after acceptance).
+    pending_reminders_sent = models.PositiveSmallIntegerField(default=0)
+    profile_reminders_sent = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-invited_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "partnership",
+                "lender",
+                Lower("email"),
+                condition=models.Q(deleted_at__isnull=True),
+                name="one_live_connection_per_address",
+                violation_error_message="This address already has a connection with you.",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["partnership", "lender", "-invited_at"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="comarketing_menu_idx",
+            ),
+            # The reminder sweep: live rows, by when their clock started.
+            models.Index(
+                fields=["invited_at"],
+                condition=models.Q(deleted_at__isnull=True, accepted_at__isnull=True),
+                name="comarketing_pending_due_idx",
+            ),
+            models.Index(
+                fields=["accepted_at"],
+                condition=models.Q(deleted_at__isnull=True, accepted_at__isnull=False),
+                name="comarketing_profile_due_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lender} \u2194 {self.partner or self.email}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == Status.ACTIVE
+
+    @property
+    def is_tracked(self) -> bool:
+        """Whether the email system reports delivery for the invitation (SMTP and file
+        backends do not), so a "not delivered" status can be told from "we cannot know"."""
+        return bool(self.message and self.message.esp_message_id)

@@ -1,0 +1,410 @@
+"""Co-marketing use cases. Who may do what is decided here, for every caller:
+
+- lenders (and leadership) invite, resend and edit; agents and allied resources may delete a
+  connection they are part of, but not invite or edit;
+- a status only moves forward, driven by real events: the invitation email's delivery and
+  opens (ESP webhooks), the registration page seen by a person (a POST from that page, never a
+  link scanner's GET), the account created or the connection accepted.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from email.utils import parseaddr
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from comarketing.models import STATUS_ORDER, Connection, Status
+from members.models import Member
+from members.services import unique_member_slug
+from pinnacle.mail.models import OutboxMessage
+from pinnacle.mail.services import confirm_link_visit, queue_email
+from pinnacle.tenancy import record_audit
+
+INVITATION_TEMPLATE = "comarketing/invitation"
+MAX_ADDRESSES = 25
+
+
+class ComarketingRefused(Exception):
+    """Not allowed by the co-marketing rules; the message is written for the person asking."""
+
+
+def can_invite(member: Member) -> bool:
+    """Lenders invite and edit; leadership may do all of it for their partnership."""
+    return member.is_active and (member.kind == Member.Kind.LENDER or member.is_leadership)
+
+
+def can_delete(member: Member, connection: Connection) -> bool:
+    """Either side of a connection may delete it, and leadership may."""
+    if member.partnership_id != connection.partnership_id:
+        return False
+    return member.is_leadership or member.pk in (connection.lender_id, connection.partner_id)
+
+
+def parse_addresses(text: str) -> list[str]:
+    """Addresses separated by commas, semicolons, spaces or lines; "Name <a@b>" is fine."""
+    found = []
+    for chunk in text.replace(";", ",").replace("\n", ",").split(","):
+        address = parseaddr(chunk.strip())[1].strip().lower()
+        if chunk.strip() and not address:
+            raise ComarketingRefused(f"\u201c{chunk.strip()}\u201d is not an email address.")
+        if address:
+            try:
+                validate_email(address)
+            except ValidationError as exc:
+                raise ComarketingRefused(f"\u201c{address}\u201d is not an email address.") from exc
+            if len(address) > 254:
+                raise ComarketingRefused(f"\u201c{address[:40]}\u2026\u201d is too long.")
+            found.append(address)
+    found = list(dict.fromkeys(found))
+    if not found:
+        raise ComarketingRefused("Enter at least one email address, or choose a contact.")
+    if len(found) > MAX_ADDRESSES:
+        raise ComarketingRefused(f"Invite at most {MAX_ADDRESSES} addresses at a time.")
+    return found
+
+
+def invitation_context(*, lender: Member, url: str, prefill: dict | None = None) -> dict:
+    return {"lender": lender, "member": lender, "join_url": url, "prefill": prefill or {}}
+
+
+def join_url(connection: Connection) -> str:
+    return connection.partnership.absolute_url(reverse("comarketing_join", args=[connection.token]))
+
+
+@transaction.atomic
+def invite_partners(
+    *, lender: Member, emails: list[str], actor, prefill: dict | None = None
+) -> list[Connection]:
+    """Invite each address to co-market with `lender`; one invitation email each, queued in the
+    same transaction. An address with a live connection to the lender is refused."""
+    if not can_invite(lender):
+        raise ComarketingRefused(
+            "Only lenders (and leadership) invite co-marketing partners; agents can delete a "
+            "connection but not invite."
+        )
+    partnership = lender.partnership
+    emails = list(dict.fromkeys(email.strip().lower() for email in emails))
+    if lender.user.email.lower() in emails:
+        raise ComarketingRefused("You cannot invite yourself.")
+    live = set(
+        Connection.objects.for_partnership(partnership)
+        .filter(lender=lender, deleted_at__isnull=True)
+        .annotate(address=Lower("email"))
+        .filter(address__in=emails)
+        .values_list("address", flat=True)
+    )
+    if live:
+        raise ComarketingRefused(
+            f"Already connected or invited: {', '.join(sorted(live))}. Use \u201cResend\u201d "
+            "for a pending invitation, or delete the connection first to invite again."
+        )
+    now = timezone.now()
+    connections = []
+    for email in emails:
+        try:
+            with transaction.atomic():
+                connection = Connection.objects.create(
+                    partnership=partnership,
+                    lender=lender,
+                    email=email,
+                    token=secrets.token_urlsafe(24),
+                    prefill=prefill if len(emails) == 1 and prefill else {},
+                    invited_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    invited_at=now,
+                )
+        except IntegrityError as exc:
+            raise ComarketingRefused(f"{email} was invited a moment ago.") from exc
+        _send_invitation(connection, key=f"comarketing:{connection.pk}:invitation")
+        record_audit(
+            partnership=partnership,
+            actor=actor,
+            action="comarketing.invited",
+            target=connection,
+            summary=f"{lender.display_name} invited {email} to co-market",
+        )
+        connections.append(connection)
+    return connections
+
+
+def _send_invitation(connection: Connection, *, key: str) -> OutboxMessage:
+    message = queue_email(
+        partnership=connection.partnership,
+        key=key,
+        template=INVITATION_TEMPLATE,
+        to=connection.email,
+        context=invitation_context(
+            lender=connection.lender, url=join_url(connection), prefill=connection.prefill
+        ),
+        sender_name=connection.lender.display_name,
+        reply_to=connection.lender.email,
+        about=connection,
+    )
+    Connection.objects.filter(pk=connection.pk).update(message=message)
+    connection.message = message
+    return message
+
+
+@transaction.atomic
+def resend_invitation(*, connection: Connection, member: Member, actor) -> OutboxMessage:
+    """The same link again, in a new email; the status follows the new email from here."""
+    connection = Connection.objects.select_for_update().get(pk=connection.pk)
+    if not (can_invite(member) and member.partnership_id == connection.partnership_id):
+        raise ComarketingRefused("Only lenders (and leadership) resend invitations.")
+    if connection.deleted_at or connection.is_active:
+        raise ComarketingRefused("Only a pending invitation can be sent again.")
+    sent = OutboxMessage.objects.filter(
+        partnership_id=connection.partnership_id,
+        idempotency_key__startswith=f"comarketing:{connection.pk}:invitation",
+    ).count()
+    message = _send_invitation(connection, key=f"comarketing:{connection.pk}:invitation:{sent}")
+    # An earlier email's bounce reason no longer describes the invitation.
+    Connection.objects.filter(pk=connection.pk).update(status_reason="")
+    record_audit(
+        partnership=connection.partnership,
+        actor=actor,
+        action="comarketing.resent",
+        target=connection,
+        summary=f"Invitation to {connection.email} sent again",
+    )
+    return message
+
+
+@transaction.atomic
+def delete_connection(*, connection: Connection, member: Member, actor) -> None:
+    """Remove the connection from both sides' lists; the address may be invited again."""
+    if not can_delete(member, connection):
+        raise ComarketingRefused("Only the two partners (or leadership) can delete a connection.")
+    deleted = Connection.objects.filter(pk=connection.pk, deleted_at__isnull=True).update(
+        deleted_at=timezone.now()
+    )
+    if deleted:
+        record_audit(
+            partnership=connection.partnership,
+            actor=actor,
+            action="comarketing.deleted",
+            target=connection,
+            summary=f"Co-marketing connection with {connection.partner or connection.email} "
+            "deleted",
+        )
+
+
+def advance(connection: Connection, status: str, *, reason: str | None = None, **fields) -> bool:
+    """Move the connection to `status` if that is further along (one conditional UPDATE)."""
+    behind = STATUS_ORDER[: STATUS_ORDER.index(status)]
+    if reason is not None:
+        fields["status_reason"] = reason[:300]
+    moved = Connection.objects.filter(
+        pk=connection.pk, status__in=behind, deleted_at__isnull=True
+    ).update(status=status, **fields)
+    return bool(moved)
+
+
+# The invitation email's status -> the connection's; bounces and refusals stay "not delivered",
+# with the reason shown.
+EMAIL_STATUS = {
+    OutboxMessage.Status.DELIVERED: Status.DELIVERED,
+    OutboxMessage.Status.OPENED: Status.OPENED,
+    OutboxMessage.Status.CLICKED: Status.OPENED,
+}
+UNDELIVERABLE = {
+    OutboxMessage.Status.BOUNCED,
+    OutboxMessage.Status.REJECTED,
+    OutboxMessage.Status.FAILED,
+    OutboxMessage.Status.SUPPRESSED,
+    OutboxMessage.Status.COMPLAINED,
+}
+
+
+def follow_invitation_email(message: OutboxMessage) -> None:
+    """Called on every status change of an invitation email (pinnacle.mail's signal)."""
+    connection = Connection.objects.filter(message=message, deleted_at__isnull=True).first()
+    if connection is None:
+        return
+    if status := EMAIL_STATUS.get(message.status):
+        advance(connection, status, reason="")
+    elif message.status in UNDELIVERABLE:
+        Connection.objects.filter(pk=connection.pk, status=Status.NOT_DELIVERED).update(
+            status_reason=(
+                f"{message.get_status_display()}: {message.status_reason}"
+                if message.status_reason
+                else message.get_status_display()
+            )[:300]
+        )
+
+
+def mark_link_clicked(connection: Connection) -> bool:
+    """A person saw the registration page (its small POST): the link counts as clicked."""
+    if connection.message_id:
+        confirm_link_visit(connection.message)
+    return advance(connection, Status.LINK_CLICKED, link_clicked_at=timezone.now())
+
+
+@transaction.atomic
+def accept_connection(*, connection: Connection, member: Member, actor) -> Connection:
+    """An existing member of the partnership accepts the invitation sent to their address."""
+    connection = Connection.objects.select_for_update().get(pk=connection.pk)
+    if connection.deleted_at is not None:
+        raise ComarketingRefused("This invitation was withdrawn.")
+    if member.partnership_id != connection.partnership_id:
+        raise ComarketingRefused("This invitation is for another partnership.")
+    if member.user.email.lower() != connection.email.lower():
+        raise ComarketingRefused(
+            f"This invitation was sent to {connection.email}; log in with that address."
+        )
+    if member.pk == connection.lender_id:
+        raise ComarketingRefused("You cannot accept your own invitation.")
+    if connection.is_active:
+        return connection
+    now = timezone.now()
+    advance(connection, Status.ACTIVE, partner=member, accepted_at=now)
+    connection.refresh_from_db()
+    record_audit(
+        partnership=connection.partnership,
+        actor=actor,
+        action="comarketing.accepted",
+        target=connection,
+        summary=f"{member.display_name} accepted co-marketing with "
+        f"{connection.lender.display_name}",
+    )
+    return connection
+
+
+@transaction.atomic
+def register_partner(
+    *, connection: Connection, display_name: str, password: str, profile: dict
+) -> Member:
+    """The invitee creates their account: a member of the partnership, of kind agent, not
+    listed in the directory until leadership lists them (leadership is told). The connection
+    becomes active."""
+    from allauth.account.models import EmailAddress
+
+    connection = Connection.objects.select_for_update().get(pk=connection.pk)
+    if connection.deleted_at is not None or connection.is_active:
+        raise ComarketingRefused("This invitation is no longer open.")
+    User = get_user_model()
+    if User.objects.filter(email__lower=connection.email.lower()).exists():
+        raise ComarketingRefused(
+            f"{connection.email} already has an account: log in to accept the invitation."
+        )
+    partnership = connection.partnership
+    user = User.objects.create_user(email=connection.email, password=password)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    member = Member.objects.create(
+        partnership=partnership,
+        user=user,
+        slug=unique_member_slug(partnership, display_name),
+        display_name=display_name.strip(),
+        kind=Member.Kind.AGENT,
+        is_listed=False,
+        **profile,
+    )
+    advance(connection, Status.ACTIVE, partner=member, accepted_at=timezone.now())
+    record_audit(
+        partnership=partnership,
+        actor=user,
+        action="comarketing.registered",
+        target=connection,
+        summary=f"{member.display_name} registered to co-market with "
+        f"{connection.lender.display_name}",
+    )
+    for leader in Member.objects.for_partnership(partnership).filter(
+        role=Member.Role.LEADERSHIP, is_active=True
+    ):
+        queue_email(
+            partnership=partnership,
+            key=f"comarketing:{connection.pk}:registered:{leader.pk}",
+            template="comarketing/registered_notice",
+            to=leader.email,
+            context={"leader": leader, "partner": member, "lender": connection.lender},
+            about=connection,
+        )
+    return member
+
+
+# --- Reminders ---------------------------------------------------------------------------------
+
+SWEEP_BATCH = 200
+
+
+def reminder_days(partnership) -> list[int]:
+    return sorted(
+        {
+            partnership.comarketing_first_reminder_days,
+            partnership.comarketing_second_reminder_days,
+        }
+    )
+
+
+@transaction.atomic
+def sweep_reminders() -> tuple[int, int]:
+    """Beat's sweep. policy: a pending invitation gets a reminder after 3 days and again after
+    7; an accepted partner whose profile is incomplete gets one 3 and 7 days after accepting.
+    Each goes once (keyed); none once registered, completed or deleted. Returns (pending,
+    profile) reminders queued."""
+    from members.selectors import profile_progress
+
+    now = timezone.now()
+    pending_sent = profile_sent = 0
+    earliest = now - datetime.timedelta(days=1)
+    pending = (
+        Connection.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(deleted_at__isnull=True, accepted_at__isnull=True, invited_at__lte=earliest)
+        .exclude(pending_reminders_sent__gte=2)
+        .select_related("partnership", "lender__user")
+        .order_by("invited_at")[:SWEEP_BATCH]
+    )
+    for connection in pending:
+        days = reminder_days(connection.partnership)
+        due = sum(1 for d in days if connection.invited_at + datetime.timedelta(days=d) <= now)
+        if due > connection.pending_reminders_sent:
+            queue_email(
+                partnership=connection.partnership,
+                key=f"comarketing:{connection.pk}:pending-reminder:{due}",
+                template="comarketing/pending_reminder",
+                to=connection.email,
+                context=invitation_context(lender=connection.lender, url=join_url(connection)),
+                sender_name=connection.lender.display_name,
+                reply_to=connection.lender.email,
+                about=connection,
+            )
+            Connection.objects.filter(pk=connection.pk).update(pending_reminders_sent=due)
+            pending_sent += 1
+    accepted = (
+        Connection.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(deleted_at__isnull=True, accepted_at__isnull=False, accepted_at__lte=earliest)
+        .exclude(profile_reminders_sent__gte=2)
+        .select_related("partnership", "lender__user", "partner__user")
+        .order_by("accepted_at")[:SWEEP_BATCH]
+    )
+    for connection in accepted:
+        days = reminder_days(connection.partnership)
+        due = sum(1 for d in days if connection.accepted_at + datetime.timedelta(days=d) <= now)
+        if due <= connection.profile_reminders_sent:
+            continue
+        progress = profile_progress(connection.partner)
+        if not progress.missing:
+            continue
+        queue_email(
+            partnership=connection.partnership,
+            key=f"comarketing:{connection.pk}:profile-reminder:{due}",
+            template="comarketing/profile_reminder",
+            to=connection.partner.email,
+            context={
+                "partner": connection.partner,
+                "lender": connection.lender,
+                "progress": progress,
+                "profile_url": connection.partnership.absolute_url(reverse("profile_edit")),
+            },
+            about=connection,
+        )
+        Connection.objects.filter(pk=connection.pk).update(profile_reminders_sent=due)
+        profile_sent += 1
+    return pending_sent, profile_sent

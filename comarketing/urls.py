@@ -1,0 +1,13 @@
+from django.urls import path
+
+from comarketing import views
+
+urlpatterns = [
+    path("comarketing/", views.menu, name="comarketing"),
+    path("comarketing/invite/", views.invite, name="comarketing_invite"),
+    path("comarketing/<int:pk>/resend/", views.resend, name="comarketing_resend"),
+    path("comarketing/<int:pk>/delete/", views.delete, name="comarketing_delete"),
+    path("comarketing/join/<str:token>/", views.join, name="comarketing_join"),
+    path("comarketing/join/<str:token>/seen/", views.join_seen, name="comarketing_join_seen"),
+    path("comarketing/join/<str:token>/accept/", views.accept, name="comarketing_accept"),
+]

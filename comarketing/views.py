@@ -1,0 +1,265 @@
+"""The co-marketing partners menu, inviting, and the invitee's registration page."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from comarketing import services
+from comarketing.forms import InviteForm, RegistrationForm
+from comarketing.models import Connection
+from comarketing.services import ComarketingRefused
+from leads.models import Lead
+from members.auth import member_required
+from members.models import Member
+from members.selectors import profile_progress
+from pinnacle.mail.services import preview_email
+from pinnacle.membership import request_membership
+from pinnacle.tenancy import get_for_partnership_or_404
+
+CONNECTIONS_PER_PAGE = 25
+MEMBER_BACKEND = "members.auth.PartnershipMemberBackend"
+
+
+def _connections_for(member: Member):
+    """The connections a member manages (lenders: theirs; leadership: all) or is part of."""
+    rows = Connection.objects.for_partnership(member.partnership_id).filter(deleted_at__isnull=True)
+    if not member.is_leadership:
+        rows = rows.filter(Q(lender=member) | Q(partner=member))
+    return rows.select_related("lender", "partner__user", "message").order_by("-invited_at", "-pk")
+
+
+@member_required
+def menu(request):
+    member = request.member
+    page = Paginator(_connections_for(member), CONNECTIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    for connection in page.object_list:
+        connection.progress = profile_progress(connection.partner) if connection.partner else None
+        connection.join_url = services.join_url(connection)
+        connection.mailto = _private_email(connection)
+    return render(
+        request,
+        "comarketing/menu.html",
+        {
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1),
+            "can_invite": services.can_invite(member),
+        },
+    )
+
+
+def _private_email(connection: Connection) -> str:
+    """A mailto: link addressed to the pending invitee, the registration link in subject and
+    body, for the lender's own mail client."""
+    subject = f"Your {connection.partnership.name} co-marketing invitation: {connection.join_url}"
+    body = (
+        f"Hello,\n\nHere is the link to register as my co-marketing partner:\n"
+        f"{connection.join_url}\n\n{connection.lender.display_name}"
+    )
+    return f"mailto:{connection.email}?subject={quote(subject)}&body={quote(body)}"
+
+
+def _contacts(member: Member, q: str) -> list[tuple[str, str]]:
+    """The lender's contacts matching `q` by name: the partnership's members and leads."""
+    if len(q.strip()) < 2:
+        return []
+    members = (
+        Member.objects.for_partnership(member.partnership_id)
+        .filter(display_name__icontains=q, is_active=True)
+        .exclude(pk=member.pk)
+        .select_related("user")
+        .order_by("display_name")[:10]
+    )
+    leads = (
+        Lead.objects.for_partnership(member.partnership_id)
+        .filter(name__icontains=q)
+        .order_by("name")[:10]
+    )
+    return [(m.user.email, f"{m.display_name} (member)") for m in members] + [
+        (lead.email, f"{lead.name} (lead)") for lead in leads
+    ]
+
+
+@member_required
+def invite(request):
+    member = request.member
+    if not services.can_invite(member):
+        messages.error(
+            request,
+            "Only lenders invite co-marketing partners. As an agent you can delete a connection "
+            "from the list below.",
+        )
+        return redirect("comarketing")
+    form = InviteForm(request.POST or None)
+    q = request.GET.get("q", "")
+    contacts = _contacts(member, q)
+    preview = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                emails = services.parse_addresses(form.cleaned_data["addresses"])
+                if request.POST.get("action") == "send":
+                    sent = services.invite_partners(
+                        lender=member, emails=emails, actor=request.user
+                    )
+                    messages.success(
+                        request,
+                        f"Invitation sent to {', '.join(c.email for c in sent)}. Its status "
+                        "follows the email: delivered, opened, link clicked, then Active.",
+                    )
+                    return redirect("comarketing")
+                preview = preview_email(
+                    partnership=request.partnership,
+                    template=services.INVITATION_TEMPLATE,
+                    to=emails[0],
+                    context=services.invitation_context(
+                        lender=member, url=request.partnership.absolute_url("/comarketing/join/…/")
+                    ),
+                    sender_name=member.display_name,
+                    reply_to=member.email,
+                )
+                # The send button posts every address, the chosen contacts included.
+                form = InviteForm(initial={"addresses": ", ".join(emails)})
+                form.emails = emails
+            except ComarketingRefused as refusal:
+                form.add_error("addresses", str(refusal))
+        if form.errors:
+            status = 400
+    return render(
+        request,
+        "comarketing/invite.html",
+        {"form": form, "contacts": contacts, "q": q, "preview": preview},
+        status=status,
+    )
+
+
+def _own_connection(request, pk) -> Connection:
+    connection = get_for_partnership_or_404(
+        Connection.objects.filter(deleted_at__isnull=True), request.partnership, pk=pk
+    )
+    member = request.member
+    if not (member.is_leadership or member.pk in (connection.lender_id, connection.partner_id)):
+        raise Http404("No such connection.")
+    return connection
+
+
+@require_POST
+@member_required
+def resend(request, pk):
+    connection = _own_connection(request, pk)
+    try:
+        services.resend_invitation(connection=connection, member=request.member, actor=request.user)
+    except ComarketingRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"The invitation went to {connection.email} again, same link.")
+    return redirect("comarketing")
+
+
+@member_required
+def delete(request, pk):
+    connection = _own_connection(request, pk)
+    if request.method == "POST":
+        try:
+            services.delete_connection(
+                connection=connection, member=request.member, actor=request.user
+            )
+        except ComarketingRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request,
+                f"Removed {connection.partner or connection.email}. You can invite them again "
+                "with \u201cInvite New Connections\u201d.",
+            )
+        return redirect("comarketing")
+    return render(request, "comarketing/delete.html", {"connection": connection})
+
+
+# --- The invitee ---------------------------------------------------------------------------------
+
+
+def _open_connection(request, token) -> Connection:
+    connection = (
+        Connection.objects.for_partnership(request.partnership)
+        .filter(token=token, deleted_at__isnull=True)
+        .select_related("lender__user", "partnership")
+        .first()
+    )
+    if connection is None:
+        raise Http404("This invitation is not valid any more.")
+    return connection
+
+
+def join(request, token):
+    """The invitation link: register, or (an existing member) log in and accept. A link
+    scanner's GET changes nothing; the page confirms a person is here with a small POST."""
+    connection = _open_connection(request, token)
+    member = request_membership(request)
+    if connection.is_active:
+        return render(request, "comarketing/join_done.html", {"connection": connection})
+    existing = Member.objects.for_partnership(request.partnership).filter(
+        user__email__lower=connection.email.lower()
+    )
+    form = RegistrationForm(request.POST or None, initial=connection.prefill)
+    registering = request.method == "POST" and member is None and not existing.exists()
+    if registering and form.is_valid():
+        try:
+            new_member = services.register_partner(
+                connection=connection,
+                display_name=form.display_name,
+                password=form.cleaned_data["password1"],
+                profile=form.profile_fields(),
+            )
+        except ComarketingRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            login(request, new_member.user, backend=MEMBER_BACKEND)
+            messages.success(
+                request,
+                f"Welcome! You and {connection.lender.display_name} are now co-marketing "
+                "partners. Complete your profile so you appear on your shared projects.",
+            )
+            return redirect("profile_edit")
+    return render(
+        request,
+        "comarketing/join.html",
+        {
+            "connection": connection,
+            "form": form,
+            "member": member,
+            "has_account": existing.exists(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def join_seen(request, token):
+    services.mark_link_clicked(_open_connection(request, token))
+    return render(request, "leads/_access_confirmed.html")
+
+
+@require_POST
+@member_required
+def accept(request, token):
+    connection = _open_connection(request, token)
+    try:
+        services.accept_connection(connection=connection, member=request.member, actor=request.user)
+    except ComarketingRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("comarketing_join", token=token)
+    messages.success(
+        request, f"You and {connection.lender.display_name} are now co-marketing partners."
+    )
+    return redirect("comarketing")
