@@ -43,6 +43,7 @@ def menu(request):
         request.GET.get("page")
     )
     for connection in page.object_list:
+        connection.partnership = request.partnership  # the same row: no query per connection
         connection.progress = profile_progress(connection.partner) if connection.partner else None
         connection.join_url = services.join_url(connection)
         connection.mailto = _private_email(connection)

@@ -339,3 +339,27 @@ def test_an_incomplete_profile_is_reminded_after_acceptance(lender, agent, time_
     reminder = OutboxMessage.objects.get(template="comarketing/profile_reminder")
     assert reminder.to_email == agent.email and "complete" in reminder.subject
     assert mail.outbox == []  # queued; delivery is the pipeline's
+
+
+@pytest.mark.parametrize("count", [10, 300])
+def test_the_menu_reads_a_fixed_number_of_queries(
+    lender, partnership, count, django_assert_num_queries
+):
+    from tests.comarketing.factories import ConnectionFactory
+
+    partners = MemberFactory.create_batch(3, partnership=partnership)
+    for n in range(count):
+        ConnectionFactory(
+            partnership=partnership,
+            lender=lender,
+            partner=partners[n % 3] if n % 2 else None,
+            status=Status.ACTIVE if n % 2 else Status.NOT_DELIVERED,
+        )
+    client = client_for(partnership, lender)
+    # Partnership, user, membership; the page count and the page's connections with their
+    # lender, partner and email (one query): completion is computed from the loaded rows.
+    with django_assert_num_queries(5):
+        page = client.get("/comarketing/")
+    # A progress bar for each active partner on the page (every other row; newest first).
+    shown = range(count - 1, max(count - 26, -1), -1)
+    assert page.text.count("<progress") == sum(1 for n in shown if n % 2)
