@@ -188,10 +188,11 @@ def test_search_document_is_populated(seeded, settings):
 
 def test_seed_sends_no_email(settings, media_root, mailoutbox):
     seed(settings, media_root)
-    # Nothing is sent while seeding: demo leads' emails wait in the outbox, demo outreach is
-    # recorded as sent days ago.
+    # Nothing is sent while seeding: demo leads' and co-marketing invitations wait in the
+    # outbox, demo outreach is recorded as sent days ago.
     assert mailoutbox == []
-    assert not OutboxMessage.objects.exclude(template__regex=r"^(leads|outreach)/").exists()
+    others = OutboxMessage.objects.exclude(template__regex=r"^(leads|outreach|comarketing)/")
+    assert not others.exists()
 
 
 def test_the_demo_data_seeds_without_the_command(settings, media_root):

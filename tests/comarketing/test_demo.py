@@ -1,0 +1,21 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from comarketing.models import Connection, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_shows_co_marketing_once(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", stdout=io.StringIO())
+    statuses = dict(Connection.objects.values_list("email", "status"))
+    assert statuses["agent@pinnacle.localhost"] == Status.ACTIVE
+    assert statuses["jamie.cole@example.net"] == Status.LINK_CLICKED
+    assert statuses["sam.ortega@example.net"] == Status.NOT_DELIVERED
+    bounced = Connection.objects.get(email="pat.wrongaddress@example.net")
+    assert bounced.status == Status.NOT_DELIVERED and "does not exist" in bounced.status_reason
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Connection.objects.count() == 4
