@@ -1,0 +1,87 @@
+"""A lender invites two agents by address and a third person found by name, previews and sends;
+one agent opens the link and registers; the lender's menu shows them Active with a profile
+progress bar, while the others stay pending."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from comarketing.models import Connection, Status
+from pinnacle.mail import delivery
+from pinnacle.mail.models import OutboxMessage
+from tests.leads.factories import LeadFactory
+from tests.members.factories import PASSWORD, MemberFactory, UserFactory
+
+
+def deliver_queued() -> None:
+    for pk in OutboxMessage.objects.filter(status="queued").values_list("pk", flat=True):
+        delivery.deliver(pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invite_preview_send_register_and_see_active(
+    page, site, shot, partnership, settings, browser
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+    base = site.replace("127.0.0.1", "localhost")  # the host the emails' links use
+    MemberFactory(
+        partnership=partnership,
+        display_name="Lena Lender",
+        kind="lender",
+        user=UserFactory(email="lena@example.com"),
+    )
+    LeadFactory(partnership=partnership, name="Carla Contact", email="carla@example.com")
+
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill("lena@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Co-marketing").click()
+    expect(page.get_by_text("No co-marketing connections yet.")).to_be_visible()
+    page.get_by_role("link", name="Invite New Connections").first.click()
+
+    page.get_by_label("Search your contacts by name").fill("carla")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_label(re.compile("Carla Contact")).check()
+    page.get_by_label("Email addresses").fill("nina.new@example.com, omar.other@example.com")
+    page.get_by_role("button", name="Create Invitation").click()
+    expect(
+        page.get_by_role("heading", name="Preview of the co-marketing invitation")
+    ).to_be_visible()
+    # Chromium paints the preview frame once it has been in view.
+    page.locator("iframe.email-preview").scroll_into_view_if_needed()
+    expect(
+        page.frame_locator("iframe.email-preview").get_by_text("Register as my partner")
+    ).to_be_visible()
+    shot("comarketing-preview")
+    page.get_by_role("button", name=re.compile("Send Invitations")).click()
+    expect(page.get_by_text("Invitation sent to")).to_be_visible()
+    assert Connection.objects.count() == 3
+    expect(page.get_by_text("Pending - Email Not Delivered")).to_have_count(3)
+
+    deliver_queued()
+    invitation = next(m for m in mail.outbox if m.to == ["nina.new@example.com"])
+    link = re.search(r"(http://localhost:\d+/comarketing/join/\S+/)", invitation.body).group(1)
+
+    invitee = browser.new_context().new_page()
+    invitee.goto(link)
+    expect(invitee.get_by_role("heading", name="Co-market with Lena Lender")).to_be_visible()
+    invitee.get_by_label("First name").fill("Nina")
+    invitee.get_by_label("Last name").fill("New")
+    invitee.get_by_label("Cell phone").fill("(512) 555-0110")
+    invitee.locator("input[name=password1]").fill("a-long-enough-passphrase-7")
+    invitee.locator("input[name=password2]").fill("a-long-enough-passphrase-7")
+    invitee.get_by_role("button", name="Create my account").click()
+    expect(invitee.get_by_text("You and Lena Lender are now co-marketing partners")).to_be_visible()
+
+    page.reload()
+    expect(
+        page.get_by_role("row", name=re.compile("Nina New")).get_by_text("Active")
+    ).to_be_visible()
+    expect(page.locator("progress")).to_have_count(1)
+    shot("comarketing-menu")
+    nina = Connection.objects.get(email="nina.new@example.com")
+    assert nina.status == Status.ACTIVE and nina.partner.cell_phone == "(512) 555-0110"
