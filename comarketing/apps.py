@@ -6,7 +6,8 @@ class ComarketingConfig(AppConfig):
     verbose_name = "Co-marketing"
 
     def ready(self):
-        from comarketing import receivers  # noqa: F401  (invitation statuses from email events)
+        from comarketing import panels, receivers  # noqa: F401  (receivers: email events)
         from members import extensions
 
         extensions.site_menu.register("comarketing/_menu.html", order=30)
+        panels.register()

@@ -4,7 +4,9 @@ invitation to an active partnership, with the statuses the seed names."""
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
+from leads.models import Lead
 from members.models import Member
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.tenancy import TenantOwned
@@ -20,6 +22,23 @@ class Status(models.TextChoices):
 
 
 STATUS_ORDER = [s.value for s in Status]
+
+# The member profile fields an invitee fills in on registration; a lender whose company opted in
+# may pre-fill them (with the name) and the invitee sees them filled in, free to correct them.
+PROFILE_FIELDS = [
+    "job_title",
+    "cell_phone",
+    "office_phone",
+    "employer",
+    "license_number",
+    "mls_market",
+    "mls_agent_id",
+    "street_address",
+    "city",
+    "state",
+    "postal_code",
+]
+PREFILL_FIELDS = ["first_name", "last_name", *PROFILE_FIELDS]
 
 
 class Connection(TenantOwned):
@@ -94,3 +113,41 @@ class Connection(TenantOwned):
         """Whether the email system reports delivery for the invitation (SMTP and file
         backends do not), so a "not delivered" status can be told from "we cannot know"."""
         return bool(self.message and self.message.esp_message_id)
+
+
+class SharedLead(TenantOwned):
+    """A lead one partner of an active connection shared with the other, with a note. Sharing
+    sends nothing to the lead: what the partner does next goes through the outreach rules."""
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="+")
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
+    shared_by = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    shared_with = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "lead", "shared_with"],
+                name="one_share_per_lead_and_partner",
+                violation_error_message="This lead was already shared with this partner.",
+            )
+        ]
+        indexes = [
+            # The overview's two lists: shared with the viewer, and shared by the viewer.
+            models.Index(
+                fields=["partnership", "connection", "shared_with", "-created_at"],
+                name="comarketing_shared_with_idx",
+            ),
+            models.Index(
+                fields=["partnership", "connection", "shared_by", "-created_at"],
+                name="comarketing_shared_by_idx",
+            ),
+            # The lead page's panel: who this lead was already shared with.
+            models.Index(fields=["partnership", "lead"], name="comarketing_shared_lead_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead} shared by {self.shared_by} with {self.shared_with}"

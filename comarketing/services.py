@@ -20,12 +20,14 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 
-from comarketing.models import STATUS_ORDER, Connection, Status
+from comarketing.models import PREFILL_FIELDS, STATUS_ORDER, Connection, SharedLead, Status
+from leads.models import Lead
 from members.models import Member
-from members.services import unique_member_slug
+from members.services import unique_member_slug, update_profile
 from pinnacle.mail.models import OutboxMessage
-from pinnacle.mail.services import confirm_link_visit, queue_email
+from pinnacle.mail.services import confirm_link_visit, find_suppression, queue_email
 from pinnacle.tenancy import record_audit
 
 INVITATION_TEMPLATE = "comarketing/invitation"
@@ -46,6 +48,36 @@ def can_delete(member: Member, connection: Connection) -> bool:
     if member.partnership_id != connection.partnership_id:
         return False
     return member.is_leadership or member.pk in (connection.lender_id, connection.partner_id)
+
+
+def can_prefill(lender: Member) -> bool:
+    """Whether the lender's company opted in to pre-filling an invitee's registration."""
+    return lender.company is not None and lender.company.allows_registration_prefill
+
+
+def clean_prefill(*, lender: Member, emails: list[str], prefill: dict | None) -> dict:
+    """The registration data a lender pre-fills for one invitee: only the registration form's
+    fields, blanks left out. policy: pre-fill "will be present only if your organization has
+    opted in", and "if multiple email addresses were entered ... [it] will not ask you to
+    pre-fill any data"."""
+    prefill = {
+        name: str(value).strip() for name, value in (prefill or {}).items() if str(value).strip()
+    }
+    if not prefill:
+        return {}
+    if unknown := sorted(set(prefill) - set(PREFILL_FIELDS)):
+        raise ComarketingRefused(f"These are not registration fields: {', '.join(unknown)}.")
+    if not can_prefill(lender):
+        raise ComarketingRefused(
+            "Your organization has not opted in to pre-filling registration data; send the "
+            "invitation without it."
+        )
+    if len(emails) != 1:
+        raise ComarketingRefused(
+            "Registration data can be pre-filled for one address at a time; with several "
+            "addresses the invitations go without it."
+        )
+    return prefill
 
 
 def parse_addresses(text: str) -> list[str]:
@@ -84,7 +116,8 @@ def invite_partners(
     *, lender: Member, emails: list[str], actor, prefill: dict | None = None
 ) -> list[Connection]:
     """Invite each address to co-market with `lender`; one invitation email each, queued in the
-    same transaction. An address with a live connection to the lender is refused."""
+    same transaction. An address with a live connection to the lender is refused. `prefill`
+    (one address, the lender's company opted in) fills in the invitee's registration form."""
     if not can_invite(lender):
         raise ComarketingRefused(
             "Only lenders (and leadership) invite co-marketing partners; agents can delete a "
@@ -92,6 +125,7 @@ def invite_partners(
         )
     partnership = lender.partnership
     emails = list(dict.fromkeys(email.strip().lower() for email in emails))
+    prefill = clean_prefill(lender=lender, emails=emails, prefill=prefill)
     if lender.user.email.lower() in emails:
         raise ComarketingRefused("You cannot invite yourself.")
     live = set(
@@ -116,7 +150,7 @@ def invite_partners(
                     lender=lender,
                     email=email,
                     token=secrets.token_urlsafe(24),
-                    prefill=prefill if len(emails) == 1 and prefill else {},
+                    prefill=prefill,
                     invited_by=actor if getattr(actor, "is_authenticated", False) else None,
                     invited_at=now,
                 )
@@ -327,6 +361,207 @@ def register_partner(
             about=connection,
         )
     return member
+
+
+# --- Editing a partner's marketing profile ----------------------------------------------------
+
+# Plain profile fields a lender may edit for a partner (images stay the partner's own).
+EDITABLE_PROFILE_FIELDS = [
+    "display_name",
+    "job_title",
+    "cell_phone",
+    "office_phone",
+    "employer",
+    "license_number",
+    "mls_market",
+    "mls_agent_id",
+    "street_address",
+    "city",
+    "state",
+    "postal_code",
+    "timezone",
+]
+PROFILE_EDITED_TEMPLATE = "comarketing/profile_edited"
+
+
+def partner_edit_refusal(editor: Member, connection: Connection) -> str | None:
+    """Why `editor` may not edit the partner's marketing profile now, or None if they may.
+    policy: "Edit ... will be present only if your organization has opted in"; the partner's
+    own "Allows Profile Updates" consent is needed too; agents cannot edit, leadership may."""
+    if editor.partnership_id != connection.partnership_id:
+        return "This connection is not in your partnership."
+    if not (editor.is_leadership or (can_invite(editor) and editor.pk == connection.lender_id)):
+        return (
+            "Only the lender of this connection (or leadership) edits a partner's marketing "
+            "profile; agents cannot."
+        )
+    if connection.deleted_at is not None or not connection.is_active or not connection.partner:
+        return "Only an active co-marketing partner's profile can be edited."
+    company = connection.lender.company
+    if company is None or not company.allows_profile_updates:
+        return (
+            f"{connection.lender.display_name}'s organization has not opted in to editing "
+            "co-marketing partners' profiles."
+        )
+    if not connection.partner.allows_profile_updates:
+        return (
+            f"{connection.partner.display_name} has not allowed profile updates; they can allow "
+            "them on their own profile."
+        )
+    return None
+
+
+@transaction.atomic
+def edit_partner_profile(
+    *, connection: Connection, editor: Member, changes: dict, actor
+) -> dict[str, tuple[str, str]]:
+    """Apply `changes` to the active partner's marketing profile (audited, search document
+    refreshed) and email the partner each field's old and new value. Returns what changed,
+    {field: (old, new)}; nothing changed sends nothing."""
+    connection = (
+        Connection.objects.select_for_update(of=("self",))
+        .select_related("lender__company", "partner__user", "partnership")
+        .get(pk=connection.pk)
+    )
+    if refusal := partner_edit_refusal(editor, connection):
+        raise ComarketingRefused(refusal)
+    if unknown := sorted(set(changes) - set(EDITABLE_PROFILE_FIELDS)):
+        raise ComarketingRefused(f"These profile fields cannot be edited: {', '.join(unknown)}.")
+    partner = (
+        Member.objects.select_for_update().select_related("user").get(pk=connection.partner_id)
+    )
+    new_values = {}
+    for name, value in changes.items():
+        field = Member._meta.get_field(name)
+        value = " ".join(str(value or "").split()) if name == "display_name" else str(value or "")
+        value = value.strip()
+        try:
+            new_values[name] = field.clean(value, partner)
+        except ValidationError as exc:
+            raise ComarketingRefused(
+                f"{capfirst(field.verbose_name)}: {' '.join(exc.messages)}"
+            ) from exc
+    changed = {
+        name: (getattr(partner, name), value)
+        for name, value in new_values.items()
+        if getattr(partner, name) != value
+    }
+    if not changed:
+        return {}
+    update_profile(
+        member=partner,
+        fields={name: new for name, (_, new) in changed.items()},
+        image_changes={},
+        actor=actor,
+    )
+    event = record_audit(
+        partnership=connection.partnership,
+        actor=actor,
+        action="comarketing.profile_edited",
+        target=partner,
+        summary=f"{editor.display_name} edited {partner.display_name}'s marketing profile",
+        data={"connection": connection.pk, "changes": {n: list(v) for n, v in changed.items()}},
+    )
+    queue_email(
+        partnership=connection.partnership,
+        key=f"comarketing:{connection.pk}:profile-edited:{event.pk}",
+        template=PROFILE_EDITED_TEMPLATE,
+        to=partner.email,
+        context={
+            "partner": partner,
+            "editor": editor,
+            "changes": [
+                (capfirst(Member._meta.get_field(name).verbose_name), old, new)
+                for name, (old, new) in changed.items()
+            ],
+            "profile_url": connection.partnership.absolute_url(reverse("profile_edit")),
+        },
+        sender_name=editor.display_name,
+        reply_to=editor.email,
+        about=connection,
+    )
+    return changed
+
+
+# --- Sharing leads ----------------------------------------------------------------------------
+
+LEAD_SHARED_TEMPLATE = "comarketing/lead_shared"
+MAX_NOTE_LENGTH = 2000
+
+
+@transaction.atomic
+def share_lead(
+    *, connection: Connection, lead: Lead, member: Member, note: str, actor
+) -> SharedLead:
+    """One partner of an active connection shares a lead with the other, with a note: the
+    partner is emailed and the lead appears under their "Leads shared with you". Once per lead
+    and partner. Sharing sends nothing to the lead and records no outreach attempt: opt-outs
+    and the outreach rules apply to whatever either partner does next."""
+    connection = (
+        Connection.objects.select_for_update(of=("self",))
+        .select_related("lender__user", "partner__user", "partnership")
+        .get(pk=connection.pk)
+    )
+    if member.pk not in (connection.lender_id, connection.partner_id):
+        raise ComarketingRefused("Only the two partners of a connection share leads through it.")
+    if connection.deleted_at is not None or not connection.is_active:
+        raise ComarketingRefused("Leads are shared with active co-marketing partners only.")
+    if lead.partnership_id != connection.partnership_id:
+        raise ComarketingRefused("This lead is not in your partnership.")
+    partnership = connection.partnership
+    # policy: opt-outs still apply to both partners: an opted-out lead is not passed on.
+    suppression = find_suppression(partnership=partnership, email=lead.email)
+    if suppression is not None and suppression.is_opt_out:
+        raise ComarketingRefused(
+            f"{lead.name} opted out of outreach from {partnership.name}: they cannot be shared "
+            "with a partner."
+        )
+    note = note.strip()
+    if len(note) > MAX_NOTE_LENGTH:
+        raise ComarketingRefused(f"Keep the note under {MAX_NOTE_LENGTH} characters.")
+    other = connection.partner if member.pk == connection.lender_id else connection.lender
+    try:
+        with transaction.atomic():
+            shared = SharedLead.objects.create(
+                partnership=partnership,
+                connection=connection,
+                lead=lead,
+                shared_by=member,
+                shared_with=other,
+                note=note,
+            )
+    except IntegrityError as exc:
+        raise ComarketingRefused(
+            f"You already shared {lead.name} with {other.display_name}."
+        ) from exc
+    queue_email(
+        partnership=partnership,
+        key=f"comarketing:shared-lead:{shared.pk}",
+        template=LEAD_SHARED_TEMPLATE,
+        to=other.email,
+        context={
+            "partner": other,
+            "sharer": member,
+            "lead": lead,
+            "note": note,
+            "lead_url": partnership.absolute_url(lead.get_absolute_url()),
+            "connection_url": partnership.absolute_url(
+                reverse("comarketing_detail", args=[connection.pk])
+            ),
+        },
+        sender_name=member.display_name,
+        reply_to=member.email,
+        about=shared,
+    )
+    record_audit(
+        partnership=partnership,
+        actor=actor,
+        action="comarketing.lead_shared",
+        target=connection,
+        summary=f"{member.display_name} shared the lead {lead.name} with {other.display_name}",
+        data={"lead": lead.pk, "shared_with": other.pk},
+    )
+    return shared
 
 
 # --- Reminders ---------------------------------------------------------------------------------

@@ -5,6 +5,9 @@ from comarketing import views
 urlpatterns = [
     path("comarketing/", views.menu, name="comarketing"),
     path("comarketing/invite/", views.invite, name="comarketing_invite"),
+    path("comarketing/<int:pk>/", views.detail, name="comarketing_detail"),
+    path("comarketing/<int:pk>/edit/", views.edit, name="comarketing_edit"),
+    path("comarketing/share/<int:lead_pk>/", views.share_lead, name="comarketing_share_lead"),
     path("comarketing/<int:pk>/resend/", views.resend, name="comarketing_resend"),
     path("comarketing/<int:pk>/delete/", views.delete, name="comarketing_delete"),
     path("comarketing/join/<str:token>/", views.join, name="comarketing_join"),

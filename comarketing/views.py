@@ -12,11 +12,18 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from comarketing import services
-from comarketing.forms import InviteForm, RegistrationForm
+from comarketing import selectors, services
+from comarketing.forms import (
+    InviteForm,
+    PartnerProfileForm,
+    PrefillForm,
+    RegistrationForm,
+    ShareLeadForm,
+)
 from comarketing.models import Connection
 from comarketing.services import ComarketingRefused
 from leads.models import Lead
+from leads.selectors.lists import get_lead
 from members.auth import member_required
 from members.models import Member
 from members.selectors import profile_progress
@@ -25,6 +32,7 @@ from pinnacle.membership import request_membership
 from pinnacle.tenancy import get_for_partnership_or_404
 
 CONNECTIONS_PER_PAGE = 25
+SHARED_LEADS_PER_PAGE = 25
 MEMBER_BACKEND = "members.auth.PartnershipMemberBackend"
 
 
@@ -33,7 +41,9 @@ def _connections_for(member: Member):
     rows = Connection.objects.for_partnership(member.partnership_id).filter(deleted_at__isnull=True)
     if not member.is_leadership:
         rows = rows.filter(Q(lender=member) | Q(partner=member))
-    return rows.select_related("lender", "partner__user", "message").order_by("-invited_at", "-pk")
+    return rows.select_related("lender__company", "partner__user", "message").order_by(
+        "-invited_at", "-pk"
+    )
 
 
 @member_required
@@ -47,6 +57,7 @@ def menu(request):
         connection.progress = profile_progress(connection.partner) if connection.partner else None
         connection.join_url = services.join_url(connection)
         connection.mailto = _private_email(connection)
+        connection.can_edit = services.partner_edit_refusal(member, connection) is None
     return render(
         request,
         "comarketing/menu.html",
@@ -101,17 +112,29 @@ def invite(request):
         )
         return redirect("comarketing")
     form = InviteForm(request.POST or None)
+    prefill_form = PrefillForm(request.POST or None, prefix="prefill")
     q = request.GET.get("q", "")
     contacts = _contacts(member, q)
     preview = None
+    prefill: dict = {}
+    prefilling = False
     status = 200
     if request.method == "POST":
+        action = request.POST.get("action")
         if form.is_valid():
             try:
                 emails = services.parse_addresses(form.cleaned_data["addresses"])
-                if request.POST.get("action") == "send":
+                # policy: "Next" pre-fills registration data only when the organization opted
+                # in; with several addresses it goes straight to the Send Invitation page.
+                may_prefill = len(emails) == 1 and services.can_prefill(member)
+                if may_prefill and (action == "next" or not prefill_form.is_valid()):
+                    prefilling = True
+                elif action == "send":
                     sent = services.invite_partners(
-                        lender=member, emails=emails, actor=request.user
+                        lender=member,
+                        emails=emails,
+                        actor=request.user,
+                        prefill=prefill_form.prefill() if prefill_form.is_valid() else None,
                     )
                     messages.success(
                         request,
@@ -119,17 +142,21 @@ def invite(request):
                         "follows the email: delivered, opened, link clicked, then Active.",
                     )
                     return redirect("comarketing")
-                preview = preview_email(
-                    partnership=request.partnership,
-                    template=services.INVITATION_TEMPLATE,
-                    to=emails[0],
-                    context=services.invitation_context(
-                        lender=member, url=request.partnership.absolute_url("/comarketing/join/…/")
-                    ),
-                    sender_name=member.display_name,
-                    reply_to=member.email,
-                )
-                # The send button posts every address, the chosen contacts included.
+                else:
+                    prefill = prefill_form.prefill() if may_prefill else {}
+                    preview = preview_email(
+                        partnership=request.partnership,
+                        template=services.INVITATION_TEMPLATE,
+                        to=emails[0],
+                        context=services.invitation_context(
+                            lender=member,
+                            url=request.partnership.absolute_url("/comarketing/join/…/"),
+                            prefill=prefill,
+                        ),
+                        sender_name=member.display_name,
+                        reply_to=member.email,
+                    )
+                # The next step posts every address, the chosen contacts included.
                 form = InviteForm(initial={"addresses": ", ".join(emails)})
                 form.emails = emails
             except ComarketingRefused as refusal:
@@ -139,14 +166,30 @@ def invite(request):
     return render(
         request,
         "comarketing/invite.html",
-        {"form": form, "contacts": contacts, "q": q, "preview": preview},
-        status=status,
+        {
+            "form": form,
+            "contacts": contacts,
+            "q": q,
+            "preview": preview,
+            "prefill": prefill,
+            "prefilling": prefilling,
+            "prefill_form": prefill_form,
+            "prefill_fields": [
+                (prefill_form[name].label, value) for name, value in prefill.items()
+            ],
+            "can_prefill": services.can_prefill(member),
+        },
+        status=400 if prefilling and prefill_form.errors else status,
     )
 
 
 def _own_connection(request, pk) -> Connection:
     connection = get_for_partnership_or_404(
-        Connection.objects.filter(deleted_at__isnull=True), request.partnership, pk=pk
+        Connection.objects.filter(deleted_at__isnull=True).select_related(
+            "lender__user", "lender__company", "partner__user", "partner__company"
+        ),
+        request.partnership,
+        pk=pk,
     )
     member = request.member
     if not (member.is_leadership or member.pk in (connection.lender_id, connection.partner_id)):
@@ -185,6 +228,133 @@ def delete(request, pk):
             )
         return redirect("comarketing")
     return render(request, "comarketing/delete.html", {"connection": connection})
+
+
+@member_required
+def detail(request, pk):
+    """The connection overview: the partner's contact and company info, the media created
+    together, and the leads shared both ways."""
+    connection = _own_connection(request, pk)
+    if not connection.is_active:
+        messages.info(
+            request, f"{connection.email} has not registered yet: the overview opens once active."
+        )
+        return redirect("comarketing")
+    member = request.member
+    connection.partnership = request.partnership
+    is_party = member.pk in (connection.lender_id, connection.partner_id)
+    # Leadership looking at someone else's connection sees it from the lender's side.
+    me = member if is_party else connection.lender
+    partner = selectors.other_side(connection, me)
+    received = Paginator(
+        selectors.shared_leads(connection, shared_with=me), SHARED_LEADS_PER_PAGE
+    ).get_page(request.GET.get("received"))
+    sent = Paginator(
+        selectors.shared_leads(connection, shared_by=me), SHARED_LEADS_PER_PAGE
+    ).get_page(request.GET.get("sent"))
+    return render(
+        request,
+        "comarketing/detail.html",
+        {
+            "connection": connection,
+            "partner": partner,
+            "me": me,
+            "is_party": is_party,
+            "progress": profile_progress(partner),
+            "company_logo": _logo_url(partner),
+            "received": received,
+            "sent": sent,
+            "received_heading": "Leads shared with you"
+            if is_party
+            else f"Leads shared with {me.display_name}",
+            "sent_heading": "Leads you shared" if is_party else f"Leads {me.display_name} shared",
+            "can_edit": services.partner_edit_refusal(member, connection) is None
+            and partner == connection.partner,
+        },
+    )
+
+
+def _logo_url(member: Member) -> str:
+    """The logo the member uploaded, else their company's."""
+    for image in (member.company_logo_thumbnail, member.company_logo):
+        if image:
+            return image.url
+    if member.company and member.company.logo:
+        return member.company.logo.url
+    return ""
+
+
+@member_required
+def edit(request, pk):
+    """A lender (or leadership) edits an active partner's marketing profile, when the partner
+    and the lender's organization both allow it; the partner is emailed what changed."""
+    connection = _own_connection(request, pk)
+    if refusal := services.partner_edit_refusal(request.member, connection):
+        messages.error(request, refusal)
+        return redirect("comarketing")
+    partner = connection.partner
+    form = PartnerProfileForm(request.POST or None, instance=partner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.edit_partner_profile(
+                connection=connection,
+                editor=request.member,
+                changes=form.changes(),
+                actor=request.user,
+            )
+        except ComarketingRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("comarketing")
+        if changed:
+            messages.success(
+                request,
+                f"Saved {partner.display_name}'s profile; they were emailed what changed.",
+            )
+        else:
+            messages.info(request, "Nothing changed.")
+        return redirect("comarketing_detail", pk=connection.pk)
+    return render(
+        request,
+        "comarketing/edit.html",
+        {"connection": connection, "partner": partner, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@member_required
+def share_lead(request, lead_pk):
+    """The lead page's "Share with a co-marketing partner" form."""
+    member = request.member
+    lead = get_lead(partnership=request.partnership, pk=lead_pk)
+    connections = selectors.partners_for_lead(member, lead)
+    form = ShareLeadForm(request.POST, partners=[(c.pk, c.other.display_name) for c in connections])
+    if not form.is_valid():
+        messages.error(
+            request,
+            "Choose one of your active co-marketing partners"
+            if "connection" in form.errors
+            else " ".join(e for errors in form.errors.values() for e in errors),
+        )
+        return redirect(lead)
+    connection = next(c for c in connections if c.pk == form.cleaned_data["connection"])
+    try:
+        services.share_lead(
+            connection=connection,
+            lead=lead,
+            member=member,
+            note=form.cleaned_data["note"],
+            actor=request.user,
+        )
+    except ComarketingRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            f"Shared {lead.name} with {connection.other.display_name}, who was emailed. Nothing "
+            f"was sent to {lead.name}.",
+        )
+    return redirect(lead)
 
 
 # --- The invitee ---------------------------------------------------------------------------------

@@ -77,6 +77,11 @@ FOREIGN_OBJECTS = {
     "outreach_member_compliance": lambda other: {"member_pk": MemberFactory(partnership=other).pk},
     "outreach_template_edit": lambda other: {"pk": TemplateFactory(partnership=other).pk},
     "outreach_template_delete": lambda other: {"pk": TemplateFactory(partnership=other).pk},
+    **{
+        name: lambda other: {"pk": ConnectionFactory(partnership=other).pk}
+        for name in ("comarketing_detail", "comarketing_edit")
+    },
+    "comarketing_share_lead": lambda other: {"lead_pk": LeadFactory(partnership=other).pk},
     "comarketing_resend": lambda other: {"pk": ConnectionFactory(partnership=other).pk},
     "comarketing_delete": lambda other: {"pk": ConnectionFactory(partnership=other).pk},
     **{
