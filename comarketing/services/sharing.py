@@ -1,0 +1,89 @@
+"""Sharing leads between co-marketing partners."""
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from comarketing.models import Connection, SharedLead
+from comarketing.services import ComarketingRefused
+from leads.models import Lead
+from members.models import Member
+from pinnacle.mail.services import find_suppression, queue_email
+from pinnacle.tenancy import record_audit
+
+LEAD_SHARED_TEMPLATE = "comarketing/lead_shared"
+MAX_NOTE_LENGTH = 2000
+
+
+@transaction.atomic
+def share_lead(
+    *, connection: Connection, lead: Lead, member: Member, note: str, actor
+) -> SharedLead:
+    """One partner of an active connection shares a lead with the other, with a note: the
+    partner is emailed and the lead appears under their "Leads shared with you". Once per lead
+    and partner. Sharing sends nothing to the lead and records no outreach attempt: opt-outs
+    and the outreach rules apply to whatever either partner does next."""
+    connection = (
+        Connection.objects.select_for_update(of=("self",))
+        .select_related("lender__user", "partner__user", "partnership")
+        .get(pk=connection.pk)
+    )
+    if member.pk not in (connection.lender_id, connection.partner_id):
+        raise ComarketingRefused("Only the two partners of a connection share leads through it.")
+    if connection.deleted_at is not None or not connection.is_active:
+        raise ComarketingRefused("Leads are shared with active co-marketing partners only.")
+    if lead.partnership_id != connection.partnership_id:
+        raise ComarketingRefused("This lead is not in your partnership.")
+    partnership = connection.partnership
+    # policy: opt-outs still apply to both partners: an opted-out lead is not passed on.
+    suppression = find_suppression(partnership=partnership, email=lead.email)
+    if suppression is not None and suppression.is_opt_out:
+        raise ComarketingRefused(
+            f"{lead.name} opted out of outreach from {partnership.name}: they cannot be shared "
+            "with a partner."
+        )
+    note = note.strip()
+    if len(note) > MAX_NOTE_LENGTH:
+        raise ComarketingRefused(f"Keep the note under {MAX_NOTE_LENGTH} characters.")
+    other = connection.partner if member.pk == connection.lender_id else connection.lender
+    try:
+        with transaction.atomic():
+            shared = SharedLead.objects.create(
+                partnership=partnership,
+                connection=connection,
+                lead=lead,
+                shared_by=member,
+                shared_with=other,
+                note=note,
+            )
+    except IntegrityError as exc:
+        raise ComarketingRefused(
+            f"You already shared {lead.name} with {other.display_name}."
+        ) from exc
+    queue_email(
+        partnership=partnership,
+        key=f"comarketing:shared-lead:{shared.pk}",
+        template=LEAD_SHARED_TEMPLATE,
+        to=other.email,
+        context={
+            "partner": other,
+            "sharer": member,
+            "lead": lead,
+            "note": note,
+            "lead_url": partnership.absolute_url(lead.get_absolute_url()),
+            "connection_url": partnership.absolute_url(
+                reverse("comarketing_detail", args=[connection.pk])
+            ),
+        },
+        sender_name=member.display_name,
+        reply_to=member.email,
+        about=shared,
+    )
+    record_audit(
+        partnership=partnership,
+        actor=actor,
+        action="comarketing.lead_shared",
+        target=connection,
+        summary=f"{member.display_name} shared the lead {lead.name} with {other.display_name}",
+        data={"lead": lead.pk, "shared_with": other.pk},
+    )
+    return shared
