@@ -1,12 +1,21 @@
-"""Forms: inviting co-marketing partners, and the invitee's registration (pre-filled)."""
+"""Forms: inviting co-marketing partners, the invitee's registration (pre-filled), sharing a
+lead, and co-branded media."""
 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 
-from comarketing.models import PROFILE_FIELDS
-from comarketing.services import EDITABLE_PROFILE_FIELDS, MAX_NOTE_LENGTH
+from comarketing.models import PROFILE_FIELDS, Connection, Media
+from comarketing.services import (
+    EDITABLE_PROFILE_FIELDS,
+    LISTING_PHOTO,
+    MAX_NOTE_LENGTH,
+    MAX_PHOTOS,
+)
+from members import images
 from members.forms import ProfileForm, timezone_choices
 from members.models import Member
 
@@ -136,3 +145,100 @@ class ShareLeadForm(forms.Form):
     def __init__(self, *args, partners: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["connection"].choices = partners
+
+
+class MultipleImageInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several image files in one input; cleans to the list of uploads."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": images.ACCEPT_ATTRIBUTE}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else [data]
+        return [
+            super(MultipleImageField, self).clean(upload, initial) for upload in uploads if upload
+        ]
+
+
+class MediaForm(forms.ModelForm):
+    """A flyer, property site or capture page, created or edited by either partner; the photos
+    are checked and re-encoded here, and services.create_media / update_media store them."""
+
+    owner = forms.TypedChoiceField(
+        label="Whose is it?",
+        coerce=int,
+        help_text="The partner whose site or page it is: leads captured there are assigned to "
+        "them and shared with the other.",
+    )
+    photos = MultipleImageField(
+        label="Listing photos",
+        required=False,
+        help_text=f"Flyers and property sites: up to {MAX_PHOTOS} JPEG, PNG, WebP or GIF images.",
+    )
+
+    class Meta:
+        model = Media
+        fields = [
+            "kind",
+            "title",
+            "headline",
+            "body",
+            "address",
+            "price",
+            "bedrooms",
+            "bathrooms",
+            "square_feet",
+            "is_published",
+        ]
+        labels = {
+            "address": "Property address",
+            "price": "Price ($)",
+            "is_published": "Published (the public page and its form are online)",
+        }
+        help_texts = {"title": "Also makes the page's address, which stays when you rename it."}
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, connection: Connection, creator: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partners = {m.pk: m for m in (connection.lender, connection.partner)}
+        self.fields["owner"].choices = [(m.pk, m.display_name) for m in self.partners.values()]
+        if self.instance.pk:
+            self.fields["owner"].initial = self.instance.owner_id
+            self.fields["kind"].disabled = True
+            self.fields["photos"].help_text += " New photos replace the current ones."
+        else:
+            self.fields["owner"].initial = (
+                creator.pk if creator.pk in self.partners else connection.lender_id
+            )
+        self.fields[
+            "photos"
+        ].help_text += f" Each up to {images.human_size(settings.MAX_UPLOAD_IMAGE_BYTES)}."
+        self.processed_photos: list[images.ProcessedImage] = []
+
+    def clean_owner(self) -> Member:
+        owner = self.partners.get(self.cleaned_data["owner"])
+        if owner is None:
+            raise ValidationError("Choose one of the two partners.")
+        return owner
+
+    def clean_photos(self):
+        uploads = self.cleaned_data["photos"]
+        if len(uploads) > MAX_PHOTOS:
+            raise ValidationError(f"Up to {MAX_PHOTOS} photos.")
+        # A bad file fails the whole form: nothing is saved until every photo passed.
+        self.processed_photos = [
+            images.process_image_upload(upload, spec=LISTING_PHOTO, name=f"listing-{n}")
+            for n, upload in enumerate(uploads, start=1)
+        ]
+        return uploads
+
+    def photos_change(self) -> list[images.ProcessedImage] | None:
+        """The new photos; None (on edit, nothing uploaded) keeps the current ones."""
+        if self.instance.pk and not self.processed_photos:
+            return None
+        return self.processed_photos

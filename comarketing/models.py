@@ -124,6 +124,10 @@ class SharedLead(TenantOwned):
     shared_by = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     shared_with = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     note = models.TextField(blank=True)
+    # The co-branded page whose form captured the lead, when the share came from a capture.
+    media = models.ForeignKey(
+        "Media", null=True, blank=True, on_delete=models.SET_NULL, related_name="captured_leads"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -151,3 +155,62 @@ class SharedLead(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.lead} shared by {self.shared_by} with {self.shared_with}"
+
+
+class Media(TenantOwned):
+    """Co-branded material two active partners made together. Each carries both partners'
+    branding, the partnership seal and website. A property site and a lead capture page are
+    public at `/m/<slug>/`; leads captured there belong to `owner` and are shared with the other
+    partner."""
+
+    class Kind(models.TextChoices):
+        FLYER = "flyer", "Printable flyer"
+        PROPERTY_SITE = "property_site", "Single property site"
+        CAPTURE_PAGE = "capture_page", "Lead capture page"
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="media")
+    owner = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The partner whose site or page it is: captured leads are assigned to them.",
+    )
+    created_by = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    slug = models.SlugField(max_length=80, unique=True, help_text="The public address: /m/<slug>/.")
+    title = models.CharField(max_length=150)
+    headline = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    # A listing's details (flyers and property sites).
+    address = models.CharField(max_length=200, blank=True)
+    price = models.DecimalField(max_digits=12, decimal_places=0, null=True, blank=True)
+    bedrooms = models.PositiveSmallIntegerField(null=True, blank=True)
+    bathrooms = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    square_feet = models.PositiveIntegerField(null=True, blank=True)
+    is_published = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "media"
+        indexes = [models.Index(fields=["partnership", "connection", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+
+class MediaPhoto(TenantOwned):
+    """A photo of a flyer's or property site's listing, checked and re-encoded by Pillow."""
+
+    media = models.ForeignKey(Media, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="comarketing/photos/")
+    thumbnail = models.ImageField(upload_to="comarketing/thumbs/")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["partnership", "media", "position"])]
+
+    def __str__(self) -> str:
+        return f"Photo {self.position} of {self.media}"

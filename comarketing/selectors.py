@@ -1,11 +1,13 @@
-"""Reads for co-marketing pages: a member's active partners, and the leads shared through a
-connection. Each is one query, whatever the number of rows."""
+"""Reads for co-marketing pages: a member's active partners, the leads shared through a
+connection, and co-branded media. Each is one query, whatever the number of rows."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
 
-from comarketing.models import Connection, SharedLead, Status
+from comarketing.models import Connection, Media, MediaPhoto, SharedLead, Status
+from comarketing.services import PUBLIC_KINDS
 from leads.models import Lead
 from leads.selectors.lists import is_opted_out
 from members.models import Member
@@ -65,3 +67,42 @@ def is_opted_out_of_lead() -> Exists:
         .annotate(is_opted_out=is_opted_out())
         .filter(is_opted_out=True)
     )
+
+
+def connection_media(connection: Connection) -> QuerySet[Media]:
+    """The overview's "Media you created together", newest first, each with its owner."""
+    return (
+        Media.objects.for_partnership(connection.partnership_id)
+        .filter(connection=connection)
+        .select_related("owner")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def get_public_media(*, partnership, slug: str) -> Media:
+    """A property site or capture page of the partnership by its slug, with both partners
+    (users and companies) and its photos; 404 when it is another partnership's, not a public
+    kind, or its connection ended. Whether it is published is the caller's to decide (partners
+    see their unpublished pages)."""
+    partner_fields = [
+        f"connection__{side}__{related}"
+        for side in ("lender", "partner")
+        for related in ("user", "company")
+    ]
+    media = (
+        Media.objects.for_partnership(partnership)
+        .filter(
+            slug=slug,
+            kind__in=PUBLIC_KINDS,
+            connection__deleted_at__isnull=True,
+            connection__status=Status.ACTIVE,
+        )
+        .select_related("connection", *partner_fields)
+        .prefetch_related(
+            Prefetch("photos", queryset=MediaPhoto.objects.for_partnership(partnership))
+        )
+        .first()
+    )
+    if media is None:
+        raise Http404("No such page.")
+    return media

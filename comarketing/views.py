@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from comarketing import selectors, services
@@ -20,7 +21,7 @@ from comarketing.forms import (
     RegistrationForm,
     ShareLeadForm,
 )
-from comarketing.models import Connection
+from comarketing.models import Connection, Media
 from comarketing.services import ComarketingRefused
 from leads.models import Lead
 from leads.selectors.lists import get_lead
@@ -33,6 +34,7 @@ from pinnacle.tenancy import get_for_partnership_or_404
 
 CONNECTIONS_PER_PAGE = 25
 SHARED_LEADS_PER_PAGE = 25
+MEDIA_PER_PAGE = 25
 MEMBER_BACKEND = "members.auth.PartnershipMemberBackend"
 
 
@@ -252,6 +254,11 @@ def detail(request, pk):
     sent = Paginator(
         selectors.shared_leads(connection, shared_by=me), SHARED_LEADS_PER_PAGE
     ).get_page(request.GET.get("sent"))
+    media = Paginator(selectors.connection_media(connection), MEDIA_PER_PAGE).get_page(
+        request.GET.get("media")
+    )
+    for item in media.object_list:
+        _add_media_links(item, request.partnership)
     return render(
         request,
         "comarketing/detail.html",
@@ -264,6 +271,8 @@ def detail(request, pk):
             "company_logo": _logo_url(partner),
             "received": received,
             "sent": sent,
+            "media": media,
+            "can_make_media": services.media_refusal(member, connection) is None,
             "received_heading": "Leads shared with you"
             if is_party
             else f"Leads shared with {me.display_name}",
@@ -272,6 +281,19 @@ def detail(request, pk):
             and partner == connection.partner,
         },
     )
+
+
+def _add_media_links(media: Media, partnership) -> None:
+    """The overview's links for one media: its public page and embed code, or its PDF."""
+    if media.kind in services.PUBLIC_KINDS:
+        media.page_url = partnership.absolute_url(
+            reverse("comarketing_media_page", args=[media.slug])
+        )
+        media.embed_url = partnership.absolute_url(
+            reverse("comarketing_media_embed", args=[media.slug])
+        )
+    if media.kind == Media.Kind.FLYER:
+        media.pdf_url = reverse("comarketing_media_flyer", args=[media.pk])
 
 
 def _logo_url(member: Member) -> str:

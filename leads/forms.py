@@ -17,18 +17,14 @@ from pinnacle.mail.models import Suppression
 NO_REFERRER = "none"
 
 
-class LeadForm(forms.Form):
-    """/join/ and /contact/: who the prospect is, what they need, and who referred them."""
+class ProspectForm(forms.Form):
+    """What a prospect tells us on any public lead form: who they are and what they need."""
 
     name = forms.CharField(label="Your name", max_length=120)
     email = BoundedEmailField(label="Email")
     phone = forms.CharField(label="Phone", max_length=32, required=False)
     need = forms.ChoiceField(label="What do you need?", choices=[("", "Choose one"), *Need.choices])
     timeframe = forms.ChoiceField(label="When?", choices=[("", "Choose one"), *Timeframe.choices])
-    referrer = forms.ChoiceField(
-        label="Which partner member referred you?",
-        help_text="The member who sent you here becomes your main contact.",
-    )
     message = forms.CharField(
         label="Message", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -39,20 +35,8 @@ class LeadForm(forms.Form):
     # Honeypot: hidden from people with CSS; bots fill every field.
     website = forms.CharField(required=False, label="Leave this field empty")
 
-    def __init__(self, *args, partnership, message_required=False, **kwargs):
+    def __init__(self, *args, message_required=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.members = {m.slug: m for m in referrer_choices(partnership)}
-        self.fields["referrer"].choices = [
-            ("", "Choose the member who referred you"),
-            (NO_REFERRER, "No one referred me"),
-            *(
-                (slug, f"{m.display_name} \u2014 {m.company.name}" if m.company else m.display_name)
-                for slug, m in self.members.items()
-            ),
-        ]
-        self.fields["referrer"].error_messages["required"] = (
-            "Choose the member who referred you, or \u201cNo one referred me\u201d."
-        )
         if message_required:
             self.fields["message"].required = True
             self.fields["message"].label = "How can we help?"
@@ -77,6 +61,31 @@ class LeadForm(forms.Form):
 
     def is_spam(self) -> bool:
         return bool(self.data.get("website"))
+
+
+class LeadForm(ProspectForm):
+    """/join/ and /contact/: the prospect's form, and who referred them."""
+
+    referrer = forms.ChoiceField(
+        label="Which partner member referred you?",
+        help_text="The member who sent you here becomes your main contact.",
+    )
+    field_order = ["name", "email", "phone", "need", "timeframe", "referrer"]
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = {m.slug: m for m in referrer_choices(partnership)}
+        self.fields["referrer"].choices = [
+            ("", "Choose the member who referred you"),
+            (NO_REFERRER, "No one referred me"),
+            *(
+                (slug, f"{m.display_name} \u2014 {m.company.name}" if m.company else m.display_name)
+                for slug, m in self.members.items()
+            ),
+        ]
+        self.fields["referrer"].error_messages["required"] = (
+            "Choose the member who referred you, or \u201cNo one referred me\u201d."
+        )
 
     def referring_member(self):
         slug = self.cleaned_data["referrer"]

@@ -5,6 +5,12 @@ SESSION_UTM = "campaign_utm"
 SESSION_REF = "campaign_ref"
 
 
+def campaign_utm(request) -> dict:
+    """The UTM parameters a form posted (carried from its page's address), else the visit's."""
+    posted = {key: request.POST[key][:200] for key in UTM_KEYS if request.POST.get(key)}
+    return posted or request.session.get(SESSION_UTM, {})
+
+
 class CampaignMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

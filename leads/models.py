@@ -61,6 +61,8 @@ class ChannelMixin(models.Model):
 class FormKind(models.TextChoices):
     JOIN = "join", "Directory access request"
     CONTACT = "contact", "Online form"
+    # A co-marketing property site or lead capture page (the comarketing app's public pages).
+    CAPTURE = "capture", "Co-marketing lead capture"
 
 
 class Lead(ChannelMixin, TenantOwned):

@@ -14,7 +14,7 @@ from members.services import invite_member
 from members.tokens import make_invitation_token
 from pinnacle.mail.services import queue_email
 from pinnacle.mail.tokens import make_unsubscribe_token
-from tests.comarketing.factories import ConnectionFactory
+from tests.comarketing.factories import ConnectionFactory, MediaFactory
 from tests.conftest import client_for
 from tests.leads.factories import InquiryFactory, LeadFactory
 from tests.members.factories import InvitationFactory, MemberFactory
@@ -87,6 +87,18 @@ FOREIGN_OBJECTS = {
     **{
         name: lambda other: {"token": ConnectionFactory(partnership=other).token}
         for name in ("comarketing_join", "comarketing_join_seen", "comarketing_accept")
+    },
+    "comarketing_media_create": lambda other: {"pk": MediaFactory(partnership=other).connection_id},
+    **{
+        name: lambda other: {"pk": MediaFactory(partnership=other).pk}
+        for name in ("comarketing_media_edit", "comarketing_media_delete")
+    },
+    "comarketing_media_flyer": lambda other: {
+        "pk": MediaFactory(partnership=other, kind="flyer").pk
+    },
+    **{
+        name: lambda other: {"slug": MediaFactory(partnership=other).slug}
+        for name in ("comarketing_media_page", "comarketing_media_embed")
     },
     "unsubscribe": unsubscribe_kwargs,
 }

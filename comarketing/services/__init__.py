@@ -1,6 +1,7 @@
 """Co-marketing use cases, one module per family: invitations (invite, resend, delete, the
 status machine, registration and acceptance), profiles (a lender editing a partner), sharing
-(leads between partners) and reminders (beat's sweep). Who may do what is decided here, for
+(leads between partners), media (co-branded flyers, property sites and capture pages, and the
+leads they capture) and reminders (beat's sweep). Who may do what is decided here, for
 every caller:
 
 - lenders (and leadership) invite, resend and edit; agents and allied resources may delete a
@@ -34,6 +35,17 @@ from comarketing.services.invitations import (  # noqa: E402
     register_partner,
     resend_invitation,
 )
+from comarketing.services.media import (  # noqa: E402
+    LISTING_KINDS,
+    LISTING_PHOTO,
+    MAX_PHOTOS,
+    PUBLIC_KINDS,
+    capture_lead,
+    create_media,
+    delete_media,
+    media_refusal,
+    update_media,
+)
 from comarketing.services.profiles import (  # noqa: E402
     EDITABLE_PROFILE_FIELDS,
     edit_partner_profile,
@@ -45,23 +57,32 @@ from comarketing.services.sharing import MAX_NOTE_LENGTH, share_lead  # noqa: E4
 __all__ = [
     "EDITABLE_PROFILE_FIELDS",
     "INVITATION_TEMPLATE",
+    "LISTING_KINDS",
+    "LISTING_PHOTO",
     "MAX_NOTE_LENGTH",
+    "MAX_PHOTOS",
+    "PUBLIC_KINDS",
     "ComarketingRefused",
     "accept_connection",
     "can_delete",
     "can_invite",
     "can_prefill",
+    "capture_lead",
+    "create_media",
     "delete_connection",
+    "delete_media",
     "edit_partner_profile",
     "follow_invitation_email",
     "invitation_context",
     "invite_partners",
     "join_url",
     "mark_link_clicked",
+    "media_refusal",
     "parse_addresses",
     "partner_edit_refusal",
     "register_partner",
     "resend_invitation",
     "share_lead",
     "sweep_reminders",
+    "update_media",
 ]

@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from comarketing.models import Connection, SharedLead
+from comarketing.models import Connection, Media, SharedLead
 from comarketing.services import ComarketingRefused
 from leads.models import Lead
 from members.models import Member
@@ -16,12 +16,19 @@ MAX_NOTE_LENGTH = 2000
 
 @transaction.atomic
 def share_lead(
-    *, connection: Connection, lead: Lead, member: Member, note: str, actor
+    *,
+    connection: Connection,
+    lead: Lead,
+    member: Member,
+    note: str,
+    actor,
+    media: Media | None = None,
 ) -> SharedLead:
     """One partner of an active connection shares a lead with the other, with a note: the
     partner is emailed and the lead appears under their "Leads shared with you". Once per lead
     and partner. Sharing sends nothing to the lead and records no outreach attempt: opt-outs
-    and the outreach rules apply to whatever either partner does next."""
+    and the outreach rules apply to whatever either partner does next. `media` is the
+    co-branded page that captured the lead, when the share comes from its form."""
     connection = (
         Connection.objects.select_for_update(of=("self",))
         .select_related("lender__user", "partner__user", "partnership")
@@ -33,6 +40,8 @@ def share_lead(
         raise ComarketingRefused("Leads are shared with active co-marketing partners only.")
     if lead.partnership_id != connection.partnership_id:
         raise ComarketingRefused("This lead is not in your partnership.")
+    if media is not None and media.connection_id != connection.pk:
+        raise ComarketingRefused("This page was made through another connection.")
     partnership = connection.partnership
     # policy: opt-outs still apply to both partners: an opted-out lead is not passed on.
     suppression = find_suppression(partnership=partnership, email=lead.email)
@@ -54,6 +63,7 @@ def share_lead(
                 shared_by=member,
                 shared_with=other,
                 note=note,
+                media=media,
             )
     except IntegrityError as exc:
         raise ComarketingRefused(
@@ -69,6 +79,7 @@ def share_lead(
             "sharer": member,
             "lead": lead,
             "note": note,
+            "media": media,
             "lead_url": partnership.absolute_url(lead.get_absolute_url()),
             "connection_url": partnership.absolute_url(
                 reverse("comarketing_detail", args=[connection.pk])
@@ -84,6 +95,6 @@ def share_lead(
         action="comarketing.lead_shared",
         target=connection,
         summary=f"{member.display_name} shared the lead {lead.name} with {other.display_name}",
-        data={"lead": lead.pk, "shared_with": other.pk},
+        data={"lead": lead.pk, "shared_with": other.pk, "media": media.pk if media else None},
     )
     return shared

@@ -1,30 +1,22 @@
 """What prospects use without a password: the two forms, the access link, expressing interest."""
 
-import logging
-
 from django.contrib import messages
 from django.core import signing
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
-from redis.exceptions import RedisError
 
 from leads.forms import InterestForm, LeadForm
-from leads.middleware import SESSION_REF, SESSION_UTM, UTM_KEYS
+from leads.middleware import SESSION_REF, campaign_utm
 from leads.models import FormKind, Lead
 from leads.prospect import current_prospect, start_prospect_session
+from leads.ratelimit import TOO_MANY_SUBMISSIONS, too_many_submissions
 from leads.services import LeadRefused
 from leads.services.access import confirm_prospect_access
 from leads.services.inquiries import express_interest, when
 from leads.services.intake import submit_lead
 from leads.tokens import read_access_token
 from members import selectors as member_selectors
-
-log = logging.getLogger(__name__)
-
-# Per-IP limit on public form submissions (shared by all web processes through Redis).
-SUBMISSION_RATE = "5/10m"
 
 
 def join(request):
@@ -50,16 +42,9 @@ def _lead_form(request, form_kind):
     if form.is_spam():
         # Bots get the same page as people, and nothing is stored or sent.
         return redirect("lead_thanks")
-    if _too_many_submissions(request):
+    if too_many_submissions(request):
         return render(
-            request,
-            template,
-            {
-                "form": form,
-                "refused": "Too many submissions from your network in the last few minutes. "
-                "Please wait ten minutes and try again.",
-            },
-            status=429,
+            request, template, {"form": form, "refused": TOO_MANY_SUBMISSIONS}, status=429
         )
     if not form.is_valid():
         return render(request, template, {"form": form}, status=400)
@@ -75,32 +60,11 @@ def _lead_form(request, form_kind):
         message=data["message"],
         consent=data["consent"],
         referrer=form.referring_member(),
-        utm=_utm(request),
+        utm=campaign_utm(request),
         ip_address=request.META.get("REMOTE_ADDR"),
     )
     request.session["lead_thanks_email"] = data["email"]
     return redirect("lead_thanks")
-
-
-def _too_many_submissions(request) -> bool:
-    try:
-        return is_ratelimited(
-            request,
-            group="lead-intake",
-            key="ip",
-            rate=SUBMISSION_RATE,
-            method="POST",
-            increment=True,
-        )
-    except (RedisError, OSError):
-        # Redis is down: the limiter fails open for this request, so a valid submission is saved.
-        log.warning("Rate limiter unavailable; lead intake accepted without it", exc_info=True)
-        return False
-
-
-def _utm(request) -> dict:
-    posted = {key: request.POST[key][:200] for key in UTM_KEYS if request.POST.get(key)}
-    return posted or request.session.get(SESSION_UTM, {})
 
 
 def thanks(request):

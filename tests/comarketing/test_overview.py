@@ -170,7 +170,8 @@ def test_the_overview_reads_a_fixed_number_of_queries(
     )
     client = client_for(partnership, lender)
     # Partnership, user, membership; the connection with both partners, their users and
-    # companies; for each list the count and the page's rows with their leads and opt-outs.
-    with django_assert_num_queries(8):
+    # companies; for each list the count and the page's rows with their leads and opt-outs; the
+    # media's count (none: no row query).
+    with django_assert_num_queries(9):
         page = client.get(f"/comarketing/{connection.pk}/")
     assert page.text.count("<tr>") == 2 + 2 * min(count // 2, 25)

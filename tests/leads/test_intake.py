@@ -120,7 +120,9 @@ def test_no_one_referred_me_sends_only_the_welcome(anon_client, partnership):
 
 
 def test_same_email_is_one_lead_and_keeps_its_first_referrer(anon_client, referrer):
-    second = MemberFactory(partnership=referrer.partnership, slug="sam-second")
+    second = MemberFactory(
+        partnership=referrer.partnership, slug="sam-second", display_name="Sam Second"
+    )
     anon_client.post("/join/", form_data(referrer="rita-referrer"))
     anon_client.post("/join/", form_data(referrer="sam-second", email="dana@example.COM"))
     anon_client.post("/join/", form_data(referrer="sam-second", email="dana@example.com"))

@@ -1,0 +1,228 @@
+"""Co-branded media: creating, editing and deleting it from the connection overview, the
+flyer's PDF, and the public pages (a property site or capture page at /m/<slug>/, and its form
+alone for an iframe on a partner's own website)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+
+from comarketing import selectors, services
+from comarketing.flyer import render_flyer
+from comarketing.forms import MediaForm
+from comarketing.models import Media
+from comarketing.services import ComarketingRefused
+from comarketing.views import _own_connection
+from leads.forms import ProspectForm
+from leads.middleware import campaign_utm
+from leads.ratelimit import TOO_MANY_SUBMISSIONS, too_many_submissions
+from members.auth import member_required
+from pinnacle.membership import request_membership
+from pinnacle.tenancy import get_for_partnership_or_404
+
+
+def _own_media(request, pk) -> Media:
+    """Media of a live connection the member is part of (or any, for leadership); the same 404
+    whether it is missing, another partnership's or someone else's."""
+    media = get_for_partnership_or_404(
+        Media.objects.filter(connection__deleted_at__isnull=True).select_related(
+            "connection__lender__user",
+            "connection__lender__company",
+            "connection__partner__user",
+            "connection__partner__company",
+            "owner",
+        ),
+        request.partnership,
+        pk=pk,
+    )
+    connection = media.connection
+    member = request.member
+    if not (member.is_leadership or member.pk in (connection.lender_id, connection.partner_id)):
+        raise Http404("No such media.")
+    return media
+
+
+@member_required
+def create(request, pk):
+    connection = _own_connection(request, pk)
+    if refusal := services.media_refusal(request.member, connection):
+        messages.error(request, refusal)
+        return redirect("comarketing")
+    form = MediaForm(
+        request.POST or None, request.FILES or None, connection=connection, creator=request.member
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            media = services.create_media(
+                connection=connection,
+                member=request.member,
+                kind=form.cleaned_data["kind"],
+                owner=form.cleaned_data["owner"],
+                fields=form.cleaned_data,
+                photos=form.photos_change(),
+                actor=request.user,
+            )
+        except ComarketingRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"Created the {media.get_kind_display().lower()}.")
+            return redirect("comarketing_detail", pk=connection.pk)
+    return render(
+        request,
+        "comarketing/media_form.html",
+        {"connection": connection, "form": form, "media": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@member_required
+def edit(request, pk):
+    media = _own_media(request, pk)
+    connection = media.connection
+    form = MediaForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=media,
+        connection=connection,
+        creator=request.member,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_media(
+                media=media,
+                member=request.member,
+                owner=form.cleaned_data["owner"],
+                fields=form.cleaned_data,
+                photos=form.photos_change(),
+                actor=request.user,
+            )
+        except ComarketingRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"Saved \u201c{form.cleaned_data['title']}\u201d.")
+            return redirect("comarketing_detail", pk=connection.pk)
+    return render(
+        request,
+        "comarketing/media_form.html",
+        {"connection": connection, "form": form, "media": media},
+        status=400 if form.errors else 200,
+    )
+
+
+@member_required
+def delete(request, pk):
+    media = _own_media(request, pk)
+    if request.method == "POST":
+        try:
+            services.delete_media(media=media, member=request.member, actor=request.user)
+        except ComarketingRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"Deleted \u201c{media.title}\u201d.")
+        return redirect("comarketing_detail", pk=media.connection_id)
+    return render(request, "comarketing/media_delete.html", {"media": media})
+
+
+@member_required
+def flyer(request, pk):
+    """The printable flyer, built on the server."""
+    media = _own_media(request, pk)
+    if media.kind != Media.Kind.FLYER:
+        raise Http404("Only flyers print.")
+    media.partnership = media.connection.partnership = request.partnership
+    response = HttpResponse(render_flyer(media), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{media.slug}.pdf"'
+    return response
+
+
+def _public_media(request, slug) -> Media:
+    """A public page; an unpublished one is a 404 to everyone but its partners and leadership."""
+    media = selectors.get_public_media(partnership=request.partnership, slug=slug)
+    if not media.is_published:
+        member = request_membership(request)
+        connection = media.connection
+        if member is None or not (
+            member.is_leadership or member.pk in (connection.lender_id, connection.partner_id)
+        ):
+            raise Http404("No such page.")
+    return media
+
+
+def _capture(request, media: Media):
+    """The page's lead form: None once a submission was taken (or a bot was turned away), else
+    the form and the status to render it with."""
+    if request.method != "POST":
+        return ProspectForm(), None, 200
+    form = ProspectForm(request.POST)
+    if form.is_spam():
+        # Bots get the same answer as people, and nothing is stored or sent.
+        return None, None, 302
+    if too_many_submissions(request):
+        return form, TOO_MANY_SUBMISSIONS, 429
+    if not form.is_valid():
+        return form, None, 400
+    data = form.cleaned_data
+    try:
+        services.capture_lead(
+            media=media,
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            need=data["need"],
+            timeframe=data["timeframe"],
+            message=data["message"],
+            consent=data["consent"],
+            utm=campaign_utm(request),
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+    except ComarketingRefused as refusal:
+        raise Http404(str(refusal)) from refusal
+    return None, None, 302
+
+
+def _page_context(media: Media, form, refused) -> dict:
+    connection = media.connection
+    return {
+        "media": media,
+        "partners": [connection.lender, connection.partner],
+        "is_property_site": media.kind == Media.Kind.PROPERTY_SITE,
+        "form": form,
+        "refused": refused,
+    }
+
+
+def page(request, slug):
+    """A property site or capture page, public on the partnership's host, with its form."""
+    media = _public_media(request, slug)
+    form, refused, status = _capture(request, media)
+    if form is None:
+        request.session["lead_thanks_email"] = request.POST.get("email", "")
+        return redirect("lead_thanks")
+    return render(
+        request, "comarketing/media_page.html", _page_context(media, form, refused), status=status
+    )
+
+
+# The capture form inside a partner's website: the one page that may be framed. It is posted
+# from that other site, where browsers withhold our cookies (SameSite), so it cannot carry a
+# CSRF token; like any public lead form it changes no one's account, and the honeypot and the
+# per-IP limit still apply.
+@csrf_exempt
+@xframe_options_exempt
+def embed(request, slug):
+    media = _public_media(request, slug)
+    form, refused, status = _capture(request, media)
+    if form is None:
+        return redirect(reverse("comarketing_media_embed", args=[media.slug]) + "?sent=1")
+    response = render(
+        request,
+        "comarketing/media_embed.html",
+        {**_page_context(media, form, refused), "sent": request.GET.get("sent") == "1"},
+        status=status,
+    )
+    response["Content-Security-Policy"] = "frame-ancestors *"
+    return response
