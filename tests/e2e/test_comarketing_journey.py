@@ -1,6 +1,7 @@
 """A lender invites two agents by address and a third person found by name, previews and sends;
 one agent opens the link and registers; the lender's menu shows them Active with a profile
-progress bar, while the others stay pending."""
+progress bar; the lender creates a single property site; a prospect submits its form; both
+partners see the shared lead."""
 
 import re
 
@@ -8,9 +9,11 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from comarketing.models import Connection, Status
+from comarketing.models import Connection, SharedLead, Status
+from leads.models import Lead
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage
+from tests.e2e.conftest import SCREENSHOTS
 from tests.leads.factories import LeadFactory
 from tests.members.factories import PASSWORD, MemberFactory, UserFactory
 
@@ -85,3 +88,39 @@ def test_invite_preview_send_register_and_see_active(
     shot("comarketing-menu")
     nina = Connection.objects.get(email="nina.new@example.com")
     assert nina.status == Status.ACTIVE and nina.partner.cell_phone == "(512) 555-0110"
+
+    # The lender makes a single property site with Nina; the site is Nina's.
+    page.get_by_role("link", name="Nina New").click()
+    page.get_by_role("link", name="Create co-branded media").click()
+    page.get_by_label("Kind").select_option("property_site")
+    page.get_by_label("Whose is it?").select_option(label="Nina New")
+    page.get_by_label("Title").fill("Charming Bungalow on Elm")
+    page.get_by_label("Headline").fill("Open house Saturday")
+    page.get_by_label("Property address").fill("12 Elm St, Austin, TX")
+    page.get_by_label("Price ($)").fill("525000")
+    page.get_by_role("button", name=re.compile("Create|Save")).click()
+    expect(page.get_by_text("Charming Bungalow on Elm")).to_be_visible()
+
+    # A prospect finds the site and asks about it.
+    prospect = browser.new_context().new_page()
+    prospect.goto(f"{base}/m/charming-bungalow-on-elm/")
+    expect(prospect.get_by_text("$525,000")).to_be_visible()
+    shot_page = prospect
+    prospect.get_by_label("Your name").fill("Pat Prospect")
+    prospect.get_by_label("Email").fill("pat@example.com")
+    prospect.get_by_label("What do you need?").select_option("buy")
+    prospect.get_by_label("When?").select_option("3m")
+    prospect.get_by_label(re.compile("I agree to be contacted")).check()
+    shot_page.screenshot(path=str(SCREENSHOTS / "comarketing-property-site.png"), full_page=True)
+    prospect.get_by_role("button", name="Send").click()
+
+    lead = Lead.objects.get(email="pat@example.com")
+    assert lead.referring_member == nina.partner  # the site's owner
+    assert SharedLead.objects.filter(lead=lead, shared_with__display_name="Lena Lender").exists()
+
+    # Both partners see the lead: Nina as hers, Lena as shared with her.
+    invitee.goto(f"{base}/leads/?mine=1")
+    expect(invitee.get_by_role("link", name="Pat Prospect")).to_be_visible()
+    page.goto(f"{base}/comarketing/{nina.pk}/")
+    expect(page.get_by_role("link", name="Pat Prospect").first).to_be_visible()
+    shot("comarketing-overview")
