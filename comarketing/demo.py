@@ -1,12 +1,13 @@
 """Demo co-marketing for `seed_demo`, made through the co-marketing services: the demo lender
-has an active partner (the demo agent, who accepted), an invitation whose link was seen, one
-still travelling, and one that bounced. Idempotent: an address the lender already has a live
-connection with is left alone."""
+has an active partner (the demo agent, who accepted) with a flyer and a single property site
+made together, an invitation whose link was seen, one still travelling, and one that bounced.
+Idempotent: an address the lender already has a live connection with is left alone, and the
+media are made once."""
 
 from __future__ import annotations
 
 from comarketing import services
-from comarketing.models import Connection
+from comarketing.models import Connection, Media
 from members.models import Member
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.services import advance_status
@@ -54,5 +55,32 @@ def seed_demo_comarketing(sender, partnerships, stdout=None, **kwargs) -> None:
             message.refresh_from_db()
             advance_status(message, OutboxMessage.Status.BOUNCED, reason=message.status_reason)
         made += 1
+    active = Connection.objects.filter(
+        lender=lender, partner=agent, deleted_at__isnull=True
+    ).first()
+    if active is not None and not Media.objects.filter(connection=active).exists():
+        for kind in (Media.Kind.FLYER, Media.Kind.PROPERTY_SITE):
+            services.create_media(
+                connection=active,
+                member=lender,
+                kind=kind,
+                owner=agent,
+                fields={**LISTING, "is_published": True},
+                photos=[],
+                actor=None,
+            )
     if stdout is not None and made:
         stdout.write(f"Demo co-marketing connections created: {made}.")
+
+
+LISTING = {
+    "title": "Charming Craftsman in Travis Heights",
+    "headline": "Walk to South Congress; open house Saturday 1-4 pm",
+    "body": "Original hardwoods, a chef's kitchen and a shaded back porch on a quiet street. "
+    "Pre-approval in a day with our lender partner.",
+    "address": "1204 Kenwood Ave, Austin, TX 78704",
+    "price": 525000,
+    "bedrooms": 3,
+    "bathrooms": 2.5,
+    "square_feet": 1850,
+}

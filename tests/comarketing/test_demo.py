@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from comarketing.models import Connection, Status
+from comarketing.models import Connection, Media, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -17,5 +17,6 @@ def test_seed_demo_shows_co_marketing_once(settings, tmp_path):
     assert statuses["sam.ortega@example.net"] == Status.NOT_DELIVERED
     bounced = Connection.objects.get(email="pat.wrongaddress@example.net")
     assert bounced.status == Status.NOT_DELIVERED and "does not exist" in bounced.status_reason
+    assert sorted(Media.objects.values_list("kind", flat=True)) == ["flyer", "property_site"]
     call_command("seed_demo", stdout=io.StringIO())
-    assert Connection.objects.count() == 4
+    assert Connection.objects.count() == 4 and Media.objects.count() == 2
