@@ -10,13 +10,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
-from django.utils import timezone
 from PIL import Image
 
 from comarketing.flyer import render_flyer
-from comarketing.models import Media, MediaPhoto, Status
-from tests.comarketing.factories import ConnectionFactory
-from tests.members.factories import CompanyFactory, MemberFactory
+from comarketing.models import Media, MediaPhoto
 
 pytestmark = pytest.mark.django_db
 
@@ -41,43 +38,6 @@ def with_images(member):
     member.company_logo_thumbnail.save("logo.png", png((120, 40)), save=False)
     member.save()
     return member
-
-
-@pytest.fixture
-def lender(partnership):
-    return MemberFactory(
-        partnership=partnership,
-        display_name="Lena Lender",
-        kind="lender",
-        job_title="Loan Officer",
-        cell_phone="(512) 555-0199",
-        company=CompanyFactory(partnership=partnership, name="Summit Mortgage"),
-    )
-
-
-@pytest.fixture
-def agent(partnership):
-    return MemberFactory(
-        partnership=partnership,
-        display_name="Alice Agent",
-        kind="agent",
-        job_title="Realtor",
-        cell_phone="(512) 555-0100",
-        office_phone="(512) 555-0111",
-        company=CompanyFactory(partnership=partnership, name="Hill Country Realty"),
-    )
-
-
-@pytest.fixture
-def connection(partnership, lender, agent):
-    return ConnectionFactory(
-        partnership=partnership,
-        lender=lender,
-        partner=agent,
-        email=agent.email,
-        status=Status.ACTIVE,
-        accepted_at=timezone.now(),
-    )
 
 
 def make_flyer(connection, *, photos=0, **fields) -> Media:

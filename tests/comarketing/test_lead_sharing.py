@@ -3,10 +3,9 @@ once per lead and partner, never an opted-out lead; the partner is emailed; the 
 nothing and no outreach attempt is recorded."""
 
 import pytest
-from django.utils import timezone
 
 from comarketing import panels, services
-from comarketing.models import SharedLead, Status
+from comarketing.models import SharedLead
 from comarketing.services import ComarketingRefused
 from leads import extensions as lead_extensions
 from outreach.models import Attempt
@@ -18,28 +17,6 @@ from tests.leads.factories import LeadFactory
 from tests.members.factories import LeadershipFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def lender(partnership):
-    return MemberFactory(partnership=partnership, display_name="Lena Lender", kind="lender")
-
-
-@pytest.fixture
-def agent(partnership):
-    return MemberFactory(partnership=partnership, display_name="Alice Agent", kind="agent")
-
-
-@pytest.fixture
-def connection(partnership, lender, agent):
-    return ConnectionFactory(
-        partnership=partnership,
-        lender=lender,
-        partner=agent,
-        email=agent.email,
-        status=Status.ACTIVE,
-        accepted_at=timezone.now(),
-    )
 
 
 @pytest.fixture

@@ -9,11 +9,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from PIL import Image
 
 from comarketing import services
-from comarketing.models import Media, MediaPhoto, SharedLead, Status
+from comarketing.models import Media, MediaPhoto, SharedLead
 from comarketing.services import ComarketingRefused
 from leads.models import FormKind, Lead, Submission
 from pinnacle.mail.models import OutboxMessage
@@ -22,7 +21,7 @@ from pinnacle.models import AuditEvent
 from tests.comarketing.factories import ConnectionFactory
 from tests.conftest import client_for
 from tests.leads.factories import LeadFactory
-from tests.members.factories import CompanyFactory, LeadershipFactory, MemberFactory
+from tests.members.factories import LeadershipFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,45 +29,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def lender(partnership):
-    return MemberFactory(
-        partnership=partnership,
-        display_name="Lena Lender",
-        kind="lender",
-        job_title="Loan Officer",
-        cell_phone="(512) 555-0199",
-        office_phone="(512) 555-0198",
-        company=CompanyFactory(partnership=partnership, name="Summit Mortgage"),
-    )
-
-
-@pytest.fixture
-def agent(partnership):
-    # Invited partners are not listed in the directory until leadership lists them.
-    return MemberFactory(
-        partnership=partnership,
-        display_name="Alice Agent",
-        kind="agent",
-        job_title="Realtor",
-        cell_phone="(512) 555-0100",
-        is_listed=False,
-        company=CompanyFactory(partnership=partnership, name="Hill Country Realty"),
-    )
-
-
-@pytest.fixture
-def connection(partnership, lender, agent):
-    return ConnectionFactory(
-        partnership=partnership,
-        lender=lender,
-        partner=agent,
-        email=agent.email,
-        status=Status.ACTIVE,
-        accepted_at=timezone.now(),
-    )
 
 
 def jpeg(name="house.jpg", size=(2400, 1800)) -> SimpleUploadedFile:

@@ -8,55 +8,15 @@ import pytest
 from django.utils import timezone
 
 from comarketing import services
-from comarketing.models import SharedLead, Status
+from comarketing.models import SharedLead
 from leads.models import Lead
 from pinnacle.mail.services import record_opt_out
 from tests.comarketing.factories import ConnectionFactory
 from tests.conftest import client_for
 from tests.leads.factories import LeadFactory
-from tests.members.factories import CompanyFactory, LeadershipFactory, MemberFactory
+from tests.members.factories import LeadershipFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def lender(partnership):
-    return MemberFactory(
-        partnership=partnership,
-        display_name="Lena Lender",
-        kind="lender",
-        job_title="Loan Officer",
-        company=CompanyFactory(partnership=partnership, name="Summit Mortgage"),
-    )
-
-
-@pytest.fixture
-def agent(partnership):
-    return MemberFactory(
-        partnership=partnership,
-        display_name="Alice Agent",
-        kind="agent",
-        job_title="Realtor",
-        cell_phone="(512) 555-0100",
-        office_phone="(512) 555-0111",
-        street_address="100 Congress Ave",
-        city="Austin",
-        state="TX",
-        postal_code="78701",
-        company=CompanyFactory(partnership=partnership, name="Hill Country Realty"),
-    )
-
-
-@pytest.fixture
-def connection(partnership, lender, agent):
-    return ConnectionFactory(
-        partnership=partnership,
-        lender=lender,
-        partner=agent,
-        email=agent.email,
-        status=Status.ACTIVE,
-        accepted_at=timezone.now(),
-    )
 
 
 def share(connection, lead, member, note=""):

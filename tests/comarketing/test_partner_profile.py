@@ -3,10 +3,8 @@ lender's organization's opt-in; lenders and leadership may, agents may not; ever
 audited and emailed to the partner with each old and new value."""
 
 import pytest
-from django.utils import timezone
 
 from comarketing import services
-from comarketing.models import Status
 from comarketing.services import ComarketingRefused
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.models import AuditEvent
@@ -34,18 +32,6 @@ def agent(partnership):
         job_title="Realtor",
         mls_market="",
         allows_profile_updates=True,
-    )
-
-
-@pytest.fixture
-def connection(partnership, lender, agent):
-    return ConnectionFactory(
-        partnership=partnership,
-        lender=lender,
-        partner=agent,
-        email=agent.email,
-        status=Status.ACTIVE,
-        accepted_at=timezone.now(),
     )
 
 
