@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Q, Value
+from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
 
 from comarketing.models import Connection
 from comarketing.services.invitations import invitation_context, join_url
+from members.selectors import complete_profile_q, profile_progress
 from pinnacle.mail.services import queue_email
 
 SWEEP_BATCH = 200
@@ -24,21 +27,43 @@ def reminder_days(partnership) -> list[int]:
     )
 
 
+def _due(started: str, sent: str, now: datetime.datetime) -> Q:
+    """Rows with a reminder due now, in SQL (so the sweep reads only what it will send, never
+    the same rows again and again): the first once the partnership's first reminder day has
+    passed, the second once the second has."""
+    days = (
+        F("partnership__comarketing_first_reminder_days"),
+        F("partnership__comarketing_second_reminder_days"),
+    )
+
+    def passed(number_of_days) -> ExpressionWrapper:
+        interval = ExpressionWrapper(
+            number_of_days * datetime.timedelta(days=1), output_field=DurationField()
+        )
+        return ExpressionWrapper(Value(now) - interval, output_field=DateTimeField())
+
+    return Q(**{sent: 0, f"{started}__lte": passed(Least(*days))}) | Q(
+        **{f"{sent}__lte": 1, f"{started}__lte": passed(Greatest(*days))}
+    )
+
+
+def _sent_after(due: int, days: list[int]) -> int:
+    # With both reminder days equal there is one reminder: count it as both, so the row is done.
+    return 2 if due == len(days) else due
+
+
 @transaction.atomic
 def sweep_reminders() -> tuple[int, int]:
     """Beat's sweep. policy: a pending invitation gets a reminder after 3 days and again after
     7; an accepted partner whose profile is incomplete gets one 3 and 7 days after accepting.
     Each goes once (keyed); none once registered, completed or deleted. Returns (pending,
     profile) reminders queued."""
-    from members.selectors import profile_progress
-
     now = timezone.now()
     pending_sent = profile_sent = 0
-    earliest = now - datetime.timedelta(days=1)
     pending = (
         Connection.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(deleted_at__isnull=True, accepted_at__isnull=True, invited_at__lte=earliest)
-        .exclude(pending_reminders_sent__gte=2)
+        .filter(deleted_at__isnull=True, accepted_at__isnull=True)
+        .filter(_due("invited_at", "pending_reminders_sent", now))
         .select_related("partnership", "lender__user")
         .order_by("invited_at")[:SWEEP_BATCH]
     )
@@ -56,12 +81,15 @@ def sweep_reminders() -> tuple[int, int]:
                 reply_to=connection.lender.email,
                 about=connection,
             )
-            Connection.objects.filter(pk=connection.pk).update(pending_reminders_sent=due)
+            Connection.objects.filter(pk=connection.pk).update(
+                pending_reminders_sent=_sent_after(due, days)
+            )
             pending_sent += 1
     accepted = (
         Connection.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(deleted_at__isnull=True, accepted_at__isnull=False, accepted_at__lte=earliest)
-        .exclude(profile_reminders_sent__gte=2)
+        .filter(deleted_at__isnull=True, accepted_at__isnull=False)
+        .filter(_due("accepted_at", "profile_reminders_sent", now))
+        .exclude(complete_profile_q("partner__"))
         .select_related("partnership", "lender__user", "partner__user")
         .order_by("accepted_at")[:SWEEP_BATCH]
     )
@@ -71,8 +99,6 @@ def sweep_reminders() -> tuple[int, int]:
         if due <= connection.profile_reminders_sent:
             continue
         progress = profile_progress(connection.partner)
-        if not progress.missing:
-            continue
         queue_email(
             partnership=connection.partnership,
             key=f"comarketing:{connection.pk}:profile-reminder:{due}",
@@ -86,6 +112,8 @@ def sweep_reminders() -> tuple[int, int]:
             },
             about=connection,
         )
-        Connection.objects.filter(pk=connection.pk).update(profile_reminders_sent=due)
+        Connection.objects.filter(pk=connection.pk).update(
+            profile_reminders_sent=_sent_after(due, days)
+        )
         profile_sent += 1
     return pending_sent, profile_sent

@@ -363,3 +363,53 @@ def test_the_menu_reads_a_fixed_number_of_queries(
     # A progress bar for each active partner on the page (every other row; newest first).
     shown = range(count - 1, max(count - 26, -1), -1)
     assert page.text.count("<progress") == sum(1 for n in shown if n % 2)
+
+
+def test_rows_with_nothing_due_never_crowd_out_a_due_reminder(
+    lender, agent, time_machine, monkeypatch
+):
+    """The sweep reads a batch of rows; a complete profile or a pending invitation between its
+    reminder days must not fill the batch and starve the row whose reminder is due."""
+    from comarketing.services import reminders
+
+    monkeypatch.setattr(reminders, "SWEEP_BATCH", 1)
+    start = datetime.datetime(2026, 4, 6, 9, tzinfo=datetime.UTC)
+    time_machine.move_to(start, tick=False)
+    (complete,) = invite(lender, agent.email)
+    services.accept_connection(connection=complete, member=agent, actor=agent.user)
+    Member.objects.filter(pk=agent.pk).update(**COMPLETE_PROFILE)
+    early = sent_connection(lender, "early@example.com")
+    Connection.objects.filter(pk=early.pk).update(pending_reminders_sent=1)  # day 3 done
+    time_machine.move_to(start + datetime.timedelta(days=2), tick=False)
+    sent_connection(lender, "due@example.com")
+    time_machine.move_to(start + datetime.timedelta(days=5), tick=False)
+    assert services.sweep_reminders() == (1, 0)
+    reminder = OutboxMessage.objects.get(template="comarketing/pending_reminder")
+    assert reminder.to_email == "due@example.com"
+
+
+COMPLETE_PROFILE = {
+    "cell_phone": "(512) 555-0100",
+    "office_phone": "(512) 555-0111",
+    "street_address": "100 Congress Ave",
+    "city": "Austin",
+    "state": "TX",
+    "postal_code": "78701",
+    "job_title": "Realtor",
+    "timezone": "America/Chicago",
+    "photo": "members/photos/a.jpg",
+    "company_logo": "members/logos/a.png",
+    "employer": "Hill Country Realty",
+    "mls_market": "Austin",
+    "mls_agent_id": "123",
+    "license_number": "TX-1",
+}
+
+
+def test_registration_keeps_the_password_rules_for_any_caller(lender):
+    connection = sent_connection(lender)
+    with pytest.raises(ComarketingRefused, match=r"too short|too common"):
+        services.register_partner(
+            connection=connection, display_name="Nina New", password="abc", profile={}
+        )
+    assert not Member.objects.filter(user__email=connection.email).exists()
