@@ -3,7 +3,7 @@
 import secrets
 from email.utils import parseaddr
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -313,6 +313,11 @@ def register_partner(
         raise ComarketingRefused(
             f"{connection.email} already has an account: log in to accept the invitation."
         )
+    try:
+        # The same password rules as every account, whoever calls (the form checks them too).
+        password_validation.validate_password(password, User(email=connection.email))
+    except ValidationError as exc:
+        raise ComarketingRefused(" ".join(exc.messages)) from exc
     partnership = connection.partnership
     user = User.objects.create_user(email=connection.email, password=password)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
