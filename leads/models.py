@@ -249,3 +249,407 @@ class InquiryResponse(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.member}"
+
+
+# Transactions: a customer's deal worked by a team committee of partner members.
+
+
+class TransactionKind(models.TextChoices):
+    BUY = "buy", "Buy"
+    SELL = "sell", "Sell"
+    REFINANCE = "refinance", "Refinance"
+    OTHER = "other", "Other"
+
+
+class TransactionStage(models.TextChoices):
+    OPENED = "opened", "Opened"
+    UNDER_CONTRACT = "under_contract", "Under contract"
+    CLOSED = "closed", "Closed"
+    FELL_THROUGH = "fell_through", "Fell through"
+
+
+class Transaction(TenantOwned):
+    """A lead's transaction (the lead becomes the customer), worked by a team committee.
+
+    Confidential (policy): only its team, leadership, and a party the customer authorized in
+    writing (a live `Disclosure`) may see anything of it; `leads.selectors.transactions`
+    is the one place that decides who sees what.
+    """
+
+    lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="transactions")
+    kind = models.CharField(max_length=10, choices=TransactionKind.choices)
+    property_address = models.CharField(max_length=250, blank=True)
+    expected_close_on = models.DateField("expected close date", null=True, blank=True)
+    value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    stage = models.CharField(
+        max_length=16, choices=TransactionStage.choices, default=TransactionStage.OPENED
+    )
+    # The lead's referring member when the transaction opened: the team's leader whenever they
+    # are on the team; otherwise the team self-appoints one (LeaderProposal).
+    referral_member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    leader = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    stage_changed_at = models.DateTimeField(null=True, blank=True)
+    # The partnership's date of the close; post-close deadlines count from it.
+    closed_on = models.DateField(null=True, blank=True)
+    # Bumped to revoke every customer link sent so far.
+    customer_link_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["partnership", "-created_at"]),
+            models.Index(fields=["partnership", "lead"]),
+            models.Index(fields=["partnership", "stage", "-closed_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.lead.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("transaction_detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage == TransactionStage.CLOSED
+
+
+class TeamMember(TenantOwned):
+    """A partner member on a transaction's team committee, with the role they play in it."""
+
+    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="team")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="team_seats")
+    role = models.CharField(
+        max_length=80, blank=True, help_text="What they do on this transaction, e.g. Lender."
+    )
+    added_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "transaction", "member"], name="one_seat_per_member"
+            )
+        ]
+        indexes = [models.Index(fields=["partnership", "member", "transaction"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} on {self.transaction_id}"
+
+
+class LeaderProposal(TenantOwned):
+    """A team member proposes a leader; settled when a majority of the team has agreed."""
+
+    transaction = models.ForeignKey(
+        Transaction, on_delete=models.CASCADE, related_name="leader_proposals"
+    )
+    candidate = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    proposed_by = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    # A newer proposal, the referral member joining, or a settlement ends the others.
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["partnership", "transaction", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} proposed to lead {self.transaction_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class LeaderAgreement(TenantOwned):
+    proposal = models.ForeignKey(
+        LeaderProposal, on_delete=models.CASCADE, related_name="agreements"
+    )
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "proposal", "member"], name="one_agreement_per_member"
+            )
+        ]
+
+
+class TransactionEvent(TenantOwned):
+    """One entry of a transaction's own timeline: what happened, who did it, and whether the
+    team shares it with the customer on their read-only page."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", "Opened"
+        STAGE = "stage", "Stage"
+        TEAM = "team", "Team"
+        LEADER = "leader", "Leader"
+        NOTE = "note", "Note"
+        DOCUMENT = "document", "Document"
+        DISCLOSURE = "disclosure", "Disclosure"
+        POST_CLOSE = "post_close", "Post-close"
+        EMAIL = "email", "Email"
+
+    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    actor = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    summary = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    shared_with_customer = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["partnership", "transaction", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+def transaction_document_path(instance, filename: str) -> str:
+    return f"transactions/{instance.partnership_id}/{instance.transaction_id}/{filename}"
+
+
+class TransactionDocument(TenantOwned):
+    """A file the team keeps with the transaction (served only to those who may see it)."""
+
+    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=160)
+    file = models.FileField(upload_to=transaction_document_path)
+    content_type = models.CharField(max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["partnership", "transaction", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Disclosure(TenantOwned):
+    """The customer's written authorization to disclose (policy: nothing about a customer's
+    transaction goes outside its committee "unless explicitly authorized to do so by the
+    customer in writing"). A named member of the partnership gets read access while it lasts."""
+
+    transaction = models.ForeignKey(
+        Transaction, on_delete=models.CASCADE, related_name="disclosures"
+    )
+    grantee_name = models.CharField("to whom", max_length=160)
+    grantee_email = models.EmailField(blank=True)
+    grantee_member = models.ForeignKey(
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="A partner member named in the authorization gets read access to the "
+        "transaction until it ends.",
+    )
+    scope = models.TextField("what may be disclosed")
+    valid_until = models.DateField("until", help_text="The last day the authorization covers.")
+    signed_document = models.FileField(upload_to=transaction_document_path)
+    recorded_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["partnership", "transaction", "-created_at"]),
+            models.Index(
+                fields=["partnership", "grantee_member", "valid_until"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="disclosure_grantee_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Disclosure to {self.grantee_name}"
+
+
+class TransactionAccess(TenantOwned):
+    """Every look at a transaction by someone outside its team (leadership, a disclosure)."""
+
+    class Via(models.TextChoices):
+        LEADERSHIP = "leadership", "Leadership"
+        DISCLOSURE = "disclosure", "Customer's written authorization"
+        ADMIN = "admin", "Admin"
+
+    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="accesses")
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        "members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    via = models.CharField(max_length=12, choices=Via.choices)
+    disclosure = models.ForeignKey(
+        Disclosure, null=True, blank=True, on_delete=models.SET_NULL, related_name="accesses"
+    )
+    path = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "transaction accesses"
+        indexes = [models.Index(fields=["partnership", "transaction", "-created_at"])]
+
+
+# Post-close: what the policy requires after every close, each a row with a due date.
+
+
+class PostCloseStep(TenantOwned):
+    """One post-close duty with its deadline; beat's sweep reminds the leader before it and
+    escalates to leadership after it."""
+
+    class Kind(models.TextChoices):
+        # policy: schedule the handoff meeting with leadership within 2 days of the close.
+        HANDOFF_MEETING = "handoff", "Handoff meeting booked with leadership"
+        # policy: a personalized thank-you letter to the customer (letter window, 7 days).
+        THANK_YOU_LETTER = "letter", "Thank-you letter sent"
+        # policy: the leader takes part in leadership's first client interaction.
+        FIRST_INTERACTION = "interaction", "Leadership's first client interaction"
+
+    transaction = models.ForeignKey(
+        Transaction, on_delete=models.CASCADE, related_name="post_close_steps"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    due_at = models.DateTimeField()
+    remind_at = models.DateTimeField()
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "transaction", "kind"], name="one_post_close_step_per_kind"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["partnership", "due_at"]),
+            models.Index(
+                fields=["remind_at"],
+                condition=models.Q(completed_at__isnull=True, reminded_at__isnull=True),
+                name="post_close_reminder_due_idx",
+            ),
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(completed_at__isnull=True, escalated_at__isnull=True),
+                name="post_close_escalation_due_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.transaction_id})"
+
+
+class MeetingProposal(TenantOwned):
+    """A time the leader proposes for the handoff meeting; leadership confirms one."""
+
+    transaction = models.ForeignKey(
+        Transaction, on_delete=models.CASCADE, related_name="meeting_proposals"
+    )
+    starts_at = models.DateTimeField()
+    location = models.CharField(max_length=200, blank=True)
+    proposed_by = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "transaction"],
+                condition=models.Q(confirmed_at__isnull=False),
+                name="one_confirmed_meeting",
+            )
+        ]
+        indexes = [models.Index(fields=["partnership", "transaction", "starts_at"])]
+
+
+class ThankYouLetter(TenantOwned):
+    """The post-close letter: drafted by the portal, edited by the leader, emailed to the
+    customer and printable as a PDF for mailing."""
+
+    transaction = models.OneToOneField(
+        Transaction, on_delete=models.CASCADE, related_name="thank_you_letter"
+    )
+    body = models.TextField()
+    edited_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Thank-you letter ({self.transaction_id})"
+
+
+class ClientInteraction(TenantOwned):
+    """Leadership's first interaction with the new client, with the leader taking part."""
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        CALL = "call", "Live telephone call"
+        WRITTEN = "written", "Written (letter or email)"
+
+    transaction = models.OneToOneField(
+        Transaction, on_delete=models.CASCADE, related_name="client_interaction"
+    )
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    occurred_at = models.DateTimeField()
+    # policy: a written one names every member of the transaction committee.
+    body = models.TextField(blank=True)
+    participants = models.ManyToManyField(
+        Member, through="InteractionParticipant", related_name="+"
+    )
+    recorded_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} ({self.transaction_id})"
+
+
+class InteractionParticipant(TenantOwned):
+    """Who took part in leadership's first client interaction."""
+
+    interaction = models.ForeignKey(ClientInteraction, on_delete=models.CASCADE)
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "interaction", "member"], name="one_participation"
+            )
+        ]

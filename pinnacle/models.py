@@ -36,6 +36,22 @@ def validate_timezone(value: str) -> None:
         )
 
 
+# The engagement policy's numbers and text: they change only through an approved revision
+# (members.services.governance), so admin shows them read-only once a partnership exists.
+POLICY_FIELDS = (
+    "intro_statement",
+    "cold_attempts_per_week",
+    "cease_after_attempts",
+    "cease_window_days",
+    "inquiry_reply_hours",
+    "post_close_meeting_days",
+    "comarketing_first_reminder_days",
+    "comarketing_second_reminder_days",
+    "thank_you_letter_days",
+    "policy_majority_of",
+)
+
+
 class Partnership(models.Model):
     """A tenant: one partnership network with its own members, leads, branding and policy."""
 
@@ -76,6 +92,23 @@ class Partnership(models.Model):
     post_close_meeting_days = models.PositiveSmallIntegerField(default=2)
     comarketing_first_reminder_days = models.PositiveSmallIntegerField(default=3)
     comarketing_second_reminder_days = models.PositiveSmallIntegerField(default=7)
+    # policy: the post-close thank-you letter is due within this many days of the close.
+    thank_you_letter_days = models.PositiveSmallIntegerField(
+        "thank-you letter window (days)", default=7
+    )
+
+    class MajorityOf(models.TextChoices):
+        MEMBERSHIP = "membership", "All active members"
+        VOTES_CAST = "votes_cast", "Votes cast"
+
+    # policy: a revision "approved by vote of the majority": of the whole active membership by
+    # default, or of the votes cast where the partnership's policy says so.
+    policy_majority_of = models.CharField(
+        "a policy revision passes with a majority of",
+        max_length=12,
+        choices=MajorityOf.choices,
+        default=MajorityOf.MEMBERSHIP,
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
 
