@@ -34,7 +34,7 @@ def lead_actions(request, lead, viewer) -> dict:
         "state": state,
         "email_decision": state.decide(Channel.PORTAL_EMAIL),
         "call_decision": state.decide(Channel.CALL),
-        "stage": selectors.lead_stage(lead),
+        "stage": selectors.lead_stage(lead, viewer),
         # One page holds all four forms: distinct ids, so that each label names its own field.
         "call_form": CallForm(auto_id="id_call_%s"),
         "personal_form": PersonalMessageForm(auto_id="id_personal_%s"),

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from django.db.models import Case, Count, IntegerField, Max, When
 
 from leads.extensions import TimelineEntry
-from leads.models import Inquiry, Lead
+from leads.models import Inquiry, Lead, TransactionStage
+from leads.selectors.transactions import visible_transactions
 from members.models import Member
 from outreach.models import (
     Attempt,
@@ -22,10 +23,23 @@ from outreach.models import (
 from pinnacle.tenancy import get_for_partnership_or_404
 
 
-def lead_stage(lead: Lead) -> Stage:
-    """Derived from what happened: in conversation once the lead and a member reached each
-    other, contacted once any member tried, new before that. Three queries at most. (The
-    customer stages come with transactions.)"""
+def lead_stage(lead: Lead, viewer: Member) -> Stage:
+    """Derived from what happened: a customer while a transaction the viewer may see is open,
+    a past customer once it closed; in conversation once the lead and a member reached each
+    other, contacted once any member tried, new before that. Four queries at most.
+
+    Whether a lead is a customer is transaction information: a viewer outside its committee
+    (and leadership) sees only the engagement stages, as if there were no transaction."""
+    stages = set(
+        visible_transactions(viewer)
+        .filter(lead=lead)
+        .exclude(stage=TransactionStage.FELL_THROUGH)
+        .values_list("stage", flat=True)
+    )
+    if stages - {TransactionStage.CLOSED}:
+        return Stage.CUSTOMER
+    if stages:
+        return Stage.PAST_CUSTOMER
     scope = {"partnership_id": lead.partnership_id, "lead": lead}
     in_conversation = (
         Inquiry.objects.filter(**scope, responded_at__isnull=False).exists()

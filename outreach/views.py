@@ -71,7 +71,7 @@ class _Row:
 def compose(request, lead_pk):
     member = request.member
     lead = get_lead(partnership=request.partnership, pk=lead_pk)
-    stage = selectors.lead_stage(lead)
+    stage = selectors.lead_stage(lead, member)
     templates = selectors.templates_for(member, stage)
     form = ComposeForm(request.POST or None, templates=templates)
     preview = None
