@@ -394,6 +394,7 @@ class TransactionEvent(TenantOwned):
     class Kind(models.TextChoices):
         OPENED = "opened", "Opened"
         STAGE = "stage", "Stage"
+        DETAILS = "details", "Details"
         TEAM = "team", "Team"
         LEADER = "leader", "Leader"
         NOTE = "note", "Note"
