@@ -197,6 +197,9 @@ def _detail(request, transaction, access, *, status=200, refusal="", **bound):
     moves = services.allowed_moves(transaction)
     today = partnership.today()
     referral_leads = transaction.referral_member_id in team_ids
+    if not can_edit and not refusal:
+        # Read-only viewers see no forms: a refusal of what they posted is shown on its own.
+        refusal = " ".join(error for form in bound.values() for error in form.non_field_errors())
     context = {
         "transaction": transaction,
         "lead": transaction.lead,
