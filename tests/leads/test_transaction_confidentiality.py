@@ -321,7 +321,7 @@ def test_a_teams_urls_do_not_reach_another_transactions_rows(world, partnership,
     client = client_for(partnership, member)
     mine = world.transaction.pk
     assert client.get(f"/transactions/{mine}/documents/{document.pk}/").status_code == 404
-    event = theirs.events.get()
+    event = theirs.events.get(kind="opened")
     assert (
         client.post(f"/transactions/{mine}/timeline/{event.pk}/share/", {"shared": "1"}).status_code
         == 404
