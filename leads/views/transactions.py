@@ -154,7 +154,7 @@ def transaction_open(request, pk):
     """A member who works the lead opens its transaction and takes the first seat."""
     member = request.member
     lead = lists.get_lead(partnership=request.partnership, pk=pk)
-    form = OpenTransactionForm(request.POST or None)
+    form = OpenTransactionForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and not member.is_leadership:
         if form.is_valid():
