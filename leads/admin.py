@@ -2,13 +2,28 @@
 
 Leads come only from the public forms, so nothing here creates one. What leadership changes by
 hand is the assignment: the referring member of a lead (audited as "lead.reassigned").
+
+Transactions are read-only here: their rules (the team, the leader, stages, disclosures) live in
+leads.services.transactions and are used from the team page. Leadership may look, and each look
+at a transaction's page is logged as a TransactionAccess (via admin), as on the site.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from leads.models import Inquiry, InquiryResponse, Lead, Submission
+from leads.models import (
+    Disclosure,
+    Inquiry,
+    InquiryResponse,
+    Lead,
+    Submission,
+    TeamMember,
+    Transaction,
+    TransactionAccess,
+    TransactionDocument,
+    TransactionEvent,
+)
 from leads.services.intake import reassign_lead
 from pinnacle.admin import ReadOnlyTenantAdmin, ReadOnlyTenantInline, TenantAdmin, TenantForm
 
@@ -142,3 +157,100 @@ class InquiryAdmin(ReadOnlyTenantAdmin):
         "escalated_at",
         "responded_at",
     ]
+
+
+class TeamMemberInline(ReadOnlyTenantInline):
+    model = TeamMember
+    fields = ["member", "role", "added_by", "added_at"]
+    readonly_fields = fields
+
+
+class TransactionEventInline(ReadOnlyTenantInline):
+    model = TransactionEvent
+    fields = ["created_at", "kind", "actor", "summary", "body", "shared_with_customer"]
+    readonly_fields = fields
+    ordering = ["-created_at", "-id"]
+
+
+class TransactionDocumentInline(ReadOnlyTenantInline):
+    # The file itself only through the team page's download, which checks who may see it.
+    model = TransactionDocument
+    fields = ["title", "content_type", "uploaded_by", "created_at"]
+    readonly_fields = fields
+
+
+class DisclosureInline(ReadOnlyTenantInline):
+    model = Disclosure
+    fields = [
+        "grantee_name",
+        "grantee_email",
+        "grantee_member",
+        "scope",
+        "valid_until",
+        "recorded_by",
+        "created_at",
+        "revoked_at",
+    ]
+    readonly_fields = fields
+
+
+class TransactionAccessInline(ReadOnlyTenantInline):
+    model = TransactionAccess
+    fields = ["created_at", "member", "user", "via", "disclosure", "path"]
+    readonly_fields = fields
+    ordering = ["-created_at"]
+
+
+@admin.register(Transaction)
+class TransactionAdmin(ReadOnlyTenantAdmin):
+    """Every transaction of the partnership, for leadership's post-close duties; read-only."""
+
+    list_display = [
+        "lead",
+        "kind",
+        "stage",
+        "leader",
+        "created_at",
+        "expected_close_on",
+        "closed_on",
+    ]
+    list_filter = ["stage", "kind", "created_at"]
+    search_fields = ["lead__name", "lead__email", "property_address"]
+    list_select_related = ["lead", "leader"]
+    readonly_fields = [
+        "lead",
+        "kind",
+        "stage",
+        "property_address",
+        "expected_close_on",
+        "value",
+        "referral_member",
+        "leader",
+        "opened_by",
+        "created_at",
+        "stage_changed_at",
+        "closed_on",
+    ]
+    fields = readonly_fields
+    inlines = [
+        TeamMemberInline,
+        TransactionEventInline,
+        TransactionDocumentInline,
+        DisclosureInline,
+        TransactionAccessInline,
+    ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            transaction = self.get_object(request, object_id)
+            if transaction is not None:
+                TransactionAccess.objects.create(
+                    partnership_id=transaction.partnership_id,
+                    transaction=transaction,
+                    member=request.user.membership_in(transaction.partnership),
+                    user=request.user,
+                    via=TransactionAccess.Via.ADMIN,
+                    path=request.get_full_path()[:300],
+                )
+        return response

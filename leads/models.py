@@ -1,5 +1,7 @@
 import datetime
 
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -392,6 +394,7 @@ class TransactionEvent(TenantOwned):
     class Kind(models.TextChoices):
         OPENED = "opened", "Opened"
         STAGE = "stage", "Stage"
+        DETAILS = "details", "Details"
         TEAM = "team", "Team"
         LEADER = "leader", "Leader"
         NOTE = "note", "Note"
@@ -422,12 +425,33 @@ def transaction_document_path(instance, filename: str) -> str:
     return f"transactions/{instance.partnership_id}/{instance.transaction_id}/{filename}"
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files under settings.PRIVATE_MEDIA_ROOT, read at each use (tests point it elsewhere),
+    and with no URL at all: only a view that checks who may see a file serves it."""
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def base_url(self):
+        return None
+
+
+def private_storage() -> PrivateStorage:
+    return PrivateStorage()
+
+
 class TransactionDocument(TenantOwned):
     """A file the team keeps with the transaction (served only to those who may see it)."""
 
     transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(max_length=160)
-    file = models.FileField(upload_to=transaction_document_path)
+    file = models.FileField(upload_to=transaction_document_path, storage=private_storage)
     content_type = models.CharField(max_length=100, blank=True)
     uploaded_by = models.ForeignKey(
         Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -463,7 +487,7 @@ class Disclosure(TenantOwned):
     )
     scope = models.TextField("what may be disclosed")
     valid_until = models.DateField("until", help_text="The last day the authorization covers.")
-    signed_document = models.FileField(upload_to=transaction_document_path)
+    signed_document = models.FileField(upload_to=transaction_document_path, storage=private_storage)
     recorded_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from leads.views import inquiries, leads, public
+from leads.views import inquiries, leads, public, transactions
 
 urlpatterns = [
     # Prospects (no password)
@@ -19,4 +19,68 @@ urlpatterns = [
     path("leads/<int:pk>/opt-out/", leads.lead_opt_out, name="lead_opt_out"),
     path("inquiries/", inquiries.inquiry_list, name="inquiry_list"),
     path("inquiries/<int:pk>/", inquiries.inquiry_detail, name="inquiry_detail"),
+    # Transactions and their team committees (confidential: see leads.selectors.transactions)
+    path("transactions/", transactions.transaction_list, name="transaction_list"),
+    path("transactions/export.csv", transactions.transaction_export, name="transaction_export"),
+    path(
+        "leads/<int:pk>/transactions/new/", transactions.transaction_open, name="transaction_open"
+    ),
+    path("transactions/<int:pk>/", transactions.transaction_detail, name="transaction_detail"),
+    path(
+        "transactions/<int:pk>/team/",
+        transactions.transaction_add_member,
+        name="transaction_add_member",
+    ),
+    path(
+        "transactions/<int:pk>/team/<int:seat_pk>/remove/",
+        transactions.transaction_remove_member,
+        name="transaction_remove_member",
+    ),
+    path(
+        "transactions/<int:pk>/leader/",
+        transactions.transaction_propose_leader,
+        name="transaction_propose_leader",
+    ),
+    path(
+        "transactions/<int:pk>/leader/<int:proposal_pk>/agree/",
+        transactions.transaction_agree_leader,
+        name="transaction_agree_leader",
+    ),
+    path("transactions/<int:pk>/stage/", transactions.transaction_stage, name="transaction_stage"),
+    path(
+        "transactions/<int:pk>/details/",
+        transactions.transaction_details,
+        name="transaction_details",
+    ),
+    path("transactions/<int:pk>/notes/", transactions.transaction_note, name="transaction_note"),
+    path(
+        "transactions/<int:pk>/timeline/<int:event_pk>/share/",
+        transactions.transaction_event_share,
+        name="transaction_event_share",
+    ),
+    path(
+        "transactions/<int:pk>/documents/",
+        transactions.transaction_document_upload,
+        name="transaction_document_upload",
+    ),
+    path(
+        "transactions/<int:pk>/documents/<int:doc_pk>/",
+        transactions.transaction_document,
+        name="transaction_document",
+    ),
+    path(
+        "transactions/<int:pk>/disclosures/",
+        transactions.transaction_disclosure_record,
+        name="transaction_disclosure_record",
+    ),
+    path(
+        "transactions/<int:pk>/disclosures/<int:disclosure_pk>/revoke/",
+        transactions.transaction_disclosure_revoke,
+        name="transaction_disclosure_revoke",
+    ),
+    path(
+        "transactions/<int:pk>/disclosures/<int:disclosure_pk>/document/",
+        transactions.transaction_disclosure_document,
+        name="transaction_disclosure_document",
+    ),
 ]

@@ -162,6 +162,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Files that must never be public (a transaction's documents and signed authorizations): kept
+# outside MEDIA_ROOT, so no URL reaches them; views serve them after checking who may see them.
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / ".data" / "private")))
 # Uploaded images: size cap before Pillow even looks at the file.
 MAX_UPLOAD_IMAGE_BYTES = env.int("MAX_UPLOAD_IMAGE_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

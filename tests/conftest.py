@@ -22,6 +22,12 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path_factory):
+    # Transaction documents and signed authorizations: never in the repository's .data/.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.getbasetemp() / "private-media"
+
+
+@pytest.fixture(autouse=True)
 def _broker_reachable(monkeypatch):
     # A test that broke the broker must not leave the next one skipping it.
     monkeypatch.setattr("pinnacle.mail.services._broker_down_until", 0.0)

@@ -16,7 +16,16 @@ from pinnacle.mail.services import queue_email
 from pinnacle.mail.tokens import make_unsubscribe_token
 from tests.comarketing.factories import ConnectionFactory, MediaFactory
 from tests.conftest import client_for
-from tests.leads.factories import InquiryFactory, LeadFactory
+from tests.leads.factories import (
+    DisclosureFactory,
+    InquiryFactory,
+    LeaderProposalFactory,
+    LeadFactory,
+    TeamMemberFactory,
+    TransactionDocumentFactory,
+    TransactionEventFactory,
+    TransactionFactory,
+)
 from tests.members.factories import InvitationFactory, MemberFactory
 from tests.outreach.factories import TemplateFactory
 
@@ -51,6 +60,11 @@ def unsubscribe_kwargs(other):
     )
     token = make_unsubscribe_token(partnership=other, email=message.to_email, message_id=message.pk)
     return {"token": token}
+
+
+def _nested(row, name):
+    """A transaction's row in the other partnership, as the URL names it."""
+    return {"pk": row.transaction_id, name: row.pk}
 
 
 FOREIGN_OBJECTS = {
@@ -101,6 +115,38 @@ FOREIGN_OBJECTS = {
         for name in ("comarketing_media_page", "comarketing_media_embed")
     },
     "unsubscribe": unsubscribe_kwargs,
+    "transaction_open": lambda other: {"pk": LeadFactory(partnership=other).pk},
+    **{
+        name: lambda other: {"pk": TransactionFactory(partnership=other).pk}
+        for name in (
+            "transaction_detail",
+            "transaction_add_member",
+            "transaction_propose_leader",
+            "transaction_stage",
+            "transaction_details",
+            "transaction_note",
+            "transaction_document_upload",
+            "transaction_disclosure_record",
+        )
+    },
+    "transaction_remove_member": lambda other: _nested(
+        TeamMemberFactory(transaction=TransactionFactory(partnership=other)), "seat_pk"
+    ),
+    "transaction_agree_leader": lambda other: _nested(
+        LeaderProposalFactory(transaction=TransactionFactory(partnership=other)), "proposal_pk"
+    ),
+    "transaction_event_share": lambda other: _nested(
+        TransactionEventFactory(transaction=TransactionFactory(partnership=other)), "event_pk"
+    ),
+    "transaction_document": lambda other: _nested(
+        TransactionDocumentFactory(transaction=TransactionFactory(partnership=other)), "doc_pk"
+    ),
+    **{
+        name: lambda other: _nested(
+            DisclosureFactory(transaction=TransactionFactory(partnership=other)), "disclosure_pk"
+        )
+        for name in ("transaction_disclosure_revoke", "transaction_disclosure_document")
+    },
 }
 
 # Parameterised URLs that name no tenant object.

@@ -13,10 +13,21 @@ from __future__ import annotations
 
 import enum
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 
-from leads.models import Disclosure, TeamMember, Transaction, TransactionAccess
+from leads.models import (
+    Disclosure,
+    LeaderAgreement,
+    LeaderProposal,
+    TeamMember,
+    Transaction,
+    TransactionAccess,
+    TransactionDocument,
+    TransactionEvent,
+    TransactionStage,
+)
 from members.models import Member
 
 
@@ -103,3 +114,91 @@ def transaction_for(
             path=request.get_full_path()[:300],
         )
     return transaction, access
+
+
+# --- Lists, the team page and exports: always over `visible_transactions` ---------------------
+
+TRANSACTIONS_PER_PAGE = 25
+FORMING = "forming"
+
+
+def team_size() -> Subquery:
+    return Subquery(
+        TeamMember.objects.filter(transaction=OuterRef("pk"))
+        .order_by()
+        .values("transaction")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def transactions_for_list(viewer: Member, *, q: str = "", stage: str = "") -> QuerySet[Transaction]:
+    """The transactions the viewer may see, searched and filtered; search runs over the visible
+    rows only, so it can never confirm that someone else's customer exists."""
+    transactions = (
+        visible_transactions(viewer)
+        .select_related("lead", "leader")
+        .annotate(team_size=Coalesce(team_size(), 0), is_mine=on_team(viewer))
+        .order_by("-created_at", "-pk")
+    )
+    if q:
+        transactions = transactions.filter(
+            Q(lead__name__icontains=q)
+            | Q(lead__email__icontains=q)
+            | Q(property_address__icontains=q)
+        )
+    if stage == FORMING:
+        transactions = transactions.filter(stage=TransactionStage.OPENED, team_size__lt=2)
+    elif stage in TransactionStage.values:
+        transactions = transactions.filter(stage=stage)
+    return transactions
+
+
+def team_of(transaction: Transaction) -> list[TeamMember]:
+    return list(
+        TeamMember.objects.filter(
+            partnership_id=transaction.partnership_id, transaction=transaction
+        )
+        .select_related("member__user", "member__company")
+        .order_by("added_at", "pk")
+    )
+
+
+def open_proposal(transaction: Transaction) -> LeaderProposal | None:
+    return (
+        LeaderProposal.objects.filter(
+            partnership_id=transaction.partnership_id,
+            transaction=transaction,
+            closed_at__isnull=True,
+        )
+        .select_related("candidate", "proposed_by")
+        .prefetch_related(
+            Prefetch("agreements", queryset=LeaderAgreement.objects.select_related("member"))
+        )
+        .first()
+    )
+
+
+def timeline_of(transaction: Transaction) -> QuerySet[TransactionEvent]:
+    return TransactionEvent.objects.filter(
+        partnership_id=transaction.partnership_id, transaction=transaction
+    ).select_related("actor")
+
+
+def documents_of(transaction: Transaction) -> QuerySet[TransactionDocument]:
+    return TransactionDocument.objects.filter(
+        partnership_id=transaction.partnership_id, transaction=transaction
+    ).select_related("uploaded_by")
+
+
+def disclosures_of(transaction: Transaction) -> QuerySet[Disclosure]:
+    return Disclosure.objects.filter(
+        partnership_id=transaction.partnership_id, transaction=transaction
+    ).select_related("grantee_member", "recorded_by", "revoked_by")
+
+
+def access_log_of(transaction: Transaction) -> QuerySet[TransactionAccess]:
+    return TransactionAccess.objects.filter(
+        partnership_id=transaction.partnership_id, transaction=transaction
+    ).select_related("member", "user", "disclosure")

@@ -1,0 +1,70 @@
+"""A member opens a transaction for a lead they referred, adds a lender to the committee, moves
+it under contract and keeps a note; a colleague outside the team finds nothing of it."""
+
+import pytest
+from playwright.sync_api import expect
+
+from leads.models import Transaction
+from tests.e2e.conftest import SCREENSHOTS
+from tests.leads.factories import LeadFactory
+from tests.members.factories import PASSWORD, MemberFactory, UserFactory
+
+
+def log_in(browser, base, email):
+    page = browser.new_context().new_page()
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    return page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_team_committee_forms_and_works_the_transaction(site, partnership, browser):
+    base = site.replace("127.0.0.1", "localhost")
+    rita = MemberFactory(
+        partnership=partnership,
+        display_name="Rita Referrer",
+        user=UserFactory(email="rita@example.com"),
+    )
+    sam = MemberFactory(partnership=partnership, display_name="Sam Lender", job_title="Lender")
+    MemberFactory(
+        partnership=partnership,
+        display_name="Olive Outsider",
+        user=UserFactory(email="olive@example.com"),
+    )
+    lead = LeadFactory(partnership=partnership, name="Dana Customer", referring_member=rita)
+
+    page = log_in(browser, base, "rita@example.com")
+    page.goto(f"{base}/leads/{lead.pk}/transactions/new/")
+    expect(page.get_by_text("as the referral partner member you lead the team")).to_be_visible()
+    page.get_by_label("Kind").select_option("buy")
+    page.get_by_label("Your role").fill("Buyer's agent")
+    page.get_by_label("Property address").fill("12 Elm St, Austin")
+    page.get_by_label("Value ($)").fill("425000")
+    page.screenshot(path=str(SCREENSHOTS / "transaction-open.png"), full_page=True)
+    page.get_by_role("button", name="Open the transaction").click()
+    expect(page.get_by_text("is forming")).to_be_visible()
+
+    page.locator("#id_member").select_option(str(sam.pk))
+    page.get_by_label("Their role").fill("Lender")
+    page.get_by_role("button", name="Add to the team").click()
+    expect(page.get_by_text("Sam Lender is on the team")).to_be_visible()
+
+    page.get_by_label("Move to").select_option("under_contract")
+    page.get_by_role("button", name="Change stage").click()
+    expect(page.get_by_text("The transaction is now under contract.")).to_be_visible()
+    page.locator("#id_body").fill("Inspection booked for Tuesday.")
+    page.get_by_label("Share with the customer on their page").check()
+    page.get_by_role("button", name="Add note").click()
+    expect(page.get_by_text("Note added to the timeline.")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "transaction-team-page.png"), full_page=True)
+
+    transaction = Transaction.objects.get()
+    assert transaction.stage == "under_contract" and transaction.leader == rita
+
+    outsider = log_in(browser, base, "olive@example.com")
+    outsider.goto(f"{base}/transactions/")
+    expect(outsider.get_by_text("No transactions yet.")).to_be_visible()
+    response = outsider.goto(f"{base}/transactions/{transaction.pk}/")
+    assert response.status == 404
