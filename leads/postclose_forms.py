@@ -147,24 +147,27 @@ def meeting_labels(proposals: list[MeetingProposal], partnership) -> dict[int, s
 def section_forms(section: PostCloseSection, bound: dict | None = None) -> dict:
     """The forms the viewer may use on a transaction's post-close section: fresh ones, or the
     bound ones a failed POST returned (`bound`, by name)."""
-    bound = bound or {}
+    # A bound form is shown again with its errors, whoever sent it (the refusal says why).
+    forms_ = dict(bound or {})
     transaction = section.transaction
     partnership = transaction.partnership
-    forms_ = {}
-    if section.booked is None and section.is_leader:
-        forms_["meeting"] = bound.get("meeting") or MeetingTimesForm()
+    if section.booked is None and section.is_leader and "meeting" not in forms_:
+        forms_["meeting"] = MeetingTimesForm()
     open_proposals = [p for p in section.proposals if p.confirmed_at is None]
     if section.booked is None and section.is_leadership and open_proposals:
-        forms_["confirm"] = bound.get("confirm") or ConfirmMeetingForm(
-            proposals=open_proposals, labels=meeting_labels(open_proposals, partnership)
+        forms_.setdefault(
+            "confirm",
+            ConfirmMeetingForm(
+                proposals=open_proposals, labels=meeting_labels(open_proposals, partnership)
+            ),
         )
     letter = section.letter
-    if section.is_leader and not (letter and letter.is_final):
-        forms_["letter"] = bound.get("letter") or LetterForm(
+    if section.is_leader and not (letter and letter.is_final) and "letter" not in forms_:
+        forms_["letter"] = LetterForm(
             initial={"body": letter.body if letter else draft_letter_text(transaction)}
         )
-    if section.is_leadership and section.interaction is None:
-        forms_["interaction"] = bound.get("interaction") or interaction_form(
+    if section.is_leadership and section.interaction is None and "interaction" not in forms_:
+        forms_["interaction"] = interaction_form(
             section,
             initial={
                 "mode": ClientInteraction.Mode.WRITTEN,

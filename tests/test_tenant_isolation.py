@@ -17,6 +17,7 @@ from pinnacle.mail.tokens import make_unsubscribe_token
 from tests.comarketing.factories import ConnectionFactory, MediaFactory
 from tests.conftest import client_for
 from tests.leads.factories import InquiryFactory, LeadFactory
+from tests.leads.postclose_factories import closed_transaction
 from tests.members.factories import InvitationFactory, MemberFactory
 from tests.outreach.factories import TemplateFactory
 
@@ -101,6 +102,20 @@ FOREIGN_OBJECTS = {
         for name in ("comarketing_media_page", "comarketing_media_embed")
     },
     "unsubscribe": unsubscribe_kwargs,
+    **{
+        name: lambda other: {
+            "pk": closed_transaction(other, leader=MemberFactory(partnership=other)).pk
+        }
+        for name in (
+            "post_close_detail",
+            "post_close_propose_meeting",
+            "post_close_confirm_meeting",
+            "post_close_letter",
+            "post_close_letter_mailed",
+            "post_close_letter_pdf",
+            "post_close_record_interaction",
+        )
+    },
 }
 
 # Parameterised URLs that name no tenant object.
