@@ -99,7 +99,7 @@ class InteractionForm(forms.Form):
     occurred_at = LocalDateTimeField(
         label="When",
         required=False,
-        help_text="Left as it is when you email the written text from here: it goes now.",
+        help_text="When it took place, in your time zone. Emailed from here, it is now.",
     )
     participants = forms.MultipleChoiceField(
         label="Who took part", widget=forms.CheckboxSelectMultiple
