@@ -594,8 +594,8 @@ def _escalate_overdue(now: datetime.datetime) -> int:
 
 
 def _reminded(transaction: Transaction) -> list[Member]:
-    """Who is reminded of a step: the leader; a team with no leader yet, all of it."""
-    if transaction.leader_id:
+    """Who is reminded of a step: the leader; a team with no (active) leader, all of it."""
+    if transaction.leader_id and transaction.leader.is_active:
         return [transaction.leader]
     return [
         seat.member
