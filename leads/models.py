@@ -541,6 +541,15 @@ class TransactionAccess(TenantOwned):
 # Post-close: what the policy requires after every close, each a row with a due date.
 
 
+class PostCloseState(models.TextChoices):
+    """Where a post-close step stands against its deadline (the rule, stated once)."""
+
+    DUE = "due", "Due"
+    OVERDUE = "overdue", "Overdue"
+    ON_TIME = "on_time", "Done on time"
+    LATE = "late", "Done late"
+
+
 class PostCloseStep(TenantOwned):
     """One post-close duty with its deadline; beat's sweep reminds the leader before it and
     escalates to leadership after it."""
@@ -590,6 +599,23 @@ class PostCloseStep(TenantOwned):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.transaction_id})"
 
+    @property
+    def is_done(self) -> bool:
+        return self.completed_at is not None
+
+    def state(self, now: datetime.datetime) -> PostCloseState:
+        if self.completed_at is not None:
+            return (
+                PostCloseState.ON_TIME if self.completed_at <= self.due_at else PostCloseState.LATE
+            )
+        return PostCloseState.DUE if self.due_at > now else PostCloseState.OVERDUE
+
+    @property
+    def due_on(self) -> datetime.date:
+        """The last day of the deadline, the partnership's date (`due_at` is the midnight that
+        ends it); reads `partnership`, so set it when handling many steps."""
+        return self.partnership.localtime(self.due_at - datetime.timedelta(microseconds=1)).date()
+
 
 class MeetingProposal(TenantOwned):
     """A time the leader proposes for the handoff meeting; leadership confirms one."""
@@ -634,9 +660,19 @@ class ThankYouLetter(TenantOwned):
     sent_by = models.ForeignKey(
         Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # policy: "mail/email a personalized thank you letter": the printed one, mailed by the leader.
+    mailed_at = models.DateTimeField("printed letter mailed at", null=True, blank=True)
+    mailed_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"Thank-you letter ({self.transaction_id})"
+
+    @property
+    def is_final(self) -> bool:
+        """Emailed or mailed: what the customer has is no longer edited."""
+        return self.sent_at is not None or self.mailed_at is not None
 
 
 class ClientInteraction(TenantOwned):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from leads.views import inquiries, leads, public, transactions
+from leads.views import inquiries, leads, postclose, public, transactions
 
 urlpatterns = [
     # Prospects (no password)
@@ -82,5 +82,38 @@ urlpatterns = [
         "transactions/<int:pk>/disclosures/<int:disclosure_pk>/document/",
         transactions.transaction_disclosure_document,
         name="transaction_disclosure_document",
+    ),
+    # Post-close follow-up (leadership's board; a transaction's three steps)
+    path("transactions/post-close/", postclose.post_close_board, name="post_close_board"),
+    path(
+        "transactions/<int:pk>/post-close/",
+        postclose.post_close_detail,
+        name="post_close_detail",
+    ),
+    path(
+        "transactions/<int:pk>/post-close/meeting/propose/",
+        postclose.propose_meeting,
+        name="post_close_propose_meeting",
+    ),
+    path(
+        "transactions/<int:pk>/post-close/meeting/confirm/",
+        postclose.confirm_meeting,
+        name="post_close_confirm_meeting",
+    ),
+    path("transactions/<int:pk>/post-close/letter/", postclose.letter, name="post_close_letter"),
+    path(
+        "transactions/<int:pk>/post-close/letter/mailed/",
+        postclose.letter_mailed,
+        name="post_close_letter_mailed",
+    ),
+    path(
+        "transactions/<int:pk>/post-close/letter.pdf",
+        postclose.letter_pdf,
+        name="post_close_letter_pdf",
+    ),
+    path(
+        "transactions/<int:pk>/post-close/interaction/",
+        postclose.record_interaction,
+        name="post_close_record_interaction",
     ),
 ]

@@ -217,6 +217,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "pinnacle.mail.tasks.sweep_outbox", "schedule": 60.0},
     "sweep-inquiries": {"task": "leads.tasks.sweep_inquiries", "schedule": 60.0},
+    "sweep-post-close": {"task": "leads.tasks.sweep_post_close_steps", "schedule": 300.0},
     "sweep-comarketing": {"task": "comarketing.tasks.sweep_reminders", "schedule": 300.0},
 }
 

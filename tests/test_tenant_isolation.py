@@ -26,6 +26,7 @@ from tests.leads.factories import (
     TransactionEventFactory,
     TransactionFactory,
 )
+from tests.leads.postclose_factories import closed_transaction
 from tests.members.factories import InvitationFactory, MemberFactory
 from tests.outreach.factories import TemplateFactory
 
@@ -146,6 +147,20 @@ FOREIGN_OBJECTS = {
             DisclosureFactory(transaction=TransactionFactory(partnership=other)), "disclosure_pk"
         )
         for name in ("transaction_disclosure_revoke", "transaction_disclosure_document")
+    },
+    **{
+        name: lambda other: {
+            "pk": closed_transaction(other, leader=MemberFactory(partnership=other)).pk
+        }
+        for name in (
+            "post_close_detail",
+            "post_close_propose_meeting",
+            "post_close_confirm_meeting",
+            "post_close_letter",
+            "post_close_letter_mailed",
+            "post_close_letter_pdf",
+            "post_close_record_interaction",
+        )
     },
 }
 

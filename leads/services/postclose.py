@@ -1,14 +1,42 @@
 """Post-close follow-up (policy: "Communication with post-sale/close ... customer"): after a
 close, three duties each get a row with a deadline in the partnership's days; beat's sweep
-reminds the leader before a deadline and escalates to leadership after it."""
+reminds the leader before a deadline and escalates to leadership after it.
+
+1. The handoff meeting: the leader proposes times, leadership confirms one (booked = done).
+2. The thank-you letter: drafted here, edited by the leader, emailed and/or printed and mailed.
+3. Leadership's first client interaction, in which the leader takes part.
+
+Every use case locks the transaction row first, so two people acting at once are applied one
+after the other; a refusal is a `LeadRefused` written for the person who asked.
+"""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
+from django.db import IntegrityError
+from django.db import transaction as db_transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from leads.models import PostCloseStep, Transaction
+from leads.letters import draft_letter_text
+from leads.models import (
+    ClientInteraction,
+    InteractionParticipant,
+    MeetingProposal,
+    PostCloseStep,
+    TeamMember,
+    ThankYouLetter,
+    Transaction,
+    TransactionEvent,
+)
+from leads.selectors.postclose import committee_of
+from leads.services import LeadRefused
+from leads.services.events import record_event
+from leads.services.inquiries import leaders_of, when
+from members.models import Member
+from pinnacle.mail.services import MailRefused, queue_email
 
 # The leader is reminded this long before a step's deadline.
 REMINDER_LEAD_TIME = datetime.timedelta(hours=24)
@@ -49,3 +77,529 @@ def schedule_post_close(transaction: Transaction) -> list[PostCloseStep]:
         )
         steps.append(step)
     return steps
+
+
+SWEEP_BATCH = 200
+MAX_MEETING_TIMES = 3
+Kind = PostCloseStep.Kind
+POST_CLOSE = TransactionEvent.Kind.POST_CLOSE
+
+
+def post_close_url(transaction: Transaction) -> str:
+    """The transaction's post-close page, absolute, for emails."""
+    return transaction.partnership.absolute_url(reverse("post_close_detail", args=[transaction.pk]))
+
+
+def _locked(transaction: Transaction) -> Transaction:
+    """The transaction row, locked for the rest of the database transaction."""
+    return (
+        Transaction.objects.select_for_update(of=("self",))
+        .select_related("lead", "leader__user", "partnership")
+        .get(pk=transaction.pk, partnership_id=transaction.partnership_id)
+    )
+
+
+def _require_closed(transaction: Transaction) -> None:
+    if not transaction.is_closed or transaction.closed_on is None:
+        raise LeadRefused("The post-close steps start once the transaction is marked closed.")
+
+
+def _require_leader(transaction: Transaction, actor: Member, doing: str) -> None:
+    if transaction.leader_id is None:
+        raise LeadRefused(f"The team has no leader yet; once it appoints one, the leader {doing}.")
+    if actor.pk != transaction.leader_id:
+        raise LeadRefused(f"Only the transaction's leader, {transaction.leader}, {doing}.")
+
+
+def _require_leadership(transaction: Transaction, actor: Member, doing: str) -> None:
+    if not (
+        actor.partnership_id == transaction.partnership_id
+        and actor.is_active
+        and actor.is_leadership
+    ):
+        raise LeadRefused(f"Only {transaction.partnership.name} leadership {doing}.")
+
+
+def _complete_step(
+    transaction: Transaction, kind: str, actor: Member, at: datetime.datetime
+) -> PostCloseStep:
+    """Mark the step done (the first completion counts; a later one changes nothing)."""
+    schedule_post_close(transaction)
+    steps = PostCloseStep.objects.for_partnership(transaction.partnership).filter(
+        transaction=transaction, kind=kind
+    )
+    steps.filter(completed_at__isnull=True).update(completed_at=at, completed_by=actor)
+    return steps.get()
+
+
+def _member_context(transaction: Transaction, recipient: Member) -> dict:
+    recipient.partnership = transaction.partnership  # in hand: no query for its time zone
+    return {
+        "transaction": transaction,
+        "lead": transaction.lead,
+        "leader": transaction.leader,
+        "recipient": recipient,
+        "post_close_url": post_close_url(transaction),
+        "board_url": transaction.partnership.absolute_url(reverse("post_close_board")),
+    }
+
+
+# 1. The handoff meeting
+
+
+@db_transaction.atomic
+def propose_meeting_times(
+    *,
+    transaction: Transaction,
+    actor: Member,
+    times: Sequence[datetime.datetime],
+    location: str = "",
+) -> list[MeetingProposal]:
+    """The leader proposes one to three times for the handoff meeting; every active leader is
+    emailed to confirm one. New times replace those proposed before and not yet confirmed."""
+    transaction = _locked(transaction)
+    _require_closed(transaction)
+    _require_leader(transaction, actor, "proposes the handoff meeting times")
+    partnership = transaction.partnership
+    proposals = MeetingProposal.objects.for_partnership(partnership).filter(transaction=transaction)
+    if booked := proposals.filter(confirmed_at__isnull=False).first():
+        raise LeadRefused(
+            f"The handoff meeting is already booked for {when(booked.starts_at, partnership)}."
+        )
+    times = sorted(set(times))
+    if not 1 <= len(times) <= MAX_MEETING_TIMES:
+        raise LeadRefused(f"Propose between 1 and {MAX_MEETING_TIMES} different times.")
+    now = timezone.now()
+    if any(moment <= now for moment in times):
+        raise LeadRefused("Propose times that are still ahead.")
+    proposals.filter(confirmed_at__isnull=True).delete()
+    created = MeetingProposal.objects.bulk_create(
+        MeetingProposal(
+            partnership=partnership,
+            transaction=transaction,
+            starts_at=moment,
+            location=location.strip(),
+            proposed_by=actor,
+        )
+        for moment in times
+    )
+    offered = "; ".join(when(moment, partnership) for moment in times)
+    record_event(
+        transaction,
+        POST_CLOSE,
+        f"Handoff meeting times proposed: {offered}",
+        actor=actor,
+        body=location.strip(),
+    )
+    for leader in leaders_of(partnership):
+        queue_email(
+            partnership=partnership,
+            key=f"post-close:meeting-times:{created[0].pk}:{leader.pk}",
+            template="leads/post_close_meeting_proposed",
+            to=leader.email,
+            context={
+                **_member_context(transaction, leader),
+                "times": [when(moment, partnership) for moment in times],
+                "location": location.strip(),
+            },
+            about=transaction.lead,
+        )
+    return created
+
+
+@db_transaction.atomic
+def confirm_meeting(*, proposal: MeetingProposal, actor: Member) -> MeetingProposal:
+    """Leadership confirms one proposed time: the meeting is booked, which completes the handoff
+    step (late if after its deadline: a late booking still books), and the leader is emailed.
+    One confirmed time per transaction (the lock, and the unique index behind it)."""
+    transaction = _locked(proposal.transaction)
+    partnership = transaction.partnership
+    _require_closed(transaction)
+    _require_leadership(transaction, actor, "confirms the handoff meeting")
+    proposals = MeetingProposal.objects.for_partnership(partnership).filter(transaction=transaction)
+    if booked := proposals.filter(confirmed_at__isnull=False).first():
+        raise LeadRefused(
+            f"The handoff meeting is already booked for {when(booked.starts_at, partnership)}."
+        )
+    proposal = proposals.filter(pk=proposal.pk).first()
+    if proposal is None:
+        raise LeadRefused("Those times were replaced by new ones; choose one of the current times.")
+    now = timezone.now()
+    if proposal.starts_at <= now:
+        leader = transaction.leader or "the leader"
+        raise LeadRefused(f"That time has passed; ask {leader} to propose new times.")
+    proposal.confirmed_at = now
+    proposal.confirmed_by = actor
+    try:
+        with db_transaction.atomic():
+            proposal.save(update_fields=["confirmed_at", "confirmed_by"])
+    except IntegrityError as exc:
+        raise LeadRefused("The handoff meeting is already booked.") from exc
+    step = _complete_step(transaction, Kind.HANDOFF_MEETING, actor, now)
+    meeting = when(proposal.starts_at, partnership)
+    record_event(
+        transaction,
+        POST_CLOSE,
+        f"Handoff meeting with leadership booked for {meeting}"
+        + (" (after the deadline)" if step.completed_at > step.due_at else ""),
+        actor=actor,
+        body=proposal.location,
+    )
+    if transaction.leader_id:
+        queue_email(
+            partnership=partnership,
+            key=f"post-close:meeting-confirmed:{proposal.pk}",
+            template="leads/post_close_meeting_confirmed",
+            to=transaction.leader.email,
+            context={
+                **_member_context(transaction, transaction.leader),
+                "meeting": meeting,
+                "proposal": proposal,
+                "confirmed_by": actor,
+            },
+            about=transaction.lead,
+        )
+    return proposal
+
+
+# 2. The thank-you letter
+
+
+def draft_letter(*, transaction: Transaction) -> ThankYouLetter:
+    """The transaction's letter, drafted by the portal the first time it is asked for."""
+    letter, _ = ThankYouLetter.objects.get_or_create(
+        transaction=transaction,
+        defaults={"partnership_id": transaction.partnership_id, "body": ""},
+    )
+    if not letter.body:
+        letter.body = draft_letter_text(transaction)
+        letter.save(update_fields=["body", "updated_at"])
+    letter.transaction = transaction
+    return letter
+
+
+def _letter_for_leader(transaction: Transaction, actor: Member, doing: str) -> ThankYouLetter:
+    transaction = _locked(transaction)
+    _require_closed(transaction)
+    _require_leader(transaction, actor, doing)
+    letter = draft_letter(transaction=transaction)
+    return (
+        ThankYouLetter.objects.select_for_update(of=("self",))
+        .select_related("transaction__lead", "transaction__leader__user", "partnership")
+        .get(pk=letter.pk)
+    )
+
+
+@db_transaction.atomic
+def edit_letter(*, transaction: Transaction, actor: Member, body: str) -> ThankYouLetter:
+    """The leader personalizes the letter; once it went out, it is what the customer has."""
+    letter = _letter_for_leader(transaction, actor, "edits the thank-you letter")
+    body = body.strip()
+    if body == letter.body:
+        return letter
+    if letter.is_final:
+        raise LeadRefused("The letter has gone out to the customer; it can no longer be changed.")
+    if not body:
+        raise LeadRefused("Write the letter before saving it.")
+    letter.body = body
+    letter.edited_by = actor
+    letter.save(update_fields=["body", "edited_by", "updated_at"])
+    return letter
+
+
+@db_transaction.atomic
+def send_letter(*, transaction: Transaction, actor: Member) -> ThankYouLetter:
+    """The leader emails the letter to the customer, once: from the leader (Reply-To them),
+    with the partnership's seal and website. This completes the letter step. When the mail
+    pipeline refuses the address, nothing is sent and the reason is given: the printed letter
+    remains."""
+    letter = _letter_for_leader(transaction, actor, "sends the thank-you letter")
+    transaction = letter.transaction
+    lead = transaction.lead
+    partnership = transaction.partnership
+    if letter.sent_at is not None:
+        raise LeadRefused(
+            f"The letter was already emailed to {lead.name} on {when(letter.sent_at, partnership)}."
+        )
+    try:
+        queue_email(
+            partnership=partnership,
+            key=f"thank-you:transaction:{transaction.pk}",
+            template="leads/thank_you_letter",
+            to=lead.email,
+            context={"letter": letter, "lead": lead, "member": actor, "transaction": transaction},
+            sender_name=actor.display_name,
+            reply_to=actor.email,
+            about=lead,
+        )
+    except MailRefused as refusal:
+        raise LeadRefused(
+            f"{refusal.message} Print the letter and mail it instead, then record that it was "
+            "mailed."
+        ) from refusal
+    now = timezone.now()
+    letter.sent_at = now
+    letter.sent_by = actor
+    letter.save(update_fields=["sent_at", "sent_by", "updated_at"])
+    _complete_step(transaction, Kind.THANK_YOU_LETTER, actor, now)
+    record_event(transaction, POST_CLOSE, f"Thank-you letter emailed to {lead.name}", actor=actor)
+    return letter
+
+
+@db_transaction.atomic
+def record_letter_mailed(*, transaction: Transaction, actor: Member) -> ThankYouLetter:
+    """The leader mailed the printed letter (policy: "mail/email"): the letter step is done."""
+    letter = _letter_for_leader(transaction, actor, "records the mailed thank-you letter")
+    transaction = letter.transaction
+    if letter.mailed_at is not None:
+        raise LeadRefused(
+            "The printed letter was already recorded as mailed on "
+            f"{when(letter.mailed_at, transaction.partnership)}."
+        )
+    now = timezone.now()
+    letter.mailed_at = now
+    letter.mailed_by = actor
+    letter.save(update_fields=["mailed_at", "mailed_by", "updated_at"])
+    _complete_step(transaction, Kind.THANK_YOU_LETTER, actor, now)
+    record_event(
+        transaction,
+        POST_CLOSE,
+        f"Printed thank-you letter mailed to {transaction.lead.name}",
+        actor=actor,
+    )
+    return letter
+
+
+# 3. Leadership's first client interaction
+
+
+def _names(names: Sequence[str]) -> str:
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + ", and " + names[-1]
+
+
+def draft_interaction_text(
+    transaction: Transaction, committee: Sequence[Member] | None = None
+) -> str:
+    """Leadership's first written note to the new client, naming every member of the
+    committee (policy: a written one "will include the names of all ... partner members that
+    were involved in the customer's transaction"). `committee`: when already in hand."""
+    partnership = transaction.partnership
+    committee = committee_of(transaction) if committee is None else committee
+    named = _names([m.display_name for m in committee]) or "our partner members"
+    led = (
+        f" {transaction.leader.display_name} led your team and joins us in this note."
+        if transaction.leader_id
+        else ""
+    )
+    return "\n\n".join(
+        [
+            f"Dear {transaction.lead.name},",
+            f"Congratulations on your closing, and thank you for choosing {partnership.name}. "
+            f"Your transaction was completed by {partnership.name} partner members {named}.{led}",
+            "We would like to hear how it went: what worked well and what we could do better. "
+            "Your answer helps us keep every transaction best in class. And whenever you have "
+            "another real-estate need or question, the same team is here for you.",
+            f"With our thanks,\n{partnership.name} leadership",
+        ]
+    )
+
+
+@db_transaction.atomic
+def record_client_interaction(
+    *,
+    transaction: Transaction,
+    actor: Member,
+    mode: str,
+    occurred_at: datetime.datetime | None,
+    participants: Sequence[Member],
+    body: str = "",
+    email_customer: bool = False,
+) -> ClientInteraction:
+    """Leadership records its first interaction with the new client: how, when, and who took
+    part. The leader must be among them; a written one names every committee member, and may
+    be emailed to the customer from here. Completes the interaction step."""
+    transaction = _locked(transaction)
+    partnership = transaction.partnership
+    lead = transaction.lead
+    _require_closed(transaction)
+    _require_leadership(transaction, actor, "records its first client interaction")
+    if (
+        ClientInteraction.objects.for_partnership(partnership)
+        .filter(transaction=transaction)
+        .exists()
+    ):
+        raise LeadRefused(f"Leadership's first interaction with {lead.name} is already recorded.")
+    if mode not in ClientInteraction.Mode.values:
+        raise LeadRefused("Choose how the interaction took place.")
+    written = mode == ClientInteraction.Mode.WRITTEN
+    now = timezone.now()
+    if email_customer:
+        if not written:
+            raise LeadRefused("Only a written interaction can be emailed to the customer.")
+        occurred_at = now
+    if occurred_at is None:
+        raise LeadRefused("Say when the interaction took place.")
+    if occurred_at > now:
+        raise LeadRefused("Record the interaction once it has taken place.")
+    if occurred_at < partnership.start_of_day(transaction.closed_on):
+        raise LeadRefused(
+            f"The interaction after the close took place on or after the closing day, "
+            f"{transaction.closed_on:%B} {transaction.closed_on.day}, {transaction.closed_on.year}."
+        )
+
+    committee = committee_of(transaction)
+    allowed = {m.pk for m in committee}
+    participants = list({m.pk: m for m in participants}.values())
+    for person in participants:
+        if person.partnership_id != partnership.pk or not (
+            person.pk in allowed or (person.is_leadership and person.is_active)
+        ):
+            raise LeadRefused(
+                f"{person.display_name} is neither on the transaction committee nor leadership."
+            )
+    # policy: the main transaction team leader "must participate in the first client interaction".
+    if transaction.leader_id is None:
+        raise LeadRefused(
+            "The team has no leader yet; the leader must take part in this interaction."
+        )
+    if all(person.pk != transaction.leader_id for person in participants):
+        raise LeadRefused(
+            f"The transaction's leader, {transaction.leader}, must take part in leadership's "
+            "first client interaction."
+        )
+    body = body.strip()
+    if written:
+        if not body:
+            raise LeadRefused("Write the text of the written interaction.")
+        # policy: "All written format will include the names of all ... partner members that
+        # were involved in the customer's transaction".
+        missing = [
+            m.display_name for m in committee if m.display_name.casefold() not in body.casefold()
+        ]
+        if missing:
+            raise LeadRefused(
+                "A written interaction names every member of the transaction committee; "
+                f"add {_names(missing)}."
+            )
+
+    interaction = ClientInteraction.objects.create(
+        partnership=partnership,
+        transaction=transaction,
+        mode=mode,
+        occurred_at=occurred_at,
+        body=body,
+        recorded_by=actor,
+        emailed_at=now if email_customer else None,
+    )
+    InteractionParticipant.objects.bulk_create(
+        InteractionParticipant(partnership=partnership, interaction=interaction, member=person)
+        for person in participants
+    )
+    if email_customer:
+        try:
+            queue_email(
+                partnership=partnership,
+                key=f"client-interaction:transaction:{transaction.pk}",
+                template="leads/client_interaction",
+                to=lead.email,
+                context={"interaction": interaction, "lead": lead, "member": actor},
+                sender_name=f"{actor.display_name}, {partnership.name} leadership",
+                reply_to=actor.email,
+                about=lead,
+            )
+        except MailRefused as refusal:
+            raise LeadRefused(
+                f"{refusal.message} Record the interaction without emailing it."
+            ) from refusal
+    _complete_step(transaction, Kind.FIRST_INTERACTION, actor, occurred_at)
+    record_event(
+        transaction,
+        POST_CLOSE,
+        f"Leadership's first client interaction ({interaction.get_mode_display().lower()}) "
+        f"with {_names([p.display_name for p in participants])}"
+        + (", emailed to the customer" if email_customer else ""),
+        actor=actor,
+        body=body,
+    )
+    return interaction
+
+
+# The sweep
+
+
+def sweep_post_close(now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Beat's sweep: remind the leader before a step's deadline, escalate to every active
+    leader after it. Due rows are picked with SKIP LOCKED, and every email has a key, so
+    overlapping sweeps never send twice. Returns (reminded, escalated)."""
+    now = now or timezone.now()
+    return _remind_due(now), _escalate_overdue(now)
+
+
+_STEP_RELATED = ("transaction__lead", "transaction__leader__user", "partnership")
+
+
+@db_transaction.atomic
+def _remind_due(now: datetime.datetime) -> int:
+    due = list(
+        PostCloseStep.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related(*_STEP_RELATED)
+        .filter(completed_at__isnull=True, reminded_at__isnull=True, remind_at__lte=now)
+        .order_by("remind_at")[:SWEEP_BATCH]
+    )
+    for step in due:
+        if step.due_at <= now:  # past the deadline the escalation says it all
+            continue
+        transaction = step.transaction
+        transaction.partnership = step.partnership
+        for recipient in _reminded(transaction):
+            queue_email(
+                partnership=step.partnership,
+                key=f"post-close:{step.pk}:reminder:{recipient.pk}",
+                template="leads/post_close_reminder",
+                to=recipient.email,
+                context={**_member_context(transaction, recipient), "step": step},
+                about=transaction.lead,
+            )
+    PostCloseStep.objects.filter(pk__in=[s.pk for s in due]).update(reminded_at=now)
+    return len(due)
+
+
+@db_transaction.atomic
+def _escalate_overdue(now: datetime.datetime) -> int:
+    overdue = list(
+        PostCloseStep.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related(*_STEP_RELATED)
+        .filter(completed_at__isnull=True, escalated_at__isnull=True, due_at__lte=now)
+        .order_by("due_at")[:SWEEP_BATCH]
+    )
+    leaders: dict[int, list[Member]] = {}
+    for step in overdue:
+        transaction = step.transaction
+        transaction.partnership = step.partnership
+        if step.partnership_id not in leaders:
+            leaders[step.partnership_id] = leaders_of(step.partnership)
+        for leader in leaders[step.partnership_id]:
+            queue_email(
+                partnership=step.partnership,
+                key=f"post-close:{step.pk}:escalation:{leader.pk}",
+                template="leads/post_close_escalation",
+                to=leader.email,
+                context={**_member_context(transaction, leader), "step": step},
+                about=transaction.lead,
+            )
+    PostCloseStep.objects.filter(pk__in=[s.pk for s in overdue]).update(escalated_at=now)
+    return len(overdue)
+
+
+def _reminded(transaction: Transaction) -> list[Member]:
+    """Who is reminded of a step: the leader; a team with no (active) leader, all of it."""
+    if transaction.leader_id and transaction.leader.is_active:
+        return [transaction.leader]
+    return [
+        seat.member
+        for seat in TeamMember.objects.for_partnership(transaction.partnership)
+        .filter(transaction=transaction, member__is_active=True)
+        .select_related("member__user")
+    ]

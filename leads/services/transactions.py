@@ -33,6 +33,7 @@ from leads.models import (
     TransactionStage,
 )
 from leads.services import LeadRefused
+from leads.services.events import record_event
 from leads.services.postclose import schedule_post_close
 from members.models import Member
 from pinnacle.mail.services import queue_email
@@ -60,27 +61,6 @@ LEADERSHIP_NOT_ON_COMMITTEES = (
     "for its post-close duties, but a team is made of partner members."
 )
 TEAM_ONLY = "Only members of this transaction's team can do this."
-
-
-def record_event(
-    transaction: Transaction,
-    kind: str,
-    summary: str,
-    *,
-    actor: Member | None = None,
-    body: str = "",
-    shared_with_customer: bool = False,
-) -> TransactionEvent:
-    """One entry on the transaction's own timeline."""
-    return TransactionEvent.objects.create(
-        partnership_id=transaction.partnership_id,
-        transaction=transaction,
-        kind=kind,
-        actor=actor,
-        summary=summary[:300],
-        body=body,
-        shared_with_customer=shared_with_customer,
-    )
 
 
 # --- Reading the team (inside a locked transaction) -------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from leads.selectors import inquiries as inquiry_selectors
+from pinnacle.membership import request_membership
 
 
 def referral_panel(request, member) -> dict:
@@ -21,3 +22,9 @@ def referral_panel(request, member) -> dict:
 def inquiry_panel(request, member) -> dict:
     """Inquiries waiting for the member's reply, nearest deadline first."""
     return {"inquiries": inquiry_selectors.open_inquiries(member)}
+
+
+def post_close_menu(request) -> dict | None:
+    """Leadership's menu entry for the post-close board."""
+    member = request_membership(request) if request.user.is_authenticated else None
+    return {} if member is not None and member.is_leadership else None

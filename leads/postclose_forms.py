@@ -1,0 +1,196 @@
+"""Forms of the post-close section: the leader's meeting times and letter, leadership's
+confirmation of a time and record of the first client interaction.
+
+Date-times are typed in the viewer's own zone (validate them under `timezone.override`); the
+services decide every rule again under the transaction's lock.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from leads.letters import draft_letter_text
+from leads.models import ClientInteraction, MeetingProposal
+from leads.selectors.postclose import PostCloseSection
+from leads.services.inquiries import when
+from leads.services.postclose import MAX_MEETING_TIMES, draft_interaction_text
+from members.models import Member
+from pinnacle.forms import validate_date_in_range
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time picked in the browser (`datetime-local`), read in the current zone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None:
+            # Far dates overflow when converted between zones; no real meeting is there.
+            validate_date_in_range(value.date())
+
+
+class MeetingTimesForm(forms.Form):
+    """The leader proposes up to three times for the handoff meeting."""
+
+    time_1 = LocalDateTimeField(label="First choice")
+    time_2 = LocalDateTimeField(label="Second choice", required=False)
+    time_3 = LocalDateTimeField(label="Third choice", required=False)
+    location = forms.CharField(
+        label="Where",
+        max_length=200,
+        required=False,
+        help_text="An office address, or how to join a video or phone call.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_meeting_%s")
+        super().__init__(*args, **kwargs)
+
+    def times(self) -> list:
+        return [
+            self.cleaned_data[f"time_{n}"]
+            for n in range(1, MAX_MEETING_TIMES + 1)
+            if self.cleaned_data.get(f"time_{n}")
+        ]
+
+
+class ConfirmMeetingForm(forms.Form):
+    """Leadership picks one of the leader's proposed times."""
+
+    proposal = forms.ChoiceField(label="Proposed times", widget=forms.RadioSelect)
+
+    def __init__(self, *args, proposals: list[MeetingProposal], labels: dict[int, str], **kwargs):
+        kwargs.setdefault("auto_id", "id_confirm_%s")
+        super().__init__(*args, **kwargs)
+        self.proposals = {str(p.pk): p for p in proposals}
+        self.fields["proposal"].choices = [(str(p.pk), labels[p.pk]) for p in proposals]
+        self.fields["proposal"].error_messages["required"] = "Choose one of the proposed times."
+        self.fields["proposal"].error_messages["invalid_choice"] = (
+            "Those times were replaced by new ones; choose one of the current times."
+        )
+
+    def chosen(self) -> MeetingProposal:
+        return self.proposals[self.cleaned_data["proposal"]]
+
+
+class LetterForm(forms.Form):
+    body = forms.CharField(
+        label="Your letter",
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text="The letterhead with the partnership's seal and website, and your signature "
+        "with your contact details, are added to the email and the printable letter.",
+        error_messages={"required": "Write the letter before saving it."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_letter_%s")
+        super().__init__(*args, **kwargs)
+
+
+class InteractionForm(forms.Form):
+    """Leadership records its first client interaction, with who took part."""
+
+    mode = forms.ChoiceField(
+        label="How", choices=ClientInteraction.Mode.choices, widget=forms.RadioSelect
+    )
+    occurred_at = LocalDateTimeField(
+        label="When",
+        required=False,
+        help_text="When it took place, in your time zone. Emailed from here, it is now.",
+    )
+    participants = forms.MultipleChoiceField(
+        label="Who took part", widget=forms.CheckboxSelectMultiple
+    )
+    body = forms.CharField(
+        label="Written text",
+        max_length=10_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="For a written interaction: it must name every member of the transaction "
+        "committee.",
+    )
+    email_customer = forms.BooleanField(
+        label="Email this text to the customer now, from you", required=False
+    )
+
+    def __init__(self, *args, choices: list[Member], roles: dict[int, str], **kwargs):
+        kwargs.setdefault("auto_id", "id_interaction_%s")
+        super().__init__(*args, **kwargs)
+        self.members = {str(m.pk): m for m in choices}
+        self.fields["participants"].choices = [
+            (str(m.pk), f"{m.display_name} ({roles[m.pk]})" if roles.get(m.pk) else m.display_name)
+            for m in choices
+        ]
+        self.fields["participants"].error_messages["required"] = "Tick everyone who took part."
+
+    def clean(self):
+        cleaned = super().clean()
+        missing_when = not cleaned.get("email_customer") and not cleaned.get("occurred_at")
+        if missing_when and "occurred_at" not in self.errors:
+            self.add_error("occurred_at", "Say when the interaction took place.")
+        return cleaned
+
+    def chosen_participants(self) -> list[Member]:
+        return [self.members[pk] for pk in self.cleaned_data["participants"]]
+
+
+def meeting_labels(proposals: list[MeetingProposal], partnership) -> dict[int, str]:
+    return {
+        p.pk: when(p.starts_at, partnership) + (f" \u00b7 {p.location}" if p.location else "")
+        for p in proposals
+    }
+
+
+def section_forms(section: PostCloseSection, bound: dict | None = None) -> dict:
+    """The forms the viewer may use on a transaction's post-close section: fresh ones, or the
+    bound ones a failed POST returned (`bound`, by name)."""
+    # A bound form is shown again with its errors, whoever sent it (the refusal says why).
+    forms_ = dict(bound or {})
+    transaction = section.transaction
+    partnership = transaction.partnership
+    if section.booked is None and section.is_leader and "meeting" not in forms_:
+        forms_["meeting"] = MeetingTimesForm()
+    open_proposals = [p for p in section.proposals if p.confirmed_at is None]
+    if section.booked is None and section.is_leadership and open_proposals:
+        forms_.setdefault(
+            "confirm",
+            ConfirmMeetingForm(
+                proposals=open_proposals, labels=meeting_labels(open_proposals, partnership)
+            ),
+        )
+    letter = section.letter
+    if section.is_leader and not (letter and letter.is_final) and "letter" not in forms_:
+        forms_["letter"] = LetterForm(
+            initial={"body": letter.body if letter else draft_letter_text(transaction)}
+        )
+    if section.is_leadership and section.interaction is None and "interaction" not in forms_:
+        forms_["interaction"] = interaction_form(
+            section,
+            initial={
+                "mode": ClientInteraction.Mode.WRITTEN,
+                "occurred_at": timezone.now(),
+                "participants": [
+                    str(pk) for pk in (transaction.leader_id, section.viewer.pk) if pk
+                ],
+                "body": draft_interaction_text(transaction, section.committee),
+            },
+        )
+    return forms_
+
+
+def interaction_form(section: PostCloseSection, data=None, **kwargs) -> InteractionForm:
+    committee = {m.pk for m in section.committee}
+    roles = {
+        m.pk: (
+            "team leader"
+            if m.pk == section.transaction.leader_id
+            else "committee"
+            if m.pk in committee
+            else "leadership"
+        )
+        for m in section.participant_choices
+    }
+    return InteractionForm(data, choices=section.participant_choices, roles=roles, **kwargs)

@@ -1,0 +1,186 @@
+"""Reads for the post-close follow-up: leadership's board and a transaction's three steps.
+
+Transactions are fetched only through `leads.selectors.transactions` (the confidentiality rule);
+this module adds the post-close rows of transactions already in hand or already scoped.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
+
+from leads.models import (
+    ClientInteraction,
+    MeetingProposal,
+    PostCloseStep,
+    TeamMember,
+    ThankYouLetter,
+    Transaction,
+    TransactionStage,
+)
+from leads.selectors.transactions import visible_transactions
+from leads.services.inquiries import leaders_of
+from members.models import Member
+from pinnacle.mail.models import OutboxMessage
+from pinnacle.models import Partnership
+
+# The order the steps are shown in, everywhere.
+STEP_KINDS = list(PostCloseStep.Kind)
+
+
+def committee_of(transaction: Transaction) -> list[Member]:
+    """Every member of the transaction committee (the team, and the leader), team order."""
+    members = [
+        seat.member
+        for seat in TeamMember.objects.filter(
+            partnership_id=transaction.partnership_id, transaction=transaction
+        )
+        .select_related("member")
+        .order_by("added_at", "pk")
+    ]
+    if transaction.leader_id and all(m.pk != transaction.leader_id for m in members):
+        members.insert(0, transaction.leader)
+    return members
+
+
+def post_close_board(viewer: Member, *, now: datetime.datetime, open_only: bool = False):
+    """Every closed transaction the viewer may see (leadership: all of the partnership's), with
+    its steps: those with an overdue step first, then by the nearest pending deadline, then the
+    completed ones, latest close first."""
+    pending = PostCloseStep.objects.filter(
+        partnership=OuterRef("partnership"), transaction=OuterRef("pk"), completed_at__isnull=True
+    )
+    transactions = (
+        visible_transactions(viewer)
+        .filter(stage=TransactionStage.CLOSED)
+        .select_related("lead", "leader")
+        .annotate(
+            has_overdue=Exists(pending.filter(due_at__lte=now)),
+            next_due_at=Subquery(pending.order_by("due_at").values("due_at")[:1]),
+        )
+        .prefetch_related(
+            Prefetch("post_close_steps", queryset=PostCloseStep.objects.order_by("due_at", "pk"))
+        )
+        .order_by("-has_overdue", "next_due_at", "-closed_on", "-pk")
+    )
+    if open_only:
+        transactions = transactions.filter(Exists(pending))
+    return transactions
+
+
+@dataclass
+class StepView:
+    """A step as pages show it (or, for a transaction closed before steps existed, None)."""
+
+    kind: PostCloseStep.Kind
+    step: PostCloseStep | None
+    state: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.kind.label
+
+
+def step_views(
+    transaction: Transaction, steps, now: datetime.datetime, partnership: Partnership
+) -> list[StepView]:
+    """The transaction's steps in the fixed order, each with its state now."""
+    by_kind = {step.kind: step for step in steps}
+    views = []
+    for kind in STEP_KINDS:
+        step = by_kind.get(kind)
+        if step is not None:
+            step.partnership = partnership  # for due_on, without a query
+        views.append(StepView(kind, step, step.state(now) if step else ""))
+    return views
+
+
+@dataclass
+class PostCloseSection:
+    """What a transaction's post-close section shows to one viewer."""
+
+    transaction: Transaction
+    viewer: Member
+    steps: list[StepView]
+    proposals: list[MeetingProposal]
+    booked: MeetingProposal | None
+    letter: ThankYouLetter | None
+    letter_email: OutboxMessage | None
+    interaction: ClientInteraction | None
+    committee: list[Member]
+    leadership: list[Member] = field(default_factory=list)
+    forms: dict = field(default_factory=dict)
+
+    @property
+    def is_leader(self) -> bool:
+        return self.viewer.pk == self.transaction.leader_id
+
+    @property
+    def is_leadership(self) -> bool:
+        return self.viewer.is_leadership
+
+    @property
+    def participant_choices(self) -> list[Member]:
+        """Who may take part in leadership's first client interaction: the committee, then
+        leadership not on it."""
+        seen = {m.pk for m in self.committee}
+        return self.committee + [m for m in self.leadership if m.pk not in seen]
+
+
+def post_close_section(
+    transaction: Transaction, viewer: Member, now: datetime.datetime
+) -> PostCloseSection:
+    partnership = transaction.partnership
+    transaction.partnership = partnership
+    steps = PostCloseStep.objects.for_partnership(partnership).filter(transaction=transaction)
+    proposals = list(
+        MeetingProposal.objects.for_partnership(partnership)
+        .filter(transaction=transaction)
+        .select_related("confirmed_by")
+        .order_by("starts_at")
+    )
+    letter = (
+        ThankYouLetter.objects.for_partnership(partnership).filter(transaction=transaction).first()
+    )
+    letter_email = None
+    if letter is not None:
+        letter.transaction = transaction
+        if letter.sent_at:
+            letter_email = (
+                OutboxMessage.objects.for_partnership(partnership)
+                .filter(idempotency_key=f"thank-you:transaction:{transaction.pk}")
+                .first()
+            )
+    interaction = (
+        ClientInteraction.objects.for_partnership(partnership)
+        .filter(transaction=transaction)
+        .select_related("recorded_by")
+        .prefetch_related("participants")
+        .first()
+    )
+    is_leadership = viewer.is_leadership
+    return PostCloseSection(
+        transaction=transaction,
+        viewer=viewer,
+        steps=step_views(transaction, steps, now, partnership),
+        proposals=proposals,
+        booked=next((p for p in proposals if p.confirmed_at), None),
+        letter=letter,
+        letter_email=letter_email,
+        interaction=interaction,
+        committee=committee_of(transaction),
+        leadership=leaders_of(partnership) if is_leadership and interaction is None else [],
+    )
+
+
+def board_rows(page_rows, now: datetime.datetime, partnership: Partnership) -> list[tuple]:
+    """(transaction, its step views) for one page of the board."""
+    return [
+        (
+            transaction,
+            step_views(transaction, transaction.post_close_steps.all(), now, partnership),
+        )
+        for transaction in page_rows
+    ]

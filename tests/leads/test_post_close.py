@@ -1,0 +1,649 @@
+"""After a close: the handoff meeting, leadership's first client interaction, the post-close
+page and leadership's board. (The letter: test_thank_you_letter.py; the sweep:
+test_post_close_sweep.py.)"""
+
+import datetime
+import re
+import time
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+
+from leads.models import (
+    ClientInteraction,
+    Lead,
+    MeetingProposal,
+    PostCloseStep,
+    Transaction,
+    TransactionAccess,
+    TransactionEvent,
+    TransactionStage,
+)
+from leads.services import LeadRefused
+from leads.services.postclose import (
+    confirm_meeting,
+    draft_interaction_text,
+    propose_meeting_times,
+    record_client_interaction,
+)
+from pinnacle.mail import delivery
+from pinnacle.mail.models import OutboxMessage
+from tests.conftest import client_for
+from tests.leads.postclose_factories import Committee, TransactionFactory
+from tests.members.factories import LeadershipFactory
+
+pytestmark = pytest.mark.django_db
+
+LA = ZoneInfo("America/Los_Angeles")
+# Monday evening in Los Angeles, already Tuesday in UTC.
+CLOSING_EVENING = datetime.datetime(2025, 3, 3, 22, 30, tzinfo=LA)
+Kind = PostCloseStep.Kind
+
+
+@pytest.fixture
+def clock(time_machine):
+    time_machine.move_to(CLOSING_EVENING, tick=False)
+    return time_machine
+
+
+@pytest.fixture
+def people(partnership, clock):
+    partnership.timezone = "America/Los_Angeles"
+    partnership.save()
+    return Committee(partnership)
+
+
+@pytest.fixture
+def closed(people):
+    return people.close()
+
+
+def at(day, hour, minute=0):
+    return datetime.datetime(2025, 3, day, hour, minute, tzinfo=LA)
+
+
+def step(transaction, kind) -> PostCloseStep:
+    return PostCloseStep.objects.get(transaction=transaction, kind=kind)
+
+
+def events(transaction) -> list[str]:
+    return list(
+        TransactionEvent.objects.filter(transaction=transaction, kind="post_close")
+        .order_by("created_at", "id")
+        .values_list("summary", flat=True)
+    )
+
+
+def delivered(template) -> list:
+    for message in OutboxMessage.objects.filter(template=template).order_by("to_email"):
+        delivery.deliver(message.pk)
+    return mail.outbox
+
+
+# Deadlines
+
+
+def test_deadlines_count_the_partnerships_calendar_days_from_a_late_evening_close(closed):
+    # 22:30 on Monday in Los Angeles is Tuesday in UTC: the close is Monday's, as the team saw it.
+    assert closed.closed_on == datetime.date(2025, 3, 3)
+    handoff, letter = step(closed, Kind.HANDOFF_MEETING), step(closed, Kind.THANK_YOU_LETTER)
+    # "Within 2 days": booked by the end of Wednesday, Los Angeles time.
+    assert handoff.due_at == at(6, 0)
+    assert handoff.due_on == datetime.date(2025, 3, 5)
+    assert handoff.remind_at == at(5, 0)
+    # The letter window (7 days) crosses the switch to daylight time on March 9.
+    assert letter.due_at == datetime.datetime(2025, 3, 11, 0, 0, tzinfo=LA)
+    assert letter.due_at == datetime.datetime(2025, 3, 11, 7, 0, tzinfo=datetime.UTC)  # PDT
+    assert letter.due_on == datetime.date(2025, 3, 10)
+    assert step(closed, Kind.FIRST_INTERACTION).due_at == letter.due_at
+
+
+def test_the_partnerships_own_windows_are_used(people):
+    people.partnership.post_close_meeting_days = 4
+    people.partnership.thank_you_letter_days = 10
+    people.partnership.save()
+    transaction = people.close()
+    assert step(transaction, Kind.HANDOFF_MEETING).due_on == datetime.date(2025, 3, 7)
+    assert step(transaction, Kind.THANK_YOU_LETTER).due_on == datetime.date(2025, 3, 13)
+
+
+# The handoff meeting
+
+
+def test_the_leader_proposes_times_and_this_partnerships_active_leadership_is_emailed(
+    people, closed, other_partnership
+):
+    LeadershipFactory(partnership=people.partnership, is_active=False)
+    LeadershipFactory(partnership=other_partnership)
+
+    proposals = propose_meeting_times(
+        transaction=closed,
+        actor=people.alice,
+        times=[at(5, 15), at(4, 10)],
+        location="Pinnacle office, 100 Congress Ave",
+    )
+
+    assert [p.starts_at for p in proposals] == [at(4, 10), at(5, 15)]
+    assert events(closed) == [
+        "Handoff meeting times proposed: March 4, 2025, 10 a.m. PST; March 5, 2025, 3 p.m. PST"
+    ]
+    sent = delivered("leads/post_close_meeting_proposed")
+    assert sorted(m.to[0] for m in sent) == sorted([people.lee.email, people.lou.email])
+    assert sent[0].subject == (
+        "Handoff meeting: Alice Agent proposed times for Dana Customer's closing"
+    )
+    assert "- March 4, 2025, 10 a.m. PST\n- March 5, 2025, 3 p.m. PST" in sent[0].body
+    assert "Where: Pinnacle office, 100 Congress Ave" in sent[0].body
+    assert f"http://localhost/transactions/{closed.pk}/post-close/" in sent[0].body
+
+
+@pytest.mark.parametrize("who", ["larry", "lee"])
+def test_only_the_leader_proposes_the_meeting_times(people, closed, who):
+    with pytest.raises(LeadRefused, match="Only the transaction's leader, Alice Agent, proposes"):
+        propose_meeting_times(transaction=closed, actor=getattr(people, who), times=[at(4, 10)])
+    assert not MeetingProposal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "times, message",
+    [
+        ([], "Propose between 1 and 3 different times."),
+        ([at(4, 9), at(4, 10), at(4, 11), at(4, 12)], "Propose between 1 and 3 different times."),
+        ([at(4, 10), at(3, 22)], "Propose times that are still ahead."),
+    ],
+)
+def test_one_to_three_times_still_ahead(people, closed, times, message):
+    with pytest.raises(LeadRefused, match=message):
+        propose_meeting_times(transaction=closed, actor=people.alice, times=times)
+
+
+def test_no_meeting_before_the_transaction_closes(people):
+    transaction = TransactionFactory(
+        partnership=people.partnership,
+        leader=people.alice,
+        stage=TransactionStage.UNDER_CONTRACT,
+        closed_on=None,
+    )
+    with pytest.raises(LeadRefused, match="once the transaction is marked closed"):
+        propose_meeting_times(transaction=transaction, actor=people.alice, times=[at(4, 10)])
+
+
+def test_new_times_replace_the_unconfirmed_ones(people, closed):
+    propose_meeting_times(transaction=closed, actor=people.alice, times=[at(4, 10)])
+    propose_meeting_times(transaction=closed, actor=people.alice, times=[at(5, 9), at(5, 11)])
+    assert list(
+        MeetingProposal.objects.filter(transaction=closed).values_list("starts_at", flat=True)
+    ) == [at(5, 9), at(5, 11)]
+
+
+def test_leadership_confirms_a_time_which_books_the_meeting_on_time(people, closed, clock):
+    first, _ = propose_meeting_times(
+        transaction=closed, actor=people.alice, times=[at(5, 15), at(6, 10)]
+    )
+    clock.move_to(at(4, 9))
+    confirm_meeting(proposal=first, actor=people.lee)
+
+    handoff = step(closed, Kind.HANDOFF_MEETING)
+    assert handoff.completed_at == at(4, 9)
+    assert handoff.completed_by == people.lee
+    assert handoff.state(at(4, 9)) == "on_time"
+    assert (
+        events(closed)[-1] == "Handoff meeting with leadership booked for March 5, 2025, 3 p.m. PST"
+    )
+    (sent,) = delivered("leads/post_close_meeting_confirmed")
+    assert sent.to == [people.alice.email]
+    assert sent.subject == "Handoff meeting booked: March 5, 2025, 3 p.m. PST"
+    assert "Lee Leadership confirmed the handoff meeting" in sent.body
+
+    # One booking per transaction.
+    with pytest.raises(LeadRefused, match="already booked for March 5, 2025, 3 p"):
+        confirm_meeting(proposal=MeetingProposal.objects.get(starts_at=at(6, 10)), actor=people.lou)
+    with pytest.raises(LeadRefused, match="already booked"):
+        propose_meeting_times(transaction=closed, actor=people.alice, times=[at(7, 10)])
+
+
+def test_a_booking_after_the_deadline_still_books_but_counts_late(people, closed, clock):
+    clock.move_to(at(6, 8))  # Thursday morning: the two days ended at Wednesday's midnight
+    (proposal,) = propose_meeting_times(transaction=closed, actor=people.alice, times=[at(7, 10)])
+    confirm_meeting(proposal=proposal, actor=people.lee)
+
+    handoff = step(closed, Kind.HANDOFF_MEETING)
+    assert handoff.completed_at == at(6, 8)
+    assert handoff.state(at(6, 8)) == "late"
+    assert events(closed)[-1].endswith("(after the deadline)")
+    board = client_for(people.partnership, people.lee).get("/transactions/post-close/").text
+    assert "Done late" in board
+
+
+@pytest.mark.parametrize("who", ["alice", "larry", "nora"])
+def test_only_leadership_confirms_the_meeting(people, closed, who):
+    (proposal,) = propose_meeting_times(transaction=closed, actor=people.alice, times=[at(4, 10)])
+    with pytest.raises(LeadRefused, match="Only Pinnacle Partnerships leadership confirms"):
+        confirm_meeting(proposal=proposal, actor=getattr(people, who))
+    assert step(closed, Kind.HANDOFF_MEETING).completed_at is None
+
+
+def test_a_time_that_has_passed_cannot_be_confirmed(people, closed, clock):
+    (proposal,) = propose_meeting_times(transaction=closed, actor=people.alice, times=[at(4, 10)])
+    clock.move_to(at(4, 10, 1))
+    with pytest.raises(LeadRefused, match="That time has passed; ask Alice Agent to propose new"):
+        confirm_meeting(proposal=proposal, actor=people.lee)
+
+
+def test_replaced_times_cannot_be_confirmed(people, closed):
+    (old,) = propose_meeting_times(transaction=closed, actor=people.alice, times=[at(4, 10)])
+    propose_meeting_times(transaction=closed, actor=people.alice, times=[at(4, 11)])
+    with pytest.raises(LeadRefused, match="replaced by new ones"):
+        confirm_meeting(proposal=old, actor=people.lee)
+
+
+# Leadership's first client interaction
+
+
+def test_the_drafted_written_interaction_names_every_committee_member(people, closed):
+    text = draft_interaction_text(closed)
+    assert text.startswith("Dear Dana Customer,")
+    assert "Alice Agent, Larry Lender, and Ines Inspector" in text
+    assert "Alice Agent led your team" in text
+    assert text.endswith("Pinnacle Partnerships leadership")
+
+
+def test_a_written_interaction_must_name_every_committee_member(people, closed):
+    with pytest.raises(LeadRefused) as refusal:
+        record_client_interaction(
+            transaction=closed,
+            actor=people.lee,
+            mode=ClientInteraction.Mode.WRITTEN,
+            occurred_at=at(3, 22, 0),
+            participants=[people.lee, people.alice],
+            body="Dear Dana, congratulations from Alice Agent and all of us.",
+        )
+    assert str(refusal.value) == (
+        "A written interaction names every member of the transaction committee; "
+        "add Larry Lender and Ines Inspector."
+    )
+    assert not ClientInteraction.objects.exists()
+
+
+def test_the_leader_must_take_part(people, closed):
+    with pytest.raises(LeadRefused, match="The transaction's leader, Alice Agent, must take part"):
+        record_client_interaction(
+            transaction=closed,
+            actor=people.lee,
+            mode=ClientInteraction.Mode.CALL,
+            occurred_at=at(3, 22),
+            participants=[people.lee, people.larry],
+        )
+
+
+@pytest.mark.parametrize("who", ["alice", "larry"])
+def test_only_leadership_records_its_first_interaction(people, closed, who):
+    with pytest.raises(LeadRefused, match="Only Pinnacle Partnerships leadership records"):
+        record_client_interaction(
+            transaction=closed,
+            actor=getattr(people, who),
+            mode=ClientInteraction.Mode.CALL,
+            occurred_at=at(3, 22),
+            participants=[people.alice],
+        )
+
+
+def test_an_outsider_cannot_be_listed_as_taking_part(people, closed):
+    with pytest.raises(LeadRefused, match="Nora Outsider is neither on the transaction committee"):
+        record_client_interaction(
+            transaction=closed,
+            actor=people.lee,
+            mode=ClientInteraction.Mode.IN_PERSON,
+            occurred_at=at(3, 22),
+            participants=[people.alice, people.nora],
+        )
+
+
+@pytest.mark.parametrize(
+    "occurred_at, message",
+    [(at(3, 22, 31), "once it has taken place"), (at(2, 23, 59), "on or after the closing day")],
+)
+def test_the_interaction_happened_between_the_close_and_now(people, closed, occurred_at, message):
+    with pytest.raises(LeadRefused, match=message):
+        record_client_interaction(
+            transaction=closed,
+            actor=people.lee,
+            mode=ClientInteraction.Mode.CALL,
+            occurred_at=occurred_at,
+            participants=[people.alice, people.lee],
+        )
+
+
+def test_a_live_call_is_recorded_with_who_took_part_and_when(people, closed, clock):
+    clock.move_to(at(5, 12))
+    interaction = record_client_interaction(
+        transaction=closed,
+        actor=people.lee,
+        mode=ClientInteraction.Mode.CALL,
+        occurred_at=at(5, 11),
+        participants=[people.lee, people.alice],
+    )
+    assert set(interaction.participants.all()) == {people.lee, people.alice}
+    assert step(closed, Kind.FIRST_INTERACTION).completed_at == at(5, 11)
+    assert events(closed) == [
+        "Leadership's first client interaction (live telephone call) with Lee Leadership and "
+        "Alice Agent"
+    ]
+    assert not OutboxMessage.objects.filter(template="leads/client_interaction").exists()
+    with pytest.raises(LeadRefused, match="already recorded"):
+        record_client_interaction(
+            transaction=closed,
+            actor=people.lou,
+            mode=ClientInteraction.Mode.CALL,
+            occurred_at=at(5, 11),
+            participants=[people.alice],
+        )
+
+
+def test_a_written_interaction_can_be_emailed_to_the_customer_from_leadership(people, closed):
+    interaction = record_client_interaction(
+        transaction=closed,
+        actor=people.lee,
+        mode=ClientInteraction.Mode.WRITTEN,
+        occurred_at=None,
+        participants=[people.lee, people.alice],
+        body=draft_interaction_text(closed),
+        email_customer=True,
+    )
+    assert interaction.emailed_at == CLOSING_EVENING
+    assert interaction.occurred_at == CLOSING_EVENING
+    (sent,) = delivered("leads/client_interaction")
+    assert sent.to == ["dana@example.com"]
+    assert sent.from_email.startswith('"Lee Leadership, Pinnacle Partnerships leadership"')
+    assert sent.reply_to == [people.lee.email]
+    assert sent.subject == "Congratulations on your closing, Dana Customer"
+    assert "Alice Agent, Larry Lender, and Ines Inspector" in sent.body
+    html = sent.alternatives[0][0]
+    assert people.partnership.seal_url in html and people.partnership.website_url in html
+    assert step(closed, Kind.FIRST_INTERACTION).completed_by == people.lee
+
+
+def test_only_a_written_interaction_is_emailed(people, closed):
+    with pytest.raises(LeadRefused, match="Only a written interaction can be emailed"):
+        record_client_interaction(
+            transaction=closed,
+            actor=people.lee,
+            mode=ClientInteraction.Mode.CALL,
+            occurred_at=at(3, 22),
+            participants=[people.alice],
+            email_customer=True,
+        )
+
+
+# The post-close page and its forms
+
+
+def page(people, who, transaction):
+    return client_for(people.partnership, getattr(people, who)).get(
+        f"/transactions/{transaction.pk}/post-close/"
+    )
+
+
+def actions(html: str) -> set[str]:
+    return set(re.findall(r'action="/transactions/\d+/post-close/([a-z/]+)"', html))
+
+
+def test_the_leader_proposes_and_writes_leadership_confirms_and_records(people, closed):
+    assert actions(page(people, "alice", closed).text) == {
+        "meeting/propose/",
+        "letter/",
+        "letter/mailed/",
+    }
+    assert actions(page(people, "lee", closed).text) == {"interaction/"}
+    propose_meeting_times(transaction=closed, actor=people.alice, times=[at(4, 10)])
+    lee_page = page(people, "lee", closed).text
+    assert actions(lee_page) == {"meeting/confirm/", "interaction/"}
+    assert "Tuesday, March 4, 2025, 10 a.m." in lee_page
+    # The rest of the team sees where things stand and the printable letter, no forms.
+    larry_page = page(people, "larry", closed)
+    assert actions(larry_page.text) == set()
+    assert "Waiting for leadership to confirm one of these times." in larry_page.text
+    assert f"/transactions/{closed.pk}/post-close/letter.pdf" in larry_page.text
+
+
+def test_the_post_close_page_is_the_teams_and_leaderships_only(people, closed, other_partnership):
+    assert page(people, "nora", closed).status_code == 404
+    outsider = LeadershipFactory(partnership=other_partnership)
+    assert (
+        client_for(other_partnership, outsider)
+        .get(f"/transactions/{closed.pk}/post-close/")
+        .status_code
+        == 404
+    )
+    assert page(people, "larry", closed).status_code == 200
+    # Leadership may look; every look from outside the team is logged.
+    assert page(people, "lee", closed).status_code == 200
+    assert TransactionAccess.objects.filter(transaction=closed, member=people.lee).count() == 1
+
+
+def test_times_are_typed_in_the_viewers_zone(people, closed):
+    people.alice.timezone = "America/New_York"
+    people.alice.save()
+    response = client_for(people.partnership, people.alice).post(
+        f"/transactions/{closed.pk}/post-close/meeting/propose/",
+        {"time_1": "2025-03-04T13:00", "location": "Video call", "next": "/somewhere/"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/somewhere/#post-close"
+    (proposal,) = MeetingProposal.objects.all()
+    assert proposal.starts_at == at(4, 10)  # 1 p.m. in New York
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"time_1": "9999-12-31T23:59"},
+        {"time_1": "tomorrow"},
+        {"time_1": ""},
+        {"time_1": "2025-03-09T02:30"},  # does not exist in Los Angeles (clocks go forward)
+    ],
+)
+def test_bad_meeting_input_is_a_form_error_never_a_500(people, closed, data):
+    response = client_for(people.partnership, people.alice).post(
+        f"/transactions/{closed.pk}/post-close/meeting/propose/", data
+    )
+    assert response.status_code == 400
+    assert 'class="errorlist"' in response.text
+    assert not MeetingProposal.objects.exists()
+
+
+def test_a_nul_character_is_refused_at_the_edge(people, closed):
+    response = client_for(people.partnership, people.alice).post(
+        f"/transactions/{closed.pk}/post-close/meeting/propose/",
+        {"time_1": "2025-03-04T10:00", "location": "Office\x00"},
+    )
+    assert response.status_code == 400
+    assert not MeetingProposal.objects.exists()
+
+
+def test_a_refusal_is_shown_with_the_form(people, closed):
+    response = client_for(people.partnership, people.alice).post(
+        f"/transactions/{closed.pk}/post-close/meeting/propose/", {"time_1": "2025-03-03T20:00"}
+    )
+    assert response.status_code == 400
+    assert "Propose times that are still ahead." in response.text
+
+
+def test_leadership_confirms_through_the_page(people, closed):
+    (proposal,) = propose_meeting_times(transaction=closed, actor=people.alice, times=[at(4, 10)])
+    client = client_for(people.partnership, people.lee)
+    url = f"/transactions/{closed.pk}/post-close/meeting/confirm/"
+    assert client.post(url, {"proposal": "0"}).status_code == 400
+    response = client.post(url, {"proposal": str(proposal.pk), "next": "https://evil.example/"})
+    assert response["Location"] == f"/transactions/{closed.pk}/post-close/#post-close"
+    followed = client.get(response["Location"]).text
+    assert "The handoff meeting is booked; Alice Agent was emailed." in followed
+    assert "Done on time" in followed
+
+
+def test_the_leader_cannot_confirm_their_own_times(people, closed):
+    (proposal,) = propose_meeting_times(transaction=closed, actor=people.alice, times=[at(4, 10)])
+    response = client_for(people.partnership, people.alice).post(
+        f"/transactions/{closed.pk}/post-close/meeting/confirm/", {"proposal": str(proposal.pk)}
+    )
+    assert response.status_code == 400
+    assert "Only Pinnacle Partnerships leadership confirms the handoff meeting." in response.text
+
+
+def test_leadership_records_the_interaction_with_the_drafted_text(people, closed):
+    client = client_for(people.partnership, people.lee)
+    form_page = page(people, "lee", closed).text
+    assert "Alice Agent, Larry Lender, and Ines Inspector" in form_page  # the prefilled draft
+    url = f"/transactions/{closed.pk}/post-close/interaction/"
+    data = {
+        "mode": "written",
+        "occurred_at": "2025-03-03T22:00",
+        "participants": [str(people.lee.pk), str(people.alice.pk)],
+        "body": "Dear Dana, congratulations from Alice Agent.",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "add Larry Lender and Ines Inspector." in response.text
+    response = client.post(url, {**data, "body": draft_interaction_text(closed)})
+    assert response.status_code == 302
+    assert ClientInteraction.objects.get().occurred_at == at(3, 22)
+
+
+def test_the_section_shows_nothing_through_a_customers_authorization(people, closed):
+    request = RequestFactory().get("/")
+    context = {"transaction": closed, "viewer": people.nora, "request": request}
+    html = render_to_string(
+        "leads/transactions/_post_close.html", {**context, "access_name": "disclosure"}
+    )
+    assert html.strip() == ""
+    html = render_to_string(
+        "leads/transactions/_post_close.html",
+        {**context, "viewer": people.larry, "access_name": "team"},
+    )
+    assert "After the close" in html and "Due by March 5, 2025" in html.replace("Mar.", "March")
+
+
+# Leadership's board
+
+
+def board(client, **params):
+    return client.get("/transactions/post-close/", params)
+
+
+def names_in(html: str) -> list[str]:
+    return re.findall(r'<th scope="row"><a href="/transactions/\d+/post-close/">([^<]+)</a>', html)
+
+
+def test_the_board_is_for_leadership_only(people, closed, anon_client):
+    for who in ("alice", "larry", "nora"):
+        response = board(client_for(people.partnership, getattr(people, who)))
+        assert response.status_code == 404
+        assert "Dana Customer" not in response.text
+    assert board(anon_client).status_code == 302
+    assert "Dana Customer" in board(client_for(people.partnership, people.lee)).text
+
+
+def test_the_menu_links_the_board_for_leadership(people):
+    link = '<a href="/transactions/post-close/">Post-close</a>'
+    assert link in client_for(people.partnership, people.lee).get("/dashboard/").text
+    assert link not in client_for(people.partnership, people.alice).get("/dashboard/").text
+
+
+def test_overdue_first_then_the_nearest_deadline_then_the_finished(
+    people, clock, other_partnership
+):
+    def close(name, closed_on, done=()):
+        lead = Lead.objects.create(
+            partnership=people.partnership,
+            name=name,
+            email=f"{name.split()[0].lower()}@example.com",
+            need="buy",
+            timeframe="now",
+            last_submitted_at=CLOSING_EVENING,
+        )
+        transaction = people.close(lead=lead, closed_on=closed_on)
+        PostCloseStep.objects.filter(transaction=transaction, kind__in=done).update(
+            completed_at=CLOSING_EVENING, completed_by=people.lee
+        )
+        return transaction
+
+    close("Dora Done", datetime.date(2025, 3, 1), done=list(Kind))
+    close("Liam Later", datetime.date(2025, 3, 3), done=[Kind.HANDOFF_MEETING])
+    close("Sam Soon", datetime.date(2025, 3, 3))
+    close("Olga Overdue", datetime.date(2025, 2, 20))
+    Committee(other_partnership).close()  # another partnership's: never listed
+    TransactionFactory(partnership=people.partnership, stage=TransactionStage.OPENED)
+
+    client = client_for(people.partnership, people.lee)
+    html = board(client).text
+    assert names_in(html) == ["Olga Overdue", "Sam Soon", "Liam Later", "Dora Done"]
+    olga_row = html[html.index("Olga Overdue") : html.index("Sam Soon")]
+    assert olga_row.count("Overdue</span>") == 3
+    dora_row = html[html.index("Dora Done") :]
+    assert dora_row.count("Done on time") == 3
+    assert names_in(board(client, open="1").text) == ["Olga Overdue", "Sam Soon", "Liam Later"]
+
+
+def test_the_boards_empty_states(people):
+    client = client_for(people.partnership, people.lee)
+    assert "No closed transactions yet." in board(client).text
+    assert "Nothing left to do" in board(client, open="1").text
+
+
+def _bulk_closed(people, count):
+    leads = Lead.objects.bulk_create(
+        Lead(
+            partnership=people.partnership,
+            name=f"Customer {n:04d}",
+            email=f"customer{n}@example.com",
+            need="buy",
+            timeframe="now",
+            last_submitted_at=CLOSING_EVENING,
+        )
+        for n in range(count)
+    )
+    transactions = Transaction.objects.bulk_create(
+        Transaction(
+            partnership=people.partnership,
+            lead=lead,
+            kind="buy",
+            stage=TransactionStage.CLOSED,
+            closed_on=datetime.date(2025, 3, 3) - datetime.timedelta(days=n % 9),
+            leader=people.alice,
+            opened_by=people.alice,
+        )
+        for n, lead in enumerate(leads)
+    )
+    PostCloseStep.objects.bulk_create(
+        PostCloseStep(
+            partnership=people.partnership,
+            transaction=transaction,
+            kind=kind,
+            due_at=at(4, 0) + datetime.timedelta(days=n % 9 - 4),
+            remind_at=at(3, 0),
+        )
+        for n, transaction in enumerate(transactions)
+        for kind in Kind
+    )
+
+
+# Partnership, session user, membership, page count, page rows, their steps.
+BOARD_QUERIES = 6
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_the_boards_query_count_does_not_grow_with_the_transactions(
+    people, count, django_assert_num_queries
+):
+    started = time.monotonic()
+    _bulk_closed(people, count)
+    assert time.monotonic() - started < 10
+    client = client_for(people.partnership, people.lee)
+    with django_assert_num_queries(BOARD_QUERIES):
+        response = board(client, open="1")
+    assert len(names_in(response.text)) == min(count, 25)
+    with django_assert_num_queries(BOARD_QUERIES):
+        board(client, page="2")
