@@ -6,7 +6,10 @@ class LeadsConfig(AppConfig):
     verbose_name = "Leads"
 
     def ready(self):
-        from leads import receivers  # noqa: F401  (demo data through the demo_seeded signal)
+        from leads import (
+            receivers,  # noqa: F401  (demo data through the demo_seeded signal)
+            transaction_panels,
+        )
         from leads.views import panels
         from members import extensions
 
@@ -18,3 +21,6 @@ class LeadsConfig(AppConfig):
             "leads/_referral_panel.html", panels.referral_panel, 10
         )
         extensions.dashboard_panels.register("leads/_inquiry_panel.html", panels.inquiry_panel, 20)
+        # Transactions on the lead's page, the leads list, the dashboard and the menu, each
+        # shown only to those who may see them.
+        transaction_panels.register()
