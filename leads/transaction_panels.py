@@ -123,4 +123,4 @@ def register() -> None:
     member_extensions.dashboard_panels.register(
         "leads/transactions/_dashboard_panel.html", transactions_panel, 30
     )
-    member_extensions.site_menu.register("leads/transactions/_menu.html", order=110)
+    member_extensions.site_menu.register("leads/transactions/_menu.html")
