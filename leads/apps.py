@@ -6,7 +6,10 @@ class LeadsConfig(AppConfig):
     verbose_name = "Leads"
 
     def ready(self):
-        from leads import receivers  # noqa: F401  (demo data through the demo_seeded signal)
+        from leads import (
+            receivers,  # noqa: F401  (demo data through the demo_seeded signal)
+            transaction_panels,
+        )
         from leads.views import panels
         from members import extensions
         from pinnacle.mail.services import register_outreach_template
@@ -23,3 +26,6 @@ class LeadsConfig(AppConfig):
         # The thank-you letter asks for referrals: it carries the one-click opt-out, and an
         # address that opted out or bounced gets the printed letter instead.
         register_outreach_template("leads/thank_you_letter")
+        # Transactions on the lead's page, the leads list, the dashboard and the menu, each
+        # shown only to those who may see them.
+        transaction_panels.register()

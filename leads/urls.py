@@ -1,6 +1,6 @@
 from django.urls import path
 
-from leads.views import inquiries, leads, postclose, public, transactions
+from leads.views import customer, inquiries, leads, postclose, public, transactions
 
 urlpatterns = [
     # Prospects (no password)
@@ -10,6 +10,8 @@ urlpatterns = [
     path("access/confirm/", public.confirm_access, name="confirm_access"),
     path("access/<str:token>/", public.prospect_access, name="prospect_access"),
     path("directory/<slug:slug>/connect/", public.interest, name="express_interest"),
+    # Customers (no password): their own transaction, read-only
+    path("my-transaction/<str:token>/", customer.customer_transaction, name="customer_transaction"),
     # Members
     path("leads/", leads.lead_list, name="lead_list"),
     path("leads/export.csv", leads.lead_export, name="lead_export"),
@@ -115,5 +117,15 @@ urlpatterns = [
         "transactions/<int:pk>/post-close/interaction/",
         postclose.record_interaction,
         name="post_close_record_interaction",
+    ),
+    path(
+        "transactions/<int:pk>/customer-link/",
+        customer.send_link,
+        name="transaction_customer_link",
+    ),
+    path(
+        "transactions/<int:pk>/customer-link/revoke/",
+        customer.revoke_links,
+        name="transaction_customer_link_revoke",
     ),
 ]

@@ -169,6 +169,9 @@ PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / ".data" /
 MAX_UPLOAD_IMAGE_BYTES = env.int("MAX_UPLOAD_IMAGE_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# How long a customer's link to their transaction page works (revoking ends every link sooner).
+CUSTOMER_LINK_DAYS = env.int("CUSTOMER_LINK_DAYS", 90)
+
 # Email: every message goes through pinnacle.mail's outbox, then this backend.
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",

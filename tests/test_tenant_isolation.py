@@ -9,7 +9,7 @@ fails this test: add it to one of them.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from leads.tokens import make_access_token
+from leads.tokens import make_access_token, make_customer_token
 from members.services import invite_member
 from members.tokens import make_invitation_token
 from pinnacle.mail.services import queue_email
@@ -78,6 +78,14 @@ FOREIGN_OBJECTS = {
     "lead_detail": lambda other: {"pk": LeadFactory(partnership=other).pk},
     "lead_opt_out": lambda other: {"pk": LeadFactory(partnership=other).pk},
     "prospect_access": lambda other: {"token": make_access_token(LeadFactory(partnership=other))},
+    # The customer's page is public: another partnership's valid link is a 404 here.
+    "customer_transaction": lambda other: {
+        "token": make_customer_token(TransactionFactory(lead__partnership=other))
+    },
+    **{
+        name: lambda other: {"pk": TransactionFactory(lead__partnership=other).pk}
+        for name in ("transaction_customer_link", "transaction_customer_link_revoke")
+    },
     **{
         name: lambda other: {"lead_pk": LeadFactory(partnership=other).pk}
         for name in (

@@ -1,4 +1,5 @@
-"""Template helpers for inquiries: the reply-deadline countdown and the response time.
+"""Template helpers for inquiries (the reply-deadline countdown and the response time) and for
+the customer's transaction page.
 
 The countdown text is rendered here so pages are right without JavaScript; static/js/site.js
 recomputes the same words every minute from the element's data-deadline.
@@ -12,6 +13,7 @@ from django import template
 from django.utils import timezone
 
 from leads.models import Inquiry, InquiryState
+from leads.tokens import customer_link_days as link_days
 from pinnacle.formats import duration_text
 
 register = template.Library()
@@ -56,3 +58,9 @@ def response_time(inquiry: Inquiry) -> str:
     if inquiry.responded_at is None:
         return ""
     return duration_text(inquiry.responded_at - inquiry.created_at)
+
+
+@register.simple_tag
+def customer_link_days() -> int:
+    """`{% customer_link_days %}`: how many days a link to a customer's page works."""
+    return link_days()

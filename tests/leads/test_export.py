@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from leads.models import Channel, Lead, Need
+from leads.views.leads import EXPORT_HEADER
 from pinnacle.mail.models import Suppression
 from pinnacle.models import AuditEvent
+from tests.leads.customer_factories import TransactionEventFactory, team_transaction
 from tests.leads.factories import LeadFactory, SubmissionFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +96,36 @@ def test_an_export_is_audited(leader_client, leader, leads):
     assert event.actor == leader.user
     assert event.partnership == leader.partnership
     assert event.data == {"filters": {"channel": "facebook"}}
+
+
+def test_the_export_tells_nothing_about_transactions(leader_client, leads, member):
+    # policy: no information about a customer's transaction outside its committee, and a file
+    # leaves the portal: not even leadership's export carries any.
+    deal = team_transaction(
+        member,
+        lead=leads["dana"],
+        property_address="12 Oak Lane, Austin TX",
+        stage="under_contract",
+        value=450000,
+    )
+    deal.team.update(role="Listing agent")
+    TransactionEventFactory(transaction=deal, summary="Offer accepted", body="At asking price")
+    response = leader_client.get("/leads/export.csv")
+    text = b"".join(response.streaming_content).decode()
+    rows_ = list(csv.DictReader(io.StringIO(text)))
+    assert [row["name"] for row in rows_] == ["Evan Web", "Dana Prospect"]
+    assert list(rows_[0]) == EXPORT_HEADER
+    for secret in (
+        "12 Oak Lane",
+        "under_contract",
+        "Under contract",
+        "450000",
+        "Listing agent",
+        "Offer accepted",
+        "asking price",
+        "transaction",
+    ):
+        assert secret.lower() not in text.lower(), secret
 
 
 def test_only_leadership_may_export(member_client, anon_client, leads):

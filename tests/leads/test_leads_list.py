@@ -277,9 +277,10 @@ def test_nav_links_to_the_leads_list(member_client):
     assert '<a href="/leads/">Leads</a>' in member_client.get("/dashboard/").text
 
 
-# Partnership, user, membership, referrer choices, my-leads count, page count, page rows; and
-# five for the outreach app's column (the viewer's policy state with the page's leads at once).
-LIST_QUERIES = 12
+# Partnership, user, membership, referrer choices, my-leads count, page count, page rows; five
+# for the outreach app's column (the viewer's policy state with the page's leads at once); one
+# for the transaction column (the newest transaction the viewer may see, for the whole page).
+LIST_QUERIES = 13
 
 
 @pytest.mark.parametrize("count", [10, 1000])

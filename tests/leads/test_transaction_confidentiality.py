@@ -133,6 +133,22 @@ WRITES = {
         lambda w: {},
     ),
 }
+# The post-close pages and the team's customer-link actions: (url name) -> HTTP method. The team
+# and leadership use them; nobody else reaches them, nor does a grantee (the post-close duties
+# and the customer's link are the committee's and leadership's, not the authorized party's).
+COMMITTEE_ONLY = {
+    "post_close_detail": "get",
+    "post_close_letter_pdf": "get",
+    "post_close_propose_meeting": "post",
+    "post_close_confirm_meeting": "post",
+    "post_close_letter": "post",
+    "post_close_letter_mailed": "post",
+    "post_close_record_interaction": "post",
+    "transaction_customer_link": "post",
+    "transaction_customer_link_revoke": "post",
+}
+CUSTOMER_LINKS = {"transaction_customer_link", "transaction_customer_link_revoke"}
+
 # URLs that list or export many transactions: the row must be absent for those who may not see it.
 LISTS = ["transaction_list", "transaction_export"]
 # A lead's page, where anyone opens a transaction: it names no transaction.
@@ -140,9 +156,13 @@ NOT_A_TRANSACTION = {"transaction_open"}
 
 
 def test_every_transaction_url_is_in_the_table():
-    names = {name for name, _ in parameterised_patterns() if name.startswith("transaction")}
+    names = {
+        name
+        for name, _ in parameterised_patterns()
+        if name.startswith(("transaction", "post_close"))
+    }
     names |= {"transaction_list", "transaction_export"}
-    covered = set(READS) | set(WRITES) | set(LISTS) | NOT_A_TRANSACTION
+    covered = set(READS) | set(WRITES) | set(LISTS) | NOT_A_TRANSACTION | set(COMMITTEE_ONLY)
     assert names == covered, f"Add to the confidentiality table: {names - covered}"
 
 
@@ -175,6 +195,23 @@ def listed(client) -> tuple[bool, bool]:
     return CUSTOMER in page.text, CUSTOMER in body
 
 
+def committee_url(world, name):
+    return reverse(name, kwargs={"pk": world.transaction.pk})
+
+
+def assert_committee_only_404(client, world, *, refused=frozenset()):
+    """The post-close pages and the customer-link actions answer 404 (those in `refused`, to a
+    viewer who may see the transaction: a refusal), and change nothing."""
+    version = world.transaction.customer_link_version
+    emails = OutboxMessage.objects.count()
+    for name, method in COMMITTEE_ONLY.items():
+        response = getattr(client, method)(committee_url(world, name))
+        assert response.status_code in ((302, 400) if name in refused else (404,)), name
+    world.transaction.refresh_from_db()
+    assert world.transaction.customer_link_version == version
+    assert OutboxMessage.objects.count() == emails
+
+
 def assert_all_404(client, world):
     before = state(world)
     for name, extra in READS.items():
@@ -182,6 +219,7 @@ def assert_all_404(client, world):
     for name, (extra, data) in WRITES.items():
         assert client.post(url(world, name, extra), data(world)).status_code == 404, name
         assert client.get(url(world, name, extra)).status_code in (404, 405), name
+    assert_committee_only_404(client, world)
     assert state(world) == before
 
 
@@ -232,6 +270,9 @@ def test_an_authorized_member_reads_while_it_lasts_and_every_look_is_logged(worl
     assert accesses.count() == 4  # detail, document, the refused signed document, detail again
     assert set(accesses.values_list("via", "disclosure")) == {("disclosure", world.disclosure.pk)}
     assert listed(client) == (True, True)
+    # The post-close duties and the customer's link are the committee's and leadership's.
+    services.change_stage(transaction=world.transaction, actor=world.team[1], stage="closed")
+    assert_committee_only_404(client, world, refused=CUSTOMER_LINKS)
 
 
 def test_an_authorized_member_writes_nothing(world):
@@ -287,6 +328,18 @@ def test_leadership_reads_every_page_logged_and_writes_nothing(world):
         assert response.status_code == 400, name
     assert state(world) == before
     assert listed(client) == (True, True)
+
+
+def test_leadership_reads_the_post_close_pages_but_cannot_send_the_customer_link(world):
+    services.change_stage(transaction=world.transaction, actor=world.team[1], stage="closed")
+    client = client_for(world.leader.partnership, world.leader)
+    assert client.get(committee_url(world, "post_close_detail")).status_code == 200
+    emails = OutboxMessage.objects.filter(to_email="dana@example.com").count()
+    for name in CUSTOMER_LINKS:
+        client.post(committee_url(world, name))
+    world.transaction.refresh_from_db()
+    assert world.transaction.customer_link_version == 1
+    assert OutboxMessage.objects.filter(to_email="dana@example.com").count() == emails
 
 
 # --- Emails -------------------------------------------------------------------------------------

@@ -1,0 +1,127 @@
+"""The customer's read-only page of their transaction (policy: "100% Zero Fail Transparency"
+with the customer, within "Confidentiality of Transactions").
+
+A team member emails the customer a signed, expiring link to a page showing the team with
+their contact details, the stage, and the timeline entries the team shares with them. The team
+can end every link sent so far at once (a forwarded email, a shared computer).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction as db_transaction
+from django.db.models import F
+from django.utils import timezone
+
+from leads.models import TeamMember, Transaction, TransactionEvent
+from leads.services import LeadRefused
+from leads.services.events import record_event
+from leads.tokens import customer_link_days, customer_url
+from members.models import Member
+from pinnacle.mail.models import OutboxMessage
+from pinnacle.mail.services import blocking_suppression, queue_email
+from pinnacle.tenancy import record_audit
+
+CUSTOMER_LINK_TEMPLATE = "leads/customer_link"
+
+
+def _locked(transaction: Transaction) -> Transaction:
+    return (
+        Transaction.objects.select_for_update(of=("self",))
+        .select_related("lead", "partnership")
+        .get(pk=transaction.pk, partnership_id=transaction.partnership_id)
+    )
+
+
+def _require_team_member(transaction: Transaction, actor: Member, doing: str) -> None:
+    # policy: nothing about a customer's transaction leaves its committee; the committee speaks
+    # to its customer (leadership and authorized parties only look).
+    on_team = TeamMember.objects.filter(
+        partnership_id=transaction.partnership_id, transaction=transaction, member=actor
+    ).exists()
+    if actor.partnership_id != transaction.partnership_id or not on_team:
+        raise LeadRefused(f"Only a member of the transaction's team can {doing}.")
+
+
+@db_transaction.atomic
+def send_customer_link(*, transaction: Transaction, actor: Member) -> OutboxMessage:
+    """A team member emails the customer (the lead) the link to their transaction's page, from
+    the member (Reply-To them). Sending again sends a fresh email with a link of the current
+    version; earlier links keep working until they expire or are revoked."""
+    transaction = _locked(transaction)
+    _require_team_member(transaction, actor, "send the customer their page")
+    lead, partnership = transaction.lead, transaction.partnership
+    if found := blocking_suppression(
+        partnership=partnership,
+        email=lead.email,
+        category=OutboxMessage.Category.TRANSACTIONAL,
+    ):
+        why = "bounced" if found.reason == found.Reason.BOUNCED else "was marked as spam"
+        raise LeadRefused(
+            f"Email to {lead.email} {why}: no email from {partnership.name} goes to it, "
+            "so the link was not sent."
+        )
+    now = timezone.now()
+    days = customer_link_days()
+    message = queue_email(
+        partnership=partnership,
+        # Each send is its own message; a double click within the same second sends one.
+        key=f"customer-link:{transaction.pk}:v{transaction.customer_link_version}:"
+        f"{now:%Y%m%dT%H%M%S}",
+        template=CUSTOMER_LINK_TEMPLATE,
+        to=lead.email,
+        context={
+            "lead": lead,
+            "transaction": transaction,
+            "member": actor,
+            "customer_url": customer_url(transaction),
+            "valid_days": days,
+            "valid_until": partnership.localtime(now + datetime.timedelta(days=days)).date(),
+        },
+        sender_name=actor.display_name,
+        reply_to=actor.email,
+        # About the transaction, not the lead: the leads timeline shows a lead's emails to every
+        # member, and this one is confidential to the committee.
+        about=transaction,
+    )
+    record_event(
+        transaction,
+        TransactionEvent.Kind.EMAIL,
+        f"{actor.display_name} emailed {lead.name} the link to their transaction page",
+        actor=actor,
+    )
+    record_audit(
+        partnership=partnership,
+        actor=actor.user,
+        action="transaction.customer_link_sent",
+        target=transaction,
+        summary=f"Customer link sent for transaction {transaction.pk}",
+    )
+    return message
+
+
+@db_transaction.atomic
+def revoke_customer_links(*, transaction: Transaction, actor: Member) -> Transaction:
+    """End every link to the customer's page sent so far; a link sent afterwards works."""
+    transaction = _locked(transaction)
+    _require_team_member(transaction, actor, "revoke the customer's links")
+    Transaction.objects.filter(pk=transaction.pk).update(
+        customer_link_version=F("customer_link_version") + 1
+    )
+    transaction.refresh_from_db(fields=["customer_link_version"])
+    record_event(
+        transaction,
+        TransactionEvent.Kind.EMAIL,
+        f"{actor.display_name} revoked the links sent to the customer",
+        actor=actor,
+    )
+    record_audit(
+        partnership=transaction.partnership,
+        actor=actor.user,
+        action="transaction.customer_links_revoked",
+        target=transaction,
+        summary=f"Customer links revoked for transaction {transaction.pk}",
+        data={"version": transaction.customer_link_version},
+    )
+    return transaction
