@@ -215,6 +215,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "pinnacle.mail.tasks.sweep_outbox", "schedule": 60.0},
     "sweep-inquiries": {"task": "leads.tasks.sweep_inquiries", "schedule": 60.0},
     "sweep-comarketing": {"task": "comarketing.tasks.sweep_reminders", "schedule": 300.0},
+    "close-policy-votes": {"task": "members.tasks.close_policy_votes", "schedule": 60.0},
 }
 
 # Sessions in PostgreSQL, cached in Redis; they keep working from the database when Redis is down.
