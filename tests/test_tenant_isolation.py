@@ -10,6 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from leads.tokens import make_access_token
+from members.models import PolicyVersion
 from members.services import invite_member
 from members.tokens import make_invitation_token
 from pinnacle.mail.services import queue_email
@@ -17,7 +18,13 @@ from pinnacle.mail.tokens import make_unsubscribe_token
 from tests.comarketing.factories import ConnectionFactory, MediaFactory
 from tests.conftest import client_for
 from tests.leads.factories import InquiryFactory, LeadFactory
-from tests.members.factories import InvitationFactory, MemberFactory
+from tests.members.factories import (
+    BreachReportFactory,
+    InvitationFactory,
+    MemberFactory,
+    PolicyRevisionFactory,
+    PolicySuggestionFactory,
+)
 from tests.outreach.factories import TemplateFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +108,18 @@ FOREIGN_OBJECTS = {
         for name in ("comarketing_media_page", "comarketing_media_embed")
     },
     "unsubscribe": unsubscribe_kwargs,
+    # A version number this partnership does not have (every partnership has version 1).
+    "policy_version": lambda other: {
+        "number": PolicyVersion.objects.create(partnership=other, number=9, text="Rules").number
+    },
+    "policy_suggestion_respond": lambda other: {
+        "pk": PolicySuggestionFactory(partnership=other).pk
+    },
+    "policy_report_detail": lambda other: {"pk": BreachReportFactory(partnership=other).pk},
+    **{
+        name: lambda other: {"pk": PolicyRevisionFactory(partnership=other).pk}
+        for name in ("policy_revision_detail", "policy_revision_vote", "policy_revision_open")
+    },
 }
 
 # Parameterised URLs that name no tenant object.

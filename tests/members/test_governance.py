@@ -474,27 +474,33 @@ def test_a_vote_is_approve_or_reject(clock, leader, member):
 def test_two_simultaneous_votes_by_one_member_leave_one_row():
     partnership = PartnershipFactory(slug="race")
     leader = LeadershipFactory(partnership=partnership)
-    member = MemberFactory(partnership=partnership)
+    members = MemberFactory.create_batch(5, partnership=partnership)
     revision = voting(leader)
-    barrier = threading.Barrier(2)
     errors = []
 
-    def vote(choice):
+    def vote(barrier, member, choice):
         try:
             barrier.wait()
             cast_vote(revision=revision, member=member, choice=choice)
-        except Exception as exc:  # the test reports any failure below
+        except Exception as exc:  # reported by the assertion below
             errors.append(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=vote, args=(c,)) for c in ("yes", "no")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    # Five members each double-click: every pair races for the first vote.
+    for member in members:
+        barrier = threading.Barrier(2)
+        threads = [
+            threading.Thread(target=vote, args=(barrier, member, choice))
+            for choice in ("yes", "no")
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     assert errors == []
-    assert PolicyVote.objects.filter(revision=revision, member=member).count() == 1
+    for member in members:
+        assert PolicyVote.objects.filter(revision=revision, member=member).count() == 1
 
 
 # --- Closing: the majority rules ------------------------------------------------------------------
