@@ -103,8 +103,13 @@ _markdown = MarkdownIt("commonmark", {"html": False})
 
 def render_html(text: str, settings: dict, partnership: Partnership) -> SafeString:
     """The rendered text as HTML. Raw HTML in the text is escaped, not passed through, so
-    what leadership types can never become markup of its own."""
-    return mark_safe(_markdown.render(render_text(text, settings, partnership)))
+    what leadership types can never become markup of its own. Headings move one level down
+    (# is an h2), under the page's own h1."""
+    tokens = _markdown.parse(render_text(text, settings, partnership))
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+    return mark_safe(_markdown.renderer.render(tokens, _markdown.options, {}))
 
 
 def validate_text(text: str) -> None:

@@ -132,7 +132,7 @@ def test_another_partnership_reads_its_own_name_and_numbers(other_partnership):
     assert "Harbor Alliance is open to all critique of this policy" in html
     assert "Pinnacle" not in html
     assert "attempts to 4 times per week" in html
-    assert "<h2>Lead Assignment</h2>" in html and "<li>" in html
+    assert "<h3>Lead Assignment</h3>" in html and "<li>" in html
 
 
 def test_the_policy_text_never_becomes_markup_of_its_own(partnership):

@@ -57,8 +57,8 @@ def test_members_read_the_current_policy_with_its_numbers(member_client, partner
     page = member_client.get("/policy/")
     assert page.status_code == 200
     text = page.text
-    assert "Partner member engagement policy" in text and "Version 1, in effect since" in text
-    assert "<h2>Lead Assignment</h2>" in text
+    assert "<h1>Engagement policy</h1>" in text and "Version 1, in effect since" in text
+    assert "<h3>Lead Assignment</h3>" in text
     assert "attempts to 2 times per week" in text
     assert "Pinnacle Partnerships is open to all critique of this policy" in text
     assert '<th scope="row">Reply to a prospect inquiry within (hours)</th><td>24</td>' in text
