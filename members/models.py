@@ -321,6 +321,9 @@ class PolicyVersion(TenantOwned):
     def __str__(self) -> str:
         return f"Engagement policy, version {self.number}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("policy_version", args=[self.number])
+
 
 class PolicySuggestion(TenantOwned):
     """A member's critique of the policy or suggestion for its improvement."""
@@ -390,6 +393,13 @@ class BreachReport(TenantOwned):
     def __str__(self) -> str:
         return f"Breach report #{self.pk}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("policy_report_detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (self.Status.RESOLVED, self.Status.DISMISSED)
+
 
 class PolicyRevision(TenantOwned):
     """A proposed revision of the policy, put to the membership's vote in a window."""
@@ -432,6 +442,32 @@ class PolicyRevision(TenantOwned):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("policy_revision_detail", args=[self.pk])
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in (self.Status.APPROVED, self.Status.REJECTED)
+
+    def accepts_votes(self, now) -> bool:
+        """Inside its voting window: opened, and not yet closed."""
+        return (
+            self.status == self.Status.VOTING
+            and self.voting_opens_at is not None
+            and self.voting_opens_at <= now < self.voting_closes_at
+        )
+
+    def voting_stage(self, now) -> str:
+        """draft, scheduled (opens later), open, counting (window over, result not yet
+        recorded) or decided."""
+        if self.is_decided:
+            return "decided"
+        if self.status == self.Status.DRAFT:
+            return "draft"
+        if now < self.voting_opens_at:
+            return "scheduled"
+        return "open" if now < self.voting_closes_at else "counting"
 
 
 class PolicyVote(TenantOwned):

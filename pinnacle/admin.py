@@ -2,9 +2,11 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.urls import reverse
+from django.utils.html import format_html
 
 from pinnacle.admin_site import is_partnership_leadership
-from pinnacle.models import AuditEvent, Partnership
+from pinnacle.models import POLICY_FIELDS, AuditEvent, Partnership
 
 
 class TenantForm(forms.ModelForm):
@@ -159,23 +161,42 @@ class PartnershipAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Engagement policy", {"fields": ["intro_statement"]}),
         (
-            "Policy numbers",
+            "Engagement policy",
             {
                 "fields": [
+                    "intro_statement",
                     "cold_attempts_per_week",
                     "cease_after_attempts",
                     "cease_window_days",
                     "inquiry_reply_hours",
-                    "inquiry_reminder_hours_before",
                     "post_close_meeting_days",
+                    "thank_you_letter_days",
                     "comarketing_first_reminder_days",
                     "comarketing_second_reminder_days",
-                ]
+                    "policy_majority_of",
+                ],
             },
         ),
+        ("Reminders", {"fields": ["inquiry_reminder_hours_before"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        note = format_html(
+            "The policy\u2019s statement and numbers change only through a revision approved "
+            'by the members\u2019 vote: see <a href="{}">policy revisions</a>. They are set '
+            "here only when a partnership is added.",
+            reverse("policy_revisions"),
+        )
+        return [
+            (name, {**options, "description": note})
+            if name == "Engagement policy"
+            else (name, options)
+            for name, options in fieldsets
+        ]
 
     def _own(self, request, obj) -> bool:
         # The admin asks this of anonymous visitors too (its login page lists the apps).
@@ -205,7 +226,12 @@ class PartnershipAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if request.user.is_superuser else ["slug", "domain"]
+        readonly = [] if request.user.is_superuser else ["slug", "domain"]
+        if obj is not None:
+            # policy: the policy's numbers change only by an approved revision, for everyone
+            # (superusers too); members.governance applies them when a vote approves them.
+            readonly += POLICY_FIELDS
+        return readonly
 
 
 @admin.register(AuditEvent)

@@ -222,6 +222,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-inquiries": {"task": "leads.tasks.sweep_inquiries", "schedule": 60.0},
     "sweep-post-close": {"task": "leads.tasks.sweep_post_close_steps", "schedule": 300.0},
     "sweep-comarketing": {"task": "comarketing.tasks.sweep_reminders", "schedule": 300.0},
+    "close-policy-votes": {"task": "members.tasks.close_policy_votes", "schedule": 60.0},
 }
 
 # Sessions in PostgreSQL, cached in Redis; they keep working from the database when Redis is down.

@@ -10,6 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from leads.tokens import make_access_token, make_customer_token
+from members.models import PolicyVersion
 from members.services import invite_member
 from members.tokens import make_invitation_token
 from pinnacle.mail.services import queue_email
@@ -27,7 +28,13 @@ from tests.leads.factories import (
     TransactionFactory,
 )
 from tests.leads.postclose_factories import closed_transaction
-from tests.members.factories import InvitationFactory, MemberFactory
+from tests.members.factories import (
+    BreachReportFactory,
+    InvitationFactory,
+    MemberFactory,
+    PolicyRevisionFactory,
+    PolicySuggestionFactory,
+)
 from tests.outreach.factories import TemplateFactory
 
 pytestmark = pytest.mark.django_db
@@ -169,6 +176,18 @@ FOREIGN_OBJECTS = {
             "post_close_letter_pdf",
             "post_close_record_interaction",
         )
+    },
+    # A version number this partnership does not have (every partnership has version 1).
+    "policy_version": lambda other: {
+        "number": PolicyVersion.objects.create(partnership=other, number=9, text="Rules").number
+    },
+    "policy_suggestion_respond": lambda other: {
+        "pk": PolicySuggestionFactory(partnership=other).pk
+    },
+    "policy_report_detail": lambda other: {"pk": BreachReportFactory(partnership=other).pk},
+    **{
+        name: lambda other: {"pk": PolicyRevisionFactory(partnership=other).pk}
+        for name in ("policy_revision_detail", "policy_revision_vote", "policy_revision_open")
     },
 }
 

@@ -9,9 +9,10 @@ document.addEventListener("click", (event) => {
   if (navigator.clipboard) { navigator.clipboard.writeText(source.value).then(done, () => { document.execCommand("copy"); done(); }); }
   else { document.execCommand("copy"); done(); }
 });
-// Confirm before destructive actions: <form data-confirm="Really?">
+// Confirm before destructive actions: <form data-confirm="Really?">, or on one of a form's
+// buttons: <button data-confirm="Really?">.
 document.addEventListener("submit", (event) => {
-  const message = event.target.dataset.confirm;
+  const message = event.submitter?.dataset.confirm || event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 });
 // Searchable select: <input data-filter-select="#select-id"> hides options that do not match.

@@ -272,14 +272,14 @@ def test_list_query_count_does_not_grow(count, member, member_client, django_ass
 def test_dashboard_panel_query_count_does_not_grow(
     member, member_client, django_assert_num_queries
 ):
-    # Partnership, user, membership (the session is cached); the panels' queries (referred
-    # leads, open inquiries, the member's transactions), run by the dashboard view itself.
-    # Profile completion costs none.
+    # Partnership, user, membership (the session is cached); the panels' queries (policy
+    # revisions open for a vote, referred leads, open inquiries, the member's transactions), run
+    # by the dashboard view itself. Profile completion costs none.
     make_inquiries(member, 2)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         member_client.get("/dashboard/")
     make_inquiries(member, 48)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         page = member_client.get("/dashboard/")
     assert "and 20 more open inquiries" in page.text  # 25 open, 5 shown
 

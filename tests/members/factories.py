@@ -3,7 +3,16 @@ import datetime
 import factory
 from django.utils import timezone
 
-from members.models import Company, Invitation, Member, User
+from members.governance import current_policy
+from members.models import (
+    BreachReport,
+    Company,
+    Invitation,
+    Member,
+    PolicyRevision,
+    PolicySuggestion,
+    User,
+)
 from members.search import refresh_search_document
 from tests.pinnacle.factories import PartnershipFactory
 
@@ -81,3 +90,36 @@ def bulk_members(partnership, count: int, *, prefix: str = "Member", **fields) -
     )
     refresh_search_document([member.pk for member in members])
     return members
+
+
+class PolicySuggestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PolicySuggestion
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    author = factory.SubFactory(MemberFactory, partnership=factory.SelfAttribute("..partnership"))
+    body = "Two cold attempts a week is too few for relocation buyers."
+
+
+class BreachReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BreachReport
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    description = "A member emailed a lead without the introductory statement."
+
+
+class PolicyRevisionFactory(factory.django.DjangoModelFactory):
+    """A draft revising the partnership's current version (no service rules applied)."""
+
+    class Meta:
+        model = PolicyRevision
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    proposed_by = factory.SubFactory(
+        LeadershipFactory, partnership=factory.SelfAttribute("..partnership")
+    )
+    title = factory.Sequence(lambda n: f"Revision {n}")
+    text = factory.LazyAttribute(lambda o: current_policy(o.partnership).text)
+    settings = factory.LazyAttribute(lambda o: {"cold_attempts_per_week": 3})
+    base_version = factory.LazyAttribute(lambda o: current_policy(o.partnership))

@@ -1,0 +1,680 @@
+"""Policy governance: the versioned engagement policy, members' critique and suggestions,
+breach reports, and revisions put to the membership's vote.
+
+policy: "open to all critique of this policy and any and all suggestions from its partner
+members for its improvement whereby the policy will be revised in consultation with the entire
+partner membership and approved by vote of the majority."
+
+Every rule is here, for every caller (pages, admin, the beat sweep, the shell). A refusal is a
+`GovernanceRefused` (a `MembershipRefused`, so it reads like the app's other refusals), with a
+message for the person who asked, keyed by field where one field is at fault.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from members import policy_document
+from members.models import (
+    BreachReport,
+    Member,
+    PolicyRevision,
+    PolicySuggestion,
+    PolicyVersion,
+    PolicyVote,
+)
+from members.services import MembershipRefused
+from pinnacle.mail.models import OutboxMessage
+from pinnacle.mail.services import queue_email
+from pinnacle.models import POLICY_FIELDS, Partnership
+from pinnacle.tenancy import record_audit
+
+MAX_BODY_LENGTH = 5000
+VOTING_DAYS_DEFAULT = 7
+VOTING_DAYS_MIN = 1
+VOTING_DAYS_MAX = 60
+SWEEP_BATCH = 50
+
+Status = PolicyRevision.Status
+MajorityOf = Partnership.MajorityOf
+
+
+class GovernanceRefused(MembershipRefused):
+    """A policy-governance use case the rules do not allow; the message says why."""
+
+
+# --- The current policy -----------------------------------------------------------------------
+
+
+def ensure_policy(partnership: Partnership) -> PolicyVersion:
+    """Version 1 (the seed's policy with the partnership's numbers) when it has no version yet;
+    its current version otherwise. Safe to call twice at once: the unique number decides."""
+    existing = PolicyVersion.objects.for_partnership(partnership).order_by("-number").first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return PolicyVersion.objects.create(
+                partnership=partnership,
+                number=1,
+                text=policy_document.seed_policy_text(),
+                settings=policy_document.partnership_settings(partnership),
+                effective_at=partnership.created_at or timezone.now(),
+            )
+    except IntegrityError:
+        return PolicyVersion.objects.for_partnership(partnership).get(number=1)
+
+
+def current_policy(partnership: Partnership) -> PolicyVersion:
+    """The version members follow now: the highest number."""
+    return ensure_policy(partnership)
+
+
+# --- Critique, suggestions and breach reports ---------------------------------------------------
+
+
+def _require_active(member: Member) -> None:
+    if not member.is_active:
+        raise GovernanceRefused(
+            "Only active partner members take part in the policy's governance.", code="inactive"
+        )
+
+
+def _require_leadership(actor: Member, partnership_id: int) -> None:
+    if (
+        actor is None
+        or actor.partnership_id != partnership_id
+        or not actor.is_active
+        or not actor.is_leadership
+    ):
+        raise GovernanceRefused(
+            "Only the partnership's administrative leadership can do this.", code="leadership"
+        )
+
+
+def _body(text: str, field: str, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise GovernanceRefused({field: f"Write {what}."}, code="required")
+    if len(text) > MAX_BODY_LENGTH:
+        raise GovernanceRefused(
+            {field: f"Keep it to {MAX_BODY_LENGTH:,} characters (this has {len(text):,})."},
+            code="too_long",
+        )
+    return text
+
+
+def active_members(partnership: Partnership):
+    return Member.objects.for_partnership(partnership).filter(is_active=True)
+
+
+def leaders(partnership: Partnership, *, excluding: Member | None = None) -> list[Member]:
+    rows = active_members(partnership).filter(role=Member.Role.LEADERSHIP).select_related("user")
+    if excluding is not None:
+        rows = rows.exclude(pk=excluding.pk)
+    found = list(rows.order_by("pk"))
+    for leader in found:
+        leader.partnership = partnership
+    return found
+
+
+@transaction.atomic
+def submit_suggestion(*, member: Member, kind: str, body: str) -> PolicySuggestion:
+    """Any active member critiques the policy or suggests an improvement; leadership is told."""
+    _require_active(member)
+    if kind not in PolicySuggestion.Kind.values:
+        raise GovernanceRefused({"kind": "Choose critique or suggestion."}, code="kind")
+    suggestion = PolicySuggestion.objects.create(
+        partnership=member.partnership,
+        author=member,
+        kind=kind,
+        body=_body(body, "body", "your critique or suggestion"),
+    )
+    partnership = member.partnership
+    for leader in leaders(partnership, excluding=member):
+        queue_email(
+            partnership=partnership,
+            key=f"policy-suggestion:{suggestion.pk}:leader:{leader.pk}",
+            template="members/policy_suggestion",
+            to=leader.email,
+            context={
+                "suggestion": suggestion,
+                "author": member,
+                "recipient": leader,
+                "suggestions_url": partnership.absolute_url(reverse("policy_suggestions")),
+            },
+            about=suggestion,
+        )
+    record_audit(
+        partnership=partnership,
+        actor=member.user,
+        action="policy.suggestion_submitted",
+        target=suggestion,
+        summary=f"{member.display_name} submitted a {suggestion.get_kind_display().lower()}",
+    )
+    return suggestion
+
+
+@transaction.atomic
+def respond_to_suggestion(
+    *, suggestion: PolicySuggestion, actor: Member, response: str, decline: bool = False
+) -> PolicySuggestion:
+    """Leadership answers a suggestion, or declines it with the reason; the author is emailed.
+    A suggestion taken into a revision is answered by that revision's vote."""
+    suggestion = (
+        PolicySuggestion.objects.select_for_update(of=("self",))
+        .select_related("partnership", "author__user")
+        .get(pk=suggestion.pk)
+    )
+    _require_leadership(actor, suggestion.partnership_id)
+    if suggestion.status == PolicySuggestion.Status.ADOPTED:
+        raise GovernanceRefused(
+            "This suggestion was taken into an approved revision; it can no longer be declined.",
+            code="adopted",
+        )
+    if suggestion.status == PolicySuggestion.Status.DECLINED and decline:
+        raise GovernanceRefused("This suggestion was already declined.", code="declined")
+    what = "why it is declined" if decline else "your response"
+    suggestion.response = _body(response, "response", what)
+    fields = ["response"]
+    if decline:
+        suggestion.status = PolicySuggestion.Status.DECLINED
+        suggestion.revision = None
+        fields += ["status", "revision"]
+    suggestion.save(update_fields=fields)
+    partnership = suggestion.partnership
+    queue_email(
+        partnership=partnership,
+        key=f"policy-suggestion:{suggestion.pk}:response:{_email_count(suggestion)}",
+        template="members/policy_suggestion_response",
+        to=suggestion.author.email,
+        context={
+            "suggestion": suggestion,
+            "recipient": suggestion.author,
+            "leader": actor,
+            "declined": decline,
+            "suggestions_url": partnership.absolute_url(reverse("policy_suggestions")),
+        },
+        about=suggestion,
+    )
+    record_audit(
+        partnership=partnership,
+        actor=actor.user,
+        action="policy.suggestion_declined" if decline else "policy.suggestion_answered",
+        target=suggestion,
+        summary=f"{actor.display_name} {'declined' if decline else 'answered'} "
+        f"a {suggestion.get_kind_display().lower()} by {suggestion.author.display_name}",
+    )
+    return suggestion
+
+
+def _email_count(row) -> int:
+    """How many emails were already queued about this (locked) row, to key the next one."""
+    return (
+        OutboxMessage.objects.for_partnership(row.partnership)
+        .filter(content_type=ContentType.objects.get_for_model(row), object_id=row.pk)
+        .count()
+    )
+
+
+@transaction.atomic
+def report_breach(
+    *,
+    member: Member,
+    description: str,
+    subject_member: Member | None = None,
+    occurred_on: datetime.date | None = None,
+    anonymous: bool = False,
+) -> BreachReport:
+    """Any active member reports a suspected breach, confidential to leadership.
+
+    The reporter is protected: with `anonymous` they are not stored at all; in any case no
+    email names them, and the member concerned is told nothing (a leader concerned is left out
+    of the notice and cannot see the report)."""
+    _require_active(member)
+    partnership = member.partnership
+    if subject_member is not None:
+        if subject_member.partnership_id != partnership.pk or not subject_member.is_active:
+            raise GovernanceRefused(
+                {"subject_member": "Choose a member of this partnership."}, code="subject"
+            )
+        if subject_member.pk == member.pk:
+            raise GovernanceRefused(
+                {"subject_member": "You cannot report yourself; tell leadership directly."},
+                code="self",
+            )
+    if occurred_on is not None and occurred_on > partnership.today():
+        raise GovernanceRefused({"occurred_on": "The date cannot be in the future."}, code="future")
+    report = BreachReport.objects.create(
+        partnership=partnership,
+        reporter=None if anonymous else member,
+        subject_member=subject_member,
+        description=_body(description, "description", "what happened"),
+        occurred_on=occurred_on,
+    )
+    for leader in leaders(partnership, excluding=subject_member):
+        queue_email(
+            partnership=partnership,
+            key=f"breach-report:{report.pk}:leader:{leader.pk}",
+            template="members/policy_breach_report",
+            to=leader.email,
+            context={
+                "report": report,
+                "recipient": leader,
+                "report_url": partnership.absolute_url(report.get_absolute_url()),
+            },
+            about=report,
+        )
+    record_audit(
+        partnership=partnership,
+        actor=None,  # the reporter is protected, even from the audit trail
+        action="policy.breach_reported",
+        target=report,
+        summary=f"Breach report #{report.pk} received",
+    )
+    return report
+
+
+def may_see_report(report: BreachReport, member: Member) -> bool:
+    """Active leadership of its partnership, except the member it concerns."""
+    return (
+        member.is_active
+        and member.is_leadership
+        and member.partnership_id == report.partnership_id
+        and report.subject_member_id != member.pk
+    )
+
+
+@transaction.atomic
+def update_breach_report(
+    *, report: BreachReport, actor: Member, status: str, resolution: str = ""
+) -> BreachReport:
+    """Leadership moves a report along; closing it (resolved or dismissed) needs a resolution."""
+    report = BreachReport.objects.select_for_update().get(pk=report.pk)
+    _require_leadership(actor, report.partnership_id)
+    if not may_see_report(report, actor):
+        raise GovernanceRefused(
+            "This report concerns you; another leader must handle it.", code="concerned"
+        )
+    if status not in BreachReport.Status.values:
+        raise GovernanceRefused({"status": "Choose a status."}, code="status")
+    resolution = (resolution or "").strip()
+    if status in (BreachReport.Status.RESOLVED, BreachReport.Status.DISMISSED) and not resolution:
+        raise GovernanceRefused(
+            {"resolution": "Say how the report was resolved or why it was dismissed."},
+            code="resolution",
+        )
+    if len(resolution) > MAX_BODY_LENGTH:
+        raise GovernanceRefused(
+            {"resolution": f"Keep it to {MAX_BODY_LENGTH:,} characters."}, code="too_long"
+        )
+    before = report.status
+    report.status, report.resolution = status, resolution
+    report.save(update_fields=["status", "resolution"])
+    record_audit(
+        partnership=report.partnership,
+        actor=actor.user,
+        action="policy.breach_report_updated",
+        target=report,
+        summary=f"Breach report #{report.pk}: {BreachReport.Status(before).label} \u2192 "
+        f"{report.get_status_display()}",
+    )
+    return report
+
+
+# --- Revisions and the vote ----------------------------------------------------------------------
+
+
+def check_revision(
+    *, partnership: Partnership, title: str, text: str, settings: dict
+) -> tuple[str, str, dict]:
+    """The revision as it would be stored (title, text, complete settings), or the refusal:
+    settings checked as the partnership's own fields check them, the text's placeholders, and
+    that it changes something. The admin's form asks this too, to show refusals as errors."""
+    title = (title or "").strip()
+    if not title:
+        raise GovernanceRefused({"title": "Give the revision a title."}, code="required")
+    if len(title) > PolicyRevision._meta.get_field("title").max_length:
+        raise GovernanceRefused({"title": "Keep the title to 160 characters."}, code="too_long")
+    try:
+        policy_document.validate_text(text or "")
+    except ValidationError as exc:
+        raise GovernanceRefused({"text": exc.messages}, code="text") from exc
+    try:
+        cleaned = policy_document.clean_settings(settings)
+        proposed = {**policy_document.partnership_settings(partnership), **cleaned}
+        policy_document.check_consistent(proposed)
+    except ValidationError as exc:
+        problem = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        raise GovernanceRefused(problem, code="settings") from exc
+    base = current_policy(partnership)
+    text = text.strip() + "\n"
+    if text.strip() == base.text.strip() and proposed == policy_document.complete(base.settings):
+        raise GovernanceRefused(
+            "This revision changes neither the text nor any number of the current policy.",
+            code="no_change",
+        )
+    return title, text, proposed
+
+
+@transaction.atomic
+def propose_revision(
+    *,
+    actor: Member,
+    title: str,
+    rationale: str,
+    text: str,
+    settings: dict,
+    suggestions=(),
+) -> PolicyRevision:
+    """Leadership drafts a revision of the current policy: its text and numbers, and the
+    members' suggestions it takes up. Numbers not given stay as they are now."""
+    partnership = actor.partnership
+    _require_leadership(actor, partnership.pk)
+    title, text, proposed = check_revision(
+        partnership=partnership, title=title, text=text, settings=settings
+    )
+    base = current_policy(partnership)
+    chosen = [s.pk for s in suggestions]
+    taken = list(
+        PolicySuggestion.objects.for_partnership(partnership)
+        .select_for_update()
+        .filter(pk__in=chosen, status=PolicySuggestion.Status.OPEN)
+    )
+    if len(taken) != len(set(chosen)):
+        raise GovernanceRefused(
+            {"suggestions": "Choose open suggestions of this partnership."}, code="suggestions"
+        )
+    revision = PolicyRevision.objects.create(
+        partnership=partnership,
+        title=title,
+        rationale=(rationale or "").strip(),
+        text=text,
+        settings=proposed,
+        base_version=base,
+        proposed_by=actor,
+    )
+    PolicySuggestion.objects.filter(pk__in=[s.pk for s in taken]).update(revision=revision)
+    record_audit(
+        partnership=partnership,
+        actor=actor.user,
+        action="policy.revision_proposed",
+        target=revision,
+        summary=f"{actor.display_name} drafted \u201c{title}\u201d",
+        data={"suggestions": [s.pk for s in taken]},
+    )
+    return revision
+
+
+def _when(moment: datetime.datetime, partnership: Partnership) -> str:
+    local = partnership.localtime(moment)
+    return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
+
+
+@transaction.atomic
+def open_voting(
+    *,
+    revision: PolicyRevision,
+    actor: Member,
+    closes_at: datetime.datetime | None = None,
+    opens_at: datetime.datetime | None = None,
+) -> PolicyRevision:
+    """Leadership puts a draft to the vote of every active member, for 1 to 60 days (7 unless
+    said otherwise), and emails each of them a link to vote. One revision is voted on at a
+    time, and only a draft of the policy as it is now."""
+    now = timezone.now()
+    opens_at = opens_at or now
+    closes_at = closes_at or opens_at + datetime.timedelta(days=VOTING_DAYS_DEFAULT)
+    if timezone.is_naive(opens_at) or timezone.is_naive(closes_at):
+        raise GovernanceRefused("Give the voting window with its time zone.", code="naive")
+    # The partnership's row serializes "one vote at a time" between two leaders.
+    partnership = Partnership.objects.select_for_update().get(pk=revision.partnership_id)
+    revision = PolicyRevision.objects.select_for_update().get(pk=revision.pk)
+    _require_leadership(actor, partnership.pk)
+    if revision.status != Status.DRAFT:
+        raise GovernanceRefused(
+            f"Voting on this revision was already opened ({revision.get_status_display()}).",
+            code="not_draft",
+        )
+    if opens_at < now - datetime.timedelta(minutes=5):
+        raise GovernanceRefused({"opens_at": "Voting cannot open in the past."}, code="past")
+    length = closes_at - opens_at
+    if length < datetime.timedelta(days=VOTING_DAYS_MIN):
+        raise GovernanceRefused(
+            {"closes_at": "Leave members at least a day to vote."}, code="too_short"
+        )
+    if length > datetime.timedelta(days=VOTING_DAYS_MAX):
+        raise GovernanceRefused(
+            {"closes_at": f"A vote lasts at most {VOTING_DAYS_MAX} days."}, code="too_long"
+        )
+    current = current_policy(partnership)
+    if revision.base_version_id != current.pk:
+        raise GovernanceRefused(
+            f"The policy changed since this revision was drafted (it is now version "
+            f"{current.number}). Draft a new revision from the current policy.",
+            code="outdated",
+        )
+    voting = PolicyRevision.objects.for_partnership(partnership).filter(status=Status.VOTING)
+    if (other := voting.exclude(pk=revision.pk).first()) is not None:
+        raise GovernanceRefused(
+            f"\u201c{other.title}\u201d is being voted on until "
+            f"{_when(other.voting_closes_at, partnership)}; one revision is voted on at a time.",
+            code="other_vote",
+        )
+    revision.status = Status.VOTING
+    revision.voting_opens_at, revision.voting_closes_at = opens_at, closes_at
+    # The rule is fixed when the vote opens, so members know it while they vote.
+    revision.majority_of = partnership.policy_majority_of
+    revision.save(update_fields=["status", "voting_opens_at", "voting_closes_at", "majority_of"])
+    revision.partnership = partnership
+    url = partnership.absolute_url(revision.get_absolute_url())
+    for member in active_members(partnership).select_related("user").order_by("pk"):
+        member.partnership = partnership
+        queue_email(
+            partnership=partnership,
+            key=f"policy-revision:{revision.pk}:vote:{member.pk}",
+            template="members/policy_vote_open",
+            to=member.email,
+            context={"revision": revision, "recipient": member, "revision_url": url},
+            about=revision,
+        )
+    record_audit(
+        partnership=partnership,
+        actor=actor.user,
+        action="policy.voting_opened",
+        target=revision,
+        summary=f"Voting on \u201c{revision.title}\u201d until {_when(closes_at, partnership)}",
+    )
+    return revision
+
+
+@transaction.atomic
+def cast_vote(*, revision: PolicyRevision, member: Member, choice: str) -> PolicyVote:
+    """An active member votes on a revision while its window is open. One vote per member:
+    voting again changes it, until the window closes."""
+    # The revision's row serializes one member's two clicks (and the close) with each other.
+    revision = (
+        PolicyRevision.objects.select_for_update(of=("self",))
+        .select_related("partnership")
+        .get(pk=revision.pk)
+    )
+    if member.partnership_id != revision.partnership_id:
+        raise GovernanceRefused("Only members of this partnership vote on its policy.")
+    _require_active(member)
+    now = timezone.now()
+    if not revision.accepts_votes(now):
+        raise GovernanceRefused(_not_voting(revision, now), code="closed")
+    if choice not in PolicyVote.Choice.values:
+        raise GovernanceRefused({"choice": "Choose approve or reject."}, code="choice")
+    vote = PolicyVote.objects.filter(revision=revision, member=member).first()
+    if vote is None:
+        vote = PolicyVote.objects.create(
+            partnership=revision.partnership, revision=revision, member=member, choice=choice
+        )
+    elif vote.choice != choice:
+        vote.choice = choice
+        vote.save(update_fields=["choice", "updated_at"])
+    return vote
+
+
+def _not_voting(revision: PolicyRevision, now: datetime.datetime) -> str:
+    stage = revision.voting_stage(now)
+    if stage == "draft":
+        return "Voting on this revision has not been opened."
+    if stage == "scheduled":
+        return f"Voting opens {_when(revision.voting_opens_at, revision.partnership)}."
+    return "Voting on this revision has closed."
+
+
+def passes(*, majority_of: str, yes: int, no: int, eligible: int) -> bool:
+    """policy: "approved by vote of the majority": more than half of all active members, or,
+    where the partnership's policy says so, more than half of the votes cast (at least one)."""
+    if majority_of == MajorityOf.VOTES_CAST:
+        return yes > 0 and 2 * yes > yes + no
+    return 2 * yes > eligible
+
+
+@transaction.atomic
+def close_voting(*, revision: PolicyRevision, now: datetime.datetime | None = None):
+    """Count a revision's votes once its window has closed and record the outcome. Approved:
+    its numbers take effect on the partnership and it becomes the next version. Every active
+    member is emailed the result."""
+    now = now or timezone.now()
+    revision = (
+        PolicyRevision.objects.select_for_update(of=("self",))
+        .select_related("partnership")
+        .get(pk=revision.pk)
+    )
+    if revision.status != Status.VOTING:
+        raise GovernanceRefused("This revision is not being voted on.", code="not_voting")
+    if now < revision.voting_closes_at:
+        raise GovernanceRefused(
+            f"Voting is open until {_when(revision.voting_closes_at, revision.partnership)}.",
+            code="still_open",
+        )
+    return _close(revision, now)
+
+
+def _close(revision: PolicyRevision, now: datetime.datetime) -> PolicyRevision:
+    partnership = Partnership.objects.select_for_update().get(pk=revision.partnership_id)
+    revision.partnership = partnership
+    # Eligible: the active membership at the close; only their votes count.
+    eligible = active_members(partnership).count()
+    counts = PolicyVote.objects.filter(revision=revision, member__is_active=True).aggregate(
+        yes=Count("pk", filter=Q(choice=PolicyVote.Choice.YES)),
+        no=Count("pk", filter=Q(choice=PolicyVote.Choice.NO)),
+    )
+    majority_of = revision.majority_of or partnership.policy_majority_of
+    approved = passes(
+        majority_of=majority_of, yes=counts["yes"], no=counts["no"], eligible=eligible
+    )
+    revision.status = Status.APPROVED if approved else Status.REJECTED
+    revision.majority_of = majority_of
+    revision.eligible_count, revision.yes_count, revision.no_count = (
+        eligible,
+        counts["yes"],
+        counts["no"],
+    )
+    revision.decided_at = now
+    revision.save(
+        update_fields=[
+            "status",
+            "majority_of",
+            "eligible_count",
+            "yes_count",
+            "no_count",
+            "decided_at",
+        ]
+    )
+    version = None
+    if approved:
+        version = _adopt(revision, partnership, now)
+    record_audit(
+        partnership=partnership,
+        actor=None,
+        action="policy.revision_approved" if approved else "policy.revision_rejected",
+        target=revision,
+        summary=f"\u201c{revision.title}\u201d {'approved' if approved else 'rejected'}: "
+        f"{counts['yes']} yes, {counts['no']} no, {eligible} eligible",
+        data={
+            "majority_of": majority_of,
+            "version": version.number if version else None,
+        },
+    )
+    url = partnership.absolute_url(revision.get_absolute_url())
+    for member in active_members(partnership).select_related("user").order_by("pk"):
+        member.partnership = partnership
+        queue_email(
+            partnership=partnership,
+            key=f"policy-revision:{revision.pk}:result:{member.pk}",
+            template="members/policy_result",
+            to=member.email,
+            context={
+                "revision": revision,
+                "version": version,
+                "recipient": member,
+                "revision_url": url,
+                "policy_url": partnership.absolute_url(reverse("policy")),
+            },
+            about=revision,
+        )
+    return revision
+
+
+def _adopt(revision: PolicyRevision, partnership: Partnership, now) -> PolicyVersion:
+    """The approved revision's numbers take effect and its text becomes the next version."""
+    settings = {k: v for k, v in revision.settings.items() if k in POLICY_FIELDS}
+    changed = [name for name, value in settings.items() if getattr(partnership, name) != value]
+    for name in changed:
+        setattr(partnership, name, settings[name])
+    if changed:
+        partnership.save(update_fields=changed)
+    latest = PolicyVersion.objects.for_partnership(partnership).aggregate(n=Max("number"))["n"]
+    version = PolicyVersion.objects.create(
+        partnership=partnership,
+        number=(latest or 0) + 1,
+        text=revision.text,
+        settings=policy_document.partnership_settings(partnership),
+        revision=revision,
+        effective_at=now,
+    )
+    PolicySuggestion.objects.filter(revision=revision).exclude(
+        status=PolicySuggestion.Status.DECLINED
+    ).update(status=PolicySuggestion.Status.ADOPTED)
+    record_audit(
+        partnership=partnership,
+        actor=None,
+        action="policy.version_adopted",
+        target=version,
+        summary=f"Engagement policy version {version.number} in effect"
+        + (f"; changed {', '.join(changed)}" if changed else ""),
+        data={"changed": {name: settings[name] for name in changed}},
+    )
+    return version
+
+
+def close_due_votes(now: datetime.datetime | None = None) -> int:
+    """Beat's sweep: close every revision whose voting window has ended, once.
+
+    Picks due rows through the partial index on revisions being voted on, with SKIP LOCKED, so
+    an overlapping sweep (or a member's last vote, which locks the row) is never waited for
+    and never counted twice. Returns how many were closed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            PolicyRevision.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("partnership")
+            .filter(status=Status.VOTING, voting_closes_at__lte=now)
+            .order_by("voting_closes_at")[:SWEEP_BATCH]
+        )
+        for revision in due:
+            _close(revision, now)
+    return len(due)
