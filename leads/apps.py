@@ -22,7 +22,7 @@ class LeadsConfig(AppConfig):
             "leads/_referral_panel.html", panels.referral_panel, 10
         )
         extensions.dashboard_panels.register("leads/_inquiry_panel.html", panels.inquiry_panel, 20)
-        extensions.site_menu.register("leads/postclose/_menu.html", panels.post_close_menu, 30)
+        extensions.site_menu.register("leads/postclose/_menu.html", panels.post_close_menu, 110)
         # The thank-you letter asks for referrals: it carries the one-click opt-out, and an
         # address that opted out or bounced gets the printed letter instead.
         register_outreach_template("leads/thank_you_letter")
