@@ -8,7 +8,7 @@ class MembersConfig(AppConfig):
     def ready(self):
         from members import (
             extensions,
-            receivers,  # noqa: F401  (version 1 of the policy for every new partnership)
+            receivers,  # noqa: F401  (the policy for every new partnership; its demo)
         )
         from members.views import governance
 
