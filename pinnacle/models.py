@@ -1,4 +1,5 @@
 import datetime
+import string
 import zoneinfo
 
 from django.conf import settings
@@ -19,14 +20,26 @@ DEFAULT_INTRO_STATEMENT = (
 
 
 def validate_intro_statement(value: str) -> None:
-    """Leadership edits this text; only the two documented placeholders may appear in braces."""
+    """Leadership edits this text; only the two documented placeholders may appear in braces,
+    plainly (no format spec, conversion or attribute: `str.format` would run them)."""
     try:
-        value.format(partnership="", specialization="")
-    except (KeyError, IndexError, ValueError) as exc:
+        fields = [
+            (name, spec, conversion)
+            for _literal, name, spec, conversion in string.Formatter().parse(value)
+            if name is not None
+        ]
+    except ValueError as exc:
+        raise ValidationError(
+            "The statement has an unmatched brace; write a literal brace as {{ or }}."
+        ) from exc
+    if any(
+        name not in ("partnership", "specialization") or spec or conversion
+        for name, spec, conversion in fields
+    ):
         raise ValidationError(
             "Use only the placeholders {partnership} and {specialization}; "
             "write other braces as {{ and }}."
-        ) from exc
+        )
 
 
 def validate_timezone(value: str) -> None:
