@@ -24,5 +24,5 @@ def test_the_seed_statement_is_valid():
     ],
 )
 def test_anything_but_the_plain_placeholders_is_refused(statement):
-    with pytest.raises(ValidationError, match="placeholders|unmatched brace"):
+    with pytest.raises(ValidationError, match=r"placeholders|unmatched brace"):
         validate_intro_statement(statement)
