@@ -194,7 +194,7 @@ def test_the_leads_list_shows_the_stage_only_to_those_who_may_see_it(
     for viewer in (outsider, *lapsed):
         page = client_for(viewer.partnership, viewer).get("/leads/").text
         assert "Under contract" not in page
-        assert '<td data-label="Transaction"></td>' in page
+        assert '<td data-label="Transaction"><span class="muted">&mdash;</span></td>' in page
 
 
 # Partnership, user, membership, referrer choices, my-leads count, page count, page rows; five
