@@ -13,8 +13,8 @@ from leads.services.customer import revoke_customer_links, send_customer_link
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage
 from tests.e2e.conftest import SCREENSHOTS
-from tests.leads.customer_factories import TransactionEventFactory, team_transaction
-from tests.leads.factories import LeadFactory
+from tests.leads.factories import LeadFactory, TransactionEventFactory
+from tests.leads.transaction_builders import team_transaction
 from tests.members.factories import PASSWORD, CompanyFactory, MemberFactory, UserFactory
 
 

@@ -19,7 +19,7 @@ from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage, Suppression
 from pinnacle.mail.services import suppress
 from tests.conftest import client_for
-from tests.leads.postclose_factories import Committee
+from tests.leads.transaction_builders import Committee
 from tests.members.factories import LeadershipFactory
 
 pytestmark = pytest.mark.django_db
