@@ -40,6 +40,7 @@ from leads.selectors import lists
 from leads.selectors import transactions as selectors
 from leads.selectors.transactions import Access, transaction_for
 from leads.services import LeadRefused
+from leads.services import transaction_records as records
 from leads.services import transactions as services
 from leads.views.leads import csv_safe
 from members.auth import member_required
@@ -421,7 +422,7 @@ def transaction_note(request, pk):
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            services.add_note(transaction=transaction, actor=request.member, **form.cleaned_data)
+            records.add_note(transaction=transaction, actor=request.member, **form.cleaned_data)
         except LeadRefused as refusal:
             form.add_error(None, str(refusal))
         else:
@@ -440,7 +441,7 @@ def transaction_event_share(request, pk, event_pk):
         raise Http404
     shared = request.POST.get("shared") == "1"
     try:
-        services.set_event_shared(event=event, actor=request.member, shared=shared)
+        records.set_event_shared(event=event, actor=request.member, shared=shared)
     except LeadRefused as refusal:
         return _detail(request, transaction, access, status=400, refusal=str(refusal))
     return _done(
@@ -460,7 +461,7 @@ def transaction_document_upload(request, pk):
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            document = services.add_document(
+            document = records.add_document(
                 transaction=transaction,
                 actor=request.member,
                 title=form.cleaned_data["title"],
@@ -513,7 +514,7 @@ def transaction_disclosure_record(request, pk):
     )
     if form.is_valid():
         try:
-            disclosure = services.record_disclosure(
+            disclosure = records.record_disclosure(
                 transaction=transaction, actor=request.member, **form.cleaned_data
             )
         except LeadRefused as refusal:
@@ -543,7 +544,7 @@ def transaction_disclosure_revoke(request, pk, disclosure_pk):
     transaction, access = _fetch(request, pk)
     disclosure = _disclosure(request, transaction, disclosure_pk)
     try:
-        services.revoke_disclosure(disclosure=disclosure, actor=request.member)
+        records.revoke_disclosure(disclosure=disclosure, actor=request.member)
     except LeadRefused as refusal:
         return _detail(request, transaction, access, status=400, refusal=str(refusal))
     return _done(
@@ -572,6 +573,6 @@ def transaction_disclosure_document(request, pk, disclosure_pk):
 def _image_type(name: str) -> str:
     extension = name.rsplit(".", 1)[-1]
     return next(
-        (ct for ct, ext in services.IMAGE_TYPES.values() if ext == extension),
+        (ct for ct, ext in records.IMAGE_TYPES.values() if ext == extension),
         "application/octet-stream",
     )

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from leads.letters import draft_letter_text, render_letter_pdf
 from leads.models import Disclosure, PostCloseStep, ThankYouLetter, TransactionEvent
 from leads.services import LeadRefused
-from leads.services.postclose import draft_letter, edit_letter, record_letter_mailed, send_letter
+from leads.services.thank_you import draft_letter, edit_letter, record_letter_mailed, send_letter
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage, Suppression
 from pinnacle.mail.services import suppress
