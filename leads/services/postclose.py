@@ -1,6 +1,6 @@
 """Post-close follow-up (policy: "Communication with post-sale/close ... customer"): after a
 close, three duties each get a row with a deadline in the partnership's days; beat's sweep
-reminds the leader before a deadline and escalates to leadership after it.
+reminds the leader before a deadline and escalates to leadership after it (`postclose_sweep`).
 
 1. The handoff meeting: the leader proposes times, leadership confirms one (booked = done).
 2. The thank-you letter: drafted by the portal, edited by the leader, emailed and/or printed and
@@ -26,7 +26,6 @@ from leads.models import (
     InteractionParticipant,
     MeetingProposal,
     PostCloseStep,
-    TeamMember,
     Transaction,
     TransactionEvent,
 )
@@ -79,7 +78,6 @@ def schedule_post_close(transaction: Transaction) -> list[PostCloseStep]:
     return steps
 
 
-SWEEP_BATCH = 200
 MAX_MEETING_TIMES = 3
 Kind = PostCloseStep.Kind
 POST_CLOSE = TransactionEvent.Kind.POST_CLOSE
@@ -127,7 +125,8 @@ def complete_step(
     return steps.get()
 
 
-def _member_context(transaction: Transaction, recipient: Member) -> dict:
+def member_context(transaction: Transaction, recipient: Member) -> dict:
+    """What every post-close email to a member says about the transaction and where to act."""
     recipient.partnership = transaction.partnership  # in hand: no query for its time zone
     return {
         "transaction": transaction,
@@ -192,7 +191,7 @@ def propose_meeting_times(
             template="leads/post_close_meeting_proposed",
             to=leader.email,
             context={
-                **_member_context(transaction, leader),
+                **member_context(transaction, leader),
                 "times": [when(moment, partnership) for moment in times],
                 "location": location.strip(),
             },
@@ -245,7 +244,7 @@ def confirm_meeting(*, proposal: MeetingProposal, actor: Member) -> MeetingPropo
             template="leads/post_close_meeting_confirmed",
             to=transaction.leader.email,
             context={
-                **_member_context(transaction, transaction.leader),
+                **member_context(transaction, transaction.leader),
                 "meeting": meeting,
                 "proposal": proposal,
                 "confirmed_by": actor,
@@ -408,82 +407,3 @@ def record_client_interaction(
         body=body,
     )
     return interaction
-
-
-# The sweep
-
-
-def sweep_post_close(now: datetime.datetime | None = None) -> tuple[int, int]:
-    """Beat's sweep: remind the leader before a step's deadline, escalate to every active
-    leader after it. Due rows are picked with SKIP LOCKED, and every email has a key, so
-    overlapping sweeps never send twice. Returns (reminded, escalated)."""
-    now = now or timezone.now()
-    return _remind_due(now), _escalate_overdue(now)
-
-
-_STEP_RELATED = ("transaction__lead", "transaction__leader__user", "partnership")
-
-
-@db_transaction.atomic
-def _remind_due(now: datetime.datetime) -> int:
-    due = list(
-        PostCloseStep.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related(*_STEP_RELATED)
-        .filter(completed_at__isnull=True, reminded_at__isnull=True, remind_at__lte=now)
-        .order_by("remind_at")[:SWEEP_BATCH]
-    )
-    for step in due:
-        if step.due_at <= now:  # past the deadline the escalation says it all
-            continue
-        transaction = step.transaction
-        transaction.partnership = step.partnership
-        for recipient in _reminded(transaction):
-            queue_email(
-                partnership=step.partnership,
-                key=f"post-close:{step.pk}:reminder:{recipient.pk}",
-                template="leads/post_close_reminder",
-                to=recipient.email,
-                context={**_member_context(transaction, recipient), "step": step},
-                about=transaction.lead,
-            )
-    PostCloseStep.objects.filter(pk__in=[s.pk for s in due]).update(reminded_at=now)
-    return len(due)
-
-
-@db_transaction.atomic
-def _escalate_overdue(now: datetime.datetime) -> int:
-    overdue = list(
-        PostCloseStep.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related(*_STEP_RELATED)
-        .filter(completed_at__isnull=True, escalated_at__isnull=True, due_at__lte=now)
-        .order_by("due_at")[:SWEEP_BATCH]
-    )
-    leaders: dict[int, list[Member]] = {}
-    for step in overdue:
-        transaction = step.transaction
-        transaction.partnership = step.partnership
-        if step.partnership_id not in leaders:
-            leaders[step.partnership_id] = leaders_of(step.partnership)
-        for leader in leaders[step.partnership_id]:
-            queue_email(
-                partnership=step.partnership,
-                key=f"post-close:{step.pk}:escalation:{leader.pk}",
-                template="leads/post_close_escalation",
-                to=leader.email,
-                context={**_member_context(transaction, leader), "step": step},
-                about=transaction.lead,
-            )
-    PostCloseStep.objects.filter(pk__in=[s.pk for s in overdue]).update(escalated_at=now)
-    return len(overdue)
-
-
-def _reminded(transaction: Transaction) -> list[Member]:
-    """Who is reminded of a step: the leader; a team with no (active) leader, all of it."""
-    if transaction.leader_id and transaction.leader.is_active:
-        return [transaction.leader]
-    return [
-        seat.member
-        for seat in TeamMember.objects.for_partnership(transaction.partnership)
-        .filter(transaction=transaction, member__is_active=True)
-        .select_related("member__user")
-    ]

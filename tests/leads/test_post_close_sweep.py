@@ -10,7 +10,8 @@ from django.core import mail
 
 from leads import tasks
 from leads.models import PostCloseStep
-from leads.services.postclose import confirm_meeting, propose_meeting_times, sweep_post_close
+from leads.services.postclose import confirm_meeting, propose_meeting_times
+from leads.services.postclose_sweep import sweep_post_close
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage
 from tests.leads.transaction_builders import Committee
