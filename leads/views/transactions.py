@@ -266,6 +266,19 @@ def _fetch(request, pk):
     return transaction_for(request, request.member, pk, queryset=DETAIL_QUERYSET)
 
 
+def _row_of(request, transaction, model, pk, *related):
+    """A row of this transaction (a seat, a proposal, an entry, a document, a disclosure) by
+    its id; 404 for any other, another transaction's included."""
+    row = (
+        model.objects.filter(partnership=request.partnership, transaction=transaction, pk=pk)
+        .select_related(*related)
+        .first()
+    )
+    if row is None:
+        raise Http404
+    return row
+
+
 def _done(request, transaction, message: str, anchor: str = ""):
     messages.success(request, message)
     return redirect(transaction.get_absolute_url() + anchor)
@@ -302,15 +315,7 @@ def transaction_add_member(request, pk):
 @member_required
 def transaction_remove_member(request, pk, seat_pk):
     transaction, access = _fetch(request, pk)
-    seat = (
-        TeamMember.objects.filter(
-            partnership=request.partnership, transaction=transaction, pk=seat_pk
-        )
-        .select_related("member")
-        .first()
-    )
-    if seat is None:
-        raise Http404
+    seat = _row_of(request, transaction, TeamMember, seat_pk, "member")
     try:
         services.remove_team_member(
             transaction=transaction, actor=request.member, member=seat.member
@@ -351,15 +356,7 @@ def transaction_propose_leader(request, pk):
 @member_required
 def transaction_agree_leader(request, pk, proposal_pk):
     transaction, access = _fetch(request, pk)
-    proposal = (
-        LeaderProposal.objects.filter(
-            partnership=request.partnership, transaction=transaction, pk=proposal_pk
-        )
-        .select_related("candidate")
-        .first()
-    )
-    if proposal is None:
-        raise Http404
+    proposal = _row_of(request, transaction, LeaderProposal, proposal_pk, "candidate")
     try:
         settled = services.agree_to_leader(proposal=proposal, actor=request.member)
     except LeadRefused as refusal:
@@ -434,11 +431,7 @@ def transaction_note(request, pk):
 @member_required
 def transaction_event_share(request, pk, event_pk):
     transaction, access = _fetch(request, pk)
-    event = TransactionEvent.objects.filter(
-        partnership=request.partnership, transaction=transaction, pk=event_pk
-    ).first()
-    if event is None:
-        raise Http404
+    event = _row_of(request, transaction, TransactionEvent, event_pk)
     shared = request.POST.get("shared") == "1"
     try:
         records.set_event_shared(event=event, actor=request.member, shared=shared)
@@ -492,11 +485,7 @@ def _attachment(field_file, content_type: str, name: str):
 @member_required
 def transaction_document(request, pk, doc_pk):
     transaction, _access = _fetch(request, pk)
-    document = TransactionDocument.objects.filter(
-        partnership=request.partnership, transaction=transaction, pk=doc_pk
-    ).first()
-    if document is None:
-        raise Http404
+    document = _row_of(request, transaction, TransactionDocument, doc_pk)
     return _attachment(document.file, document.content_type, document.title)
 
 
@@ -529,20 +518,11 @@ def transaction_disclosure_record(request, pk):
     return _detail(request, transaction, access, status=400, disclosure_form=form)
 
 
-def _disclosure(request, transaction, disclosure_pk) -> Disclosure:
-    disclosure = Disclosure.objects.filter(
-        partnership=request.partnership, transaction=transaction, pk=disclosure_pk
-    ).first()
-    if disclosure is None:
-        raise Http404
-    return disclosure
-
-
 @require_POST
 @member_required
 def transaction_disclosure_revoke(request, pk, disclosure_pk):
     transaction, access = _fetch(request, pk)
-    disclosure = _disclosure(request, transaction, disclosure_pk)
+    disclosure = _row_of(request, transaction, Disclosure, disclosure_pk)
     try:
         records.revoke_disclosure(disclosure=disclosure, actor=request.member)
     except LeadRefused as refusal:
@@ -561,7 +541,7 @@ def transaction_disclosure_document(request, pk, disclosure_pk):
     transaction, access = _fetch(request, pk)
     if access is Access.DISCLOSURE:
         raise Http404
-    disclosure = _disclosure(request, transaction, disclosure_pk)
+    disclosure = _row_of(request, transaction, Disclosure, disclosure_pk)
     content_type = (
         "application/pdf" if disclosure.signed_document.name.endswith(".pdf") else ""
     ) or _image_type(disclosure.signed_document.name)
