@@ -3,8 +3,9 @@
 Leads come only from the public forms, so nothing here creates one. What leadership changes by
 hand is the assignment: the referring member of a lead (audited as "lead.reassigned").
 
-Transactions are read-only here: their rules (the team, the leader, stages, disclosures) live in
-leads.services.transactions and are used from the team page. Leadership may look, and each look
+Transactions are read-only here: their rules (the team, the leader, stages) live in
+leads.services.transactions, those of notes, documents and disclosures in
+leads.services.transaction_records; the team page uses them. Leadership may look, and each look
 at a transaction's page is logged as a TransactionAccess (via admin), as on the site.
 """
 

@@ -22,10 +22,10 @@ class LeadsConfig(AppConfig):
             "leads/_referral_panel.html", panels.referral_panel, 10
         )
         extensions.dashboard_panels.register("leads/_inquiry_panel.html", panels.inquiry_panel, 20)
-        extensions.site_menu.register("leads/postclose/_menu.html", panels.post_close_menu, 110)
+        # Transactions on the lead's page, the leads list, the dashboard and the menu, each
+        # shown only to those who may see them; then leadership's post-close board.
+        transaction_panels.register()
+        extensions.site_menu.register("leads/postclose/_menu.html", panels.post_close_menu)
         # The thank-you letter asks for referrals: it carries the one-click opt-out, and an
         # address that opted out or bounced gets the printed letter instead.
         register_outreach_template("leads/thank_you_letter")
-        # Transactions on the lead's page, the leads list, the dashboard and the menu, each
-        # shown only to those who may see them.
-        transaction_panels.register()

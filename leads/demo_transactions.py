@@ -16,8 +16,9 @@ story the rules refuse (say, the opener was made leadership since) is skipped an
 never stops the seed.
 
 Services used (module imports, so moving one between modules is a one-line change here):
-transactions.open_transaction, add_team_member, change_stage, add_note, add_document;
-customer.send_customer_link; postclose.propose_meeting_times, draft_letter, edit_letter.
+transactions.open_transaction, add_team_member, change_stage; transaction_records.add_note,
+add_document; customer.send_customer_link; postclose.propose_meeting_times; thank_you.draft_letter,
+edit_letter.
 """
 
 from __future__ import annotations
@@ -36,7 +37,14 @@ from reportlab.pdfgen import canvas
 
 from leads.models import Lead, Transaction, TransactionKind, TransactionStage
 from leads.selectors.transactions import team_transactions
-from leads.services import LeadRefused, customer, postclose, transactions
+from leads.services import (
+    LeadRefused,
+    customer,
+    postclose,
+    thank_you,
+    transaction_records,
+    transactions,
+)
 from members.models import Member
 from pinnacle.models import Partnership
 
@@ -122,14 +130,14 @@ def _under_contract(partnership: Partnership, lead: Lead, agent: Member) -> Tran
         transaction=deal, actor=agent, member=inspector, role="Home inspector"
     )
     transactions.change_stage(transaction=deal, actor=agent, stage=TransactionStage.UNDER_CONTRACT)
-    transactions.add_note(
+    transaction_records.add_note(
         transaction=deal,
         actor=agent,
         body="Offer accepted at $489,000 with a 10-day option period. Tyler inspects in the "
         "first days of the option period; the appraisal is ordered, and Priya expects the "
         "bridge loan approval within the week.",
     )
-    transactions.add_note(
+    transaction_records.add_note(
         transaction=deal,
         actor=agent,
         body="Grace, congratulations: the sellers accepted your offer! Tyler will inspect the "
@@ -137,7 +145,7 @@ def _under_contract(partnership: Partnership, lead: Lead, agent: Member) -> Tran
         "Next, Priya will send you the list of documents for the loan.",
         shared_with_customer=True,
     )
-    transactions.add_document(
+    transaction_records.add_document(
         transaction=deal,
         actor=agent,
         title="Purchase agreement (summary)",
@@ -177,14 +185,14 @@ def _closed(partnership: Partnership, lead: Lead, lender: Member) -> Transaction
         location="Summit Realty Group, 9600 Great Hills Trail, Suite 150",
     )
     # The portal's draft, made personal by the leader; not sent yet (due within the window).
-    letter = postclose.draft_letter(transaction=deal)
+    letter = thank_you.draft_letter(transaction=deal)
     paragraphs = letter.body.split("\n\n")
     paragraphs.insert(
         2,
         "Choosing the 15-year loan was the right call: you will own your home outright years "
         "sooner, and the savings start with your first payment next month.",
     )
-    postclose.edit_letter(transaction=deal, actor=lender, body="\n\n".join(paragraphs))
+    thank_you.edit_letter(transaction=deal, actor=lender, body="\n\n".join(paragraphs))
     return deal
 
 

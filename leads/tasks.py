@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from leads.services.inquiries import sweep_inquiry_deadlines
-from leads.services.postclose import sweep_post_close
+from leads.services.postclose_sweep import sweep_post_close
 
 
 @shared_task(name="leads.tasks.sweep_inquiries")

@@ -489,7 +489,8 @@ class UserAdmin(BaseUserAdmin):
 
 
 # --- Policy governance ----------------------------------------------------------------------------
-# The rules live in members.governance; the admin shows the records and calls the services.
+# The rules live in members.governance and members.policy_feedback; the admin shows the records
+# and calls the services.
 
 
 def _leader(request) -> Member | None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from members import governance
+from members import governance, policy_feedback
 from members.models import BreachReport, Member, PolicyRevision, PolicySuggestion, PolicyVote
 from pinnacle.models import Partnership
 
@@ -111,7 +111,7 @@ def _ensure_suggestion(partnership: Partnership, seed: SuggestionSeed) -> bool:
     author = _member(partnership, seed.author)
     if author is None or _suggestion(partnership, seed) is not None:
         return False
-    governance.submit_suggestion(member=author, kind=seed.kind, body=seed.body)
+    policy_feedback.submit_suggestion(member=author, kind=seed.kind, body=seed.body)
     return True
 
 
@@ -120,7 +120,7 @@ def _ensure_breach_report(partnership: Partnership) -> bool:
     reports = BreachReport.objects.for_partnership(partnership)
     if reporter is None or reports.filter(description=BREACH_REPORT).exists():
         return False
-    governance.report_breach(
+    policy_feedback.report_breach(
         member=reporter,
         description=BREACH_REPORT,
         occurred_on=partnership.today() - datetime.timedelta(days=BREACH_DAYS_AGO),

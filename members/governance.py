@@ -1,5 +1,5 @@
-"""Policy governance: the versioned engagement policy, members' critique and suggestions,
-breach reports, and revisions put to the membership's vote.
+"""Policy governance: the versioned engagement policy and revisions put to the membership's
+vote (members' critique, suggestions and breach reports are in `members.policy_feedback`).
 
 policy: "open to all critique of this policy and any and all suggestions from its partner
 members for its improvement whereby the policy will be revised in consultation with the entire
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
@@ -24,7 +23,6 @@ from django.utils.formats import date_format
 
 from members import policy_document
 from members.models import (
-    BreachReport,
     Member,
     PolicyRevision,
     PolicySuggestion,
@@ -32,12 +30,10 @@ from members.models import (
     PolicyVote,
 )
 from members.services import MembershipRefused
-from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.services import queue_email
 from pinnacle.models import POLICY_FIELDS, Partnership
 from pinnacle.tenancy import record_audit
 
-MAX_BODY_LENGTH = 5000
 VOTING_DAYS_DEFAULT = 7
 VOTING_DAYS_MIN = 1
 VOTING_DAYS_MAX = 60
@@ -78,17 +74,19 @@ def current_policy(partnership: Partnership) -> PolicyVersion:
     return ensure_policy(partnership)
 
 
-# --- Critique, suggestions and breach reports ---------------------------------------------------
+# --- Who takes part ------------------------------------------------------------------------------
 
 
-def _require_active(member: Member) -> None:
+def require_active(member: Member) -> None:
+    """Refuses a member who is no longer active."""
     if not member.is_active:
         raise GovernanceRefused(
             "Only active partner members take part in the policy's governance.", code="inactive"
         )
 
 
-def _require_leadership(actor: Member, partnership_id: int) -> None:
+def require_leadership(actor: Member, partnership_id: int) -> None:
+    """Refuses anyone but the partnership's active administrative leadership."""
     if (
         actor is None
         or actor.partnership_id != partnership_id
@@ -98,18 +96,6 @@ def _require_leadership(actor: Member, partnership_id: int) -> None:
         raise GovernanceRefused(
             "Only the partnership's administrative leadership can do this.", code="leadership"
         )
-
-
-def _body(text: str, field: str, what: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise GovernanceRefused({field: f"Write {what}."}, code="required")
-    if len(text) > MAX_BODY_LENGTH:
-        raise GovernanceRefused(
-            {field: f"Keep it to {MAX_BODY_LENGTH:,} characters (this has {len(text):,})."},
-            code="too_long",
-        )
-    return text
 
 
 def active_members(partnership: Partnership):
@@ -124,210 +110,6 @@ def leaders(partnership: Partnership, *, excluding: Member | None = None) -> lis
     for leader in found:
         leader.partnership = partnership
     return found
-
-
-@transaction.atomic
-def submit_suggestion(*, member: Member, kind: str, body: str) -> PolicySuggestion:
-    """Any active member critiques the policy or suggests an improvement; leadership is told."""
-    _require_active(member)
-    if kind not in PolicySuggestion.Kind.values:
-        raise GovernanceRefused({"kind": "Choose critique or suggestion."}, code="kind")
-    suggestion = PolicySuggestion.objects.create(
-        partnership=member.partnership,
-        author=member,
-        kind=kind,
-        body=_body(body, "body", "your critique or suggestion"),
-    )
-    partnership = member.partnership
-    for leader in leaders(partnership, excluding=member):
-        queue_email(
-            partnership=partnership,
-            key=f"policy-suggestion:{suggestion.pk}:leader:{leader.pk}",
-            template="members/policy_suggestion",
-            to=leader.email,
-            context={
-                "suggestion": suggestion,
-                "author": member,
-                "recipient": leader,
-                "suggestions_url": partnership.absolute_url(reverse("policy_suggestions")),
-            },
-            about=suggestion,
-        )
-    record_audit(
-        partnership=partnership,
-        actor=member.user,
-        action="policy.suggestion_submitted",
-        target=suggestion,
-        summary=f"{member.display_name} submitted a {suggestion.get_kind_display().lower()}",
-    )
-    return suggestion
-
-
-@transaction.atomic
-def respond_to_suggestion(
-    *, suggestion: PolicySuggestion, actor: Member, response: str, decline: bool = False
-) -> PolicySuggestion:
-    """Leadership answers a suggestion, or declines it with the reason; the author is emailed.
-    A suggestion taken into a revision is answered by that revision's vote."""
-    suggestion = (
-        PolicySuggestion.objects.select_for_update(of=("self",))
-        .select_related("partnership", "author__user")
-        .get(pk=suggestion.pk)
-    )
-    _require_leadership(actor, suggestion.partnership_id)
-    if suggestion.status == PolicySuggestion.Status.ADOPTED:
-        raise GovernanceRefused(
-            "This suggestion was taken into an approved revision; it can no longer be declined.",
-            code="adopted",
-        )
-    if suggestion.status == PolicySuggestion.Status.DECLINED and decline:
-        raise GovernanceRefused("This suggestion was already declined.", code="declined")
-    what = "why it is declined" if decline else "your response"
-    suggestion.response = _body(response, "response", what)
-    fields = ["response"]
-    if decline:
-        suggestion.status = PolicySuggestion.Status.DECLINED
-        suggestion.revision = None
-        fields += ["status", "revision"]
-    suggestion.save(update_fields=fields)
-    partnership = suggestion.partnership
-    queue_email(
-        partnership=partnership,
-        key=f"policy-suggestion:{suggestion.pk}:response:{_email_count(suggestion)}",
-        template="members/policy_suggestion_response",
-        to=suggestion.author.email,
-        context={
-            "suggestion": suggestion,
-            "recipient": suggestion.author,
-            "leader": actor,
-            "declined": decline,
-            "suggestions_url": partnership.absolute_url(reverse("policy_suggestions")),
-        },
-        about=suggestion,
-    )
-    record_audit(
-        partnership=partnership,
-        actor=actor.user,
-        action="policy.suggestion_declined" if decline else "policy.suggestion_answered",
-        target=suggestion,
-        summary=f"{actor.display_name} {'declined' if decline else 'answered'} "
-        f"a {suggestion.get_kind_display().lower()} by {suggestion.author.display_name}",
-    )
-    return suggestion
-
-
-def _email_count(row) -> int:
-    """How many emails were already queued about this (locked) row, to key the next one."""
-    return (
-        OutboxMessage.objects.for_partnership(row.partnership)
-        .filter(content_type=ContentType.objects.get_for_model(row), object_id=row.pk)
-        .count()
-    )
-
-
-@transaction.atomic
-def report_breach(
-    *,
-    member: Member,
-    description: str,
-    subject_member: Member | None = None,
-    occurred_on: datetime.date | None = None,
-    anonymous: bool = False,
-) -> BreachReport:
-    """Any active member reports a suspected breach, confidential to leadership.
-
-    The reporter is protected: with `anonymous` they are not stored at all; in any case no
-    email names them, and the member concerned is told nothing (a leader concerned is left out
-    of the notice and cannot see the report)."""
-    _require_active(member)
-    partnership = member.partnership
-    if subject_member is not None:
-        if subject_member.partnership_id != partnership.pk or not subject_member.is_active:
-            raise GovernanceRefused(
-                {"subject_member": "Choose a member of this partnership."}, code="subject"
-            )
-        if subject_member.pk == member.pk:
-            raise GovernanceRefused(
-                {"subject_member": "You cannot report yourself; tell leadership directly."},
-                code="self",
-            )
-    if occurred_on is not None and occurred_on > partnership.today():
-        raise GovernanceRefused({"occurred_on": "The date cannot be in the future."}, code="future")
-    report = BreachReport.objects.create(
-        partnership=partnership,
-        reporter=None if anonymous else member,
-        subject_member=subject_member,
-        description=_body(description, "description", "what happened"),
-        occurred_on=occurred_on,
-    )
-    for leader in leaders(partnership, excluding=subject_member):
-        queue_email(
-            partnership=partnership,
-            key=f"breach-report:{report.pk}:leader:{leader.pk}",
-            template="members/policy_breach_report",
-            to=leader.email,
-            context={
-                "report": report,
-                "recipient": leader,
-                "report_url": partnership.absolute_url(report.get_absolute_url()),
-            },
-            about=report,
-        )
-    record_audit(
-        partnership=partnership,
-        actor=None,  # the reporter is protected, even from the audit trail
-        action="policy.breach_reported",
-        target=report,
-        summary=f"Breach report #{report.pk} received",
-    )
-    return report
-
-
-def may_see_report(report: BreachReport, member: Member) -> bool:
-    """Active leadership of its partnership, except the member it concerns."""
-    return (
-        member.is_active
-        and member.is_leadership
-        and member.partnership_id == report.partnership_id
-        and report.subject_member_id != member.pk
-    )
-
-
-@transaction.atomic
-def update_breach_report(
-    *, report: BreachReport, actor: Member, status: str, resolution: str = ""
-) -> BreachReport:
-    """Leadership moves a report along; closing it (resolved or dismissed) needs a resolution."""
-    report = BreachReport.objects.select_for_update().get(pk=report.pk)
-    _require_leadership(actor, report.partnership_id)
-    if not may_see_report(report, actor):
-        raise GovernanceRefused(
-            "This report concerns you; another leader must handle it.", code="concerned"
-        )
-    if status not in BreachReport.Status.values:
-        raise GovernanceRefused({"status": "Choose a status."}, code="status")
-    resolution = (resolution or "").strip()
-    if status in (BreachReport.Status.RESOLVED, BreachReport.Status.DISMISSED) and not resolution:
-        raise GovernanceRefused(
-            {"resolution": "Say how the report was resolved or why it was dismissed."},
-            code="resolution",
-        )
-    if len(resolution) > MAX_BODY_LENGTH:
-        raise GovernanceRefused(
-            {"resolution": f"Keep it to {MAX_BODY_LENGTH:,} characters."}, code="too_long"
-        )
-    before = report.status
-    report.status, report.resolution = status, resolution
-    report.save(update_fields=["status", "resolution"])
-    record_audit(
-        partnership=report.partnership,
-        actor=actor.user,
-        action="policy.breach_report_updated",
-        target=report,
-        summary=f"Breach report #{report.pk}: {BreachReport.Status(before).label} \u2192 "
-        f"{report.get_status_display()}",
-    )
-    return report
 
 
 # --- Revisions and the vote ----------------------------------------------------------------------
@@ -378,7 +160,7 @@ def propose_revision(
     """Leadership drafts a revision of the current policy: its text and numbers, and the
     members' suggestions it takes up. Numbers not given stay as they are now."""
     partnership = actor.partnership
-    _require_leadership(actor, partnership.pk)
+    require_leadership(actor, partnership.pk)
     title, text, proposed = check_revision(
         partnership=partnership, title=title, text=text, settings=settings
     )
@@ -438,7 +220,7 @@ def open_voting(
     # The partnership's row serializes "one vote at a time" between two leaders.
     partnership = Partnership.objects.select_for_update().get(pk=revision.partnership_id)
     revision = PolicyRevision.objects.select_for_update().get(pk=revision.pk)
-    _require_leadership(actor, partnership.pk)
+    require_leadership(actor, partnership.pk)
     if revision.status != Status.DRAFT:
         raise GovernanceRefused(
             f"Voting on this revision was already opened ({revision.get_status_display()}).",
@@ -508,7 +290,7 @@ def cast_vote(*, revision: PolicyRevision, member: Member, choice: str) -> Polic
     )
     if member.partnership_id != revision.partnership_id:
         raise GovernanceRefused("Only members of this partnership vote on its policy.")
-    _require_active(member)
+    require_active(member)
     now = timezone.now()
     if not revision.accepts_votes(now):
         raise GovernanceRefused(_not_voting(revision, now), code="closed")

@@ -27,7 +27,7 @@ from tests.leads.factories import (
     TransactionEventFactory,
     TransactionFactory,
 )
-from tests.leads.postclose_factories import closed_transaction
+from tests.leads.transaction_builders import closed_transaction
 from tests.members.factories import (
     BreachReportFactory,
     InvitationFactory,

@@ -8,6 +8,7 @@ from django.core import signing
 from django.db.models import QuerySet
 
 from leads.models import TeamMember, Transaction, TransactionEvent
+from leads.selectors.transactions import team_of
 from leads.tokens import read_customer_token
 from pinnacle.models import Partnership
 
@@ -31,14 +32,7 @@ def transaction_for_customer(partnership: Partnership, token: str) -> Transactio
 
 def customer_team(transaction: Transaction) -> list[TeamMember]:
     """The team as the customer meets it: the leader first, then in the order they joined."""
-    seats = (
-        TeamMember.objects.filter(
-            partnership_id=transaction.partnership_id, transaction=transaction
-        )
-        .select_related("member__user", "member__company")
-        .order_by("added_at", "pk")
-    )
-    return sorted(seats, key=lambda seat: seat.member_id != transaction.leader_id)
+    return sorted(team_of(transaction), key=lambda seat: seat.member_id != transaction.leader_id)
 
 
 def shared_events(transaction: Transaction) -> QuerySet[TransactionEvent]:

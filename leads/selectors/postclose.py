@@ -15,12 +15,11 @@ from leads.models import (
     ClientInteraction,
     MeetingProposal,
     PostCloseStep,
-    TeamMember,
     ThankYouLetter,
     Transaction,
     TransactionStage,
 )
-from leads.selectors.transactions import visible_transactions
+from leads.selectors.transactions import team_of, visible_transactions
 from leads.services.inquiries import leaders_of
 from members.models import Member
 from pinnacle.mail.models import OutboxMessage
@@ -32,14 +31,7 @@ STEP_KINDS = list(PostCloseStep.Kind)
 
 def committee_of(transaction: Transaction) -> list[Member]:
     """Every member of the transaction committee (the team, and the leader), team order."""
-    members = [
-        seat.member
-        for seat in TeamMember.objects.filter(
-            partnership_id=transaction.partnership_id, transaction=transaction
-        )
-        .select_related("member")
-        .order_by("added_at", "pk")
-    ]
+    members = [seat.member for seat in team_of(transaction)]
     if transaction.leader_id and all(m.pk != transaction.leader_id for m in members):
         members.insert(0, transaction.leader)
     return members

@@ -156,6 +156,7 @@ def transactions_for_list(viewer: Member, *, q: str = "", stage: str = "") -> Qu
 
 
 def team_of(transaction: Transaction) -> list[TeamMember]:
+    """The transaction's seats with their members' details, in the order they joined."""
     return list(
         TeamMember.objects.filter(
             partnership_id=transaction.partnership_id, transaction=transaction

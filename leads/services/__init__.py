@@ -2,6 +2,13 @@
 (prospects expressing interest, members' replies within the policy's hours, the deadline sweep),
 access (the prospect's link) and exports.
 
+A lead's transactions: transactions (opening one, its team committee, leader, stage and details),
+transaction_records (notes, documents, the customer's written authorizations), customer (the
+customer's link), postclose (the post-close steps, the handoff meeting, leadership's first client
+interaction), postclose_sweep (beat's reminders and escalations) and thank_you (the letter).
+What they share (the locked row, the seat check, the audit record) is in committee; their
+timeline writer in events.
+
 Every refusal is a `LeadRefused` whose message is written for the person who asked; views and
 admin show it as it is."""
 

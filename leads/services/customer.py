@@ -14,34 +14,16 @@ from django.db import transaction as db_transaction
 from django.db.models import F
 from django.utils import timezone
 
-from leads.models import TeamMember, Transaction, TransactionEvent
+from leads.models import Transaction, TransactionEvent
 from leads.services import LeadRefused
+from leads.services.committee import audit, locked, require_seat
 from leads.services.events import record_event
 from leads.tokens import customer_link_days, customer_url
 from members.models import Member
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.services import blocking_suppression, queue_email
-from pinnacle.tenancy import record_audit
 
 CUSTOMER_LINK_TEMPLATE = "leads/customer_link"
-
-
-def _locked(transaction: Transaction) -> Transaction:
-    return (
-        Transaction.objects.select_for_update(of=("self",))
-        .select_related("lead", "partnership")
-        .get(pk=transaction.pk, partnership_id=transaction.partnership_id)
-    )
-
-
-def _require_team_member(transaction: Transaction, actor: Member, doing: str) -> None:
-    # policy: nothing about a customer's transaction leaves its committee; the committee speaks
-    # to its customer (leadership and authorized parties only look).
-    on_team = TeamMember.objects.filter(
-        partnership_id=transaction.partnership_id, transaction=transaction, member=actor
-    ).exists()
-    if actor.partnership_id != transaction.partnership_id or not on_team:
-        raise LeadRefused(f"Only a member of the transaction's team can {doing}.")
 
 
 @db_transaction.atomic
@@ -49,8 +31,12 @@ def send_customer_link(*, transaction: Transaction, actor: Member) -> OutboxMess
     """A team member emails the customer (the lead) the link to their transaction's page, from
     the member (Reply-To them). Sending again sends a fresh email with a link of the current
     version; earlier links keep working until they expire or are revoked."""
-    transaction = _locked(transaction)
-    _require_team_member(transaction, actor, "send the customer their page")
+    transaction = locked(transaction)
+    require_seat(
+        transaction,
+        actor,
+        "Only a member of the transaction's team can send the customer their page.",
+    )
     lead, partnership = transaction.lead, transaction.partnership
     if found := blocking_suppression(
         partnership=partnership,
@@ -91,12 +77,11 @@ def send_customer_link(*, transaction: Transaction, actor: Member) -> OutboxMess
         f"{actor.display_name} emailed {lead.name} the link to their transaction page",
         actor=actor,
     )
-    record_audit(
-        partnership=partnership,
-        actor=actor.user,
-        action="transaction.customer_link_sent",
-        target=transaction,
-        summary=f"Customer link sent for transaction {transaction.pk}",
+    audit(
+        transaction,
+        actor,
+        "transaction.customer_link_sent",
+        f"Customer link sent for transaction {transaction.pk}",
     )
     return message
 
@@ -104,8 +89,12 @@ def send_customer_link(*, transaction: Transaction, actor: Member) -> OutboxMess
 @db_transaction.atomic
 def revoke_customer_links(*, transaction: Transaction, actor: Member) -> Transaction:
     """End every link to the customer's page sent so far; a link sent afterwards works."""
-    transaction = _locked(transaction)
-    _require_team_member(transaction, actor, "revoke the customer's links")
+    transaction = locked(transaction)
+    require_seat(
+        transaction,
+        actor,
+        "Only a member of the transaction's team can revoke the customer's links.",
+    )
     Transaction.objects.filter(pk=transaction.pk).update(
         customer_link_version=F("customer_link_version") + 1
     )
@@ -116,12 +105,11 @@ def revoke_customer_links(*, transaction: Transaction, actor: Member) -> Transac
         f"{actor.display_name} revoked the links sent to the customer",
         actor=actor,
     )
-    record_audit(
-        partnership=transaction.partnership,
-        actor=actor.user,
-        action="transaction.customer_links_revoked",
-        target=transaction,
-        summary=f"Customer links revoked for transaction {transaction.pk}",
-        data={"version": transaction.customer_link_version},
+    audit(
+        transaction,
+        actor,
+        "transaction.customer_links_revoked",
+        f"Customer links revoked for transaction {transaction.pk}",
+        version=transaction.customer_link_version,
     )
     return transaction

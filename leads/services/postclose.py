@@ -1,9 +1,10 @@
 """Post-close follow-up (policy: "Communication with post-sale/close ... customer"): after a
 close, three duties each get a row with a deadline in the partnership's days; beat's sweep
-reminds the leader before a deadline and escalates to leadership after it.
+reminds the leader before a deadline and escalates to leadership after it (`postclose_sweep`).
 
 1. The handoff meeting: the leader proposes times, leadership confirms one (booked = done).
-2. The thank-you letter: drafted here, edited by the leader, emailed and/or printed and mailed.
+2. The thank-you letter: drafted by the portal, edited by the leader, emailed and/or printed and
+   mailed (its use cases are in `thank_you`).
 3. Leadership's first client interaction, in which the leader takes part.
 
 Every use case locks the transaction row first, so two people acting at once are applied one
@@ -20,19 +21,17 @@ from django.db import transaction as db_transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from leads.letters import draft_letter_text
 from leads.models import (
     ClientInteraction,
     InteractionParticipant,
     MeetingProposal,
     PostCloseStep,
-    TeamMember,
-    ThankYouLetter,
     Transaction,
     TransactionEvent,
 )
 from leads.selectors.postclose import committee_of
 from leads.services import LeadRefused
+from leads.services.committee import locked
 from leads.services.events import record_event
 from leads.services.inquiries import leaders_of, when
 from members.models import Member
@@ -79,7 +78,6 @@ def schedule_post_close(transaction: Transaction) -> list[PostCloseStep]:
     return steps
 
 
-SWEEP_BATCH = 200
 MAX_MEETING_TIMES = 3
 Kind = PostCloseStep.Kind
 POST_CLOSE = TransactionEvent.Kind.POST_CLOSE
@@ -90,21 +88,16 @@ def post_close_url(transaction: Transaction) -> str:
     return transaction.partnership.absolute_url(reverse("post_close_detail", args=[transaction.pk]))
 
 
-def _locked(transaction: Transaction) -> Transaction:
-    """The transaction row, locked for the rest of the database transaction."""
-    return (
-        Transaction.objects.select_for_update(of=("self",))
-        .select_related("lead", "leader__user", "partnership")
-        .get(pk=transaction.pk, partnership_id=transaction.partnership_id)
-    )
-
-
-def _require_closed(transaction: Transaction) -> None:
+def locked_closed(transaction: Transaction) -> Transaction:
+    """The transaction row with its leader, locked for the rest of the database transaction;
+    refuses a transaction not closed yet (the post-close steps start with the close)."""
+    transaction = locked(transaction, "leader__user")
     if not transaction.is_closed or transaction.closed_on is None:
         raise LeadRefused("The post-close steps start once the transaction is marked closed.")
+    return transaction
 
 
-def _require_leader(transaction: Transaction, actor: Member, doing: str) -> None:
+def require_leader(transaction: Transaction, actor: Member, doing: str) -> None:
     if transaction.leader_id is None:
         raise LeadRefused(f"The team has no leader yet; once it appoints one, the leader {doing}.")
     if actor.pk != transaction.leader_id:
@@ -120,7 +113,7 @@ def _require_leadership(transaction: Transaction, actor: Member, doing: str) -> 
         raise LeadRefused(f"Only {transaction.partnership.name} leadership {doing}.")
 
 
-def _complete_step(
+def complete_step(
     transaction: Transaction, kind: str, actor: Member, at: datetime.datetime
 ) -> PostCloseStep:
     """Mark the step done (the first completion counts; a later one changes nothing)."""
@@ -132,7 +125,8 @@ def _complete_step(
     return steps.get()
 
 
-def _member_context(transaction: Transaction, recipient: Member) -> dict:
+def member_context(transaction: Transaction, recipient: Member) -> dict:
+    """What every post-close email to a member says about the transaction and where to act."""
     recipient.partnership = transaction.partnership  # in hand: no query for its time zone
     return {
         "transaction": transaction,
@@ -157,9 +151,8 @@ def propose_meeting_times(
 ) -> list[MeetingProposal]:
     """The leader proposes one to three times for the handoff meeting; every active leader is
     emailed to confirm one. New times replace those proposed before and not yet confirmed."""
-    transaction = _locked(transaction)
-    _require_closed(transaction)
-    _require_leader(transaction, actor, "proposes the handoff meeting times")
+    transaction = locked_closed(transaction)
+    require_leader(transaction, actor, "proposes the handoff meeting times")
     partnership = transaction.partnership
     proposals = MeetingProposal.objects.for_partnership(partnership).filter(transaction=transaction)
     if booked := proposals.filter(confirmed_at__isnull=False).first():
@@ -198,7 +191,7 @@ def propose_meeting_times(
             template="leads/post_close_meeting_proposed",
             to=leader.email,
             context={
-                **_member_context(transaction, leader),
+                **member_context(transaction, leader),
                 "times": [when(moment, partnership) for moment in times],
                 "location": location.strip(),
             },
@@ -212,9 +205,8 @@ def confirm_meeting(*, proposal: MeetingProposal, actor: Member) -> MeetingPropo
     """Leadership confirms one proposed time: the meeting is booked, which completes the handoff
     step (late if after its deadline: a late booking still books), and the leader is emailed.
     One confirmed time per transaction (the lock, and the unique index behind it)."""
-    transaction = _locked(proposal.transaction)
+    transaction = locked_closed(proposal.transaction)
     partnership = transaction.partnership
-    _require_closed(transaction)
     _require_leadership(transaction, actor, "confirms the handoff meeting")
     proposals = MeetingProposal.objects.for_partnership(partnership).filter(transaction=transaction)
     if booked := proposals.filter(confirmed_at__isnull=False).first():
@@ -235,7 +227,7 @@ def confirm_meeting(*, proposal: MeetingProposal, actor: Member) -> MeetingPropo
             proposal.save(update_fields=["confirmed_at", "confirmed_by"])
     except IntegrityError as exc:
         raise LeadRefused("The handoff meeting is already booked.") from exc
-    step = _complete_step(transaction, Kind.HANDOFF_MEETING, actor, now)
+    step = complete_step(transaction, Kind.HANDOFF_MEETING, actor, now)
     meeting = when(proposal.starts_at, partnership)
     record_event(
         transaction,
@@ -252,7 +244,7 @@ def confirm_meeting(*, proposal: MeetingProposal, actor: Member) -> MeetingPropo
             template="leads/post_close_meeting_confirmed",
             to=transaction.leader.email,
             context={
-                **_member_context(transaction, transaction.leader),
+                **member_context(transaction, transaction.leader),
                 "meeting": meeting,
                 "proposal": proposal,
                 "confirmed_by": actor,
@@ -260,114 +252,6 @@ def confirm_meeting(*, proposal: MeetingProposal, actor: Member) -> MeetingPropo
             about=transaction.lead,
         )
     return proposal
-
-
-# 2. The thank-you letter
-
-
-def draft_letter(*, transaction: Transaction) -> ThankYouLetter:
-    """The transaction's letter, drafted by the portal the first time it is asked for."""
-    letter, _ = ThankYouLetter.objects.get_or_create(
-        transaction=transaction,
-        defaults={"partnership_id": transaction.partnership_id, "body": ""},
-    )
-    if not letter.body:
-        letter.body = draft_letter_text(transaction)
-        letter.save(update_fields=["body", "updated_at"])
-    letter.transaction = transaction
-    return letter
-
-
-def _letter_for_leader(transaction: Transaction, actor: Member, doing: str) -> ThankYouLetter:
-    transaction = _locked(transaction)
-    _require_closed(transaction)
-    _require_leader(transaction, actor, doing)
-    letter = draft_letter(transaction=transaction)
-    return (
-        ThankYouLetter.objects.select_for_update(of=("self",))
-        .select_related("transaction__lead", "transaction__leader__user", "partnership")
-        .get(pk=letter.pk)
-    )
-
-
-@db_transaction.atomic
-def edit_letter(*, transaction: Transaction, actor: Member, body: str) -> ThankYouLetter:
-    """The leader personalizes the letter; once it went out, it is what the customer has."""
-    letter = _letter_for_leader(transaction, actor, "edits the thank-you letter")
-    body = body.strip()
-    if body == letter.body:
-        return letter
-    if letter.is_final:
-        raise LeadRefused("The letter has gone out to the customer; it can no longer be changed.")
-    if not body:
-        raise LeadRefused("Write the letter before saving it.")
-    letter.body = body
-    letter.edited_by = actor
-    letter.save(update_fields=["body", "edited_by", "updated_at"])
-    return letter
-
-
-@db_transaction.atomic
-def send_letter(*, transaction: Transaction, actor: Member) -> ThankYouLetter:
-    """The leader emails the letter to the customer, once: from the leader (Reply-To them),
-    with the partnership's seal and website. This completes the letter step. When the mail
-    pipeline refuses the address, nothing is sent and the reason is given: the printed letter
-    remains."""
-    letter = _letter_for_leader(transaction, actor, "sends the thank-you letter")
-    transaction = letter.transaction
-    lead = transaction.lead
-    partnership = transaction.partnership
-    if letter.sent_at is not None:
-        raise LeadRefused(
-            f"The letter was already emailed to {lead.name} on {when(letter.sent_at, partnership)}."
-        )
-    try:
-        queue_email(
-            partnership=partnership,
-            key=f"thank-you:transaction:{transaction.pk}",
-            template="leads/thank_you_letter",
-            to=lead.email,
-            context={"letter": letter, "lead": lead, "member": actor, "transaction": transaction},
-            sender_name=actor.display_name,
-            reply_to=actor.email,
-            about=lead,
-        )
-    except MailRefused as refusal:
-        raise LeadRefused(
-            f"{refusal.message} Print the letter and mail it instead, then record that it was "
-            "mailed."
-        ) from refusal
-    now = timezone.now()
-    letter.sent_at = now
-    letter.sent_by = actor
-    letter.save(update_fields=["sent_at", "sent_by", "updated_at"])
-    _complete_step(transaction, Kind.THANK_YOU_LETTER, actor, now)
-    record_event(transaction, POST_CLOSE, f"Thank-you letter emailed to {lead.name}", actor=actor)
-    return letter
-
-
-@db_transaction.atomic
-def record_letter_mailed(*, transaction: Transaction, actor: Member) -> ThankYouLetter:
-    """The leader mailed the printed letter (policy: "mail/email"): the letter step is done."""
-    letter = _letter_for_leader(transaction, actor, "records the mailed thank-you letter")
-    transaction = letter.transaction
-    if letter.mailed_at is not None:
-        raise LeadRefused(
-            "The printed letter was already recorded as mailed on "
-            f"{when(letter.mailed_at, transaction.partnership)}."
-        )
-    now = timezone.now()
-    letter.mailed_at = now
-    letter.mailed_by = actor
-    letter.save(update_fields=["mailed_at", "mailed_by", "updated_at"])
-    _complete_step(transaction, Kind.THANK_YOU_LETTER, actor, now)
-    record_event(
-        transaction,
-        POST_CLOSE,
-        f"Printed thank-you letter mailed to {transaction.lead.name}",
-        actor=actor,
-    )
-    return letter
 
 
 # 3. Leadership's first client interaction
@@ -420,10 +304,9 @@ def record_client_interaction(
     """Leadership records its first interaction with the new client: how, when, and who took
     part. The leader must be among them; a written one names every committee member, and may
     be emailed to the customer from here. Completes the interaction step."""
-    transaction = _locked(transaction)
+    transaction = locked_closed(transaction)
     partnership = transaction.partnership
     lead = transaction.lead
-    _require_closed(transaction)
     _require_leadership(transaction, actor, "records its first client interaction")
     if (
         ClientInteraction.objects.for_partnership(partnership)
@@ -513,7 +396,7 @@ def record_client_interaction(
             raise LeadRefused(
                 f"{refusal.message} Record the interaction without emailing it."
             ) from refusal
-    _complete_step(transaction, Kind.FIRST_INTERACTION, actor, occurred_at)
+    complete_step(transaction, Kind.FIRST_INTERACTION, actor, occurred_at)
     record_event(
         transaction,
         POST_CLOSE,
@@ -524,82 +407,3 @@ def record_client_interaction(
         body=body,
     )
     return interaction
-
-
-# The sweep
-
-
-def sweep_post_close(now: datetime.datetime | None = None) -> tuple[int, int]:
-    """Beat's sweep: remind the leader before a step's deadline, escalate to every active
-    leader after it. Due rows are picked with SKIP LOCKED, and every email has a key, so
-    overlapping sweeps never send twice. Returns (reminded, escalated)."""
-    now = now or timezone.now()
-    return _remind_due(now), _escalate_overdue(now)
-
-
-_STEP_RELATED = ("transaction__lead", "transaction__leader__user", "partnership")
-
-
-@db_transaction.atomic
-def _remind_due(now: datetime.datetime) -> int:
-    due = list(
-        PostCloseStep.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related(*_STEP_RELATED)
-        .filter(completed_at__isnull=True, reminded_at__isnull=True, remind_at__lte=now)
-        .order_by("remind_at")[:SWEEP_BATCH]
-    )
-    for step in due:
-        if step.due_at <= now:  # past the deadline the escalation says it all
-            continue
-        transaction = step.transaction
-        transaction.partnership = step.partnership
-        for recipient in _reminded(transaction):
-            queue_email(
-                partnership=step.partnership,
-                key=f"post-close:{step.pk}:reminder:{recipient.pk}",
-                template="leads/post_close_reminder",
-                to=recipient.email,
-                context={**_member_context(transaction, recipient), "step": step},
-                about=transaction.lead,
-            )
-    PostCloseStep.objects.filter(pk__in=[s.pk for s in due]).update(reminded_at=now)
-    return len(due)
-
-
-@db_transaction.atomic
-def _escalate_overdue(now: datetime.datetime) -> int:
-    overdue = list(
-        PostCloseStep.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related(*_STEP_RELATED)
-        .filter(completed_at__isnull=True, escalated_at__isnull=True, due_at__lte=now)
-        .order_by("due_at")[:SWEEP_BATCH]
-    )
-    leaders: dict[int, list[Member]] = {}
-    for step in overdue:
-        transaction = step.transaction
-        transaction.partnership = step.partnership
-        if step.partnership_id not in leaders:
-            leaders[step.partnership_id] = leaders_of(step.partnership)
-        for leader in leaders[step.partnership_id]:
-            queue_email(
-                partnership=step.partnership,
-                key=f"post-close:{step.pk}:escalation:{leader.pk}",
-                template="leads/post_close_escalation",
-                to=leader.email,
-                context={**_member_context(transaction, leader), "step": step},
-                about=transaction.lead,
-            )
-    PostCloseStep.objects.filter(pk__in=[s.pk for s in overdue]).update(escalated_at=now)
-    return len(overdue)
-
-
-def _reminded(transaction: Transaction) -> list[Member]:
-    """Who is reminded of a step: the leader; a team with no (active) leader, all of it."""
-    if transaction.leader_id and transaction.leader.is_active:
-        return [transaction.leader]
-    return [
-        seat.member
-        for seat in TeamMember.objects.for_partnership(transaction.partnership)
-        .filter(transaction=transaction, member__is_active=True)
-        .select_related("member__user")
-    ]

@@ -1,6 +1,8 @@
 """Transactions and their team committees (policy: "Cross-Selling & Creation of a
-Transactional Team Committee"). Every write locks the transaction row first, so two members
-acting at once are applied one after the other.
+Transactional Team Committee"): opening one, its team, its leader, its stage and details. Notes,
+documents and the customer's written authorizations are in `transaction_records`. Every write
+locks the transaction row first (`committee.locked`), so two members acting at once are applied
+one after the other.
 
 Who may write: only members with a seat on the team. Leadership (which sees every transaction
 for its post-close duties) and a member named in a customer's written authorization read the
@@ -11,28 +13,24 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import io
-import uuid
 
 from django.db import IntegrityError
 from django.db import transaction as db_transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from PIL import Image
 
 from leads.models import (
-    Disclosure,
     Lead,
     LeaderAgreement,
     LeaderProposal,
     TeamMember,
     Transaction,
-    TransactionDocument,
     TransactionEvent,
     TransactionKind,
     TransactionStage,
 )
 from leads.services import LeadRefused
+from leads.services.committee import audit, locked, require_active_member, require_seat
 from leads.services.events import record_event
 from leads.services.postclose import schedule_post_close
 from members.models import Member
@@ -44,8 +42,6 @@ Kind = TransactionEvent.Kind
 
 # policy: "a transactional team committee (two or more partner members)".
 COMMITTEE_MINIMUM = 2
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-MAX_NOTE_LENGTH = 5000
 MAX_VALUE = decimal.Decimal("9999999999.99")
 
 # Where a transaction may go from each stage; closed is final.
@@ -60,35 +56,9 @@ LEADERSHIP_NOT_ON_COMMITTEES = (
     "Administrative leadership is not on transaction committees: it sees every transaction "
     "for its post-close duties, but a team is made of partner members."
 )
-TEAM_ONLY = "Only members of this transaction's team can do this."
 
 
-# --- Reading the team (inside a locked transaction) -------------------------------------------
-
-
-def _locked(transaction: Transaction) -> Transaction:
-    """The transaction row, locked until the caller's database transaction ends."""
-    return (
-        Transaction.objects.select_for_update(of=("self",))
-        .select_related("partnership", "lead")
-        .get(pk=transaction.pk)
-    )
-
-
-def _team_ids(transaction: Transaction) -> set[int]:
-    return set(
-        TeamMember.objects.filter(
-            partnership_id=transaction.partnership_id, transaction=transaction
-        ).values_list("member_id", flat=True)
-    )
-
-
-def _require_seat(transaction: Transaction, actor: Member) -> set[int]:
-    """The team's member ids; refuses anyone without a seat (leadership and grantees too)."""
-    team = _team_ids(transaction)
-    if actor.pk not in team or actor.partnership_id != transaction.partnership_id:
-        raise LeadRefused(TEAM_ONLY)
-    return team
+# --- Checks -----------------------------------------------------------------------------------
 
 
 def is_forming(team_size: int) -> bool:
@@ -96,22 +66,8 @@ def is_forming(team_size: int) -> bool:
     return team_size < COMMITTEE_MINIMUM
 
 
-def _audit(transaction: Transaction, actor: Member, action: str, summary: str, **data) -> None:
-    # Audited against the transaction, never the lead: the lead's timeline is seen by every
-    # member, and nothing of a transaction may show there.
-    record_audit(
-        partnership=transaction.partnership,
-        actor=actor.user,
-        action=action,
-        target=transaction,
-        summary=summary,
-        data={"member": actor.pk, **data},
-    )
-
-
 def _check_candidate_member(transaction: Transaction, member: Member) -> None:
-    if member.partnership_id != transaction.partnership_id or not member.is_active:
-        raise LeadRefused("Choose an active partner member of this partnership.")
+    require_active_member(transaction, member)
     if member.is_leadership:
         raise LeadRefused(LEADERSHIP_NOT_ON_COMMITTEES)
 
@@ -173,7 +129,7 @@ def open_transaction(
     if transaction.leader_id:
         summary += " and leads its team as the referral partner member"
     record_event(transaction, Kind.OPENED, summary, actor=member)
-    _audit(transaction, member, "transaction.opened", summary, lead=lead.pk)
+    audit(transaction, member, "transaction.opened", summary, lead=lead.pk)
     return transaction
 
 
@@ -187,7 +143,7 @@ def _make_leader(transaction: Transaction, member: Member, *, actor: Member, why
     ).update(closed_at=now)
     summary = f"{member.display_name} leads the team ({why})"
     record_event(transaction, Kind.LEADER, summary, actor=actor)
-    _audit(transaction, actor, "transaction.leader_set", summary, leader=member.pk)
+    audit(transaction, actor, "transaction.leader_set", summary, leader=member.pk)
 
 
 @db_transaction.atomic
@@ -196,8 +152,8 @@ def add_team_member(
 ) -> TeamMember:
     """A team member adds another partner member to the committee, who is emailed a link to the
     team page. The referral partner member joining becomes the leader."""
-    transaction = _locked(transaction)
-    team = _require_seat(transaction, actor)
+    transaction = locked(transaction)
+    team = require_seat(transaction, actor)
     _check_candidate_member(transaction, member)
     if member.pk in team:
         raise LeadRefused(f"{member.display_name} is already on the team.")
@@ -216,7 +172,7 @@ def add_team_member(
     if seat.role:
         summary += f" as {seat.role}"
     record_event(transaction, Kind.TEAM, summary, actor=actor)
-    _audit(transaction, actor, "transaction.member_added", summary, added=member.pk)
+    audit(transaction, actor, "transaction.member_added", summary, added=member.pk)
     if transaction.referral_member_id == member.pk and transaction.leader_id != member.pk:
         _make_leader(transaction, member, actor=actor, why="the referral partner member")
     member.partnership = transaction.partnership
@@ -241,8 +197,8 @@ def add_team_member(
 def remove_team_member(*, transaction: Transaction, actor: Member, member: Member) -> None:
     """The leader takes a member off the team (never themselves); once past its first stage a
     transaction keeps its committee of two or more."""
-    transaction = _locked(transaction)
-    team = _require_seat(transaction, actor)
+    transaction = locked(transaction)
+    team = require_seat(transaction, actor)
     if transaction.leader_id != actor.pk:
         raise LeadRefused("Only the team leader can take a member off the team.")
     if member.pk == transaction.leader_id:
@@ -265,7 +221,7 @@ def remove_team_member(*, transaction: Transaction, actor: Member, member: Membe
     open_proposals.filter(candidate=member).update(closed_at=timezone.now())
     summary = f"{actor.display_name} took {member.display_name} off the team"
     record_event(transaction, Kind.TEAM, summary, actor=actor)
-    _audit(transaction, actor, "transaction.member_removed", summary, removed=member.pk)
+    audit(transaction, actor, "transaction.member_removed", summary, removed=member.pk)
 
 
 # --- The leader -------------------------------------------------------------------------------
@@ -309,8 +265,8 @@ def _referral_member_leads(transaction: Transaction, team: set[int]) -> bool:
 def propose_leader(*, transaction: Transaction, actor: Member, candidate: Member) -> LeaderProposal:
     """A team member proposes a leader (themselves or another member of the team). The newest
     proposal is the one open; the proposer agrees by proposing."""
-    transaction = _locked(transaction)
-    team = _require_seat(transaction, actor)
+    transaction = locked(transaction)
+    team = require_seat(transaction, actor)
     if candidate.pk not in team:
         raise LeadRefused(f"{candidate.display_name} is not on the team.")
     if _referral_member_leads(transaction, team):
@@ -335,7 +291,7 @@ def propose_leader(*, transaction: Transaction, actor: Member, candidate: Member
     )
     summary = f"{actor.display_name} proposed {candidate.display_name} as team leader"
     record_event(transaction, Kind.LEADER, summary, actor=actor)
-    _audit(transaction, actor, "transaction.leader_proposed", summary, candidate=candidate.pk)
+    audit(transaction, actor, "transaction.leader_proposed", summary, candidate=candidate.pk)
     _settle_if_agreed(transaction, proposal, team)
     return proposal
 
@@ -344,12 +300,12 @@ def propose_leader(*, transaction: Transaction, actor: Member, candidate: Member
 def agree_to_leader(*, proposal: LeaderProposal, actor: Member) -> bool:
     """A team member agrees to the open proposal; it is settled, once, when more than half of
     the team has agreed. Returns whether this agreement settled it."""
-    transaction = _locked(proposal.transaction)
+    transaction = locked(proposal.transaction)
     # Read after the lock: another member's agreement may have settled it meanwhile.
     proposal = LeaderProposal.objects.select_related("candidate", "proposed_by").get(
         pk=proposal.pk, partnership_id=transaction.partnership_id
     )
-    team = _require_seat(transaction, actor)
+    team = require_seat(transaction, actor)
     if proposal.settled_at is not None:
         raise LeadRefused(f"Already settled: {proposal.candidate.display_name} leads the team.")
     if proposal.closed_at is not None:
@@ -363,7 +319,7 @@ def agree_to_leader(*, proposal: LeaderProposal, actor: Member) -> bool:
         raise LeadRefused("You already agreed to this proposal.") from exc
     summary = f"{actor.display_name} agreed to {proposal.candidate.display_name} as team leader"
     record_event(transaction, Kind.LEADER, summary, actor=actor)
-    _audit(transaction, actor, "transaction.leader_agreed", summary, proposal=proposal.pk)
+    audit(transaction, actor, "transaction.leader_agreed", summary, proposal=proposal.pk)
     return _settle_if_agreed(transaction, proposal, team)
 
 
@@ -384,8 +340,8 @@ def change_stage(
 ) -> Transaction:
     """The team moves the transaction along; closing it needs a leader (who directs
     leadership's post-close duties) and starts the post-close steps in the same transaction."""
-    transaction = _locked(transaction)
-    team = _require_seat(transaction, actor)
+    transaction = locked(transaction)
+    team = require_seat(transaction, actor)
     if stage not in Stage.values:
         raise LeadRefused("Choose a stage: opened, under contract, closed or fell through.")
     if transaction.stage == Stage.CLOSED:
@@ -427,7 +383,7 @@ def change_stage(
         summary += f" (closed on {date_format(transaction.closed_on)})"
         schedule_post_close(transaction)
     record_event(transaction, Kind.STAGE, summary, actor=actor)
-    _audit(transaction, actor, "transaction.stage_changed", summary, stage=stage)
+    audit(transaction, actor, "transaction.stage_changed", summary, stage=stage)
     return transaction
 
 
@@ -442,8 +398,8 @@ def update_transaction_details(
     value: decimal.Decimal | None = None,
 ) -> Transaction:
     """The team corrects what the transaction is about; each change is on its timeline."""
-    transaction = _locked(transaction)
-    _require_seat(transaction, actor)
+    transaction = locked(transaction)
+    require_seat(transaction, actor)
     property_address = property_address.strip()
     _check_details(kind=kind, value=value, property_address=property_address)
     new = {
@@ -466,7 +422,7 @@ def update_transaction_details(
     }
     summary = f"{actor.display_name} updated the " + ", ".join(labels[n] for n in changed)
     record_event(transaction, Kind.DETAILS, summary, actor=actor)
-    _audit(
+    audit(
         transaction,
         actor,
         "transaction.details_updated",
@@ -474,219 +430,3 @@ def update_transaction_details(
         changed={name: str(new[name] if new[name] is not None else "") for name in changed},
     )
     return transaction
-
-
-# --- Notes and the customer's view of the timeline --------------------------------------------
-
-
-@db_transaction.atomic
-def add_note(
-    *, transaction: Transaction, actor: Member, body: str, shared_with_customer: bool = False
-) -> TransactionEvent:
-    """A team member writes a note on the timeline, shared with the customer or not."""
-    transaction = _locked(transaction)
-    _require_seat(transaction, actor)
-    body = body.strip()
-    if not body:
-        raise LeadRefused("Write the note before saving it.")
-    if len(body) > MAX_NOTE_LENGTH:
-        raise LeadRefused(f"Shorten the note to at most {MAX_NOTE_LENGTH} characters.")
-    return record_event(
-        transaction,
-        Kind.NOTE,
-        f"Note from {actor.display_name}",
-        actor=actor,
-        body=body,
-        shared_with_customer=shared_with_customer,
-    )
-
-
-@db_transaction.atomic
-def set_event_shared(*, event: TransactionEvent, actor: Member, shared: bool) -> TransactionEvent:
-    """The team decides which timeline entries the customer sees on their read-only page."""
-    transaction = _locked(event.transaction)
-    _require_seat(transaction, actor)
-    event = TransactionEvent.objects.get(pk=event.pk, transaction=transaction)
-    if event.shared_with_customer != shared:
-        event.shared_with_customer = shared
-        event.save(update_fields=["shared_with_customer"])
-        _audit(
-            transaction,
-            actor,
-            "transaction.event_shared" if shared else "transaction.event_unshared",
-            f"{actor.display_name} {'shared' if shared else 'stopped sharing'} "
-            f"\u201c{event.summary}\u201d with the customer",
-            event=event.pk,
-        )
-    return event
-
-
-# --- Documents and the customer's written authorizations --------------------------------------
-
-WRONG_DOCUMENT_TYPE = "Upload a PDF or an image (JPEG, PNG, WebP, GIF or TIFF)."
-IMAGE_TYPES = {
-    "JPEG": ("image/jpeg", "jpg"),
-    "PNG": ("image/png", "png"),
-    "WEBP": ("image/webp", "webp"),
-    "GIF": ("image/gif", "gif"),
-    "TIFF": ("image/tiff", "tif"),
-}
-
-
-def sniff_document(upload) -> tuple[str, str]:
-    """(content type, extension) of an uploaded PDF or image, judged by its bytes, never by
-    its name or the browser's word; refuses anything else and anything over 10 MB."""
-    if upload is None:
-        raise LeadRefused("Choose the file to upload.")
-    if not upload.size:
-        raise LeadRefused("The file is empty. Choose the file again.")
-    if upload.size > MAX_DOCUMENT_BYTES:
-        raise LeadRefused(
-            f"The file is {upload.size / (1024 * 1024):.1f} MB; the limit is "
-            f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB."
-        )
-    upload.seek(0)
-    head = upload.read(1024)
-    upload.seek(0)
-    if head.lstrip(b"\r\n\t ").startswith(b"%PDF-"):
-        return "application/pdf", "pdf"
-    try:
-        with Image.open(io.BytesIO(upload.read())) as probe:
-            image_format = probe.format
-            probe.verify()
-    except Exception as exc:  # Pillow raises many kinds on what is not an image it knows
-        raise LeadRefused(WRONG_DOCUMENT_TYPE) from exc
-    finally:
-        upload.seek(0)
-    if image_format not in IMAGE_TYPES:
-        raise LeadRefused(WRONG_DOCUMENT_TYPE)
-    return IMAGE_TYPES[image_format]
-
-
-def _stored_name(extension: str) -> str:
-    # A random name: what the uploader called the file may itself be confidential.
-    return f"{uuid.uuid4().hex}.{extension}"
-
-
-@db_transaction.atomic
-def add_document(
-    *, transaction: Transaction, actor: Member, title: str, file
-) -> TransactionDocument:
-    """A team member keeps a document with the transaction (a PDF or an image, at most
-    10 MB), stored privately and served only to those who may see the transaction."""
-    transaction = _locked(transaction)
-    _require_seat(transaction, actor)
-    title = " ".join(title.split())
-    if not title:
-        raise LeadRefused("Give the document a title.")
-    content_type, extension = sniff_document(file)
-    document = TransactionDocument(
-        partnership_id=transaction.partnership_id,
-        transaction=transaction,
-        title=title[:160],
-        content_type=content_type,
-        uploaded_by=actor,
-    )
-    document.file.save(_stored_name(extension), file, save=False)
-    try:
-        document.save()
-    except Exception:
-        document.file.delete(save=False)  # no orphan file when the row is not stored
-        raise
-    summary = f"{actor.display_name} added the document \u201c{document.title}\u201d"
-    record_event(transaction, Kind.DOCUMENT, summary, actor=actor)
-    _audit(transaction, actor, "transaction.document_added", summary, document=document.pk)
-    return document
-
-
-@db_transaction.atomic
-def record_disclosure(
-    *,
-    transaction: Transaction,
-    actor: Member,
-    grantee_name: str,
-    grantee_email: str = "",
-    grantee_member: Member | None = None,
-    scope: str,
-    valid_until: datetime.date,
-    signed_document,
-) -> Disclosure:
-    """policy: nothing of a customer's transaction goes outside its committee "unless
-    explicitly authorized to do so by the customer in writing". A team member records that
-    authorization with the signed document; a partner member it names then reads the
-    transaction until the authorization ends (`valid_until`, inclusive) or is revoked."""
-    transaction = _locked(transaction)
-    team = _require_seat(transaction, actor)
-    grantee_name = " ".join(grantee_name.split())
-    if grantee_member is not None:
-        if (
-            grantee_member.partnership_id != transaction.partnership_id
-            or not grantee_member.is_active
-        ):
-            raise LeadRefused("Choose an active partner member of this partnership.")
-        if grantee_member.pk in team:
-            raise LeadRefused(
-                f"{grantee_member.display_name} is on the team and sees the transaction already."
-            )
-        grantee_name = grantee_name or grantee_member.display_name
-        grantee_email = grantee_email or grantee_member.email
-    if not grantee_name:
-        raise LeadRefused("Say to whom the customer authorized the disclosure.")
-    scope = scope.strip()
-    if not scope:
-        raise LeadRefused("Say what the customer authorized you to disclose.")
-    if valid_until is None or valid_until < transaction.partnership.today():
-        raise LeadRefused("The authorization must run until today or a later date.")
-    if signed_document is None:
-        raise LeadRefused("Upload the customer's signed authorization.")
-    _, extension = sniff_document(signed_document)
-    disclosure = Disclosure(
-        partnership_id=transaction.partnership_id,
-        transaction=transaction,
-        grantee_name=grantee_name[:160],
-        grantee_email=grantee_email.strip(),
-        grantee_member=grantee_member,
-        scope=scope,
-        valid_until=valid_until,
-        recorded_by=actor,
-    )
-    disclosure.signed_document.save(_stored_name(extension), signed_document, save=False)
-    try:
-        disclosure.save()
-    except Exception:
-        disclosure.signed_document.delete(save=False)
-        raise
-    summary = (
-        f"{actor.display_name} recorded the customer's written authorization to disclose to "
-        f"{disclosure.grantee_name} until {date_format(valid_until)}"
-    )
-    record_event(transaction, Kind.DISCLOSURE, summary, actor=actor, body=scope)
-    _audit(
-        transaction,
-        actor,
-        "transaction.disclosure_recorded",
-        summary,
-        disclosure=disclosure.pk,
-        grantee_member=grantee_member.pk if grantee_member else None,
-    )
-    return disclosure
-
-
-@db_transaction.atomic
-def revoke_disclosure(*, disclosure: Disclosure, actor: Member) -> Disclosure:
-    """The authorization ends now (the customer withdrew it, or it was recorded in error):
-    its grantee sees nothing more of the transaction."""
-    transaction = _locked(disclosure.transaction)
-    _require_seat(transaction, actor)
-    disclosure = Disclosure.objects.select_for_update().get(
-        pk=disclosure.pk, transaction=transaction
-    )
-    if disclosure.revoked_at is not None:
-        raise LeadRefused(f"The authorization for {disclosure.grantee_name} was already revoked.")
-    disclosure.revoked_at = timezone.now()
-    disclosure.revoked_by = actor
-    disclosure.save(update_fields=["revoked_at", "revoked_by"])
-    summary = f"{actor.display_name} revoked the disclosure to {disclosure.grantee_name}"
-    record_event(transaction, Kind.DISCLOSURE, summary, actor=actor)
-    _audit(transaction, actor, "transaction.disclosure_revoked", summary, disclosure=disclosure.pk)
-    return disclosure

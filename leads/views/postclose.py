@@ -28,7 +28,7 @@ from leads.postclose_forms import (
 )
 from leads.selectors import postclose as selectors
 from leads.selectors.transactions import Access, transaction_for
-from leads.services import LeadRefused
+from leads.services import LeadRefused, thank_you
 from leads.services import postclose as services
 from members.auth import leadership_required, member_required
 
@@ -168,11 +168,11 @@ def letter(request, pk):
     if not form.is_valid():
         return _page(request, transaction, access, bound={"letter": form}, status=400)
     try:
-        services.edit_letter(
+        thank_you.edit_letter(
             transaction=transaction, actor=request.member, body=form.cleaned_data["body"]
         )
         if action == "send":
-            services.send_letter(transaction=transaction, actor=request.member)
+            thank_you.send_letter(transaction=transaction, actor=request.member)
     except LeadRefused as refusal:
         return _refused(request, transaction, access, form, refusal, "letter")
     if action == "send":
@@ -187,7 +187,7 @@ def letter(request, pk):
 def letter_mailed(request, pk):
     transaction, _ = _transaction(request, pk)
     try:
-        services.record_letter_mailed(transaction=transaction, actor=request.member)
+        thank_you.record_letter_mailed(transaction=transaction, actor=request.member)
     except LeadRefused as refusal:
         messages.error(request, str(refusal))
     else:

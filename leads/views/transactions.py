@@ -40,6 +40,7 @@ from leads.selectors import lists
 from leads.selectors import transactions as selectors
 from leads.selectors.transactions import Access, transaction_for
 from leads.services import LeadRefused
+from leads.services import transaction_records as records
 from leads.services import transactions as services
 from leads.views.leads import csv_safe
 from members.auth import member_required
@@ -265,6 +266,19 @@ def _fetch(request, pk):
     return transaction_for(request, request.member, pk, queryset=DETAIL_QUERYSET)
 
 
+def _row_of(request, transaction, model, pk, *related):
+    """A row of this transaction (a seat, a proposal, an entry, a document, a disclosure) by
+    its id; 404 for any other, another transaction's included."""
+    row = (
+        model.objects.filter(partnership=request.partnership, transaction=transaction, pk=pk)
+        .select_related(*related)
+        .first()
+    )
+    if row is None:
+        raise Http404
+    return row
+
+
 def _done(request, transaction, message: str, anchor: str = ""):
     messages.success(request, message)
     return redirect(transaction.get_absolute_url() + anchor)
@@ -301,15 +315,7 @@ def transaction_add_member(request, pk):
 @member_required
 def transaction_remove_member(request, pk, seat_pk):
     transaction, access = _fetch(request, pk)
-    seat = (
-        TeamMember.objects.filter(
-            partnership=request.partnership, transaction=transaction, pk=seat_pk
-        )
-        .select_related("member")
-        .first()
-    )
-    if seat is None:
-        raise Http404
+    seat = _row_of(request, transaction, TeamMember, seat_pk, "member")
     try:
         services.remove_team_member(
             transaction=transaction, actor=request.member, member=seat.member
@@ -350,15 +356,7 @@ def transaction_propose_leader(request, pk):
 @member_required
 def transaction_agree_leader(request, pk, proposal_pk):
     transaction, access = _fetch(request, pk)
-    proposal = (
-        LeaderProposal.objects.filter(
-            partnership=request.partnership, transaction=transaction, pk=proposal_pk
-        )
-        .select_related("candidate")
-        .first()
-    )
-    if proposal is None:
-        raise Http404
+    proposal = _row_of(request, transaction, LeaderProposal, proposal_pk, "candidate")
     try:
         settled = services.agree_to_leader(proposal=proposal, actor=request.member)
     except LeadRefused as refusal:
@@ -421,7 +419,7 @@ def transaction_note(request, pk):
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            services.add_note(transaction=transaction, actor=request.member, **form.cleaned_data)
+            records.add_note(transaction=transaction, actor=request.member, **form.cleaned_data)
         except LeadRefused as refusal:
             form.add_error(None, str(refusal))
         else:
@@ -433,14 +431,10 @@ def transaction_note(request, pk):
 @member_required
 def transaction_event_share(request, pk, event_pk):
     transaction, access = _fetch(request, pk)
-    event = TransactionEvent.objects.filter(
-        partnership=request.partnership, transaction=transaction, pk=event_pk
-    ).first()
-    if event is None:
-        raise Http404
+    event = _row_of(request, transaction, TransactionEvent, event_pk)
     shared = request.POST.get("shared") == "1"
     try:
-        services.set_event_shared(event=event, actor=request.member, shared=shared)
+        records.set_event_shared(event=event, actor=request.member, shared=shared)
     except LeadRefused as refusal:
         return _detail(request, transaction, access, status=400, refusal=str(refusal))
     return _done(
@@ -460,7 +454,7 @@ def transaction_document_upload(request, pk):
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            document = services.add_document(
+            document = records.add_document(
                 transaction=transaction,
                 actor=request.member,
                 title=form.cleaned_data["title"],
@@ -491,11 +485,7 @@ def _attachment(field_file, content_type: str, name: str):
 @member_required
 def transaction_document(request, pk, doc_pk):
     transaction, _access = _fetch(request, pk)
-    document = TransactionDocument.objects.filter(
-        partnership=request.partnership, transaction=transaction, pk=doc_pk
-    ).first()
-    if document is None:
-        raise Http404
+    document = _row_of(request, transaction, TransactionDocument, doc_pk)
     return _attachment(document.file, document.content_type, document.title)
 
 
@@ -513,7 +503,7 @@ def transaction_disclosure_record(request, pk):
     )
     if form.is_valid():
         try:
-            disclosure = services.record_disclosure(
+            disclosure = records.record_disclosure(
                 transaction=transaction, actor=request.member, **form.cleaned_data
             )
         except LeadRefused as refusal:
@@ -528,22 +518,13 @@ def transaction_disclosure_record(request, pk):
     return _detail(request, transaction, access, status=400, disclosure_form=form)
 
 
-def _disclosure(request, transaction, disclosure_pk) -> Disclosure:
-    disclosure = Disclosure.objects.filter(
-        partnership=request.partnership, transaction=transaction, pk=disclosure_pk
-    ).first()
-    if disclosure is None:
-        raise Http404
-    return disclosure
-
-
 @require_POST
 @member_required
 def transaction_disclosure_revoke(request, pk, disclosure_pk):
     transaction, access = _fetch(request, pk)
-    disclosure = _disclosure(request, transaction, disclosure_pk)
+    disclosure = _row_of(request, transaction, Disclosure, disclosure_pk)
     try:
-        services.revoke_disclosure(disclosure=disclosure, actor=request.member)
+        records.revoke_disclosure(disclosure=disclosure, actor=request.member)
     except LeadRefused as refusal:
         return _detail(request, transaction, access, status=400, refusal=str(refusal))
     return _done(
@@ -560,7 +541,7 @@ def transaction_disclosure_document(request, pk, disclosure_pk):
     transaction, access = _fetch(request, pk)
     if access is Access.DISCLOSURE:
         raise Http404
-    disclosure = _disclosure(request, transaction, disclosure_pk)
+    disclosure = _row_of(request, transaction, Disclosure, disclosure_pk)
     content_type = (
         "application/pdf" if disclosure.signed_document.name.endswith(".pdf") else ""
     ) or _image_type(disclosure.signed_document.name)
@@ -572,6 +553,6 @@ def transaction_disclosure_document(request, pk, disclosure_pk):
 def _image_type(name: str) -> str:
     extension = name.rsplit(".", 1)[-1]
     return next(
-        (ct for ct, ext in services.IMAGE_TYPES.values() if ext == extension),
+        (ct for ct, ext in records.IMAGE_TYPES.values() if ext == extension),
         "application/octet-stream",
     )

@@ -1,8 +1,9 @@
 """The engagement policy's pages: the current version and its history, critique and
 suggestions, breach reports (leadership only), and revisions with their vote.
 
-Thin views: each parses a form, calls a service from members.governance, and shows its
-refusal as the form's error."""
+Thin views: each parses a form, calls a service from members.governance (revisions, votes) or
+members.policy_feedback (suggestions, breach reports), and shows its refusal as the form's
+error."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from members import governance, policy_document, selectors
+from members import governance, policy_document, policy_feedback, selectors
 from members.auth import leadership_required, member_required
 from members.forms import (
     BreachReportForm,
@@ -97,7 +98,7 @@ def suggest(request):
     form = SuggestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            governance.submit_suggestion(member=request.member, **form.cleaned_data)
+            policy_feedback.submit_suggestion(member=request.member, **form.cleaned_data)
         except governance.GovernanceRefused as refusal:
             _show(form, refusal)
         else:
@@ -140,7 +141,7 @@ def suggestion_respond(request, pk):
         messages.error(request, "Write a response to the member before sending it.")
         return redirect("policy_suggestions")
     try:
-        governance.respond_to_suggestion(
+        policy_feedback.respond_to_suggestion(
             suggestion=suggestion,
             actor=request.member,
             response=form.cleaned_data["response"],
@@ -168,7 +169,7 @@ def report(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            governance.report_breach(member=member, **form.cleaned_data)
+            policy_feedback.report_breach(member=member, **form.cleaned_data)
         except governance.GovernanceRefused as refusal:
             _show(form, refusal)
         else:
@@ -211,7 +212,7 @@ def report_detail(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            governance.update_breach_report(
+            policy_feedback.update_breach_report(
                 report=breach, actor=request.member, **form.cleaned_data
             )
         except governance.GovernanceRefused as refusal:

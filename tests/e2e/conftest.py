@@ -5,6 +5,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+from pinnacle.mail import delivery
+from pinnacle.mail.models import OutboxMessage
+from tests.members.factories import PASSWORD
 
 # Playwright's sync API runs an event loop in the test thread (from session setup on); Django
 # refuses ORM calls in a thread with a running loop unless told the code is not really async.
@@ -50,3 +55,20 @@ def site(live_server, settings):
     port = live_server.url.rsplit(":", 1)[1]
     settings.SITE_PORT = port
     return live_server.url.replace("localhost", "127.0.0.1")
+
+
+def log_in(page, base: str, email: str):
+    """Log `email` in on `page` (the factories' password) and wait until the portal lets them
+    in; returns the page."""
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log in")).to_have_count(0)
+    return page
+
+
+def deliver_queued() -> None:
+    """What the worker does; the live server publishes to the broker, the test is the worker."""
+    for pk in OutboxMessage.objects.filter(status="queued").values_list("pk", flat=True):
+        delivery.deliver(pk)

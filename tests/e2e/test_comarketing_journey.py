@@ -11,16 +11,9 @@ from playwright.sync_api import expect
 
 from comarketing.models import Connection, SharedLead, Status
 from leads.models import Lead
-from pinnacle.mail import delivery
-from pinnacle.mail.models import OutboxMessage
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, deliver_queued, log_in
 from tests.leads.factories import LeadFactory
-from tests.members.factories import PASSWORD, MemberFactory, UserFactory
-
-
-def deliver_queued() -> None:
-    for pk in OutboxMessage.objects.filter(status="queued").values_list("pk", flat=True):
-        delivery.deliver(pk)
+from tests.members.factories import MemberFactory, UserFactory
 
 
 @pytest.mark.django_db(transaction=True)
@@ -38,10 +31,7 @@ def test_invite_preview_send_register_and_see_active(
     )
     LeadFactory(partnership=partnership, name="Carla Contact", email="carla@example.com")
 
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill("lena@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, base, "lena@example.com")
     page.get_by_role("link", name="Co-marketing").click()
     expect(page.get_by_text("No co-marketing connections yet.")).to_be_visible()
     page.get_by_role("link", name="Invite New Connections").first.click()

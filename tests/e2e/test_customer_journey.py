@@ -10,12 +10,10 @@ from playwright.sync_api import expect
 
 from leads.models import TransactionStage
 from leads.services.customer import revoke_customer_links, send_customer_link
-from pinnacle.mail import delivery
-from pinnacle.mail.models import OutboxMessage
-from tests.e2e.conftest import SCREENSHOTS
-from tests.leads.customer_factories import TransactionEventFactory, team_transaction
-from tests.leads.factories import LeadFactory
-from tests.members.factories import PASSWORD, CompanyFactory, MemberFactory, UserFactory
+from tests.e2e.conftest import SCREENSHOTS, deliver_queued, log_in
+from tests.leads.factories import LeadFactory, TransactionEventFactory
+from tests.leads.transaction_builders import team_transaction
+from tests.members.factories import CompanyFactory, MemberFactory, UserFactory
 
 
 @pytest.mark.django_db(transaction=True)
@@ -56,11 +54,7 @@ def test_the_customer_follows_their_transaction(page, site, shot, partnership, s
     )
 
     # 1. Alice sees the transaction on Casey's page and on her dashboard.
-    member_page = browser.new_context().new_page()
-    member_page.goto(f"{base}/accounts/login/")
-    member_page.get_by_label("Email").fill("alice@example.com")
-    member_page.get_by_label("Password").fill(PASSWORD)
-    member_page.get_by_role("button", name="Log in").click()
+    member_page = log_in(browser.new_context().new_page(), base, "alice@example.com")
     expect(member_page.get_by_role("heading", name="Your transactions")).to_be_visible()
     member_page.screenshot(path=str(SCREENSHOTS / "transactions-dashboard.png"), full_page=True)
     member_page.goto(f"{base}{casey.get_absolute_url()}")
@@ -70,8 +64,7 @@ def test_the_customer_follows_their_transaction(page, site, shot, partnership, s
 
     # 2. Alice emails Casey the link; Casey opens it.
     send_customer_link(transaction=deal, actor=alice)
-    for pk in OutboxMessage.objects.filter(status="queued").values_list("pk", flat=True):
-        delivery.deliver(pk)
+    deliver_queued()
     (email,) = [m for m in mail.outbox if m.to == ["casey@example.com"]]
     link = re.search(r"https?://\S+/my-transaction/\S+/", email.body).group(0)
     page.goto(link)

@@ -8,16 +8,8 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from leads.models import Inquiry, Lead
-from pinnacle.mail import delivery
-from pinnacle.mail.models import OutboxMessage
-from tests.e2e.conftest import SCREENSHOTS
-from tests.members.factories import PASSWORD, MemberFactory, UserFactory
-
-
-def deliver_queued() -> None:
-    """What the worker does; the live server publishes to the broker, this test is the worker."""
-    for pk in OutboxMessage.objects.filter(status="queued").values_list("pk", flat=True):
-        delivery.deliver(pk)
+from tests.e2e.conftest import SCREENSHOTS, deliver_queued, log_in
+from tests.members.factories import MemberFactory, UserFactory
 
 
 def inbox(address):
@@ -79,11 +71,7 @@ def test_referral_to_reply(page, site, shot, partnership, settings, browser):
     # 3. Sam logs in, sees the inquiry with its countdown on the dashboard, and replies.
     deliver_queued()
     assert inbox("sam@example.com")[0].subject.startswith("Dana Prospect wants to connect")
-    member_page = browser.new_context().new_page()
-    member_page.goto(f"{base}/accounts/login/")
-    member_page.get_by_label("Email").fill("sam@example.com")
-    member_page.get_by_label("Password").fill(PASSWORD)
-    member_page.get_by_role("button", name="Log in").click()
+    member_page = log_in(browser.new_context().new_page(), base, "sam@example.com")
     expect(member_page.get_by_text("Dana Prospect").first).to_be_visible()
     expect(member_page.get_by_text(re.compile(r"\d+ h \d+ min left")).first).to_be_visible()
     member_page.screenshot(path=str(SCREENSHOTS / "inquiry-dashboard.png"), full_page=True)

@@ -9,29 +9,14 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from outreach.models import Attempt, Refusal
-from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage, Suppression
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, deliver_queued, log_in
 from tests.leads.factories import LeadFactory, SubmissionFactory
-from tests.members.factories import PASSWORD, LeadershipFactory, MemberFactory, UserFactory
+from tests.members.factories import LeadershipFactory, MemberFactory, UserFactory
 from tests.outreach.factories import TemplateFactory
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 720}
-
-
-def deliver_queued() -> None:
-    """What the worker does; the live server publishes to the broker, this test is the worker."""
-    for pk in OutboxMessage.objects.filter(status="queued").values_list("pk", flat=True):
-        delivery.deliver(pk)
-
-
-def log_in(page, base, email):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log in")).to_have_count(0)
 
 
 def in_view(shot, iframe):

@@ -10,17 +10,14 @@ from playwright.sync_api import expect
 
 from members.governance import close_due_votes
 from members.models import PolicyRevision
-from tests.e2e.conftest import SCREENSHOTS
-from tests.members.factories import PASSWORD
+from tests.e2e.conftest import SCREENSHOTS, log_in
 
 
-def log_in(browser, site, member):
+def logged_in(browser, site, member):
+    """A desktop-sized page with `member` logged in, accepting the confirmation dialogs."""
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.on("dialog", lambda dialog: dialog.accept())
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("Email").fill(member.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, site, member.email)
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     return page
 
@@ -28,7 +25,7 @@ def log_in(browser, site, member):
 @pytest.mark.django_db(transaction=True)
 def test_a_suggestion_becomes_the_policy_by_vote(site, browser, partnership, leader, member):
     # 1. Alice reads the policy and suggests an improvement.
-    alice = log_in(browser, site, member)
+    alice = logged_in(browser, site, member)
     alice.get_by_role("link", name="Policy", exact=True).click()
     expect(alice.get_by_role("heading", name="Engagement policy", exact=True)).to_be_visible()
     expect(alice.get_by_text("attempts to 2 times per week")).to_be_visible()
@@ -41,7 +38,7 @@ def test_a_suggestion_becomes_the_policy_by_vote(site, browser, partnership, lea
     expect(alice.get_by_text("Leadership has your message")).to_be_visible()
 
     # 2. Leadership takes it into a revision and opens the vote.
-    lee = log_in(browser, site, leader)
+    lee = logged_in(browser, site, leader)
     lee.goto(f"{site}/policy/suggestions/")
     lee.get_by_text("Respond").click()
     lee.get_by_role("link", name="Take into a revision").click()

@@ -5,18 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from leads.models import Transaction
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, log_in
 from tests.leads.factories import LeadFactory
-from tests.members.factories import PASSWORD, MemberFactory, UserFactory
-
-
-def log_in(browser, base, email):
-    page = browser.new_context().new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    return page
+from tests.members.factories import MemberFactory, UserFactory
 
 
 @pytest.mark.django_db(transaction=True)
@@ -35,7 +26,7 @@ def test_a_team_committee_forms_and_works_the_transaction(site, partnership, bro
     )
     lead = LeadFactory(partnership=partnership, name="Dana Customer", referring_member=rita)
 
-    page = log_in(browser, base, "rita@example.com")
+    page = log_in(browser.new_context().new_page(), base, "rita@example.com")
     page.goto(f"{base}/leads/{lead.pk}/transactions/new/")
     expect(page.get_by_text("as the referral partner member you lead the team")).to_be_visible()
     page.get_by_label("Kind").select_option("buy")
@@ -63,7 +54,7 @@ def test_a_team_committee_forms_and_works_the_transaction(site, partnership, bro
     transaction = Transaction.objects.get()
     assert transaction.stage == "under_contract" and transaction.leader == rita
 
-    outsider = log_in(browser, base, "olive@example.com")
+    outsider = log_in(browser.new_context().new_page(), base, "olive@example.com")
     outsider.goto(f"{base}/transactions/")
     expect(outsider.get_by_text("No transactions yet.")).to_be_visible()
     response = outsider.goto(f"{base}/transactions/{transaction.pk}/")

@@ -21,8 +21,8 @@ from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage, Suppression
 from pinnacle.models import AuditEvent
 from tests.conftest import client_for
-from tests.leads.customer_factories import TransactionEventFactory, team_transaction
-from tests.leads.factories import LeadFactory
+from tests.leads.factories import LeadFactory, TransactionEventFactory
+from tests.leads.transaction_builders import team_transaction
 from tests.members.factories import CompanyFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db

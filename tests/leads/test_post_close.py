@@ -32,7 +32,8 @@ from leads.services.postclose import (
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage
 from tests.conftest import client_for
-from tests.leads.postclose_factories import Committee, TransactionFactory
+from tests.leads.factories import TransactionFactory
+from tests.leads.transaction_builders import Committee
 from tests.members.factories import LeadershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,11 @@ from django.core import mail
 
 from leads import tasks
 from leads.models import PostCloseStep
-from leads.services.postclose import confirm_meeting, propose_meeting_times, sweep_post_close
+from leads.services.postclose import confirm_meeting, propose_meeting_times
+from leads.services.postclose_sweep import sweep_post_close
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage
-from tests.leads.postclose_factories import Committee
+from tests.leads.transaction_builders import Committee
 from tests.members.factories import LeadershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,12 +14,12 @@ from pypdf import PdfReader
 from leads.letters import draft_letter_text, render_letter_pdf
 from leads.models import Disclosure, PostCloseStep, ThankYouLetter, TransactionEvent
 from leads.services import LeadRefused
-from leads.services.postclose import draft_letter, edit_letter, record_letter_mailed, send_letter
+from leads.services.thank_you import draft_letter, edit_letter, record_letter_mailed, send_letter
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage, Suppression
 from pinnacle.mail.services import suppress
 from tests.conftest import client_for
-from tests.leads.postclose_factories import Committee
+from tests.leads.transaction_builders import Committee
 from tests.members.factories import LeadershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from leads.models import TransactionAccess
+from leads.services import transaction_records as records
 from leads.services import transactions as services
 from pinnacle.mail.models import OutboxMessage
 from tests.conftest import client_for
@@ -56,7 +57,7 @@ def world(time_machine, partnership, member):
     )
     services.add_team_member(transaction=transaction, actor=member, member=bob, role="Lender")
     grantee = MemberFactory(partnership=partnership, display_name="Gina Grantee")
-    disclosure = services.record_disclosure(
+    disclosure = records.record_disclosure(
         transaction=transaction,
         actor=member,
         grantee_name="",
@@ -65,13 +66,13 @@ def world(time_machine, partnership, member):
         valid_until=datetime.date(2025, 3, 14),
         signed_document=SimpleUploadedFile("signed.pdf", PDF_BYTES),
     )
-    document = services.add_document(
+    document = records.add_document(
         transaction=transaction,
         actor=bob,
         title="Purchase agreement",
         file=SimpleUploadedFile("agreement.pdf", PDF_BYTES),
     )
-    services.add_note(transaction=transaction, actor=bob, body="The buyer's budget is tight.")
+    records.add_note(transaction=transaction, actor=bob, body="The buyer's budget is tight.")
     return World(
         transaction=transaction,
         team=[member, bob],
@@ -286,7 +287,7 @@ def test_an_authorized_member_writes_nothing(world):
 
 
 def test_after_revocation_the_authorized_member_sees_nothing(world):
-    services.revoke_disclosure(disclosure=world.disclosure, actor=world.team[0])
+    records.revoke_disclosure(disclosure=world.disclosure, actor=world.team[0])
     client = client_for(world.grantee.partnership, world.grantee)
     assert_all_404(client, world)
     assert listed(client) == (False, False)
@@ -365,7 +366,7 @@ def test_a_teams_urls_do_not_reach_another_transactions_rows(world, partnership,
     theirs = services.open_transaction(
         lead=LeadFactory(partnership=partnership), member=world.outsider, kind="sell"
     )
-    document = services.add_document(
+    document = records.add_document(
         transaction=theirs,
         actor=world.outsider,
         title="Their contract",

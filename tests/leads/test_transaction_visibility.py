@@ -14,13 +14,13 @@ from leads.models import Lead, Need, TeamMember, Timeframe, Transaction, Transac
 from leads.selectors.timeline import lead_timeline
 from leads.transaction_panels import transaction_column
 from tests.conftest import client_for
-from tests.leads.customer_factories import (
+from tests.leads.factories import (
     DisclosureFactory,
+    LeadFactory,
     TransactionEventFactory,
     TransactionFactory,
-    team_transaction,
 )
-from tests.leads.factories import LeadFactory
+from tests.leads.transaction_builders import team_transaction
 from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db

@@ -26,6 +26,7 @@ from leads.models import (
     TransactionEvent,
 )
 from leads.services import LeadRefused
+from leads.services import transaction_records as records
 from leads.services import transactions as services
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.models import AuditEvent
@@ -417,7 +418,7 @@ def test_details_are_changed_by_the_team_on_the_timeline(lead, member, bob, lead
 
 def test_notes_and_what_the_customer_sees(lead, member, bob, leader):
     transaction = open_for(lead, member, bob)
-    note = services.add_note(
+    note = records.add_note(
         transaction=transaction,
         actor=bob,
         body=" Appraisal came in at value. ",
@@ -429,16 +430,16 @@ def test_notes_and_what_the_customer_sees(lead, member, bob, leader):
         True,
     )
     opened = transaction.events.get(kind="opened")
-    services.set_event_shared(event=opened, actor=member, shared=True)
-    services.set_event_shared(event=note, actor=member, shared=False)
+    records.set_event_shared(event=opened, actor=member, shared=True)
+    records.set_event_shared(event=note, actor=member, shared=False)
     shared = set(
         transaction.events.filter(shared_with_customer=True).values_list("kind", flat=True)
     )
     assert shared == {"opened"}
     with pytest.raises(LeadRefused, match="Write the note"):
-        services.add_note(transaction=transaction, actor=bob, body="   ")
+        records.add_note(transaction=transaction, actor=bob, body="   ")
     with pytest.raises(LeadRefused, match="Only members of this transaction's team"):
-        services.set_event_shared(event=opened, actor=leader, shared=False)
+        records.set_event_shared(event=opened, actor=leader, shared=False)
 
 
 # --- Documents ----------------------------------------------------------------------------------
@@ -447,10 +448,10 @@ def test_notes_and_what_the_customer_sees(lead, member, bob, leader):
 def test_a_pdf_or_an_image_is_kept_privately(lead, member, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "public"
     transaction = open_for(lead, member)
-    pdf = services.add_document(
+    pdf = records.add_document(
         transaction=transaction, actor=member, title=" Purchase  agreement ", file=pdf_upload()
     )
-    scan = services.add_document(
+    scan = records.add_document(
         transaction=transaction, actor=member, title="Inspection", file=png_upload()
     )
     assert (pdf.title, pdf.content_type) == ("Purchase agreement", "application/pdf")
@@ -480,7 +481,7 @@ def test_a_pdf_or_an_image_is_kept_privately(lead, member, settings, tmp_path):
 def test_other_files_are_refused_with_a_clear_reason(lead, member, upload, message):
     transaction = open_for(lead, member)
     with pytest.raises(LeadRefused, match=message):
-        services.add_document(transaction=transaction, actor=member, title="Doc", file=upload)
+        records.add_document(transaction=transaction, actor=member, title="Doc", file=upload)
     assert not TransactionDocument.objects.exists()
 
 
@@ -496,7 +497,7 @@ def disclose(transaction, actor, **overrides):
         "valid_until": transaction.partnership.today() + datetime.timedelta(days=10),
         "signed_document": pdf_upload("signed.pdf"),
     }
-    return services.record_disclosure(
+    return records.record_disclosure(
         transaction=transaction, actor=actor, **{**fields, **overrides}
     )
 
@@ -547,12 +548,12 @@ def test_revoking_a_disclosure_ends_it_once(lead, member, bob, carol):
     transaction = open_for(lead, member, bob)
     disclosure = disclose(transaction, member, grantee_member=carol)
     with pytest.raises(LeadRefused, match="Only members of this transaction's team"):
-        services.revoke_disclosure(disclosure=disclosure, actor=carol)
-    services.revoke_disclosure(disclosure=disclosure, actor=bob)
+        records.revoke_disclosure(disclosure=disclosure, actor=carol)
+    records.revoke_disclosure(disclosure=disclosure, actor=bob)
     disclosure.refresh_from_db()
     assert disclosure.revoked_by == bob and disclosure.revoked_at is not None
     with pytest.raises(LeadRefused, match="already revoked"):
-        services.revoke_disclosure(disclosure=disclosure, actor=member)
+        records.revoke_disclosure(disclosure=disclosure, actor=member)
 
 
 def test_a_grantee_and_leadership_read_but_every_write_refuses_them(
@@ -569,9 +570,9 @@ def test_a_grantee_and_leadership_read_but_every_write_refuses_them(
         lambda who: services.propose_leader(transaction=transaction, actor=who, candidate=bob),
         lambda who: services.agree_to_leader(proposal=proposal, actor=who),
         lambda who: services.change_stage(transaction=transaction, actor=who, stage="fell_through"),
-        lambda who: services.add_note(transaction=transaction, actor=who, body="Hi"),
-        lambda who: services.set_event_shared(event=event, actor=who, shared=True),
-        lambda who: services.add_document(
+        lambda who: records.add_note(transaction=transaction, actor=who, body="Hi"),
+        lambda who: records.set_event_shared(event=event, actor=who, shared=True),
+        lambda who: records.add_document(
             transaction=transaction, actor=who, title="X", file=pdf_upload()
         ),
         lambda who: disclose(transaction, who, grantee_name="Someone"),

@@ -12,7 +12,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
 
-from members import governance, policy_document, tasks
+from members import governance, policy_document, policy_feedback, tasks
 from members.governance import (
     GovernanceRefused,
     cast_vote,
@@ -21,9 +21,6 @@ from members.governance import (
     current_policy,
     open_voting,
     propose_revision,
-    report_breach,
-    respond_to_suggestion,
-    submit_suggestion,
 )
 from members.models import (
     BreachReport,
@@ -33,6 +30,7 @@ from members.models import (
     PolicyVersion,
     PolicyVote,
 )
+from members.policy_feedback import report_breach, respond_to_suggestion, submit_suggestion
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.models import AuditEvent, Partnership
 from tests.members.factories import LeadershipFactory, MemberFactory, PolicySuggestionFactory
@@ -269,15 +267,15 @@ def test_a_report_must_make_sense(member, other_member, clock, problem):
 def test_leadership_resolves_a_report_only_with_a_resolution(member, leader):
     report = report_breach(member=member, description="Missing seal.")
     with pytest.raises(GovernanceRefused) as refused:
-        governance.update_breach_report(report=report, actor=leader, status="resolved")
+        policy_feedback.update_breach_report(report=report, actor=leader, status="resolved")
     assert "resolution" in refused.value.message_dict
-    governance.update_breach_report(
+    policy_feedback.update_breach_report(
         report=report, actor=leader, status="resolved", resolution="Spoke with the member."
     )
     report.refresh_from_db()
     assert report.status == "resolved" and report.resolution == "Spoke with the member."
     with pytest.raises(GovernanceRefused, match="administrative leadership"):
-        governance.update_breach_report(report=report, actor=member, status="open")
+        policy_feedback.update_breach_report(report=report, actor=member, status="open")
 
 
 # --- Proposing a revision ------------------------------------------------------------------------

@@ -4,8 +4,9 @@ drafted and put to the vote through the governance services, and confidential ro
 import pytest
 from django.test import Client
 
-from members.governance import cast_vote, current_policy, open_voting, report_breach
+from members.governance import cast_vote, current_policy, open_voting
 from members.models import PolicyRevision, PolicyVersion
+from members.policy_feedback import report_breach
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.models import POLICY_FIELDS, Partnership
 from tests.conftest import client_for

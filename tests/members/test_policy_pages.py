@@ -12,9 +12,9 @@ from members.governance import (
     current_policy,
     open_voting,
     propose_revision,
-    report_breach,
 )
 from members.models import BreachReport, PolicyRevision, PolicySuggestion, PolicyVote
+from members.policy_feedback import report_breach
 from pinnacle.models import POLICY_FIELDS
 from tests.conftest import client_for
 from tests.members.factories import (

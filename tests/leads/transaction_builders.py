@@ -1,47 +1,31 @@
-"""Closed transactions with their team committees, for the post-close tests (the transactions
-app's own services open and close them; these build the rows directly)."""
+"""Transactions with their team committees, built from the factories for the tests (the
+transactions app's own services open and close them; these build the rows directly)."""
 
 from __future__ import annotations
 
 import datetime
 
-import factory
-from django.utils import timezone
-
-from leads.models import Lead, TeamMember, Transaction, TransactionKind, TransactionStage
+from leads.models import Lead, Transaction
 from leads.services.postclose import schedule_post_close
 from members.models import Member
-from tests.leads.factories import LeadFactory
-from tests.members.factories import MemberFactory
+from tests.leads.factories import LeadFactory, TeamMemberFactory, TransactionFactory
+from tests.members.factories import LeadershipFactory, MemberFactory
 
 
-class TransactionFactory(factory.django.DjangoModelFactory):
-    """A closed transaction led by a member (no team rows: see `closed_transaction`)."""
-
-    class Meta:
-        model = Transaction
-
-    lead = factory.SubFactory(LeadFactory)
-    partnership = factory.SelfAttribute("lead.partnership")
-    kind = TransactionKind.BUY
-    property_address = "12 Oak Street, Austin, TX 78701"
-    stage = TransactionStage.CLOSED
-    closed_on = factory.LazyAttribute(lambda o: o.partnership.today())
-    stage_changed_at = factory.LazyFunction(timezone.now)
-    leader = factory.SubFactory(MemberFactory, partnership=factory.SelfAttribute("..partnership"))
-    opened_by = factory.LazyAttribute(
-        lambda o: o.leader or MemberFactory(partnership=o.partnership)
+def team_transaction(*members: Member, lead: Lead | None = None, **fields) -> Transaction:
+    """A transaction whose team is `members` (the first opens it and leads it), each seated as
+    "Buyer's agent"."""
+    first = members[0]
+    transaction = TransactionFactory(
+        lead=lead or LeadFactory(partnership=first.partnership),
+        opened_by=first,
+        leader=first,
+        seated=False,
+        **fields,
     )
-
-
-class TeamMemberFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = TeamMember
-
-    transaction = factory.SubFactory(TransactionFactory)
-    partnership = factory.SelfAttribute("transaction.partnership")
-    member = factory.SubFactory(MemberFactory, partnership=factory.SelfAttribute("..partnership"))
-    role = "Lender"
+    for member in members:
+        TeamMemberFactory(transaction=transaction, member=member)
+    return transaction
 
 
 def closed_transaction(
@@ -57,9 +41,12 @@ def closed_transaction(
     (the leader first, as "Buyer's agent", then `team` as (member, role)), and its three
     post-close steps scheduled as closing it does."""
     transaction = TransactionFactory(
+        closed=True,
+        seated=False,
         partnership=partnership,
         lead=lead or LeadFactory(partnership=partnership),
         leader=leader,
+        opened_by=leader or MemberFactory(partnership=partnership),
         closed_on=closed_on or partnership.today(),
         **fields,
     )
@@ -77,8 +64,6 @@ class Committee:
     Larry Lender and Ines Inspector; Lee and Lou are leadership; Nora is a member off the team."""
 
     def __init__(self, partnership, *, alice: Member | None = None, lee: Member | None = None):
-        from tests.members.factories import LeadershipFactory
-
         self.partnership = partnership
         self.alice = alice or MemberFactory(
             partnership=partnership,

@@ -1,0 +1,66 @@
+"""What every use case on a transaction shares (teams, records, post-close, the customer's link):
+the locked row, the seat check, and the audit record.
+
+Every write locks the transaction row first, so two people acting at once are applied one after
+the other; the checks read the team inside that lock.
+"""
+
+from __future__ import annotations
+
+from leads.models import TeamMember, Transaction
+from leads.services import LeadRefused
+from members.models import Member
+from pinnacle.tenancy import record_audit
+
+TEAM_ONLY = "Only members of this transaction's team can do this."
+
+
+def locked(transaction: Transaction, *related: str) -> Transaction:
+    """The transaction row with its partnership and lead (and `related`), locked until the
+    caller's database transaction ends."""
+    return (
+        Transaction.objects.select_for_update(of=("self",))
+        .select_related("partnership", "lead", *related)
+        .get(pk=transaction.pk, partnership_id=transaction.partnership_id)
+    )
+
+
+def team_ids(transaction: Transaction) -> set[int]:
+    """The member ids of the transaction's team committee."""
+    return set(
+        TeamMember.objects.filter(
+            partnership_id=transaction.partnership_id, transaction=transaction
+        ).values_list("member_id", flat=True)
+    )
+
+
+def require_seat(transaction: Transaction, actor: Member, refusal: str = TEAM_ONLY) -> set[int]:
+    """The team's member ids; refuses anyone without a seat (leadership and grantees too), with
+    `refusal` as the message.
+
+    policy: nothing about a customer's transaction leaves its committee; the committee works it
+    and speaks to its customer (leadership and authorized parties only look)."""
+    team = team_ids(transaction)
+    if actor.pk not in team or actor.partnership_id != transaction.partnership_id:
+        raise LeadRefused(refusal)
+    return team
+
+
+def require_active_member(transaction: Transaction, member: Member) -> None:
+    """Refuses a member of another partnership, or one no longer active."""
+    if member.partnership_id != transaction.partnership_id or not member.is_active:
+        raise LeadRefused("Choose an active partner member of this partnership.")
+
+
+def audit(transaction: Transaction, actor: Member, action: str, summary: str, **data) -> None:
+    """The audit record of a member's action on the transaction."""
+    # Audited against the transaction, never the lead: the lead's timeline is seen by every
+    # member, and nothing of a transaction may show there.
+    record_audit(
+        partnership=transaction.partnership,
+        actor=actor.user,
+        action=action,
+        target=transaction,
+        summary=summary,
+        data={"member": actor.pk, **data},
+    )

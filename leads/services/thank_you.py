@@ -1,0 +1,126 @@
+"""The post-close thank-you letter (policy: "mail/email a personalized thank you letter"): the
+portal drafts it, the leader personalizes it, then emails it to the customer and/or prints and
+mails it; either completes the post-close letter step.
+
+Every use case locks the transaction row first and refuses all but the transaction's leader.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction as db_transaction
+from django.utils import timezone
+
+from leads.letters import draft_letter_text
+from leads.models import PostCloseStep, ThankYouLetter, Transaction
+from leads.services import LeadRefused
+from leads.services.events import record_event
+from leads.services.inquiries import when
+from leads.services.postclose import POST_CLOSE, complete_step, locked_closed, require_leader
+from members.models import Member
+from pinnacle.mail.services import MailRefused, queue_email
+
+Kind = PostCloseStep.Kind
+
+
+def draft_letter(*, transaction: Transaction) -> ThankYouLetter:
+    """The transaction's letter, drafted by the portal the first time it is asked for."""
+    letter, _ = ThankYouLetter.objects.get_or_create(
+        transaction=transaction,
+        defaults={"partnership_id": transaction.partnership_id, "body": ""},
+    )
+    if not letter.body:
+        letter.body = draft_letter_text(transaction)
+        letter.save(update_fields=["body", "updated_at"])
+    letter.transaction = transaction
+    return letter
+
+
+def _letter_for_leader(transaction: Transaction, actor: Member, doing: str) -> ThankYouLetter:
+    transaction = locked_closed(transaction)
+    require_leader(transaction, actor, doing)
+    letter = draft_letter(transaction=transaction)
+    return (
+        ThankYouLetter.objects.select_for_update(of=("self",))
+        .select_related("transaction__lead", "transaction__leader__user", "partnership")
+        .get(pk=letter.pk)
+    )
+
+
+@db_transaction.atomic
+def edit_letter(*, transaction: Transaction, actor: Member, body: str) -> ThankYouLetter:
+    """The leader personalizes the letter; once it went out, it is what the customer has."""
+    letter = _letter_for_leader(transaction, actor, "edits the thank-you letter")
+    body = body.strip()
+    if body == letter.body:
+        return letter
+    if letter.is_final:
+        raise LeadRefused("The letter has gone out to the customer; it can no longer be changed.")
+    if not body:
+        raise LeadRefused("Write the letter before saving it.")
+    letter.body = body
+    letter.edited_by = actor
+    letter.save(update_fields=["body", "edited_by", "updated_at"])
+    return letter
+
+
+@db_transaction.atomic
+def send_letter(*, transaction: Transaction, actor: Member) -> ThankYouLetter:
+    """The leader emails the letter to the customer, once: from the leader (Reply-To them),
+    with the partnership's seal and website. This completes the letter step. When the mail
+    pipeline refuses the address, nothing is sent and the reason is given: the printed letter
+    remains."""
+    letter = _letter_for_leader(transaction, actor, "sends the thank-you letter")
+    transaction = letter.transaction
+    lead = transaction.lead
+    partnership = transaction.partnership
+    if letter.sent_at is not None:
+        raise LeadRefused(
+            f"The letter was already emailed to {lead.name} on {when(letter.sent_at, partnership)}."
+        )
+    try:
+        queue_email(
+            partnership=partnership,
+            key=f"thank-you:transaction:{transaction.pk}",
+            template="leads/thank_you_letter",
+            to=lead.email,
+            context={"letter": letter, "lead": lead, "member": actor, "transaction": transaction},
+            sender_name=actor.display_name,
+            reply_to=actor.email,
+            about=lead,
+        )
+    except MailRefused as refusal:
+        raise LeadRefused(
+            f"{refusal.message} Print the letter and mail it instead, then record that it was "
+            "mailed."
+        ) from refusal
+    now = timezone.now()
+    letter.sent_at = now
+    letter.sent_by = actor
+    letter.save(update_fields=["sent_at", "sent_by", "updated_at"])
+    complete_step(transaction, Kind.THANK_YOU_LETTER, actor, now)
+    record_event(transaction, POST_CLOSE, f"Thank-you letter emailed to {lead.name}", actor=actor)
+    return letter
+
+
+@db_transaction.atomic
+def record_letter_mailed(*, transaction: Transaction, actor: Member) -> ThankYouLetter:
+    """The leader mailed the printed letter (policy: "mail/email"): the letter step is done."""
+    letter = _letter_for_leader(transaction, actor, "records the mailed thank-you letter")
+    transaction = letter.transaction
+    if letter.mailed_at is not None:
+        raise LeadRefused(
+            "The printed letter was already recorded as mailed on "
+            f"{when(letter.mailed_at, transaction.partnership)}."
+        )
+    now = timezone.now()
+    letter.mailed_at = now
+    letter.mailed_by = actor
+    letter.save(update_fields=["mailed_at", "mailed_by", "updated_at"])
+    complete_step(transaction, Kind.THANK_YOU_LETTER, actor, now)
+    record_event(
+        transaction,
+        POST_CLOSE,
+        f"Printed thank-you letter mailed to {transaction.lead.name}",
+        actor=actor,
+    )
+    return letter
