@@ -16,7 +16,7 @@ from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef
 
-from members import governance, policy_document, services
+from members import governance, policy_document, policy_feedback, services
 from members.forms import policy_setting_field
 from members.models import (
     BreachReport,
@@ -652,24 +652,64 @@ class PolicySuggestionAdmin(ReadOnlyTenantAdmin):
     readonly_fields = fields
 
 
+class BreachReportAdminForm(TenantForm):
+    """A site superuser handles a report here (those that concern every leader come to them);
+    `policy_feedback` decides, so its refusals show as the form's errors."""
+
+    user = None
+
+    class Meta:
+        model = BreachReport
+        fields = ["status", "resolution"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            cleaned["status"], cleaned["resolution"] = policy_feedback.check_breach_update(
+                report=self.instance,
+                actor=self.user,
+                status=cleaned.get("status"),
+                resolution=cleaned.get("resolution"),
+            )
+        except governance.GovernanceRefused as refusal:
+            if hasattr(refusal, "error_dict"):
+                for field, errors in refusal.error_dict.items():
+                    self.add_error(field if field in self.fields else None, errors)
+            else:
+                self.add_error(None, refusal)
+        return cleaned
+
+
 @admin.register(BreachReport)
 class BreachReportAdmin(ReadOnlyTenantAdmin):
-    """Confidential to leadership; a leader never sees a report about themselves. Reports are
-    handled on their page (the link "View on site"), where the rules apply."""
+    """Confidential to leadership; a leader never sees a report about themselves. Leadership
+    handles reports on their page (the link "View on site"), where the rules apply. A report
+    that concerns every leader goes to the site's superusers, who read and handle it here."""
 
-    list_display = ["__str__", "created_at", "subject_member", "occurred_on", "status"]
-    list_filter = ["status"]
-    list_select_related = ["subject_member"]
-    fields = [
+    form = BreachReportAdminForm
+    list_display = [
+        "__str__",
         "created_at",
+        "source",
         "subject_member",
         "occurred_on",
-        "reported_by",
-        "description",
+        "routed_to",
         "status",
-        "resolution",
     ]
-    readonly_fields = fields
+    list_filter = ["status", "routed_to", "source"]
+    list_select_related = ["subject_member"]
+    details = [
+        "created_at",
+        "source",
+        "reported_by",
+        "subject_member",
+        "occurred_on",
+        "routed_to",
+        "description",
+    ]
+    fields = [*details, "status", "resolution"]
 
     def get_queryset(self, request):
         rows = super().get_queryset(request)
@@ -678,9 +718,37 @@ class BreachReportAdmin(ReadOnlyTenantAdmin):
             rows = rows.exclude(subject_member=membership)
         return rows
 
+    def has_change_permission(self, request, obj=None):
+        return _site_admin(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.details if _site_admin(request) else self.fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        report = policy_feedback.update_breach_report(
+            report=obj,
+            actor=request.user,
+            status=form.cleaned_data["status"],
+            resolution=form.cleaned_data["resolution"],
+        )
+        obj.status, obj.resolution = report.status, report.resolution
+
     @admin.display(description="reported by")
     def reported_by(self, obj):
-        return obj.reporter.display_name if obj.reporter else "Anonymous"
+        if obj.reporter:
+            return obj.reporter.display_name
+        contact = " ".join(part for part in (obj.reporter_name, obj.reporter_email) if part)
+        return contact or "Anonymous"
+
+
+def _site_admin(request) -> bool:
+    user = request.user
+    return user.is_active and user.is_staff and user.is_superuser
 
 
 @admin.register(PolicyVote)

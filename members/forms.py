@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone as dj_timezone
 
-from members import images, policy_document
+from members import images, policy_document, policy_feedback
 from members.models import BreachReport, Member, PolicySuggestion, PolicyVote
 from pinnacle.forms import BoundedEmailField
 from pinnacle.models import POLICY_FIELDS, Partnership
@@ -327,6 +327,8 @@ class SuggestionResponseForm(forms.Form):
 
 
 class BreachReportForm(forms.Form):
+    """A member's report of a suspected breach (`policy_feedback.report_breach` decides)."""
+
     subject_member = forms.ModelChoiceField(
         label="Member concerned",
         queryset=None,
@@ -337,8 +339,8 @@ class BreachReportForm(forms.Form):
     occurred_on = forms.DateField(
         label="When it happened",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Optional; the day, if you know it.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Optional; the day, if you know it (from 2000 to today).",
     )
     description = forms.CharField(
         label="What happened",
@@ -351,12 +353,61 @@ class BreachReportForm(forms.Form):
         label="Keep me anonymous",
         required=False,
         help_text="Your name is not stored with the report, so not even leadership can see "
-        "who sent it (and cannot ask you for more details).",
+        "who sent it (and cannot ask you for more details). You will not be able to follow "
+        "its status.",
     )
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, partnership: Partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject_member"].queryset = members
+        self.fields["occurred_on"].widget.attrs.update(
+            min=policy_feedback.EARLIEST_OCCURRENCE.isoformat(),
+            max=partnership.today().isoformat(),
+        )
+
+
+class VisitorBreachReportForm(BreachReportForm):
+    """Anyone without a login (a prospect, a customer) reports a suspected breach
+    (`policy_feedback.report_breach_as_visitor` decides). Name and email are optional."""
+
+    anonymous = None
+    name = forms.CharField(
+        label="Your name",
+        required=False,
+        max_length=policy_feedback.REPORTER_NAME_MAX_LENGTH,
+        help_text="Optional.",
+    )
+    email = BoundedEmailField(
+        label="Your email",
+        required=False,
+        help_text="Optional: only so leadership can ask you more or tell you what was done. "
+        "The member concerned is never shown your name or email.",
+    )
+    # Honeypot: hidden from people with CSS; bots fill every field.
+    website = forms.CharField(required=False, label="Leave this field empty")
+
+    field_order = ["subject_member", "occurred_on", "description", "name", "email", "website"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "subject_member"
+        ].help_text = "Optional. A member of the directory; they are never told who reported them."
+        self.fields["description"].help_text = (
+            "What you saw or were told, and when. Leave out private details (account numbers, "
+            "documents): leadership will ask if it needs them."
+        )
+        self.fields["name"].widget.attrs.update(autocomplete="name")
+        self.fields["email"].widget.attrs.update(autocomplete="email")
+        self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
+
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def report_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("website", None)
+        return data
 
 
 class BreachUpdateForm(forms.Form):

@@ -361,7 +361,9 @@ class PolicySuggestion(TenantOwned):
 
 class BreachReport(TenantOwned):
     """A suspected breach of the policy, confidential to leadership. The reporter is protected:
-    never shown to the member reported, and not stored at all when they ask to stay anonymous."""
+    never shown to the member reported, and not stored at all when they ask to stay anonymous.
+    Anyone may report: a member (from their login) or a visitor (a prospect, a customer), who
+    may leave a name and email for follow-up."""
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -369,8 +371,25 @@ class BreachReport(TenantOwned):
         RESOLVED = "resolved", "Resolved"
         DISMISSED = "dismissed", "Dismissed"
 
+    class Source(models.TextChoices):
+        MEMBER = "member", "A partner member"
+        VISITOR = "visitor", "A visitor (prospect or customer)"
+
+    class RoutedTo(models.TextChoices):
+        LEADERSHIP = "leadership", "Leadership"
+        SITE_ADMINS = "site_admins", "The site's administrators"
+
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.MEMBER)
     reporter = models.ForeignKey(
         Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A visitor's contact details, when they leave them for follow-up.
+    reporter_name = models.CharField(max_length=120, blank=True)
+    reporter_email = models.EmailField(blank=True)
+    # Who was sent the report: leadership, or (when it concerns every active leader) the site's
+    # superusers.
+    routed_to = models.CharField(
+        max_length=12, choices=RoutedTo.choices, default=RoutedTo.LEADERSHIP
     )
     subject_member = models.ForeignKey(
         Member,
@@ -388,7 +407,10 @@ class BreachReport(TenantOwned):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["partnership", "status", "-created_at"])]
+        indexes = [
+            models.Index(fields=["partnership", "status", "-created_at"]),
+            models.Index(fields=["reporter", "-created_at"], name="breach_report_by_reporter"),
+        ]
 
     def __str__(self) -> str:
         return f"Breach report #{self.pk}"

@@ -10,6 +10,7 @@ the text are always the ones that version set. Version 1 is the seed's policy
 from __future__ import annotations
 
 import difflib
+import re
 import string
 from dataclasses import dataclass
 from functools import cache
@@ -95,7 +96,28 @@ def render_text(text: str, settings: dict, partnership: Partnership) -> str:
         .format(partnership=partnership.name, specialization=SPECIALIZATION_IN_TEXT)
         .rstrip()
     )
-    return text.format_map(values)
+    return _fill(text, values, {name: settings[name] for name in NUMBER_FIELDS})
+
+
+# A unit right after a number's placeholder ("{post_close_meeting_days} days") reads in the
+# singular when the number is 1: "within 1 day", "1 time per week".
+_UNIT_AFTER_NUMBER = re.compile(r"^(\s+)(days|hours|times|attempts|weeks|minutes)\b")
+
+
+def _fill(text: str, values: dict, numbers: dict) -> str:
+    """`text.format_map(values)` (the text uses plain placeholders only: `validate_text`), with
+    the unit after a number of 1 in the singular."""
+    parts: list[str] = []
+    singular = False
+    for literal, name, _spec, _conversion in string.Formatter().parse(text):
+        if singular:
+            literal = _UNIT_AFTER_NUMBER.sub(lambda m: m.group(1) + m.group(2)[:-1], literal, 1)
+        parts.append(literal)
+        singular = False
+        if name is not None:
+            parts.append(str(values[name]))
+            singular = numbers.get(name) == 1
+    return "".join(parts)
 
 
 _markdown = MarkdownIt("commonmark", {"html": False})

@@ -328,11 +328,19 @@ def get_report_for_leader(leader: Member, pk) -> BreachReport:
     return get_for_partnership_or_404(rows, leader.partnership, pk=pk)
 
 
-def reportable_members(partnership: Partnership, *, excluding: Member) -> QuerySet[Member]:
-    """Whom a breach report may concern: the directory's members, not the reporter."""
+def breach_reports_by(member: Member) -> QuerySet[BreachReport]:
+    """The reports a member sent with their name (anonymous ones are nobody's), newest first."""
     return (
-        listed_members(partnership=partnership)
-        .exclude(pk=excluding.pk)
-        .only("display_name", "partnership_id")
-        .order_by("display_name")
+        BreachReport.objects.for_partnership(member.partnership)
+        .filter(reporter=member)
+        .select_related("subject_member")
+        .order_by("-created_at", "-pk")
     )
+
+
+def reportable_members(partnership: Partnership, *, excluding: Member | None) -> QuerySet[Member]:
+    """Whom a breach report may concern: the directory's members, not the reporter."""
+    rows = listed_members(partnership=partnership)
+    if excluding is not None:
+        rows = rows.exclude(pk=excluding.pk)
+    return rows.only("display_name", "partnership_id").order_by("display_name")

@@ -26,6 +26,8 @@ urlpatterns = [
         name="policy_suggestion_respond",
     ),
     path("policy/report/", governance.report, name="policy_report"),
+    path("policy/report/thanks/", governance.report_thanks, name="policy_report_thanks"),
+    path("policy/reports/mine/", governance.my_reports, name="policy_my_reports"),
     path("policy/reports/", governance.reports, name="policy_reports"),
     path("policy/reports/<int:pk>/", governance.report_detail, name="policy_report_detail"),
     path("policy/revisions/", governance.revisions, name="policy_revisions"),

@@ -1,5 +1,6 @@
 """The engagement policy's pages: the current version and its history, critique and
-suggestions, breach reports (leadership only), and revisions with their vote.
+suggestions, breach reports (sent by anyone, read by leadership; a member follows the status
+of their own), and revisions with their vote.
 
 Thin views: each parses a form, calls a service from members.governance (revisions, votes) or
 members.policy_feedback (suggestions, breach reports), and shows its refusal as the form's
@@ -24,9 +25,12 @@ from members.forms import (
     RevisionForm,
     SuggestionForm,
     SuggestionResponseForm,
+    VisitorBreachReportForm,
     VoteForm,
 )
 from members.models import BreachReport, PolicySuggestion, PolicyVote
+from pinnacle.membership import request_membership
+from pinnacle.ratelimit import TOO_MANY_SUBMISSIONS, too_many_submissions
 
 PER_PAGE = 25
 
@@ -160,31 +164,113 @@ def suggestion_respond(request, pk):
 # --- Breach reports -----------------------------------------------------------------------------
 
 
-@member_required
+REPORT_THANKS_SESSION = "policy_report_thanks"
+
+
+def _sent_to(report: BreachReport) -> str:
+    """Who receives the report, as the reporter is told it (truthfully)."""
+    if report.routed_to == BreachReport.RoutedTo.SITE_ADMINS:
+        return (
+            "It concerns the partnership's administrative leadership, so it was sent to the "
+            "site's administrators instead; no leader was sent it."
+        )
+    if report.subject_member_id is not None and report.subject_member.is_leadership:
+        return (
+            "It was sent to the partnership's administrative leadership, except the leader "
+            "it concerns."
+        )
+    return "It was sent to the partnership's administrative leadership."
+
+
 def report(request):
+    """Anyone reports a suspected breach: a member from their login, a visitor (prospect,
+    customer) without one. Same address; the form adapts."""
+    request.member = request_membership(request)
+    if request.member is None:
+        return _visitor_report(request)
     member = request.member
     form = BreachReportForm(
         request.POST or None,
         members=selectors.reportable_members(request.partnership, excluding=member),
+        partnership=request.partnership,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            policy_feedback.report_breach(member=member, **form.cleaned_data)
+            breach = policy_feedback.report_breach(member=member, **form.cleaned_data)
         except governance.GovernanceRefused as refusal:
             _show(form, refusal)
         else:
+            anonymous = form.cleaned_data["anonymous"]
             messages.success(
                 request,
-                "Your report was sent to leadership"
-                + (" without your name." if form.cleaned_data["anonymous"] else ".")
+                f"Thank you. Your report #{breach.pk} was received"
+                + (" without your name. " if anonymous else ". ")
+                + _sent_to(breach)
                 + " The member concerned is not told who reported.",
             )
-            return redirect("policy")
+            return redirect("policy" if anonymous else "policy_my_reports")
     return render(
         request,
         "members/policy/report.html",
-        {"form": form},
+        {"form": form, "visitor": False},
         status=400 if form.errors else 200,
+    )
+
+
+def _visitor_report(request):
+    partnership = request.partnership
+    members = selectors.reportable_members(partnership, excluding=None)
+    if request.method != "POST":
+        form = VisitorBreachReportForm(members=members, partnership=partnership)
+        return render(request, "members/policy/report.html", {"form": form, "visitor": True})
+    form = VisitorBreachReportForm(request.POST, members=members, partnership=partnership)
+    if form.is_spam():
+        # Bots get the same page as people, and nothing is stored or sent.
+        request.session.pop(REPORT_THANKS_SESSION, None)
+        return redirect("policy_report_thanks")
+    if too_many_submissions(request, group="breach-report"):
+        return render(
+            request,
+            "members/policy/report.html",
+            {"form": form, "visitor": True, "refused": TOO_MANY_SUBMISSIONS},
+            status=429,
+        )
+    if form.is_valid():
+        try:
+            breach = policy_feedback.report_breach_as_visitor(
+                partnership=partnership, **form.report_data()
+            )
+        except governance.GovernanceRefused as refusal:
+            _show(form, refusal)
+        else:
+            request.session[REPORT_THANKS_SESSION] = {
+                "sent_to": _sent_to(breach),
+                "follow_up": bool(breach.reporter_email),
+            }
+            return redirect("policy_report_thanks")
+    return render(
+        request, "members/policy/report.html", {"form": form, "visitor": True}, status=400
+    )
+
+
+def report_thanks(request):
+    """After a visitor's report: what happens next. Without a report in this session (a bot's,
+    or the page opened again), the same thanks without the details."""
+    return render(
+        request,
+        "members/policy/report_thanks.html",
+        {"sent": request.session.get(REPORT_THANKS_SESSION)},
+    )
+
+
+@member_required
+def my_reports(request):
+    """The reports a member sent with their name, and where each stands (status only)."""
+    page, page_range = _page(request, selectors.breach_reports_by(request.member))
+    return render(
+        request,
+        "members/policy/my_reports.html",
+        {"page": page, "page_range": page_range},
     )
 
 
