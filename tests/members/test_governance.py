@@ -106,6 +106,29 @@ def test_version_one_reads_as_the_seed_with_the_partnerships_numbers(partnership
     assert "{" not in text
 
 
+def test_a_number_of_one_reads_in_the_singular(partnership):
+    ones = {name: 1 for name in policy_document.NUMBER_FIELDS}
+    text = policy_document.render_text(current_policy(partnership).text, ones, partnership)
+    assert "The limitation of cold call/email attempts to 1 time per week" in text
+    assert "If no contact is made after 1 attempt via combined email" in text
+    assert "over the course of 1 day, partner members are to cease" in text
+    assert "reply to prospect inquiries within 1 hour, even if" in text
+    assert "Administrative Leadership within 1 day." in text
+    assert "thank you letter to the customer within 1 day following" in text
+    for wrong in ("1 days", "1 hours", "1 times", "1 attempts"):
+        assert wrong not in text
+
+
+def test_only_a_unit_right_after_a_number_is_made_singular(partnership):
+    text = "{post_close_meeting_days} days, {{post_close_meeting_days}} days, 1 days, " + (
+        "{thank_you_letter_days} days"
+    )
+    settings = {"post_close_meeting_days": 1, "thank_you_letter_days": 11}
+    assert policy_document.render_text(text, settings, partnership) == (
+        "1 day, {post_close_meeting_days} days, 1 days, 11 days"
+    )
+
+
 @pytest.mark.skipif(not SEED.exists(), reason="the seed documents are not next to the repo")
 def test_version_one_holds_the_whole_seed_document(partnership):
     text = " ".join(
@@ -248,13 +271,15 @@ def test_a_leader_concerned_by_a_report_is_not_told(partnership, member, leader)
     assert [m.to_email for m in emails("members/policy_breach_report")] == [other_leader.email]
 
 
-@pytest.mark.parametrize("problem", ["self", "future", "foreign", "empty"])
+@pytest.mark.parametrize("problem", ["self", "future", "year_one", "foreign", "empty"])
 def test_a_report_must_make_sense(member, other_member, clock, problem):
     kwargs = {"member": member, "description": "It happened."}
     if problem == "self":
         kwargs["subject_member"] = member
     elif problem == "future":
         kwargs["occurred_on"] = datetime.date(2025, 4, 2)
+    elif problem == "year_one":
+        kwargs["occurred_on"] = datetime.date(1, 1, 1)
     elif problem == "foreign":
         kwargs["subject_member"] = other_member
     else:

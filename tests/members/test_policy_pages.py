@@ -67,6 +67,14 @@ def test_members_read_the_current_policy_with_its_numbers(member_client, partner
     assert "The founding policy" in text
 
 
+def test_the_policy_page_says_1_day_for_a_setting_of_1(member_client, partnership):
+    version = current_policy(partnership)
+    version.settings = {**version.settings, "post_close_meeting_days": 1}
+    version.save(update_fields=["settings"])
+    text = member_client.get("/policy/").text
+    assert "Administrative Leadership within 1 day." in text and "1 days" not in text
+
+
 def test_the_policy_is_for_members_only(anon_client, partnership, other_member):
     response = anon_client.get("/policy/")
     assert response.status_code == 302 and "/accounts/login/" in response.url
@@ -75,6 +83,10 @@ def test_the_policy_is_for_members_only(anon_client, partnership, other_member):
 
 def test_the_site_menu_links_to_the_policy(member_client):
     assert '<a href="/policy/">Policy</a>' in member_client.get("/dashboard/").text
+
+
+def test_visitors_find_where_to_report_a_concern(anon_client, partnership):
+    assert '<a href="/policy/report/">Report a concern</a>' in anon_client.get("/").text
 
 
 def test_an_earlier_version_says_it_is_not_current(
