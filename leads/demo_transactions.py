@@ -172,6 +172,12 @@ def _closed(partnership: Partnership, lead: Lead, lender: Member) -> Transaction
         transaction=deal, actor=lender, member=agent, role="Market advisor"
     )
     transactions.change_stage(transaction=deal, actor=lender, stage=TransactionStage.UNDER_CONTRACT)
+    # A close cannot come before the opening: the refinance was opened a month before its close,
+    # so the story told today dates what happened so far back to then.
+    opened_at = partnership.start_of_day(closed_on - 30 * DAY) + datetime.timedelta(hours=10)
+    Transaction.objects.filter(pk=deal.pk).update(created_at=opened_at)
+    deal.events.update(created_at=opened_at)
+    deal.team.update(added_at=opened_at)
     # In the past on purpose: the close was three days ago, so its deadlines run from then.
     transactions.change_stage(
         transaction=deal, actor=lender, stage=TransactionStage.CLOSED, closed_on=closed_on

@@ -340,7 +340,8 @@ class ProposeLeaderForm(forms.Form):
 
     def __init__(self, *args, team=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.team = {seat.member_id: seat.member for seat in team}
+        # An inactive member never leads: only the team's active members are proposed.
+        self.team = {seat.member_id: seat.member for seat in team if seat.member.is_active}
         self.fields["candidate"].choices = [
             ("", "Choose a team member"),
             *((pk, member.display_name) for pk, member in self.team.items()),
@@ -355,18 +356,21 @@ class StageForm(forms.Form):
     closed_on = BoundedDateField(
         label="Closed on",
         required=False,
-        help_text="For a close: the day it closed (today if left empty). Post-close deadlines "
-        "count from it.",
+        help_text="For a close: the day it closed, from the day it was opened to today (today if "
+        "left empty). Post-close deadlines count from it.",
     )
 
-    def __init__(self, *args, moves=(), today=None, **kwargs):
+    def __init__(self, *args, moves=(), today=None, opened_on=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = [
             ("", "Choose a stage"),
             *((s, TransactionStage(s).label) for s in moves),
         ]
+        # The service decides (from the day it was opened to today); the picker says so.
         if today is not None:
             self.fields["closed_on"].widget.attrs["max"] = today.isoformat()
+        if opened_on is not None:
+            self.fields["closed_on"].widget.attrs["min"] = opened_on.isoformat()
 
 
 class NoteForm(forms.Form):

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count
+from django.db.models import Count, Exists, Q, QuerySet
 from django.utils import timezone
 
 from leads import extensions
 from leads.extensions import TimelineEntry
-from leads.models import Inquiry, InquiryResponse, InquiryState, Lead, Submission
+from leads.models import Inquiry, InquiryResponse, InquiryState, Lead, Submission, Transaction
+from leads.selectors.transactions import team_transactions, visible_transactions
 from members.models import Member
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.models import AuditEvent
@@ -39,13 +40,52 @@ def _submission_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
         )
 
 
+# The emails of a lead's transactions (its team, the post-close steps, the letter, the
+# customer's link): confidential to the committee and leadership, whatever they were filed
+# against.
+TRANSACTION_TEMPLATES = tuple(
+    f"leads/{name}"
+    for name in (
+        "thank_you_letter",
+        "client_interaction",
+        "post_close_",
+        "customer_link",
+        "team_added",
+    )
+)
+
+
+def _about(model) -> Q:
+    return Q(
+        content_type__app_label=model._meta.app_label,
+        content_type__model=model._meta.model_name,
+    )
+
+
+def _worked_transactions(lead: Lead, viewer: Member) -> QuerySet[Transaction]:
+    """The lead's transactions whose emails the viewer may read: their committee's, and every
+    one for leadership. (A member named in a customer's authorization reads what it covers on
+    the transaction's pages, never its emails.)"""
+    transactions = (
+        visible_transactions(viewer) if viewer.is_leadership else team_transactions(viewer)
+    )
+    return transactions.filter(lead=lead)
+
+
 def _email_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+    """The emails about the lead, and about the lead's transactions the viewer works on (one
+    query). An email sent with a transaction's template shows only to those who work on one of
+    the lead's transactions, even when it was filed against the lead."""
+    worked = _worked_transactions(lead, viewer)
+    transaction_template = Q()
+    for prefix in TRANSACTION_TEMPLATES:
+        transaction_template |= Q(template__startswith=prefix)
+    about_lead = _about(Lead) & Q(object_id=lead.pk)
+    about_a_worked_transaction = _about(Transaction) & Q(object_id__in=worked.values("pk"))
     messages = (
-        OutboxMessage.objects.filter(
-            partnership_id=lead.partnership_id,
-            content_type__app_label=Lead._meta.app_label,
-            content_type__model=Lead._meta.model_name,
-            object_id=lead.pk,
+        OutboxMessage.objects.filter(partnership_id=lead.partnership_id)
+        .filter(
+            (about_lead & (~transaction_template | Q(Exists(worked)))) | about_a_worked_transaction
         )
         .annotate(event_count=Count("events"))
         .defer("body_text", "body_html", "headers", "last_error")

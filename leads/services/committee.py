@@ -13,6 +13,7 @@ from members.models import Member
 from pinnacle.tenancy import record_audit
 
 TEAM_ONLY = "Only members of this transaction's team can do this."
+NO_LONGER_ACTIVE = "You are no longer an active member of this partnership."
 
 
 def locked(transaction: Transaction, *related: str) -> Transaction:
@@ -43,7 +44,34 @@ def require_seat(transaction: Transaction, actor: Member, refusal: str = TEAM_ON
     team = team_ids(transaction)
     if actor.pk not in team or actor.partnership_id != transaction.partnership_id:
         raise LeadRefused(refusal)
+    if not actor.is_active:
+        raise LeadRefused(NO_LONGER_ACTIVE)
     return team
+
+
+def active_team_ids(transaction: Transaction) -> set[int]:
+    """The member ids of the team who are still active members: who counts for a majority."""
+    return set(
+        TeamMember.objects.filter(
+            partnership_id=transaction.partnership_id,
+            transaction=transaction,
+            member__is_active=True,
+        ).values_list("member_id", flat=True)
+    )
+
+
+def acting_leader_id(transaction: Transaction) -> int | None:
+    """The team leader's id, while they are an active member: an inactive member never leads
+    (the team then appoints another). Reads `transaction.leader` (select it with the row)."""
+    leader = transaction.leader
+    return leader.pk if leader is not None and leader.is_active else None
+
+
+def referral_member_leads(transaction: Transaction, team) -> bool:
+    """Whether the referral partner member leads the team: they are on it (`team`: member ids)
+    and still an active member. Reads `transaction.referral_member`."""
+    referral = transaction.referral_member
+    return referral is not None and referral.pk in team and referral.is_active
 
 
 def require_active_member(transaction: Transaction, member: Member) -> None:

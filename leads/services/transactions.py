@@ -4,6 +4,11 @@ documents and the customer's written authorizations are in `transaction_records`
 locks the transaction row first (`committee.locked`), so two members acting at once are applied
 one after the other.
 
+Leader rules: the referral partner member leads whenever on the team; otherwise the team
+self-appoints its leader by a majority of its active members, never while it is forming (fewer
+than two). A member no longer active never counts as the leader or as the referral member who
+leads: the team appoints another, and any of its members takes them off the team.
+
 Who may write: only members with a seat on the team. Leadership (which sees every transaction
 for its post-close duties) and a member named in a customer's written authorization read the
 transaction; every service below refuses them, whoever calls it (views, admin, shell).
@@ -29,8 +34,17 @@ from leads.models import (
     TransactionKind,
     TransactionStage,
 )
+from leads.selectors.transactions import team_transactions
 from leads.services import LeadRefused
-from leads.services.committee import audit, locked, require_active_member, require_seat
+from leads.services.committee import (
+    acting_leader_id,
+    active_team_ids,
+    audit,
+    locked,
+    referral_member_leads,
+    require_active_member,
+    require_seat,
+)
 from leads.services.events import record_event
 from leads.services.postclose import schedule_post_close
 from members.models import Member
@@ -43,6 +57,8 @@ Kind = TransactionEvent.Kind
 # policy: "a transactional team committee (two or more partner members)".
 COMMITTEE_MINIMUM = 2
 MAX_VALUE = decimal.Decimal("9999999999.99")
+# A transaction is open until it closes or falls through.
+OPEN_STAGES = (Stage.OPENED, Stage.UNDER_CONTRACT)
 
 # Where a transaction may go from each stage; closed is final.
 STAGE_MOVES: dict[str, tuple[str, ...]] = {
@@ -64,6 +80,33 @@ LEADERSHIP_NOT_ON_COMMITTEES = (
 def is_forming(team_size: int) -> bool:
     """A committee is two or more members; until then the transaction is "forming"."""
     return team_size < COMMITTEE_MINIMUM
+
+
+def opened_on(transaction: Transaction) -> datetime.date:
+    """The partnership's date on the day the transaction was opened."""
+    return transaction.partnership.localtime(transaction.created_at).date()
+
+
+def removable_ids(transaction: Transaction, seats: list[TeamMember], actor: Member) -> set[int]:
+    """The member ids among `seats` (the team, with their members) that `actor` may take off
+    the team, for the team page (`remove_team_member` decides): the leader takes off any other
+    member; anyone on the team takes off a member who is no longer active."""
+    if actor.pk not in {seat.member_id for seat in seats} or not actor.is_active:
+        return set()
+    leader_id = acting_leader_id(transaction)
+    return {
+        seat.member_id
+        for seat in seats
+        if not seat.member.is_active or (actor.pk == leader_id and seat.member_id != leader_id)
+    }
+
+
+class AlreadyOpen(LeadRefused):
+    """The member already works an open transaction of this kind for this lead: `transaction`."""
+
+    def __init__(self, message: str, transaction: Transaction):
+        super().__init__(message)
+        self.transaction = transaction
 
 
 def _check_candidate_member(transaction: Transaction, member: Member) -> None:
@@ -97,13 +140,19 @@ def open_transaction(
 ) -> Transaction:
     """A member who works the lead opens its transaction; the lead becomes the customer and
     the opener takes the first seat on the team. The lead's referring member at this moment is
-    the referral partner member: the team's leader whenever they are on it."""
+    the referral partner member: the team's leader whenever they are on it.
+
+    A member works one open transaction of a kind for a lead at a time: while one of theirs is
+    open (not closed, not fallen through), a second of the same kind is refused (`AlreadyOpen`,
+    naming it); another kind (a sale beside a purchase) is fine."""
     if member.partnership_id != lead.partnership_id or not member.is_active:
         raise LeadRefused("Only an active partner member of this partnership can open it.")
     if member.is_leadership:
         raise LeadRefused(LEADERSHIP_NOT_ON_COMMITTEES)
     property_address = property_address.strip()
     _check_details(kind=kind, value=value, property_address=property_address)
+    lead = _lock_lead(lead.pk, lead.partnership_id)
+    _refuse_a_second_open(lead=lead, member=member, kind=kind)
     referral_member = lead.referring_member
     transaction = Transaction.objects.create(
         partnership_id=lead.partnership_id,
@@ -133,6 +182,43 @@ def open_transaction(
     return transaction
 
 
+def _lock_lead(lead_id: int, partnership_id: int) -> Lead:
+    """The lead's row, locked: opens of its transactions (and a change of kind) go one after the
+    other, so that a double click opens one."""
+    return (
+        Lead.objects.select_for_update(of=("self",))
+        .select_related("referring_member")
+        .get(pk=lead_id, partnership_id=partnership_id)
+    )
+
+
+def _refuse_a_second_open(
+    *,
+    lead: Lead,
+    member: Member,
+    kind: str,
+    other_than: Transaction | None = None,
+    doing: str = "opening a second one",
+) -> None:
+    """A member works one open transaction of a kind for a lead at a time: refuses, naming it,
+    while one of theirs (a team they are on) is open."""
+    existing = team_transactions(member).filter(lead=lead, kind=kind, stage__in=OPEN_STAGES)
+    if other_than is not None:
+        existing = existing.exclude(pk=other_than.pk)
+    existing = existing.select_related("partnership").order_by("created_at", "pk").first()
+    if existing is None:
+        return
+    where = f"opened on {date_format(opened_on(existing))}"
+    if existing.stage != Stage.OPENED:
+        where += f", {existing.get_stage_display().lower()}"
+    raise AlreadyOpen(
+        f"You are already on an open {existing.get_kind_display().lower()} transaction for "
+        f"{lead.name} ({where}): work on it there rather than {doing}. A transaction of another "
+        "kind is fine.",
+        existing,
+    )
+
+
 def _make_leader(transaction: Transaction, member: Member, *, actor: Member, why: str) -> None:
     """Set the leader and end every open proposal (they are moot now)."""
     now = timezone.now()
@@ -146,13 +232,29 @@ def _make_leader(transaction: Transaction, member: Member, *, actor: Member, why
     audit(transaction, actor, "transaction.leader_set", summary, leader=member.pk)
 
 
+def _team_changed(transaction: Transaction) -> None:
+    """After a member joined or left: the open proposal is counted again against the new team
+    (it may now have its majority; a team of one never settles)."""
+    proposal = (
+        LeaderProposal.objects.filter(
+            partnership_id=transaction.partnership_id,
+            transaction=transaction,
+            closed_at__isnull=True,
+        )
+        .select_related("candidate", "proposed_by")
+        .first()
+    )
+    if proposal is not None:
+        _settle_if_agreed(transaction, proposal, active_team_ids(transaction))
+
+
 @db_transaction.atomic
 def add_team_member(
     *, transaction: Transaction, actor: Member, member: Member, role: str = ""
 ) -> TeamMember:
     """A team member adds another partner member to the committee, who is emailed a link to the
     team page. The referral partner member joining becomes the leader."""
-    transaction = locked(transaction)
+    transaction = locked(transaction, "leader", "referral_member")
     team = require_seat(transaction, actor)
     _check_candidate_member(transaction, member)
     if member.pk in team:
@@ -175,6 +277,8 @@ def add_team_member(
     audit(transaction, actor, "transaction.member_added", summary, added=member.pk)
     if transaction.referral_member_id == member.pk and transaction.leader_id != member.pk:
         _make_leader(transaction, member, actor=actor, why="the referral partner member")
+    else:
+        _team_changed(transaction)
     member.partnership = transaction.partnership
     queue_email(
         partnership=transaction.partnership,
@@ -195,13 +299,18 @@ def add_team_member(
 
 @db_transaction.atomic
 def remove_team_member(*, transaction: Transaction, actor: Member, member: Member) -> None:
-    """The leader takes a member off the team (never themselves); once past its first stage a
-    transaction keeps its committee of two or more."""
-    transaction = locked(transaction)
+    """The leader takes a member off the team (never themselves); any member of the team takes
+    off one who is no longer an active member (a leader among them: the team then appoints
+    another). Once past its first stage a transaction keeps its committee of two or more."""
+    transaction = locked(transaction, "leader", "referral_member")
     team = require_seat(transaction, actor)
-    if transaction.leader_id != actor.pk:
-        raise LeadRefused("Only the team leader can take a member off the team.")
-    if member.pk == transaction.leader_id:
+    leader_id = acting_leader_id(transaction)
+    if member.is_active and leader_id != actor.pk:
+        raise LeadRefused(
+            "Only the team leader can take a member off the team (any member can take off "
+            "one who is no longer an active member)."
+        )
+    if member.pk == leader_id:
         raise LeadRefused("The team leader stays on the team.")
     if member.pk not in team:
         raise LeadRefused(f"{member.display_name} is not on the team.")
@@ -220,8 +329,25 @@ def remove_team_member(*, transaction: Transaction, actor: Member, member: Membe
     LeaderAgreement.objects.filter(proposal__in=open_proposals, member=member).delete()
     open_proposals.filter(candidate=member).update(closed_at=timezone.now())
     summary = f"{actor.display_name} took {member.display_name} off the team"
+    if not member.is_active:
+        summary += " (no longer an active member)"
     record_event(transaction, Kind.TEAM, summary, actor=actor)
-    audit(transaction, actor, "transaction.member_removed", summary, removed=member.pk)
+    audit(
+        transaction,
+        actor,
+        "transaction.member_removed",
+        summary,
+        removed=member.pk,
+        inactive=not member.is_active,
+    )
+    if transaction.leader_id == member.pk:
+        # An inactive leader taken off: the team appoints another.
+        transaction.leader = None
+        transaction.save(update_fields=["leader"])
+        summary = f"{member.display_name} no longer leads the team: the team appoints a leader"
+        record_event(transaction, Kind.LEADER, summary, actor=actor)
+        audit(transaction, actor, "transaction.leader_cleared", summary, leader=member.pk)
+    _team_changed(transaction)
 
 
 # --- The leader -------------------------------------------------------------------------------
@@ -232,11 +358,20 @@ def _majority(agreed: int, team_size: int) -> bool:
     return agreed * 2 > team_size
 
 
-def _settle_if_agreed(transaction: Transaction, proposal: LeaderProposal, team: set[int]) -> bool:
+def _settle_if_agreed(transaction: Transaction, proposal: LeaderProposal, voters: set[int]) -> bool:
+    """Settle the proposal if more than half of `voters` (the team's active members) agreed;
+    never on a forming team (one member cannot appoint themselves), never for a candidate who
+    left the team or is no longer active, never while the referral partner member leads."""
+    if (
+        is_forming(len(voters))
+        or proposal.candidate_id not in voters
+        or referral_member_leads(transaction, voters)
+    ):
+        return False
     agreed = LeaderAgreement.objects.filter(
-        partnership_id=transaction.partnership_id, proposal=proposal, member_id__in=team
+        partnership_id=transaction.partnership_id, proposal=proposal, member_id__in=voters
     ).count()
-    if not _majority(agreed, len(team)):
+    if not _majority(agreed, len(voters)):
         return False
     now = timezone.now()
     candidate = proposal.candidate
@@ -244,7 +379,7 @@ def _settle_if_agreed(transaction: Transaction, proposal: LeaderProposal, team: 
     transaction.save(update_fields=["leader"])
     proposal.settled_at = proposal.closed_at = now
     proposal.save(update_fields=["settled_at", "closed_at"])
-    summary = f"{candidate.display_name} leads the team ({agreed} of {len(team)} agreed)"
+    summary = f"{candidate.display_name} leads the team ({agreed} of {len(voters)} agreed)"
     record_event(transaction, Kind.LEADER, summary, actor=proposal.proposed_by)
     record_audit(
         partnership=transaction.partnership,
@@ -257,24 +392,43 @@ def _settle_if_agreed(transaction: Transaction, proposal: LeaderProposal, team: 
     return True
 
 
-def _referral_member_leads(transaction: Transaction, team: set[int]) -> bool:
-    return transaction.referral_member_id is not None and transaction.referral_member_id in team
+def _require_voters(team: set[int], voters: set[int]) -> None:
+    """A leader is appointed by a committee: two or more active members."""
+    if not is_forming(len(voters)):
+        return
+    if is_forming(len(team)):
+        raise LeadRefused(
+            "A committee is two or more members: once a second member joins the team, it "
+            "appoints its leader by majority."
+        )
+    raise LeadRefused(
+        "Only one member of the team is still an active member: add another member before "
+        "appointing a leader."
+    )
 
 
 @db_transaction.atomic
 def propose_leader(*, transaction: Transaction, actor: Member, candidate: Member) -> LeaderProposal:
-    """A team member proposes a leader (themselves or another member of the team). The newest
-    proposal is the one open; the proposer agrees by proposing."""
-    transaction = locked(transaction)
+    """A team member proposes a leader (themselves or another active member of the team). The
+    newest proposal is the one open; the proposer agrees by proposing. A forming team (fewer
+    than two active members) proposes nobody."""
+    transaction = locked(transaction, "leader", "referral_member")
     team = require_seat(transaction, actor)
     if candidate.pk not in team:
         raise LeadRefused(f"{candidate.display_name} is not on the team.")
-    if _referral_member_leads(transaction, team):
+    if not candidate.is_active:
+        raise LeadRefused(
+            f"{candidate.display_name} is no longer an active member: propose an active member "
+            "of the team."
+        )
+    voters = active_team_ids(transaction)
+    _require_voters(team, voters)
+    if referral_member_leads(transaction, team):
         raise LeadRefused(
             f"{transaction.referral_member.display_name} is the referral partner member: "
             "they lead this team."
         )
-    if transaction.leader_id == candidate.pk:
+    if acting_leader_id(transaction) == candidate.pk:
         raise LeadRefused(f"{candidate.display_name} already leads the team.")
     now = timezone.now()
     LeaderProposal.objects.filter(
@@ -292,15 +446,16 @@ def propose_leader(*, transaction: Transaction, actor: Member, candidate: Member
     summary = f"{actor.display_name} proposed {candidate.display_name} as team leader"
     record_event(transaction, Kind.LEADER, summary, actor=actor)
     audit(transaction, actor, "transaction.leader_proposed", summary, candidate=candidate.pk)
-    _settle_if_agreed(transaction, proposal, team)
+    _settle_if_agreed(transaction, proposal, voters)
     return proposal
 
 
 @db_transaction.atomic
 def agree_to_leader(*, proposal: LeaderProposal, actor: Member) -> bool:
     """A team member agrees to the open proposal; it is settled, once, when more than half of
-    the team has agreed. Returns whether this agreement settled it."""
-    transaction = locked(proposal.transaction)
+    the team's active members have agreed (never on a team of one). Returns whether this
+    agreement settled it."""
+    transaction = locked(proposal.transaction, "leader", "referral_member")
     # Read after the lock: another member's agreement may have settled it meanwhile.
     proposal = LeaderProposal.objects.select_related("candidate", "proposed_by").get(
         pk=proposal.pk, partnership_id=transaction.partnership_id
@@ -310,6 +465,8 @@ def agree_to_leader(*, proposal: LeaderProposal, actor: Member) -> bool:
         raise LeadRefused(f"Already settled: {proposal.candidate.display_name} leads the team.")
     if proposal.closed_at is not None:
         raise LeadRefused("This proposal was replaced or withdrawn; see the team page.")
+    voters = active_team_ids(transaction)
+    _require_voters(team, voters)
     try:
         with db_transaction.atomic():
             LeaderAgreement.objects.create(
@@ -320,7 +477,7 @@ def agree_to_leader(*, proposal: LeaderProposal, actor: Member) -> bool:
     summary = f"{actor.display_name} agreed to {proposal.candidate.display_name} as team leader"
     record_event(transaction, Kind.LEADER, summary, actor=actor)
     audit(transaction, actor, "transaction.leader_agreed", summary, proposal=proposal.pk)
-    return _settle_if_agreed(transaction, proposal, team)
+    return _settle_if_agreed(transaction, proposal, voters)
 
 
 # --- Stage and details ------------------------------------------------------------------------
@@ -339,8 +496,9 @@ def change_stage(
     closed_on: datetime.date | None = None,
 ) -> Transaction:
     """The team moves the transaction along; closing it needs a leader (who directs
-    leadership's post-close duties) and starts the post-close steps in the same transaction."""
-    transaction = locked(transaction)
+    leadership's post-close duties) and a close date from the day it was opened to today (the
+    partnership's days), and starts the post-close steps in the same transaction."""
+    transaction = locked(transaction, "leader")
     team = require_seat(transaction, actor)
     if stage not in Stage.values:
         raise LeadRefused("Choose a stage: opened, under contract, closed or fell through.")
@@ -359,6 +517,14 @@ def change_stage(
             if transaction.stage == Stage.FELL_THROUGH
             else "That move is not allowed from this stage."
         )
+    if stage in OPEN_STAGES and transaction.stage not in OPEN_STAGES:
+        _refuse_a_second_open(
+            lead=_lock_lead(transaction.lead_id, transaction.partnership_id),
+            member=actor,
+            kind=transaction.kind,
+            other_than=transaction,
+            doing="reopening this one",
+        )
     previous = transaction.get_stage_display()
     fields = ["stage", "stage_changed_at"]
     if stage == Stage.CLOSED:
@@ -368,10 +534,21 @@ def change_stage(
                 "Choose a team leader before closing: the leader directs leadership's "
                 "post-close duties."
             )
+        if acting_leader_id(transaction) is None:
+            raise LeadRefused(
+                f"{transaction.leader.display_name}, the team leader, is no longer an active "
+                "member: the team appoints another leader before closing."
+            )
         today = transaction.partnership.today()
         closed_on = closed_on or today
         if closed_on > today:
             raise LeadRefused("The close date cannot be in the future.")
+        opened = opened_on(transaction)
+        if closed_on < opened:
+            raise LeadRefused(
+                f"The close date cannot be before the transaction was opened, on "
+                f"{date_format(opened)}."
+            )
         transaction.closed_on = closed_on
         fields.append("closed_on")
     transaction.stage = stage
@@ -411,22 +588,53 @@ def update_transaction_details(
     changed = [name for name, v in new.items() if getattr(transaction, name) != v]
     if not changed:
         return transaction
+    if "kind" in changed and transaction.stage in OPEN_STAGES:
+        _refuse_a_second_open(
+            lead=_lock_lead(transaction.lead_id, transaction.partnership_id),
+            member=actor,
+            kind=kind,
+            other_than=transaction,
+            doing="making this one a second",
+        )
+    old = {name: getattr(transaction, name) for name in changed}
     for name in changed:
         setattr(transaction, name, new[name])
     transaction.save(update_fields=changed)
-    labels = {
-        "kind": "kind",
-        "property_address": "property address",
-        "expected_close_on": "expected close date",
-        "value": "value",
-    }
-    summary = f"{actor.display_name} updated the " + ", ".join(labels[n] for n in changed)
-    record_event(transaction, Kind.DETAILS, summary, actor=actor)
+    summary = f"{actor.display_name} updated the " + ", ".join(
+        DETAIL_LABELS[n].lower() for n in changed
+    )
+    # What each change was, old → new, on the transaction's timeline.
+    body = "\n".join(
+        f"{DETAIL_LABELS[n]}: {_shown(n, old[n])} \u2192 {_shown(n, new[n])}" for n in changed
+    )
+    record_event(transaction, Kind.DETAILS, summary, actor=actor, body=body)
     audit(
         transaction,
         actor,
         "transaction.details_updated",
         summary,
         changed={name: str(new[name] if new[name] is not None else "") for name in changed},
+        was={name: str(old[name] if old[name] is not None else "") for name in changed},
     )
     return transaction
+
+
+DETAIL_LABELS = {
+    "kind": "Kind",
+    "property_address": "Property address",
+    "expected_close_on": "Expected close date",
+    "value": "Value",
+}
+
+
+def _shown(name: str, value) -> str:
+    """A detail as the timeline says it: "$425,000.00", "June 1, 2025", "Refinance"."""
+    if value is None or value == "":
+        return "not set"
+    if name == "kind":
+        return TransactionKind(value).label
+    if name == "value":
+        return f"${value:,.2f}"
+    if name == "expected_close_on":
+        return date_format(value)
+    return str(value)

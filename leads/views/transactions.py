@@ -157,6 +157,7 @@ def transaction_open(request, pk):
     lead = lists.get_lead(partnership=request.partnership, pk=pk)
     form = OpenTransactionForm(request.POST if request.method == "POST" else None)
     status = 200
+    already_open = None
     if request.method == "POST" and not member.is_leadership:
         if form.is_valid():
             try:
@@ -165,6 +166,7 @@ def transaction_open(request, pk):
                 )
             except LeadRefused as refusal:
                 form.add_error(None, str(refusal))
+                already_open = getattr(refusal, "transaction", None)
             else:
                 messages.success(
                     request,
@@ -182,6 +184,7 @@ def transaction_open(request, pk):
             "lead": lead,
             "form": form,
             "refusal": services.LEADERSHIP_NOT_ON_COMMITTEES if member.is_leadership else "",
+            "already_open": already_open,
         },
         status=status,
     )
@@ -197,7 +200,7 @@ def _detail(request, transaction, access, *, status=200, refusal="", **bound):
     agreed_ids = {a.member_id for a in proposal.agreements.all()} if proposal else set()
     moves = services.allowed_moves(transaction)
     today = partnership.today()
-    referral_leads = transaction.referral_member_id in team_ids
+    referral_leads = services.referral_member_leads(transaction, team_ids)
     if not can_edit and not refusal:
         # Read-only viewers see no forms: a refusal of what they posted is shown on its own.
         refusal = " ".join(error for form in bound.values() for error in form.non_field_errors())
@@ -208,7 +211,8 @@ def _detail(request, transaction, access, *, status=200, refusal="", **bound):
         "access": access,
         "access_name": access.value,
         "can_edit": can_edit,
-        "is_leader": transaction.leader_id == member.pk,
+        "is_leader": services.acting_leader_id(transaction) == member.pk,
+        "removable_ids": services.removable_ids(transaction, team, member),
         "team": team,
         "forming": services.is_forming(len(team)),
         "committee_minimum": services.COMMITTEE_MINIMUM,
@@ -237,7 +241,8 @@ def _detail(request, transaction, access, *, status=200, refusal="", **bound):
             add_member_form=bound.get("add_member_form")
             or AddTeamMemberForm(partnership=partnership, exclude_ids=team_ids),
             propose_form=bound.get("propose_form") or ProposeLeaderForm(team=team),
-            stage_form=bound.get("stage_form") or StageForm(moves=moves, today=today),
+            stage_form=bound.get("stage_form")
+            or StageForm(moves=moves, today=today, opened_on=services.opened_on(transaction)),
             details_form=bound.get("details_form")
             or TransactionDetailsForm(
                 initial={
@@ -375,7 +380,10 @@ def transaction_agree_leader(request, pk, proposal_pk):
 def transaction_stage(request, pk):
     transaction, access = _fetch(request, pk)
     form = StageForm(
-        request.POST, moves=services.allowed_moves(transaction), today=request.partnership.today()
+        request.POST,
+        moves=services.allowed_moves(transaction),
+        today=request.partnership.today(),
+        opened_on=services.opened_on(transaction),
     )
     if form.is_valid():
         try:

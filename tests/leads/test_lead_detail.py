@@ -4,16 +4,32 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 
-from leads.models import FormKind, Lead
+from leads.models import ClientInteraction, FormKind, Lead, Transaction
 from leads.selectors.timeline import lead_timeline
+from leads.services import transactions
+from leads.services.customer import send_customer_link
 from leads.services.inquiries import express_interest, respond_to_inquiry
 from leads.services.intake import submit_lead
+from leads.services.postclose import (
+    confirm_meeting,
+    draft_interaction_text,
+    propose_meeting_times,
+    record_client_interaction,
+)
+from leads.services.postclose_sweep import sweep_post_close
+from leads.services.thank_you import send_letter
 from pinnacle.mail.models import DeliveryEvent, OutboxMessage
 from pinnacle.mail.services import advance_status, suppress
 from pinnacle.tenancy import record_audit
 from tests.conftest import client_for
-from tests.leads.factories import InquiryFactory, LeadFactory, SubmissionFactory
+from tests.leads.factories import (
+    DisclosureFactory,
+    InquiryFactory,
+    LeadFactory,
+    SubmissionFactory,
+)
 from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +267,78 @@ def test_a_lead_with_no_history(member_client, partnership):
     assert "Nothing has happened with this lead yet." in page
     assert "Nobody named a referrer" in page
     assert "Agreed to be contacted" not in page
+
+
+# --- Transactions' emails stay with their committee ----------------------------------------------
+
+TRANSACTION_EMAILS = {
+    "leads/team_added",
+    "leads/customer_link",
+    "leads/post_close_reminder",
+    "leads/post_close_meeting_proposed",
+    "leads/post_close_meeting_confirmed",
+    "leads/thank_you_letter",
+    "leads/client_interaction",
+}
+
+
+def emails_seen(lead, viewer) -> set[str]:
+    return {e.item.template for e in lead_timeline(lead, viewer) if e.kind == "email"}
+
+
+@pytest.mark.parametrize("filed_against", ["lead", "transaction"])
+def test_a_transactions_emails_show_on_the_lead_timeline_to_its_committee_only(
+    partnership, member, leader, time_machine, filed_against
+):
+    """A full post-close run; whether its emails are filed against the lead or the transaction,
+    a member off the committee (even one named in the customer's authorization) sees none."""
+    bob = MemberFactory(partnership=partnership, display_name="Bob Lender")
+    nora = MemberFactory(partnership=partnership, display_name="Nora Outsider", is_listed=True)
+    gina = MemberFactory(partnership=partnership, display_name="Gina Grantee")
+    zone = partnership.tzinfo
+    time_machine.move_to(datetime.datetime(2025, 3, 4, 9, 0, tzinfo=zone), tick=False)
+    lead = LeadFactory(
+        partnership=partnership,
+        name="Dana Customer",
+        email="dana@example.com",
+        referring_member=member,
+    )
+    express_interest(lead=lead, member=nora, message="Could you help us with a condo?")
+    transaction = transactions.open_transaction(lead=lead, member=member, kind="buy")
+    transactions.add_team_member(transaction=transaction, actor=member, member=bob)
+    send_customer_link(transaction=transaction, actor=member)
+    transactions.change_stage(transaction=transaction, actor=member, stage="closed")
+    DisclosureFactory(transaction=transaction, grantee_member=gina)
+    # The last day to book the handoff meeting: its reminder goes to the leader.
+    time_machine.move_to(datetime.datetime(2025, 3, 6, 0, 30, tzinfo=zone), tick=False)
+    assert sweep_post_close() == (1, 0)
+    (proposal,) = propose_meeting_times(
+        transaction=transaction,
+        actor=member,
+        times=[datetime.datetime(2025, 3, 6, 10, 0, tzinfo=zone)],
+    )
+    confirm_meeting(proposal=proposal, actor=leader)
+    send_letter(transaction=transaction, actor=member)
+    record_client_interaction(
+        transaction=transaction,
+        actor=leader,
+        mode=ClientInteraction.Mode.WRITTEN,
+        occurred_at=None,
+        participants=[leader, member],
+        body=draft_interaction_text(transaction),
+        email_customer=True,
+    )
+    sent = set(OutboxMessage.objects.values_list("template", flat=True))
+    assert sent >= TRANSACTION_EMAILS
+    if filed_against == "transaction":
+        OutboxMessage.objects.filter(template__in=TRANSACTION_EMAILS).update(
+            content_type=ContentType.objects.get_for_model(Transaction), object_id=transaction.pk
+        )
+
+    for outsider in (nora, gina):
+        assert emails_seen(lead, outsider) == sent - TRANSACTION_EMAILS, outsider
+    for insider in (member, bob, leader):
+        assert emails_seen(lead, insider) == sent, insider
+    letter = OutboxMessage.objects.get(template="leads/thank_you_letter")
+    assert letter.subject in client_for(partnership, bob).get(f"/leads/{lead.pk}/").text
+    assert letter.subject not in client_for(partnership, nora).get(f"/leads/{lead.pk}/").text

@@ -1,7 +1,9 @@
-"""Two members agreeing to the same leader at the same moment settle it exactly once.
+"""Two members agreeing to the same leader at the same moment settle it exactly once; a double
+click on "Open the transaction" opens one.
 
 Real PostgreSQL, two threads, each with its own connection: the transaction row's lock makes
-the second agreement wait for the first and then see the proposal settled.
+the second agreement wait for the first and then see the proposal settled; the lead row's lock
+makes the second open wait for the first and then see it open.
 """
 
 import threading
@@ -9,7 +11,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from leads.models import LeaderProposal, TransactionEvent
+from leads.models import LeaderProposal, Transaction, TransactionEvent
 from leads.services import LeadRefused
 from leads.services import transactions as services
 from pinnacle.models import AuditEvent
@@ -65,4 +67,33 @@ def test_two_members_agreeing_at_the_same_moment_settle_the_leader_once(partners
     assert AuditEvent.objects.filter(action="transaction.leader_settled").count() == 1
     proposal = LeaderProposal.objects.get(pk=proposal.pk)
     assert proposal.settled_at is not None and proposal.agreements.count() == 2
+    connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_on_open_opens_one_transaction(partnership):
+    alice = MemberFactory(partnership=partnership, display_name="Alice Agent")
+    lead = LeadFactory(partnership=partnership, name="Dana Customer")
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def open_it():
+        try:
+            barrier.wait(timeout=10)
+            outcomes.append(services.open_transaction(lead=lead, member=alice, kind="buy"))
+        except LeadRefused as refusal:
+            outcomes.append(str(refusal))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=open_it) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    (opened,) = Transaction.objects.filter(lead=lead)
+    assert opened in outcomes
+    (refusal,) = [o for o in outcomes if isinstance(o, str)]
+    assert refusal.startswith("You are already on an open buy transaction for Dana Customer")
     connection.close()

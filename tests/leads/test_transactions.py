@@ -3,6 +3,7 @@ documents and the customer's written authorizations; the team page, list, export
 
 import csv
 import datetime
+import decimal
 import io
 import time
 from zoneinfo import ZoneInfo
@@ -311,6 +312,186 @@ def test_a_member_taken_off_the_team_no_longer_counts_towards_a_majority(
     assert not proposal.agreements.filter(member=dave).exists()
 
 
+# --- A forming team, and members who are no longer active ----------------------------------------
+
+
+def deactivate(*members):
+    for member in members:
+        member.is_active = False
+        member.save(update_fields=["is_active"])
+
+
+def test_a_team_of_one_proposes_no_leader(lead, member):
+    transaction = open_for(lead, member)
+    with pytest.raises(LeadRefused, match="once a second member joins the team"):
+        services.propose_leader(transaction=transaction, actor=member, candidate=member)
+    transaction.refresh_from_db()
+    assert transaction.leader is None and not LeaderProposal.objects.exists()
+
+
+def test_a_second_member_joining_does_not_settle_a_proposal_they_never_agreed_to(
+    partnership, lead, member, bob
+):
+    transaction = open_for(lead, member)
+    # A proposal from a team of one, as the portal made them before: only its proposer agreed.
+    proposal = LeaderProposal.objects.create(
+        partnership=partnership, transaction=transaction, candidate=member, proposed_by=member
+    )
+    proposal.agreements.create(partnership=partnership, member=member)
+    services.add_team_member(transaction=transaction, actor=member, member=bob, role="")
+    transaction.refresh_from_db()
+    assert transaction.leader is None  # one of two is no majority
+    with pytest.raises(LeadRefused, match="Choose a team leader before closing"):
+        services.change_stage(transaction=transaction, actor=member, stage="closed")
+    assert services.agree_to_leader(proposal=proposal, actor=bob) is True
+    transaction.refresh_from_db()
+    assert transaction.leader == member
+
+
+def test_taking_a_member_off_counts_the_open_proposal_again(
+    partnership, lead, member, bob, carol, dave
+):
+    transaction = open_for(lead, member, bob, carol, dave)
+    proposal = services.propose_leader(transaction=transaction, actor=member, candidate=member)
+    assert services.agree_to_leader(proposal=proposal, actor=bob) is False  # two of four
+    deactivate(dave)
+    # Anyone on the team takes off a member who is no longer active; two of three now agree.
+    services.remove_team_member(transaction=transaction, actor=carol, member=dave)
+    transaction.refresh_from_db()
+    proposal.refresh_from_db()
+    assert transaction.leader == member and proposal.settled_at is not None
+    assert transaction.events.filter(summary="Alice Agent leads the team (2 of 3 agreed)").exists()
+
+
+def test_a_team_down_to_one_never_settles_its_leader(partnership, lead, member, bob):
+    transaction = open_for(lead, member, bob)
+    proposal = LeaderProposal.objects.create(
+        partnership=partnership, transaction=transaction, candidate=member, proposed_by=member
+    )
+    proposal.agreements.create(partnership=partnership, member=member)
+    deactivate(bob)
+    services.remove_team_member(transaction=transaction, actor=member, member=bob)
+    transaction.refresh_from_db()
+    proposal.refresh_from_db()
+    assert transaction.leader is None and proposal.settled_at is None
+
+
+def test_a_team_with_one_active_member_left_appoints_nobody(lead, member, bob):
+    transaction = open_for(lead, member, bob)
+    deactivate(bob)
+    with pytest.raises(LeadRefused, match="Only one member of the team is still an active member"):
+        services.propose_leader(transaction=transaction, actor=member, candidate=member)
+    assert not LeaderProposal.objects.exists()
+
+
+def test_an_inactive_referral_member_no_longer_leads_and_the_team_appoints_another(
+    partnership, member, bob, carol
+):
+    lead = LeadFactory(partnership=partnership, referring_member=bob)
+    transaction = open_for(lead, member, bob, carol)
+    services.change_stage(transaction=transaction, actor=member, stage="under_contract")
+    assert transaction.leader == bob
+    deactivate(bob)
+    with pytest.raises(LeadRefused, match="Bob Lender, the team leader, is no longer an active"):
+        services.change_stage(transaction=transaction, actor=member, stage="closed")
+    with pytest.raises(LeadRefused, match="Bob Lender is no longer an active member"):
+        services.propose_leader(transaction=transaction, actor=member, candidate=bob)
+    # Neither "the referral partner member leads" nor "only the leader" blocks the team.
+    proposal = services.propose_leader(transaction=transaction, actor=member, candidate=carol)
+    assert services.agree_to_leader(proposal=proposal, actor=carol) is True
+    transaction.refresh_from_db()
+    assert transaction.leader == carol
+    services.change_stage(transaction=transaction, actor=carol, stage="closed")
+
+
+def test_any_team_member_takes_an_inactive_leader_off_the_team(partnership, member, bob, carol):
+    lead = LeadFactory(partnership=partnership, referring_member=member)
+    transaction = open_for(lead, member, bob, carol)
+    assert transaction.leader == member
+    deactivate(member)
+    with pytest.raises(LeadRefused, match="Only the team leader can take a member off the team"):
+        services.remove_team_member(transaction=transaction, actor=bob, member=carol)
+    services.remove_team_member(transaction=transaction, actor=bob, member=member)
+    transaction.refresh_from_db()
+    assert transaction.leader is None
+    assert team_names(transaction) == ["Bob Lender", "Carol Inspector"]
+    removed = AuditEvent.objects.get(action="transaction.member_removed")
+    assert (
+        removed.summary == "Bob Lender took Alice Agent off the team (no longer an active member)"
+    )
+    assert removed.data["inactive"] is True and removed.target_id == transaction.pk
+    cleared = AuditEvent.objects.get(action="transaction.leader_cleared")
+    assert cleared.summary == "Alice Agent no longer leads the team: the team appoints a leader"
+    # The team appoints its new leader: both of the two who remain.
+    proposal = services.propose_leader(transaction=transaction, actor=bob, candidate=carol)
+    assert services.agree_to_leader(proposal=proposal, actor=carol) is True
+
+
+def test_a_member_no_longer_active_does_nothing_on_the_team(lead, member, bob, carol):
+    transaction = open_for(lead, member, bob)
+    proposal = services.propose_leader(transaction=transaction, actor=member, candidate=member)
+    deactivate(bob)
+    with pytest.raises(LeadRefused, match="no longer an active member of this partnership"):
+        services.agree_to_leader(proposal=proposal, actor=bob)
+    with pytest.raises(LeadRefused, match="no longer an active member of this partnership"):
+        services.add_team_member(transaction=transaction, actor=bob, member=carol, role="")
+
+
+def test_the_team_page_lets_any_member_take_an_inactive_member_off(partnership, member, bob, carol):
+    lead = LeadFactory(partnership=partnership, referring_member=carol)
+    transaction = open_for(lead, member, bob, carol)
+    deactivate(carol)
+    bob_client = client_for(partnership, bob)
+    page = bob_client.get(f"/transactions/{transaction.pk}/").text
+    seats = {seat.member_id: seat.pk for seat in transaction.team.all()}
+    assert "No longer active</span>" in page
+    assert "no longer an active member: the team appoints another leader" in page
+    assert f"/team/{seats[carol.pk]}/remove/" in page
+    assert f"/team/{seats[member.pk]}/remove/" not in page
+    assert "Propose another leader" in page  # the inactive referral member leads no more
+    response = bob_client.post(f"/transactions/{transaction.pk}/team/{seats[carol.pk]}/remove/")
+    assert response.status_code == 302
+    assert team_names(transaction) == ["Alice Agent", "Bob Lender"]
+
+
+# --- One open transaction of a kind per member and lead ------------------------------------------
+
+
+def test_a_member_opens_no_second_open_transaction_of_a_kind_for_a_lead(lead, member, bob, carol):
+    first = open_for(lead, member, bob)
+    with pytest.raises(
+        services.AlreadyOpen, match="already on an open buy transaction for Dana"
+    ) as e:
+        services.open_transaction(lead=lead, member=member, kind="buy")
+    assert e.value.transaction == first
+    with pytest.raises(services.AlreadyOpen):
+        services.open_transaction(lead=lead, member=bob, kind="buy")  # theirs too: on its team
+    sale = services.open_transaction(lead=lead, member=member, kind="sell")
+    # Someone who is not on it knows nothing of it, and may open their own.
+    services.open_transaction(lead=lead, member=carol, kind="buy")
+    assert Transaction.objects.filter(lead=lead).count() == 3
+
+    with pytest.raises(services.AlreadyOpen, match="rather than making this one a second"):
+        services.update_transaction_details(transaction=sale, actor=member, kind="buy")
+    services.change_stage(transaction=first, actor=member, stage="fell_through")
+    again = services.open_transaction(lead=lead, member=member, kind="buy")
+    with pytest.raises(services.AlreadyOpen, match="rather than reopening this one") as e:
+        services.change_stage(transaction=first, actor=member, stage="opened")
+    assert e.value.transaction == again
+    first.refresh_from_db()
+    sale.refresh_from_db()
+    assert first.stage == "fell_through" and sale.kind == "sell"
+
+
+def test_a_second_open_from_the_page_links_to_the_first(lead, member, member_client):
+    first = open_for(lead, member)
+    response = member_client.post(f"/leads/{lead.pk}/transactions/new/", {"kind": "buy"})
+    assert response.status_code == 400
+    assert "You are already on an open buy transaction for Dana Customer" in response.text
+    assert f'href="/transactions/{first.pk}/">Go to that transaction</a>' in response.text
+    assert Transaction.objects.count() == 1
+
+
 # --- Stages -------------------------------------------------------------------------------------
 
 
@@ -373,12 +554,14 @@ def test_closing_schedules_the_three_post_close_steps_from_the_partnerships_toda
     assert steps["handoff"] == datetime.datetime(2025, 3, 7, 0, 0, tzinfo=NEW_YORK)
 
 
-def test_a_close_date_may_be_earlier_but_never_in_the_future(
+def test_a_close_date_runs_from_the_partnerships_day_of_opening_to_today(
     time_machine, partnership, member, bob
 ):
-    time_machine.move_to(datetime.datetime(2025, 3, 4, 12, 0, tzinfo=NEW_YORK), tick=False)
+    # Opened at 11 pm on February 24 in New York: already February 25 on the server's UTC clock.
+    time_machine.move_to(datetime.datetime(2025, 2, 24, 23, 0, tzinfo=NEW_YORK), tick=False)
     lead = LeadFactory(partnership=partnership, referring_member=member)
     transaction = open_for(lead, member, bob)
+    time_machine.move_to(datetime.datetime(2025, 3, 4, 12, 0, tzinfo=NEW_YORK), tick=False)
     with pytest.raises(LeadRefused, match="cannot be in the future"):
         services.change_stage(
             transaction=transaction,
@@ -386,29 +569,73 @@ def test_a_close_date_may_be_earlier_but_never_in_the_future(
             stage="closed",
             closed_on=datetime.date(2025, 3, 5),
         )
+    with pytest.raises(
+        LeadRefused,
+        match=r"The close date cannot be before the transaction was opened, on Feb\. 24, 2025",
+    ):
+        services.change_stage(
+            transaction=transaction,
+            actor=member,
+            stage="closed",
+            closed_on=datetime.date(2025, 2, 23),
+        )
     assert not PostCloseStep.objects.exists()
+    transaction.refresh_from_db()
+    assert transaction.stage == "opened" and transaction.closed_on is None
     services.change_stage(
-        transaction=transaction, actor=member, stage="closed", closed_on=datetime.date(2025, 3, 1)
+        transaction=transaction, actor=member, stage="closed", closed_on=datetime.date(2025, 2, 24)
     )
     transaction.refresh_from_db()
-    assert transaction.closed_on == datetime.date(2025, 3, 1)
+    assert transaction.closed_on == datetime.date(2025, 2, 24)
+
+
+def test_the_stage_form_offers_close_dates_from_the_opening_to_today(
+    time_machine, partnership, member, bob, member_client
+):
+    time_machine.move_to(datetime.datetime(2025, 2, 24, 23, 0, tzinfo=NEW_YORK), tick=False)
+    lead = LeadFactory(partnership=partnership, referring_member=member)
+    transaction = open_for(lead, member, bob)
+    time_machine.move_to(datetime.datetime(2025, 3, 4, 12, 0, tzinfo=NEW_YORK), tick=False)
+    page = member_client.get(f"/transactions/{transaction.pk}/").text
+    assert 'min="2025-02-24"' in page and 'max="2025-03-04"' in page
+    response = member_client.post(
+        f"/transactions/{transaction.pk}/stage/", {"stage": "closed", "closed_on": "2025-02-20"}
+    )
+    assert response.status_code == 400
+    assert "cannot be before the transaction was opened, on Feb. 24, 2025" in response.text
 
 
 def test_details_are_changed_by_the_team_on_the_timeline(lead, member, bob, leader):
     transaction = open_for(lead, member, bob)
+    services.update_transaction_details(
+        transaction=transaction, actor=member, kind="buy", value=decimal.Decimal("425000")
+    )
     services.update_transaction_details(
         transaction=transaction,
         actor=bob,
         kind="refinance",
         property_address="9 Oak Ave",
         expected_close_on=datetime.date(2025, 6, 1),
-        value=None,
+        value=decimal.Decimal("430000.00"),
     )
     transaction.refresh_from_db()
     assert (transaction.kind, transaction.property_address) == ("refinance", "9 Oak Ave")
-    event = transaction.events.get(kind="details")
-    assert event.summary == "Bob Lender updated the kind, property address, expected close date"
-    assert AuditEvent.objects.filter(action="transaction.details_updated").count() == 1
+    set_value, event = transaction.events.filter(kind="details").order_by("created_at", "id")
+    assert set_value.summary == "Alice Agent updated the value"
+    assert set_value.body == "Value: not set \u2192 $425,000.00"
+    assert event.summary == (
+        "Bob Lender updated the kind, property address, expected close date, value"
+    )
+    # Each change, old → new.
+    assert event.body.splitlines() == [
+        "Kind: Buy \u2192 Refinance",
+        "Property address: not set \u2192 9 Oak Ave",
+        "Expected close date: not set \u2192 June 1, 2025",
+        "Value: $425,000.00 \u2192 $430,000.00",
+    ]
+    audit = AuditEvent.objects.filter(action="transaction.details_updated").latest("id")
+    assert audit.data["was"]["value"] == "425000.00"
+    assert audit.data["changed"]["value"] == "430000.00"
     with pytest.raises(LeadRefused, match="Only members of this transaction's team"):
         services.update_transaction_details(transaction=transaction, actor=leader, kind="sell")
 
