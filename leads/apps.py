@@ -26,6 +26,9 @@ class LeadsConfig(AppConfig):
         # shown only to those who may see them; then leadership's post-close board.
         transaction_panels.register()
         extensions.site_menu.register("leads/postclose/_menu.html", panels.post_close_menu)
+        extensions.dashboard_panels.register(
+            "leads/postclose/_dashboard_panel.html", panels.post_close_panel, 25
+        )
         # The thank-you letter asks for referrals: it carries the one-click opt-out, and an
         # address that opted out or bounced gets the printed letter instead.
         register_outreach_template("leads/thank_you_letter")

@@ -6,9 +6,11 @@ again with their next real estate need whether transactional or informational (a
 knowledge). Additionally, the letter must ask for a referral whereby the partner member offers to
 help someone that they might think needs the specialization of the partner member."
 
-The body (greeting to closing) is the leader's to edit; the letterhead (seal, partnership name,
-website) and the signature with the leader's contact details are always added from the records,
-so no edit can drop them.
+The leader edits the personal part (greeting, thanks, their own words). What the policy requires
+is added from the records, so no edit can drop it: the letterhead (seal, partnership name,
+website), the offer of help with the next need "whether transactional or informational", the
+referral request naming the leader's specialization, the sign-off, and the signature with the
+leader's contact details. The printed letter is addressed to the letter's mailing address.
 """
 
 from __future__ import annotations
@@ -39,30 +41,60 @@ _WHAT_THEY_DID = {
 }
 
 
+SIGN_OFF = "Warm regards,"
+
+
 def draft_letter_text(transaction: Transaction) -> str:
-    """The letter's body as the portal drafts it for the leader to personalize."""
-    lead = transaction.lead
+    """The personal part of the letter as the portal drafts it for the leader to personalize:
+    the greeting and the thanks (the required paragraphs follow it, from `required_paragraphs`).
+    """
     partnership = transaction.partnership
-    leader = transaction.leader
     what = _WHAT_THEY_DID.get(transaction.kind, "transaction")
     where = f" of {transaction.property_address}" if transaction.property_address else ""
-    specialization = (leader.specialization_statement if leader else "real estate").rstrip(".")
     return "\n\n".join(
         [
-            f"Dear {lead.name},",
+            f"Dear {transaction.lead.name},",
             f"Thank you for trusting me and the {partnership.name} team with your {what}{where}. "
             "It was a pleasure working with you, and congratulations on your closing.",
-            "Our work together does not end at the closing table. Whenever you have your next "
-            "real-estate need, whether transactional or informational, I am here to help: a "
-            "question about your home or the market, a trusted professional for a project, or "
-            "your next move. Just call or write.",
-            f"As a {partnership.name} partner member, I specialize in {specialization}. "
-            "If you know someone who could use that help, a family member, a friend or a "
-            "colleague, I would be grateful for the introduction, and I will take the same care "
-            "of them that I took of you.",
-            "Warm regards,",
         ]
     )
+
+
+def required_paragraphs(transaction: Transaction) -> list[str]:
+    """What every letter says after the leader's part, from the records: the offer of help with
+    the next real-estate need, "whether transactional or informational", and the referral
+    request naming the leader's specialization (policy)."""
+    partnership = transaction.partnership
+    leader = transaction.leader
+    specialization = (leader.specialization_statement if leader else "real estate").rstrip(".")
+    return [
+        "Our work together does not end at the closing table. Whenever you have your next "
+        "real-estate need, whether transactional or informational, I am here to help: a "
+        "question about your home or the market, a trusted professional for a project, or "
+        "your next move. Just call or write.",
+        f"As a {partnership.name} partner member, I specialize in {specialization}. "
+        "If you know someone who could use that help, a family member, a friend or a "
+        "colleague, I would be grateful for the introduction, and I will take the same care "
+        "of them that I took of you.",
+    ]
+
+
+def closing_paragraphs(transaction: Transaction) -> list[str]:
+    """Everything after the leader's part and before the signature."""
+    return [*required_paragraphs(transaction), SIGN_OFF]
+
+
+def letter_text(letter: ThankYouLetter) -> str:
+    """The whole letter as the customer reads it, the signature aside."""
+    return "\n\n".join([letter.body.strip(), *closing_paragraphs(letter.transaction)])
+
+
+def default_mailing_address(transaction: Transaction) -> str:
+    """Where a printed letter goes unless the leader says otherwise: after a purchase, the
+    customer's new home; otherwise unknown (the leader types it)."""
+    if transaction.kind == TransactionKind.BUY:
+        return transaction.property_address.strip()
+    return ""
 
 
 def signature_lines(member: Member | None, partnership: Partnership) -> list[str]:
@@ -112,7 +144,8 @@ def _paragraphs(text: str, style: ParagraphStyle) -> list:
 
 def render_letter_pdf(letter: ThankYouLetter) -> bytes:
     """The letter on the partnership's letterhead, for printing and mailing: seal, name and
-    website; date; the customer's name and property address; the body; the leader's signature."""
+    website; date; the address block (the customer's name and the mailing address); the
+    leader's part and the required paragraphs; the leader's signature."""
     transaction = letter.transaction
     partnership = transaction.partnership
     styles = getSampleStyleSheet()
@@ -145,9 +178,9 @@ def render_letter_pdf(letter: ThankYouLetter) -> bytes:
             ]
         )
     )
-    recipient = [transaction.lead.name]
-    if transaction.property_address:
-        recipient.append(transaction.property_address)
+    recipient = [transaction.lead.name] + [
+        line.strip() for line in letter.mailing_address.splitlines() if line.strip()
+    ]
 
     story = [
         letterhead,
@@ -155,7 +188,7 @@ def render_letter_pdf(letter: ThankYouLetter) -> bytes:
         Paragraph(escape(date_format(letter_date(letter), "DATE_FORMAT")), body),
         Paragraph("<br/>".join(escape(line) for line in recipient), body),
         Spacer(1, 0.1 * inch),
-        *_paragraphs(letter.body, body),
+        *_paragraphs(letter_text(letter), body),
         Spacer(1, 0.1 * inch),
         Paragraph(
             "<br/>".join(escape(line) for line in signature_lines(transaction.leader, partnership)),

@@ -645,13 +645,18 @@ class MeetingProposal(TenantOwned):
 
 
 class ThankYouLetter(TenantOwned):
-    """The post-close letter: drafted by the portal, edited by the leader, emailed to the
-    customer and printable as a PDF for mailing."""
+    """The post-close letter: drafted by the portal, its personal part edited by the leader,
+    emailed to the customer and printable as a PDF for mailing."""
 
     transaction = models.OneToOneField(
         Transaction, on_delete=models.CASCADE, related_name="thank_you_letter"
     )
+    # The leader's personal part (greeting, thanks, their own words); the paragraphs the policy
+    # requires, the letterhead and the signature are added from the records (`leads.letters`).
     body = models.TextField()
+    # Where the printed letter is mailed: the address block of the PDF. The property address for
+    # a purchase (the customer's new home) until the leader changes it; needed to mail it.
+    mailing_address = models.TextField(blank=True)
     edited_by = models.ForeignKey(
         Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -8,13 +8,13 @@ services decide every rule again under the transaction's lock.
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 
 from leads.letters import draft_letter_text
 from leads.models import ClientInteraction, MeetingProposal
 from leads.selectors.postclose import PostCloseSection
 from leads.services.inquiries import when
 from leads.services.postclose import MAX_MEETING_TIMES, draft_interaction_text
+from leads.services.thank_you import MAILING_ADDRESS_MAX
 from members.models import Member
 from pinnacle.forms import validate_date_in_range
 
@@ -75,26 +75,55 @@ class ConfirmMeetingForm(forms.Form):
         return self.proposals[self.cleaned_data["proposal"]]
 
 
+def mailing_address_field() -> forms.CharField:
+    return forms.CharField(
+        label="Mailing address",
+        max_length=MAILING_ADDRESS_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+        help_text="The printed letter's address block, under the customer's name; needed before "
+        "you record the printed letter as mailed.",
+    )
+
+
 class LetterForm(forms.Form):
+    """The leader's personal part of the letter, and where the printed letter goes."""
+
     body = forms.CharField(
         label="Your letter",
         max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 16}),
-        help_text="The letterhead with the partnership's seal and website, and your signature "
-        "with your contact details, are added to the email and the printable letter.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Your personal part: the greeting, your thanks, your own words. The paragraphs "
+        "shown below it, the letterhead with the partnership's seal and website, and your "
+        "signature with your contact details are added to the email and the printable letter.",
         error_messages={"required": "Write the letter before saving it."},
     )
+    mailing_address = mailing_address_field()
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_letter_%s")
         super().__init__(*args, **kwargs)
 
 
+class MailingAddressForm(forms.Form):
+    """Where the printed letter goes, once the letter itself went out by email."""
+
+    mailing_address = mailing_address_field()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_letter_address_%s")
+        super().__init__(*args, **kwargs)
+
+
 class InteractionForm(forms.Form):
-    """Leadership records its first client interaction, with who took part."""
+    """Leadership records its first client interaction, with who took part. Nothing is filled
+    in for them but the drafted text of a written one: how, when and who are what happened."""
 
     mode = forms.ChoiceField(
-        label="How", choices=ClientInteraction.Mode.choices, widget=forms.RadioSelect
+        label="How",
+        choices=ClientInteraction.Mode.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the interaction took place."},
     )
     occurred_at = LocalDateTimeField(
         label="When",
@@ -109,11 +138,12 @@ class InteractionForm(forms.Form):
         max_length=10_000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="For a written interaction: it must name every member of the transaction "
-        "committee.",
+        help_text="It must name every member who was on the transaction's team, including "
+        "anyone who left it: the draft does.",
     )
     email_customer = forms.BooleanField(
-        label="Email this text to the customer now, from you", required=False
+        label="Email this text to the customer now, from you (the leader gets a copy)",
+        required=False,
     )
 
     def __init__(self, *args, choices: list[Member], roles: dict[int, str], **kwargs):
@@ -164,19 +194,23 @@ def section_forms(section: PostCloseSection, bound: dict | None = None) -> dict:
     letter = section.letter
     if section.is_leader and not (letter and letter.is_final) and "letter" not in forms_:
         forms_["letter"] = LetterForm(
-            initial={"body": letter.body if letter else draft_letter_text(transaction)}
-        )
-    if section.is_leadership and section.interaction is None and "interaction" not in forms_:
-        forms_["interaction"] = interaction_form(
-            section,
             initial={
-                "mode": ClientInteraction.Mode.WRITTEN,
-                "occurred_at": timezone.now(),
-                "participants": [
-                    str(pk) for pk in (transaction.leader_id, section.viewer.pk) if pk
-                ],
-                "body": draft_interaction_text(transaction, section.committee),
-            },
+                "body": (letter.body if letter else "") or draft_letter_text(transaction),
+                "mailing_address": section.mailing_address,
+            }
+        )
+    if (
+        section.is_leader
+        and letter
+        and letter.is_final
+        and letter.mailed_at is None
+        and "address" not in forms_
+    ):
+        forms_["address"] = MailingAddressForm(initial={"mailing_address": section.mailing_address})
+    if section.is_leadership and section.interaction is None and "interaction" not in forms_:
+        # Only the drafted text is offered; the rest is what happened, for leadership to say.
+        forms_["interaction"] = interaction_form(
+            section, initial={"body": draft_interaction_text(transaction, section.involved)}
         )
     return forms_
 

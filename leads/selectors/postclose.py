@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 
+from leads.letters import closing_paragraphs, default_mailing_address
 from leads.models import (
     ClientInteraction,
     MeetingProposal,
@@ -23,7 +24,7 @@ from leads.selectors.transactions import team_of, visible_transactions
 from leads.services.inquiries import leaders_of
 from members.models import Member
 from pinnacle.mail.models import OutboxMessage
-from pinnacle.models import Partnership
+from pinnacle.models import AuditEvent, Partnership
 
 # The order the steps are shown in, everywhere.
 STEP_KINDS = list(PostCloseStep.Kind)
@@ -34,6 +35,38 @@ def committee_of(transaction: Transaction) -> list[Member]:
     members = [seat.member for seat in team_of(transaction)]
     if transaction.leader_id and all(m.pk != transaction.leader_id for m in members):
         members.insert(0, transaction.leader)
+    return members
+
+
+# The audit actions that record a seat given or taken away (`leads.services.transactions`).
+_SEAT_AUDITS = {"transaction.member_added": "added", "transaction.member_removed": "removed"}
+
+
+def involved_members(
+    transaction: Transaction, committee: list[Member] | None = None
+) -> list[Member]:
+    """Everyone who ever held a seat on the transaction's team: the committee as it is now
+    (`committee`, when in hand), then those taken off it since, in the order they left.
+
+    policy: a written first interaction names "all ... partner members that were involved in the
+    customer's transaction", so a member who worked it and left the team is named too. A seat
+    taken away leaves no row; its audit record (kept forever) says who held it."""
+    members = committee_of(transaction) if committee is None else list(committee)
+    seated = {m.pk for m in members}
+    audits = AuditEvent.objects.filter(
+        partnership_id=transaction.partnership_id,
+        target_type=Transaction._meta.label_lower,
+        target_id=transaction.pk,
+        action__in=list(_SEAT_AUDITS),
+    ).order_by("created_at", "pk")
+    former: list[int] = []
+    for action, data in audits.values_list("action", "data"):
+        member_id = (data or {}).get(_SEAT_AUDITS[action])
+        if isinstance(member_id, int) and member_id not in seated and member_id not in former:
+            former.append(member_id)
+    if former:
+        found = Member.objects.for_partnership(transaction.partnership_id).in_bulk(former)
+        members += [found[pk] for pk in former if pk in found]
     return members
 
 
@@ -60,6 +93,38 @@ def post_close_board(viewer: Member, *, now: datetime.datetime, open_only: bool 
     if open_only:
         transactions = transactions.filter(Exists(pending))
     return transactions
+
+
+@dataclass(frozen=True)
+class PostCloseCounts:
+    """Leadership's post-close work waiting now, as its dashboard panel counts it."""
+
+    to_confirm: int  # transactions whose leader proposed handoff times, none confirmed yet
+    overdue: int  # steps past their deadline, not done
+    interactions: int  # first client interactions still to record
+
+    @property
+    def any(self) -> bool:
+        return bool(self.to_confirm or self.overdue or self.interactions)
+
+
+def post_close_counts(viewer: Member, *, now: datetime.datetime) -> PostCloseCounts:
+    """The viewer's (leadership's) post-close work, counted over the closed transactions they
+    may see, in one query whatever their number."""
+    pending = PostCloseStep.objects.filter(
+        partnership=viewer.partnership,
+        transaction__in=visible_transactions(viewer).filter(stage=TransactionStage.CLOSED),
+        completed_at__isnull=True,
+    )
+    proposed = MeetingProposal.objects.filter(
+        partnership=viewer.partnership_id, transaction=OuterRef("transaction"), confirmed_at=None
+    )
+    counts = pending.aggregate(
+        to_confirm=Count("pk", filter=Q(Exists(proposed), kind=PostCloseStep.Kind.HANDOFF_MEETING)),
+        overdue=Count("pk", filter=Q(due_at__lte=now)),
+        interactions=Count("pk", filter=Q(kind=PostCloseStep.Kind.FIRST_INTERACTION)),
+    )
+    return PostCloseCounts(**counts)
 
 
 @dataclass
@@ -102,8 +167,23 @@ class PostCloseSection:
     letter_email: OutboxMessage | None
     interaction: ClientInteraction | None
     committee: list[Member]
+    # Everyone who held a seat on the team (the committee, then those who left): the written
+    # first interaction names them all.
+    involved: list[Member] = field(default_factory=list)
     leadership: list[Member] = field(default_factory=list)
     forms: dict = field(default_factory=dict)
+
+    @property
+    def mailing_address(self) -> str:
+        """Where the printed letter goes: the saved letter's, else the portal's default."""
+        if self.letter is not None:
+            return self.letter.mailing_address
+        return default_mailing_address(self.transaction)
+
+    @property
+    def letter_closing(self) -> list[str]:
+        """The letter's fixed paragraphs after the leader's part, as the customer reads them."""
+        return closing_paragraphs(self.transaction)
 
     @property
     def is_leader(self) -> bool:
@@ -153,6 +233,7 @@ def post_close_section(
         .first()
     )
     is_leadership = viewer.is_leadership
+    committee = committee_of(transaction)
     return PostCloseSection(
         transaction=transaction,
         viewer=viewer,
@@ -162,7 +243,11 @@ def post_close_section(
         letter=letter,
         letter_email=letter_email,
         interaction=interaction,
-        committee=committee_of(transaction),
+        committee=committee,
+        # Leadership writes the first interaction; nobody else needs who left the team.
+        involved=involved_members(transaction, committee)
+        if is_leadership and interaction is None
+        else committee,
         leadership=leaders_of(partnership) if is_leadership and interaction is None else [],
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction as db_transaction
 from django.db.models import F
 from django.utils import timezone
@@ -24,13 +25,35 @@ from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.services import blocking_suppression, queue_email
 
 CUSTOMER_LINK_TEMPLATE = "leads/customer_link"
+# Sends this close together are one click sent twice (a double click, a resubmitted form): the
+# customer gets one email.
+DOUBLE_SEND_WINDOW = datetime.timedelta(seconds=60)
+
+
+def _link_emails(transaction: Transaction):
+    """The emails that carried a link of the transaction's current version (each send's key
+    names the version; revoking starts a new one)."""
+    return OutboxMessage.objects.for_partnership(transaction.partnership_id).filter(
+        content_type=ContentType.objects.get_for_model(Transaction),
+        object_id=transaction.pk,
+        template=CUSTOMER_LINK_TEMPLATE,
+        idempotency_key__startswith=(
+            f"customer-link:{transaction.pk}:v{transaction.customer_link_version}:"
+        ),
+    )
+
+
+def has_live_links(transaction: Transaction) -> bool:
+    """Whether a link of the current version was sent: something to revoke."""
+    return _link_emails(transaction).exists()
 
 
 @db_transaction.atomic
 def send_customer_link(*, transaction: Transaction, actor: Member) -> OutboxMessage:
     """A team member emails the customer (the lead) the link to their transaction's page, from
     the member (Reply-To them). Sending again sends a fresh email with a link of the current
-    version; earlier links keep working until they expire or are revoked."""
+    version; earlier links keep working until they expire or are revoked. A send within
+    `DOUBLE_SEND_WINDOW` of the last one of the same version returns that one instead."""
     transaction = locked(transaction)
     require_seat(
         transaction,
@@ -49,12 +72,20 @@ def send_customer_link(*, transaction: Transaction, actor: Member) -> OutboxMess
             "so the link was not sent."
         )
     now = timezone.now()
+    # Under the transaction's lock: a second send right after the first (a double click, even
+    # across a second's turn) is the same message, nothing more is sent or recorded.
+    if (
+        just_sent := _link_emails(transaction)
+        .filter(created_at__gt=now - DOUBLE_SEND_WINDOW)
+        .first()
+    ):
+        return just_sent
     days = customer_link_days()
     message = queue_email(
         partnership=partnership,
-        # Each send is its own message; a double click within the same second sends one.
+        # Each send is its own message, keyed by the link version it carries.
         key=f"customer-link:{transaction.pk}:v{transaction.customer_link_version}:"
-        f"{now:%Y%m%dT%H%M%S}",
+        f"{now:%Y%m%dT%H%M%S.%f}",
         template=CUSTOMER_LINK_TEMPLATE,
         to=lead.email,
         context={

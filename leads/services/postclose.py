@@ -14,6 +14,7 @@ after the other; a refusal is a `LeadRefused` written for the person who asked.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 
 from django.db import IntegrityError
@@ -29,7 +30,7 @@ from leads.models import (
     Transaction,
     TransactionEvent,
 )
-from leads.selectors.postclose import committee_of
+from leads.selectors.postclose import committee_of, involved_members
 from leads.services import LeadRefused
 from leads.services.committee import locked
 from leads.services.events import record_event
@@ -195,7 +196,7 @@ def propose_meeting_times(
                 "times": [when(moment, partnership) for moment in times],
                 "location": location.strip(),
             },
-            about=transaction.lead,
+            about=transaction,
         )
     return created
 
@@ -249,7 +250,7 @@ def confirm_meeting(*, proposal: MeetingProposal, actor: Member) -> MeetingPropo
                 "proposal": proposal,
                 "confirmed_by": actor,
             },
-            about=transaction.lead,
+            about=transaction,
         )
     return proposal
 
@@ -264,14 +265,14 @@ def _names(names: Sequence[str]) -> str:
 
 
 def draft_interaction_text(
-    transaction: Transaction, committee: Sequence[Member] | None = None
+    transaction: Transaction, involved: Sequence[Member] | None = None
 ) -> str:
-    """Leadership's first written note to the new client, naming every member of the
-    committee (policy: a written one "will include the names of all ... partner members that
-    were involved in the customer's transaction"). `committee`: when already in hand."""
+    """Leadership's first written note to the new client, naming every member who was involved
+    in the transaction (policy: a written one "will include the names of all ... partner members
+    that were involved in the customer's transaction"). `involved`: when already in hand."""
     partnership = transaction.partnership
-    committee = committee_of(transaction) if committee is None else committee
-    named = _names([m.display_name for m in committee]) or "our partner members"
+    involved = involved_members(transaction) if involved is None else involved
+    named = _names([m.display_name for m in involved]) or "our partner members"
     led = (
         f" {transaction.leader.display_name} led your team and joins us in this note."
         if transaction.leader_id
@@ -290,6 +291,16 @@ def draft_interaction_text(
     )
 
 
+def names_in_text(name: str, text: str) -> bool:
+    """Whether `text` names `name`: the whole name, on word boundaries, in any case and with any
+    spacing between its words ("Al" is not named by "also", nor "Ann Lee" by "Joann Leeds")."""
+    words = name.split()
+    if not words:
+        return True
+    pattern = r"(?<!\w)" + r"\s+".join(re.escape(word) for word in words) + r"(?!\w)"
+    return re.search(pattern, text, flags=re.IGNORECASE) is not None
+
+
 @db_transaction.atomic
 def record_client_interaction(
     *,
@@ -302,8 +313,9 @@ def record_client_interaction(
     email_customer: bool = False,
 ) -> ClientInteraction:
     """Leadership records its first interaction with the new client: how, when, and who took
-    part. The leader must be among them; a written one names every committee member, and may
-    be emailed to the customer from here. Completes the interaction step."""
+    part. The leader must be among them; a written one names every member who held a seat on
+    the team, and may be emailed to the customer from here (the leader gets a copy). Completes
+    the interaction step."""
     transaction = locked_closed(transaction)
     partnership = transaction.partnership
     lead = transaction.lead
@@ -352,18 +364,22 @@ def record_client_interaction(
             f"The transaction's leader, {transaction.leader}, must take part in leadership's "
             "first client interaction."
         )
-    body = body.strip()
+    # Only a written interaction has a text: a meeting or a call keeps none (a draft left in
+    # the form is not what was said).
+    body = body.strip() if written else ""
     if written:
         if not body:
             raise LeadRefused("Write the text of the written interaction.")
         # policy: "All written format will include the names of all ... partner members that
-        # were involved in the customer's transaction".
+        # were involved in the customer's transaction": everyone who held a seat on the team.
         missing = [
-            m.display_name for m in committee if m.display_name.casefold() not in body.casefold()
+            m.display_name
+            for m in involved_members(transaction, committee)
+            if not names_in_text(m.display_name, body)
         ]
         if missing:
             raise LeadRefused(
-                "A written interaction names every member of the transaction committee; "
+                "A written interaction names every member who was involved in the transaction; "
                 f"add {_names(missing)}."
             )
 
@@ -390,12 +406,27 @@ def record_client_interaction(
                 context={"interaction": interaction, "lead": lead, "member": actor},
                 sender_name=f"{actor.display_name}, {partnership.name} leadership",
                 reply_to=actor.email,
-                about=lead,
+                about=transaction,
             )
         except MailRefused as refusal:
             raise LeadRefused(
                 f"{refusal.message} Record the interaction without emailing it."
             ) from refusal
+        # The leader takes part in it: they get what the customer got, as it was sent.
+        leader = transaction.leader
+        queue_email(
+            partnership=partnership,
+            key=f"client-interaction:transaction:{transaction.pk}:leader-copy",
+            template="leads/client_interaction_copy",
+            to=leader.email,
+            context={
+                **member_context(transaction, leader),
+                "interaction": interaction,
+                "member": actor,
+            },
+            reply_to=actor.email,
+            about=transaction,
+        )
     complete_step(transaction, Kind.FIRST_INTERACTION, actor, occurred_at)
     record_event(
         transaction,

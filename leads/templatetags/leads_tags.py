@@ -12,7 +12,8 @@ import datetime
 from django import template
 from django.utils import timezone
 
-from leads.models import Inquiry, InquiryState
+from leads.models import Inquiry, InquiryState, Transaction
+from leads.services.customer import has_live_links
 from leads.tokens import customer_link_days as link_days
 from pinnacle.formats import duration_text
 
@@ -64,3 +65,10 @@ def response_time(inquiry: Inquiry) -> str:
 def customer_link_days() -> int:
     """`{% customer_link_days %}`: how many days a link to a customer's page works."""
     return link_days()
+
+
+@register.simple_tag
+def customer_links_live(transaction: Transaction) -> bool:
+    """`{% customer_links_live transaction as live %}`: a link of the current version was sent
+    to the customer (so there is something to revoke)."""
+    return has_live_links(transaction)

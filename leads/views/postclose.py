@@ -17,11 +17,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from leads.letters import draft_letter_text, render_letter_pdf
+from leads.letters import default_mailing_address, draft_letter_text, render_letter_pdf
 from leads.models import MeetingProposal, ThankYouLetter, Transaction
 from leads.postclose_forms import (
     ConfirmMeetingForm,
     LetterForm,
+    MailingAddressForm,
     MeetingTimesForm,
     interaction_form,
     meeting_labels,
@@ -159,17 +160,35 @@ def confirm_meeting(request, pk):
 @require_POST
 @member_required
 def letter(request, pk):
-    """Save the leader's letter, and with "send", email it to the customer."""
+    """Save the leader's letter, and with "send", email it to the customer; or, with
+    "address", only set where the printed letter goes (after it was emailed)."""
     transaction, access = _transaction(request, pk)
-    form = LetterForm(request.POST)
     action = request.POST.get("action")
+    if action == "address":
+        address_form = MailingAddressForm(request.POST)
+        if not address_form.is_valid():
+            return _page(request, transaction, access, bound={"address": address_form}, status=400)
+        try:
+            thank_you.set_mailing_address(
+                transaction=transaction,
+                actor=request.member,
+                mailing_address=address_form.cleaned_data["mailing_address"],
+            )
+        except LeadRefused as refusal:
+            return _refused(request, transaction, access, address_form, refusal, "address")
+        messages.success(request, "The mailing address was saved.")
+        return _back(request, transaction)
+    form = LetterForm(request.POST)
     if action not in ("save", "send"):
         form.add_error(None, "Choose whether to save the letter or to send it.")
     if not form.is_valid():
         return _page(request, transaction, access, bound={"letter": form}, status=400)
     try:
         thank_you.edit_letter(
-            transaction=transaction, actor=request.member, body=form.cleaned_data["body"]
+            transaction=transaction,
+            actor=request.member,
+            body=form.cleaned_data["body"],
+            mailing_address=form.cleaned_data["mailing_address"],
         )
         if action == "send":
             thank_you.send_letter(transaction=transaction, actor=request.member)
@@ -203,7 +222,12 @@ def letter_pdf(request, pk):
         raise Http404
     letter = ThankYouLetter.objects.for_partnership(request.partnership).filter(
         transaction=transaction
-    ).first() or ThankYouLetter(partnership=request.partnership, transaction=transaction, body="")
+    ).first() or ThankYouLetter(
+        partnership=request.partnership,
+        transaction=transaction,
+        body="",
+        mailing_address=default_mailing_address(transaction),
+    )
     letter.transaction = transaction
     if not letter.body:
         letter.body = draft_letter_text(transaction)

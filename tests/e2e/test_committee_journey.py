@@ -131,7 +131,10 @@ def test_committee_close_post_close_customer_page_and_a_policy_vote(
     page.reload()
     letter = page.get_by_label("Your letter")
     expect(letter).to_contain_text("Dana")
-    expect(letter).to_contain_text("helping families relocate to North Austin")
+    # The referral request with Alice's specialization is added to every letter, read-only.
+    expect(page.locator(".letter-fixed")).to_contain_text(
+        "helping families relocate to North Austin"
+    )
     shot(page, "post-close-letter")
     page.get_by_role("button", name="Email to dana@example.com").click()
     expect(page.get_by_text("Your letter was emailed to Dana Customer.")).to_be_visible()

@@ -331,6 +331,35 @@ def test_a_double_click_sends_one_email(clock, deal, member):
     assert OutboxMessage.objects.filter(template="leads/customer_link").count() == 1
 
 
+def test_a_double_click_across_a_seconds_turn_sends_one_email(clock, deal, member, lender):
+    clock.move_to(START + datetime.timedelta(seconds=59.9), tick=False)
+    first = send_customer_link(transaction=deal, actor=member)
+    clock.shift(datetime.timedelta(seconds=0.2))  # the next second
+    assert send_customer_link(transaction=deal, actor=member) == first
+    clock.shift(datetime.timedelta(seconds=50))  # a teammate clicks too
+    assert send_customer_link(transaction=deal, actor=lender) == first
+    assert OutboxMessage.objects.filter(template="leads/customer_link").count() == 1
+    assert deal.events.filter(kind=TransactionEvent.Kind.EMAIL).count() == 1
+    # A minute after the last email, sending again is meant: a new email.
+    clock.shift(datetime.timedelta(seconds=10))
+    assert send_customer_link(transaction=deal, actor=member) != first
+    assert OutboxMessage.objects.filter(template="leads/customer_link").count() == 2
+
+
+def test_a_link_sent_right_after_revoking_is_sent(clock, deal, member):
+    send_customer_link(transaction=deal, actor=member)
+    revoke_customer_links(transaction=deal, actor=member)
+    deal.refresh_from_db()
+    send_customer_link(transaction=deal, actor=member)
+    versions = [
+        key.split(":")[2]
+        for key in OutboxMessage.objects.filter(template="leads/customer_link")
+        .order_by("pk")
+        .values_list("idempotency_key", flat=True)
+    ]
+    assert versions == ["v1", "v2"]
+
+
 def test_the_email_stays_off_the_leads_timeline(clock, deal, member, partnership):
     # Every member reads a lead's timeline; the email belongs to the transaction.
     send_customer_link(transaction=deal, actor=member)
@@ -401,6 +430,7 @@ def test_an_opted_out_customer_still_gets_their_link(deal, member, partnership):
     ("access_name", "shown"), [("team", True), ("leadership", False), ("disclosure", False)]
 )
 def test_the_send_and_revoke_buttons_are_for_the_team(rf, deal, member, access_name, shown):
+    send_customer_link(transaction=deal, actor=member)
     request = rf.get("/")
     html = render_to_string(
         "leads/transactions/_customer_link.html",
@@ -412,3 +442,22 @@ def test_the_send_and_revoke_buttons_are_for_the_team(rf, deal, member, access_n
     if shown:
         assert f'action="/transactions/{deal.pk}/customer-link/"' in html
         assert "data-confirm=" in html and "works for 90 days" in html
+
+
+def test_revoke_links_shows_once_a_link_of_the_current_version_was_sent(rf, clock, deal, member):
+    def panel() -> str:
+        deal.refresh_from_db()
+        return render_to_string(
+            "leads/transactions/_customer_link.html",
+            {"transaction": deal, "viewer": member, "access_name": "team"},
+            rf.get("/"),
+        )
+
+    assert "Revoke links" not in panel()  # nothing sent: nothing to revoke
+    send_customer_link(transaction=deal, actor=member)
+    assert "Revoke links" in panel()
+    revoke_customer_links(transaction=deal, actor=member)
+    assert "Revoke links" not in panel()  # every link sent is already revoked
+    clock.shift(datetime.timedelta(minutes=5))
+    send_customer_link(transaction=deal, actor=member)
+    assert "Revoke links" in panel()

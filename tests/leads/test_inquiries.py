@@ -274,7 +274,8 @@ def test_dashboard_panel_query_count_does_not_grow(
 ):
     # Partnership, user, membership (the session is cached); the panels' queries (policy
     # revisions open for a vote, referred leads, open inquiries, the member's transactions), run
-    # by the dashboard view itself. Profile completion costs none.
+    # by the dashboard view itself. Profile completion costs none; so does the post-close panel,
+    # which is leadership's (its one query: test_post_close.py, leadership's dashboard).
     make_inquiries(member, 2)
     with django_assert_num_queries(7):
         member_client.get("/dashboard/")

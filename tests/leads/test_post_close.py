@@ -22,13 +22,18 @@ from leads.models import (
     TransactionEvent,
     TransactionStage,
 )
+from leads.selectors.timeline import lead_timeline
 from leads.services import LeadRefused
 from leads.services.postclose import (
     confirm_meeting,
     draft_interaction_text,
+    names_in_text,
     propose_meeting_times,
     record_client_interaction,
 )
+from leads.services.postclose_sweep import sweep_post_close
+from leads.services.thank_you import send_letter
+from leads.services.transactions import remove_team_member
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage
 from tests.conftest import client_for
@@ -263,7 +268,7 @@ def test_a_written_interaction_must_name_every_committee_member(people, closed):
             body="Dear Dana, congratulations from Alice Agent and all of us.",
         )
     assert str(refusal.value) == (
-        "A written interaction names every member of the transaction committee; "
+        "A written interaction names every member who was involved in the transaction; "
         "add Larry Lender and Ines Inspector."
     )
     assert not ClientInteraction.objects.exists()
@@ -377,6 +382,151 @@ def test_only_a_written_interaction_is_emailed(people, closed):
             participants=[people.alice],
             email_customer=True,
         )
+
+
+def test_the_leader_gets_a_copy_of_the_written_interaction_emailed_to_the_customer(people, closed):
+    record_client_interaction(
+        transaction=closed,
+        actor=people.lee,
+        mode=ClientInteraction.Mode.WRITTEN,
+        occurred_at=None,
+        participants=[people.lee, people.alice],
+        body=draft_interaction_text(closed) + "\n\nP.S. Alice says hello.",
+        email_customer=True,
+    )
+    (copy,) = delivered("leads/client_interaction_copy")
+    assert copy.to == [people.alice.email]
+    assert copy.reply_to == [people.lee.email]
+    assert copy.subject == "Copy: leadership's note to Dana Customer after the closing"
+    assert "Lee Leadership emailed Dana Customer (dana@example.com)" in copy.body
+    assert "P.S. Alice says hello." in copy.body
+
+
+def test_a_member_taken_off_the_team_is_still_named_in_the_written_interaction(people, closed):
+    remove_team_member(transaction=closed, actor=people.alice, member=people.larry)
+    text = draft_interaction_text(closed)
+    assert "Alice Agent, Ines Inspector, and Larry Lender" in text
+    with pytest.raises(LeadRefused, match="add Larry Lender"):
+        record_client_interaction(
+            transaction=closed,
+            actor=people.lee,
+            mode=ClientInteraction.Mode.WRITTEN,
+            occurred_at=at(3, 22),
+            participants=[people.lee, people.alice],
+            body="Dear Dana, thank you from Alice Agent and Ines Inspector.",
+        )
+    record_client_interaction(
+        transaction=closed,
+        actor=people.lee,
+        mode=ClientInteraction.Mode.WRITTEN,
+        occurred_at=at(3, 22),
+        participants=[people.lee, people.alice],
+        body=text,
+    )
+    assert ClientInteraction.objects.filter(transaction=closed).exists()
+
+
+@pytest.mark.parametrize(
+    "name, text, named",
+    [
+        ("Al", "We also thank you.", False),
+        ("Al", "Al and Alice thank you.", True),
+        ("Al", "Thank you, al.", True),
+        ("Ann Lee", "Joann Leeds sends her best.", False),
+        ("Ann Lee", "ANN  LEE sends her best.", True),
+        ("Ann Lee", "Ann\nLee sends her best.", True),
+        ("J. Smith", "J. Smithers", False),
+        ("J. Smith", "From J. Smith.", True),
+    ],
+)
+def test_a_member_is_named_by_their_whole_name_on_word_boundaries(name, text, named):
+    assert names_in_text(name, text) is named
+
+
+def test_a_short_name_inside_another_word_does_not_count(people, closed):
+    people.ines.display_name = "Al"
+    people.ines.save()
+    body = "Dear Dana, Alice Agent and Larry Lender also thank you."
+    with pytest.raises(LeadRefused, match=r"add Al\.$"):
+        record_client_interaction(
+            transaction=closed,
+            actor=people.lee,
+            mode=ClientInteraction.Mode.WRITTEN,
+            occurred_at=at(3, 22),
+            participants=[people.lee, people.alice],
+            body=body,
+        )
+    record_client_interaction(
+        transaction=closed,
+        actor=people.lee,
+        mode=ClientInteraction.Mode.WRITTEN,
+        occurred_at=at(3, 22),
+        participants=[people.lee, people.alice],
+        body=body + " So does AL.",
+    )
+
+
+def test_a_call_keeps_no_written_text(people, closed):
+    interaction = record_client_interaction(
+        transaction=closed,
+        actor=people.lee,
+        mode=ClientInteraction.Mode.CALL,
+        occurred_at=at(3, 22),
+        participants=[people.lee, people.alice],
+        body=draft_interaction_text(closed),  # the draft left in the form
+    )
+    assert interaction.body == ""
+
+
+# Confidentiality of the post-close emails
+
+
+def test_every_post_close_email_is_about_the_transaction_never_on_the_leads_timeline(
+    people, closed, clock
+):
+    (proposal,) = propose_meeting_times(transaction=closed, actor=people.alice, times=[at(4, 10)])
+    confirm_meeting(proposal=proposal, actor=people.lee)
+    send_letter(transaction=closed, actor=people.alice)
+    record_client_interaction(
+        transaction=closed,
+        actor=people.lee,
+        mode=ClientInteraction.Mode.WRITTEN,
+        occurred_at=None,
+        participants=[people.lee, people.alice],
+        body=draft_interaction_text(closed),
+        email_customer=True,
+    )
+    # Another customer's transaction where nothing is done: reminded, then escalated.
+    other = people.close(
+        lead=Lead.objects.create(
+            partnership=people.partnership,
+            name="Omar Other",
+            email="omar@example.com",
+            need="buy",
+            timeframe="now",
+            last_submitted_at=CLOSING_EVENING,
+        )
+    )
+    sweep_post_close(now=at(5, 0))
+    sweep_post_close(now=at(12, 0))
+
+    templates = set(OutboxMessage.objects.values_list("template", flat=True))
+    assert templates == {
+        "leads/post_close_meeting_proposed",
+        "leads/post_close_meeting_confirmed",
+        "leads/thank_you_letter",
+        "leads/client_interaction",
+        "leads/client_interaction_copy",
+        "leads/post_close_reminder",
+        "leads/post_close_escalation",
+    }
+    for message in OutboxMessage.objects.select_related("content_type"):
+        assert message.content_type.model == "transaction", message.template
+        assert message.object_id in (closed.pk, other.pk), message.template
+    # Every member reads a lead's timeline: none of these emails is there, for anyone.
+    for lead in (closed.lead, other.lead):
+        for viewer in (people.nora, people.larry, people.lee):
+            assert not [e for e in lead_timeline(lead, viewer) if e.kind == "email"]
 
 
 # The post-close page and its forms
@@ -511,6 +661,42 @@ def test_leadership_records_the_interaction_with_the_drafted_text(people, closed
     response = client.post(url, {**data, "body": draft_interaction_text(closed)})
     assert response.status_code == 302
     assert ClientInteraction.objects.get().occurred_at == at(3, 22)
+
+
+def interaction_form_html(html: str) -> str:
+    start = html.index('action="/transactions/')
+    start = html.index('post-close/interaction/"', start)
+    return html[start : html.index("</form>", start)]
+
+
+def test_the_interaction_form_fills_in_nothing_that_did_not_happen(people, closed):
+    people.larry.display_name = "Larry O'Lender"  # the draft is shown as written
+    people.larry.save()
+    form = interaction_form_html(page(people, "lee", closed).text)
+    # No way, no time, nobody ticked: leadership says what happened.
+    assert "checked" not in form
+    (when,) = re.findall(r"<input[^>]*name=\"occurred_at\"[^>]*>", form)
+    assert "value=" not in when
+    # The drafted text is the starting point of a written one, shown only for that mode.
+    written = form[form.index('<div class="written-only">') :]
+    assert "Alice Agent, Larry O&#x27;Lender, and Ines Inspector" in written
+    assert 'name="email_customer"' in written
+    # The checkbox sits in its label, before the words.
+    assert re.search(
+        r'<label for="id_interaction_email_customer"><input type="checkbox" '
+        r'name="email_customer"[^>]*> Email this text to the customer now',
+        written,
+    )
+
+
+def test_the_interaction_form_asks_for_the_way_it_took_place(people, closed):
+    response = client_for(people.partnership, people.lee).post(
+        f"/transactions/{closed.pk}/post-close/interaction/",
+        {"occurred_at": "2025-03-03T22:00", "participants": [str(people.alice.pk)]},
+    )
+    assert response.status_code == 400
+    assert "Choose how the interaction took place." in response.text
+    assert not ClientInteraction.objects.exists()
 
 
 def test_the_section_shows_nothing_through_a_customers_authorization(people, closed):
@@ -648,3 +834,77 @@ def test_the_boards_query_count_does_not_grow_with_the_transactions(
     assert len(names_in(response.text)) == min(count, 25)
     with django_assert_num_queries(BOARD_QUERIES):
         board(client, page="2")
+
+
+# Leadership's dashboard
+
+
+def dashboard(people, who) -> str:
+    return client_for(people.partnership, getattr(people, who)).get("/dashboard/").text
+
+
+def test_leaderships_dashboard_counts_the_post_close_work_waiting(
+    people, closed, other_partnership
+):
+    propose_meeting_times(transaction=closed, actor=people.alice, times=[at(4, 10)])
+    late = people.close(
+        lead=Lead.objects.create(
+            partnership=people.partnership,
+            name="Olga Overdue",
+            email="olga@example.com",
+            need="buy",
+            timeframe="now",
+            last_submitted_at=CLOSING_EVENING,
+        ),
+        closed_on=datetime.date(2025, 2, 20),
+    )
+    # Booked late and the interaction recorded: only its letter is still overdue.
+    (proposal,) = propose_meeting_times(transaction=late, actor=people.alice, times=[at(4, 9)])
+    confirm_meeting(proposal=proposal, actor=people.lee)
+    record_client_interaction(
+        transaction=late,
+        actor=people.lee,
+        mode=ClientInteraction.Mode.CALL,
+        occurred_at=at(3, 22),
+        participants=[people.lee, people.alice],
+    )
+    other = Committee(other_partnership)
+    propose_meeting_times(transaction=other.close(), actor=other.alice, times=[at(4, 10)])
+
+    html = dashboard(people, "lee")
+    panel = html[html.index('id="post-close-panel-heading"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "<strong>1</strong> handoff meeting with proposed times to confirm" in panel
+    assert "<strong>1</strong> overdue step</a>" in panel
+    assert "<strong>1</strong> first client interaction to record" in panel
+    assert 'href="/transactions/post-close/?open=1"' in panel
+    # Members have their own dashboard: no post-close panel.
+    assert "post-close-panel-heading" not in dashboard(people, "alice")
+
+
+def test_leaderships_dashboard_says_when_nothing_waits(people):
+    html = dashboard(people, "lee")
+    assert "Nothing waiting for leadership: no handoff times to confirm" in html
+
+
+def test_leaderships_transactions_panel_does_not_say_it_is_on_no_team(people, closed):
+    html = dashboard(people, "lee")
+    assert "You are on no transaction team" not in html
+    assert "Leadership sits on no transaction team" in html
+    assert "You are on no transaction team yet." in dashboard(people, "nora")
+
+
+# Partnership, session user, membership; the panels: policy revisions open for a vote, referred
+# leads, open inquiries, the post-close counts (one aggregate), the member's transactions.
+LEADERSHIP_DASHBOARD_QUERIES = 8
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_leaderships_dashboard_query_count_does_not_grow_with_the_transactions(
+    people, count, django_assert_num_queries
+):
+    _bulk_closed(people, count)
+    client = client_for(people.partnership, people.lee)
+    with django_assert_num_queries(LEADERSHIP_DASHBOARD_QUERIES):
+        response = client.get("/dashboard/")
+    assert "overdue step" in response.text

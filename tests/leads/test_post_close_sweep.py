@@ -1,5 +1,7 @@
-"""Beat's post-close sweep: the leader is reminded the day before a step's deadline, every
-active leader is told once it passes; in the partnership's days, whatever the server's zone."""
+"""Beat's post-close sweep: whoever acts next is reminded the day before a step's deadline (the
+leader to propose meeting times and send the letter, leadership to confirm proposed times,
+both for the first client interaction), every active leader is told once it passes; in the
+partnership's days, whatever the server's zone."""
 
 import datetime
 from zoneinfo import ZoneInfo
@@ -90,6 +92,33 @@ def test_the_leader_is_reminded_once_on_the_last_day_to_book_the_meeting(clock, 
     assert handoff.reminded_at == la(5)
 
 
+def test_once_times_are_proposed_leadership_is_reminded_to_confirm_one(
+    clock, people, closed, other_partnership
+):
+    LeadershipFactory(partnership=people.partnership, is_active=False)
+    LeadershipFactory(partnership=other_partnership)
+    propose_meeting_times(transaction=closed, actor=people.alice, times=[la(5, 15)])
+    assert sweep_at(clock, la(5)) == (1, 0)
+
+    reminders = emails("leads/post_close_reminder")
+    # Only leadership can book now: the leader is not nagged for what is not theirs to do.
+    assert sorted(r.to_email for r in reminders) == sorted([people.lee.email, people.lou.email])
+    delivery.deliver(reminders[0].pk)
+    (sent,) = mail.outbox
+    assert sent.subject == (
+        "Reminder for Dana Customer's closing: confirm a time for the handoff meeting by "
+        "Wednesday, March 5"
+    )
+    assert "Alice Agent proposed times for the post-transaction handoff meeting" in sent.body
+    assert "confirm one of them by the end of Wednesday, March 5, 2025" in sent.body
+    assert f"http://localhost/transactions/{closed.pk}/post-close/" in sent.body
+    # The escalation after the deadline is unchanged: every active leader.
+    assert sweep_at(clock, la(6)) == (0, 1)
+    assert sorted(e.to_email for e in emails("leads/post_close_escalation")) == sorted(
+        [people.lee.email, people.lou.email]
+    )
+
+
 def test_after_the_deadline_this_partnerships_active_leadership_is_told_once(
     clock, people, closed, other_partnership
 ):
@@ -131,12 +160,18 @@ def test_the_letter_and_interaction_deadlines_follow_the_switch_to_daylight_time
     # The letter window ends when Monday March 10 ends in Los Angeles, now on daylight time.
     assert sweep_at(clock, la(9, 23, 59)) == (0, 0)
     assert sweep_at(clock, la(10)) == (2, 0)
-    reminders = emails("leads/post_close_reminder")
-    assert [r.to_email for r in reminders] == [people.alice.email] * 2
-    assert {r.subject for r in reminders} == {
-        "Reminder for Dana Customer's closing: send the thank-you letter by Monday, March 10",
+    reminders = {(r.to_email, r.subject) for r in emails("leads/post_close_reminder")}
+    letter = "Reminder for Dana Customer's closing: send the thank-you letter by Monday, March 10"
+    interaction = (
         "Reminder for Dana Customer's closing: leadership's first client interaction by "
-        "Monday, March 10",
+        "Monday, March 10"
+    )
+    # The letter is the leader's; the interaction is leadership's, with the leader taking part.
+    assert reminders == {
+        (people.alice.email, letter),
+        (people.alice.email, interaction),
+        (people.lee.email, interaction),
+        (people.lou.email, interaction),
     }
     assert sweep_at(clock, la(10, 23, 59)) == (0, 0)
     assert sweep_at(clock, la(11)) == (0, 2)

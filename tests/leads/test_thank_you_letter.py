@@ -1,8 +1,10 @@
-"""The post-close thank-you letter: the portal's draft, the leader's edits, the email in the
-partnership's format, and the printable PDF."""
+"""The post-close thank-you letter: the portal's draft, the leader's edits of its personal part,
+the paragraphs the policy requires (added from the records), the email in the partnership's
+format, the mailing address, and the printable PDF."""
 
 import datetime
 import io
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,10 +13,16 @@ from django.core.files.base import ContentFile
 from PIL import Image
 from pypdf import PdfReader
 
-from leads.letters import draft_letter_text, render_letter_pdf
+from leads.letters import draft_letter_text, render_letter_pdf, required_paragraphs
 from leads.models import Disclosure, PostCloseStep, ThankYouLetter, TransactionEvent
 from leads.services import LeadRefused
-from leads.services.thank_you import draft_letter, edit_letter, record_letter_mailed, send_letter
+from leads.services.thank_you import (
+    draft_letter,
+    edit_letter,
+    record_letter_mailed,
+    send_letter,
+    set_mailing_address,
+)
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage, Suppression
 from pinnacle.mail.services import suppress
@@ -52,18 +60,44 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in reader.pages)
 
 
-def test_the_draft_thanks_offers_help_and_asks_for_a_referral(closed):
+def test_the_draft_is_the_leaders_personal_part(closed):
     text = draft_letter_text(closed)
     assert text.startswith("Dear Dana Customer,\n\nThank you for trusting me and the Pinnacle ")
     assert "your home purchase of 48 Willow Lane, Austin, TX 78704" in text
+    assert text.endswith("congratulations on your closing.")
+    # What the policy requires is not the leader's to edit: it is not in the draft.
+    assert "transactional or informational" not in text
+
+
+def test_every_letter_offers_help_and_asks_for_a_referral_from_the_records(people, closed):
+    offer, referral = required_paragraphs(closed)
     # policy: help with their next real-estate need "whether transactional or informational".
-    assert "your next real-estate need, whether transactional or informational" in text
-    # policy: a referral ask, offering the member's specialization to someone who needs it.
-    assert (
+    assert "your next real-estate need, whether transactional or informational" in offer
+    # policy: a referral ask, offering the leader's specialization to someone who needs it.
+    assert referral.startswith(
         "As a Pinnacle Partnerships partner member, I specialize in helping first-time buyers "
-        "find their footing. If you know someone who could use that help" in text
+        "find their footing. If you know someone who could use that help"
     )
-    assert text.endswith("Warm regards,")
+    people.alice.specialization = "downsizing after the kids move out"
+    people.alice.save()
+    closed.refresh_from_db()
+    assert "I specialize in downsizing after the kids move out." in required_paragraphs(closed)[1]
+
+
+def test_an_edit_cannot_take_the_required_paragraphs_out(people, closed):
+    edit_letter(transaction=closed, actor=people.alice, body="Dear Dana,\n\nThanks for all!")
+    send_letter(transaction=closed, actor=people.alice)
+    delivery.deliver(OutboxMessage.objects.get(template="leads/thank_you_letter").pk)
+    (sent,) = mail.outbox
+    body = " ".join(sent.body.split())
+    assert body.index("Thanks for all!") < body.index("whether transactional or informational")
+    assert "I specialize in helping first-time buyers find their footing" in body
+    assert body.index("I specialize in") < body.index("Warm regards,")
+    assert "whether transactional or informational" in sent.alternatives[0][0]
+    pdf = " ".join(pdf_text(render_letter_pdf(ThankYouLetter.objects.get())).split())
+    assert "Thanks for all!" in pdf
+    assert "whether transactional or informational" in pdf
+    assert "I specialize in helping first-time buyers find their footing" in pdf
 
 
 def test_the_leader_edits_the_draft(people, closed):
@@ -97,7 +131,7 @@ def test_the_leader_emails_the_letter_once_in_the_partnerships_format(people, cl
     edit_letter(
         transaction=closed,
         actor=people.alice,
-        body=draft_letter_text(closed) + "\n\nP.S. Enjoy the new porch!",
+        body=draft_letter_text(closed) + "\n\nEnjoy the new porch!",
     )
     send_letter(transaction=closed, actor=people.alice)
 
@@ -118,7 +152,7 @@ def test_the_leader_emails_the_letter_once_in_the_partnerships_format(people, cl
     assert sent.reply_to == [people.alice.email]
     assert sent.subject == "Thank you, Dana Customer"
     assert "whether transactional or informational" in sent.body
-    assert "P.S. Enjoy the new porch!" in sent.body
+    assert "Enjoy the new porch!" in sent.body
     assert "Cell 512-555-0101" in sent.body  # the leader's signature with contact details
     html = sent.alternatives[0][0]
     partnership = people.partnership
@@ -143,7 +177,10 @@ def test_a_hard_bounced_address_is_refused_and_the_letter_stays_printable(people
     )
     client = client_for(people.partnership, people.alice)
     url = f"/transactions/{closed.pk}/post-close/letter/"
-    response = client.post(url, {"body": "Dear Dana,\n\nThank you.", "action": "send"})
+    response = client.post(
+        url,
+        {"body": "Dear Dana,\n\nThank you.", "mailing_address": "48 Willow Lane", "action": "send"},
+    )
 
     assert response.status_code == 400
     assert "dana@example.com gets no outreach from Pinnacle Partnerships members" in response.text
@@ -178,7 +215,12 @@ def test_the_leader_saves_and_sends_from_the_page(people, closed):
     client = client_for(people.partnership, people.alice)
     url = f"/transactions/{closed.pk}/post-close/letter/"
     page = client.get(f"/transactions/{closed.pk}/post-close/").text
-    assert "whether transactional or informational" in page  # the draft, prefilled
+    textarea = re.search(r'<textarea name="body"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+    assert "Thank you for trusting me" in textarea  # the draft, prefilled
+    # The required paragraphs are shown read-only, outside what the leader edits.
+    assert "whether transactional or informational" not in textarea
+    assert "whether transactional or informational" in page
+    assert "I specialize in helping first-time buyers find their footing" in page
 
     assert client.post(url, {"body": "", "action": "save"}).status_code == 400
     assert client.post(url, {"body": "Dear Dana", "action": "publish"}).status_code == 400
@@ -189,7 +231,9 @@ def test_the_leader_saves_and_sends_from_the_page(people, closed):
     response = client.post(url, {"body": "Dear Dana,\n\nThanks!", "action": "send"}, follow=True)
     assert "Your letter was emailed to Dana Customer." in response.text
     assert "Emailed to dana@example.com" in response.text
-    assert f'action="/transactions/{closed.pk}/post-close/letter/"' not in response.text
+    # The letter is final; only where the printed one goes can still be said.
+    assert 'name="body"' not in response.text
+    assert 'name="mailing_address"' in response.text
 
 
 def test_the_pdf_has_the_letterhead_the_customer_the_body_and_the_signature(people, closed):
@@ -267,3 +311,72 @@ def test_nobody_else_gets_the_pdf(people, closed, other_partnership):
         recorded_by=people.lee,
     )
     assert client_for(people.partnership, people.nora).get(url).status_code == 404
+
+
+# The mailing address of the printed letter
+
+
+def test_a_purchases_letter_is_addressed_to_the_new_home(closed):
+    assert draft_letter(transaction=closed).mailing_address == "48 Willow Lane, Austin, TX 78704"
+
+
+@pytest.mark.parametrize("kind", ["sell", "refinance", "other"])
+def test_other_letters_wait_for_the_leader_to_give_the_address(people, kind):
+    transaction = people.close(kind=kind, property_address="48 Willow Lane, Austin, TX 78704")
+    assert draft_letter(transaction=transaction).mailing_address == ""
+    page = client_for(people.partnership, people.alice).get(
+        f"/transactions/{transaction.pk}/post-close/"
+    )
+    assert "Save the mailing address to print it on the letter" in page.text
+    assert f'action="/transactions/{transaction.pk}/post-close/letter/mailed/"' not in page.text
+    with pytest.raises(LeadRefused, match="Add the mailing address before recording"):
+        record_letter_mailed(transaction=transaction, actor=people.alice)
+    assert letter_step(transaction).completed_at is None
+
+
+def test_the_pdf_is_addressed_to_the_mailing_address(people):
+    transaction = people.close(kind="sell", property_address="48 Willow Lane, Austin, TX 78704")
+    edit_letter(
+        transaction=transaction,
+        actor=people.alice,
+        body=draft_letter_text(transaction),
+        mailing_address="  1200 Barton Springs Rd, Apt 4 \n\n Austin, TX 78704  ",
+    )
+    letter = ThankYouLetter.objects.get()
+    assert letter.mailing_address == "1200 Barton Springs Rd, Apt 4\nAustin, TX 78704"
+    text = pdf_text(render_letter_pdf(letter))
+    block = text[text.index("Dana Customer") : text.index("Dear Dana Customer,")]
+    assert block.split("\n")[:3] == [
+        "Dana Customer",
+        "1200 Barton Springs Rd, Apt 4",
+        "Austin, TX 78704",
+    ]
+    record_letter_mailed(transaction=transaction, actor=people.alice)
+    assert letter_step(transaction).completed_at == CLOSED_AT
+
+
+def test_the_address_can_be_given_after_emailing_until_the_letter_is_mailed(people):
+    transaction = people.close(kind="refinance")
+    send_letter(transaction=transaction, actor=people.alice)
+    client = client_for(people.partnership, people.alice)
+    url = f"/transactions/{transaction.pk}/post-close/letter/"
+    response = client.post(
+        url, {"action": "address", "mailing_address": "9 Elm St\nAustin, TX"}, follow=True
+    )
+    assert "The mailing address was saved." in response.text
+    assert ThankYouLetter.objects.get().mailing_address == "9 Elm St\nAustin, TX"
+    assert client.post(url, {"action": "address", "mailing_address": "x" * 301}).status_code == 400
+
+    record_letter_mailed(transaction=transaction, actor=people.alice)
+    with pytest.raises(LeadRefused, match="already mailed to this address"):
+        set_mailing_address(transaction=transaction, actor=people.alice, mailing_address="Else")
+    response = client.post(url, {"action": "address", "mailing_address": "Else"})
+    assert response.status_code == 400
+    assert "already mailed to this address" in response.text
+    assert ThankYouLetter.objects.get().mailing_address == "9 Elm St\nAustin, TX"
+
+
+@pytest.mark.parametrize("who", ["larry", "lee"])
+def test_only_the_leader_addresses_the_letter(people, closed, who):
+    with pytest.raises(LeadRefused, match="Only the transaction's leader, Alice Agent, addresses"):
+        set_mailing_address(transaction=closed, actor=getattr(people, who), mailing_address="X")
