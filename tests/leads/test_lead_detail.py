@@ -279,6 +279,7 @@ TRANSACTION_EMAILS = {
     "leads/post_close_meeting_confirmed",
     "leads/thank_you_letter",
     "leads/client_interaction",
+    "leads/client_interaction_copy",
 }
 
 
