@@ -63,6 +63,7 @@ def world(time_machine, partnership, member):
         grantee_name="",
         grantee_member=grantee,
         scope="The closing date.",
+        covers=["stage", "team", "property", "notes", "documents", "contact"],
         valid_until=datetime.date(2025, 3, 14),
         signed_document=SimpleUploadedFile("signed.pdf", PDF_BYTES),
     )
@@ -125,6 +126,7 @@ WRITES = {
         lambda w: {
             "grantee_name": "Anyone",
             "scope": "Everything",
+            "covers": ["stage", "notes"],
             "valid_until": "2025-12-31",
             "signed_document": SimpleUploadedFile("s.pdf", PDF_BYTES),
         },
@@ -346,17 +348,27 @@ def test_leadership_reads_the_post_close_pages_but_cannot_send_the_customer_link
 # --- Emails -------------------------------------------------------------------------------------
 
 
-def test_transaction_emails_go_only_to_the_team(world):
+def test_transaction_emails_go_only_to_the_team_and_the_member_the_customer_named(world):
     member, bob = world.team
     services.add_team_member(
         transaction=world.transaction, actor=bob, member=world.newcomer, role="Inspector"
     )
+    records.revoke_disclosure(disclosure=world.disclosure, actor=member)
     team_emails = {m.email for m in (member, bob, world.newcomer)}
     about_transaction = OutboxMessage.objects.filter(
         content_type__model="transaction", object_id=world.transaction.pk
     )
     assert about_transaction.exists()
-    assert set(about_transaction.values_list("to_email", flat=True)) <= team_emails
+    recipients = set(about_transaction.values_list("to_email", flat=True))
+    assert world.grantee.email in recipients
+    assert recipients <= team_emails | {world.grantee.email}
+    # The grantee hears that access started and ended, and nothing more of the transaction.
+    to_grantee = about_transaction.filter(to_email=world.grantee.email)
+    assert to_grantee.count() == 2
+    for message in to_grantee:
+        text = message.subject + message.body_text + message.body_html
+        for secret in ("dana@example.com", "Bob Lender", "Alice", "Opened", "budget"):
+            assert secret not in text, secret
     for message in OutboxMessage.objects.all():
         assert "77 Secret Lane" not in message.body_text + message.body_html
 

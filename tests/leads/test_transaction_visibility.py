@@ -67,9 +67,12 @@ def outsider(partnership):
 
 @pytest.fixture
 def grantee(partnership, deal):
-    """A member the customer authorized in writing, while it lasts."""
+    """A member the customer authorized in writing to read the stage, the address and the
+    notes, while it lasts."""
     grantee = MemberFactory(partnership=partnership, display_name="Grace Grantee")
-    DisclosureFactory(transaction=deal, grantee_member=grantee)
+    DisclosureFactory(
+        transaction=deal, grantee_member=grantee, covers=["stage", "property", "notes"]
+    )
     return grantee
 
 
