@@ -195,11 +195,11 @@ def record_disclosure(
     scope = scope.strip()
     if not scope:
         raise LeadRefused("Say what the customer authorized you to disclose.")
-    covers = sorted(set(covers or ()), key=DisclosureCover.values.index)
     if not covers:
         raise LeadRefused("Tick what the customer authorized them to read.")
     if any(cover not in DisclosureCover.values for cover in covers):
         raise LeadRefused("Tick only what the form offers to read.")
+    covers = [cover for cover in DisclosureCover.values if cover in covers]
     if valid_until is None or valid_until < transaction.partnership.today():
         raise LeadRefused("The authorization must run until today or a later date.")
     if signed_document is None:
