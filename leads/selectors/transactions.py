@@ -211,8 +211,10 @@ def covering(viewer: Member, cover: str) -> Q:
 
 def transactions_covering(viewer: Member, cover: str) -> QuerySet[Transaction]:
     """The transactions of which the viewer may read `cover` (e.g. the stage on the leads list)."""
-    return visible_transactions(viewer).annotate(**sight_annotations(viewer)).filter(
-        covering(viewer, cover)
+    return (
+        visible_transactions(viewer)
+        .annotate(**sight_annotations(viewer))
+        .filter(covering(viewer, cover))
     )
 
 

@@ -253,9 +253,7 @@ def _detail(request, transaction, access, *, status=200, refusal="", **bound):
         "documents": selectors.documents_of(transaction) if sight.documents else None,
         # Who else was authorized, and who looked, is for the team and leadership.
         "disclosures": selectors.disclosures_of(transaction) if not sight.is_grantee else None,
-        "access_log": selectors.access_log_of(transaction)[:50]
-        if not sight.is_grantee
-        else None,
+        "access_log": selectors.access_log_of(transaction)[:50] if not sight.is_grantee else None,
         "today": today,
     }
     if can_edit:
@@ -297,9 +295,7 @@ def transaction_detail(request, pk):
 
 
 def _fetch(request, pk, *, seen_on=TransactionAccess.SeenOn.PAGE):
-    return transaction_for(
-        request, request.member, pk, queryset=DETAIL_QUERYSET, seen_on=seen_on
-    )
+    return transaction_for(request, request.member, pk, queryset=DETAIL_QUERYSET, seen_on=seen_on)
 
 
 def _row_of(request, transaction, model, pk, *related):

@@ -88,9 +88,7 @@ def test_the_authorization_records_what_its_grantee_may_read_beside_the_customer
     ],
     ids=["nothing", "none", "unknown"],
 )
-def test_an_authorization_must_say_what_its_grantee_may_read(
-    deal, member, gina, covers, message
-):
+def test_an_authorization_must_say_what_its_grantee_may_read(deal, member, gina, covers, message):
     with pytest.raises(LeadRefused, match=message):
         authorize(deal, member, grantee_member=gina, covers=covers)
     assert not Disclosure.objects.exists()
@@ -107,9 +105,7 @@ def test_authorizations_recorded_before_covers_let_their_grantee_read_stage_and_
     migration = importlib.import_module(
         "leads.migrations.0008_disclosure_covers_and_where_seen"
     ).Migration
-    (field,) = [
-        op.field for op in migration.operations if getattr(op, "name", "") == "covers"
-    ]
+    (field,) = [op.field for op in migration.operations if getattr(op, "name", "") == "covers"]
     assert field.default() == ["stage", "team"] == default_disclosure_covers()
 
 
@@ -157,9 +153,7 @@ def grantee_mail(gina):
     return OutboxMessage.objects.filter(to_email=gina.email).order_by("created_at", "pk")
 
 
-def test_the_named_member_is_emailed_what_they_may_read_until_when_and_the_link(
-    deal, member, gina
-):
+def test_the_named_member_is_emailed_what_they_may_read_until_when_and_the_link(deal, member, gina):
     authorize(deal, member, grantee_member=gina)
     (message,) = grantee_mail(gina)
     assert message.subject == (
@@ -189,9 +183,7 @@ def test_a_party_outside_the_partnership_gets_no_email_from_the_portal(deal, mem
     assert not OutboxMessage.objects.filter(to_email="olga@bank.example").exists()
 
 
-def test_the_named_member_is_emailed_once_when_the_authorization_is_revoked(
-    deal, member, gina
-):
+def test_the_named_member_is_emailed_once_when_the_authorization_is_revoked(deal, member, gina):
     disclosure = authorize(deal, member, grantee_member=gina)
     records.revoke_disclosure(disclosure=disclosure, actor=member)
     with pytest.raises(LeadRefused):

@@ -569,9 +569,7 @@ def test_the_narrowest_authorization_shows_the_customers_name_and_the_kind_only(
 def test_a_grantee_without_documents_cannot_download_one(world):
     reader = grantee_covering(world, [Cover.STAGE])
     client = client_for(reader.partnership, reader)
-    document_url = reverse(
-        "transaction_document", args=[world.transaction.pk, world.document.pk]
-    )
+    document_url = reverse("transaction_document", args=[world.transaction.pk, world.document.pk])
     assert client.get(document_url).status_code == 404
     assert client_for(world.grantee.partnership, world.grantee).get(document_url).status_code == 200
 
@@ -597,9 +595,7 @@ def test_a_grantee_without_documents_cannot_download_one(world):
         "name-always",
     ],
 )
-def test_search_and_filters_answer_only_from_what_the_grantee_may_read(
-    world, covers, query, found
-):
+def test_search_and_filters_answer_only_from_what_the_grantee_may_read(world, covers, query, found):
     reader = grantee_covering(world, covers)
     client = client_for(reader.partnership, reader)
     page = client.get(reverse("transaction_list"), query)
@@ -701,9 +697,7 @@ def bulk_transactions(partnership, count, *, grantee=None):
 
 
 def access_inserts(queries) -> int:
-    return sum(
-        1 for q in queries if q["sql"].startswith('INSERT INTO "leads_transactionaccess"')
-    )
+    return sum(1 for q in queries if q["sql"].startswith('INSERT INTO "leads_transactionaccess"'))
 
 
 # Partnership, user, membership (3); the page's count and rows (2); one INSERT of the page's
