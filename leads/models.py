@@ -471,7 +471,7 @@ class DisclosureCover(models.TextChoices):
     """What of a transaction a customer's written authorization lets its grantee read."""
 
     STAGE = "stage", "The stage and dates"
-    TEAM = "team", "The team and their roles"
+    TEAM = "team", "The team, with each member's role"
     PROPERTY = "property", "The property address and value"
     NOTES = "notes", "Timeline notes"
     DOCUMENTS = "documents", "Documents"

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='disclosure',
             name='covers',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('stage', 'The stage and dates'), ('team', 'The team and their roles'), ('property', 'The property address and value'), ('notes', 'Timeline notes'), ('documents', 'Documents'), ('contact', "The customer's contact details")], max_length=12), default=leads.models.default_disclosure_covers, size=None, verbose_name='what the grantee may read'),
+            field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('stage', 'The stage and dates'), ('team', "The team, with each member's role"), ('property', 'The property address and value'), ('notes', 'Timeline notes'), ('documents', 'Documents'), ('contact', "The customer's contact details")], max_length=12), default=leads.models.default_disclosure_covers, size=None, verbose_name='what the grantee may read'),
         ),
         migrations.AddField(
             model_name='transactionaccess',

@@ -135,7 +135,7 @@ def test_the_team_records_what_the_grantee_may_read_with_checkboxes(deal, member
     assert done.status_code == 302
     assert Disclosure.objects.get().covers == ["team", "documents"]
     table = client.get(deal.get_absolute_url()).text.split('id="disclosures-heading"')[1]
-    assert "May read here: The team and their roles; Documents" in table
+    assert "May read here: The team, with each member&#x27;s role; Documents" in table
 
 
 def test_the_grantee_reads_what_the_authorization_says_and_covers(deal, member, gina):
