@@ -7,7 +7,14 @@ import datetime
 
 from django import forms
 
-from leads.models import Channel, Need, Timeframe, TransactionKind, TransactionStage
+from leads.models import (
+    Channel,
+    DisclosureCover,
+    Need,
+    Timeframe,
+    TransactionKind,
+    TransactionStage,
+)
 from leads.selectors import lists
 from leads.selectors.lists import LeadFilters
 from leads.services.intake import referrer_choices
@@ -413,6 +420,15 @@ class DisclosureForm(forms.Form):
         label="What may be disclosed",
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="In the customer\u2019s words.",
+    )
+    covers = forms.MultipleChoiceField(
+        label="What the partner member named in it may read here",
+        choices=DisclosureCover.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick what the customer authorized them to read."},
+        help_text="Tick only what the signed authorization allows. The customer\u2019s name and "
+        "the kind of transaction are always shown; other authorizations and who looked never.",
     )
     valid_until = BoundedDateField(label="Until", help_text="The last day it covers.")
     signed_document = forms.FileField(

@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
@@ -466,10 +467,29 @@ class TransactionDocument(TenantOwned):
         return self.title
 
 
+class DisclosureCover(models.TextChoices):
+    """What of a transaction a customer's written authorization lets its grantee read."""
+
+    STAGE = "stage", "The stage and dates"
+    TEAM = "team", "The team, with each member's role"
+    PROPERTY = "property", "The property address and value"
+    NOTES = "notes", "Timeline notes"
+    DOCUMENTS = "documents", "Documents"
+    CONTACT = "contact", "The customer's contact details"
+
+
+def default_disclosure_covers() -> list[str]:
+    """The narrowest useful reading: what authorizations recorded before covers existed get."""
+    return [DisclosureCover.STAGE, DisclosureCover.TEAM]
+
+
 class Disclosure(TenantOwned):
     """The customer's written authorization to disclose (policy: nothing about a customer's
     transaction goes outside its committee "unless explicitly authorized to do so by the
-    customer in writing"). A named member of the partnership gets read access while it lasts."""
+    customer in writing"). A named member of the partnership gets read access while it lasts,
+    to what `covers` lists only; `scope` keeps the customer's own words."""
+
+    Covers = DisclosureCover
 
     transaction = models.ForeignKey(
         Transaction, on_delete=models.CASCADE, related_name="disclosures"
@@ -486,6 +506,11 @@ class Disclosure(TenantOwned):
         "transaction until it ends.",
     )
     scope = models.TextField("what may be disclosed")
+    covers = ArrayField(
+        models.CharField(max_length=12, choices=DisclosureCover.choices),
+        verbose_name="what the grantee may read",
+        default=default_disclosure_covers,
+    )
     valid_until = models.DateField("until", help_text="The last day the authorization covers.")
     signed_document = models.FileField(upload_to=transaction_document_path, storage=private_storage)
     recorded_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
@@ -505,18 +530,36 @@ class Disclosure(TenantOwned):
                 name="disclosure_grantee_idx",
             ),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(covers__len__gte=1) & Q(covers__contained_by=DisclosureCover.values),
+                name="disclosure_covers_known",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Disclosure to {self.grantee_name}"
 
+    @property
+    def cover_labels(self) -> list[str]:
+        return [cover.label for cover in DisclosureCover if cover in self.covers]
+
 
 class TransactionAccess(TenantOwned):
-    """Every look at a transaction by someone outside its team (leadership, a disclosure)."""
+    """Every look at a transaction by someone outside its team (leadership, a disclosure):
+    on what authority (`via`) and where it was shown (`seen_on`)."""
 
     class Via(models.TextChoices):
         LEADERSHIP = "leadership", "Leadership"
         DISCLOSURE = "disclosure", "Customer's written authorization"
         ADMIN = "admin", "Admin"
+
+    class SeenOn(models.TextChoices):
+        PAGE = "page", "Its page"
+        DOWNLOAD = "download", "A download"
+        LIST = "list", "The transactions list"
+        EXPORT = "export", "The CSV export"
+        LEAD_PAGE = "lead_page", "The customer's lead page"
 
     transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="accesses")
     member = models.ForeignKey(
@@ -530,6 +573,7 @@ class TransactionAccess(TenantOwned):
         Disclosure, null=True, blank=True, on_delete=models.SET_NULL, related_name="accesses"
     )
     path = models.CharField(max_length=300, blank=True)
+    seen_on = models.CharField(max_length=12, choices=SeenOn.choices, default=SeenOn.PAGE)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

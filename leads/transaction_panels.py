@@ -3,19 +3,34 @@
 Confidentiality (policy: nothing about a customer's transaction goes outside its committee
 unless the customer authorized it in writing): every source, column and panel here asks
 `leads.selectors.transactions` which transactions the viewer may see, and a member who may not
-see one gets nothing of it, not even that it exists. Registered once from LeadsConfig.ready().
+see one gets nothing of it, not even that it exists. A member the customer authorized reads
+only what the authorization covers (`Sight`). Registered once from LeadsConfig.ready().
+
+The lead's page is logged once (one INSERT) by its transactions panel, `lead_transactions`: it
+lists every transaction of the lead the viewer may see, so it logs every one the page shows,
+in the panel, the timeline's entries and the column's line alike.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from django.db.models import Q
 from django.urls import reverse
 
 from leads import extensions as lead_extensions
 from leads.extensions import LeadColumn, TimelineEntry
-from leads.models import Lead, TransactionEvent, TransactionStage
-from leads.selectors.transactions import on_team, team_transactions, visible_transactions
+from leads.models import Lead, TransactionAccess, TransactionEvent, TransactionStage
+from leads.selectors.transactions import (
+    EVENT_COVERS,
+    Cover,
+    log_looks,
+    sight_annotations,
+    sight_of,
+    team_transactions,
+    transactions_covering,
+    visible_transactions,
+)
 from members import extensions as member_extensions
 from members.models import Member
 
@@ -23,23 +38,40 @@ from members.models import Member
 PANEL_SIZE = 5
 
 
+def covered_events(viewer: Member) -> Q:
+    """The entries (annotated with `sight_annotations` of their transaction) the viewer reads:
+    all for the team and leadership, for a grantee those its authorizations cover."""
+    if viewer.is_leadership:
+        return Q()
+    covered = Q(is_team=True)
+    for cover in Cover:
+        kinds = [kind for kind, covering in EVENT_COVERS.items() if covering == cover]
+        if kinds:
+            covered |= Q(kind__in=kinds, granted__contains=[cover])
+    return covered
+
+
 def transaction_events(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
-    """The lead's transactions' own timeline entries, only of those the viewer may see."""
+    """The lead's transactions' own timeline entries, only of those the viewer may see and,
+    for a member the customer authorized, only those the authorization covers."""
     events = (
         TransactionEvent.objects.filter(
             partnership_id=lead.partnership_id,
             transaction__lead=lead,
             transaction__in=visible_transactions(viewer),
         )
+        .annotate(**sight_annotations(viewer, "transaction_id"))
+        .filter(covered_events(viewer))
         .select_related("transaction", "actor")
         .order_by()
     )
     for event in events:
+        event.sight = sight_of(viewer, event)
         yield TimelineEntry(
             at=event.created_at,
             kind="transaction",
             label="Transaction",
-            title=f"{event.transaction.get_kind_display()}: {event.summary}",
+            title=f"{event.transaction.get_kind_display()}: {event.sight.event_summary(event)}",
             template="leads/transactions/_timeline_event.html",
             item=event,
             status="Shared with the customer" if event.shared_with_customer else "",
@@ -49,11 +81,12 @@ def transaction_events(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
 
 
 def transaction_column(leads: Sequence[Lead], viewer: Member) -> dict[int, TransactionStage]:
-    """The stage of each lead's newest transaction the viewer may see (one query)."""
+    """The stage of each lead's newest transaction whose stage the viewer may read (one
+    query)."""
     if not leads:
         return {}
     newest = (
-        visible_transactions(viewer)
+        transactions_covering(viewer, Cover.STAGE)
         .filter(lead__in=[lead.pk for lead in leads])
         .order_by("lead_id", "-created_at", "-pk")
         .distinct("lead_id")
@@ -64,13 +97,22 @@ def transaction_column(leads: Sequence[Lead], viewer: Member) -> dict[int, Trans
 
 def lead_transactions(request, lead: Lead, viewer: Member) -> dict | None:
     """The lead's transactions the viewer may see, and "Open a transaction" for members
-    (leadership does not work transactions; it follows up after the close)."""
+    (leadership does not work transactions; it follows up after the close). Logs the page's
+    looks from outside the team (see the module's docstring)."""
     transactions = list(
         visible_transactions(viewer)
         .filter(lead=lead)
-        .annotate(is_team=on_team(viewer))
+        .annotate(**sight_annotations(viewer))
         .select_related("leader")
         .order_by("-created_at", "-pk")
+    )
+    for transaction in transactions:
+        transaction.sight = sight_of(viewer, transaction)
+    log_looks(
+        request,
+        viewer,
+        [(transaction.pk, transaction.sight) for transaction in transactions],
+        seen_on=TransactionAccess.SeenOn.LEAD_PAGE,
     )
     open_url = None if viewer.is_leadership else reverse("transaction_open", args=[lead.pk])
     if not transactions and open_url is None:

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from django.db.models import Case, Count, IntegerField, Max, When
 
 from leads.extensions import TimelineEntry
-from leads.models import Inquiry, Lead, TransactionStage
-from leads.selectors.transactions import visible_transactions
+from leads.models import DisclosureCover, Inquiry, Lead, TransactionStage
+from leads.selectors.transactions import transactions_covering
 from members.models import Member
 from outreach.models import (
     Attempt,
@@ -29,9 +29,10 @@ def lead_stage(lead: Lead, viewer: Member) -> Stage:
     other, contacted once any member tried, new before that. Four queries at most.
 
     Whether a lead is a customer is transaction information: a viewer outside its committee
-    (and leadership) sees only the engagement stages, as if there were no transaction."""
+    (and leadership) sees only the engagement stages, as if there were no transaction; so
+    does a member the customer authorized to read it without its stage."""
     stages = set(
-        visible_transactions(viewer)
+        transactions_covering(viewer, DisclosureCover.STAGE)
         .filter(lead=lead)
         .exclude(stage=TransactionStage.FELL_THROUGH)
         .values_list("stage", flat=True)

@@ -17,11 +17,18 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from PIL import Image
 
-from leads.models import Disclosure, Transaction, TransactionDocument, TransactionEvent
+from leads.models import (
+    Disclosure,
+    DisclosureCover,
+    Transaction,
+    TransactionDocument,
+    TransactionEvent,
+)
 from leads.services import LeadRefused
 from leads.services.committee import audit, locked, require_active_member, require_seat
 from leads.services.events import record_event
 from members.models import Member
+from pinnacle.mail.services import queue_email
 
 Kind = TransactionEvent.Kind
 
@@ -162,13 +169,16 @@ def record_disclosure(
     grantee_email: str = "",
     grantee_member: Member | None = None,
     scope: str,
+    covers: list[str],
     valid_until: datetime.date,
     signed_document,
 ) -> Disclosure:
     """policy: nothing of a customer's transaction goes outside its committee "unless
     explicitly authorized to do so by the customer in writing". A team member records that
-    authorization with the signed document; a partner member it names then reads the
-    transaction until the authorization ends (`valid_until`, inclusive) or is revoked."""
+    authorization with the signed document: `scope` in the customer's words, `covers` what of
+    the transaction it lets its grantee read. A partner member it names then reads that (and
+    only that) until the authorization ends (`valid_until`, inclusive) or is revoked, and is
+    emailed what they may read, until when, and the link."""
     transaction = locked(transaction)
     team = require_seat(transaction, actor)
     grantee_name = " ".join(grantee_name.split())
@@ -185,6 +195,11 @@ def record_disclosure(
     scope = scope.strip()
     if not scope:
         raise LeadRefused("Say what the customer authorized you to disclose.")
+    if not covers:
+        raise LeadRefused("Tick what the customer authorized them to read.")
+    if any(cover not in DisclosureCover.values for cover in covers):
+        raise LeadRefused("Tick only what the form offers to read.")
+    covers = [cover for cover in DisclosureCover.values if cover in covers]
     if valid_until is None or valid_until < transaction.partnership.today():
         raise LeadRefused("The authorization must run until today or a later date.")
     if signed_document is None:
@@ -197,6 +212,7 @@ def record_disclosure(
         grantee_email=grantee_email.strip(),
         grantee_member=grantee_member,
         scope=scope,
+        covers=covers,
         valid_until=valid_until,
         recorded_by=actor,
     )
@@ -213,8 +229,35 @@ def record_disclosure(
         summary,
         disclosure=disclosure.pk,
         grantee_member=grantee_member.pk if grantee_member else None,
+        covers=covers,
     )
+    if grantee_member is not None:
+        _tell_grantee(disclosure, grantee_member, "disclosure_granted")
     return disclosure
+
+
+def _tell_grantee(disclosure: Disclosure, grantee: Member, template: str) -> None:
+    """The member named in an authorization hears that it started or ended: the customer's
+    name and the kind of transaction (which one it is), what they may read, until when, the
+    link. Nothing else of the transaction, whatever the authorization covers: an email is
+    easily forwarded, the page is behind the sign-in and logs every look."""
+    transaction = disclosure.transaction
+    partnership = transaction.partnership
+    queue_email(
+        partnership=partnership,
+        key=f"transaction:{transaction.pk}:{template.replace('_', '-')}:{disclosure.pk}",
+        template=f"leads/{template}",
+        to=grantee.email,
+        context={
+            "recipient": grantee,
+            "customer_name": transaction.lead.name,
+            "kind": transaction.get_kind_display().lower(),
+            "may_read": disclosure.cover_labels,
+            "valid_until": disclosure.valid_until,
+            "page_url": partnership.absolute_url(transaction.get_absolute_url()),
+        },
+        about=transaction,
+    )
 
 
 @db_transaction.atomic
@@ -223,8 +266,10 @@ def revoke_disclosure(*, disclosure: Disclosure, actor: Member) -> Disclosure:
     its grantee sees nothing more of the transaction."""
     transaction = locked(disclosure.transaction)
     require_seat(transaction, actor)
-    disclosure = Disclosure.objects.select_for_update().get(
-        pk=disclosure.pk, transaction=transaction
+    disclosure = (
+        Disclosure.objects.select_for_update(of=("self",))
+        .select_related("grantee_member__user")
+        .get(pk=disclosure.pk, transaction=transaction)
     )
     if disclosure.revoked_at is not None:
         raise LeadRefused(f"The authorization for {disclosure.grantee_name} was already revoked.")
@@ -234,4 +279,7 @@ def revoke_disclosure(*, disclosure: Disclosure, actor: Member) -> Disclosure:
     summary = f"{actor.display_name} revoked the disclosure to {disclosure.grantee_name}"
     record_event(transaction, Kind.DISCLOSURE, summary, actor=actor)
     audit(transaction, actor, "transaction.disclosure_revoked", summary, disclosure=disclosure.pk)
+    disclosure.transaction = transaction
+    if disclosure.grantee_member is not None:
+        _tell_grantee(disclosure, disclosure.grantee_member, "disclosure_revoked")
     return disclosure

@@ -32,6 +32,7 @@ from leads.models import (
     LeaderProposal,
     TeamMember,
     Transaction,
+    TransactionAccess,
     TransactionDocument,
     TransactionEvent,
     TransactionStage,
@@ -58,6 +59,15 @@ def transaction_list(request):
     q, stage = form.values()
     rows = selectors.transactions_for_list(member, q=q, stage=stage)
     page = Paginator(rows, selectors.TRANSACTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for row in page.object_list:
+        row.sight = selectors.sight_of(member, row)
+    selectors.log_looks(
+        request,
+        member,
+        [(row.pk, row.sight) for row in page.object_list],
+        seen_on=TransactionAccess.SeenOn.LIST,
+    )
     return render(
         request,
         "leads/transactions/list.html",
@@ -88,7 +98,13 @@ EXPORT_HEADER = [
     "closed_on",
     "value",
     "stage_changed",
+    "seen_as",
 ]
+SEEN_AS = {
+    Access.TEAM: "team",
+    Access.LEADERSHIP: "leadership",
+    Access.DISCLOSURE: "customer's written authorization",
+}
 
 
 class _Echo:
@@ -96,7 +112,11 @@ class _Echo:
         return value
 
 
-def _export_rows(transactions, partnership):
+def _export_rows(transactions, viewer):
+    """One CSV row per transaction; a cell the viewer's sight does not cover stays empty
+    (`seen_as` says why)."""
+    partnership = viewer.partnership
+
     def local(moment: datetime.datetime | None) -> str:
         # The partnership's own clock, whoever downloads the file.
         return partnership.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
@@ -104,20 +124,23 @@ def _export_rows(transactions, partnership):
     writer = csv.writer(_Echo())
     yield writer.writerow(EXPORT_HEADER)
     for row in transactions.iterator(chunk_size=500):
+        sight = selectors.sight_of(viewer, row)
         forming = row.stage == TransactionStage.OPENED and row.team_size < 2
+        stage, team, address = sight.stage, sight.team, sight.property_details
         cells = [
-            local(row.created_at),
+            local(row.created_at) if stage else "",
             row.lead.name,
-            row.lead.email,
+            row.lead.email if sight.contact else "",
             row.get_kind_display(),
-            "Forming" if forming else row.get_stage_display(),
-            row.leader.display_name if row.leader else "",
-            "; ".join(_seat_label(seat) for seat in row.team.all()),
-            row.property_address,
-            row.expected_close_on.isoformat() if row.expected_close_on else "",
-            row.closed_on.isoformat() if row.closed_on else "",
-            "" if row.value is None else f"{row.value:.2f}",
-            local(row.stage_changed_at),
+            ("Forming" if forming else row.get_stage_display()) if stage else "",
+            row.leader.display_name if team and row.leader else "",
+            "; ".join(_seat_label(seat) for seat in row.team.all()) if team else "",
+            row.property_address if address else "",
+            row.expected_close_on.isoformat() if stage and row.expected_close_on else "",
+            row.closed_on.isoformat() if stage and row.closed_on else "",
+            "" if not address or row.value is None else f"{row.value:.2f}",
+            local(row.stage_changed_at) if stage else "",
+            SEEN_AS[sight.access],
         ]
         yield writer.writerow([csv_safe(cell) for cell in cells])
 
@@ -129,10 +152,18 @@ def _seat_label(seat: TeamMember) -> str:
 
 @member_required
 def transaction_export(request):
-    """The transactions the member may see, as filtered on the list; audited."""
+    """The transactions the member may see, as filtered on the list; audited, and each row
+    from outside its team logged as a look."""
     partnership, member = request.partnership, request.member
     q, stage = TransactionFilterForm(request.GET).values()
-    rows = selectors.transactions_for_list(member, q=q, stage=stage).prefetch_related(
+    rows = selectors.transactions_for_list(member, q=q, stage=stage)
+    selectors.log_looks(
+        request,
+        member,
+        selectors.outside_looks(member, rows),
+        seen_on=TransactionAccess.SeenOn.EXPORT,
+    )
+    rows = rows.prefetch_related(
         Prefetch("team", queryset=TeamMember.objects.select_related("member").order_by("added_at"))
     )
     record_audit(
@@ -144,7 +175,7 @@ def transaction_export(request):
     )
     filename = f"transactions-{partnership.slug}-{partnership.today():%Y-%m-%d}.csv"
     return StreamingHttpResponse(
-        _export_rows(rows, partnership),
+        _export_rows(rows, member),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
@@ -193,10 +224,11 @@ def transaction_open(request, pk):
 def _detail(request, transaction, access, *, status=200, refusal="", **bound):
     """The team page; `bound` replaces a blank form by the one just posted (with its errors)."""
     member, partnership = request.member, request.partnership
+    sight = selectors.sight_for(member, transaction, access)
     team = selectors.team_of(transaction)
     team_ids = [seat.member_id for seat in team]
     can_edit = access is Access.TEAM
-    proposal = selectors.open_proposal(transaction)
+    proposal = selectors.open_proposal(transaction) if sight.team else None
     agreed_ids = {a.member_id for a in proposal.agreements.all()} if proposal else set()
     moves = services.allowed_moves(transaction)
     today = partnership.today()
@@ -220,20 +252,12 @@ def _detail(request, transaction, access, *, status=200, refusal="", **bound):
         "agreed_ids": agreed_ids,
         "referral_leads": referral_leads,
         "refusal": refusal,
-        "events": selectors.timeline_of(transaction),
-        "documents": selectors.documents_of(transaction),
+        "sight": sight,
+        "events": _timeline(transaction, sight),
+        "documents": selectors.documents_of(transaction) if sight.documents else None,
         # Who else was authorized, and who looked, is for the team and leadership.
-        "disclosures": selectors.disclosures_of(transaction)
-        if access is not Access.DISCLOSURE
-        else None,
-        "access_log": selectors.access_log_of(transaction)[:50]
-        if access is not Access.DISCLOSURE
-        else None,
-        "live_disclosure": selectors.live_disclosures(member)
-        .filter(transaction=transaction)
-        .first()
-        if access is Access.DISCLOSURE
-        else None,
+        "disclosures": selectors.disclosures_of(transaction) if not sight.is_grantee else None,
+        "access_log": selectors.access_log_of(transaction)[:50] if not sight.is_grantee else None,
         "today": today,
     }
     if can_edit:
@@ -261,14 +285,22 @@ def _detail(request, transaction, access, *, status=200, refusal="", **bound):
     return render(request, "leads/transactions/detail.html", context, status=status)
 
 
+def _timeline(transaction, sight):
+    """The entries the viewer reads, each with the summary as they may read it."""
+    events = list(selectors.timeline_of(transaction, sight))
+    for event in events:
+        event.shown_summary = sight.event_summary(event)
+    return events
+
+
 @member_required
 def transaction_detail(request, pk):
     transaction, access = transaction_for(request, request.member, pk, queryset=DETAIL_QUERYSET)
     return _detail(request, transaction, access)
 
 
-def _fetch(request, pk):
-    return transaction_for(request, request.member, pk, queryset=DETAIL_QUERYSET)
+def _fetch(request, pk, *, seen_on=TransactionAccess.SeenOn.PAGE):
+    return transaction_for(request, request.member, pk, queryset=DETAIL_QUERYSET, seen_on=seen_on)
 
 
 def _row_of(request, transaction, model, pk, *related):
@@ -492,7 +524,9 @@ def _attachment(field_file, content_type: str, name: str):
 
 @member_required
 def transaction_document(request, pk, doc_pk):
-    transaction, _access = _fetch(request, pk)
+    transaction, access = _fetch(request, pk, seen_on=TransactionAccess.SeenOn.DOWNLOAD)
+    if not selectors.sight_for(request.member, transaction, access).documents:
+        raise Http404
     document = _row_of(request, transaction, TransactionDocument, doc_pk)
     return _attachment(document.file, document.content_type, document.title)
 
@@ -546,7 +580,7 @@ def transaction_disclosure_revoke(request, pk, disclosure_pk):
 @member_required
 def transaction_disclosure_document(request, pk, disclosure_pk):
     """The signed authorization: for the team and leadership, not for its grantee."""
-    transaction, access = _fetch(request, pk)
+    transaction, access = _fetch(request, pk, seen_on=TransactionAccess.SeenOn.DOWNLOAD)
     if access is Access.DISCLOSURE:
         raise Http404
     disclosure = _row_of(request, transaction, Disclosure, disclosure_pk)

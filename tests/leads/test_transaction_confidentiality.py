@@ -7,17 +7,38 @@ a member of the same partnership who is not on the team, a member of another par
 member the customer authorized in writing (while it lasts, after revocation, after it ends),
 and leadership. A transaction URL missing from the table fails
 `test_every_transaction_url_is_in_the_table`.
+
+A second table: what the authorization covers (`SECRETS`), on every surface that shows a
+transaction to its grantee (`SURFACES`): without a cover, nothing of it shows anywhere; other
+authorizations and who looked never show. And every look from outside the team is logged, one
+row per transaction shown, on every surface (`LOGGED`).
 """
 
+import csv
 import datetime
+import io
+import time
 from dataclasses import dataclass
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from leads.models import TransactionAccess
+from leads.models import (
+    Disclosure,
+    DisclosureCover,
+    Lead,
+    Need,
+    TeamMember,
+    Timeframe,
+    Transaction,
+    TransactionAccess,
+)
 from leads.services import transaction_records as records
 from leads.services import transactions as services
 from pinnacle.mail.models import OutboxMessage
@@ -50,12 +71,22 @@ def world(time_machine, partnership, member):
     time_machine.move_to(START, tick=False)
     bob = MemberFactory(partnership=partnership, display_name="Bob Lender")
     lead = LeadFactory(
-        partnership=partnership, name=CUSTOMER, email="dana@example.com", referring_member=member
+        partnership=partnership,
+        name=CUSTOMER,
+        email="dana@example.com",
+        phone="555-0142",
+        referring_member=member,
     )
     transaction = services.open_transaction(
-        lead=lead, member=member, kind="buy", property_address="77 Secret Lane"
+        lead=lead,
+        member=member,
+        kind="buy",
+        property_address="77 Secret Lane",
+        expected_close_on=datetime.date(2025, 6, 30),
+        value=Decimal("512345"),
     )
     services.add_team_member(transaction=transaction, actor=member, member=bob, role="Lender")
+    services.change_stage(transaction=transaction, actor=member, stage="under_contract")
     grantee = MemberFactory(partnership=partnership, display_name="Gina Grantee")
     disclosure = records.record_disclosure(
         transaction=transaction,
@@ -63,6 +94,7 @@ def world(time_machine, partnership, member):
         grantee_name="",
         grantee_member=grantee,
         scope="The closing date.",
+        covers=["stage", "team", "property", "notes", "documents", "contact"],
         valid_until=datetime.date(2025, 3, 14),
         signed_document=SimpleUploadedFile("signed.pdf", PDF_BYTES),
     )
@@ -73,6 +105,17 @@ def world(time_machine, partnership, member):
         file=SimpleUploadedFile("agreement.pdf", PDF_BYTES),
     )
     records.add_note(transaction=transaction, actor=bob, body="The buyer's budget is tight.")
+    # Another party the customer authorized (not a member): never shown to Gina.
+    records.record_disclosure(
+        transaction=transaction,
+        actor=member,
+        grantee_name="Olga Other-Party",
+        scope="Everything for the bank.",
+        covers=list(DisclosureCover.values),
+        valid_until=datetime.date(2025, 3, 31),
+        signed_document=SimpleUploadedFile("bank.pdf", PDF_BYTES),
+    )
+    transaction.refresh_from_db()
     return World(
         transaction=transaction,
         team=[member, bob],
@@ -109,7 +152,7 @@ WRITES = {
     ),
     "transaction_propose_leader": (lambda w: {}, lambda w: {"candidate": w.team[1].pk}),
     "transaction_agree_leader": (lambda w: {"proposal_pk": w.proposal.pk}, lambda w: {}),
-    "transaction_stage": (lambda w: {}, lambda w: {"stage": "under_contract"}),
+    "transaction_stage": (lambda w: {}, lambda w: {"stage": "opened"}),
     "transaction_details": (lambda w: {}, lambda w: {"kind": "sell"}),
     "transaction_note": (lambda w: {}, lambda w: {"body": "Leaked note"}),
     "transaction_event_share": (
@@ -125,6 +168,7 @@ WRITES = {
         lambda w: {
             "grantee_name": "Anyone",
             "scope": "Everything",
+            "covers": ["stage", "notes"],
             "valid_until": "2025-12-31",
             "signed_document": SimpleUploadedFile("s.pdf", PDF_BYTES),
         },
@@ -346,17 +390,27 @@ def test_leadership_reads_the_post_close_pages_but_cannot_send_the_customer_link
 # --- Emails -------------------------------------------------------------------------------------
 
 
-def test_transaction_emails_go_only_to_the_team(world):
+def test_transaction_emails_go_only_to_the_team_and_the_member_the_customer_named(world):
     member, bob = world.team
     services.add_team_member(
         transaction=world.transaction, actor=bob, member=world.newcomer, role="Inspector"
     )
+    records.revoke_disclosure(disclosure=world.disclosure, actor=member)
     team_emails = {m.email for m in (member, bob, world.newcomer)}
     about_transaction = OutboxMessage.objects.filter(
         content_type__model="transaction", object_id=world.transaction.pk
     )
     assert about_transaction.exists()
-    assert set(about_transaction.values_list("to_email", flat=True)) <= team_emails
+    recipients = set(about_transaction.values_list("to_email", flat=True))
+    assert world.grantee.email in recipients
+    assert recipients <= team_emails | {world.grantee.email}
+    # The grantee hears that access started and ended, and nothing more of the transaction.
+    to_grantee = about_transaction.filter(to_email=world.grantee.email)
+    assert to_grantee.count() == 2
+    for message in to_grantee:
+        text = message.subject + message.body_text + message.body_html
+        for secret in ("dana@example.com", "Bob Lender", "Alice", "Opened", "budget"):
+            assert secret not in text, secret
     for message in OutboxMessage.objects.all():
         assert "77 Secret Lane" not in message.body_text + message.body_html
 
@@ -384,3 +438,320 @@ def test_a_teams_urls_do_not_reach_another_transactions_rows(world, partnership,
     assert client.post(f"/transactions/{mine}/team/{seat.pk}/remove/").status_code == 404
     event.refresh_from_db()
     assert not event.shared_with_customer and theirs.team.count() == 1
+
+
+# --- What the customer's authorization covers, on every surface ---------------------------------
+
+Cover = DisclosureCover
+
+# What shows of each cover somewhere (the world's transaction: under contract, closing June 30,
+# 77 Secret Lane for $512,345, Bob Lender on the team, a note, a document, Dana's email/phone).
+SECRETS = {
+    Cover.STAGE: [
+        'badge-info">Under contract',
+        "to Under contract",
+        "Jun 30, 2025",
+        "June 30, 2025",
+        "2025-06-30",
+    ],
+    Cover.TEAM: ["Bob Lender"],
+    Cover.PROPERTY: ["77 Secret Lane", "512,345", "512345"],
+    Cover.NOTES: ["budget is tight"],
+    Cover.DOCUMENTS: ["Purchase agreement"],
+    Cover.CONTACT: ["dana@example.com", "555-0142"],
+}
+# Never for a grantee: other authorizations (the bank's), their timeline entries, who looked.
+NEVER = [
+    "Olga Other-Party",
+    "Everything for the bank",
+    "authorization to disclose to",
+    "Who looked",
+    "Lee Leadership",
+]
+
+
+def read_page(client, world) -> str:
+    return client.get(reverse("transaction_detail", args=[world.transaction.pk])).text
+
+
+def read_list(client, world) -> str:
+    return client.get(reverse("transaction_list")).text
+
+
+def read_export(client, world) -> str:
+    return b"".join(client.get(reverse("transaction_export")).streaming_content).decode()
+
+
+def read_lead_page(client, world) -> str:
+    return client.get(world.transaction.lead.get_absolute_url()).text
+
+
+# Each surface showing a transaction to a grantee, and the covers it shows at all. The lead's
+# own page shows the lead's contact details to every member (leads are the partnership's):
+# there only the transaction's information is the grantee's to be kept from.
+SURFACES = {
+    "page": (read_page, set(Cover)),
+    "list": (read_list, {Cover.STAGE, Cover.PROPERTY}),
+    "export": (read_export, {Cover.STAGE, Cover.TEAM, Cover.PROPERTY, Cover.CONTACT}),
+    "lead page": (
+        read_lead_page,
+        {Cover.STAGE, Cover.TEAM, Cover.PROPERTY, Cover.NOTES, Cover.DOCUMENTS},
+    ),
+}
+
+
+def grantee_covering(world, covers) -> object:
+    grantee = MemberFactory(partnership=world.transaction.partnership, display_name="Rita Reader")
+    records.record_disclosure(
+        transaction=world.transaction,
+        actor=world.team[0],
+        grantee_name="",
+        grantee_member=grantee,
+        scope="What the form ticks.",
+        covers=list(covers),
+        valid_until=datetime.date(2025, 3, 14),
+        signed_document=SimpleUploadedFile("signed.pdf", PDF_BYTES),
+    )
+    return grantee
+
+
+def shown(text: str, cover) -> list[str]:
+    return [secret for secret in SECRETS[cover] if secret in text]
+
+
+def test_a_grantee_with_every_cover_reads_each_on_every_surface_but_never_the_rest(world):
+    client_for(world.leader.partnership, world.leader).get(
+        reverse("transaction_detail", args=[world.transaction.pk])
+    )
+    client = client_for(world.grantee.partnership, world.grantee)
+    for surface, (read, covers) in SURFACES.items():
+        text = read(client, world)
+        assert CUSTOMER in text, surface
+        for cover in covers:
+            assert shown(text, cover), (surface, cover)
+        assert [secret for secret in NEVER if secret in text] == [], surface
+
+
+@pytest.mark.parametrize("left_out", list(Cover), ids=[c.value for c in Cover])
+def test_what_the_authorization_leaves_out_shows_on_no_surface(world, left_out):
+    client_for(world.leader.partnership, world.leader).get(
+        reverse("transaction_detail", args=[world.transaction.pk])
+    )
+    reader = grantee_covering(world, set(Cover) - {left_out})
+    client = client_for(reader.partnership, reader)
+    for surface, (read, covers) in SURFACES.items():
+        text = read(client, world)
+        assert CUSTOMER in text, surface  # the transaction itself is shown
+        if left_out in covers or surface == "page":
+            assert shown(text, left_out) == [], (surface, left_out)
+        for cover in covers - {left_out}:
+            assert shown(text, cover), (surface, cover)
+        assert [secret for secret in NEVER if secret in text] == [], surface
+
+
+def test_the_narrowest_authorization_shows_the_customers_name_and_the_kind_only(world):
+    reader = grantee_covering(world, [Cover.NOTES])
+    client = client_for(reader.partnership, reader)
+    page = read_page(client, world)
+    assert "Buy for Dana Confidential" in page and "budget is tight" in page
+    # The note's author is on the team, which it does not cover.
+    assert "Note from a team member" in page and "Bob Lender" not in page
+    for cover in set(Cover) - {Cover.NOTES}:
+        assert shown(page, cover) == [], cover
+    rows = list(csv.DictReader(io.StringIO(read_export(client, world))))
+    assert [(row["customer"], row["kind"], row["seen_as"]) for row in rows] == [
+        (CUSTOMER, "Buy", "customer's written authorization")
+    ]
+    blank = ["opened", "customer_email", "stage", "leader", "team", "property_address"]
+    assert [rows[0][column] for column in blank] == [""] * len(blank)
+
+
+def test_a_grantee_without_documents_cannot_download_one(world):
+    reader = grantee_covering(world, [Cover.STAGE])
+    client = client_for(reader.partnership, reader)
+    document_url = reverse("transaction_document", args=[world.transaction.pk, world.document.pk])
+    assert client.get(document_url).status_code == 404
+    assert client_for(world.grantee.partnership, world.grantee).get(document_url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("covers", "query", "found"),
+    [
+        ([Cover.STAGE], {"q": "dana@example"}, False),
+        ([Cover.CONTACT], {"q": "dana@example"}, True),
+        ([Cover.STAGE], {"q": "Secret Lane"}, False),
+        ([Cover.PROPERTY], {"q": "Secret Lane"}, True),
+        ([Cover.TEAM], {"stage": "under_contract"}, False),
+        ([Cover.STAGE], {"stage": "under_contract"}, True),
+        ([Cover.TEAM], {"q": "Dana"}, True),
+    ],
+    ids=[
+        "email-not-covered",
+        "email-covered",
+        "address-not-covered",
+        "address-covered",
+        "stage-not-covered",
+        "stage-covered",
+        "name-always",
+    ],
+)
+def test_search_and_filters_answer_only_from_what_the_grantee_may_read(world, covers, query, found):
+    reader = grantee_covering(world, covers)
+    client = client_for(reader.partnership, reader)
+    page = client.get(reverse("transaction_list"), query)
+    assert (page.context["page"].paginator.count == 1) is found
+    export = b"".join(client.get(reverse("transaction_export"), query).streaming_content)
+    assert (CUSTOMER in export.decode()) is found
+
+
+# --- Every look from outside the team is logged -------------------------------------------------
+
+# Each surface that shows the transaction, and what it logs as `seen_on`.
+LOGGED = {
+    "page": (read_page, "page"),
+    "list": (read_list, "list"),
+    "export": (read_export, "export"),
+    "lead page": (read_lead_page, "lead_page"),
+    "document": (
+        lambda client, w: client.get(
+            reverse("transaction_document", args=[w.transaction.pk, w.document.pk])
+        ),
+        "download",
+    ),
+}
+
+
+@pytest.mark.parametrize("surface", list(LOGGED))
+def test_every_look_from_outside_the_team_is_logged_where_it_was(world, surface):
+    read, seen_on = LOGGED[surface]
+    for viewer, via, disclosure in (
+        (world.grantee, "disclosure", world.disclosure.pk),
+        (world.leader, "leadership", None),
+    ):
+        read(client_for(viewer.partnership, viewer), world)
+        access = TransactionAccess.objects.get(member=viewer)
+        assert (access.transaction_id, access.via, access.disclosure_id, access.seen_on) == (
+            world.transaction.pk,
+            via,
+            disclosure,
+            seen_on,
+        )
+        assert access.user == viewer.user and access.path.startswith("/")
+    for viewer in world.team:
+        read(client_for(viewer.partnership, viewer), world)
+    assert not TransactionAccess.objects.filter(member__in=world.team).exists()
+
+
+def test_the_team_sees_where_each_look_came_from(world):
+    client_for(world.leader.partnership, world.leader).get(reverse("transaction_list"))
+    read_export(client_for(world.grantee.partnership, world.grantee), world)
+    page = read_page(client_for(world.team[0].partnership, world.team[0]), world)
+    log = page.split('id="access-heading"')[1].split("</section>")[0]
+    assert "Lee Leadership</td>" in log and "The transactions list" in log
+    assert "Gina Grantee</td>" in log and "The CSV export" in log
+
+
+# --- Logging in bulk: the list pages keep their query budget --------------------------------------
+
+
+def bulk_transactions(partnership, count, *, grantee=None):
+    """`count` transactions, each with a team of one, and (given `grantee`) each disclosed to
+    them."""
+    now = timezone.now()
+    leads = Lead.objects.bulk_create(
+        Lead(
+            partnership=partnership,
+            name=f"Bulk Customer {n:05d}",
+            email=f"bulk{n}@example.com",
+            need=Need.BUY,
+            timeframe=Timeframe.NOW,
+            last_submitted_at=now,
+        )
+        for n in range(count)
+    )
+    opener = MemberFactory(partnership=partnership)
+    transactions = Transaction.objects.bulk_create(
+        Transaction(partnership=partnership, lead=lead, kind="buy", opened_by=opener)
+        for lead in leads
+    )
+    TeamMember.objects.bulk_create(
+        TeamMember(partnership=partnership, transaction=transaction, member=opener)
+        for transaction in transactions
+    )
+    if grantee is not None:
+        Disclosure.objects.bulk_create(
+            Disclosure(
+                partnership=partnership,
+                transaction=transaction,
+                grantee_name="Gina",
+                grantee_member=grantee,
+                scope="The stage.",
+                covers=[Cover.STAGE],
+                valid_until=partnership.today() + datetime.timedelta(days=5),
+                signed_document="signed.pdf",
+                recorded_by=opener,
+            )
+            for transaction in transactions
+        )
+    return transactions
+
+
+def access_inserts(queries) -> int:
+    return sum(1 for q in queries if q["sql"].startswith('INSERT INTO "leads_transactionaccess"'))
+
+
+# Partnership, user, membership (3); the page's count and rows (2); one INSERT of the page's
+# looks. A grantee's rows carry what their authorizations cover as subqueries of the rows'
+# query: the same six.
+LEADERSHIP_LIST_QUERIES = 6
+GRANTEE_LIST_QUERIES = 6
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+@pytest.mark.parametrize("who", ["leadership", "grantee"])
+def test_the_list_logs_its_rows_in_one_insert_at_any_size(
+    partnership, leader, count, who, django_assert_num_queries
+):
+    started = time.monotonic()
+    grantee = MemberFactory(partnership=partnership) if who == "grantee" else None
+    bulk_transactions(partnership, count, grantee=grantee)
+    assert time.monotonic() - started < 20
+    viewer = leader if who == "leadership" else grantee
+    client = client_for(partnership, viewer)
+    expected = LEADERSHIP_LIST_QUERIES if who == "leadership" else GRANTEE_LIST_QUERIES
+    with django_assert_num_queries(expected) as captured:
+        response = client.get(reverse("transaction_list"), {"q": "bulk"})
+    assert response.status_code == 200
+    assert access_inserts(captured.captured_queries) == 1
+    shown_rows = min(count, 25)
+    assert TransactionAccess.objects.filter(member=viewer, seen_on="list").count() == shown_rows
+    with django_assert_num_queries(expected):
+        client.get(reverse("transaction_list"), {"page": "2"})
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_the_export_logs_every_row_in_one_insert(partnership, leader, count):
+    bulk_transactions(partnership, count)
+    client = client_for(partnership, leader)
+    with CaptureQueriesContext(connection) as captured:
+        body = b"".join(client.get(reverse("transaction_export")).streaming_content)
+    assert body.decode().count("Bulk Customer") == count
+    assert access_inserts(captured.captured_queries) == 1
+    assert TransactionAccess.objects.filter(seen_on="export").count() == count
+
+
+def test_the_lead_page_logs_its_transactions_in_one_insert(partnership, leader):
+    lead = LeadFactory(partnership=partnership)
+    budgets = []
+    for extra in (2, 20):
+        for _ in range(extra):
+            transaction = services.open_transaction(
+                lead=lead, member=MemberFactory(partnership=partnership), kind="sell"
+            )
+        with CaptureQueriesContext(connection) as captured:
+            assert client_for(partnership, leader).get(lead.get_absolute_url()).status_code == 200
+        assert access_inserts(captured.captured_queries) == 1
+        budgets.append(len(captured.captured_queries))
+    assert budgets[0] == budgets[1]
+    assert TransactionAccess.objects.filter(seen_on="lead_page").count() == 2 + 22
+    assert transaction.lead == lead

@@ -13,6 +13,8 @@ from django.utils import timezone
 from leads.models import Lead, Need, TeamMember, Timeframe, Transaction, TransactionStage
 from leads.selectors.timeline import lead_timeline
 from leads.transaction_panels import transaction_column
+from outreach.models import Stage as OutreachStage
+from outreach.selectors import lead_stage
 from tests.conftest import client_for
 from tests.leads.factories import (
     DisclosureFactory,
@@ -67,9 +69,12 @@ def outsider(partnership):
 
 @pytest.fixture
 def grantee(partnership, deal):
-    """A member the customer authorized in writing, while it lasts."""
+    """A member the customer authorized in writing to read the stage, the address and the
+    notes, while it lasts."""
     grantee = MemberFactory(partnership=partnership, display_name="Grace Grantee")
-    DisclosureFactory(transaction=deal, grantee_member=grantee)
+    DisclosureFactory(
+        transaction=deal, grantee_member=grantee, covers=["stage", "property", "notes"]
+    )
     return grantee
 
 
@@ -107,6 +112,44 @@ def test_the_team_leadership_and_an_authorized_member_see_the_transaction_on_the
 def test_anyone_else_sees_nothing_of_it_on_the_timeline(deal, customer, outsider, lapsed):
     for viewer in (outsider, *lapsed):
         assert transaction_titles(customer, viewer) == [], viewer
+
+
+def test_a_grantee_reads_on_the_timeline_only_the_entries_their_authorization_covers(
+    deal, customer, member, partnership
+):
+    reader = MemberFactory(partnership=partnership)
+    DisclosureFactory(transaction=deal, grantee_member=reader, covers=["stage"])
+    TransactionEventFactory(
+        transaction=deal,
+        kind="stage",
+        actor=member,
+        summary=f"{member.display_name} moved the transaction from Opened to Under contract",
+    )
+    TransactionEventFactory(transaction=deal, kind="disclosure", summary="Authorized the bank")
+    # The notes are not covered, nor the team: its author is "a team member".
+    assert transaction_titles(customer, reader) == [
+        "Buy: A team member moved the transaction from Opened to Under contract"
+    ]
+
+
+def test_the_leads_list_shows_the_stage_only_where_the_authorization_covers_it(deal, partnership):
+    reader = MemberFactory(partnership=partnership)
+    DisclosureFactory(transaction=deal, grantee_member=reader, covers=["notes"])
+    assert transaction_column([deal.lead], reader) == {}
+    DisclosureFactory(transaction=deal, grantee_member=reader, covers=["stage"])
+    assert transaction_column([deal.lead], reader) == {
+        deal.lead.pk: TransactionStage.UNDER_CONTRACT
+    }
+
+
+def test_the_leads_stage_says_customer_only_where_the_authorization_covers_the_stage(
+    deal, partnership
+):
+    reader = MemberFactory(partnership=partnership)
+    DisclosureFactory(transaction=deal, grantee_member=reader, covers=["notes"])
+    assert lead_stage(deal.lead, reader) != OutreachStage.CUSTOMER
+    DisclosureFactory(transaction=deal, grantee_member=reader, covers=["stage"])
+    assert lead_stage(deal.lead, reader) == OutreachStage.CUSTOMER
 
 
 def test_another_transaction_of_the_lead_stays_with_its_own_team(deal, customer, member):

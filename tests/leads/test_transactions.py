@@ -721,6 +721,7 @@ def disclose(transaction, actor, **overrides):
         "grantee_email": "",
         "grantee_member": None,
         "scope": "The closing date.",
+        "covers": ["stage"],
         "valid_until": transaction.partnership.today() + datetime.timedelta(days=10),
         "signed_document": pdf_upload("signed.pdf"),
     }
