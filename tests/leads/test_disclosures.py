@@ -103,7 +103,7 @@ def test_the_database_keeps_covers_to_what_the_form_offers(deal, covers):
 
 def test_authorizations_recorded_before_covers_let_their_grantee_read_stage_and_team_only():
     migration = importlib.import_module(
-        "leads.migrations.0008_disclosure_covers_and_where_seen"
+        "leads.migrations.0009_disclosure_covers_and_where_seen"
     ).Migration
     (field,) = [op.field for op in migration.operations if getattr(op, "name", "") == "covers"]
     assert field.default() == ["stage", "team"] == default_disclosure_covers()

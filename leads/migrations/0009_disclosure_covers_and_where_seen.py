@@ -21,7 +21,7 @@ def downloads_were_downloads(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('leads', '0007_thank_you_letter_mailed'),
+        ('leads', '0008_thank_you_letter_mailing_address'),
         ('members', '0006_policy_version_one_for_existing_partnerships'),
         ('pinnacle', '0003_policy_governance_numbers'),
     ]
