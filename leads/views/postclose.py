@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from leads.letters import default_mailing_address, draft_letter_text, render_letter_pdf
-from leads.models import MeetingProposal, ThankYouLetter, Transaction
+from leads.models import MeetingProposal, ThankYouLetter, Transaction, TransactionAccess
 from leads.postclose_forms import (
     ConfirmMeetingForm,
     LetterForm,
@@ -28,7 +28,7 @@ from leads.postclose_forms import (
     meeting_labels,
 )
 from leads.selectors import postclose as selectors
-from leads.selectors.transactions import Access, transaction_for
+from leads.selectors.transactions import LEADERSHIP_SIGHT, Access, log_looks, transaction_for
 from leads.services import LeadRefused, thank_you
 from leads.services import postclose as services
 from members.auth import leadership_required, member_required
@@ -46,6 +46,14 @@ def post_close_board(request):
         selectors.post_close_board(member, now=now, open_only=open_only), BOARD_PER_PAGE
     )
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    # policy: every look from outside a transaction's team is logged (leadership included).
+    log_looks(
+        request,
+        member,
+        [(transaction.pk, LEADERSHIP_SIGHT) for transaction in page.object_list],
+        seen_on=TransactionAccess.SeenOn.LIST,
+    )
     return render(
         request,
         "leads/postclose/board.html",

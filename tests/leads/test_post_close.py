@@ -37,7 +37,7 @@ from leads.services.transactions import remove_team_member
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage
 from tests.conftest import client_for
-from tests.leads.factories import TransactionFactory
+from tests.leads.factories import LeadFactory, TransactionFactory
 from tests.leads.transaction_builders import Committee
 from tests.members.factories import LeadershipFactory
 
@@ -819,8 +819,9 @@ def _bulk_closed(people, count):
     )
 
 
-# Partnership, session user, membership, page count, page rows, their steps.
-BOARD_QUERIES = 6
+# Partnership, session user, membership, page count, page rows, their steps; one INSERT logging
+# leadership's look at the rows shown.
+BOARD_QUERIES = 7
 
 
 @pytest.mark.parametrize("count", [10, 1000])
@@ -836,6 +837,17 @@ def test_the_boards_query_count_does_not_grow_with_the_transactions(
     assert len(names_in(response.text)) == min(count, 25)
     with django_assert_num_queries(BOARD_QUERIES):
         board(client, page="2")
+
+
+def test_leaderships_look_at_the_board_is_logged_for_every_row_shown(people):
+    shown = [
+        people.close(),
+        people.close(lead=LeadFactory(partnership=people.partnership, name="Eli Customer")),
+    ]
+    board(client_for(people.partnership, people.lee))
+    logged = TransactionAccess.objects.filter(member=people.lee)
+    assert sorted(logged.values_list("transaction_id", flat=True)) == sorted(t.pk for t in shown)
+    assert set(logged.values_list("via", "seen_on")) == {("leadership", "list")}
 
 
 # Leadership's dashboard
