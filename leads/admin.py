@@ -187,6 +187,7 @@ class DisclosureInline(ReadOnlyTenantInline):
         "grantee_email",
         "grantee_member",
         "scope",
+        "covers",
         "valid_until",
         "recorded_by",
         "created_at",
@@ -197,7 +198,7 @@ class DisclosureInline(ReadOnlyTenantInline):
 
 class TransactionAccessInline(ReadOnlyTenantInline):
     model = TransactionAccess
-    fields = ["created_at", "member", "user", "via", "disclosure", "path"]
+    fields = ["created_at", "member", "user", "via", "seen_on", "disclosure", "path"]
     readonly_fields = fields
     ordering = ["-created_at"]
 
