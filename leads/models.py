@@ -271,6 +271,12 @@ class TransactionStage(models.TextChoices):
     FELL_THROUGH = "fell_through", "Fell through"
 
 
+# policy: "a transactional team committee (two or more partner members)"; until then an opened
+# transaction is "forming". `IS_FORMING` says it in SQL of rows annotated with `team_size`.
+COMMITTEE_MINIMUM = 2
+IS_FORMING = Q(stage=TransactionStage.OPENED, team_size__lt=COMMITTEE_MINIMUM)
+
+
 class Transaction(TenantOwned):
     """A lead's transaction (the lead becomes the customer), worked by a team committee.
 

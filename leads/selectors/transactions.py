@@ -22,9 +22,11 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
+    BooleanField,
     CharField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -38,6 +40,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 
 from leads.models import (
+    IS_FORMING,
     Disclosure,
     DisclosureCover,
     LeaderAgreement,
@@ -365,6 +368,7 @@ def transactions_for_list(viewer: Member, *, q: str = "", stage: str = "") -> Qu
         visible_transactions(viewer)
         .select_related("lead", "leader")
         .annotate(team_size=Coalesce(team_size(), 0), **sight_annotations(viewer))
+        .annotate(forming=ExpressionWrapper(IS_FORMING, output_field=BooleanField()))
         .order_by("-created_at", "-pk")
     )
     if q:
@@ -374,9 +378,7 @@ def transactions_for_list(viewer: Member, *, q: str = "", stage: str = "") -> Qu
             | (Q(property_address__icontains=q) & covering(viewer, Cover.PROPERTY))
         )
     if stage == FORMING:
-        transactions = transactions.filter(
-            covering(viewer, Cover.STAGE), stage=TransactionStage.OPENED, team_size__lt=2
-        )
+        transactions = transactions.filter(covering(viewer, Cover.STAGE), IS_FORMING)
     elif stage in TransactionStage.values:
         transactions = transactions.filter(covering(viewer, Cover.STAGE), stage=stage)
     return transactions

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from leads.models import (
+    COMMITTEE_MINIMUM,
     Lead,
     LeaderAgreement,
     LeaderProposal,
@@ -54,8 +55,6 @@ from pinnacle.tenancy import record_audit
 Stage = TransactionStage
 Kind = TransactionEvent.Kind
 
-# policy: "a transactional team committee (two or more partner members)".
-COMMITTEE_MINIMUM = 2
 MAX_VALUE = decimal.Decimal("9999999999.99")
 # A transaction is open until it closes or falls through.
 OPEN_STAGES = (Stage.OPENED, Stage.UNDER_CONTRACT)

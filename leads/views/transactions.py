@@ -35,7 +35,6 @@ from leads.models import (
     TransactionAccess,
     TransactionDocument,
     TransactionEvent,
-    TransactionStage,
 )
 from leads.selectors import lists
 from leads.selectors import transactions as selectors
@@ -125,14 +124,13 @@ def _export_rows(transactions, viewer):
     yield writer.writerow(EXPORT_HEADER)
     for row in transactions.iterator(chunk_size=500):
         sight = selectors.sight_of(viewer, row)
-        forming = row.stage == TransactionStage.OPENED and row.team_size < 2
         stage, team, address = sight.stage, sight.team, sight.property_details
         cells = [
             local(row.created_at) if stage else "",
             row.lead.name,
             row.lead.email if sight.contact else "",
             row.get_kind_display(),
-            ("Forming" if forming else row.get_stage_display()) if stage else "",
+            ("Forming" if row.forming else row.get_stage_display()) if stage else "",
             row.leader.display_name if team and row.leader else "",
             "; ".join(_seat_label(seat) for seat in row.team.all()) if team else "",
             row.property_address if address else "",
