@@ -12,10 +12,10 @@ from django import forms
 from leads.letters import draft_letter_text
 from leads.models import ClientInteraction, MeetingProposal
 from leads.selectors.postclose import PostCloseSection
-from leads.services.inquiries import when
 from leads.services.postclose import MAX_MEETING_TIMES, draft_interaction_text
 from leads.services.thank_you import MAILING_ADDRESS_MAX
 from members.models import Member
+from pinnacle.formats import when
 from pinnacle.forms import validate_date_in_range
 
 

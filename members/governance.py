@@ -19,7 +19,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from members import policy_document
 from members.models import (
@@ -30,6 +29,7 @@ from members.models import (
     PolicyVote,
 )
 from members.services import MembershipRefused
+from pinnacle.formats import when
 from pinnacle.mail.services import queue_email
 from pinnacle.models import POLICY_FIELDS, Partnership
 from pinnacle.tenancy import record_audit
@@ -196,11 +196,6 @@ def propose_revision(
     return revision
 
 
-def _when(moment: datetime.datetime, partnership: Partnership) -> str:
-    local = partnership.localtime(moment)
-    return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
-
-
 @transaction.atomic
 def open_voting(
     *,
@@ -248,7 +243,7 @@ def open_voting(
     if (other := voting.exclude(pk=revision.pk).first()) is not None:
         raise GovernanceRefused(
             f"\u201c{other.title}\u201d is being voted on until "
-            f"{_when(other.voting_closes_at, partnership)}; one revision is voted on at a time.",
+            f"{when(other.voting_closes_at, partnership)}; one revision is voted on at a time.",
             code="other_vote",
         )
     revision.status = Status.VOTING
@@ -273,7 +268,7 @@ def open_voting(
         actor=actor.user,
         action="policy.voting_opened",
         target=revision,
-        summary=f"Voting on \u201c{revision.title}\u201d until {_when(closes_at, partnership)}",
+        summary=f"Voting on \u201c{revision.title}\u201d until {when(closes_at, partnership)}",
     )
     return revision
 
@@ -312,7 +307,7 @@ def _not_voting(revision: PolicyRevision, now: datetime.datetime) -> str:
     if stage == "draft":
         return "Voting on this revision has not been opened."
     if stage == "scheduled":
-        return f"Voting opens {_when(revision.voting_opens_at, revision.partnership)}."
+        return f"Voting opens {when(revision.voting_opens_at, revision.partnership)}."
     return "Voting on this revision has closed."
 
 
@@ -339,7 +334,7 @@ def close_voting(*, revision: PolicyRevision, now: datetime.datetime | None = No
         raise GovernanceRefused("This revision is not being voted on.", code="not_voting")
     if now < revision.voting_closes_at:
         raise GovernanceRefused(
-            f"Voting is open until {_when(revision.voting_closes_at, revision.partnership)}.",
+            f"Voting is open until {when(revision.voting_closes_at, revision.partnership)}.",
             code="still_open",
         )
     return _close(revision, now)

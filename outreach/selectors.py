@@ -42,16 +42,12 @@ def lead_stage(lead: Lead, viewer: Member) -> Stage:
     if stages:
         return Stage.PAST_CUSTOMER
     scope = {"partnership_id": lead.partnership_id, "lead": lead}
-    in_conversation = (
-        Inquiry.objects.filter(**scope, responded_at__isnull=False).exists()
-        or LeadReply.objects.filter(**scope).exists()
-        or Attempt.objects.filter(**scope, outcome=CallOutcome.SPOKE).exists()
-    )
-    if in_conversation:
+    if Inquiry.objects.filter(**scope, responded_at__isnull=False).exists():
         return Stage.IN_CONVERSATION
-    if Attempt.objects.filter(**scope).exists():
-        return Stage.CONTACTED
-    return Stage.NEW
+    outcomes = set(Attempt.objects.filter(**scope).values_list("outcome", flat=True).distinct())
+    if CallOutcome.SPOKE in outcomes or LeadReply.objects.filter(**scope).exists():
+        return Stage.IN_CONVERSATION
+    return Stage.CONTACTED if outcomes else Stage.NEW
 
 
 def templates_for(member: Member, stage: str) -> list[Template]:

@@ -21,7 +21,7 @@ from leads.models import (
     TransactionStage,
 )
 from leads.selectors.transactions import team_of, visible_transactions
-from leads.services.inquiries import leaders_of
+from members.governance import leaders
 from members.models import Member
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.models import AuditEvent, Partnership
@@ -248,7 +248,7 @@ def post_close_section(
         involved=involved_members(transaction, committee)
         if is_leadership and interaction is None
         else committee,
-        leadership=leaders_of(partnership) if is_leadership and interaction is None else [],
+        leadership=leaders(partnership) if is_leadership and interaction is None else [],
     )
 
 

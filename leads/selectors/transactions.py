@@ -156,10 +156,6 @@ class Sight:
             return None
         return [kind for kind, cover in EVENT_COVERS.items() if cover in self.covers]
 
-    def shows_event(self, event: TransactionEvent) -> bool:
-        kinds = self.event_kinds()
-        return kinds is None or event.kind in kinds
-
     def event_summary(self, event: TransactionEvent) -> str:
         """The entry's summary; without the team, its author is "a team member"."""
         actor = event.actor.display_name if event.actor_id and event.actor else ""
@@ -320,6 +316,7 @@ def transaction_for(
         transaction = queryset.for_partnership(viewer.partnership).get(pk=pk)
     except (Transaction.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+    transaction.partnership = viewer.partnership  # fetched within it: in hand at no query
     found = access_to(viewer, transaction)
     if found is None:
         raise Http404

@@ -12,34 +12,16 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from leads.models import Inquiry, InquiryResponse, Lead, Submission
 from leads.services import LeadRefused
+from members.governance import leaders
 from members.models import Member
+from pinnacle.formats import when
 from pinnacle.mail.services import queue_email
 from pinnacle.models import Partnership
 
 SWEEP_BATCH = 200
-
-
-def when(moment: datetime.datetime, partnership: Partnership) -> str:
-    """A deadline as a prospect reads it: the partnership's local time, with its zone."""
-    local = partnership.localtime(moment)
-    return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
-
-
-def leaders_of(partnership: Partnership) -> list[Member]:
-    leaders = list(
-        Member.objects.for_partnership(partnership)
-        .filter(role=Member.Role.LEADERSHIP, is_active=True)
-        .select_related("user")
-        .order_by("pk")
-    )
-    for leader in leaders:
-        # In hand already: their emails read it (for the time zone) at no further query.
-        leader.partnership = partnership
-    return leaders
 
 
 @transaction.atomic
@@ -233,7 +215,7 @@ class _LeadersByPartnership:
 
     def of(self, partnership: Partnership) -> list[Member]:
         if partnership.pk not in self._leaders:
-            self._leaders[partnership.pk] = leaders_of(partnership)
+            self._leaders[partnership.pk] = leaders(partnership)
         return self._leaders[partnership.pk]
 
 

@@ -34,8 +34,9 @@ from leads.selectors.postclose import committee_of, involved_members
 from leads.services import LeadRefused
 from leads.services.committee import locked
 from leads.services.events import record_event
-from leads.services.inquiries import leaders_of, when
+from members.governance import leaders
 from members.models import Member
+from pinnacle.formats import when
 from pinnacle.mail.services import MailRefused, queue_email
 
 # The leader is reminded this long before a step's deadline.
@@ -185,7 +186,7 @@ def propose_meeting_times(
         actor=actor,
         body=location.strip(),
     )
-    for leader in leaders_of(partnership):
+    for leader in leaders(partnership):
         queue_email(
             partnership=partnership,
             key=f"post-close:meeting-times:{created[0].pk}:{leader.pk}",

@@ -14,8 +14,8 @@ from django.db import transaction as db_transaction
 from django.utils import timezone
 
 from leads.models import MeetingProposal, PostCloseStep, TeamMember, Transaction
-from leads.services.inquiries import leaders_of
 from leads.services.postclose import member_context
+from members.governance import leaders as active_leaders
 from members.models import Member
 from pinnacle.mail.services import queue_email
 
@@ -56,7 +56,7 @@ def _remind_due(now: datetime.datetime) -> int:
         transaction = step.transaction
         transaction.partnership = step.partnership
         if step.partnership_id not in leaders:
-            leaders[step.partnership_id] = leaders_of(step.partnership)
+            leaders[step.partnership_id] = active_leaders(step.partnership)
         to_confirm = step.kind == Kind.HANDOFF_MEETING and transaction.pk in awaiting
         for recipient in _reminded(step, to_confirm, leaders[step.partnership_id]):
             queue_email(
@@ -89,7 +89,7 @@ def _escalate_overdue(now: datetime.datetime) -> int:
         transaction = step.transaction
         transaction.partnership = step.partnership
         if step.partnership_id not in leaders:
-            leaders[step.partnership_id] = leaders_of(step.partnership)
+            leaders[step.partnership_id] = active_leaders(step.partnership)
         for leader in leaders[step.partnership_id]:
             queue_email(
                 partnership=step.partnership,

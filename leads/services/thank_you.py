@@ -15,9 +15,9 @@ from leads.letters import default_mailing_address, draft_letter_text, letter_tex
 from leads.models import PostCloseStep, ThankYouLetter, Transaction
 from leads.services import LeadRefused
 from leads.services.events import record_event
-from leads.services.inquiries import when
 from leads.services.postclose import POST_CLOSE, complete_step, locked_closed, require_leader
 from members.models import Member
+from pinnacle.formats import when
 from pinnacle.mail.services import MailRefused, queue_email
 
 Kind = PostCloseStep.Kind

@@ -13,10 +13,11 @@ from leads.prospect import current_prospect, start_prospect_session
 from leads.ratelimit import TOO_MANY_SUBMISSIONS, too_many_submissions
 from leads.services import LeadRefused
 from leads.services.access import confirm_prospect_access
-from leads.services.inquiries import express_interest, when
+from leads.services.inquiries import express_interest
 from leads.services.intake import submit_lead
 from leads.tokens import read_access_token
 from members import selectors as member_selectors
+from pinnacle.formats import when
 
 
 def join(request):
