@@ -178,7 +178,7 @@ def propose_revision(
     revision = PolicyRevision.objects.create(
         partnership=partnership,
         title=title,
-        rationale=(rationale or "").strip(),
+        rationale=_body_within(rationale, "rationale", MAX_RATIONALE_LENGTH),
         text=text,
         settings=proposed,
         base_version=base,
@@ -194,6 +194,18 @@ def propose_revision(
         data={"suggestions": [s.pk for s in taken]},
     )
     return revision
+
+
+MAX_RATIONALE_LENGTH = 5000
+
+
+def _body_within(text: str, field: str, limit: int) -> str:
+    text = (text or "").strip()
+    if len(text) > limit:
+        raise GovernanceRefused(
+            {field: f"Keep it to {limit:,} characters (this has {len(text):,})."}, code="too_long"
+        )
+    return text
 
 
 @transaction.atomic

@@ -7,6 +7,9 @@ the other; the checks read the team inside that lock.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
 from leads.models import TeamMember, Transaction
 from leads.services import LeadRefused
 from members.models import Member
@@ -92,3 +95,23 @@ def audit(transaction: Transaction, actor: Member, action: str, summary: str, **
         summary=summary,
         data={"member": actor.pk, **data},
     )
+
+
+def within(text: str, limit: int, what: str) -> str:
+    """`text` stripped, refused past `limit` characters: the services bound what every caller
+    (form, admin, shell) may store, not only the forms."""
+    text = (text or "").strip()
+    if len(text) > limit:
+        raise LeadRefused(f"Keep {what} to {limit:,} characters (this has {len(text):,}).")
+    return text
+
+
+def email_address(address: str) -> str:
+    """An email address as the database can keep it (254 characters), or a refusal."""
+    address = within(address, 254, "the email address")
+    if address:
+        try:
+            validate_email(address)
+        except ValidationError as exc:
+            raise LeadRefused(f"\u201c{address}\u201d is not an email address.") from exc
+    return address

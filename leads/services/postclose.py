@@ -32,7 +32,7 @@ from leads.models import (
 )
 from leads.selectors.postclose import committee_of, involved_members
 from leads.services import LeadRefused
-from leads.services.committee import locked
+from leads.services.committee import locked, within
 from leads.services.events import record_event
 from members.governance import leaders
 from members.models import Member
@@ -161,6 +161,7 @@ def propose_meeting_times(
         raise LeadRefused(
             f"The handoff meeting is already booked for {when(booked.starts_at, partnership)}."
         )
+    location = within(location, 200, "the meeting place")
     times = sorted(set(times))
     if not 1 <= len(times) <= MAX_MEETING_TIMES:
         raise LeadRefused(f"Propose between 1 and {MAX_MEETING_TIMES} different times.")
@@ -173,7 +174,7 @@ def propose_meeting_times(
             partnership=partnership,
             transaction=transaction,
             starts_at=moment,
-            location=location.strip(),
+            location=location,
             proposed_by=actor,
         )
         for moment in times
@@ -184,7 +185,7 @@ def propose_meeting_times(
         POST_CLOSE,
         f"Handoff meeting times proposed: {offered}",
         actor=actor,
-        body=location.strip(),
+        body=location,
     )
     for leader in leaders(partnership):
         queue_email(
@@ -367,7 +368,7 @@ def record_client_interaction(
         )
     # Only a written interaction has a text: a meeting or a call keeps none (a draft left in
     # the form is not what was said).
-    body = body.strip() if written else ""
+    body = within(body, 10_000, "the written text") if written else ""
     if written:
         if not body:
             raise LeadRefused("Write the text of the written interaction.")

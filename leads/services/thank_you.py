@@ -14,6 +14,7 @@ from django.utils import timezone
 from leads.letters import default_mailing_address, draft_letter_text, letter_text
 from leads.models import PostCloseStep, ThankYouLetter, Transaction
 from leads.services import LeadRefused
+from leads.services.committee import within
 from leads.services.events import record_event
 from leads.services.postclose import POST_CLOSE, complete_step, locked_closed, require_leader
 from members.models import Member
@@ -84,7 +85,7 @@ def edit_letter(
     sets where the printed letter goes. Once emailed or mailed, its text is what the customer
     has; the address can change until the printed letter is mailed."""
     letter = _letter_for_leader(transaction, actor, "edits the thank-you letter")
-    body = body.strip()
+    body = within(body, 10_000, "the letter")
     changed = []
     if body != letter.body:
         if letter.is_final:

@@ -25,7 +25,14 @@ from leads.models import (
     TransactionEvent,
 )
 from leads.services import LeadRefused
-from leads.services.committee import audit, locked, require_active_member, require_seat
+from leads.services.committee import (
+    audit,
+    email_address,
+    locked,
+    require_active_member,
+    require_seat,
+    within,
+)
 from leads.services.events import record_event
 from members.models import Member
 from pinnacle.mail.services import queue_email
@@ -190,9 +197,10 @@ def record_disclosure(
             )
         grantee_name = grantee_name or grantee_member.display_name
         grantee_email = grantee_email or grantee_member.email
+    grantee_email = email_address(grantee_email)
     if not grantee_name:
         raise LeadRefused("Say to whom the customer authorized the disclosure.")
-    scope = scope.strip()
+    scope = within(scope, 5000, "what the customer authorized")
     if not scope:
         raise LeadRefused("Say what the customer authorized you to disclose.")
     if not covers:

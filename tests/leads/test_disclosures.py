@@ -197,3 +197,11 @@ def test_the_named_member_is_emailed_once_when_the_authorization_is_revoked(deal
     for secret in ("9 Hidden Court", "dana@example.com", "Alice Agent", "relocating"):
         assert secret not in revoked.body_text + revoked.body_html, secret
     assert granted.object_id == revoked.object_id == deal.pk
+
+
+def test_the_service_bounds_what_any_caller_records(deal, member, gina):
+    with pytest.raises(LeadRefused, match="is not an email address"):
+        authorize(deal, member, grantee_name="Relocation office", grantee_email="not-an-address")
+    with pytest.raises(LeadRefused, match="Keep what the customer authorized to 5,000"):
+        authorize(deal, member, grantee_member=gina, scope="x" * 5001)
+    assert not deal.disclosures.exists()

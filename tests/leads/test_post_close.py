@@ -922,3 +922,20 @@ def test_leaderships_dashboard_query_count_does_not_grow_with_the_transactions(
     with django_assert_num_queries(LEADERSHIP_DASHBOARD_QUERIES):
         response = client.get("/dashboard/")
     assert "overdue step" in response.text
+
+
+def test_the_services_bound_what_any_caller_stores(people, closed):
+    with pytest.raises(LeadRefused, match="Keep the meeting place to 200"):
+        propose_meeting_times(
+            transaction=closed, actor=people.alice, times=[at(5, 10)], location="x" * 201
+        )
+    with pytest.raises(LeadRefused, match="Keep the written text to 10,000"):
+        record_client_interaction(
+            transaction=closed,
+            actor=people.lee,
+            mode=ClientInteraction.Mode.WRITTEN,
+            occurred_at=at(3, 22),
+            participants=[people.lee, people.alice],
+            body=draft_interaction_text(closed) + "x" * 10_000,
+        )
+    assert not MeetingProposal.objects.exists() and not ClientInteraction.objects.exists()

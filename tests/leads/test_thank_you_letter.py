@@ -380,3 +380,9 @@ def test_the_address_can_be_given_after_emailing_until_the_letter_is_mailed(peop
 def test_only_the_leader_addresses_the_letter(people, closed, who):
     with pytest.raises(LeadRefused, match="Only the transaction's leader, Alice Agent, addresses"):
         set_mailing_address(transaction=closed, actor=getattr(people, who), mailing_address="X")
+
+
+def test_the_service_bounds_the_letter_for_any_caller(people, closed):
+    draft_letter(transaction=closed)
+    with pytest.raises(LeadRefused, match="Keep the letter to 10,000"):
+        edit_letter(transaction=closed, actor=people.alice, body="x" * 10_001)

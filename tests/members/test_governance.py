@@ -673,3 +673,16 @@ def test_the_sweep_finds_due_revisions_through_the_partial_index():
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "policy_revision_voting_idx" in plan
+
+
+def test_the_service_bounds_the_rationale_for_any_caller(leader):
+    with pytest.raises(GovernanceRefused) as refused:
+        propose_revision(
+            actor=leader,
+            title="Three attempts a week",
+            rationale="x" * 5001,
+            text=current_policy(leader.partnership).text,
+            settings={"cold_attempts_per_week": 3},
+        )
+    assert "Keep it to 5,000 characters" in str(refused.value)
+    assert not PolicyRevision.objects.exists()
