@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "leads",
     "outreach",
     "comarketing",
+    "advocates",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +224,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-post-close": {"task": "leads.tasks.sweep_post_close_steps", "schedule": 300.0},
     "sweep-comarketing": {"task": "comarketing.tasks.sweep_reminders", "schedule": 300.0},
     "close-policy-votes": {"task": "members.tasks.close_policy_votes", "schedule": 60.0},
+    "refresh-advocate-scores": {
+        "task": "advocates.tasks.refresh_due_scores",
+        "schedule": 3600.0,
+    },
 }
 
 # Sessions in PostgreSQL, cached in Redis; they keep working from the database when Redis is down.

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("leads.urls")),
     path("", include("outreach.urls")),
     path("", include("comarketing.urls")),
+    path("", include("advocates.urls")),
 ]
 
 if settings.SERVE_MEDIA:

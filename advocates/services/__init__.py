@@ -1,0 +1,13 @@
+"""The advocate CRM's rules, one module per family of use cases:
+
+- `contacts`: the circle itself (add, edit, segments, the communication log, import/export);
+- `score`: the relationship strength score, recomputed when its inputs change;
+- `plans`: the appreciation plans (33 touches a year, 8 in 8 weeks), touches and the digest;
+- `referrals`: referrals both ways, their stages, progress notes, rewards;
+- `experiments`: the reward A/B test;
+- `surveys`: the satisfaction survey and its model.
+"""
+
+
+class AdvocatesRefused(Exception):
+    """A rule of the inner circle refused what was asked; the message says why."""

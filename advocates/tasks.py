@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from advocates.services.score import refresh_due_scores
+
+
+@shared_task(name="advocates.tasks.refresh_due_scores")
+def refresh_scores_due() -> int:
+    return refresh_due_scores()
