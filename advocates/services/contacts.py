@@ -5,10 +5,14 @@ the circle only in aggregate. The segment history is the contact's own trail."""
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+import datetime as dt
 
-from advocates.models import Contact, Segment, SegmentChange
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from advocates.models import Contact, Interaction, InteractionKind, Segment, SegmentChange
 from advocates.services import AdvocatesRefused
+from advocates.services.score import refresh_score
 from members.models import Member
 
 # What a contact's own fields may hold; the forms use the same bounds.
@@ -122,3 +126,46 @@ def move_to_segment(*, contact: Contact, segment: str, reason: str = "", actor=N
         changed_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     return contact
+
+
+@transaction.atomic
+def record_interaction(
+    *,
+    contact: Contact,
+    kind: str,
+    occurred_at=None,
+    summary: str = "",
+    message=None,
+    touch=None,
+    actor=None,
+) -> Interaction:
+    """Log one communication with a contact and recompute their score. An email sent through
+    the portal (`message`) is logged once, however many callers log it."""
+    if kind not in InteractionKind.values:
+        raise AdvocatesRefused("Choose what kind of contact it was.")
+    summary = (summary or "").strip()
+    if len(summary) > 2000:
+        raise AdvocatesRefused("Keep the summary under 2,000 characters.")
+    now = timezone.now()
+    occurred_at = occurred_at or now
+    if occurred_at > now + dt.timedelta(minutes=5):
+        raise AdvocatesRefused("An interaction cannot be logged in the future.")
+    if message is not None:
+        logged = Interaction.objects.filter(
+            partnership_id=contact.partnership_id, message=message
+        ).first()
+        if logged is not None:
+            return logged
+    interaction = Interaction.objects.create(
+        partnership_id=contact.partnership_id,
+        contact=contact,
+        owner_id=contact.owner_id,
+        kind=kind,
+        occurred_at=occurred_at,
+        summary=summary,
+        message=message,
+        touch=touch,
+        logged_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    refresh_score(contact, now=now)
+    return interaction
