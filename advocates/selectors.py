@@ -3,10 +3,24 @@ member's contact, like another partnership's, is the same 404 as a missing one."
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from advocates.models import CircleSettings, Contact
+from advocates.models import (
+    CircleSettings,
+    Contact,
+    Direction,
+    Referral,
+    ReferralStage,
+    Segment,
+    ServiceRecord,
+    Touch,
+)
 from members.models import Member
 
 
@@ -30,3 +44,217 @@ def circle_settings(member: Member) -> CircleSettings:
     """The member's settings as stored, or the defaults (unsaved) when they never changed any."""
     found = CircleSettings.objects.for_partnership(member.partnership_id).filter(member=member)
     return found.first() or CircleSettings(partnership_id=member.partnership_id, member=member)
+
+
+# --- The circle list ----------------------------------------------------------------------------
+
+CIRCLE_SORTS = {
+    "strength": ("-strength", "name", "pk"),
+    "name": ("name", "pk"),
+    "newest": ("-created_at", "-pk"),
+}
+
+
+def circle(member: Member, *, query: str = "", segment: str = "", sort: str = "strength"):
+    """The member's contacts matching the search (name, email, company, service) and segment,
+    in the chosen order (strongest relationship first by default)."""
+    rows = contacts_of(member).select_related("linked_member")
+    query = query.strip()
+    if query:
+        rows = rows.filter(
+            Q(name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(company__icontains=query)
+            | Q(service__icontains=query)
+        )
+    if segment in Segment.values:
+        rows = rows.filter(segment=segment)
+    return rows.order_by(*CIRCLE_SORTS.get(sort, CIRCLE_SORTS["strength"]))
+
+
+def segment_counts(member: Member) -> dict[str, int]:
+    """How many contacts the member has in each segment, and in all ("" key). One query."""
+    counts = contacts_of(member).aggregate(
+        all=Count("pk"),
+        **{choice.value: Count("pk", filter=Q(segment=choice.value)) for choice in Segment},
+    )
+    counts[""] = counts.pop("all")
+    return counts
+
+
+def linkable_members(member: Member) -> QuerySet[Member]:
+    """The partner members a contact can be linked to: active members of the partnership other
+    than the member themself."""
+    return (
+        Member.objects.for_partnership(member.partnership_id)
+        .filter(is_active=True)
+        .exclude(pk=member.pk)
+        .order_by("display_name", "pk")
+    )
+
+
+# --- The allied resources scorecard -------------------------------------------------------------
+
+QUALITY_MIDPOINT = Decimal("5.5")  # a 10 adds 4.5 quality points, a 1 subtracts 4.5
+WEAK_QUALITY = Decimal(6)
+TWO_PLACES = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """Seed 5.1's social exchange with one allied resource: Outcome = Benefits - Costs."""
+
+    member_rating: int | None
+    client_rating_sum: int
+    client_rating_count: int
+    received: int  # referrals they sent the member over 12 months
+    sent: int  # referrals the member sent them over 12 months
+
+    @property
+    def client_mean(self) -> Decimal | None:
+        if not self.client_rating_count:
+            return None
+        return (Decimal(self.client_rating_sum) / self.client_rating_count).quantize(TWO_PLACES)
+
+    @property
+    def rating_count(self) -> int:
+        return self.client_rating_count + (self.member_rating is not None)
+
+    @property
+    def quality(self) -> Decimal | None:
+        """The mean of every rating, the member's own counting as one."""
+        if not self.rating_count:
+            return None
+        total = self.client_rating_sum + (self.member_rating or 0)
+        return (Decimal(total) / self.rating_count).quantize(TWO_PLACES)
+
+    @property
+    def quality_points(self) -> Decimal:
+        return Decimal(0) if self.quality is None else self.quality - QUALITY_MIDPOINT
+
+    @property
+    def balance(self) -> int:
+        return self.received - self.sent
+
+    @property
+    def benefits(self) -> Decimal:
+        return self.received + self.quality_points
+
+    @property
+    def costs(self) -> int:
+        return self.sent
+
+    @property
+    def outcome(self) -> Decimal:
+        return self.benefits - self.costs
+
+    @property
+    def weak_reasons(self) -> list[str]:
+        reasons = []
+        if self.outcome < 0:
+            reasons.append("the exchange costs you more than it brings")
+        if self.quality is not None and self.quality < WEAK_QUALITY:
+            reasons.append(f"service quality {self.quality} is under {WEAK_QUALITY}")
+        return reasons
+
+
+SCORECARD_SORTS = {
+    "outcome": lambda row: (row.exchange.outcome, row.name.lower(), row.pk),
+    "quality": lambda row: (
+        row.exchange.quality is None,
+        -(row.exchange.quality or 0),
+        row.name.lower(),
+        row.pk,
+    ),
+    "balance": lambda row: (row.exchange.balance, row.name.lower(), row.pk),
+    "name": lambda row: (row.name.lower(), row.pk),
+}
+
+
+def allied_scorecard(member: Member, *, today: dt.date, sort: str = "outcome") -> list[Contact]:
+    """The member's allied resources, each with its `exchange` over the 12 months to `today`,
+    in the chosen order (weakest outcome first by default). One query."""
+    since = today - dt.timedelta(days=365)
+    scope = {"partnership_id": member.partnership_id, "contact": OuterRef("pk")}
+    ratings = (
+        ServiceRecord.objects.filter(**scope, client_rating__isnull=False)
+        .order_by()
+        .values("contact")
+    )
+    referrals = Referral.objects.filter(**scope, received_on__gt=since, received_on__lte=today)
+
+    def count_of(rows):
+        return Coalesce(
+            Subquery(rows.order_by().values("contact").annotate(n=Count("pk")).values("n")),
+            0,
+        )
+
+    rows = (
+        contacts_of(member)
+        .filter(segment=Segment.ALLIED_RESOURCES)
+        .select_related("linked_member")
+        .annotate(
+            rating_sum=Coalesce(Subquery(ratings.annotate(s=Sum("client_rating")).values("s")), 0),
+            rating_n=Coalesce(Subquery(ratings.annotate(n=Count("pk")).values("n")), 0),
+            received_n=count_of(referrals.filter(direction=Direction.RECEIVED)),
+            sent_n=count_of(referrals.filter(direction=Direction.SENT)),
+        )
+    )
+    result = list(rows)
+    for contact in result:
+        contact.exchange = Exchange(
+            member_rating=contact.service_rating,
+            client_rating_sum=contact.rating_sum,
+            client_rating_count=contact.rating_n,
+            received=contact.received_n,
+            sent=contact.sent_n,
+        )
+    result.sort(key=SCORECARD_SORTS.get(sort, SCORECARD_SORTS["outcome"]))
+    return result
+
+
+# --- Leadership's aggregate view (counts only, never a contact's name) -------------------------
+
+
+def circles_overview(partnership, *, today: dt.date) -> dict:
+    """Across every member of the partnership: contacts per segment, average strength, members
+    with a circle, touches due and done this year, referrals per stage. Counts only. Four
+    queries."""
+    contacts = Contact.objects.for_partnership(partnership)
+    totals = contacts.aggregate(
+        contacts=Count("pk"),
+        average=Avg("strength"),
+        members=Count("owner", distinct=True),
+        **{choice.value: Count("pk", filter=Q(segment=choice.value)) for choice in Segment},
+    )
+    year_start = today.replace(month=1, day=1)
+    touches = Touch.objects.for_partnership(partnership).aggregate(
+        due=Count("pk", filter=Q(due_on__gte=year_start, due_on__lte=today)),
+        done=Count(
+            "pk", filter=Q(due_on__gte=year_start, due_on__lte=today, done_at__isnull=False)
+        ),
+        planned=Count("pk", filter=Q(due_on__year=today.year)),
+    )
+    stages = dict(
+        Referral.objects.for_partnership(partnership)
+        .order_by()
+        .values_list("stage")
+        .annotate(n=Count("pk"))
+    )
+    per_member = (
+        contacts.order_by()
+        .values("owner", "owner__display_name")
+        .annotate(
+            contacts=Count("pk"),
+            average=Avg("strength"),
+            core=Count("pk", filter=Q(segment=Segment.CORE_ADVOCATES)),
+        )
+        .order_by("owner__display_name", "owner")
+    )
+    return {
+        "totals": totals,
+        "segments": [(choice.label, totals[choice.value]) for choice in Segment],
+        "touches": touches,
+        "stages": [(stage.label, stages.get(stage.value, 0)) for stage in ReferralStage],
+        "per_member": per_member,
+    }

@@ -1,4 +1,5 @@
-"""The inner circle itself: adding contacts, moving them between segments (with history).
+"""The inner circle itself: adding, editing and deleting contacts, moving them between segments
+(with history), the communication log, transaction history and emailing a contact.
 
 Nothing here goes to the audit log: it would name a member's contacts to leadership, who see
 the circle only in aggregate. The segment history is the contact's own trail."""
@@ -6,14 +7,25 @@ the circle only in aggregate. The segment history is the contact's own trail."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from advocates.models import Contact, Interaction, InteractionKind, Segment, SegmentChange
+from advocates.models import (
+    Contact,
+    Interaction,
+    InteractionKind,
+    Segment,
+    SegmentChange,
+    ServiceRecord,
+)
 from advocates.services import AdvocatesRefused
 from advocates.services.score import refresh_score
 from members.models import Member
+from pinnacle.mail.services import MailRefused, queue_email
 
 # What a contact's own fields may hold; the forms use the same bounds.
 CONTACT_FIELDS = (
@@ -31,6 +43,11 @@ CONTACT_FIELDS = (
     "notes",
     "service_rating",
 )
+MAX_LENGTHS = {"name": 120, "phone": 32, "company": 120, "service": 120}
+MAX_TEXT = 4000  # the free-text fields (address, family, hobbies, interests, notes)
+TEXT_FIELDS = ("mailing_address", "family", "hobbies", "interests", "notes")
+MESSAGE_TEMPLATE = "advocates/message"
+NONCE = re.compile(r"^[0-9a-f]{32}$")
 
 
 def _check_linked_member(owner: Member, linked: Member | None) -> None:
@@ -40,6 +57,58 @@ def _check_linked_member(owner: Member, linked: Member | None) -> None:
         raise AdvocatesRefused("A linked member must belong to this partnership.")
     if linked.pk == owner.pk:
         raise AdvocatesRefused("You cannot add yourself to your own inner circle.")
+    if not linked.is_active:
+        raise AdvocatesRefused(f"{linked.display_name} is no longer an active partner member.")
+
+
+def clean_contact_fields(fields: dict) -> dict:
+    """The bounds every contact's own fields keep, for every caller (forms, import, demo)."""
+    unknown = set(fields) - set(CONTACT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown contact fields: {sorted(unknown)}")
+    cleaned = dict(fields)
+    for name, value in fields.items():
+        if name in MAX_LENGTHS or name in TEXT_FIELDS or name == "email":
+            cleaned[name] = (value or "").strip()
+    if "name" in cleaned and not cleaned["name"]:
+        raise AdvocatesRefused("A contact needs a name.")
+    for name, limit in MAX_LENGTHS.items():
+        if len(cleaned.get(name, "")) > limit:
+            raise AdvocatesRefused(f"Keep the {name} under {limit} characters.")
+    for name in TEXT_FIELDS:
+        if len(cleaned.get(name, "")) > MAX_TEXT:
+            label = name.replace("_", " ")
+            raise AdvocatesRefused(f"Keep the {label} under {MAX_TEXT:,} characters.")
+    if cleaned.get("email"):
+        cleaned["email"] = cleaned["email"].lower()
+        try:
+            validate_email(cleaned["email"])
+        except ValidationError as exc:
+            raise AdvocatesRefused(f"{cleaned['email']} is not a valid email address.") from exc
+    for name in ("birthday", "home_anniversary"):
+        value = cleaned.get(name)
+        if value is not None and not isinstance(value, dt.date):
+            raise AdvocatesRefused(f"The {name.replace('_', ' ')} must be a date.")
+    rating = cleaned.get("service_rating")
+    if rating is not None and (
+        isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 10
+    ):
+        raise AdvocatesRefused("A service rating is a whole number from 1 to 10.")
+    return cleaned
+
+
+def _save_once_per_owner(contact: Contact, **save_kwargs) -> None:
+    """Save, turning the one-per-owner unique constraints into a sentence."""
+    try:
+        with transaction.atomic():
+            contact.save(**save_kwargs)
+    except IntegrityError as exc:
+        linked = contact.linked_member
+        if linked is not None and _has_linked(contact.owner, linked, exclude=contact.pk):
+            raise AdvocatesRefused(
+                f"{linked.display_name} is already in your inner circle."
+            ) from exc
+        raise AdvocatesRefused(f"{contact.email} is already in your inner circle.") from exc
 
 
 @transaction.atomic
@@ -56,35 +125,19 @@ def create_contact(
 
     A contact belongs to one member; the same email (or the same partner member) is one contact
     per member, so a second add is refused with the reason."""
-    name = (name or "").strip()
-    if not name:
-        raise AdvocatesRefused("A contact needs a name.")
     if segment not in Segment.values:
         raise AdvocatesRefused("Choose one of the three segments.")
-    unknown = set(fields) - set(CONTACT_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown contact fields: {sorted(unknown)}")
+    fields = clean_contact_fields({"name": name, **fields})
     _check_linked_member(owner, linked_member)
-    email = (fields.pop("email", "") or "").strip().lower()
     contact = Contact(
         partnership_id=owner.partnership_id,
         owner=owner,
-        name=name,
-        email=email,
         segment=segment,
         linked_member=linked_member,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         **fields,
     )
-    try:
-        with transaction.atomic():
-            contact.save()
-    except IntegrityError as exc:
-        if linked_member is not None and _has_linked(owner, linked_member):
-            raise AdvocatesRefused(
-                f"{linked_member.display_name} is already in your inner circle."
-            ) from exc
-        raise AdvocatesRefused(f"{email} is already in your inner circle.") from exc
+    _save_once_per_owner(contact)
     SegmentChange.objects.create(
         partnership_id=owner.partnership_id,
         contact=contact,
@@ -95,11 +148,122 @@ def create_contact(
     return contact
 
 
-def _has_linked(owner: Member, linked: Member) -> bool:
+def _has_linked(owner: Member, linked: Member, *, exclude=None) -> bool:
     return (
         Contact.objects.for_partnership(owner.partnership_id)
         .filter(owner=owner, linked_member=linked)
+        .exclude(pk=exclude)
         .exists()
+    )
+
+
+@transaction.atomic
+def update_contact(
+    *, contact: Contact, linked_member: Member | None = None, actor=None, **fields
+) -> Contact:
+    """Change a contact's own details under the same rules as adding one (one contact per email
+    and per partner member in a circle; a linked member is an active partner member of the
+    partnership, not the owner). The segment moves only through `move_to_segment`, for its
+    history."""
+    fields = clean_contact_fields(fields)
+    contact = Contact.objects.select_for_update().select_related("owner").get(pk=contact.pk)
+    if linked_member is not None and linked_member.pk != contact.linked_member_id:
+        _check_linked_member(contact.owner, linked_member)
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    contact.linked_member = linked_member
+    _save_once_per_owner(contact, update_fields=[*fields, "linked_member", "updated_at"])
+    return contact
+
+
+@transaction.atomic
+def delete_contact(*, contact: Contact) -> None:
+    """Remove a contact with their whole trail (log, history, referrals, touches, rewards):
+    the circle is the member's own, and so is forgetting someone. Emails already sent stay in
+    the outbox, which is the partnership's record of what went out."""
+    Contact.objects.filter(pk=contact.pk, owner_id=contact.owner_id).delete()
+
+
+@transaction.atomic
+def add_service_record(
+    *,
+    contact: Contact,
+    happened_on: dt.date,
+    service: str,
+    feedback: str = "",
+    client_rating: int | None = None,
+    actor=None,
+) -> ServiceRecord:
+    """One line of the contact's transaction history (seed 5.3: dates, services provided,
+    feedback received), with the client's rating of an allied resource when there is one."""
+    service = (service or "").strip()
+    feedback = (feedback or "").strip()
+    if not service:
+        raise AdvocatesRefused("Say what service was provided.")
+    if len(service) > 200:
+        raise AdvocatesRefused("Keep the service under 200 characters.")
+    if len(feedback) > MAX_TEXT:
+        raise AdvocatesRefused(f"Keep the feedback under {MAX_TEXT:,} characters.")
+    if not isinstance(happened_on, dt.date):
+        raise AdvocatesRefused("Give the date of the service.")
+    if happened_on > contact.partnership.today():
+        raise AdvocatesRefused("A transaction cannot be recorded in the future.")
+    if client_rating is not None and not 1 <= client_rating <= 10:
+        raise AdvocatesRefused("A client's rating is a whole number from 1 to 10.")
+    return ServiceRecord.objects.create(
+        partnership_id=contact.partnership_id,
+        contact=contact,
+        happened_on=happened_on,
+        service=service,
+        feedback=feedback,
+        client_rating=client_rating,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def message_context(*, member: Member, contact: Contact, subject: str, body: str) -> dict:
+    """What the contact email's templates render."""
+    return {"member": member, "contact": contact, "subject": subject.strip(), "body": body.strip()}
+
+
+@transaction.atomic
+def send_contact_email(
+    *, member: Member, contact: Contact, subject: str, body: str, nonce: str, actor=None
+) -> Interaction:
+    """Email a contact through the portal, from the member (their name on From, Reply-To them),
+    and log it in the same transaction. `nonce` comes from the compose form: a double submit
+    of the same form queues one message and logs it once. A refused address (opted out,
+    suppressed) queues nothing and logs nothing."""
+    if contact.owner_id != member.pk:
+        raise AdvocatesRefused("You can only write to your own contacts.")
+    if not NONCE.match(nonce or ""):
+        raise AdvocatesRefused("The form expired; open the contact again and resend.")
+    subject, body = (subject or "").strip(), (body or "").strip()
+    if not subject:
+        raise AdvocatesRefused("Give your message a subject.")
+    if not body:
+        raise AdvocatesRefused("Write your message before sending.")
+    if len(subject) > 150 or len(body) > 5000:
+        raise AdvocatesRefused("Keep the subject under 150 and the message under 5,000 characters.")
+    # Two submits of one form queue one message: the contact's row orders them.
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if not contact.email:
+        raise AdvocatesRefused(f"{contact.name} has no email address to write to.")
+    try:
+        message = queue_email(
+            partnership=member.partnership,
+            key=f"advocates:message:{contact.pk}:{nonce}",
+            template=MESSAGE_TEMPLATE,
+            to=contact.email,
+            context=message_context(member=member, contact=contact, subject=subject, body=body),
+            sender_name=member.display_name,
+            reply_to=member.email,
+            about=contact,
+        )
+    except MailRefused as refusal:
+        raise AdvocatesRefused(refusal.message) from refusal
+    return record_interaction(
+        contact=contact, kind=InteractionKind.EMAIL, summary=subject, message=message, actor=actor
     )
 
 
