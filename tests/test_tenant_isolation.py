@@ -15,6 +15,7 @@ from members.services import invite_member
 from members.tokens import make_invitation_token
 from pinnacle.mail.services import queue_email
 from pinnacle.mail.tokens import make_unsubscribe_token
+from tests.advocates.factories import ContactFactory
 from tests.comarketing.factories import ConnectionFactory, MediaFactory
 from tests.conftest import client_for
 from tests.leads.factories import (
@@ -188,6 +189,18 @@ FOREIGN_OBJECTS = {
     **{
         name: lambda other: {"pk": PolicyRevisionFactory(partnership=other).pk}
         for name in ("policy_revision_detail", "policy_revision_vote", "policy_revision_open")
+    },
+    **{
+        name: lambda other: {"pk": ContactFactory(owner=MemberFactory(partnership=other)).pk}
+        for name in (
+            "advocates_contact",
+            "advocates_contact_edit",
+            "advocates_contact_delete",
+            "advocates_contact_move",
+            "advocates_contact_log",
+            "advocates_contact_history",
+            "advocates_contact_email",
+        )
     },
 }
 
