@@ -146,7 +146,7 @@ def test_the_export_has_every_data_point_and_no_runnable_formula(member, member_
     partner = MemberFactory(partnership=member.partnership, display_name="Paul Partner")
     ContactFactory(
         owner=member,
-        name="=HYPERLINK(\"http://evil\")",
+        name='=HYPERLINK("http://evil")',
         email="maya@example.com",
         company="+Corp",
         notes="@SUM(A1)",
@@ -164,7 +164,7 @@ def test_the_export_has_every_data_point_and_no_runnable_formula(member, member_
     rows = list(csv.DictReader(stdio.StringIO(body)))
     assert len(rows) == 1
     row = rows[0]
-    assert row["name"] == "'=HYPERLINK(\"http://evil\")"
+    assert row["name"] == '\'=HYPERLINK("http://evil")'
     assert row["company"] == "'+Corp"
     assert row["notes"] == "'@SUM(A1)"
     assert row["family"] == "'-1+2"
@@ -172,4 +172,8 @@ def test_the_export_has_every_data_point_and_no_runnable_formula(member, member_
     assert row["segment"] == "Core Advocates"
     assert row["birthday"] == "1986-12-03"
     assert row["linked_member"] == "Paul Partner"
-    assert (row["service_rating"], row["strength"], row["frequency_points"]) == ("7", "42.50", "50.00")
+    assert (row["service_rating"], row["strength"], row["frequency_points"]) == (
+        "7",
+        "42.50",
+        "50.00",
+    )

@@ -1,0 +1,33 @@
+"""The demo circle's details: logged interactions, transaction history and ratings, once."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from advocates.demo_contacts import seed_contacts_details
+from advocates.models import Contact, Interaction, ServiceRecord
+from advocates.selectors import allied_scorecard
+from members.models import Member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_details_are_seeded_once_and_show_on_the_scorecard(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", stdout=io.StringIO())
+    agent = Member.objects.get(user__email="agent@pinnacle.localhost")
+    counts = (Interaction.objects.count(), ServiceRecord.objects.count())
+    assert counts == (9, 5)
+    maya = Contact.objects.get(owner=agent, email="maya.thompson@example.com")
+    assert maya.strength > 0
+    scorecard = {
+        row.email: row.exchange for row in allied_scorecard(agent, today=agent.partnership.today())
+    }
+    greenleaf = scorecard["hello@greenleaf.example.com"]
+    assert greenleaf.quality == Decimal("4.50") and greenleaf.weak_reasons
+
+    call_command("seed_demo", stdout=io.StringIO())
+    assert seed_contacts_details(agent) == 0
+    assert (Interaction.objects.count(), ServiceRecord.objects.count()) == counts
