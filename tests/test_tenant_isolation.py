@@ -15,6 +15,7 @@ from members.services import invite_member
 from members.tokens import make_invitation_token
 from pinnacle.mail.services import queue_email
 from pinnacle.mail.tokens import make_unsubscribe_token
+from tests.advocates.factories import ContactFactory
 from tests.comarketing.factories import ConnectionFactory, MediaFactory
 from tests.conftest import client_for
 from tests.leads.factories import (
@@ -68,6 +69,13 @@ def unsubscribe_kwargs(other):
     )
     token = make_unsubscribe_token(partnership=other, email=message.to_email, message_id=message.pk)
     return {"token": token}
+
+
+def _enrollment(other):
+    from advocates.services.plans import enroll
+
+    contact = ContactFactory(owner=MemberFactory(partnership=other))
+    return enroll(contact=contact, kind="eight_by_eight", starts_on=other.today())
 
 
 def _nested(row, name):
@@ -188,6 +196,15 @@ FOREIGN_OBJECTS = {
     **{
         name: lambda other: {"pk": PolicyRevisionFactory(partnership=other).pk}
         for name in ("policy_revision_detail", "policy_revision_vote", "policy_revision_open")
+    },
+    # The appreciation plans: another partnership's touches, enrolments and contacts.
+    **{
+        name: lambda other: {"pk": _enrollment(other).touches.filter(is_email=True).first().pk}
+        for name in ("advocates_touch_done", "advocates_touch_email", "advocates_touch_acknowledge")
+    },
+    "advocates_enrollment_cancel": lambda other: {"pk": _enrollment(other).pk},
+    "advocates_enroll": lambda other: {
+        "contact_pk": ContactFactory(owner=MemberFactory(partnership=other)).pk
     },
 }
 

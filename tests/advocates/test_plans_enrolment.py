@@ -129,7 +129,8 @@ def test_a_member_enrols_a_contact_from_the_contact_section(contact, member):
     assert response.status_code == 302 and response.url == f"/advocates/{contact.pk}/"
     assert Touch.objects.filter(contact=contact).count() == 33
     again = client.post(
-        f"/advocates/{contact.pk}/enroll/", {"kind": "yearly", "starts_on": "2026-03-02"},
+        f"/advocates/{contact.pk}/enroll/",
+        {"kind": "yearly", "starts_on": "2026-03-02"},
         follow=True,
     )
     assert "already on the 33-touch yearly plan" in again.text

@@ -124,8 +124,14 @@ def test_an_edit_changes_new_enrolments_and_leaves_dated_touches_alone(partnersh
     before = sorted(enrolled.touches.values_list("due_on", flat=True))
     step = template.steps.get(day=0)
     rows = [
-        {"id": s.pk, "kind": s.kind, "title": s.title, "day": s.day, "anchor": s.anchor,
-         "is_email": s.is_email}
+        {
+            "id": s.pk,
+            "kind": s.kind,
+            "title": s.title,
+            "day": s.day,
+            "anchor": s.anchor,
+            "is_email": s.is_email,
+        }
         for s in template.steps.all()
     ]
     for row in rows:
@@ -152,8 +158,14 @@ def test_an_edit_changes_new_enrolments_and_leaves_dated_touches_alone(partnersh
 def test_the_plan_service_refuses_what_would_break_the_plan(partnership, leader, change, reason):
     template = plan_template(partnership, PlanKind.YEARLY)
     rows = [
-        {"id": s.pk, "kind": s.kind, "title": s.title, "day": s.day, "anchor": s.anchor,
-         "is_email": s.is_email}
+        {
+            "id": s.pk,
+            "kind": s.kind,
+            "title": s.title,
+            "day": s.day,
+            "anchor": s.anchor,
+            "is_email": s.is_email,
+        }
         for s in template.steps.order_by("pk")
     ]
     if change.pop("drop", False):
@@ -168,8 +180,16 @@ def test_the_plan_service_refuses_what_would_break_the_plan(partnership, leader,
 def test_a_forged_extra_row_on_the_page_is_refused_and_nothing_saved(partnership, leader):
     template = plan_template(partnership, PlanKind.EIGHT_BY_EIGHT)
     data = formset_data(template, {0: {"title": "Changed"}})
-    data.update({"steps-TOTAL_FORMS": "9", "steps-8-id": "999999", "steps-8-kind": "gift",
-                 "steps-8-title": "Extra", "steps-8-day": "3", "steps-8-anchor": ""})
+    data.update(
+        {
+            "steps-TOTAL_FORMS": "9",
+            "steps-8-id": "999999",
+            "steps-8-kind": "gift",
+            "steps-8-title": "Extra",
+            "steps-8-day": "3",
+            "steps-8-anchor": "",
+        }
+    )
     response = client_for(partnership, leader).post("/advocates/plans/", data)
     assert response.status_code == 400
     assert template.steps.count() == 8
