@@ -1,10 +1,44 @@
-"""Where the advocate CRM shows itself on members' pages (their extension points). `register()`
-is called once from AdvocatesConfig.ready()."""
+"""Where the advocate CRM shows itself on members' pages (their extension points) and on its own
+contact page. `register()` is called once from AdvocatesConfig.ready()."""
 
 from __future__ import annotations
 
+from django.urls import reverse
+
+from advocates import extensions, selectors_plans
+from advocates.forms_plans import EnrollForm
+from advocates.models import PlanKind
+from advocates.services.plans import TOUCH_TEMPLATE
 from members import extensions as member_extensions
 from pinnacle.mail.services import register_outreach_template
+
+NEXT_TOUCHES = 5
+
+
+def touches_panel(request, member) -> dict | None:
+    """The member's touches due today and this week (overdue ones too) on the dashboard: counts
+    and the first few, in two queries; nothing for someone with nothing due."""
+    found = selectors_plans.dashboard_touches(member, member.partnership.today(), NEXT_TOUCHES)
+    if found is None:
+        return None
+    return {**found, "touches_url": reverse("advocates_touches")}
+
+
+def plans_section(request, contact) -> dict:
+    """The contact's enrolments with their completion, the next touches, and the enrol form."""
+    today = contact.partnership.today()
+    return {
+        "enrollments": selectors_plans.enrollments_of(contact, today),
+        "next_touches": list(
+            selectors_plans.pending_touches(contact.owner)
+            .filter(contact=contact)
+            .order_by("due_on", "pk")[:NEXT_TOUCHES]
+        ),
+        "enroll_form": EnrollForm(
+            initial={"kind": PlanKind.YEARLY, "starts_on": today}, auto_id="id_enroll_%s"
+        ),
+        "today": today,
+    }
 
 
 def register() -> None:
@@ -12,3 +46,12 @@ def register() -> None:
     # A member's email to a contact is unsolicited: it carries the one-click opt-out and is
     # refused for an address that opted out or is suppressed.
     register_outreach_template("advocates/message")
+    member_extensions.dashboard_panels.register(
+        "advocates/plans/_dashboard_panel.html", touches_panel, order=40
+    )
+    extensions.contact_sections.register(
+        "advocates/plans/_contact_section.html", plans_section, order=20
+    )
+    # An appreciation email is marketing: it carries the one-click opt-out, and an address that
+    # opted out or bounced gets none.
+    register_outreach_template(TOUCH_TEMPLATE)

@@ -228,6 +228,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "advocates.tasks.refresh_due_scores",
         "schedule": 3600.0,
     },
+    # The appreciation plans' morning digest of due touches (07:00 in each partnership's zone).
+    "send-advocate-digests": {"task": "advocates.tasks.send_due_digests", "schedule": 300.0},
 }
 
 # Sessions in PostgreSQL, cached in Redis; they keep working from the database when Redis is down.

@@ -71,6 +71,13 @@ def unsubscribe_kwargs(other):
     return {"token": token}
 
 
+def _enrollment(other):
+    from advocates.services.plans import enroll
+
+    contact = ContactFactory(owner=MemberFactory(partnership=other))
+    return enroll(contact=contact, kind="eight_by_eight", starts_on=other.today())
+
+
 def _nested(row, name):
     """A transaction's row in the other partnership, as the URL names it."""
     return {"pk": row.transaction_id, name: row.pk}
@@ -201,6 +208,15 @@ FOREIGN_OBJECTS = {
             "advocates_contact_history",
             "advocates_contact_email",
         )
+    },
+    # The appreciation plans: another partnership's touches, enrolments and contacts.
+    **{
+        name: lambda other: {"pk": _enrollment(other).touches.filter(is_email=True).first().pk}
+        for name in ("advocates_touch_done", "advocates_touch_email", "advocates_touch_acknowledge")
+    },
+    "advocates_enrollment_cancel": lambda other: {"pk": _enrollment(other).pk},
+    "advocates_enroll": lambda other: {
+        "contact_pk": ContactFactory(owner=MemberFactory(partnership=other)).pk
     },
 }
 

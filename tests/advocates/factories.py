@@ -60,3 +60,32 @@ def contact_referral(contact, direction, *, received_on, stage="received"):
         person_name="Someone referred",
         received_on=received_on,
     )
+
+
+# --- Appreciation plans (tests/advocates/test_plans_*.py) -------------------------------------
+
+
+def plan_template(partnership, kind):
+    """The partnership's plan (every partnership has both from its first moment)."""
+    from advocates.models import PlanTemplate
+
+    return PlanTemplate.objects.for_partnership(partnership).get(kind=kind)
+
+
+def bulk_touches(enrollment, count, *, due_on, **fields):
+    """`count` touches of an enrolment in one INSERT (for query-count tests)."""
+    from advocates.models import Touch, TouchKind
+
+    return Touch.objects.bulk_create(
+        Touch(
+            partnership_id=enrollment.partnership_id,
+            enrollment=enrollment,
+            contact_id=enrollment.contact_id,
+            owner_id=enrollment.owner_id,
+            kind=fields.get("kind", TouchKind.PHONE_CALL),
+            title=f"Bulk touch {n}",
+            is_email=fields.get("is_email", False),
+            due_on=due_on + datetime.timedelta(days=n % 20 - 5),
+        )
+        for n in range(count)
+    )

@@ -292,7 +292,9 @@ def test_contact_page_shows_details_breakdown_history_and_sections(member, membe
         (Decimal(100), Decimal("0.20"), Decimal("20.0000")),
     ]
     assert "33 logged interactions in 12 months" in page
-    assert response.context["contact_sections"] == []
+    # The other parts' sections (plans, referrals, surveys) render below the contact's own.
+    assert response.context["contact_sections"]
+    assert all(section in page for section in response.context["contact_sections"])
 
 
 def test_contact_page_query_count_does_not_grow_with_the_log(
@@ -314,7 +316,7 @@ def test_contact_page_query_count_does_not_grow_with_the_log(
         )
         for _ in range(5)
     )
-    with django_assert_num_queries(9) as few:
+    with django_assert_num_queries(13) as few:
         visit()
     Interaction.objects.bulk_create(
         Interaction(

@@ -1,0 +1,167 @@
+"""Reads of the appreciation plans. Touches and enrolments are reached through their owner: another
+member's (or another partnership's) is the same 404 as a missing one; leadership sees only their
+own circle's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from advocates.models import Contact, Enrollment, PlanKind, Touch
+from members.models import Member
+
+WEEK_DAYS = 6  # "this week": today and the six days after it
+
+
+def touches_of(member: Member) -> QuerySet[Touch]:
+    """The member's touches on plans still running (a closed plan's misses are not chased)."""
+    return Touch.objects.for_partnership(member.partnership_id).filter(
+        owner=member, enrollment__cancelled_at__isnull=True
+    )
+
+
+def pending_touches(member: Member) -> QuerySet[Touch]:
+    return touches_of(member).filter(done_at__isnull=True)
+
+
+def due_touches(member: Member, *, today: dt.date, until: dt.date) -> QuerySet[Touch]:
+    """Pending touches due by `until` (overdue ones included), soonest first, with contacts."""
+    return (
+        pending_touches(member)
+        .filter(due_on__lte=until)
+        .select_related("contact")
+        .order_by("due_on", "pk")
+    )
+
+
+def touch_for(member: Member, pk, *, live_only: bool = True) -> Touch:
+    rows = touches_of(member) if live_only else Touch.objects.filter(owner=member)
+    try:
+        return rows.select_related("contact", "enrollment").get(
+            partnership_id=member.partnership_id, pk=pk
+        )
+    except (Touch.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such touch.") from exc
+
+
+def enrollment_for(member: Member, pk) -> Enrollment:
+    try:
+        return (
+            Enrollment.objects.for_partnership(member.partnership_id)
+            .select_related("contact")
+            .get(owner=member, pk=pk)
+        )
+    except (Enrollment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such enrolment.") from exc
+
+
+# --- Buckets: overdue, today, this week, later -----------------------------------------------
+
+BUCKETS = {
+    "due": "Due now and this week",
+    "overdue": "Overdue",
+    "today": "Due today",
+    "week": "Due this week",
+    "later": "Later",
+    "done": "Done",
+}
+
+
+def bucket_filter(bucket: str, today: dt.date) -> Q:
+    week_end = today + dt.timedelta(days=WEEK_DAYS)
+    return {
+        "due": Q(done_at__isnull=True, due_on__lte=week_end),
+        "overdue": Q(done_at__isnull=True, due_on__lt=today),
+        "today": Q(done_at__isnull=True, due_on=today),
+        "week": Q(done_at__isnull=True, due_on__gt=today, due_on__lte=week_end),
+        "later": Q(done_at__isnull=True, due_on__gt=week_end),
+        "done": Q(done_at__isnull=False),
+    }[bucket]
+
+
+def touch_counts(member: Member, today: dt.date) -> dict[str, int]:
+    """How many of the member's touches are in each bucket, in one query."""
+    return touches_of(member).aggregate(
+        **{name: Count("pk", filter=bucket_filter(name, today)) for name in BUCKETS}
+    )
+
+
+def touches_in(member: Member, bucket: str, today: dt.date) -> QuerySet[Touch]:
+    rows = touches_of(member).filter(bucket_filter(bucket, today)).select_related("contact")
+    if bucket == "done":
+        return rows.order_by("-done_at", "-pk")
+    return rows.order_by("due_on", "pk")
+
+
+def dashboard_touches(member: Member, today: dt.date, first: int = 5) -> dict | None:
+    """The dashboard's counts of today's and this week's touches (overdue ones too) and the
+    first few, in two queries; None (one query) when nothing is due this week."""
+    counts = pending_touches(member).aggregate(
+        **{
+            name: Count("pk", filter=bucket_filter(name, today))
+            for name in ("overdue", "today", "week")
+        }
+    )
+    if not any(counts.values()):
+        return None
+    rows = list(
+        due_touches(member, today=today, until=today + dt.timedelta(days=WEEK_DAYS))[:first]
+    )
+    return {"counts": counts, "first": rows, "total": sum(counts.values())}
+
+
+# --- Completion rate: done ÷ due so far -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Completion:
+    done: int
+    due: int
+
+    @property
+    def rate(self) -> int | None:
+        """Percent done of what was due so far (a touch done early counts as due); None before
+        anything is due."""
+        return round(100 * self.done / self.due) if self.due else None
+
+
+def _completion_counts(today: dt.date, prefix: str = "") -> dict:
+    done = Q(**{f"{prefix}done_at__isnull": False})
+    due = Q(**{f"{prefix}due_on__lte": today}) | done
+    return {
+        "touches_done": Count(f"{prefix}pk", filter=done),
+        "touches_due": Count(f"{prefix}pk", filter=due),
+    }
+
+
+def completion_by_plan(member: Member, today: dt.date) -> dict[str, Completion]:
+    """The member's completion rate per plan kind, over all their enrolments."""
+    rows = (
+        Touch.objects.for_partnership(member.partnership_id)
+        .filter(owner=member)
+        .values("enrollment__kind")
+        .annotate(**_completion_counts(today))
+        .order_by()
+    )
+    found = {
+        row["enrollment__kind"]: Completion(row["touches_done"], row["touches_due"]) for row in rows
+    }
+    return {kind: found.get(kind, Completion(0, 0)) for kind in PlanKind.values}
+
+
+def enrollments_of(contact: Contact, today: dt.date) -> list[Enrollment]:
+    """The contact's enrolments, newest first, each with its touch counts and `completion`."""
+    rows = list(
+        Enrollment.objects.for_partnership(contact.partnership_id)
+        .filter(contact=contact, owner_id=contact.owner_id)
+        .annotate(touches_total=Count("touches"), **_completion_counts(today, "touches__"))
+        .order_by("-starts_on", "-pk")
+    )
+    for row in rows:
+        row.completion = Completion(row.touches_done, row.touches_due)
+        row.is_live = row.cancelled_at is None
+        row.is_finished = row.ends_on < today
+    return rows

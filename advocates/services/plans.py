@@ -1,0 +1,636 @@
+"""The appreciation plans (seed 5.3, "The 33-Touch System"): a partnership's plan templates,
+enrolling a contact (its dated touches), doing a touch (logged in the contact's communication
+log), sending an email touch through the pipeline, acknowledgements, and the morning digest.
+
+The plans are templates leadership edits; enrolment copies the steps into dated `Touch` rows, so
+an edit changes new enrolments only and existing touches keep their dates. The digest clock is
+`CircleSettings.next_digest_at`: armed at enrolment, picked by the sweep through its partial
+index, re-armed for the next morning while touches are pending, disarmed when none are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Min, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from advocates.models import (
+    CircleSettings,
+    Contact,
+    DateAnchor,
+    Enrollment,
+    InteractionKind,
+    PlanKind,
+    PlanStep,
+    PlanTemplate,
+    Touch,
+    TouchKind,
+)
+from advocates.selectors_plans import WEEK_DAYS, due_touches
+from advocates.services import AdvocatesRefused
+from advocates.services.contacts import record_interaction
+from advocates.services.score import refresh_score
+from members.models import Member
+from pinnacle.mail.services import MailRefused, queue_email
+from pinnacle.models import Partnership
+
+YEARLY_TOUCHES = 33  # seed 5.3: "The 33-Touch System"
+NEW_CONTACT_TOUCHES = 8  # eight touches in eight weeks for a new contact
+PLAN_LENGTH = {PlanKind.YEARLY: 365, PlanKind.EIGHT_BY_EIGHT: 56}
+PLAN_SIZE = {PlanKind.YEARLY: YEARLY_TOUCHES, PlanKind.EIGHT_BY_EIGHT: NEW_CONTACT_TOUCHES}
+PLAN_NAME = {
+    PlanKind.YEARLY: "33-touch yearly plan",
+    PlanKind.EIGHT_BY_EIGHT: "8 touches in 8 weeks (new contacts)",
+}
+DIGEST_HOUR = 7  # the digest reaches the member at 07:00 in the partnership's zone
+DIGEST_TEMPLATE = "advocates/digest"
+TOUCH_TEMPLATE = "advocates/touch"
+DIGEST_BATCH = 200
+# What a done touch is in the contact's communication log.
+LOGGED_AS = {
+    TouchKind.MARKET_UPDATE: InteractionKind.EMAIL,
+    TouchKind.VALUE_PIECE: InteractionKind.EMAIL,
+    TouchKind.TAILORED_EMAIL: InteractionKind.EMAIL,
+    TouchKind.HOLIDAY: InteractionKind.NOTE,
+    TouchKind.PERSONAL_DATE: InteractionKind.NOTE,
+    TouchKind.HANDWRITTEN_NOTE: InteractionKind.NOTE,
+    TouchKind.PHONE_CALL: InteractionKind.CALL,
+    TouchKind.GIFT: InteractionKind.GIFT,
+    TouchKind.CLIENT_EVENT: InteractionKind.EVENT_INVITATION,
+}
+# Touches that are not written: they cannot be sent as an email.
+NEVER_EMAIL = {TouchKind.PHONE_CALL, TouchKind.HANDWRITTEN_NOTE, TouchKind.GIFT}
+
+
+# --- The default plans ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    kind: str
+    title: str
+    day: int
+    anchor: str = DateAnchor.NONE
+    is_email: bool = False
+
+
+def _yearly_steps() -> list[StepSpec]:
+    steps = [
+        StepSpec(TouchKind.MARKET_UPDATE, f"Monthly market update ({n + 1} of 12)", d, "", True)
+        for n, d in enumerate([0, 30, 61, 91, 122, 152, 183, 213, 244, 274, 305, 335])
+    ]
+    # seed 5.3: "Valuable content: Real estate advice, market updates, and relevant industry news"
+    steps += [
+        StepSpec(TouchKind.VALUE_PIECE, title, d, "", True)
+        for title, d in [
+            ("Real-estate advice: home maintenance checklist", 45),
+            ("Industry news: what changed this quarter", 137),
+            ("Real-estate advice: is now the time to refinance?", 228),
+            ("Industry news: the year ahead", 320),
+        ]
+    ]
+    steps += [
+        StepSpec(TouchKind.HOLIDAY, title, d)
+        for title, d in [
+            ("Holiday card: spring greetings", 75),
+            ("Holiday touch: summer pie or flag drop-off", 167),
+            ("Holiday card: Thanksgiving gratitude", 259),
+            ("Holiday card: season's greetings", 350),
+        ]
+    ]
+    steps += [
+        StepSpec(TouchKind.PERSONAL_DATE, "Birthday card", 105, DateAnchor.BIRTHDAY),
+        StepSpec(
+            TouchKind.PERSONAL_DATE, "Home anniversary note", 196, DateAnchor.HOME_ANNIVERSARY
+        ),
+        StepSpec(TouchKind.PERSONAL_DATE, "Closing anniversary", 150),
+        StepSpec(TouchKind.PERSONAL_DATE, "Family milestone note", 290),
+    ]
+    # seed 5.3: "Personalized communication: Tailored emails, handwritten notes, and phone calls"
+    steps += [
+        StepSpec(TouchKind.PHONE_CALL, f"Check-in phone call ({n + 1} of 8)", d)
+        for n, d in enumerate([14, 59, 106, 142, 188, 236, 282, 327])
+    ]
+    # seed 5.3: "Event invitations: Invites to seminars, workshops, or client appreciation parties"
+    steps.append(StepSpec(TouchKind.CLIENT_EVENT, "Client appreciation event invitation", 250))
+    return steps
+
+
+def _new_contact_steps() -> list[StepSpec]:
+    return [
+        StepSpec(TouchKind.PHONE_CALL, "Welcome call: thank them for connecting", 0),
+        StepSpec(TouchKind.HANDWRITTEN_NOTE, "Handwritten thank-you note", 7),
+        StepSpec(TouchKind.TAILORED_EMAIL, "Email: my trusted local resources", 14, "", True),
+        StepSpec(TouchKind.VALUE_PIECE, "Real-estate advice worth keeping", 21, "", True),
+        StepSpec(TouchKind.PHONE_CALL, "Phone call: how can I help?", 28),
+        StepSpec(TouchKind.GIFT, "Small appreciation gift (gift card or coffee)", 35),
+        StepSpec(TouchKind.MARKET_UPDATE, "Your neighbourhood's market update", 42, "", True),
+        StepSpec(TouchKind.CLIENT_EVENT, "Invitation to the next client event", 49),
+    ]
+
+
+def default_steps(kind: str) -> list[StepSpec]:
+    """The seeded steps of a plan: the yearly plan's 33 (12 market updates, 4 value pieces,
+    4 holidays, 4 personal dates, 8 calls, 1 event), or the new contact's 8 in 8 weeks."""
+    if kind == PlanKind.YEARLY:
+        return _yearly_steps()
+    if kind == PlanKind.EIGHT_BY_EIGHT:
+        return _new_contact_steps()
+    raise ValueError(f"Unknown plan kind: {kind!r}")
+
+
+def ensure_templates(partnership: Partnership) -> dict[str, PlanTemplate]:
+    """Both plans of the partnership, created with their default steps when missing. Safe to
+    call twice at once: the unique kind per partnership decides."""
+    found = {t.kind: t for t in PlanTemplate.objects.for_partnership(partnership.pk).order_by("pk")}
+    for kind in PlanKind.values:
+        if kind in found:
+            continue
+        try:
+            with transaction.atomic():
+                template = PlanTemplate.objects.create(
+                    partnership_id=partnership.pk,
+                    kind=kind,
+                    name=PLAN_NAME[kind],
+                    length_days=PLAN_LENGTH[kind],
+                )
+                PlanStep.objects.bulk_create(
+                    PlanStep(
+                        partnership_id=partnership.pk,
+                        template=template,
+                        kind=s.kind,
+                        title=s.title,
+                        day=s.day,
+                        anchor=s.anchor,
+                        is_email=s.is_email,
+                    )
+                    for s in default_steps(kind)
+                )
+        except IntegrityError:
+            template = PlanTemplate.objects.for_partnership(partnership.pk).get(kind=kind)
+        found[kind] = template
+    return found
+
+
+def template_for(partnership: Partnership, kind: str) -> PlanTemplate:
+    if kind not in PlanKind.values:
+        raise AdvocatesRefused("Choose one of the plans.")
+    return ensure_templates(partnership)[kind]
+
+
+# --- Leadership edits a plan ------------------------------------------------------------------
+
+
+def validate_steps(template: PlanTemplate, rows: list[dict]) -> list[dict]:
+    """Each row: `id` (one of the template's steps, each once), `kind`, `title`, `day`, `anchor`,
+    `is_email`. The plan keeps its number of steps: an edit changes steps, never their count."""
+    ids = [row.get("id") for row in rows]
+    existing = set(template.steps.values_list("pk", flat=True))
+    if len(ids) != len(set(ids)) or set(ids) != existing:
+        raise AdvocatesRefused(
+            f"The {template.name} keeps its {len(existing)} steps: change them, "
+            "do not add or remove any."
+        )
+    cleaned = []
+    for row in rows:
+        title = (row.get("title") or "").strip()
+        kind, anchor, day = row.get("kind"), row.get("anchor") or "", row.get("day")
+        label = title or "A step"
+        if not title:
+            raise AdvocatesRefused("Every step needs a title.")
+        if len(title) > 160:
+            raise AdvocatesRefused(f"“{title[:40]}…”: keep a step's title under 160 characters.")
+        if kind not in TouchKind.values:
+            raise AdvocatesRefused(f"{label}: choose what kind of touch it is.")
+        if anchor not in DateAnchor.values:
+            raise AdvocatesRefused(f"{label}: choose the step's day or one of the contact's dates.")
+        if not isinstance(day, int) or not 0 <= day < template.length_days:
+            raise AdvocatesRefused(
+                f"{label}: the day must be between 0 and {template.length_days - 1}."
+            )
+        is_email = bool(row.get("is_email"))
+        if is_email and kind in NEVER_EMAIL:
+            raise AdvocatesRefused(
+                f"{label}: a {TouchKind(kind).label.lower()} cannot be sent as an email."
+            )
+        cleaned.append(
+            {
+                "id": row["id"],
+                "kind": kind,
+                "title": title,
+                "day": day,
+                "anchor": anchor,
+                "is_email": is_email,
+            }
+        )
+    return cleaned
+
+
+@transaction.atomic
+def update_template(*, template: PlanTemplate, steps: list[dict], member: Member) -> PlanTemplate:
+    """Leadership changes the plan's steps in place (all or nothing). Enrolments made later use
+    the new steps; touches already dated keep their dates."""
+    if not member.is_leadership or member.partnership_id != template.partnership_id:
+        raise AdvocatesRefused("Only the partnership's leadership edits the plans.")
+    template = PlanTemplate.objects.select_for_update().get(pk=template.pk)
+    cleaned = validate_steps(template, steps)
+    rows = {step.pk: step for step in template.steps.all()}
+    changed = []
+    for row in cleaned:
+        step = rows[row["id"]]
+        for field in ("kind", "title", "day", "anchor", "is_email"):
+            setattr(step, field, row[field])
+        changed.append(step)
+    PlanStep.objects.bulk_update(changed, ["kind", "title", "day", "anchor", "is_email"])
+    template.updated_by = member.user
+    template.save(update_fields=["updated_by", "updated_at"])
+    return template
+
+
+# --- Enrolment ---------------------------------------------------------------------------------
+
+
+def _on(year: int, month: int, day: int) -> dt.date:
+    """That day in that year; Feb 29 is Feb 28 in other years."""
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return dt.date(year, month, 28)
+
+
+def anchored_date(anchor_date: dt.date, starts_on: dt.date, ends_on: dt.date) -> dt.date | None:
+    """The next occurrence of a yearly date (a birthday, a home anniversary) from `starts_on`,
+    if it falls inside the plan's period."""
+    for year in (starts_on.year, starts_on.year + 1):
+        candidate = _on(year, anchor_date.month, anchor_date.day)
+        if starts_on <= candidate <= ends_on:
+            return candidate
+    return None
+
+
+def touch_dates(steps, contact: Contact, starts_on: dt.date, ends_on: dt.date) -> list[dt.date]:
+    """Each step's due date: its day after the start, or the contact's own date it is anchored
+    to when known and inside the period."""
+    dates = []
+    for step in steps:
+        due = starts_on + dt.timedelta(days=step.day)
+        known = {
+            DateAnchor.BIRTHDAY: contact.birthday,
+            DateAnchor.HOME_ANNIVERSARY: contact.home_anniversary,
+        }.get(step.anchor)
+        if known is not None:
+            due = anchored_date(known, starts_on, ends_on) or due
+        dates.append(due)
+    return dates
+
+
+def next_morning(partnership: Partnership, now: dt.datetime) -> dt.datetime:
+    """The next 07:00 in the partnership's zone, strictly after `now` (07:00 local across a
+    daylight-saving change)."""
+    local = timezone.localtime(now, partnership.tzinfo)
+    day = local.date() if local.hour < DIGEST_HOUR else local.date() + dt.timedelta(days=1)
+    return _local_at(partnership, day, DIGEST_HOUR)
+
+
+def _local_at(partnership: Partnership, day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=partnership.tzinfo)
+
+
+def _arm_digest(member: Member, at: dt.datetime) -> None:
+    """The member's digest is due at `at`, unless it is due earlier already."""
+    try:
+        with transaction.atomic():
+            CircleSettings.objects.get_or_create(
+                partnership_id=member.partnership_id, member=member
+            )
+    except IntegrityError:
+        pass  # created a moment ago by a concurrent request
+    CircleSettings.objects.for_partnership(member.partnership_id).filter(member=member).filter(
+        Q(next_digest_at__isnull=True) | Q(next_digest_at__gt=at)
+    ).update(next_digest_at=at)
+
+
+@transaction.atomic
+def enroll(*, contact: Contact, kind: str, starts_on: dt.date, actor=None) -> Enrollment:
+    """Put a contact on a plan from `starts_on`: one dated touch per step. One live enrolment
+    per contact and plan (the contact's row is locked, so a double click enrols once); a
+    finished plan is renewed by a new enrolment starting after its end."""
+    partnership = contact.partnership
+    template = template_for(partnership, kind)
+    contact = Contact.objects.select_for_update().select_related("owner").get(pk=contact.pk)
+    today = partnership.today()
+    length = template.length_days
+    if starts_on < today - dt.timedelta(days=length - 1):
+        raise AdvocatesRefused(
+            f"A {template.name} starting on {starts_on:%b %-d, %Y} would be over already; "
+            "choose a later start."
+        )
+    if starts_on > today + dt.timedelta(days=365):
+        raise AdvocatesRefused("Start the plan within the next year.")
+    live = (
+        Enrollment.objects.for_partnership(partnership)
+        .filter(contact=contact, kind=kind, cancelled_at__isnull=True)
+        .first()
+    )
+    now = timezone.now()
+    if live is not None:
+        if live.ends_on >= today:
+            raise AdvocatesRefused(
+                f"{contact.name} is already on the {template.name} until "
+                f"{live.ends_on:%b %-d, %Y}; renew it after it ends."
+            )
+        if starts_on <= live.ends_on:
+            raise AdvocatesRefused(
+                f"Renew the {template.name} from {live.ends_on + dt.timedelta(days=1):%b %-d, %Y}"
+                ", after the last one ended."
+            )
+        # The finished plan is closed; its touches stay for its completion rate.
+        Enrollment.objects.filter(pk=live.pk).update(cancelled_at=now)
+    ends_on = starts_on + dt.timedelta(days=length - 1)
+    try:
+        with transaction.atomic():
+            enrollment = Enrollment.objects.create(
+                partnership=partnership,
+                contact=contact,
+                owner_id=contact.owner_id,
+                template=template,
+                kind=kind,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+    except IntegrityError as exc:
+        raise AdvocatesRefused(f"{contact.name} is already on the {template.name}.") from exc
+    steps = list(template.steps.all())
+    Touch.objects.bulk_create(
+        Touch(
+            partnership=partnership,
+            enrollment=enrollment,
+            contact=contact,
+            owner_id=contact.owner_id,
+            kind=step.kind,
+            title=step.title,
+            is_email=step.is_email,
+            due_on=due,
+        )
+        for step, due in zip(steps, touch_dates(steps, contact, starts_on, ends_on), strict=True)
+    )
+    _arm_digest(contact.owner, next_morning(partnership, now))
+    return enrollment
+
+
+@transaction.atomic
+def cancel_enrollment(*, enrollment: Enrollment, actor=None) -> int:
+    """Take a contact off a plan: pending touches are deleted, done ones kept (they are in the
+    communication log). Returns how many pending touches went."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.cancelled_at is not None:
+        raise AdvocatesRefused("This enrolment has already ended.")
+    enrollment.cancelled_at = timezone.now()
+    enrollment.save(update_fields=["cancelled_at"])
+    deleted, _ = enrollment.touches.filter(done_at__isnull=True).delete()
+    return deleted
+
+
+# --- Doing the touches -------------------------------------------------------------------------
+
+
+def _claim(touch: Touch, actor, message=None) -> None:
+    """Mark the touch done by one conditional UPDATE: a double click does it once."""
+    fields = {
+        "done_at": timezone.now(),
+        "done_by": actor if getattr(actor, "is_authenticated", False) else None,
+    }
+    if message is not None:
+        fields["message"] = message
+    claimed = Touch.objects.filter(pk=touch.pk, done_at__isnull=True).update(**fields)
+    if not claimed:
+        raise AdvocatesRefused(f"“{touch.title}” is already done.")
+    touch.done_at, touch.done_by, touch.message = (
+        fields["done_at"],
+        fields["done_by"],
+        message or touch.message,
+    )
+
+
+def _check_live(touch: Touch) -> None:
+    if touch.enrollment.cancelled_at is not None:
+        raise AdvocatesRefused("This touch's plan has ended.")
+
+
+@transaction.atomic
+def mark_done(*, touch: Touch, actor=None, summary: str = "") -> Touch:
+    """The member did the touch: it is logged in the contact's communication log (as a call,
+    a note, a gift… by its kind) and the contact's score follows."""
+    _check_live(touch)
+    summary = (summary or "").strip() or touch.title
+    _claim(touch, actor)
+    record_interaction(
+        contact=touch.contact,
+        kind=LOGGED_AS[touch.kind],
+        summary=summary,
+        touch=touch,
+        actor=actor,
+    )
+    return touch
+
+
+def email_defaults(touch: Touch, member: Member) -> dict:
+    """The compose page's starting subject and body for an email touch, by its kind."""
+    first = touch.contact.name.split()[0] if touch.contact.name.split() else touch.contact.name
+    area = member.partnership.name
+    bodies = {
+        TouchKind.MARKET_UPDATE: (
+            f"Your market update from {member.display_name}",
+            "I wanted to share what is happening in our market this month.\n\n"
+            "[Prices, days on market and inventory in your neighbourhood]\n\n"
+            "If you or anyone you know is thinking about buying or selling, I am always happy "
+            "to help.",
+        ),
+        TouchKind.VALUE_PIECE: (
+            touch.title,
+            "I came across something I thought would be useful to you.\n\n"
+            "[The advice or news, in a few lines, and why it matters to you]\n\n"
+            "As always, feel free to pass this along to anyone it could help.",
+        ),
+        TouchKind.TAILORED_EMAIL: (
+            f"A few trusted resources from {member.display_name}",
+            "Here are a few people I trust and recommend to my clients:\n\n"
+            "[Names, what they do, how to reach them]\n\n"
+            "Let me know if I can ever help you or someone you know.",
+        ),
+        TouchKind.HOLIDAY: (
+            f"Warm wishes from {member.display_name}",
+            "Wishing you and your family a wonderful season.\n\nThank you for being part of "
+            f"my {area} community.",
+        ),
+        TouchKind.PERSONAL_DATE: (
+            f"Thinking of you, {first}",
+            f"{touch.title}: I wanted you to know I was thinking of you today.",
+        ),
+        TouchKind.CLIENT_EVENT: (
+            "You're invited: client appreciation event",
+            "I would love for you to join me at my client appreciation event.\n\n"
+            "[Date, time, place]\n\nBring a friend!",
+        ),
+    }
+    subject, body = bodies.get(touch.kind, (touch.title, ""))
+    return {"subject": subject, "body": f"Hello {first},\n\n{body}"}
+
+
+def touch_email_context(*, member: Member, contact: Contact, subject: str, body: str) -> dict:
+    return {"member": member, "contact": contact, "subject": subject.strip(), "body": body.strip()}
+
+
+@transaction.atomic
+def send_touch_email(*, touch: Touch, member: Member, subject: str, body: str, actor=None) -> Touch:
+    """Send an email touch to the contact through the pipeline, with the member's name and
+    signature; it is logged as an email (with its message) and the touch is done."""
+    touch = (
+        Touch.objects.select_for_update(of=("self",))
+        .select_related("contact", "enrollment")
+        .get(pk=touch.pk)
+    )
+    _check_live(touch)
+    if not touch.is_email:
+        raise AdvocatesRefused(f"“{touch.title}” is not an email touch; mark it done instead.")
+    if touch.done_at is not None:
+        raise AdvocatesRefused(f"“{touch.title}” is already done.")
+    contact = touch.contact
+    if not contact.email:
+        raise AdvocatesRefused(f"{contact.name} has no email address; add one first.")
+    subject, body = subject.strip(), body.strip()
+    if not subject or not body:
+        raise AdvocatesRefused("Write a subject and a message.")
+    if len(subject) > 200 or len(body) > 10000:
+        raise AdvocatesRefused(
+            "Keep the subject under 200 and the message under 10,000 characters."
+        )
+    try:
+        message = queue_email(
+            partnership=member.partnership,
+            key=f"advocates-touch:{touch.pk}",
+            template=TOUCH_TEMPLATE,
+            to=contact.email,
+            context=touch_email_context(member=member, contact=contact, subject=subject, body=body),
+            sender_name=member.display_name,
+            reply_to=member.email,
+            about=contact,
+        )
+    except MailRefused as refusal:
+        raise AdvocatesRefused(str(refusal)) from refusal
+    _claim(touch, actor, message=message)
+    record_interaction(
+        contact=contact,
+        kind=InteractionKind.EMAIL,
+        summary=subject,
+        message=message,
+        touch=touch,
+        actor=actor,
+    )
+    return touch
+
+
+@transaction.atomic
+def acknowledge(*, touch: Touch, actor=None) -> Touch:
+    """The contact answered, thanked or came: engagement with the appreciation program, which
+    counts in their relationship strength score."""
+    if touch.done_at is None:
+        raise AdvocatesRefused("Mark the touch done before noting that they acknowledged it.")
+    now = timezone.now()
+    if not Touch.objects.filter(pk=touch.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=now
+    ):
+        raise AdvocatesRefused(f"“{touch.title}” is already acknowledged.")
+    touch.acknowledged_at = now
+    refresh_score(touch.contact, now=now)
+    return touch
+
+
+# --- The morning digest -----------------------------------------------------------------------
+
+
+def digest_context(member: Member, today: dt.date) -> dict | None:
+    """What the member's digest lists: overdue, today's and this week's pending touches."""
+    rows = list(due_touches(member, today=today, until=today + dt.timedelta(days=WEEK_DAYS)))
+    if not rows:
+        return None
+    partnership = member.partnership
+    for touch in rows:
+        if touch.is_email:
+            touch.email_url = partnership.absolute_url(
+                reverse("advocates_touch_email", args=[touch.pk])
+            )
+    return {
+        "member": member,
+        "recipient": member,
+        "today": today,
+        "overdue": [t for t in rows if t.due_on < today],
+        "due_today": [t for t in rows if t.due_on == today],
+        "this_week": [t for t in rows if t.due_on > today],
+        "touches_url": partnership.absolute_url(reverse("advocates_touches")),
+    }
+
+
+def _digest_one(settings: CircleSettings, partnership: Partnership, now: dt.datetime) -> bool:
+    member = settings.member
+    today = timezone.localdate(now, partnership.tzinfo)
+    sent = False
+    context = digest_context(member, today) if member.is_active else None
+    if context is not None:
+        queue_email(
+            partnership=partnership,
+            key=f"advocates-digest:{member.pk}:{today.isoformat()}",
+            template=DIGEST_TEMPLATE,
+            to=member.email,
+            context=context,
+        )
+        sent = True
+        settings.next_digest_at = next_morning(partnership, now)
+    else:
+        # Nothing due this week: wake up the morning the first pending touch enters the week,
+        # or never (until the next enrolment) when none is pending.
+        first = (
+            Touch.objects.for_partnership(partnership)
+            .filter(owner=member, done_at__isnull=True, enrollment__cancelled_at__isnull=True)
+            .aggregate(first=Min("due_on"))["first"]
+            if member.is_active
+            else None
+        )
+        settings.next_digest_at = (
+            max(
+                _local_at(partnership, first - dt.timedelta(days=WEEK_DAYS), DIGEST_HOUR),
+                next_morning(partnership, now),
+            )
+            if first is not None
+            else None
+        )
+    settings.save(update_fields=["next_digest_at", "updated_at"])
+    return sent
+
+
+def send_due_digests(*, now: dt.datetime | None = None) -> int:
+    """Beat: each member whose digest is due gets one email (once per local day, by its key)
+    and their clock moves to the next morning. Picked through the partial index on
+    `next_digest_at`, locked with skip_locked so two sweeps never send the same digest."""
+    now = now or timezone.now()
+    sent = 0
+    for partnership in Partnership.objects.order_by("pk"):
+        while True:
+            with transaction.atomic():
+                due = list(
+                    CircleSettings.objects.for_partnership(partnership)
+                    .filter(next_digest_at__lte=now)
+                    .select_for_update(of=("self",), skip_locked=True)
+                    .select_related("member__user", "member__partnership")
+                    .order_by("next_digest_at", "pk")[:DIGEST_BATCH]
+                )
+                for settings in due:
+                    sent += _digest_one(settings, partnership, now)
+            if len(due) < DIGEST_BATCH:
+                break
+    return sent
