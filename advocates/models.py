@@ -310,7 +310,7 @@ class Enrollment(TenantOwned):
     kind = models.CharField(max_length=20, choices=PlanKind.choices)
     starts_on = models.DateField()
     ends_on = models.DateField()
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -322,7 +322,7 @@ class Enrollment(TenantOwned):
             # One live enrolment per contact and plan kind (a finished one can be renewed).
             models.UniqueConstraint(
                 fields=["partnership", "contact", "kind"],
-                condition=Q(cancelled_at__isnull=True),
+                condition=Q(closed_at__isnull=True),
                 name="one_live_enrollment",
             ),
         ]

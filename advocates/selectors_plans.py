@@ -19,7 +19,7 @@ WEEK_DAYS = 6  # "this week": today and the six days after it
 def touches_of(member: Member) -> QuerySet[Touch]:
     """The member's touches on plans still running (a closed plan's misses are not chased)."""
     return Touch.objects.for_partnership(member.partnership_id).filter(
-        owner=member, enrollment__cancelled_at__isnull=True
+        owner=member, enrollment__closed_at__isnull=True
     )
 
 
@@ -162,6 +162,6 @@ def enrollments_of(contact: Contact, today: dt.date) -> list[Enrollment]:
     )
     for row in rows:
         row.completion = Completion(row.touches_done, row.touches_due)
-        row.is_live = row.cancelled_at is None
+        row.is_live = row.closed_at is None
         row.is_finished = row.ends_on < today
     return rows

@@ -135,7 +135,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('yearly', '33-touch yearly plan'), ('eight_by_eight', '8 touches in 8 weeks')], max_length=20)),
                 ('starts_on', models.DateField()),
                 ('ends_on', models.DateField()),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
+                ('closed_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrollments', to='advocates.contact')),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -395,7 +395,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='enrollment',
-            constraint=models.UniqueConstraint(condition=models.Q(('cancelled_at__isnull', True)), fields=('partnership', 'contact', 'kind'), name='one_live_enrollment'),
+            constraint=models.UniqueConstraint(condition=models.Q(('closed_at__isnull', True)), fields=('partnership', 'contact', 'kind'), name='one_live_enrollment'),
         ),
         migrations.AddIndex(
             model_name='referral',

@@ -333,7 +333,7 @@ def enroll(*, contact: Contact, kind: str, starts_on: dt.date, actor=None) -> En
         raise AdvocatesRefused("Start the plan within the next year.")
     live = (
         Enrollment.objects.for_partnership(partnership)
-        .filter(contact=contact, kind=kind, cancelled_at__isnull=True)
+        .filter(contact=contact, kind=kind, closed_at__isnull=True)
         .first()
     )
     now = timezone.now()
@@ -349,7 +349,7 @@ def enroll(*, contact: Contact, kind: str, starts_on: dt.date, actor=None) -> En
                 ", after the last one ended."
             )
         # The finished plan is closed; its touches stay for its completion rate.
-        Enrollment.objects.filter(pk=live.pk).update(cancelled_at=now)
+        Enrollment.objects.filter(pk=live.pk).update(closed_at=now)
     ends_on = starts_on + dt.timedelta(days=length - 1)
     try:
         with transaction.atomic():
@@ -388,10 +388,10 @@ def cancel_enrollment(*, enrollment: Enrollment, actor=None) -> int:
     """Take a contact off a plan: pending touches are deleted, done ones kept (they are in the
     communication log). Returns how many pending touches went."""
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
-    if enrollment.cancelled_at is not None:
+    if enrollment.closed_at is not None:
         raise AdvocatesRefused("This enrolment has already ended.")
-    enrollment.cancelled_at = timezone.now()
-    enrollment.save(update_fields=["cancelled_at"])
+    enrollment.closed_at = timezone.now()
+    enrollment.save(update_fields=["closed_at"])
     deleted, _ = enrollment.touches.filter(done_at__isnull=True).delete()
     return deleted
 
@@ -418,7 +418,7 @@ def _claim(touch: Touch, actor, message=None) -> None:
 
 
 def _check_live(touch: Touch) -> None:
-    if touch.enrollment.cancelled_at is not None:
+    if touch.enrollment.closed_at is not None:
         raise AdvocatesRefused("This touch's plan has ended.")
 
 
@@ -596,7 +596,7 @@ def _digest_one(settings: CircleSettings, partnership: Partnership, now: dt.date
         # or never (until the next enrolment) when none is pending.
         first = (
             Touch.objects.for_partnership(partnership)
-            .filter(owner=member, done_at__isnull=True, enrollment__cancelled_at__isnull=True)
+            .filter(owner=member, done_at__isnull=True, enrollment__closed_at__isnull=True)
             .aggregate(first=Min("due_on"))["first"]
             if member.is_active
             else None

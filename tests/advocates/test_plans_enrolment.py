@@ -97,7 +97,7 @@ def test_a_finished_plan_is_renewed_by_a_new_enrolment_after_its_end(contact, cl
     renewed = enroll(contact=contact, kind=PlanKind.EIGHT_BY_EIGHT, starts_on=dt.date(2026, 5, 1))
     assert renewed.touches.count() == 8
     first.refresh_from_db()
-    assert first.cancelled_at is not None and first.touches.count() == 8  # kept for its rate
+    assert first.closed_at is not None and first.touches.count() == 8  # kept for its rate
 
 
 def test_cancelling_deletes_pending_touches_and_keeps_done_ones(contact, member):
@@ -110,7 +110,7 @@ def test_cancelling_deletes_pending_touches_and_keeps_done_ones(contact, member)
     assert enrollment.touches.count() == 33  # a GET changes nothing
     assert client.post(url).status_code == 302
     enrollment.refresh_from_db()
-    assert enrollment.cancelled_at is not None
+    assert enrollment.closed_at is not None
     assert list(enrollment.touches.values_list("title", flat=True)) == [
         "Monthly market update (1 of 12)"
     ]
