@@ -9,12 +9,14 @@ fails this test: add it to one of them.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from advocates.tokens import make_survey_token
 from leads.tokens import make_access_token, make_customer_token
 from members.models import PolicyVersion
 from members.services import invite_member
 from members.tokens import make_invitation_token
 from pinnacle.mail.services import queue_email
 from pinnacle.mail.tokens import make_unsubscribe_token
+from tests.advocates.factories import ContactFactory, ExperimentFactory, SurveyFactory
 from tests.comarketing.factories import ConnectionFactory, MediaFactory
 from tests.conftest import client_for
 from tests.leads.factories import (
@@ -188,6 +190,22 @@ FOREIGN_OBJECTS = {
     **{
         name: lambda other: {"pk": PolicyRevisionFactory(partnership=other).pk}
         for name in ("policy_revision_detail", "policy_revision_vote", "policy_revision_open")
+    },
+    # Advocates insights: leadership experiments (owner null), the widest a leader could see.
+    **{
+        name: lambda other: {"pk": ExperimentFactory(owner=None, partnership=other).pk}
+        for name in (
+            "advocates_experiment",
+            "advocates_experiment_feedback",
+            "advocates_experiment_end",
+        )
+    },
+    "advocates_contact_survey": lambda other: {
+        "pk": ContactFactory(owner=MemberFactory(partnership=other)).pk
+    },
+    # The survey page is public: another partnership's valid link is a 404 here.
+    "satisfaction_survey": lambda other: {
+        "token": make_survey_token(SurveyFactory(owner=MemberFactory(partnership=other)))
     },
 }
 
