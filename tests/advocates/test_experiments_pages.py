@@ -85,14 +85,15 @@ def test_the_chart_is_svg_with_both_series_a_title_and_the_numbers_in_a_table(
     # The table holds the same cumulative numbers: B reaches 3/3 = 1.00 by week 4.
     assert "<caption>Cumulative referrals per contact at the end of each week</caption>" in html
     rows = re.findall(
-        r"<tr><th scope=\"row\">(\d+)</th><td[^>]*>[^<]*</td><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td>",
+        r"<tr><th scope=\"row\">(\d+)</th><td[^>]*>[^<]*</td>"
+        r"<td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td>",
         html,
     )
     by_week = {int(w): (a, b) for w, a, b in rows}
     assert by_week[1] == ("0.33", "0.33")
     assert by_week[3] == ("0.33", "0.67")
     assert by_week[4] == ("0.33", "1.00")
-    assert by_week[8] == ("–", "–")  # not begun yet
+    assert by_week[8] == ("\u2013", "\u2013")  # not begun yet
 
 
 def test_a_clear_difference_is_read_out(member_client, member):
