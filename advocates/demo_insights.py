@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from advocates.models import Experiment, Survey
 from advocates.selectors import contacts_of
 from advocates.services import AdvocatesRefused
 from advocates.services.experiments import note_feedback, start_experiment
 from advocates.services.surveys import answer_survey, send_survey
 from members.models import Member
+from pinnacle.mail.models import OutboxMessage
+from pinnacle.mail.services import advance_status
 
 EXPERIMENT_NAME = "Fixed $250 vs 0.1% of the sale"
 EXPERIMENT_SEED = 20250105  # a fixed split, so the demo looks the same every time
@@ -57,6 +61,21 @@ COMMENTS = {0: "Always knew where things stood.", 7: "Worth every penny."}
 
 def satisfaction_of(c: int, q: int, v: int, noise: int) -> int:
     return max(1, min(10, round(0.2 * c + 0.5 * q + 0.3 * v) + noise))
+
+
+def _happened(survey: Survey, *, days_ago: int) -> None:
+    """The survey went out (and was answered two days later) in the past: its email is recorded
+    as sent then, so nothing is sent while seeding and the worker leaves it alone."""
+    sent = timezone.now() - dt.timedelta(days=days_ago)
+    if survey.message_id:
+        message = OutboxMessage.objects.get(pk=survey.message_id)
+        advance_status(message, OutboxMessage.Status.SENT)
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            created_at=sent, sent_at=sent, status_changed_at=sent
+        )
+    Survey.objects.filter(pk=survey.pk).update(
+        sent_at=sent, answered_at=sent + dt.timedelta(days=2)
+    )
 
 
 def seed_insights(agent: Member) -> int:
@@ -105,5 +124,6 @@ def seed_insights(agent: Member) -> int:
             satisfaction=satisfaction_of(c, q, v, noise),
             comment=COMMENTS.get(i, ""),
         )
+        _happened(survey, days_ago=60 - 4 * i)
         made += 1
     return made
