@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from advocates.demo_contacts import seed_contacts_details
+from advocates.demo_insights import seed_insights
 from advocates.demo_plans import seed_plans
 from advocates.models import Segment
 from advocates.selectors import contacts_of
@@ -128,5 +129,6 @@ def seed_demo_advocates(sender, partnerships, stdout=None, **kwargs) -> None:
     made = seed_contacts(agent)
     seed_contacts_details(agent)
     seed_plans(agent)
+    seed_insights(agent)
     if stdout is not None and made:
         stdout.write(f"Demo inner-circle contacts created: {made}.")

@@ -8,7 +8,9 @@ from django.urls import reverse
 from advocates import extensions, selectors_plans
 from advocates.forms_plans import EnrollForm
 from advocates.models import PlanKind
+from advocates.services.experiments import assignments_of
 from advocates.services.plans import TOUCH_TEMPLATE
+from advocates.services.surveys import CONTACT_SURVEYS_SHOWN
 from members import extensions as member_extensions
 from pinnacle.mail.services import register_outreach_template
 
@@ -41,6 +43,17 @@ def plans_section(request, contact) -> dict:
     }
 
 
+def insights_section(request, contact):
+    """Experiments the contact is in and the surveys sent to them (the owner's eyes only)."""
+    member = getattr(request, "member", None)
+    if member is None or contact.owner_id != member.pk:
+        return None
+    return {
+        "assignments": list(assignments_of(contact)),
+        "surveys": list(contact.surveys.order_by("-sent_at", "-pk")[:CONTACT_SURVEYS_SHOWN]),
+    }
+
+
 def register() -> None:
     member_extensions.site_menu.register("advocates/_menu.html", order=50)
     # A member's email to a contact is unsolicited: it carries the one-click opt-out and is
@@ -55,3 +68,6 @@ def register() -> None:
     # An appreciation email is marketing: it carries the one-click opt-out, and an address that
     # opted out or bounced gets none.
     register_outreach_template(TOUCH_TEMPLATE)
+    extensions.contact_sections.register(
+        "advocates/insights/_contact_section.html", insights_section, order=60
+    )

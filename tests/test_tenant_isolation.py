@@ -9,13 +9,14 @@ fails this test: add it to one of them.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from advocates.tokens import make_survey_token
 from leads.tokens import make_access_token, make_customer_token
 from members.models import PolicyVersion
 from members.services import invite_member
 from members.tokens import make_invitation_token
 from pinnacle.mail.services import queue_email
 from pinnacle.mail.tokens import make_unsubscribe_token
-from tests.advocates.factories import ContactFactory
+from tests.advocates.factories import ContactFactory, ExperimentFactory, SurveyFactory
 from tests.comarketing.factories import ConnectionFactory, MediaFactory
 from tests.conftest import client_for
 from tests.leads.factories import (
@@ -217,6 +218,22 @@ FOREIGN_OBJECTS = {
     "advocates_enrollment_cancel": lambda other: {"pk": _enrollment(other).pk},
     "advocates_enroll": lambda other: {
         "contact_pk": ContactFactory(owner=MemberFactory(partnership=other)).pk
+    },
+    # Advocates insights: leadership experiments (owner null), the widest a leader could see.
+    **{
+        name: lambda other: {"pk": ExperimentFactory(owner=None, partnership=other).pk}
+        for name in (
+            "advocates_experiment",
+            "advocates_experiment_feedback",
+            "advocates_experiment_end",
+        )
+    },
+    "advocates_contact_survey": lambda other: {
+        "pk": ContactFactory(owner=MemberFactory(partnership=other)).pk
+    },
+    # The survey page is public: another partnership's valid link is a 404 here.
+    "satisfaction_survey": lambda other: {
+        "token": make_survey_token(SurveyFactory(owner=MemberFactory(partnership=other)))
     },
 }
 

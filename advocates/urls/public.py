@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from advocates.views import public
+
+urlpatterns = [
+    path("survey/<str:token>/", public.survey, name="satisfaction_survey"),
+]

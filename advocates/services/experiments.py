@@ -1,0 +1,360 @@
+"""The seed's reward experiment (5.5): "In group A, offer a fixed monetary reward for each closed
+referral. In group B, offer a variable reward based on the size of the transaction. Track the
+number of referrals received from each group over a period of three months".
+
+A member's experiment splits their own circle; leadership's (owner null) splits every member's
+contacts in the chosen segments and is only ever shown in aggregate, without names. The split is
+random and balanced: the contacts (by id) are shuffled with a seed drawn from `secrets` and
+stored on the experiment, then dealt A, B, A, B… so the groups differ by at most one, and the same
+seed over the same contacts gives the same split (an audit can redo it).
+
+The period is inclusive: referrals received from `starts_on` through `ends_on` count. Ending
+early sets `ends_on` to today.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import random
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+
+from advocates import stats
+from advocates.models import (
+    Assignment,
+    Contact,
+    Direction,
+    Experiment,
+    ExperimentFeedback,
+    ExperimentGroup,
+    Referral,
+    Segment,
+)
+from advocates.services import AdvocatesRefused
+from advocates.services.surveys import clean_text
+from members.models import Member
+
+DEFAULT_MONTHS = 3  # the seed's "period of three months"
+DEFAULT_SEGMENTS = (Segment.ADVOCATES, Segment.CORE_ADVOCATES)
+MIN_PER_GROUP = 2
+MAX_FIXED_REWARD = Decimal("99999999.99")
+FEEDBACK_MAX_LENGTH = 2000
+FEEDBACK_SHOWN = 200  # the newest notes on the page
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later, clamped to the month's last day
+    (Nov 30 + 3 months = Feb 28, or 29 in a leap year)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def assign_groups(contact_ids: Iterable[int], seed: int) -> list[tuple[int, str]]:
+    """The balanced random split: the ids in id order, shuffled by `seed`, dealt A, B, A, B…"""
+    order = sorted(contact_ids)
+    random.Random(seed).shuffle(order)
+    groups = (ExperimentGroup.A, ExperimentGroup.B)
+    return [(pk, groups[i % 2]) for i, pk in enumerate(order)]
+
+
+def _overlapping(partnership_id: int, starts_on: dt.date, ends_on: dt.date) -> QuerySet:
+    """Assignments in experiments whose period overlaps [starts_on, ends_on]."""
+    return Assignment.objects.filter(
+        partnership_id=partnership_id,
+        experiment__starts_on__lte=ends_on,
+        experiment__ends_on__gte=starts_on,
+    )
+
+
+@dataclass
+class Started:
+    experiment: Experiment
+    sizes: dict[str, int]
+    left_out: int  # contacts already in an overlapping experiment
+
+
+def _money(value, *, what: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise AdvocatesRefused(f"Enter the {what} as a number.") from exc
+    if not amount.is_finite():
+        raise AdvocatesRefused(f"Enter the {what} as a number.")
+    return amount.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def start_experiment(
+    *,
+    actor: Member,
+    name: str,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+    fixed_reward,
+    variable_rate,
+    segments: Iterable[str] = DEFAULT_SEGMENTS,
+    across_members: bool = False,
+    user=None,
+    seed: int | None = None,
+) -> Started:
+    """Split the actor's circle (or, for leadership with `across_members`, every member's) in
+    the chosen segments into groups A and B for the period. Contacts already in an experiment
+    overlapping the period are left out; at least `MIN_PER_GROUP` contacts per group remain or
+    nothing is stored. `seed` is for tests; by default it comes from `secrets`."""
+    name = clean_text(name, what="The name", max_length=120, multiline=False)
+    if not name:
+        raise AdvocatesRefused("Give the experiment a name.")
+    if ends_on is None:
+        ends_on = add_months(starts_on, DEFAULT_MONTHS)
+    if ends_on <= starts_on:
+        raise AdvocatesRefused("The experiment must end after the day it starts.")
+    if ends_on > add_months(starts_on, 24):
+        raise AdvocatesRefused("Keep the experiment to two years at most.")
+    fixed = _money(fixed_reward, what="fixed reward")
+    if fixed <= 0 or fixed > MAX_FIXED_REWARD:
+        raise AdvocatesRefused("Group A's fixed reward must be more than $0.")
+    rate = _money(variable_rate, what="variable reward")
+    if rate <= 0 or rate > 100:
+        raise AdvocatesRefused("Group B's variable reward must be more than 0% and at most 100%.")
+    segments = sorted(set(segments))
+    if not segments or not set(segments) <= set(Segment.values):
+        raise AdvocatesRefused("Choose at least one segment to take part.")
+    if across_members and not actor.is_leadership:
+        raise AdvocatesRefused("Only leadership can start an experiment across every member.")
+
+    pool = Contact.objects.for_partnership(actor.partnership_id).filter(segment__in=segments)
+    if not across_members:
+        pool = pool.filter(owner=actor)
+    # Lock the pool: a second start at the same moment (a double click, two tabs) waits here and
+    # then sees this one's assignments as overlapping.
+    candidates = list(pool.select_for_update().order_by("pk").values_list("pk", flat=True))
+    taken = set(
+        _overlapping(actor.partnership_id, starts_on, ends_on)
+        .filter(contact_id__in=candidates)
+        .values_list("contact_id", flat=True)
+    )
+    free = [pk for pk in candidates if pk not in taken]
+    if len(free) < 2 * MIN_PER_GROUP:
+        whose = "contacts across the members" if across_members else "of your contacts"
+        also = (
+            f" ({len(taken)} more are already in another experiment in that period)"
+            if taken
+            else ""
+        )
+        raise AdvocatesRefused(
+            f"An experiment needs at least {2 * MIN_PER_GROUP} contacts, {MIN_PER_GROUP} per "
+            f"group; {len(free)} {whose} in those segments can take part{also}."
+        )
+    seed = secrets.randbits(63) if seed is None else seed
+    experiment = Experiment.objects.create(
+        partnership_id=actor.partnership_id,
+        owner=None if across_members else actor,
+        name=name,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        fixed_reward=fixed,
+        variable_rate=rate,
+        seed=seed,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    split = assign_groups(free, seed)
+    Assignment.objects.bulk_create(
+        Assignment(
+            partnership_id=actor.partnership_id, experiment=experiment, contact_id=pk, group=group
+        )
+        for pk, group in split
+    )
+    sizes = {g: sum(1 for _, group in split if group == g) for g in ExperimentGroup.values}
+    return Started(experiment, sizes, len(taken))
+
+
+@transaction.atomic
+def end_experiment(*, experiment: Experiment, today: dt.date) -> Experiment:
+    """End a running experiment early: its last day is today."""
+    experiment = Experiment.objects.select_for_update().get(pk=experiment.pk)
+    if experiment.ends_on <= today:
+        raise AdvocatesRefused("This experiment has already ended (or ends today).")
+    if experiment.starts_on >= today:
+        raise AdvocatesRefused(
+            "An experiment can end early from the day after it starts; it has not run a day yet."
+        )
+    experiment.ends_on = today
+    experiment.save(update_fields=["ends_on"])
+    return experiment
+
+
+@transaction.atomic
+def note_feedback(
+    *, actor: Member, experiment: Experiment, contact: Contact, text: str, user=None
+) -> ExperimentFeedback:
+    """What one of the actor's own contacts said about their reward system: in the actor's own
+    experiment, or in a leadership experiment their contact is part of."""
+    if contact.owner_id != actor.pk or contact.partnership_id != actor.partnership_id:
+        raise AdvocatesRefused("You can note feedback only for your own contacts.")
+    if experiment.owner_id not in (None, actor.pk):
+        raise AdvocatesRefused("You can note feedback only in your own experiments.")
+    text = clean_text(text, what="The feedback", max_length=FEEDBACK_MAX_LENGTH)
+    if not text:
+        raise AdvocatesRefused("Write what they said.")
+    assignment = Assignment.objects.filter(
+        partnership_id=actor.partnership_id, experiment=experiment, contact=contact
+    ).first()
+    if assignment is None:
+        raise AdvocatesRefused(f"{contact.name} is not in this experiment.")
+    return ExperimentFeedback.objects.create(
+        partnership_id=actor.partnership_id,
+        experiment=experiment,
+        assignment=assignment,
+        text=text,
+        noted_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+
+
+# --- Reads --------------------------------------------------------------------------------------
+
+
+def experiments_for(member: Member) -> QuerySet[Experiment]:
+    """What the member may open: their own experiments, and leadership's when they lead."""
+    visible = Q(owner=member)
+    if member.is_leadership:
+        visible |= Q(owner__isnull=True)
+    return Experiment.objects.for_partnership(member.partnership_id).filter(visible)
+
+
+def experiment_for(member: Member, pk) -> Experiment:
+    """One experiment the member may open, or 404 (another member's, another partnership's,
+    leadership's to a member who does not lead)."""
+    try:
+        return experiments_for(member).get(pk=pk)
+    except (Experiment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such experiment.") from exc
+
+
+def with_sizes(rows: QuerySet[Experiment]) -> QuerySet[Experiment]:
+    return rows.annotate(
+        size_a=Count("assignments", filter=Q(assignments__group=ExperimentGroup.A)),
+        size_b=Count("assignments", filter=Q(assignments__group=ExperimentGroup.B)),
+    )
+
+
+@dataclass
+class GroupResult:
+    group: str
+    label: str
+    contacts: int
+    referrals: int
+
+    @property
+    def per_contact(self) -> float:
+        return self.referrals / self.contacts if self.contacts else 0.0
+
+
+@dataclass
+class Results:
+    experiment: Experiment
+    today: dt.date
+    groups: dict[str, GroupResult]
+    weeks: list[dt.date]  # the last day of each week of the period
+    cumulative: dict[str, list[float | None]]  # per group, per week; None after today
+    comparison: stats.RateComparison | None
+    feedback: dict[str, list[ExperimentFeedback]] = field(default_factory=dict)
+
+    @property
+    def is_running(self) -> bool:
+        return self.experiment.starts_on <= self.today <= self.experiment.ends_on
+
+    @property
+    def has_started(self) -> bool:
+        return self.experiment.starts_on <= self.today
+
+    @property
+    def significant(self) -> bool:
+        return self.comparison is not None and self.comparison.p_value < 1 - stats.CONFIDENCE
+
+
+def week_ends(starts_on: dt.date, ends_on: dt.date) -> list[dt.date]:
+    """The last day of each 7-day week from `starts_on`; the last week ends on `ends_on`."""
+    days = (ends_on - starts_on).days + 1
+    weeks = -(-days // 7)
+    return [min(starts_on + dt.timedelta(days=7 * i + 6), ends_on) for i in range(weeks)]
+
+
+def experiment_results(experiment: Experiment, *, today: dt.date) -> Results:
+    """Contacts and referrals received per group in the period, the weekly cumulative referrals
+    per contact, the comparison of the two rates, and the feedback per group: four queries."""
+    sizes = dict(
+        Assignment.objects.filter(partnership_id=experiment.partnership_id, experiment=experiment)
+        .values_list("group")
+        .annotate(n=Count("pk"))
+        .values_list("group", "n")
+    )
+    group_of = Assignment.objects.filter(
+        partnership_id=experiment.partnership_id,
+        experiment=experiment,
+        contact_id=OuterRef("contact_id"),
+    ).values("group")[:1]
+    by_day = (
+        Referral.objects.filter(
+            partnership_id=experiment.partnership_id,
+            direction=Direction.RECEIVED,
+            received_on__gte=experiment.starts_on,
+            received_on__lte=experiment.ends_on,
+            contact_id__in=Assignment.objects.filter(
+                partnership_id=experiment.partnership_id, experiment=experiment
+            ).values("contact_id"),
+        )
+        .annotate(group=Subquery(group_of))
+        .values("group", "received_on")
+        .annotate(n=Count("pk"))
+        .values_list("group", "received_on", "n")
+    )
+    weeks = week_ends(experiment.starts_on, experiment.ends_on)
+    counts = {g: [0] * len(weeks) for g in ExperimentGroup.values}
+    for group, day, n in by_day:
+        counts[group][(day - experiment.starts_on).days // 7] += n
+    groups, cumulative = {}, {}
+    for g, label in ExperimentGroup.choices:
+        size = sizes.get(g, 0)
+        groups[g] = GroupResult(g, label, size, sum(counts[g]))
+        running, series = 0, []
+        for i in range(len(weeks)):
+            running += counts[g][i]
+            has_begun = experiment.starts_on + dt.timedelta(days=7 * i) <= today
+            series.append(running / size if size and has_begun else None)
+        cumulative[g] = series
+    a, b = groups[ExperimentGroup.A], groups[ExperimentGroup.B]
+    comparison = (
+        stats.compare_rates(a.referrals, a.contacts, b.referrals, b.contacts)
+        if a.contacts and b.contacts
+        else None
+    )
+    feedback = {g: [] for g in ExperimentGroup.values}
+    rows = (
+        ExperimentFeedback.objects.filter(
+            partnership_id=experiment.partnership_id, experiment=experiment
+        )
+        .select_related("assignment__contact")
+        .order_by("-noted_at", "-pk")
+    )
+    for row in rows[:FEEDBACK_SHOWN]:
+        feedback[row.assignment.group].append(row)
+    return Results(experiment, today, groups, weeks, cumulative, comparison, feedback)
+
+
+def assignments_of(contact: Contact) -> QuerySet[Assignment]:
+    """The experiments a contact is in, newest first."""
+    return (
+        Assignment.objects.filter(partnership_id=contact.partnership_id, contact=contact)
+        .select_related("experiment")
+        .order_by("-experiment__starts_on", "-pk")
+    )
