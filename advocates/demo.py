@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from advocates.demo_referrals import seed_referrals
 from advocates.models import Segment
 from advocates.selectors import contacts_of
 from advocates.services.contacts import create_contact
@@ -124,5 +125,6 @@ def seed_demo_advocates(sender, partnerships, stdout=None, **kwargs) -> None:
     if agent is None:
         return
     made = seed_contacts(agent)
+    seed_referrals(agent)
     if stdout is not None and made:
         stdout.write(f"Demo inner-circle contacts created: {made}.")

@@ -156,9 +156,7 @@ def submit_lead(
 
 
 def _is_active_member(partnership: Partnership, member: Member) -> bool:
-    return (
-        Member.objects.for_partnership(partnership).filter(pk=member.pk, is_active=True).exists()
-    )
+    return Member.objects.for_partnership(partnership).filter(pk=member.pk, is_active=True).exists()
 
 
 def _adopt_referrer(lead: Lead, referrer: Member) -> None:
