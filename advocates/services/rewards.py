@@ -271,7 +271,8 @@ def suggestions_for(
         )
     if assignment is not None and RewardTrigger.CLOSED in reached and not closed_given:
         found.append(experiment_suggestion(referral, assignment))
-    return found
+    order = list(RewardTrigger.values)  # receipt first, then the stages in their order
+    return sorted(found, key=lambda s: order.index(s.trigger))
 
 
 def referral_suggestions(referral: Referral) -> list[Suggestion]:
