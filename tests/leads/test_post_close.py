@@ -909,8 +909,9 @@ def test_leaderships_transactions_panel_does_not_say_it_is_on_no_team(people, cl
 
 
 # Partnership, session user, membership; the panels: policy revisions open for a vote, referred
-# leads, open inquiries, the post-close counts (one aggregate), the member's transactions.
-LEADERSHIP_DASHBOARD_QUERIES = 8
+# leads, open inquiries, the post-close counts (one aggregate), the member's transactions, and
+# the advocate CRM's "Referrers to update" (leadership's own circle).
+LEADERSHIP_DASHBOARD_QUERIES = 9
 
 
 @pytest.mark.parametrize("count", [10, 1000])
