@@ -10,6 +10,7 @@ import datetime as dt
 from advocates.demo_contacts import seed_contacts_details
 from advocates.demo_insights import seed_insights
 from advocates.demo_plans import seed_plans
+from advocates.demo_referrals import seed_referrals
 from advocates.models import Segment
 from advocates.selectors import contacts_of
 from advocates.services.contacts import create_contact
@@ -130,5 +131,6 @@ def seed_demo_advocates(sender, partnerships, stdout=None, **kwargs) -> None:
     seed_contacts_details(agent)
     seed_plans(agent)
     seed_insights(agent)
+    seed_referrals(agent)
     if stdout is not None and made:
         stdout.write(f"Demo inner-circle contacts created: {made}.")

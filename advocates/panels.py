@@ -11,6 +11,7 @@ from advocates.models import PlanKind
 from advocates.services.experiments import assignments_of
 from advocates.services.plans import TOUCH_TEMPLATE
 from advocates.services.surveys import CONTACT_SURVEYS_SHOWN
+from advocates.views import referrals
 from members import extensions as member_extensions
 from pinnacle.mail.services import register_outreach_template
 
@@ -70,4 +71,10 @@ def register() -> None:
     register_outreach_template(TOUCH_TEMPLATE)
     extensions.contact_sections.register(
         "advocates/insights/_contact_section.html", insights_section, order=60
+    )
+    member_extensions.dashboard_panels.register(
+        "advocates/referrals/_dashboard_panel.html", referrals.dashboard_panel, order=60
+    )
+    extensions.contact_sections.register(
+        "advocates/referrals/_contact_section.html", referrals.contact_section, order=20
     )

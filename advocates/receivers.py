@@ -6,6 +6,8 @@ from django.dispatch import receiver
 
 from advocates.demo import seed_demo_advocates
 from advocates.services.plans import ensure_templates
+from advocates.services.referrals import follow_transaction
+from leads.signals import transaction_stage_changed
 from members.signals import demo_seeded
 from pinnacle.models import Partnership
 
@@ -18,3 +20,8 @@ def partnership_created(sender, instance: Partnership, created: bool, raw: bool 
     moment, whoever creates it (admin, seed_demo, the shell)."""
     if created and not raw:
         ensure_templates(instance)
+
+
+@receiver(transaction_stage_changed, dispatch_uid="advocates.referrals.follow_transaction")
+def _referrals_follow_transaction(sender, transaction, **kwargs):
+    follow_transaction(transaction_=transaction)

@@ -66,6 +66,8 @@ class FormKind(models.TextChoices):
     CONTACT = "contact", "Online form"
     # A co-marketing property site or lead capture page (the comarketing app's public pages).
     CAPTURE = "capture", "Co-marketing lead capture"
+    # A member entered a person their advocate referred (the advocates app's referrals).
+    ADVOCATE_REFERRAL = "advocate_referral", "Advocate referral"
 
 
 class Lead(ChannelMixin, TenantOwned):
@@ -106,7 +108,7 @@ class Submission(ChannelMixin, TenantOwned):
     """One filled-in /join/ or /contact/ form, kept as submitted (the lead's timeline)."""
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="submissions")
-    form = models.CharField(max_length=8, choices=FormKind.choices)
+    form = models.CharField(max_length=20, choices=FormKind.choices)
     name = models.CharField(max_length=120)
     phone = models.CharField(max_length=32, blank=True)
     need = models.CharField(max_length=12, choices=Need.choices)

@@ -16,7 +16,14 @@ from members.services import invite_member
 from members.tokens import make_invitation_token
 from pinnacle.mail.services import queue_email
 from pinnacle.mail.tokens import make_unsubscribe_token
-from tests.advocates.factories import ContactFactory, ExperimentFactory, SurveyFactory
+from tests.advocates.factories import (
+    ContactFactory,
+    ExperimentFactory,
+    ReferralFactory,
+    RewardFactory,
+    RewardRuleFactory,
+    SurveyFactory,
+)
 from tests.comarketing.factories import ConnectionFactory, MediaFactory
 from tests.conftest import client_for
 from tests.leads.factories import (
@@ -84,7 +91,25 @@ def _nested(row, name):
     return {"pk": row.transaction_id, name: row.pk}
 
 
+def _referral(other):
+    return {"pk": ReferralFactory(contact__owner=MemberFactory(partnership=other)).pk}
+
+
+def _reward_rule(other):
+    return {"pk": RewardRuleFactory(owner=MemberFactory(partnership=other)).pk}
+
+
 FOREIGN_OBJECTS = {
+    "referral_detail": _referral,
+    "referral_stage": _referral,
+    "referral_progress_note": _referral,
+    "referral_dismiss_note": _referral,
+    "referral_give_reward": _referral,
+    "reward_rule_edit": _reward_rule,
+    "reward_rule_deactivate": _reward_rule,
+    "reward_redeemed": lambda other: {
+        "pk": RewardFactory(contact__owner=MemberFactory(partnership=other)).pk
+    },
     "directory_profile": lambda other: {"slug": MemberFactory(partnership=other).slug},
     "inquiry_detail": lambda other: {"pk": InquiryFactory(partnership=other).pk},
     "express_interest": lambda other: {"slug": MemberFactory(partnership=other).slug},

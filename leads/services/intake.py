@@ -79,10 +79,19 @@ def submit_lead(
     The same email in the same partnership is one lead; a later submission joins its timeline.
     The lead keeps the member who referred them first; leadership reassigns in admin. A lead
     who had opted out is open to contact again.
+
+    An advocate referral (`FormKind.ADVOCATE_REFERRAL`) is entered by the member (`referrer`)
+    for a person their contact referred: it creates or joins the lead the same way, but the
+    lead did not ask, so it sends nothing, starts no inquiry clock, and leaves what the lead
+    said themselves (and an opt-out) as it was.
     """
+    is_advocate_referral = form == FormKind.ADVOCATE_REFERRAL
+    if is_advocate_referral:
+        if referrer is None or not _is_active_member(partnership, referrer):
+            raise LeadRefused("An advocate referral is entered by an active member.")
     # policy: the prospect names the partner member who referred them, one of this partnership's
     # members in the directory; any caller (form, import, admin) is held to that.
-    if referrer is not None and not referrer_choices(partnership).filter(pk=referrer.pk).exists():
+    elif referrer is not None and not referrer_choices(partnership).filter(pk=referrer.pk).exists():
         raise LeadRefused("The referrer must be a listed member of this partnership.")
     email = email.strip().lower()
     utm = utm or {}
@@ -108,6 +117,8 @@ def submit_lead(
         except IntegrityError:
             # The same person submitted twice at once; the other request created the lead.
             lead = _lock_lead(partnership, email)
+    elif is_advocate_referral:
+        _adopt_referrer(lead, referrer)
     else:
         _update_lead(
             lead,
@@ -119,7 +130,8 @@ def submit_lead(
             now=now,
         )
 
-    _reopen_if_opted_out(lead)
+    if not is_advocate_referral:
+        _reopen_if_opted_out(lead)
     submission = Submission.objects.create(
         partnership=partnership,
         lead=lead,
@@ -135,8 +147,24 @@ def submit_lead(
         consent=consent,
         ip_address=ip_address,
     )
-    send_intake_emails(submission)
+    # policy: an advocate referral sends the lead no welcome and queues no emails at all: the
+    # lead did not ask (the member reaches out under the outreach rules), and the member entered
+    # it themselves, so needs no notice; nor does it start an inquiry clock.
+    if not is_advocate_referral:
+        send_intake_emails(submission)
     return submission
+
+
+def _is_active_member(partnership: Partnership, member: Member) -> bool:
+    return Member.objects.for_partnership(partnership).filter(pk=member.pk, is_active=True).exists()
+
+
+def _adopt_referrer(lead: Lead, referrer: Member) -> None:
+    """An advocate referral joining a lead: the lead said nothing new, so only an unassigned
+    lead gets the member as its referrer (the first member named keeps it)."""
+    if lead.referring_member_id is None:
+        lead.referring_member = referrer
+        lead.save(update_fields=["referring_member"])
 
 
 def _reopen_if_opted_out(lead: Lead) -> None:

@@ -48,6 +48,7 @@ from leads.services.committee import (
 )
 from leads.services.events import record_event
 from leads.services.postclose import schedule_post_close
+from leads.signals import transaction_stage_changed
 from members.models import Member
 from pinnacle.mail.services import queue_email
 from pinnacle.tenancy import record_audit
@@ -178,6 +179,7 @@ def open_transaction(
         summary += " and leads its team as the referral partner member"
     record_event(transaction, Kind.OPENED, summary, actor=member)
     audit(transaction, member, "transaction.opened", summary, lead=lead.pk)
+    transaction_stage_changed.send(sender=Transaction, transaction=transaction)
     return transaction
 
 
@@ -560,6 +562,7 @@ def change_stage(
         schedule_post_close(transaction)
     record_event(transaction, Kind.STAGE, summary, actor=actor)
     audit(transaction, actor, "transaction.stage_changed", summary, stage=stage)
+    transaction_stage_changed.send(sender=Transaction, transaction=transaction)
     return transaction
 
 

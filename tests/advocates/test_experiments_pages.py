@@ -239,7 +239,7 @@ def test_ending_early_asks_first_then_sets_today(member_client, experiment):
 def test_the_contact_section_shows_the_group_and_a_feedback_form(rf, member, experiment):
     assignment = experiment.assignments.filter(group="B").first()
     request = rf.get("/")
-    request.member, request.user = member, member.user
+    request.member, request.user, request.partnership = member, member.user, member.partnership
     html = "".join(contact_sections.render(request, contact=assignment.contact))
     assert "Alice&#x27;s test" in html and "group B" in html
     assert reverse("advocates_experiment_feedback", args=[experiment.pk]) in html

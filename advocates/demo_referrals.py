@@ -1,0 +1,98 @@
+"""Demo referrals and rewards for the demo agent, made through the services: the suggested
+reward program; referrals received from demo contacts (leads through the advocate referral
+intake), one under contract with a progress note waiting, one closed with its rewards given (one
+redeemed); one referral sent to an allied resource. Idempotent: a referral the agent already
+has (same contact, same person) is left alone."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from advocates.models import Direction, Referral, ReferralQuality, ReferralStage
+from advocates.selectors import contacts_of
+from advocates.services import referrals as services
+from advocates.services import rewards as reward_services
+from members.models import Member
+
+# (contact email, person, person email, tier, estimated value, stages to walk, closed value)
+RECEIVED = [
+    (
+        "maya.thompson@example.com",
+        "Jordan Ellis",
+        "jordan.ellis@example.com",
+        ReferralQuality.PREMIUM,
+        Decimal("650000"),
+        (ReferralStage.CONTACTED, ReferralStage.UNDER_CONTRACT, ReferralStage.CLOSED),
+        Decimal("640000"),
+    ),
+    (
+        "daniel.okafor@example.com",
+        "Sam Whitaker",
+        "sam.whitaker@example.com",
+        ReferralQuality.QUALIFIED,
+        Decimal("420000"),
+        (ReferralStage.CONTACTED, ReferralStage.UNDER_CONTRACT),
+        None,
+    ),
+    (
+        "priya.raman@example.com",
+        "Nina Castillo",
+        "nina.castillo@example.com",
+        ReferralQuality.STANDARD,
+        None,
+        (),
+        None,
+    ),
+]
+SENT = ("dispatch@sunrisemoving.example.com", "The Park family", "Moving from Round Rock in May")
+
+
+def _has(agent: Member, contact, person_name: str, direction: str) -> bool:
+    return (
+        Referral.objects.for_partnership(agent.partnership_id)
+        .filter(owner=agent, contact=contact, person_name=person_name, direction=direction)
+        .exists()
+    )
+
+
+def seed_referrals(agent: Member) -> int:
+    """Returns how many referrals were made."""
+    if not reward_services.rules_of(agent).exists():
+        reward_services.start_suggested_program(member=agent)
+    contacts = {c.email: c for c in contacts_of(agent)}
+    made = 0
+    for email, person, person_email, tier, estimate, stages, closed_value in RECEIVED:
+        contact = contacts.get(email)
+        if contact is None or _has(agent, contact, person, Direction.RECEIVED):
+            continue
+        referral = services.record_referral_received(
+            contact=contact,
+            person_name=person,
+            person_email=person_email,
+            quality=tier,
+            estimated_value=estimate,
+        )
+        for key in [s.key for s in reward_services.referral_suggestions(referral)]:
+            reward_services.give_reward(referral=referral, key=key)
+        for stage in stages:
+            referral = services.advance_referral(
+                referral=referral,
+                stage=stage,
+                closed_value=closed_value if stage == ReferralStage.CLOSED else None,
+            )
+            if stage != stages[-1]:
+                services.dismiss_progress_note(referral=referral)
+        if referral.stage == ReferralStage.CLOSED:
+            services.dismiss_progress_note(referral=referral)
+            for key in [s.key for s in reward_services.referral_suggestions(referral)]:
+                reward_services.give_reward(referral=referral, key=key)
+            first = referral.rewards.order_by("pk").first()
+            if first is not None:
+                reward_services.mark_redeemed(reward=first)
+        made += 1
+    email, person, note = SENT
+    contact = contacts.get(email)
+    if contact is not None and not _has(agent, contact, person, Direction.SENT):
+        services.record_referral_sent(contact=contact, person_name=person, note=note)
+        made += 1
+    return made
