@@ -1,0 +1,105 @@
+"""A member builds their inner circle in the browser: imports contacts from a CSV (a bad file
+first, whose row errors import nothing), enrolls an advocate in the 33-touch plan, marks today's
+touch done, records a referral from her (a lead with no welcome email), and starts a reward
+experiment whose page shows its chart. Another member opening her contact gets a 404."""
+
+import pytest
+from playwright.sync_api import expect
+
+from advocates.models import Contact, Interaction, Referral
+from leads.models import FormKind, Lead
+from pinnacle.mail.models import OutboxMessage
+from tests.e2e.conftest import log_in
+from tests.members.factories import MemberFactory, UserFactory
+
+BAD_CSV = (
+    "name,email,segment,birthday\n"
+    "Maya Thompson,maya@example.com,Core Advocates,1986-12-03\n"
+    ",nobody@example.com,Advocates,\n"
+    "Daniel Okafor,not-an-email,Advocates,\n"
+)
+GOOD_CSV = (
+    "Name,Email,Segment,Birthday,Hobbies\n"
+    "Maya Thompson,maya@example.com,Core Advocates,1986-12-03,Trail running\n"
+    "Daniel Okafor,daniel@example.com,Advocates,,UT football\n"
+    "Priya Raman,priya@example.com,Advocates,,Gardening\n"
+    "Luis Herrera,luis@example.com,Core Advocates,1979-01-22,\n"
+    "Hannah Brooks,hannah@example.com,Advocates,,Live music\n"
+    "Sunrise Moving Co.,dispatch@sunrise.example.com,Allied Resources,,\n"
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_member_nurtures_their_inner_circle(page, site, shot, partnership, tmp_path, browser):
+    MemberFactory(
+        partnership=partnership, display_name="Alice Agent", user=UserFactory(email="a@example.com")
+    )
+    MemberFactory(
+        partnership=partnership, display_name="Olive Other", user=UserFactory(email="o@example.com")
+    )
+    log_in(page, site, "a@example.com")
+
+    # 1. An empty circle points to the import; a file with bad rows shows why and imports nothing.
+    page.goto(f"{site}/advocates/")
+    expect(page.get_by_text("Import from CSV").first).to_be_visible()
+    page.get_by_role("link", name="Import from CSV").first.click()
+    bad, good = tmp_path / "bad.csv", tmp_path / "circle.csv"
+    bad.write_text(BAD_CSV)
+    good.write_text(GOOD_CSV)
+    page.set_input_files("input[type=file]", str(bad))
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_text("2 of 3 rows have errors")).to_be_visible()
+    expect(page.get_by_text("The name is missing.")).to_be_visible()
+    expect(page.get_by_text("not-an-email is not a valid email address.")).to_be_visible()
+    shot("advocates-import-errors")
+    assert not Contact.objects.exists()
+
+    page.set_input_files("input[type=file]", str(good))
+    page.get_by_role("button", name="Preview").click()
+    shot("advocates-import-preview")
+    page.get_by_role("button", name="Import 6 contacts").click()
+    expect(page.get_by_role("link", name="Maya Thompson")).to_be_visible()
+    shot("advocates-circle")
+    assert Contact.objects.count() == 6
+
+    # 2. Maya joins the 33-touch yearly plan from today.
+    page.get_by_role("link", name="Maya Thompson").click()
+    maya_url = page.url
+    page.get_by_role("button", name="Enrol").click()
+    expect(page.get_by_text("33 touches").first).to_be_visible()
+    maya = Contact.objects.get(email="maya@example.com")
+    assert maya.touches.count() == 33
+
+    # 3. Today's touch (the first monthly market update) is marked done and logged.
+    page.goto(f"{site}/advocates/touches/")
+    expect(page.get_by_text("Monthly market update (1 of 12)")).to_be_visible()
+    shot("advocates-touches")
+    row = page.get_by_role("row").filter(has_text="Monthly market update (1 of 12)")
+    row.get_by_role("button", name="Mark done").click()
+    expect(row).to_have_count(0)  # done: off the list of touches due
+    assert Interaction.objects.filter(contact=maya, touch__isnull=False).count() == 1
+
+    # 4. Maya refers a friend: a lead joins intake through the new entry point, no welcome.
+    page.goto(f"{site}/advocates/referrals/new/")
+    page.get_by_label("Contact").select_option(label="Maya Thompson")
+    page.get_by_label("Referred person's name").fill("Nina Castillo")
+    page.get_by_label("Their email").fill("nina@example.com")
+    page.get_by_role("button", name="Record the referral").click()
+    expect(page.get_by_role("heading", name="Nina Castillo")).to_be_visible()
+    shot("advocates-referral")
+    lead = Lead.objects.get(email="nina@example.com")
+    assert lead.submissions.get().form == FormKind.ADVOCATE_REFERRAL
+    assert not OutboxMessage.objects.filter(to_email="nina@example.com").exists()
+    assert Referral.objects.get().lead == lead
+
+    # 5. A reward experiment over the advocates, and its page with the chart.
+    page.goto(f"{site}/advocates/experiments/new/")
+    page.get_by_role("button", name="Start the experiment").click()
+    expect(page.get_by_role("heading", name="Referrals per contact over time")).to_be_visible()
+    expect(page.locator("svg[role=img]")).to_be_visible()
+    shot("advocates-experiment")
+
+    # Another member of the partnership gets nothing of Alice's circle.
+    other = log_in(browser.new_context().new_page(), site, "o@example.com")
+    response = other.goto(maya_url)
+    assert response.status == 404
