@@ -170,8 +170,30 @@ def record_referral_received(
         created_by=_user(actor),
     )
     _event(referral, f"Received from {contact.name}", actor)
+    _catch_up_with_transaction(referral, owner)
     refresh_score(contact)
     return referral
+
+
+def _catch_up_with_transaction(referral: Referral, owner: Member) -> None:
+    """A referral joining a lead whose transaction already moved starts where that transaction
+    is (the newest one the owner may see), as it would have followed it from the start."""
+    if not owner.is_active:
+        return
+    latest = (
+        visible_transactions(owner)
+        .filter(lead_id=referral.lead_id)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        return
+    from_stages, to_stage = FOLLOW.get(latest.stage, ((), None))
+    if referral.stage not in from_stages:
+        return
+    if to_stage == ReferralStage.CLOSED:
+        referral.closed_value = latest.value
+    _move(referral, to_stage, _following(to_stage, latest))
 
 
 @transaction.atomic
@@ -315,14 +337,16 @@ def follow_transaction(*, transaction_: Transaction) -> list[Referral]:
             continue
         if to_stage == ReferralStage.CLOSED:
             referral.closed_value = transaction_.value
-        _move(
-            referral,
-            to_stage,
-            f"{ReferralStage(to_stage).label}: the lead's transaction is "
-            f"{transaction_.get_stage_display().lower()}",
-        )
+        _move(referral, to_stage, _following(to_stage, transaction_))
         moved.append(referral)
     return moved
+
+
+def _following(to_stage: str, transaction_: Transaction) -> str:
+    return (
+        f"{ReferralStage(to_stage).label}: the lead's transaction is "
+        f"{transaction_.get_stage_display().lower()}"
+    )
 
 
 # --- Keeping the referrer informed ---------------------------------------------------------

@@ -1,0 +1,62 @@
+"""Review of issue #13's fidelity: behaviours a real user meets that the parts' own tests did
+not reach (a referral joining a lead whose transaction already moved, the experiment's default
+three months, the reward's redeem button, the holiday touches' dates, the demo experiment)."""
+
+from decimal import Decimal
+
+import pytest
+
+from advocates.models import ReferralStage
+from advocates.services import referrals as services
+from leads.models import TransactionStage
+from leads.services import transactions as lead_transactions
+from tests.advocates.factories import ContactFactory
+from tests.leads.factories import LeadFactory
+from tests.members.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_referral_joining_a_lead_under_contract_starts_at_the_transactions_stage(
+    member, partnership
+):
+    lead = LeadFactory(partnership=partnership, email="dan@example.org")
+    transaction = lead_transactions.open_transaction(
+        lead=lead, member=member, kind="buy", value=Decimal("450000")
+    )
+    lead_transactions.add_team_member(
+        transaction=transaction, actor=member, member=MemberFactory(partnership=partnership)
+    )
+    lead_transactions.change_stage(
+        transaction=transaction, actor=member, stage=TransactionStage.UNDER_CONTRACT
+    )
+    carol = ContactFactory(owner=member, email="carol@example.net")
+
+    referral = services.record_referral_received(
+        contact=carol, person_name="Dan Buyer", person_email="dan@example.org"
+    )
+
+    referral.refresh_from_db()
+    assert referral.lead == lead
+    assert referral.stage == ReferralStage.UNDER_CONTRACT
+    assert referral.untold_stage == ReferralStage.UNDER_CONTRACT
+    assert set(referral.events.values_list("stage", flat=True)) == {
+        ReferralStage.RECEIVED,
+        ReferralStage.UNDER_CONTRACT,
+    }
+
+
+def test_a_referral_joining_a_lead_whose_transaction_the_member_cannot_see_stays_received(
+    member, partnership
+):
+    lead = LeadFactory(partnership=partnership, email="dan@example.org")
+    bob = MemberFactory(partnership=partnership)
+    lead_transactions.open_transaction(lead=lead, member=bob, kind="buy")
+    carol = ContactFactory(owner=member, email="carol@example.net")
+
+    referral = services.record_referral_received(
+        contact=carol, person_name="Dan Buyer", person_email="dan@example.org"
+    )
+
+    referral.refresh_from_db()
+    assert referral.stage == ReferralStage.RECEIVED and referral.untold_stage == ""
