@@ -5,12 +5,13 @@ three months, the reward's redeem button, the holiday touches' dates, the demo e
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from advocates.models import ReferralStage
 from advocates.services import referrals as services
 from leads.models import TransactionStage
 from leads.services import transactions as lead_transactions
-from tests.advocates.factories import ContactFactory
+from tests.advocates.factories import ContactFactory, RewardFactory
 from tests.leads.factories import LeadFactory
 from tests.members.factories import MemberFactory
 
@@ -60,3 +61,22 @@ def test_a_referral_joining_a_lead_whose_transaction_the_member_cannot_see_stays
 
     referral.refresh_from_db()
     assert referral.stage == ReferralStage.RECEIVED and referral.untold_stage == ""
+
+
+@pytest.mark.parametrize("page", ["rewards", "contact"])
+def test_a_reward_not_yet_redeemed_offers_mark_redeemed_and_does_not_read_redeemed(
+    page, member, member_client
+):
+    carol = ContactFactory(owner=member, name="Carol Advocate")
+    RewardFactory(contact=carol, description="Coffee card")
+    url = (
+        reverse("reward_programs")
+        if page == "rewards"
+        else reverse("advocates_contact", args=[carol.pk])
+    )
+
+    html = member_client.get(url).content.decode()
+
+    assert "Coffee card" in html
+    assert ">Mark redeemed</button>" in html
+    assert ">Redeemed</button>" not in html
