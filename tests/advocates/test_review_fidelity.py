@@ -2,13 +2,15 @@
 not reach (a referral joining a lead whose transaction already moved, the experiment's default
 three months, the reward's redeem button, the holiday touches' dates, the demo experiment)."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from advocates.models import ReferralStage
+from advocates.models import ReferralStage, Segment
 from advocates.services import referrals as services
+from advocates.services.experiments import start_experiment
 from leads.models import TransactionStage
 from leads.services import transactions as lead_transactions
 from tests.advocates.factories import ContactFactory, RewardFactory
@@ -80,3 +82,19 @@ def test_a_reward_not_yet_redeemed_offers_mark_redeemed_and_does_not_read_redeem
     assert "Coffee card" in html
     assert ">Mark redeemed</button>" in html
     assert ">Redeemed</button>" not in html
+
+
+def test_the_default_experiment_period_is_three_months_with_both_ends_counted(member):
+    for _ in range(4):
+        ContactFactory(owner=member, segment=Segment.ADVOCATES)
+
+    started = start_experiment(
+        actor=member,
+        name="Fixed vs variable",
+        starts_on=datetime.date(2025, 1, 6),
+        fixed_reward=250,
+        variable_rate="0.10",
+    )
+
+    # Jan 6 through Apr 5 is three months; through Apr 6 would be three months and a day.
+    assert started.experiment.ends_on == datetime.date(2025, 4, 5)
