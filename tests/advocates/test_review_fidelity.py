@@ -8,9 +8,17 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from advocates.models import ReferralStage, Segment
+from advocates.demo import seed_contacts
+from advocates.demo_insights import seed_insights
+from advocates.demo_referrals import seed_referrals
+from advocates.models import Direction, Experiment, Referral, ReferralStage, Segment
+from advocates.services import AdvocatesRefused
 from advocates.services import referrals as services
-from advocates.services.experiments import start_experiment
+from advocates.services.experiments import (
+    DEFAULT_SEGMENTS,
+    experiment_results,
+    start_experiment,
+)
 from leads.models import TransactionStage
 from leads.services import transactions as lead_transactions
 from tests.advocates.factories import ContactFactory, RewardFactory
@@ -98,3 +106,67 @@ def test_the_default_experiment_period_is_three_months_with_both_ends_counted(me
 
     # Jan 6 through Apr 5 is three months; through Apr 6 would be three months and a day.
     assert started.experiment.ends_on == datetime.date(2025, 4, 5)
+
+
+def test_a_referral_is_counted_on_the_day_it_came(member):
+    carol = ContactFactory(owner=member, email="carol@example.net")
+    last_week = member.partnership.today() - datetime.timedelta(days=7)
+
+    referral = services.record_referral_received(
+        contact=carol,
+        person_name="Dan Buyer",
+        person_email="dan@example.org",
+        received_on=last_week,
+    )
+    sent = services.record_referral_sent(contact=carol, person_name="Eve", received_on=last_week)
+
+    assert referral.received_on == last_week and sent.received_on == last_week
+    with pytest.raises(AdvocatesRefused, match="in the future"):
+        services.record_referral_sent(
+            contact=carol,
+            person_name="Fay",
+            received_on=member.partnership.today() + datetime.timedelta(days=1),
+        )
+
+
+def test_the_referral_form_takes_the_day_it_came(member, member_client):
+    carol = ContactFactory(owner=member, email="carol@example.net")
+    day = member.partnership.today() - datetime.timedelta(days=3)
+
+    member_client.post(
+        reverse("referral_new"),
+        {
+            "direction": "received",
+            "contact": carol.pk,
+            "person_name": "Dan Buyer",
+            "person_email": "dan@example.org",
+            "need": "other",
+            "timeframe": "browsing",
+            "quality": "standard",
+            "received_on": day.isoformat(),
+        },
+    )
+
+    assert Referral.objects.get().received_on == day
+
+
+def test_the_demo_experiment_counts_the_demo_referrals_week_by_week_in_both_groups(partnership):
+    agent = MemberFactory(partnership=partnership, user__email="agent@pinnacle.localhost")
+    seed_contacts(agent)
+    seed_insights(agent)
+    seed_referrals(agent)
+    experiment = Experiment.objects.get(owner=agent)
+    today = partnership.today()
+
+    results = experiment_results(experiment, today=today)
+
+    received = Referral.objects.filter(
+        owner=agent, direction=Direction.RECEIVED, contact__segment__in=DEFAULT_SEGMENTS
+    )
+    assert results.groups["A"].referrals + results.groups["B"].referrals == received.count()
+    assert results.groups["A"].referrals > 0 and results.groups["B"].referrals > 0
+    # The chart climbs over the weeks, not in one step on the day of seeding.
+    this_week = (today - experiment.starts_on).days // 7
+    for group in "AB":
+        so_far = [v for v in results.cumulative[group][: this_week + 1] if v]
+        assert len(set(so_far)) >= 2, results.cumulative[group]
