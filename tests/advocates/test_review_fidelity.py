@@ -21,7 +21,7 @@ from advocates.services.experiments import (
 )
 from leads.models import TransactionStage
 from leads.services import transactions as lead_transactions
-from tests.advocates.factories import ContactFactory, RewardFactory
+from tests.advocates.factories import ContactFactory, InteractionFactory, RewardFactory
 from tests.leads.factories import LeadFactory
 from tests.members.factories import MemberFactory
 
@@ -170,3 +170,30 @@ def test_the_demo_experiment_counts_the_demo_referrals_week_by_week_in_both_grou
     for group in "AB":
         so_far = [v for v in results.cumulative[group][: this_week + 1] if v]
         assert len(set(so_far)) >= 2, results.cumulative[group]
+
+
+def test_the_score_sweep_ends_when_a_refreshed_score_is_due_again_today(partnership, monkeypatch):
+    """East of UTC a contact's refreshed `score_due_on` (a UTC day) can still be the local
+    today: the sweep recomputes each due row once a run instead of picking it again forever."""
+    from advocates.services import score
+
+    partnership.timezone = "Pacific/Kiritimati"  # UTC+14
+    partnership.save(update_fields=["timezone"])
+    now = datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC)  # June 2 there
+    for _ in range(2):
+        contact = ContactFactory(owner=MemberFactory(partnership=partnership))
+        InteractionFactory(contact=contact, occurred_at=now - datetime.timedelta(days=364.9))
+        score.refresh_score(contact, now=now)
+    monkeypatch.setattr(score, "DUE_BATCH", 1)
+    calls = []
+    real = score.refresh_score
+
+    def counted(contact, **kwargs):
+        calls.append(contact.pk)
+        assert len(calls) < 10, "the sweep keeps picking the same rows"
+        return real(contact, **kwargs)
+
+    monkeypatch.setattr(score, "refresh_score", counted)
+
+    assert score.refresh_due_scores(now=now) == 2
+    assert len(set(calls)) == len(calls) == 2
