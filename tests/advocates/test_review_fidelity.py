@@ -1,6 +1,7 @@
 """Review of issue #13's fidelity: behaviours a real user meets that the parts' own tests did
 not reach (a referral joining a lead whose transaction already moved, the experiment's default
-three months, the reward's redeem button, the holiday touches' dates, the demo experiment)."""
+three months, the reward's redeem button, a referral's own date, the demo experiment, the
+score sweep east of UTC)."""
 
 import datetime
 from decimal import Decimal
