@@ -1,11 +1,13 @@
 """Demo referrals and rewards for the demo agent, made through the services: the suggested
 reward program; referrals received from demo contacts (leads through the advocate referral
 intake), one under contract with a progress note waiting, one closed with its rewards given (one
-redeemed); one referral sent to an allied resource. Idempotent: a referral the agent already
-has (same contact, same person) is left alone."""
+redeemed); one referral sent to an allied resource. They came over the last weeks, inside the
+demo reward experiment's period, so its chart climbs week by week in both groups. Idempotent:
+a referral the agent already has (same contact, same person) is left alone."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from advocates.models import Direction, Referral, ReferralQuality, ReferralStage
@@ -14,7 +16,8 @@ from advocates.services import referrals as services
 from advocates.services import rewards as reward_services
 from members.models import Member
 
-# (contact email, person, person email, tier, estimated value, stages to walk, closed value)
+# (contact email, person, person email, tier, estimated value, stages to walk, closed value,
+#  days ago it came)
 RECEIVED = [
     (
         "maya.thompson@example.com",
@@ -24,6 +27,7 @@ RECEIVED = [
         Decimal("650000"),
         (ReferralStage.CONTACTED, ReferralStage.UNDER_CONTRACT, ReferralStage.CLOSED),
         Decimal("640000"),
+        34,
     ),
     (
         "daniel.okafor@example.com",
@@ -33,6 +37,7 @@ RECEIVED = [
         Decimal("420000"),
         (ReferralStage.CONTACTED, ReferralStage.UNDER_CONTRACT),
         None,
+        19,
     ),
     (
         "priya.raman@example.com",
@@ -42,9 +47,45 @@ RECEIVED = [
         None,
         (),
         None,
+        4,
+    ),
+    (
+        "luis.herrera@example.com",
+        "Marcus Bell",
+        "marcus.bell@example.com",
+        ReferralQuality.QUALIFIED,
+        Decimal("510000"),
+        (ReferralStage.CONTACTED,),
+        None,
+        38,
+    ),
+    (
+        "luis.herrera@example.com",
+        "Tessa Morgan",
+        "tessa.morgan@example.com",
+        ReferralQuality.STANDARD,
+        None,
+        (),
+        None,
+        12,
+    ),
+    (
+        "hannah.brooks@example.com",
+        "Owen Price",
+        "owen.price@example.com",
+        ReferralQuality.STANDARD,
+        None,
+        (ReferralStage.CONTACTED,),
+        None,
+        25,
     ),
 ]
-SENT = ("dispatch@sunrisemoving.example.com", "The Park family", "Moving from Round Rock in May")
+SENT = (
+    "dispatch@sunrisemoving.example.com",
+    "The Park family",
+    "Moving from Round Rock in May",
+    15,
+)
 
 
 def _has(agent: Member, contact, person_name: str, direction: str) -> bool:
@@ -60,8 +101,9 @@ def seed_referrals(agent: Member) -> int:
     if not reward_services.rules_of(agent).exists():
         reward_services.start_suggested_program(member=agent)
     contacts = {c.email: c for c in contacts_of(agent)}
+    today = agent.partnership.today()
     made = 0
-    for email, person, person_email, tier, estimate, stages, closed_value in RECEIVED:
+    for email, person, person_email, tier, estimate, stages, closed_value, days in RECEIVED:
         contact = contacts.get(email)
         if contact is None or _has(agent, contact, person, Direction.RECEIVED):
             continue
@@ -71,6 +113,7 @@ def seed_referrals(agent: Member) -> int:
             person_email=person_email,
             quality=tier,
             estimated_value=estimate,
+            received_on=today - dt.timedelta(days=days),
         )
         for key in [s.key for s in reward_services.referral_suggestions(referral)]:
             reward_services.give_reward(referral=referral, key=key)
@@ -90,9 +133,14 @@ def seed_referrals(agent: Member) -> int:
             if first is not None:
                 reward_services.mark_redeemed(reward=first)
         made += 1
-    email, person, note = SENT
+    email, person, note, days = SENT
     contact = contacts.get(email)
     if contact is not None and not _has(agent, contact, person, Direction.SENT):
-        services.record_referral_sent(contact=contact, person_name=person, note=note)
+        services.record_referral_sent(
+            contact=contact,
+            person_name=person,
+            note=note,
+            received_on=today - dt.timedelta(days=days),
+        )
         made += 1
     return made

@@ -25,7 +25,7 @@ class ExperimentForm(forms.Form):
         label="Ends on",
         widget=DateInput,
         required=False,
-        help_text="Its last day. Empty: three months after the start, the seed's period.",
+        help_text="Its last day. Empty: the seed's three months (Jan 6 through Apr 5).",
     )
     fixed_reward = forms.DecimalField(
         label="Group A: fixed reward per closed referral ($)",

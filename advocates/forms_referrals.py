@@ -47,6 +47,7 @@ class ReferralForm(forms.Form):
         label="Tier", choices=ReferralQuality.choices, initial=ReferralQuality.STANDARD
     )
     estimated_value = forms.DecimalField(label="Estimated value ($)", required=False, **MONEY)
+    received_on = BoundedDateField(label="Referred on", required=False, help_text="Empty: today.")
     note = forms.CharField(
         label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -59,6 +59,12 @@ def add_months(day: dt.date, months: int) -> dt.date:
     )
 
 
+def default_end(starts_on: dt.date) -> dt.date:
+    """The last day of the seed's three-month period from `starts_on` (both days count: from
+    Jan 6 the period runs through Apr 5, three months, not three months and a day)."""
+    return add_months(starts_on, DEFAULT_MONTHS) - dt.timedelta(days=1)
+
+
 def assign_groups(contact_ids: Iterable[int], seed: int) -> list[tuple[int, str]]:
     """The balanced random split: the ids in id order, shuffled by `seed`, dealt A, B, A, B…"""
     order = sorted(contact_ids)
@@ -115,7 +121,7 @@ def start_experiment(
     if not name:
         raise AdvocatesRefused("Give the experiment a name.")
     if ends_on is None:
-        ends_on = add_months(starts_on, DEFAULT_MONTHS)
+        ends_on = default_end(starts_on)
     if ends_on <= starts_on:
         raise AdvocatesRefused("The experiment must end after the day it starts.")
     if ends_on > add_months(starts_on, 24):

@@ -10,6 +10,7 @@ the audit log: it would name a member's contacts to leadership.
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 
 from django.db import transaction
@@ -82,6 +83,18 @@ def _event(referral: Referral, summary: str, actor=None, message=None) -> Referr
     )
 
 
+def _clean_received_on(received_on: dt.date | None, today: dt.date) -> dt.date:
+    """The day the referral came (today by default): a referral told by phone last week is
+    counted in last week, where the reward experiment looks for it; never in the future."""
+    if received_on is None:
+        return today
+    if not isinstance(received_on, dt.date) or isinstance(received_on, dt.datetime):
+        raise AdvocatesRefused("Give the day the referral came as a date.")
+    if received_on > today:
+        raise AdvocatesRefused("A referral cannot be recorded as received in the future.")
+    return received_on
+
+
 def _locked_contact(contact: Contact) -> Contact:
     return Contact.objects.select_for_update().get(pk=contact.pk)
 
@@ -98,6 +111,7 @@ def record_referral_received(
     estimated_value=None,
     need: str = Need.OTHER,
     timeframe: str = Timeframe.BROWSING,
+    received_on: dt.date | None = None,
     actor=None,
 ) -> Referral:
     """The contact referred someone to the member: the person joins the partnership's intake as
@@ -121,6 +135,7 @@ def record_referral_received(
     if need not in Need.values or timeframe not in Timeframe.values:
         raise AdvocatesRefused("Choose what the person needs and when.")
     estimated_value = _clean_value(estimated_value)
+    received_on = _clean_received_on(received_on, contact.partnership.today())
     contact = _locked_contact(contact)
     existing = (
         Referral.objects.filter(
@@ -165,13 +180,35 @@ def record_referral_received(
         stage_changed_at=timezone.now(),
         quality=quality,
         estimated_value=estimated_value,
-        received_on=owner.partnership.today(),
+        received_on=received_on,
         note=note,
         created_by=_user(actor),
     )
     _event(referral, f"Received from {contact.name}", actor)
+    _catch_up_with_transaction(referral, owner)
     refresh_score(contact)
     return referral
+
+
+def _catch_up_with_transaction(referral: Referral, owner: Member) -> None:
+    """A referral joining a lead whose transaction already moved starts where that transaction
+    is (the newest one the owner may see), as it would have followed it from the start."""
+    if not owner.is_active:
+        return
+    latest = (
+        visible_transactions(owner)
+        .filter(lead_id=referral.lead_id)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        return
+    from_stages, to_stage = FOLLOW.get(latest.stage, ((), None))
+    if referral.stage not in from_stages:
+        return
+    if to_stage == ReferralStage.CLOSED:
+        referral.closed_value = latest.value
+    _move(referral, to_stage, _following(to_stage, latest))
 
 
 @transaction.atomic
@@ -182,6 +219,7 @@ def record_referral_sent(
     person_email: str = "",
     person_phone: str = "",
     note: str = "",
+    received_on: dt.date | None = None,
     actor=None,
 ) -> Referral:
     """The member referred someone to the contact (reciprocity): no lead, the stage is kept by
@@ -194,6 +232,7 @@ def record_referral_sent(
         raise AdvocatesRefused("That email address is too long.")
     person_phone = _clean_text(person_phone, 32, "phone number")
     note = _clean_text(note, 2000, "note")
+    received_on = _clean_received_on(received_on, contact.partnership.today())
     contact = _locked_contact(contact)
     referral = Referral.objects.create(
         partnership_id=contact.partnership_id,
@@ -205,7 +244,7 @@ def record_referral_sent(
         person_phone=person_phone,
         stage=ReferralStage.RECEIVED,
         stage_changed_at=timezone.now(),
-        received_on=contact.partnership.today(),
+        received_on=received_on,
         note=note,
         created_by=_user(actor),
     )
@@ -315,14 +354,16 @@ def follow_transaction(*, transaction_: Transaction) -> list[Referral]:
             continue
         if to_stage == ReferralStage.CLOSED:
             referral.closed_value = transaction_.value
-        _move(
-            referral,
-            to_stage,
-            f"{ReferralStage(to_stage).label}: the lead's transaction is "
-            f"{transaction_.get_stage_display().lower()}",
-        )
+        _move(referral, to_stage, _following(to_stage, transaction_))
         moved.append(referral)
     return moved
+
+
+def _following(to_stage: str, transaction_: Transaction) -> str:
+    return (
+        f"{ReferralStage(to_stage).label}: the lead's transaction is "
+        f"{transaction_.get_stage_display().lower()}"
+    )
 
 
 # --- Keeping the referrer informed ---------------------------------------------------------

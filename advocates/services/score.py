@@ -189,16 +189,21 @@ def refresh_due_scores(*, now: dt.datetime | None = None) -> int:
     done = 0
     for partnership in Partnership.objects.only("pk", "timezone"):
         today = timezone.localdate(now, partnership.tzinfo)
+        # Each row once a run: east of UTC a refreshed row (its due day is a UTC day) can still
+        # be due on the local today, and picking it again would never end.
+        seen: set[int] = set()
         while True:
             with transaction.atomic():
                 due = list(
                     Contact.objects.for_partnership(partnership)
                     .filter(score_due_on__lte=today)
+                    .exclude(pk__in=seen)
                     .select_for_update(skip_locked=True)
-                    .order_by("score_due_on")[:DUE_BATCH]
+                    .order_by("score_due_on", "pk")[:DUE_BATCH]
                 )
                 for contact in due:
                     refresh_score(contact, now=now)
+            seen.update(contact.pk for contact in due)
             done += len(due)
             if len(due) < DUE_BATCH:
                 break

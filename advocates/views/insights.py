@@ -57,7 +57,7 @@ def experiment_new(request):
     form = ExperimentForm(
         request.POST or None,
         leadership=member.is_leadership,
-        initial={"starts_on": today, "ends_on": experiment_services.add_months(today, 3)},
+        initial={"starts_on": today, "ends_on": experiment_services.default_end(today)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -80,6 +80,7 @@ def referral_new(request):
                         estimated_value=data["estimated_value"],
                         need=data["need"],
                         timeframe=data["timeframe"],
+                        received_on=data["received_on"],
                         actor=request.user,
                     )
                 else:
@@ -89,6 +90,7 @@ def referral_new(request):
                         person_email=data["person_email"],
                         person_phone=data["person_phone"],
                         note=data["note"],
+                        received_on=data["received_on"],
                         actor=request.user,
                     )
             except AdvocatesRefused as refusal:

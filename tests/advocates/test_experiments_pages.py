@@ -190,7 +190,7 @@ def test_starting_an_experiment_from_the_form(member_client, member):
     url = reverse("advocates_experiment_new")
     form = member_client.get(url)
     assert form.context["form"]["starts_on"].value() == TODAY
-    assert form.context["form"]["ends_on"].value() == datetime.date(2025, 5, 17)
+    assert form.context["form"]["ends_on"].value() == datetime.date(2025, 5, 16)
     assert "across_members" not in form.context["form"].fields
     response = member_client.post(
         url,
@@ -205,7 +205,7 @@ def test_starting_an_experiment_from_the_form(member_client, member):
         follow=True,
     )
     experiment = Experiment.objects.get()
-    assert experiment.owner == member and experiment.ends_on == datetime.date(2025, 5, 17)
+    assert experiment.owner == member and experiment.ends_on == datetime.date(2025, 5, 16)
     assert "3 contacts in group A, 2 in group B" in response.content.decode()
 
 

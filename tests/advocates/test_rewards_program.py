@@ -272,7 +272,7 @@ def test_the_demo_seeds_once(member, partnership):
     agent = member
     seed_contacts(agent)
     first = seed_referrals(agent)
-    assert first == 4
+    assert first == 7
     counts = (
         RewardRule.objects.count(),
         Reward.objects.count(),
