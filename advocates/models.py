@@ -258,9 +258,16 @@ class TouchKind(models.TextChoices):
 
 
 class DateAnchor(models.TextChoices):
+    """Where a step's touch falls: its day after the start, one of the contact's own dates, or
+    a holiday on the calendar (within the plan's period; otherwise the step's day)."""
+
     NONE = "", "The step's day"
     BIRTHDAY = "birthday", "The contact's birthday"
     HOME_ANNIVERSARY = "home_anniversary", "The contact's home anniversary"
+    NEW_YEAR = "new_year", "New Year (January 2)"
+    INDEPENDENCE_DAY = "independence_day", "Independence Day (July 3)"
+    THANKSGIVING = "thanksgiving", "Thanksgiving week (the Monday before)"
+    SEASONS_GREETINGS = "seasons_greetings", "Season's greetings (December 15)"
 
 
 class PlanTemplate(TenantOwned):

@@ -93,13 +93,18 @@ def _yearly_steps() -> list[StepSpec]:
             ("Industry news: the year ahead", 320),
         ]
     ]
+    # Holidays fall on the calendar, whenever the plan started (the day is the fallback).
     steps += [
-        StepSpec(TouchKind.HOLIDAY, title, d)
-        for title, d in [
-            ("Holiday card: spring greetings", 75),
-            ("Holiday touch: summer pie or flag drop-off", 167),
-            ("Holiday card: Thanksgiving gratitude", 259),
-            ("Holiday card: season's greetings", 350),
+        StepSpec(TouchKind.HOLIDAY, title, d, anchor)
+        for title, d, anchor in [
+            ("Holiday card: happy New Year", 33, DateAnchor.NEW_YEAR),
+            (
+                "Holiday touch: Fourth of July pie or flag drop-off",
+                215,
+                DateAnchor.INDEPENDENCE_DAY,
+            ),
+            ("Holiday card: Thanksgiving gratitude", 322, DateAnchor.THANKSGIVING),
+            ("Holiday card: season's greetings", 345, DateAnchor.SEASONS_GREETINGS),
         ]
     ]
     steps += [
@@ -207,7 +212,9 @@ def validate_steps(template: PlanTemplate, rows: list[dict]) -> list[dict]:
         if kind not in TouchKind.values:
             raise AdvocatesRefused(f"{label}: choose what kind of touch it is.")
         if anchor not in DateAnchor.values:
-            raise AdvocatesRefused(f"{label}: choose the step's day or one of the contact's dates.")
+            raise AdvocatesRefused(
+                f"{label}: choose the step's day, one of the contact's dates or a holiday."
+            )
         if not isinstance(day, int) or not 0 <= day < template.length_days:
             raise AdvocatesRefused(
                 f"{label}: the day must be between 0 and {template.length_days - 1}."
@@ -272,9 +279,33 @@ def anchored_date(anchor_date: dt.date, starts_on: dt.date, ends_on: dt.date) ->
     return None
 
 
+def _thanksgiving_week(year: int) -> dt.date:
+    """The Monday of Thanksgiving week (Thanksgiving: the fourth Thursday of November)."""
+    first = dt.date(year, 11, 1)
+    thursday = first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
+    return thursday - dt.timedelta(days=3)
+
+
+HOLIDAYS = {
+    DateAnchor.NEW_YEAR: lambda year: dt.date(year, 1, 2),
+    DateAnchor.INDEPENDENCE_DAY: lambda year: dt.date(year, 7, 3),
+    DateAnchor.THANKSGIVING: _thanksgiving_week,
+    DateAnchor.SEASONS_GREETINGS: lambda year: dt.date(year, 12, 15),
+}
+
+
+def holiday_date(anchor: str, starts_on: dt.date, ends_on: dt.date) -> dt.date | None:
+    """The holiday's next date from `starts_on`, if it falls inside the plan's period."""
+    for year in (starts_on.year, starts_on.year + 1):
+        candidate = HOLIDAYS[anchor](year)
+        if starts_on <= candidate <= ends_on:
+            return candidate
+    return None
+
+
 def touch_dates(steps, contact: Contact, starts_on: dt.date, ends_on: dt.date) -> list[dt.date]:
-    """Each step's due date: its day after the start, or the contact's own date it is anchored
-    to when known and inside the period."""
+    """Each step's due date: its day after the start; or, for an anchored step inside the
+    period, the contact's own date (when known) or the holiday on the calendar."""
     dates = []
     for step in steps:
         due = starts_on + dt.timedelta(days=step.day)
@@ -284,6 +315,8 @@ def touch_dates(steps, contact: Contact, starts_on: dt.date, ends_on: dt.date) -
         }.get(step.anchor)
         if known is not None:
             due = anchored_date(known, starts_on, ends_on) or due
+        elif step.anchor in HOLIDAYS:
+            due = holiday_date(step.anchor, starts_on, ends_on) or due
         dates.append(due)
     return dates
 

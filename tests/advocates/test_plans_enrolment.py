@@ -67,6 +67,22 @@ def test_an_anchor_already_past_this_year_falls_next_year_and_unknown_dates_use_
     assert touches["Home anniversary note"] == dt.date(2026, 2, 1) + dt.timedelta(days=196)
 
 
+@pytest.mark.parametrize("starts_on", [START, dt.date(2026, 10, 16)])
+def test_holiday_touches_fall_on_the_holidays_whenever_the_plan_starts(contact, starts_on):
+    enrollment = enroll(contact=contact, kind=PlanKind.YEARLY, starts_on=starts_on)
+    holidays = {t.title: t.due_on for t in enrollment.touches.filter(kind=TouchKind.HOLIDAY)}
+    year = starts_on.year
+    assert holidays == {
+        "Holiday card: happy New Year": dt.date(year + 1, 1, 2),
+        "Holiday touch: Fourth of July pie or flag drop-off": dt.date(
+            year if starts_on.month < 7 else year + 1, 7, 3
+        ),
+        # Thanksgiving 2026 is Thursday, November 26: the card goes out that Monday.
+        "Holiday card: Thanksgiving gratitude": dt.date(2026, 11, 23),
+        "Holiday card: season's greetings": dt.date(2026, 12, 15),
+    }
+
+
 def test_a_leap_day_birthday_is_kept_on_february_28_in_other_years(member):
     contact = ContactFactory(owner=member, birthday=dt.date(2000, 2, 29))
     enrollment = enroll(contact=contact, kind=PlanKind.YEARLY, starts_on=dt.date(2026, 1, 10))
