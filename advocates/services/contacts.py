@@ -25,6 +25,7 @@ from advocates.models import (
 from advocates.services import AdvocatesRefused
 from advocates.services.score import refresh_score
 from members.models import Member
+from pinnacle.forms import EARLIEST_DATE, EMAIL_MAX_LENGTH
 from pinnacle.mail.services import MailRefused, queue_email
 
 # What a contact's own fields may hold; the forms use the same bounds.
@@ -48,6 +49,7 @@ MAX_TEXT = 4000  # the free-text fields (address, family, hobbies, interests, no
 TEXT_FIELDS = ("mailing_address", "family", "hobbies", "interests", "notes")
 MESSAGE_TEMPLATE = "advocates/message"
 NONCE = re.compile(r"^[0-9a-f]{32}$")
+EARLIEST_MOMENT = dt.datetime.combine(EARLIEST_DATE, dt.time(), tzinfo=dt.UTC)
 
 
 def _check_linked_member(owner: Member, linked: Member | None) -> None:
@@ -81,6 +83,10 @@ def clean_contact_fields(fields: dict) -> dict:
             raise AdvocatesRefused(f"Keep the {label} under {MAX_TEXT:,} characters.")
     if cleaned.get("email"):
         cleaned["email"] = cleaned["email"].lower()
+        if len(cleaned["email"]) > EMAIL_MAX_LENGTH:
+            raise AdvocatesRefused(
+                f"That email address is too long: at most {EMAIL_MAX_LENGTH} characters."
+            )
         try:
             validate_email(cleaned["email"])
         except ValidationError as exc:
@@ -314,6 +320,10 @@ def record_interaction(
     occurred_at = occurred_at or now
     if occurred_at > now + dt.timedelta(minutes=5):
         raise AdvocatesRefused("An interaction cannot be logged in the future.")
+    # Far from year 1, where a zone's offset makes a timestamp PostgreSQL keeps and Python
+    # cannot read back (the contact's page would fail for good).
+    if occurred_at < EARLIEST_MOMENT:
+        raise AdvocatesRefused(f"Log an interaction from {EARLIEST_DATE.year} on.")
     if message is not None:
         logged = Interaction.objects.filter(
             partnership_id=contact.partnership_id, message=message

@@ -40,6 +40,7 @@ from advocates.models import (
 from advocates.services import AdvocatesRefused
 from advocates.services.surveys import clean_text
 from members.models import Member
+from pinnacle.forms import EARLIEST_DATE, LATEST_DATE
 
 DEFAULT_MONTHS = 3  # the seed's "period of three months"
 DEFAULT_SEGMENTS = (Segment.ADVOCATES, Segment.CORE_ADVOCATES)
@@ -114,6 +115,12 @@ def start_experiment(
     name = clean_text(name, what="The name", max_length=120, multiline=False)
     if not name:
         raise AdvocatesRefused("Give the experiment a name.")
+    # Inside the portal's calendar, far from year 9999, where adding months overflows.
+    for day in (starts_on, ends_on):
+        if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise AdvocatesRefused(
+                f"An experiment runs between {EARLIEST_DATE.year} and {LATEST_DATE.year}."
+            )
     if ends_on is None:
         ends_on = add_months(starts_on, DEFAULT_MONTHS)
     if ends_on <= starts_on:
