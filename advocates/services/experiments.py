@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from advocates import stats
@@ -363,5 +363,8 @@ def assignments_of(contact: Contact) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(partnership_id=contact.partnership_id, contact=contact)
         .select_related("experiment")
+        .prefetch_related(
+            Prefetch("feedback", queryset=ExperimentFeedback.objects.order_by("-noted_at", "-pk"))
+        )
         .order_by("-experiment__starts_on", "-pk")
     )
