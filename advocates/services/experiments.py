@@ -38,6 +38,7 @@ from advocates.models import (
     Segment,
 )
 from advocates.services import AdvocatesRefused
+from advocates.services.once import just_made
 from advocates.services.surveys import clean_text
 from members.models import Member
 from pinnacle.forms import EARLIEST_DATE, LATEST_DATE
@@ -213,11 +214,19 @@ def note_feedback(
     text = clean_text(text, what="The feedback", max_length=FEEDBACK_MAX_LENGTH)
     if not text:
         raise AdvocatesRefused("Write what they said.")
-    assignment = Assignment.objects.filter(
-        partnership_id=actor.partnership_id, experiment=experiment, contact=contact
-    ).first()
+    # The assignment's row orders two submits of the same note: the second returns the first's.
+    assignment = (
+        Assignment.objects.filter(
+            partnership_id=actor.partnership_id, experiment=experiment, contact=contact
+        )
+        .select_for_update()
+        .first()
+    )
     if assignment is None:
         raise AdvocatesRefused(f"{contact.name} is not in this experiment.")
+    twin = just_made(assignment.feedback.all(), made_at="noted_at", text=text)
+    if twin is not None:
+        return twin
     return ExperimentFeedback.objects.create(
         partnership_id=actor.partnership_id,
         experiment=experiment,

@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 
 import tablib
 from django.db import transaction
+from django.utils import timezone
 
 from advocates.models import Contact, Segment
 from advocates.selectors import contacts_of
 from advocates.services import AdvocatesRefused
 from advocates.services.contacts import clean_contact_fields, create_contact
+from advocates.services.once import DOUBLE_SUBMIT_WINDOW
 from leads.views.leads import csv_safe
 from members.models import Member
 
@@ -199,9 +201,12 @@ def import_contacts(*, owner: Member, rows: list[dict[str, str]], actor=None) ->
     checked = [ImportRow(line=n, values=values) for n, values in enumerate(rows, start=2)]
     if not checked:
         raise AdvocatesRefused("There is nothing to import.")
-    # Two tabs confirming the same file: the member's row orders them, the second finds
-    # every email already in the circle.
+    # Two tabs confirming the same file (or a double click): the member's row orders them, and
+    # the second finds every row just imported by the first and returns those contacts.
     Member.objects.select_for_update().filter(pk=owner.pk).first()
+    already = _just_imported(owner, checked)
+    if already is not None:
+        return already
     validate_rows(owner=owner, rows=checked)
     if any(row.errors for row in checked):
         bad = next(row for row in checked if row.errors)
@@ -211,10 +216,30 @@ def import_contacts(*, owner: Member, rows: list[dict[str, str]], actor=None) ->
             owner=owner,
             segment=_segment(row.values.get("segment", "")),
             actor=actor,
+            once=False,
             **_fields(row.values),
         )
         for row in checked
     ]
+
+
+def _just_imported(owner: Member, rows: list[ImportRow]) -> list[Contact] | None:
+    """The contacts the same rows made within the double-submit window, when every row has one
+    (matched by name and email): the file was confirmed twice."""
+    recent = list(
+        contacts_of(owner)
+        .filter(created_at__gt=timezone.now() - DOUBLE_SUBMIT_WINDOW)
+        .order_by("pk")
+    )
+    found = []
+    for row in rows:
+        key = ((row.values.get("name") or "").strip(), (row.values.get("email") or "").lower())
+        match = next((c for c in recent if (c.name, c.email) == key), None)
+        if match is None:
+            return None
+        recent.remove(match)
+        found.append(match)
+    return found
 
 
 # --- Export -------------------------------------------------------------------------------------

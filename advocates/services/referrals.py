@@ -26,6 +26,7 @@ from advocates.models import (
 )
 from advocates.services import AdvocatesRefused
 from advocates.services.contacts import record_interaction
+from advocates.services.once import just_made
 from advocates.services.score import refresh_score
 from leads.models import FormKind, Need, Timeframe, Transaction, TransactionStage
 from leads.selectors.transactions import visible_transactions
@@ -195,6 +196,17 @@ def record_referral_sent(
     person_phone = _clean_text(person_phone, 32, "phone number")
     note = _clean_text(note, 2000, "note")
     contact = _locked_contact(contact)
+    # Under the contact's lock, a second submit of the same form returns the first's referral.
+    twin = just_made(
+        Referral.objects.filter(partnership_id=contact.partnership_id, contact=contact),
+        direction=Direction.SENT,
+        person_name=person_name,
+        person_email=person_email,
+        person_phone=person_phone,
+        note=note,
+    )
+    if twin is not None:
+        return twin
     referral = Referral.objects.create(
         partnership_id=contact.partnership_id,
         contact=contact,
