@@ -118,9 +118,16 @@ def parse_contacts_csv(*, owner: Member, data: bytes) -> ImportPreview:
         raise AdvocatesRefused("The file is empty.")
     try:
         dataset = tablib.Dataset().load(text, format="csv")
-    except (tablib.InvalidDimensions, csv.Error, ValueError) as exc:
+    except tablib.InvalidDimensions as exc:
         raise AdvocatesRefused(
             "The file could not be read as CSV: every row needs as many cells as the header."
+        ) from exc
+    except (csv.Error, ValueError) as exc:
+        # The csv module's own limit on a cell (131,072 characters), reached by a huge cell or
+        # by a quote opened and never closed, which runs to the end of the file.
+        raise AdvocatesRefused(
+            "The file could not be read as CSV: a cell is far too long, or a quote is opened "
+            "and never closed."
         ) from exc
     headers = [(h or "").strip().lower() for h in (dataset.headers or [])]
     if "name" not in headers:
