@@ -11,6 +11,7 @@ from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.services import opt_out, queue_email
 from tests.advocates.factories import AssignmentFactory, ContactFactory, ExperimentFactory
 from tests.conftest import client_for
+from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +118,37 @@ def test_the_member_reads_what_they_noted_for_a_leadership_experiment_on_the_con
 
     assert "Would rather a spa day" in page.text
     assert "Leadership sees only how many notes" in page.text
+
+
+def test_a_referral_shows_on_the_lead_as_the_members_without_naming_the_contact(
+    partnership, member, leader
+):
+    """The lead is the partnership's (every member reads the intake), so its page says which
+    member entered the referral; who in their circle referred the person, and the member's
+    note, stay in the circle."""
+    from advocates.services.referrals import record_referral_received
+    from leads.models import Lead
+
+    carol = ContactFactory(owner=member, name="Carol Advocate", email="carol@example.net")
+    record_referral_received(
+        contact=carol,
+        person_name="Dan Buyer",
+        person_email="dan@example.org",
+        note="Carol's neighbour, recently divorced",
+    )
+    lead = Lead.objects.get()
+    colleague = MemberFactory(partnership=partnership)
+
+    for viewer in (colleague, leader):
+        client = client_for(partnership, viewer)
+        for url in (reverse("lead_detail", args=[lead.pk]), reverse("lead_list")):
+            page = client.get(url)
+            assert page.status_code == 200
+            assert "Carol" not in page.text and "divorced" not in page.text
+            assert "carol@example.net" not in page.text
+        detail = client.get(reverse("lead_detail", args=[lead.pk])).text
+        assert "Entered by" in detail and member.display_name in detail
+    export = client_for(partnership, leader).get(reverse("lead_export"))
+    exported = b"".join(export.streaming_content).decode()
+    assert "dan@example.org" in exported and "Carol" not in exported
+    assert "divorced" not in exported
