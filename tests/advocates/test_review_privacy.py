@@ -152,3 +152,37 @@ def test_a_referral_shows_on_the_lead_as_the_members_without_naming_the_contact(
     exported = b"".join(export.streaming_content).decode()
     assert "dan@example.org" in exported and "Carol" not in exported
     assert "divorced" not in exported
+
+
+# Every advocates URL that names an object, built for one member of this very partnership.
+def _same_partnership_objects():
+    from tests.test_tenant_isolation import FOREIGN_OBJECTS
+
+    own_experiment = lambda partnership: {  # noqa: E731 - a builder like the others
+        "pk": ExperimentFactory(owner=MemberFactory(partnership=partnership)).pk
+    }
+    builders = {
+        name: build
+        for name, build in FOREIGN_OBJECTS.items()
+        if name.startswith(("advocates_", "referral_", "reward_"))
+    }
+    # Leadership experiments are leadership's to open; a member's own is nobody else's.
+    for name in (
+        "advocates_experiment",
+        "advocates_experiment_feedback",
+        "advocates_experiment_end",
+    ):
+        builders[name] = own_experiment
+    return builders
+
+
+@pytest.mark.parametrize("name", sorted(_same_partnership_objects()))
+def test_another_member_and_leadership_get_404_for_a_members_objects(
+    name, partnership, member, leader
+):
+    url = reverse(name, kwargs=_same_partnership_objects()[name](partnership))
+    for viewer in (member, leader):
+        client = client_for(partnership, viewer)
+        responses = {m: getattr(client, m)(url).status_code for m in ("get", "post")}
+        assert set(responses.values()) <= {404, 405}, (viewer, responses)
+        assert 404 in responses.values(), (viewer, responses)
