@@ -360,7 +360,7 @@ def record_interaction(
     elif touch is None:
         # Logged by hand: the contact's row orders two submits of the same form, and the second
         # returns the first's entry (the score counts one call, not two).
-        contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        Contact.objects.select_for_update().filter(pk=contact.pk).first()
         twin = just_made(
             Interaction.objects.filter(partnership_id=contact.partnership_id, contact=contact),
             kind=kind,
