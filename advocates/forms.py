@@ -13,6 +13,7 @@ from advocates.selectors import linkable_members
 from advocates.services.contacts import MAX_TEXT
 from advocates.services.io import MAX_BYTES
 from members.models import Member
+from pinnacle.forms import EARLIEST_DATE, BoundedEmailField
 
 TEXT = forms.Textarea(attrs={"rows": 2})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -32,7 +33,7 @@ class ContactForm(forms.Form):
             "in the directory, say), link their profile. Otherwise they are an outside contact."
         ),
     )
-    email = forms.EmailField(required=False)
+    email = BoundedEmailField(required=False)
     phone = forms.CharField(max_length=32, required=False)
     company = forms.CharField(max_length=120, required=False)
     service = forms.CharField(
@@ -92,6 +93,9 @@ class InteractionForm(forms.Form):
     def clean_occurred_at(self):
         # The member types the partnership's wall-clock time.
         value = self.cleaned_data["occurred_at"]
+        if value.date() < EARLIEST_DATE:
+            # Near year 1 a zone's offset overflows the calendar (see record_interaction).
+            raise forms.ValidationError(f"Log an interaction from {EARLIEST_DATE.year} on.")
         return timezone.make_aware(value.replace(tzinfo=None), self.partnership.tzinfo)
 
 

@@ -10,6 +10,7 @@ from django import forms
 from advocates.models import Segment
 from advocates.services.experiments import DEFAULT_SEGMENTS, FEEDBACK_MAX_LENGTH
 from advocates.services.surveys import COMMENT_MAX_LENGTH
+from pinnacle.forms import BoundedDateField
 
 SCALE_CHOICES = [(n, str(n)) for n in range(1, 11)]
 
@@ -20,8 +21,8 @@ class DateInput(forms.DateInput):
 
 class ExperimentForm(forms.Form):
     name = forms.CharField(max_length=120, initial="Fixed vs variable referral reward")
-    starts_on = forms.DateField(label="Starts on", widget=DateInput)
-    ends_on = forms.DateField(
+    starts_on = BoundedDateField(label="Starts on", widget=DateInput)
+    ends_on = BoundedDateField(
         label="Ends on",
         widget=DateInput,
         required=False,

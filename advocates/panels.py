@@ -13,7 +13,7 @@ from advocates.services.plans import TOUCH_TEMPLATE
 from advocates.services.surveys import CONTACT_SURVEYS_SHOWN
 from advocates.views import referrals
 from members import extensions as member_extensions
-from pinnacle.mail.services import register_outreach_template
+from pinnacle.mail.services import register_outreach_template, register_private_templates
 
 NEXT_TOUCHES = 5
 
@@ -57,6 +57,9 @@ def insights_section(request, contact):
 
 def register() -> None:
     member_extensions.site_menu.register("advocates/_menu.html", order=50)
+    # Every email of the inner circle (to a contact, a client's survey, the member's digest)
+    # names a member's contacts: leadership does not read them in the admin's outbox.
+    register_private_templates("advocates/")
     # A member's email to a contact is unsolicited: it carries the one-click opt-out and is
     # refused for an address that opted out or is suppressed.
     register_outreach_template("advocates/message")

@@ -23,8 +23,10 @@ from advocates.models import (
     ServiceRecord,
 )
 from advocates.services import AdvocatesRefused
+from advocates.services.once import just_made
 from advocates.services.score import refresh_score
 from members.models import Member
+from pinnacle.forms import EARLIEST_DATE, EMAIL_MAX_LENGTH
 from pinnacle.mail.services import MailRefused, queue_email
 
 # What a contact's own fields may hold; the forms use the same bounds.
@@ -48,6 +50,7 @@ MAX_TEXT = 4000  # the free-text fields (address, family, hobbies, interests, no
 TEXT_FIELDS = ("mailing_address", "family", "hobbies", "interests", "notes")
 MESSAGE_TEMPLATE = "advocates/message"
 NONCE = re.compile(r"^[0-9a-f]{32}$")
+EARLIEST_MOMENT = dt.datetime.combine(EARLIEST_DATE, dt.time(), tzinfo=dt.UTC)
 
 
 def _check_linked_member(owner: Member, linked: Member | None) -> None:
@@ -81,6 +84,10 @@ def clean_contact_fields(fields: dict) -> dict:
             raise AdvocatesRefused(f"Keep the {label} under {MAX_TEXT:,} characters.")
     if cleaned.get("email"):
         cleaned["email"] = cleaned["email"].lower()
+        if len(cleaned["email"]) > EMAIL_MAX_LENGTH:
+            raise AdvocatesRefused(
+                f"That email address is too long: at most {EMAIL_MAX_LENGTH} characters."
+            )
         try:
             validate_email(cleaned["email"])
         except ValidationError as exc:
@@ -119,16 +126,31 @@ def create_contact(
     segment: str = Segment.ADVOCATES,
     linked_member: Member | None = None,
     actor=None,
+    once: bool = True,
     **fields,
 ) -> Contact:
     """Add a contact to the member's inner circle; the first segment starts its history.
 
     A contact belongs to one member; the same email (or the same partner member) is one contact
-    per member, so a second add is refused with the reason."""
+    per member, so a second add is refused with the reason. A second submit of the same form
+    (`once`) returns the contact the first one added; the import, which adds many at once,
+    passes `once=False` and checks its whole batch instead."""
     if segment not in Segment.values:
         raise AdvocatesRefused("Choose one of the three segments.")
     fields = clean_contact_fields({"name": name, **fields})
     _check_linked_member(owner, linked_member)
+    if once:
+        # The member's row orders two submits of the same form: the second returns the first's.
+        Member.objects.select_for_update().filter(pk=owner.pk).first()
+        twin = just_made(
+            Contact.objects.for_partnership(owner.partnership_id),
+            owner=owner,
+            segment=segment,
+            linked_member=linked_member,
+            **fields,
+        )
+        if twin is not None:
+            return twin
     contact = Contact(
         partnership_id=owner.partnership_id,
         owner=owner,
@@ -210,6 +232,17 @@ def add_service_record(
         raise AdvocatesRefused("A transaction cannot be recorded in the future.")
     if client_rating is not None and not 1 <= client_rating <= 10:
         raise AdvocatesRefused("A client's rating is a whole number from 1 to 10.")
+    # The contact's row orders two submits of the same form: the second returns the first's.
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    twin = just_made(
+        ServiceRecord.objects.filter(partnership_id=contact.partnership_id, contact=contact),
+        happened_on=happened_on,
+        service=service,
+        feedback=feedback,
+        client_rating=client_rating,
+    )
+    if twin is not None:
+        return twin
     return ServiceRecord.objects.create(
         partnership_id=contact.partnership_id,
         contact=contact,
@@ -314,12 +347,30 @@ def record_interaction(
     occurred_at = occurred_at or now
     if occurred_at > now + dt.timedelta(minutes=5):
         raise AdvocatesRefused("An interaction cannot be logged in the future.")
+    # Far from year 1, where a zone's offset makes a timestamp PostgreSQL keeps and Python
+    # cannot read back (the contact's page would fail for good).
+    if occurred_at < EARLIEST_MOMENT:
+        raise AdvocatesRefused(f"Log an interaction from {EARLIEST_DATE.year} on.")
     if message is not None:
         logged = Interaction.objects.filter(
             partnership_id=contact.partnership_id, message=message
         ).first()
         if logged is not None:
             return logged
+    elif touch is None:
+        # Logged by hand: the contact's row orders two submits of the same form, and the second
+        # returns the first's entry (the score counts one call, not two).
+        Contact.objects.select_for_update().filter(pk=contact.pk).first()
+        twin = just_made(
+            Interaction.objects.filter(partnership_id=contact.partnership_id, contact=contact),
+            kind=kind,
+            occurred_at=occurred_at,
+            summary=summary,
+            message=None,
+            touch=None,
+        )
+        if twin is not None:
+            return twin
     interaction = Interaction.objects.create(
         partnership_id=contact.partnership_id,
         contact=contact,

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from advocates import stats
@@ -38,8 +38,10 @@ from advocates.models import (
     Segment,
 )
 from advocates.services import AdvocatesRefused
+from advocates.services.once import just_made
 from advocates.services.surveys import clean_text
 from members.models import Member
+from pinnacle.forms import EARLIEST_DATE, LATEST_DATE
 
 DEFAULT_MONTHS = 3  # the seed's "period of three months"
 DEFAULT_SEGMENTS = (Segment.ADVOCATES, Segment.CORE_ADVOCATES)
@@ -120,6 +122,12 @@ def start_experiment(
     name = clean_text(name, what="The name", max_length=120, multiline=False)
     if not name:
         raise AdvocatesRefused("Give the experiment a name.")
+    # Inside the portal's calendar, far from year 9999, where adding months overflows.
+    for day in (starts_on, ends_on):
+        if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise AdvocatesRefused(
+                f"An experiment runs between {EARLIEST_DATE.year} and {LATEST_DATE.year}."
+            )
     if ends_on is None:
         ends_on = default_end(starts_on)
     if ends_on <= starts_on:
@@ -212,11 +220,19 @@ def note_feedback(
     text = clean_text(text, what="The feedback", max_length=FEEDBACK_MAX_LENGTH)
     if not text:
         raise AdvocatesRefused("Write what they said.")
-    assignment = Assignment.objects.filter(
-        partnership_id=actor.partnership_id, experiment=experiment, contact=contact
-    ).first()
+    # The assignment's row orders two submits of the same note: the second returns the first's.
+    assignment = (
+        Assignment.objects.filter(
+            partnership_id=actor.partnership_id, experiment=experiment, contact=contact
+        )
+        .select_for_update()
+        .first()
+    )
     if assignment is None:
         raise AdvocatesRefused(f"{contact.name} is not in this experiment.")
+    twin = just_made(assignment.feedback.all(), made_at="noted_at", text=text)
+    if twin is not None:
+        return twin
     return ExperimentFeedback.objects.create(
         partnership_id=actor.partnership_id,
         experiment=experiment,
@@ -362,5 +378,8 @@ def assignments_of(contact: Contact) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(partnership_id=contact.partnership_id, contact=contact)
         .select_related("experiment")
+        .prefetch_related(
+            Prefetch("feedback", queryset=ExperimentFeedback.objects.order_by("-noted_at", "-pk"))
+        )
         .order_by("-experiment__starts_on", "-pk")
     )

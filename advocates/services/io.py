@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 
 import tablib
 from django.db import transaction
+from django.utils import timezone
 
 from advocates.models import Contact, Segment
 from advocates.selectors import contacts_of
 from advocates.services import AdvocatesRefused
 from advocates.services.contacts import clean_contact_fields, create_contact
+from advocates.services.once import DOUBLE_SUBMIT_WINDOW
 from leads.views.leads import csv_safe
 from members.models import Member
 
@@ -116,9 +118,16 @@ def parse_contacts_csv(*, owner: Member, data: bytes) -> ImportPreview:
         raise AdvocatesRefused("The file is empty.")
     try:
         dataset = tablib.Dataset().load(text, format="csv")
-    except (tablib.InvalidDimensions, csv.Error, ValueError) as exc:
+    except tablib.InvalidDimensions as exc:
         raise AdvocatesRefused(
             "The file could not be read as CSV: every row needs as many cells as the header."
+        ) from exc
+    except (csv.Error, ValueError) as exc:
+        # The csv module's own limit on a cell (131,072 characters), reached by a huge cell or
+        # by a quote opened and never closed, which runs to the end of the file.
+        raise AdvocatesRefused(
+            "The file could not be read as CSV: a cell is far too long, or a quote is opened "
+            "and never closed."
         ) from exc
     headers = [(h or "").strip().lower() for h in (dataset.headers or [])]
     if "name" not in headers:
@@ -199,9 +208,12 @@ def import_contacts(*, owner: Member, rows: list[dict[str, str]], actor=None) ->
     checked = [ImportRow(line=n, values=values) for n, values in enumerate(rows, start=2)]
     if not checked:
         raise AdvocatesRefused("There is nothing to import.")
-    # Two tabs confirming the same file: the member's row orders them, the second finds
-    # every email already in the circle.
+    # Two tabs confirming the same file (or a double click): the member's row orders them, and
+    # the second finds every row just imported by the first and returns those contacts.
     Member.objects.select_for_update().filter(pk=owner.pk).first()
+    already = _just_imported(owner, checked)
+    if already is not None:
+        return already
     validate_rows(owner=owner, rows=checked)
     if any(row.errors for row in checked):
         bad = next(row for row in checked if row.errors)
@@ -211,10 +223,30 @@ def import_contacts(*, owner: Member, rows: list[dict[str, str]], actor=None) ->
             owner=owner,
             segment=_segment(row.values.get("segment", "")),
             actor=actor,
+            once=False,
             **_fields(row.values),
         )
         for row in checked
     ]
+
+
+def _just_imported(owner: Member, rows: list[ImportRow]) -> list[Contact] | None:
+    """The contacts the same rows made within the double-submit window, when every row has one
+    (matched by name and email): the file was confirmed twice."""
+    recent = list(
+        contacts_of(owner)
+        .filter(created_at__gt=timezone.now() - DOUBLE_SUBMIT_WINDOW)
+        .order_by("pk")
+    )
+    found = []
+    for row in rows:
+        key = ((row.values.get("name") or "").strip(), (row.values.get("email") or "").lower())
+        match = next((c for c in recent if (c.name, c.email) == key), None)
+        if match is None:
+            return None
+        recent.remove(match)
+        found.append(match)
+    return found
 
 
 # --- Export -------------------------------------------------------------------------------------

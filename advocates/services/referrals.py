@@ -27,6 +27,7 @@ from advocates.models import (
 )
 from advocates.services import AdvocatesRefused
 from advocates.services.contacts import record_interaction
+from advocates.services.once import just_made
 from advocates.services.score import refresh_score
 from leads.models import FormKind, Need, Timeframe, Transaction, TransactionStage
 from leads.selectors.transactions import visible_transactions
@@ -234,6 +235,17 @@ def record_referral_sent(
     note = _clean_text(note, 2000, "note")
     received_on = _clean_received_on(received_on, contact.partnership.today())
     contact = _locked_contact(contact)
+    # Under the contact's lock, a second submit of the same form returns the first's referral.
+    twin = just_made(
+        Referral.objects.filter(partnership_id=contact.partnership_id, contact=contact),
+        direction=Direction.SENT,
+        person_name=person_name,
+        person_email=person_email,
+        person_phone=person_phone,
+        note=note,
+    )
+    if twin is not None:
+        return twin
     referral = Referral.objects.create(
         partnership_id=contact.partnership_id,
         contact=contact,

@@ -31,6 +31,7 @@ from advocates.models import (
     RewardTrigger,
 )
 from advocates.services import AdvocatesRefused
+from advocates.services.once import just_made
 from advocates.services.score import refresh_score
 from members.models import Member
 
@@ -128,14 +129,18 @@ def create_rule(
 ) -> RewardRule:
     """Add a rule to the member's reward program."""
     _check_rule(trigger, quality)
-    return RewardRule.objects.create(
-        partnership_id=member.partnership_id,
-        owner=member,
-        trigger=trigger,
-        quality=quality or "",
-        description=_clean_description(description),
-        value=_clean_reward_value(value),
-    )
+    fields = {
+        "trigger": trigger,
+        "quality": quality or "",
+        "description": _clean_description(description),
+        "value": _clean_reward_value(value),
+    }
+    # The member's row orders two submits of the same form: the second returns the first's.
+    Member.objects.select_for_update().filter(pk=member.pk).first()
+    twin = just_made(rules_of(member), is_active=True, **fields)
+    if twin is not None:
+        return twin
+    return RewardRule.objects.create(partnership_id=member.partnership_id, owner=member, **fields)
 
 
 @transaction.atomic
@@ -346,6 +351,19 @@ def record_reward(
         raise AdvocatesRefused("A reward cannot be recorded as given in the future.")
     if referral is not None and referral.contact_id != contact.pk:
         raise AdvocatesRefused("That referral is not one of this contact's.")
+    # The contact's row orders two submits of the same form: the second returns the first's.
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    twin = just_made(
+        Reward.objects.filter(partnership_id=contact.partnership_id, contact=contact),
+        referral=referral,
+        rule=None,
+        trigger=trigger,
+        description=description,
+        value=value,
+        given_on=given_on,
+    )
+    if twin is not None:
+        return twin
     return Reward.objects.create(
         partnership_id=contact.partnership_id,
         contact=contact,

@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 
 from pinnacle.admin import ReadOnlyTenantAdmin, ReadOnlyTenantInline, TenantAdmin, TenantForm
 from pinnacle.admin_site import is_partnership_leadership
@@ -79,6 +81,13 @@ class OutboxMessageAdmin(ReadOnlyTenantAdmin):
         # Read-only form, but the change permission is what admin actions require.
         return is_partnership_leadership(request)
 
+    def get_queryset(self, request):
+        # A member's private mail (their inner circle's) is not leadership's to read.
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.exclude(services.private_templates())
+
     @admin.action(description="Retry failed messages now")
     def retry_now(self, request, queryset):
         retried, refusals = 0, []
@@ -123,12 +132,24 @@ class SuppressionAdmin(TenantAdmin):
     list_filter = ["reason", "source"]
     search_fields = ["email"]
     add_form = RecordOptOutForm
-    readonly_fields = ["reason", "source", "source_message", "created_at"]
+    readonly_fields = ["reason", "source", "source_message", "source_message_shown", "created_at"]
 
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["email", "received_via", "note"]
-        return ["email", "reason", "source", "received_via", "note", "source_message", "created_at"]
+        # Leadership reads the source message's subject unless it was a member's private mail.
+        source = "source_message" if request.user.is_superuser else "source_message_shown"
+        return ["email", "reason", "source", "received_via", "note", source, "created_at"]
+
+    @admin.display(description="Source message")
+    def source_message_shown(self, obj):
+        message = obj.source_message
+        if message is None:
+            return "-"
+        if services.is_private_template(message.template):
+            return "A member's own message to a contact"
+        url = reverse(f"{self.admin_site.name}:mail_outboxmessage_change", args=[message.pk])
+        return format_html('<a href="{}">{}</a>', url, message)
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

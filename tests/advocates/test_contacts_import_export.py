@@ -122,6 +122,8 @@ def test_a_confirm_for_another_members_preview_is_refused(member, member_client)
         (("name\n" + "Someone\n" * 2001).encode(), "at most 2,000"),
         (b"", "empty"),
         (b"name,email\nA,a@example.com,extra\n", "as many cells as the header"),
+        (b"name,notes\nA," + b"x" * 200_000 + b"\n", "a cell is far too long"),
+        (b'name,notes\nA,"' + b"x" * 200_000 + b"\n", "a quote is opened and never closed"),
     ],
 )
 def test_a_file_that_cannot_be_read_is_refused_with_the_reason(member, data, message):

@@ -118,7 +118,9 @@ def test_another_member_and_leadership_get_404_on_a_members_experiment(
         assert client.post(url, {"contact": 1, "text": "x"}).status_code == 404
 
 
-def test_a_leadership_experiment_shows_counts_and_feedback_but_no_names(leader, partnership):
+def test_a_leadership_experiment_shows_counts_and_how_much_feedback_but_no_names_or_words(
+    leader, partnership
+):
     experiment = ExperimentFactory(owner=None, partnership=partnership, name="Across members")
     alice, bob = (MemberFactory(partnership=partnership) for _ in range(2))
     rows = []
@@ -141,7 +143,8 @@ def test_a_leadership_experiment_shows_counts_and_feedback_but_no_names(leader, 
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Loved the flat fee" in html
+    # What a member's contact said stays in the member's circle: leadership reads a count.
+    assert "Loved the flat fee" not in html and "1 note from group A" in html
     assert "Secret Person" not in html
     assert "<svg" in html
     # A member whose contacts are in it does not open the page: leadership's view only.
