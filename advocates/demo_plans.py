@@ -9,7 +9,8 @@ import datetime as dt
 
 from advocates.models import Enrollment, PlanKind
 from advocates.selectors import contacts_of
-from advocates.services.plans import acknowledge, enroll, mark_done
+from advocates.services.plans import enroll
+from advocates.services.touches import acknowledge, mark_done
 from members.models import Member
 
 # (contact's email, plan, days since the start, steps done by day, steps acknowledged by day)

@@ -9,8 +9,8 @@ from advocates import extensions, selectors_plans
 from advocates.forms_plans import EnrollForm
 from advocates.models import PlanKind
 from advocates.services.experiments import assignments_of
-from advocates.services.plans import TOUCH_TEMPLATE
 from advocates.services.surveys import CONTACT_SURVEYS_SHOWN
+from advocates.services.touches import TOUCH_TEMPLATE
 from advocates.views import referrals
 from members import extensions as member_extensions
 from pinnacle.mail.services import register_outreach_template, register_private_templates

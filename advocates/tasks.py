@@ -1,7 +1,7 @@
 from celery import shared_task
 
-from advocates.services.plans import send_due_digests
 from advocates.services.score import refresh_due_scores
+from advocates.services.touches import send_due_digests
 
 
 @shared_task(name="advocates.tasks.refresh_due_scores")

@@ -1,11 +1,10 @@
 """The appreciation plans (seed 5.3, "The 33-Touch System"): a partnership's plan templates,
-enrolling a contact (its dated touches), doing a touch (logged in the contact's communication
-log), sending an email touch through the pipeline, acknowledgements, and the morning digest.
+leadership's edits, and enrolling a contact (its dated touches). Doing the touches and the
+morning digest are in `advocates.services.touches`.
 
 The plans are templates leadership edits; enrolment copies the steps into dated `Touch` rows, so
-an edit changes new enrolments only and existing touches keep their dates. The digest clock is
-`CircleSettings.next_digest_at`: armed at enrolment, picked by the sweep through its partial
-index, re-armed for the next morning while touches are pending, disarmed when none are.
+an edit changes new enrolments only and existing touches keep their dates. Enrolment arms the
+member's digest clock (`CircleSettings.next_digest_at`).
 """
 
 from __future__ import annotations
@@ -14,8 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Q
-from django.urls import reverse
+from django.db.models import Q
 from django.utils import timezone
 
 from advocates.models import (
@@ -23,19 +21,14 @@ from advocates.models import (
     Contact,
     DateAnchor,
     Enrollment,
-    InteractionKind,
     PlanKind,
     PlanStep,
     PlanTemplate,
     Touch,
     TouchKind,
 )
-from advocates.selectors_plans import WEEK_DAYS, due_touches
 from advocates.services import AdvocatesRefused
-from advocates.services.contacts import record_interaction
-from advocates.services.score import refresh_score
 from members.models import Member
-from pinnacle.mail.services import MailRefused, queue_email
 from pinnacle.models import Partnership
 
 YEARLY_TOUCHES = 33  # seed 5.3: "The 33-Touch System"
@@ -47,21 +40,6 @@ PLAN_NAME = {
     PlanKind.EIGHT_BY_EIGHT: "8 touches in 8 weeks (new contacts)",
 }
 DIGEST_HOUR = 7  # the digest reaches the member at 07:00 in the partnership's zone
-DIGEST_TEMPLATE = "advocates/digest"
-TOUCH_TEMPLATE = "advocates/touch"
-DIGEST_BATCH = 200
-# What a done touch is in the contact's communication log.
-LOGGED_AS = {
-    TouchKind.MARKET_UPDATE: InteractionKind.EMAIL,
-    TouchKind.VALUE_PIECE: InteractionKind.EMAIL,
-    TouchKind.TAILORED_EMAIL: InteractionKind.EMAIL,
-    TouchKind.HOLIDAY: InteractionKind.NOTE,
-    TouchKind.PERSONAL_DATE: InteractionKind.NOTE,
-    TouchKind.HANDWRITTEN_NOTE: InteractionKind.NOTE,
-    TouchKind.PHONE_CALL: InteractionKind.CALL,
-    TouchKind.GIFT: InteractionKind.GIFT,
-    TouchKind.CLIENT_EVENT: InteractionKind.EVENT_INVITATION,
-}
 # Touches that are not written: they cannot be sent as an email.
 NEVER_EMAIL = {TouchKind.PHONE_CALL, TouchKind.HANDWRITTEN_NOTE, TouchKind.GIFT}
 
@@ -326,10 +304,10 @@ def next_morning(partnership: Partnership, now: dt.datetime) -> dt.datetime:
     daylight-saving change)."""
     local = timezone.localtime(now, partnership.tzinfo)
     day = local.date() if local.hour < DIGEST_HOUR else local.date() + dt.timedelta(days=1)
-    return _local_at(partnership, day, DIGEST_HOUR)
+    return local_at(partnership, day, DIGEST_HOUR)
 
 
-def _local_at(partnership: Partnership, day: dt.date, hour: int) -> dt.datetime:
+def local_at(partnership: Partnership, day: dt.date, hour: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=partnership.tzinfo)
 
 
@@ -427,243 +405,3 @@ def cancel_enrollment(*, enrollment: Enrollment, actor=None) -> int:
     enrollment.save(update_fields=["closed_at"])
     deleted, _ = enrollment.touches.filter(done_at__isnull=True).delete()
     return deleted
-
-
-# --- Doing the touches -------------------------------------------------------------------------
-
-
-def _claim(touch: Touch, actor, message=None) -> None:
-    """Mark the touch done by one conditional UPDATE: a double click does it once."""
-    fields = {
-        "done_at": timezone.now(),
-        "done_by": actor if getattr(actor, "is_authenticated", False) else None,
-    }
-    if message is not None:
-        fields["message"] = message
-    claimed = Touch.objects.filter(pk=touch.pk, done_at__isnull=True).update(**fields)
-    if not claimed:
-        raise AdvocatesRefused(f"“{touch.title}” is already done.")
-    touch.done_at, touch.done_by, touch.message = (
-        fields["done_at"],
-        fields["done_by"],
-        message or touch.message,
-    )
-
-
-def _check_live(touch: Touch) -> None:
-    if touch.enrollment.closed_at is not None:
-        raise AdvocatesRefused("This touch's plan has ended.")
-
-
-@transaction.atomic
-def mark_done(*, touch: Touch, actor=None, summary: str = "") -> Touch:
-    """The member did the touch: it is logged in the contact's communication log (as a call,
-    a note, a gift… by its kind) and the contact's score follows."""
-    _check_live(touch)
-    summary = (summary or "").strip() or touch.title
-    _claim(touch, actor)
-    record_interaction(
-        contact=touch.contact,
-        kind=LOGGED_AS[touch.kind],
-        summary=summary,
-        touch=touch,
-        actor=actor,
-    )
-    return touch
-
-
-def email_defaults(touch: Touch, member: Member) -> dict:
-    """The compose page's starting subject and body for an email touch, by its kind."""
-    first = touch.contact.name.split()[0] if touch.contact.name.split() else touch.contact.name
-    area = member.partnership.name
-    bodies = {
-        TouchKind.MARKET_UPDATE: (
-            f"Your market update from {member.display_name}",
-            "I wanted to share what is happening in our market this month.\n\n"
-            "[Prices, days on market and inventory in your neighbourhood]\n\n"
-            "If you or anyone you know is thinking about buying or selling, I am always happy "
-            "to help.",
-        ),
-        TouchKind.VALUE_PIECE: (
-            touch.title,
-            "I came across something I thought would be useful to you.\n\n"
-            "[The advice or news, in a few lines, and why it matters to you]\n\n"
-            "As always, feel free to pass this along to anyone it could help.",
-        ),
-        TouchKind.TAILORED_EMAIL: (
-            f"A few trusted resources from {member.display_name}",
-            "Here are a few people I trust and recommend to my clients:\n\n"
-            "[Names, what they do, how to reach them]\n\n"
-            "Let me know if I can ever help you or someone you know.",
-        ),
-        TouchKind.HOLIDAY: (
-            f"Warm wishes from {member.display_name}",
-            "Wishing you and your family a wonderful season.\n\nThank you for being part of "
-            f"my {area} community.",
-        ),
-        TouchKind.PERSONAL_DATE: (
-            f"Thinking of you, {first}",
-            f"{touch.title}: I wanted you to know I was thinking of you today.",
-        ),
-        TouchKind.CLIENT_EVENT: (
-            "You're invited: client appreciation event",
-            "I would love for you to join me at my client appreciation event.\n\n"
-            "[Date, time, place]\n\nBring a friend!",
-        ),
-    }
-    subject, body = bodies.get(touch.kind, (touch.title, ""))
-    return {"subject": subject, "body": f"Hello {first},\n\n{body}"}
-
-
-def touch_email_context(*, member: Member, contact: Contact, subject: str, body: str) -> dict:
-    return {"member": member, "contact": contact, "subject": subject.strip(), "body": body.strip()}
-
-
-@transaction.atomic
-def send_touch_email(*, touch: Touch, member: Member, subject: str, body: str, actor=None) -> Touch:
-    """Send an email touch to the contact through the pipeline, with the member's name and
-    signature; it is logged as an email (with its message) and the touch is done."""
-    touch = (
-        Touch.objects.select_for_update(of=("self",))
-        .select_related("contact", "enrollment")
-        .get(pk=touch.pk)
-    )
-    _check_live(touch)
-    if not touch.is_email:
-        raise AdvocatesRefused(f"“{touch.title}” is not an email touch; mark it done instead.")
-    if touch.done_at is not None:
-        raise AdvocatesRefused(f"“{touch.title}” is already done.")
-    contact = touch.contact
-    if not contact.email:
-        raise AdvocatesRefused(f"{contact.name} has no email address; add one first.")
-    subject, body = subject.strip(), body.strip()
-    if not subject or not body:
-        raise AdvocatesRefused("Write a subject and a message.")
-    if len(subject) > 200 or len(body) > 10000:
-        raise AdvocatesRefused(
-            "Keep the subject under 200 and the message under 10,000 characters."
-        )
-    try:
-        message = queue_email(
-            partnership=member.partnership,
-            key=f"advocates-touch:{touch.pk}",
-            template=TOUCH_TEMPLATE,
-            to=contact.email,
-            context=touch_email_context(member=member, contact=contact, subject=subject, body=body),
-            sender_name=member.display_name,
-            reply_to=member.email,
-            about=contact,
-        )
-    except MailRefused as refusal:
-        raise AdvocatesRefused(str(refusal)) from refusal
-    _claim(touch, actor, message=message)
-    record_interaction(
-        contact=contact,
-        kind=InteractionKind.EMAIL,
-        summary=subject,
-        message=message,
-        touch=touch,
-        actor=actor,
-    )
-    return touch
-
-
-@transaction.atomic
-def acknowledge(*, touch: Touch, actor=None) -> Touch:
-    """The contact answered, thanked or came: engagement with the appreciation program, which
-    counts in their relationship strength score."""
-    if touch.done_at is None:
-        raise AdvocatesRefused("Mark the touch done before noting that they acknowledged it.")
-    now = timezone.now()
-    if not Touch.objects.filter(pk=touch.pk, acknowledged_at__isnull=True).update(
-        acknowledged_at=now
-    ):
-        raise AdvocatesRefused(f"“{touch.title}” is already acknowledged.")
-    touch.acknowledged_at = now
-    refresh_score(touch.contact, now=now)
-    return touch
-
-
-# --- The morning digest -----------------------------------------------------------------------
-
-
-def digest_context(member: Member, today: dt.date) -> dict | None:
-    """What the member's digest lists: overdue, today's and this week's pending touches."""
-    rows = list(due_touches(member, today=today, until=today + dt.timedelta(days=WEEK_DAYS)))
-    if not rows:
-        return None
-    partnership = member.partnership
-    for touch in rows:
-        if touch.is_email:
-            touch.email_url = partnership.absolute_url(
-                reverse("advocates_touch_email", args=[touch.pk])
-            )
-    return {
-        "member": member,
-        "recipient": member,
-        "today": today,
-        "overdue": [t for t in rows if t.due_on < today],
-        "due_today": [t for t in rows if t.due_on == today],
-        "this_week": [t for t in rows if t.due_on > today],
-        "touches_url": partnership.absolute_url(reverse("advocates_touches")),
-    }
-
-
-def _digest_one(settings: CircleSettings, partnership: Partnership, now: dt.datetime) -> bool:
-    member = settings.member
-    today = timezone.localdate(now, partnership.tzinfo)
-    sent = False
-    context = digest_context(member, today) if member.is_active else None
-    if context is not None:
-        queue_email(
-            partnership=partnership,
-            key=f"advocates-digest:{member.pk}:{today.isoformat()}",
-            template=DIGEST_TEMPLATE,
-            to=member.email,
-            context=context,
-        )
-        sent = True
-        settings.next_digest_at = next_morning(partnership, now)
-    else:
-        # Nothing due this week: wake up the morning the first pending touch enters the week,
-        # or never (until the next enrolment) when none is pending.
-        first = (
-            Touch.objects.for_partnership(partnership)
-            .filter(owner=member, done_at__isnull=True, enrollment__closed_at__isnull=True)
-            .aggregate(first=Min("due_on"))["first"]
-            if member.is_active
-            else None
-        )
-        settings.next_digest_at = (
-            max(
-                _local_at(partnership, first - dt.timedelta(days=WEEK_DAYS), DIGEST_HOUR),
-                next_morning(partnership, now),
-            )
-            if first is not None
-            else None
-        )
-    settings.save(update_fields=["next_digest_at", "updated_at"])
-    return sent
-
-
-def send_due_digests(*, now: dt.datetime | None = None) -> int:
-    """Beat: each member whose digest is due gets one email (once per local day, by its key)
-    and their clock moves to the next morning. Picked through the partial index on
-    `next_digest_at`, locked with skip_locked so two sweeps never send the same digest."""
-    now = now or timezone.now()
-    sent = 0
-    for partnership in Partnership.objects.order_by("pk"):
-        while True:
-            with transaction.atomic():
-                due = list(
-                    CircleSettings.objects.for_partnership(partnership)
-                    .filter(next_digest_at__lte=now)
-                    .select_for_update(of=("self",), skip_locked=True)
-                    .select_related("member__user", "member__partnership")
-                    .order_by("next_digest_at", "pk")[:DIGEST_BATCH]
-                )
-                for settings in due:
-                    sent += _digest_one(settings, partnership, now)
-            if len(due) < DIGEST_BATCH:
-                break
-    return sent

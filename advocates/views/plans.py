@@ -19,6 +19,7 @@ from advocates.forms_plans import EnrollForm, TouchEmailForm, step_formset
 from advocates.models import PlanKind
 from advocates.services import AdvocatesRefused
 from advocates.services import plans as services
+from advocates.services import touches as touch_services
 from members.auth import member_required
 
 TOUCHES_PER_PAGE = 25
@@ -135,7 +136,7 @@ def _when(touch, today: dt.date) -> str:
 def touch_done(request, pk):
     touch = selectors_plans.touch_for(request.member, pk)
     try:
-        services.mark_done(touch=touch, actor=request.user)
+        touch_services.mark_done(touch=touch, actor=request.user)
         messages.success(request, f"“{touch.title}” is done and logged with {touch.contact.name}.")
     except AdvocatesRefused as refusal:
         messages.error(request, str(refusal))
@@ -147,7 +148,7 @@ def touch_done(request, pk):
 def touch_acknowledge(request, pk):
     touch = selectors_plans.touch_for(request.member, pk)
     try:
-        services.acknowledge(touch=touch, actor=request.user)
+        touch_services.acknowledge(touch=touch, actor=request.user)
         messages.success(request, f"Noted: {touch.contact.name} acknowledged “{touch.title}”.")
     except AdvocatesRefused as refusal:
         messages.error(request, str(refusal))
@@ -161,12 +162,12 @@ def touch_email(request, pk):
     if request.method == "POST":
         form = TouchEmailForm(request.POST)
     else:
-        form = TouchEmailForm(initial=services.email_defaults(touch, member))
+        form = TouchEmailForm(initial=touch_services.email_defaults(touch, member))
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.send_touch_email(
+                touch_services.send_touch_email(
                     touch=touch,
                     member=member,
                     subject=form.cleaned_data["subject"],

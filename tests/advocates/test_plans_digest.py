@@ -8,7 +8,8 @@ import pytest
 from django.conf import settings as django_settings
 
 from advocates.models import CircleSettings, PlanKind
-from advocates.services.plans import cancel_enrollment, enroll, mark_done, send_due_digests
+from advocates.services.plans import cancel_enrollment, enroll
+from advocates.services.touches import mark_done, send_due_digests
 from advocates.tasks import send_touch_digests
 from pinnacle.mail.models import OutboxMessage
 from tests.advocates.factories import ContactFactory

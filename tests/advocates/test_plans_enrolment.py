@@ -10,7 +10,8 @@ from django.db import connections
 
 from advocates.models import CircleSettings, Enrollment, PlanKind, Touch, TouchKind
 from advocates.services import AdvocatesRefused
-from advocates.services.plans import cancel_enrollment, enroll, mark_done
+from advocates.services.plans import cancel_enrollment, enroll
+from advocates.services.touches import mark_done
 from tests.advocates.factories import ContactFactory
 from tests.conftest import client_for
 

@@ -10,7 +10,8 @@ from django.test import RequestFactory
 from advocates import extensions
 from advocates.models import Interaction, InteractionKind, PlanKind, Touch, TouchKind
 from advocates.selectors_plans import completion_by_plan, enrollments_of
-from advocates.services.plans import enroll, mark_done
+from advocates.services.plans import enroll
+from advocates.services.touches import mark_done
 from pinnacle.mail.models import OutboxMessage
 from tests.advocates.factories import ContactFactory, bulk_touches
 from tests.conftest import client_for
