@@ -86,6 +86,15 @@ def mark_done(*, touch: Touch, actor=None, summary: str = "") -> Touch:
     return touch
 
 
+# The drafts' blanks for the member to fill: "[Date, time, place]". None may reach a contact.
+PLACEHOLDERS = (
+    "[Prices, days on market and inventory in your neighbourhood]",
+    "[The advice or news, in a few lines, and why it matters to you]",
+    "[Names, what they do, how to reach them]",
+    "[Date, time, place]",
+)
+
+
 def email_defaults(touch: Touch, member: Member) -> dict:
     """The compose page's starting subject and body for an email touch, by its kind."""
     first = touch.contact.name.split()[0] if touch.contact.name.split() else touch.contact.name
@@ -94,20 +103,20 @@ def email_defaults(touch: Touch, member: Member) -> dict:
         TouchKind.MARKET_UPDATE: (
             f"Your market update from {member.display_name}",
             "I wanted to share what is happening in our market this month.\n\n"
-            "[Prices, days on market and inventory in your neighbourhood]\n\n"
+            f"{PLACEHOLDERS[0]}\n\n"
             "If you or anyone you know is thinking about buying or selling, I am always happy "
             "to help.",
         ),
         TouchKind.VALUE_PIECE: (
             touch.title,
             "I came across something I thought would be useful to you.\n\n"
-            "[The advice or news, in a few lines, and why it matters to you]\n\n"
+            f"{PLACEHOLDERS[1]}\n\n"
             "As always, feel free to pass this along to anyone it could help.",
         ),
         TouchKind.TAILORED_EMAIL: (
             f"A few trusted resources from {member.display_name}",
             "Here are a few people I trust and recommend to my clients:\n\n"
-            "[Names, what they do, how to reach them]\n\n"
+            f"{PLACEHOLDERS[2]}\n\n"
             "Let me know if I can ever help you or someone you know.",
         ),
         TouchKind.HOLIDAY: (
@@ -122,7 +131,7 @@ def email_defaults(touch: Touch, member: Member) -> dict:
         TouchKind.CLIENT_EVENT: (
             "You're invited: client appreciation event",
             "I would love for you to join me at my client appreciation event.\n\n"
-            "[Date, time, place]\n\nBring a friend!",
+            f"{PLACEHOLDERS[3]}\n\nBring a friend!",
         ),
     }
     subject, body = bodies.get(touch.kind, (touch.title, ""))
@@ -153,6 +162,8 @@ def send_touch_email(*, touch: Touch, member: Member, subject: str, body: str, a
     subject, body = subject.strip(), body.strip()
     if not subject or not body:
         raise AdvocatesRefused("Write a subject and a message.")
+    if blank := next((p for p in PLACEHOLDERS if p in body), None):
+        raise AdvocatesRefused(f"Replace {blank} with your own words before sending.")
     if len(subject) > 200 or len(body) > 10000:
         raise AdvocatesRefused(
             "Keep the subject under 200 and the message under 10,000 characters."

@@ -92,6 +92,18 @@ def test_an_email_touch_is_sent_through_the_pipeline_with_the_members_name_and_l
     assert OutboxMessage.objects.filter(idempotency_key__startswith="advocates-touch").count() == 1
 
 
+def test_a_draft_sent_with_its_blank_still_in_it_is_refused(enrollment, client):
+    touch = enrollment.touches.get(kind=TouchKind.TAILORED_EMAIL)
+    url = f"/advocates/touches/{touch.pk}/email/"
+    draft = client.get(url).context["form"].initial
+    response = client.post(url, draft)
+    assert response.status_code == 400
+    assert "Replace [Names, what they do, how to reach them] with your own words" in response.text
+    assert not OutboxMessage.objects.exists()
+    touch.refresh_from_db()
+    assert touch.done_at is None
+
+
 def test_a_call_cannot_be_sent_as_an_email(enrollment, client):
     call = enrollment.touches.filter(kind=TouchKind.PHONE_CALL).first()
     response = client.post(
