@@ -14,13 +14,15 @@ from advocates.services.surveys import answer_survey, survey_for_token
 
 
 def private_page(view):
-    """A page for one person's eyes: never indexed, cached or passed on in a Referer header."""
+    """A page for one person's eyes: never indexed or cached, and its address (the token) never
+    passed to another site in a Referer header. `same-origin`, not `no-referrer`: with no
+    referrer a browser posts the answer form with `Origin: null`, which CSRF refuses."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         patch_cache_control(response, private=True, no_store=True, max_age=0)
         return response
 

@@ -102,7 +102,7 @@ def test_the_client_answers_once_on_a_private_page(member, partnership):
     page = client.get(url)
     assert page.status_code == 200
     assert page["X-Robots-Tag"] == "noindex, nofollow"
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert "How did we do, Casey Client?" in page.content.decode()
     done = client.post(url, {**ANSWER, "comment": "Great\nwork"})
     assert "Your answers are with Alice Agent" in done.content.decode()

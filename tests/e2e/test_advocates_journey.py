@@ -1,12 +1,15 @@
 """A member builds their inner circle in the browser: imports contacts from a CSV (a bad file
 first, whose row errors import nothing), enrolls an advocate in the 33-touch plan, marks today's
 touch done, records a referral from her (a lead with no welcome email), and starts a reward
-experiment whose page shows its chart. Another member opening her contact gets a 404."""
+experiment whose page shows its chart. Another member opening her contact gets a 404. And a
+client answers a satisfaction survey from the emailed link, in a real browser (CSRF included)."""
 
 import pytest
 from playwright.sync_api import expect
 
 from advocates.models import Contact, Interaction, Referral
+from advocates.services.surveys import send_survey
+from advocates.tokens import make_survey_token
 from leads.models import FormKind, Lead
 from pinnacle.mail.models import OutboxMessage
 from tests.e2e.conftest import log_in
@@ -103,3 +106,29 @@ def test_a_member_nurtures_their_inner_circle(page, site, shot, partnership, tmp
     other = log_in(browser.new_context().new_page(), site, "o@example.com")
     response = other.goto(maya_url)
     assert response.status == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_client_answers_the_satisfaction_survey_from_the_emailed_link(
+    page, site, shot, partnership
+):
+    alice = MemberFactory(
+        partnership=partnership, display_name="Alice Agent", user=UserFactory(email="a@example.com")
+    )
+    survey = send_survey(owner=alice, name="Casey Client", email="casey@example.com")
+    page.goto(f"{site}/survey/{make_survey_token(survey)}/")
+    expect(page.get_by_role("heading", name="How did we do, Casey Client?")).to_be_visible()
+    for question, score in (
+        ("communication", 7),
+        ("quality", 9),
+        ("value", 8),
+        ("satisfaction", 9),
+    ):
+        page.locator(f"input[name={question}][value='{score}']").check()
+    page.locator("textarea").fill("Always knew where things stood.")
+    shot("advocates-survey")
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("heading", name="Thank you, Casey Client")).to_be_visible()
+    survey.refresh_from_db()
+    assert (survey.communication, survey.quality, survey.value, survey.satisfaction) == (7, 9, 8, 9)
+    assert survey.comment == "Always knew where things stood."
