@@ -2,8 +2,9 @@
 
     DATABASE_URL=... .venv/bin/python bench/list_pages.py
 
-Builds two throwaway partnerships inside a transaction that is rolled back (small: 30 members
-and 30 leads; large: 300 members and 5,000 leads), then times each list page with Django's test
+Builds two throwaway partnerships inside a transaction that is rolled back (small: 30 members,
+30 leads and 30 contacts in the first member's inner circle; large: 300 members, 5,000 leads and
+3,000 contacts), then times each list page with Django's test
 client against the same database. Prints each page's time relative to /healthz (the trivial
 reference) and the large/small ratio: a page whose work does not grow with rows stays near 1x.
 """
@@ -27,6 +28,7 @@ from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from advocates.models import Contact, Segment  # noqa: E402
 from leads.models import Lead  # noqa: E402
 from members.models import Member, User  # noqa: E402
 from members.search import refresh_search_document  # noqa: E402
@@ -35,14 +37,23 @@ from pinnacle.models import Partnership  # noqa: E402
 REPEAT = 40
 # Members in the large tenant (BENCH_MEMBERS=30 isolates the growth in leads alone).
 LARGE_MEMBERS = int(os.environ.get("BENCH_MEMBERS", "300"))
-PAGES = ["/healthz", "/directory/", "/directory/?q=austin", "/leads/", "/leads/?q=lead1"]
+PAGES = [
+    "/healthz",
+    "/directory/",
+    "/directory/?q=austin",
+    "/leads/",
+    "/leads/?q=lead1",
+    "/advocates/",
+    "/advocates/?q=contact1",
+    "/advocates/allied/",
+]
 
 
 class Rollback(Exception):
     pass
 
 
-def build(slug: str, size: int, lead_count: int) -> tuple[Partnership, User]:
+def build(slug: str, size: int, lead_count: int, contacts: int) -> tuple[Partnership, User]:
     partnership = Partnership.objects.create(
         name=f"Bench {slug}", slug=slug, website_url="https://bench.example.com"
     )
@@ -74,6 +85,18 @@ def build(slug: str, size: int, lead_count: int) -> tuple[Partnership, User]:
         )
         for n in range(lead_count)
     )
+    segments = [Segment.ADVOCATES, Segment.CORE_ADVOCATES, Segment.ALLIED_RESOURCES]
+    Contact.objects.bulk_create(
+        Contact(
+            partnership=partnership,
+            owner=members[0],
+            name=f"Contact {n}",
+            email=f"contact{n}@bench.example.com",
+            segment=segments[n % 3],
+            strength=n % 100,
+        )
+        for n in range(contacts)
+    )
     return partnership, members[0].user
 
 
@@ -96,8 +119,8 @@ def timings(partnership: Partnership, user: User) -> dict[str, float]:
 def main() -> None:
     try:
         with transaction.atomic():
-            small = timings(*build("bench-small", 30, 30))
-            large = timings(*build("bench-large", LARGE_MEMBERS, 5000))
+            small = timings(*build("bench-small", 30, 30, 30))
+            large = timings(*build("bench-large", LARGE_MEMBERS, 5000, 3000))
             raise Rollback
     except Rollback:
         pass

@@ -396,6 +396,8 @@ def allied_scorecard(request):
     sort = sort if sort in selectors.SCORECARD_SORTS else "outcome"
     rows = selectors.allied_scorecard(request.member, today=request.partnership.today(), sort=sort)
     page = Paginator(rows, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.exchange = selectors.exchange_of(row)
     return render(
         request,
         "advocates/allied.html",

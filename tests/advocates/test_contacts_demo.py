@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from advocates.demo_contacts import seed_contacts_details
 from advocates.models import Contact, Interaction, ServiceRecord
-from advocates.selectors import allied_scorecard
+from advocates.selectors import allied_scorecard, exchange_of
 from members.models import Member
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,8 @@ def test_demo_details_are_seeded_once_and_show_on_the_scorecard(settings, tmp_pa
     maya = Contact.objects.get(owner=agent, email="maya.thompson@example.com")
     assert maya.strength > 0
     scorecard = {
-        row.email: row.exchange for row in allied_scorecard(agent, today=agent.partnership.today())
+        row.email: exchange_of(row)
+        for row in allied_scorecard(agent, today=agent.partnership.today())
     }
     greenleaf = scorecard["hello@greenleaf.example.com"]
     assert greenleaf.quality == Decimal("4.50") and greenleaf.weak_reasons

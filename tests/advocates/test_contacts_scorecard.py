@@ -19,7 +19,7 @@ from advocates.models import (
     Touch,
     TouchKind,
 )
-from advocates.selectors import Exchange, allied_scorecard
+from advocates.selectors import Exchange, allied_scorecard, exchange_of
 from tests.advocates.factories import ContactFactory, ServiceRecordFactory, contact_referral
 from tests.members.factories import MemberFactory
 
@@ -83,9 +83,9 @@ def test_scorecard_counts_ratings_and_the_last_twelve_months_of_referrals(member
         contact_referral(movers, Direction.SENT, received_on=days_ago(n))
     ContactFactory(owner=member, name="An Advocate", segment=Segment.ADVOCATES)
     ContactFactory(owner=MemberFactory(partnership=member.partnership), segment="allied_resources")
-    rows = allied_scorecard(member, today=TODAY)
+    rows = list(allied_scorecard(member, today=TODAY))
     assert [row.name for row in rows] == ["Movers"]
-    assert rows[0].exchange == Exchange(8, 19, 2, received=3, sent=5)
+    assert exchange_of(rows[0]) == Exchange(8, 19, 2, received=3, sent=5)
 
 
 def test_scorecard_sorts_weakest_first_and_by_quality(member, member_client):
@@ -107,6 +107,38 @@ def test_scorecard_sorts_weakest_first_and_by_quality(member, member_client):
     assert strong.pk  # both exist
 
 
+PYTHON_ORDER = {
+    "outcome": lambda row: (exchange_of(row).outcome, row.name.lower()),
+    "quality": lambda row: (
+        exchange_of(row).quality is None,
+        -(exchange_of(row).quality or 0),
+        row.name.lower(),
+    ),
+    "balance": lambda row: (exchange_of(row).balance, row.name.lower()),
+    "name": lambda row: row.name.lower(),
+}
+
+
+@pytest.mark.parametrize("sort", sorted(PYTHON_ORDER))
+def test_the_databases_order_is_the_exchanges_order(member, sort):
+    # The page is ordered in SQL; it must agree with the arithmetic the page shows.
+    for n in range(12):
+        ally = ContactFactory(
+            owner=member,
+            name=f"Ally {n:02}",
+            segment=Segment.ALLIED_RESOURCES,
+            service_rating=None if n % 4 == 0 else n % 10 + 1,
+        )
+        for rating in range(n % 3):
+            ServiceRecordFactory(contact=ally, client_rating=(n * 7 + rating) % 10 + 1)
+        for k in range(n % 5):
+            contact_referral(ally, Direction.RECEIVED, received_on=days_ago(k + 1))
+        for k in range(n % 4):
+            contact_referral(ally, Direction.SENT, received_on=days_ago(k + 1))
+    rows = list(allied_scorecard(member, today=TODAY, sort=sort))
+    assert [r.name for r in rows] == [r.name for r in sorted(rows, key=PYTHON_ORDER[sort])]
+
+
 @pytest.mark.parametrize("rows", [10, 1000])
 def test_scorecard_query_count_does_not_grow(
     rows, member, member_client, django_assert_num_queries
@@ -122,7 +154,7 @@ def test_scorecard_query_count_does_not_grow(
         for i in range(rows)
     )
     member_client.get(reverse("advocates_allied"))
-    with django_assert_num_queries(4):  # session, user, member, the scorecard
+    with django_assert_num_queries(5):  # session, user, member, the count, a page of the scorecard
         assert member_client.get(reverse("advocates_allied")).status_code == 200
 
 
