@@ -184,26 +184,25 @@ def refresh_score(contact: Contact, *, now: dt.datetime | None = None) -> Contac
 
 def refresh_due_scores(*, now: dt.datetime | None = None) -> int:
     """Beat: recompute the scores whose oldest input has left the 12-month window (picked
-    through the partial index on `score_due_on`; the cost grows with the rows due)."""
+    through the partial index on `score_due_on`; the cost grows with the rows due).
+
+    `score_due_on` is a UTC day (the window is `now` minus 365 days), so "due" is compared with
+    the UTC day too: a row just refreshed is always due on a later day, and no row is picked
+    twice in one run, whatever the partnership's zone."""
     now = now or timezone.now()
+    today = now.astimezone(dt.UTC).date()
     done = 0
-    for partnership in Partnership.objects.only("pk", "timezone"):
-        today = timezone.localdate(now, partnership.tzinfo)
-        # Each row once a run: east of UTC a refreshed row (its due day is a UTC day) can still
-        # be due on the local today, and picking it again would never end.
-        seen: set[int] = set()
+    for partnership_id in Partnership.objects.values_list("pk", flat=True):
         while True:
             with transaction.atomic():
                 due = list(
-                    Contact.objects.for_partnership(partnership)
+                    Contact.objects.for_partnership(partnership_id)
                     .filter(score_due_on__lte=today)
-                    .exclude(pk__in=seen)
                     .select_for_update(skip_locked=True)
                     .order_by("score_due_on", "pk")[:DUE_BATCH]
                 )
                 for contact in due:
                     refresh_score(contact, now=now)
-            seen.update(contact.pk for contact in due)
             done += len(due)
             if len(due) < DUE_BATCH:
                 break

@@ -12,7 +12,7 @@ from django.urls import reverse
 from advocates.demo import seed_contacts
 from advocates.demo_insights import seed_insights
 from advocates.demo_referrals import seed_referrals
-from advocates.models import Direction, Experiment, Referral, ReferralStage, Segment
+from advocates.models import Contact, Direction, Experiment, Referral, ReferralStage, Segment
 from advocates.services import AdvocatesRefused
 from advocates.services import referrals as services
 from advocates.services.experiments import (
@@ -173,18 +173,23 @@ def test_the_demo_experiment_counts_the_demo_referrals_week_by_week_in_both_grou
         assert len(set(so_far)) >= 2, results.cumulative[group]
 
 
-def test_the_score_sweep_ends_when_a_refreshed_score_is_due_again_today(partnership, monkeypatch):
-    """East of UTC a contact's refreshed `score_due_on` (a UTC day) can still be the local
-    today: the sweep recomputes each due row once a run instead of picking it again forever."""
+def test_the_score_sweep_picks_each_row_once_after_its_input_ages_out_in_any_zone(
+    partnership, monkeypatch
+):
+    """`score_due_on` is a UTC day and the sweep compares it with the UTC day: east of UTC (where
+    the local day is already tomorrow) a score is not recomputed before its oldest input has
+    left the window, and each due row is recomputed once, never picked again forever."""
     from advocates.services import score
 
     partnership.timezone = "Pacific/Kiritimati"  # UTC+14
     partnership.save(update_fields=["timezone"])
     now = datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC)  # June 2 there
+    contacts = []
     for _ in range(2):
         contact = ContactFactory(owner=MemberFactory(partnership=partnership))
         InteractionFactory(contact=contact, occurred_at=now - datetime.timedelta(days=364.9))
         score.refresh_score(contact, now=now)
+        contacts.append(contact)
     monkeypatch.setattr(score, "DUE_BATCH", 1)
     calls = []
     real = score.refresh_score
@@ -196,5 +201,8 @@ def test_the_score_sweep_ends_when_a_refreshed_score_is_due_again_today(partners
 
     monkeypatch.setattr(score, "refresh_score", counted)
 
-    assert score.refresh_due_scores(now=now) == 2
-    assert len(set(calls)) == len(calls) == 2
+    assert score.refresh_due_scores(now=now) == 0  # still inside the window: not due yet
+    later = now + datetime.timedelta(days=1)  # the interaction has left the window
+    assert score.refresh_due_scores(now=later) == 2
+    assert sorted(calls) == sorted(c.pk for c in contacts)
+    assert not Contact.objects.filter(score_due_on__isnull=False).exists()
