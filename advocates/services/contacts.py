@@ -282,21 +282,53 @@ def send_contact_email(
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if not contact.email:
         raise AdvocatesRefused(f"{contact.name} has no email address to write to.")
+    return email_contact(
+        member=member,
+        contact=contact,
+        key=f"advocates:message:{contact.pk}:{nonce}",
+        template=MESSAGE_TEMPLATE,
+        context=message_context(member=member, contact=contact, subject=subject, body=body),
+        summary=subject,
+        actor=actor,
+    )
+
+
+def email_contact(
+    *,
+    member: Member,
+    contact: Contact,
+    key: str,
+    template: str,
+    context: dict,
+    summary: str,
+    about=None,
+    touch=None,
+    actor=None,
+) -> Interaction:
+    """Queue the member's email to a contact of their circle (their name on From, Reply-To
+    them) and log it in the contact's communication log, in the caller's transaction. A
+    refused address (opted out, suppressed) raises `AdvocatesRefused` with the reason; nothing
+    is queued or logged."""
     try:
         message = queue_email(
             partnership=member.partnership,
-            key=f"advocates:message:{contact.pk}:{nonce}",
-            template=MESSAGE_TEMPLATE,
+            key=key,
+            template=template,
             to=contact.email,
-            context=message_context(member=member, contact=contact, subject=subject, body=body),
+            context=context,
             sender_name=member.display_name,
             reply_to=member.email,
-            about=contact,
+            about=about or contact,
         )
     except MailRefused as refusal:
         raise AdvocatesRefused(refusal.message) from refusal
     return record_interaction(
-        contact=contact, kind=InteractionKind.EMAIL, summary=subject, message=message, actor=actor
+        contact=contact,
+        kind=InteractionKind.EMAIL,
+        summary=summary,
+        message=message,
+        touch=touch,
+        actor=actor,
     )
 
 

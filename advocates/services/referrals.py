@@ -19,14 +19,13 @@ from django.utils import timezone
 from advocates.models import (
     Contact,
     Direction,
-    InteractionKind,
     Referral,
     ReferralEvent,
     ReferralQuality,
     ReferralStage,
 )
 from advocates.services import AdvocatesRefused
-from advocates.services.contacts import record_interaction
+from advocates.services.contacts import email_contact
 from advocates.services.once import just_made
 from advocates.services.score import refresh_score
 from leads.models import FormKind, Need, Timeframe, Transaction, TransactionStage
@@ -34,7 +33,7 @@ from leads.selectors.transactions import visible_transactions
 from leads.services import LeadRefused
 from leads.services.intake import submit_lead
 from members.models import Member
-from pinnacle.mail.services import preview_email, queue_email
+from pinnacle.mail.services import preview_email
 
 OPEN_STAGES = (ReferralStage.RECEIVED, ReferralStage.CONTACTED, ReferralStage.UNDER_CONTRACT)
 FINAL_STAGES = (ReferralStage.CLOSED, ReferralStage.LOST)
@@ -434,27 +433,19 @@ def send_progress_note(*, referral: Referral, actor=None) -> Referral:
     name; sent once per referral and stage (the outbox key), logged on the contact, the prompt
     cleared."""
     referral = _locked(referral)
-    to = _note_recipient(referral)
+    _note_recipient(referral)
     member = Member.objects.select_related("company", "partnership").get(pk=referral.owner_id)
     stage = referral.untold_stage
-    message = queue_email(
-        partnership=member.partnership,
+    label = ReferralStage(stage).label
+    message = email_contact(
+        member=member,
+        contact=referral.contact,
         key=f"progress:{referral.pk}:{stage}",
         template="advocates/progress_note",
-        to=to,
         context=_note_context(referral, member),
-        sender_name=member.display_name,
-        reply_to=member.email,
-        about=referral.contact,
-    )
-    label = ReferralStage(stage).label
-    record_interaction(
-        contact=referral.contact,
-        kind=InteractionKind.EMAIL,
         summary=f"Progress note: {referral.person_name} is now {label}",
-        message=message,
         actor=actor,
-    )
+    ).message
     referral.untold_stage = ""
     referral.save(update_fields=["untold_stage"])
     ReferralEvent.objects.create(

@@ -28,6 +28,7 @@ from django.utils import timezone
 from advocates import stats
 from advocates.models import Contact, InteractionKind, Survey
 from advocates.services import AdvocatesRefused
+from advocates.services.contacts import record_interaction
 from advocates.tokens import SURVEY_LINK_DAYS, read_survey_token, survey_url
 from members.models import Member
 from pinnacle.mail.services import MailRefused, find_suppression, queue_email
@@ -118,8 +119,6 @@ def send_survey(
     survey.message = message
     survey.save(update_fields=["message"])
     if contact is not None:
-        from advocates.services.contacts import record_interaction
-
         record_interaction(
             contact=contact,
             kind=InteractionKind.EMAIL,

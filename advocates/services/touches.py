@@ -19,11 +19,11 @@ from django.utils import timezone
 from advocates.models import CircleSettings, Contact, InteractionKind, Touch, TouchKind
 from advocates.selectors_plans import WEEK_DAYS, due_touches
 from advocates.services import AdvocatesRefused
-from advocates.services.contacts import record_interaction
+from advocates.services.contacts import email_contact, record_interaction
 from advocates.services.plans import DIGEST_HOUR, local_at, next_morning
 from advocates.services.score import refresh_score
 from members.models import Member
-from pinnacle.mail.services import MailRefused, queue_email
+from pinnacle.mail.services import queue_email
 from pinnacle.models import Partnership
 
 DIGEST_TEMPLATE = "advocates/digest"
@@ -168,28 +168,17 @@ def send_touch_email(*, touch: Touch, member: Member, subject: str, body: str, a
         raise AdvocatesRefused(
             "Keep the subject under 200 and the message under 10,000 characters."
         )
-    try:
-        message = queue_email(
-            partnership=member.partnership,
-            key=f"advocates-touch:{touch.pk}",
-            template=TOUCH_TEMPLATE,
-            to=contact.email,
-            context=touch_email_context(member=member, contact=contact, subject=subject, body=body),
-            sender_name=member.display_name,
-            reply_to=member.email,
-            about=contact,
-        )
-    except MailRefused as refusal:
-        raise AdvocatesRefused(str(refusal)) from refusal
-    _claim(touch, actor, message=message)
-    record_interaction(
+    logged = email_contact(
+        member=member,
         contact=contact,
-        kind=InteractionKind.EMAIL,
+        key=f"advocates-touch:{touch.pk}",
+        template=TOUCH_TEMPLATE,
+        context=touch_email_context(member=member, contact=contact, subject=subject, body=body),
         summary=subject,
-        message=message,
         touch=touch,
         actor=actor,
     )
+    _claim(touch, actor, message=logged.message)
     return touch
 
 
