@@ -31,9 +31,6 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction as db_transaction
-from reportlab.lib.pagesizes import LETTER
-from reportlab.lib.units import inch
-from reportlab.pdfgen import canvas
 
 from leads.models import Lead, Transaction, TransactionKind, TransactionStage
 from leads.selectors.transactions import team_transactions
@@ -238,7 +235,13 @@ def _next_weekdays_at(
 
 
 def _purchase_summary_pdf(deal: Transaction, lender: Member, inspector: Member) -> bytes:
-    """A one-page summary of the purchase agreement (drawn with ReportLab, no files read)."""
+    """A one-page summary of the purchase agreement (drawn with ReportLab, no files read).
+    ReportLab is imported here, not with the module: the demo's receiver loads this module at
+    every process start."""
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.lib.units import inch
+    from reportlab.pdfgen import canvas
+
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=LETTER, invariant=True)
     page.setTitle("Purchase agreement (summary)")

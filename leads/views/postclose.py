@@ -17,7 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from leads.letters import default_mailing_address, draft_letter_text, render_letter_pdf
+from leads.letter_pdf import render_letter_pdf
+from leads.letters import default_mailing_address, draft_letter_text
 from leads.models import MeetingProposal, ThankYouLetter, Transaction, TransactionAccess
 from leads.postclose_forms import (
     ConfirmMeetingForm,

@@ -13,7 +13,8 @@ from django.core.files.base import ContentFile
 from PIL import Image
 from pypdf import PdfReader
 
-from leads.letters import draft_letter_text, render_letter_pdf, required_paragraphs
+from leads.letter_pdf import render_letter_pdf
+from leads.letters import draft_letter_text, required_paragraphs
 from leads.models import Disclosure, PostCloseStep, ThankYouLetter, TransactionEvent
 from leads.services import LeadRefused
 from leads.services.thank_you import (
