@@ -68,31 +68,26 @@ def referral_new(request):
         if form.is_valid():
             data = form.cleaned_data
             contact = selectors.contact_for(request.member, data["contact"].pk)
+            both_ways = {
+                "contact": contact,
+                "person_name": data["person_name"],
+                "person_email": data["person_email"],
+                "person_phone": data["person_phone"],
+                "note": data["note"],
+                "received_on": data["received_on"],
+                "actor": request.user,
+            }
             try:
                 if data["direction"] == Direction.RECEIVED:
                     referral = services.record_referral_received(
-                        contact=contact,
-                        person_name=data["person_name"],
-                        person_email=data["person_email"],
-                        person_phone=data["person_phone"],
-                        note=data["note"],
+                        **both_ways,
                         quality=data["quality"],
                         estimated_value=data["estimated_value"],
                         need=data["need"],
                         timeframe=data["timeframe"],
-                        received_on=data["received_on"],
-                        actor=request.user,
                     )
                 else:
-                    referral = services.record_referral_sent(
-                        contact=contact,
-                        person_name=data["person_name"],
-                        person_email=data["person_email"],
-                        person_phone=data["person_phone"],
-                        note=data["note"],
-                        received_on=data["received_on"],
-                        actor=request.user,
-                    )
+                    referral = services.record_referral_sent(**both_ways)
             except AdvocatesRefused as refusal:
                 form.add_error(None, str(refusal))
             else:
