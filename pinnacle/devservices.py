@@ -208,7 +208,16 @@ def test(pytest_args: list[str]) -> int:
         # As a developer's shell runs it: no DEBUG, no SECRET_KEY.
         env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
         manage("makemigrations", "--check", "--dry-run", "-v", "1", env=env)
-        return subprocess.run([PYTHON, "-m", "pytest", *pytest_args], cwd=ROOT).returncode
+        # One pytest-xdist worker per core, each with its own test database and Redis database
+        # (tests/settings.py); `make test PYTEST_ARGS="-n 0"` runs in one process.
+        parallel = (
+            []
+            if any(a.startswith(("-n", "--numprocesses")) for a in pytest_args)
+            else ["-n", "auto"]
+        )
+        return subprocess.run(
+            [PYTHON, "-m", "pytest", *parallel, *pytest_args], cwd=ROOT
+        ).returncode
 
 
 def main(argv: list[str]) -> int:

@@ -14,6 +14,7 @@ def check_deploy(**overrides):
     }
     env = {
         **inherited,
+        "DJANGO_SETTINGS_MODULE": "pinnacle.settings",  # production's, not the suite's
         "DEBUG": "false",
         "SECRET_KEY": "x7#kq9!vB2mZ@r4Lp0sT8wY6nC1dF5hJ3gK%eA&uQ*iO(zX)v-bN=yM+lP",
         "ALLOWED_HOSTS": "portal.example.com,.portal.example.com",

@@ -1,0 +1,35 @@
+"""The suite's settings: `pinnacle.settings` with a Redis database of the suite's own.
+
+`make run` uses the local Redis's database 0 for its broker, cache and sessions, and the suite
+flushes its cache before every test, so the suite never uses database 0: it counts from the
+database `REDIS_URL` names (from 1 when that is 0), one database per pytest-xdist worker (`gw0`
+takes the first, `gw1` the next ...), so parallel workers never flush each other's counters.
+"""
+
+import os
+from urllib.parse import urlsplit, urlunsplit
+
+REDIS_DATABASES = 16  # Redis's default `databases`
+
+
+def worker_redis_url(url: str, worker: str) -> str:
+    parts = urlsplit(url)
+    path = parts.path.strip("/")
+    base = max(int(path or 0), 1)
+    index = int(worker.removeprefix("gw") or 0) if worker.startswith("gw") else 0
+    database = base + index
+    if database >= REDIS_DATABASES:
+        raise RuntimeError(
+            f"Worker {worker} would need Redis database {database}: run fewer workers (-n) or "
+            f"point REDIS_URL at a lower database (Redis has {REDIS_DATABASES})."
+        )
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+os.environ["REDIS_URL"] = worker_redis_url(
+    os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+    os.environ.get("PYTEST_XDIST_WORKER", ""),
+)
+os.environ.pop("CELERY_BROKER_URL", None)  # the broker follows the worker's database
+
+from pinnacle.settings import *  # noqa: E402, F403
