@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings as django_settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from members import governance, policy_document, policy_feedback, tasks
@@ -744,6 +744,58 @@ def test_a_tie_of_votes_cast_is_not_a_majority(clock, partnership, voters, leade
     assert vote_and_close(clock, voting(leader), voters, yes=2, no=2).status == "rejected"
 
 
+def test_one_yes_and_no_vote_against_passes_by_votes_cast(clock, partnership, voters, leader):
+    partnership.policy_majority_of = Partnership.MajorityOf.VOTES_CAST
+    partnership.save()
+    revision = vote_and_close(clock, voting(leader), voters, yes=1, no=0)
+    assert (revision.status, revision.yes_count, revision.no_count) == ("approved", 1, 0)
+    assert current_policy(partnership).number == 2
+
+
+def test_one_yes_of_seven_fails_a_majority_of_the_membership(clock, partnership, voters, leader):
+    revision = vote_and_close(clock, voting(leader), voters, yes=1, no=0)
+    assert (revision.status, revision.eligible_count) == ("rejected", 7)
+    assert current_policy(partnership).number == 1
+
+
+@pytest.mark.parametrize(
+    ("at_opening", "meanwhile", "outcome"),
+    [("membership", "votes_cast", "rejected"), ("votes_cast", "membership", "approved")],
+)
+def test_the_majority_rule_stamped_when_voting_opened_decides_the_close(
+    clock, partnership, voters, leader, at_opening, meanwhile, outcome
+):
+    partnership.policy_majority_of = at_opening
+    partnership.save()
+    revision = voting(leader)
+    assert revision.majority_of == at_opening
+    # The partnership's rule changes while the vote runs (say, by hand in the database).
+    Partnership.objects.filter(pk=partnership.pk).update(policy_majority_of=meanwhile)
+    revision = vote_and_close(clock, revision, voters, yes=3, no=1)
+    assert (revision.status, revision.majority_of) == (outcome, at_opening)
+
+
+def test_closing_a_closed_vote_is_refused_and_adopts_nothing_again(
+    clock, partnership, voters, leader
+):
+    revision = vote_and_close(clock, voting(leader), voters, yes=4, no=0)
+    assert revision.status == "approved" and current_policy(partnership).number == 2
+    decided = (revision.yes_count, revision.eligible_count, revision.decided_at)
+    # A yes voter leaves: a second count would come out differently.
+    Member.objects.filter(pk=voters[0].pk).update(is_active=False)
+    clock.shift(datetime.timedelta(hours=1))
+
+    with pytest.raises(GovernanceRefused, match="not being voted on"):
+        close_voting(revision=revision)
+    assert close_due_votes() == 0
+
+    revision.refresh_from_db()
+    assert (revision.yes_count, revision.eligible_count, revision.decided_at) == decided
+    assert PolicyVersion.objects.for_partnership(partnership).count() == 2
+    assert AuditEvent.objects.filter(action="policy.version_adopted").count() == 1
+    assert len(emails("members/policy_result")) == 7
+
+
 def test_members_who_left_before_the_close_are_not_counted(clock, partnership, voters, leader):
     revision = voting(leader)
     for voter in voters[:4]:
@@ -830,6 +882,89 @@ def test_the_sweep_closes_a_due_revision_once(clock, voters, leader, other_partn
     later.refresh_from_db()
     assert revision.status == "rejected" and later.status == "voting"
     assert len(emails("members/policy_result")) == 7
+
+
+def _race_to_close():
+    """A partnership of three with a revision approved by all three, its window just over."""
+    partnership = PartnershipFactory(slug="close-race")
+    leader = LeadershipFactory(partnership=partnership)
+    members = [leader, *MemberFactory.create_batch(2, partnership=partnership)]
+    revision = voting(leader)
+    for member in members:
+        cast_vote(revision=revision, member=member, choice="yes")
+    return partnership, revision, revision.voting_closes_at + datetime.timedelta(minutes=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_adopt_the_revision_once():
+    partnership, revision, after = _race_to_close()
+    barrier = threading.Barrier(2)
+    closed, errors = [], []
+
+    def sweep():
+        try:
+            barrier.wait()
+            closed.append(close_due_votes(now=after))
+        except Exception as exc:  # reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(closed) == [0, 1]
+    revision.refresh_from_db()
+    assert revision.status == "approved" and revision.yes_count == 3
+    assert list(
+        PolicyVersion.objects.for_partnership(partnership).values_list("number", flat=True)
+    ) == [2, 1]
+    assert AuditEvent.objects.filter(action="policy.version_adopted").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_passes_over_a_revision_another_holds_without_waiting():
+    partnership, revision, after = _race_to_close()
+    locked, swept = threading.Barrier(2), threading.Event()
+    closed, errors = [], []
+
+    def hold_the_revision():
+        # Another sweep in the middle of counting it (or a member's last vote).
+        try:
+            with transaction.atomic():
+                PolicyRevision.objects.select_for_update().get(pk=revision.pk)
+                locked.wait()
+                swept.wait(timeout=5)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def sweep():
+        try:
+            locked.wait()
+            closed.append(close_due_votes(now=after))
+            swept.set()
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hold_the_revision), threading.Thread(target=sweep)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    # Skipped, not waited for: the sweep was done while the row was still held.
+    assert closed == [0]
+    revision.refresh_from_db()
+    assert revision.status == "voting"
+    assert close_due_votes(now=after) == 1
+    assert PolicyVersion.objects.for_partnership(partnership).count() == 2
 
 
 def test_the_sweep_finds_due_revisions_through_the_partial_index():
