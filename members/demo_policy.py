@@ -1,8 +1,9 @@
 """Demo policy governance for `seed_demo`, made through `members.governance` so every rule and
 email is the real one: in Pinnacle Partnerships, a critique and a suggestion from members, an
 anonymous breach report, and leadership's revision taken from the suggestion (the thank-you
-letter window from 7 to 10 days), open for the membership's vote for 7 days, with two votes
-cast by colleagues of the demo logins, so that every demo login can still vote.
+letter window from 7 to 10 days, written into the policy's text, which never had one), open
+for the membership's vote for 7 days, with two votes cast by colleagues of the demo logins, so
+that every demo login can still vote.
 
 Idempotent: suggestions and the report are keyed on their text, the revision on its title, a
 vote on its member. A step the rules refuse (say, leadership opened another vote meanwhile) is
@@ -57,7 +58,14 @@ BREACH_DAYS_AGO = 5
 REVISION_TITLE = "Thank-you letter within 10 days of the close"
 REVISION_RATIONALE = (
     "Avery Brooks suggested it: many customers move in the week after closing, and ten days "
-    "lets a printed letter reach them at their new home. Nothing else in the policy changes."
+    "lets a printed letter reach them at their new home. The policy never gave the letter a "
+    "day limit (the portal counted 7 days); this revision writes one in. Nothing else changes."
+)
+# The seed's sentence about the letter, and as the revision writes it: the portal's day limit,
+# not yet voted, becomes the policy's own words.
+LETTER_SENTENCE = "a personalized thank you letter to the customer following"
+LETTER_SENTENCE_REVISED = (
+    "a personalized thank you letter to the customer within {thank_you_letter_days} days following"
 )
 # (member slug, choice): colleagues of the demo logins, never the logins themselves.
 VOTES = (("elena-vasquez", PolicyVote.Choice.YES), ("robert-haines", PolicyVote.Choice.NO))
@@ -142,7 +150,9 @@ def _ensure_revision(partnership: Partnership) -> bool:
         actor=leader,
         title=REVISION_TITLE,
         rationale=REVISION_RATIONALE,
-        text=governance.current_policy(partnership).text,
+        text=governance.current_policy(partnership).text.replace(
+            LETTER_SENTENCE, LETTER_SENTENCE_REVISED
+        ),
         settings={"thank_you_letter_days": 10},
         suggestions=[suggestion] if suggestion and not suggestion.revision_id else [],
     )

@@ -456,7 +456,7 @@ class RevisionForm(forms.Form):
         help_text="Markdown: ## for a heading, - for a bullet. The numbers and names appear "
         "as placeholders, so the text always shows the numbers in effect: "
         + ", ".join("{" + name + "}" for name in policy_document.PLACEHOLDERS)
-        + ".",
+        + ". A number added by the portal is adopted by writing its placeholder into the text.",
     )
     suggestions = forms.ModelMultipleChoiceField(
         label="Members' suggestions this revision takes up",

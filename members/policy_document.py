@@ -3,8 +3,9 @@
 A version's text is Markdown with placeholders: `{partnership}` for the partnership's name,
 `{intro_statement}` for the required introductory statement, and one per policy number
 (`{cold_attempts_per_week}` ...). A version renders with its own settings, so the numbers in
-the text are always the ones that version set. Version 1 is the seed's policy
-(`members/policy/engagement_policy.md`).
+the text are always the ones that version set. Version 1 is the seed's policy, word for word
+(`members/policy/engagement_policy.md`): numbers the portal enforces that the seed does not
+state are listed in `ADDED_BY_THE_PORTAL` until a revision writes them into the text.
 """
 
 from __future__ import annotations
@@ -32,6 +33,18 @@ NUMBER_FIELDS = tuple(name for name in POLICY_FIELDS if name not in TEXT_FIELDS)
 PLACEHOLDERS = ("partnership", *POLICY_FIELDS)
 # The largest value a policy number's column holds (PositiveSmallIntegerField).
 MAX_NUMBER = 32767
+
+# Numbers the portal enforces that the seed's policy does not state (or states in other words:
+# "over the course of 1 month"; "approved by vote of the majority", of whom it does not say).
+# The members never voted them: the numbers table marks each "added by the portal, not yet
+# voted" until an approved revision's text writes in its placeholder. One line per number.
+ADDED_BY_THE_PORTAL = (
+    "cease_window_days",
+    "thank_you_letter_days",
+    "comarketing_first_reminder_days",
+    "comarketing_second_reminder_days",
+    "policy_majority_of",
+)
 
 # How members read each setting (the introductory statement is shown as a quotation instead).
 LABELS = {
@@ -91,12 +104,33 @@ def render_text(text: str, settings: dict, partnership: Partnership) -> str:
         settings["policy_majority_of"],
         display_value("policy_majority_of", settings["policy_majority_of"]),
     )
-    values["intro_statement"] = (
-        settings["intro_statement"]
-        .format(partnership=partnership.name, specialization=SPECIALIZATION_IN_TEXT)
+    values["intro_statement"] = statement_in_text(settings["intro_statement"], partnership)
+    return _fill(text, values, {name: settings[name] for name in NUMBER_FIELDS})
+
+
+def statement_in_text(statement: str, partnership: Partnership) -> str:
+    """The introductory statement as the policy quotes it, the member's own words elided as
+    the seed writes them, against the word before: "I specialize in\u2026 [insert ...]"."""
+    return (
+        statement.format(partnership=partnership.name, specialization=SPECIALIZATION_IN_TEXT)
+        .replace(" " + SPECIALIZATION_IN_TEXT, SPECIALIZATION_IN_TEXT)
         .rstrip()
     )
-    return _fill(text, values, {name: settings[name] for name in NUMBER_FIELDS})
+
+
+def placeholders_in(text: str) -> frozenset[str]:
+    """The placeholders `text` writes (an escaped `{{name}}` is not one)."""
+    try:
+        return frozenset(
+            name for _literal, name, _spec, _conv in string.Formatter().parse(text) if name
+        )
+    except ValueError:
+        return frozenset()
+
+
+def not_yet_voted(text: str) -> frozenset[str]:
+    """The portal's own numbers that a version's `text` does not state: no vote adopted them."""
+    return frozenset(ADDED_BY_THE_PORTAL) - placeholders_in(text)
 
 
 # A unit right after a number's placeholder ("{post_close_meeting_days} days") reads in the
@@ -225,23 +259,38 @@ class SettingRow:
     label: str
     value: str
     before: str | None = None
+    # Added by the portal and not stated by the text: the members have not voted it.
+    is_not_yet_voted: bool = False
+    # Added by the portal, and this text (a revision's) writes it in: approving it adopts it.
+    is_adopted_here: bool = False
 
     @property
     def changed(self) -> bool:
         return self.before is not None and self.before != self.value
 
 
-def setting_rows(settings: dict, before: dict | None = None) -> list[SettingRow]:
+def setting_rows(
+    settings: dict,
+    before: dict | None = None,
+    *,
+    text: str,
+    before_text: str | None = None,
+) -> list[SettingRow]:
     """The numbers as a table reads them (the statement is shown on its own), optionally
-    beside the values they replace."""
+    beside the values they replace, each marked if the portal added it and `text` (the
+    version's or the revision's) does not state it."""
     settings = complete(settings)
     previous = complete(before) if before is not None else None
+    unvoted = not_yet_voted(text)
+    unvoted_before = not_yet_voted(before_text) if before_text is not None else frozenset()
     return [
         SettingRow(
             name=name,
             label=LABELS[name],
             value=display_value(name, settings[name]),
             before=display_value(name, previous[name]) if previous is not None else None,
+            is_not_yet_voted=name in unvoted,
+            is_adopted_here=name in unvoted_before and name not in unvoted,
         )
         for name in (*NUMBER_FIELDS, "policy_majority_of")
     ]

@@ -62,6 +62,7 @@ def vote_panel(request, member) -> dict | None:
 def _policy_page(request, version, *, current):
     partnership = request.partnership
     settings = policy_document.complete(version.settings)
+    rows = policy_document.setting_rows(settings, text=version.text)
     return render(
         request,
         "members/policy/policy.html",
@@ -71,10 +72,10 @@ def _policy_page(request, version, *, current):
             "current": current,
             "is_current": version.pk == current.pk,
             "policy_html": policy_document.render_html(version.text, settings, partnership),
-            "rows": policy_document.setting_rows(settings),
-            "intro_statement": settings["intro_statement"].format(
-                partnership=partnership.name,
-                specialization=policy_document.SPECIALIZATION_IN_TEXT,
+            "rows": rows,
+            "has_unvoted": any(row.is_not_yet_voted for row in rows),
+            "intro_statement": policy_document.statement_in_text(
+                settings["intro_statement"], partnership
             ),
             "versions": selectors.policy_versions(partnership),
             "votable": selectors.votable_revisions(request.member, timezone.now()),
@@ -390,9 +391,7 @@ def _revision_page(request, revision, *, vote_form=None, open_form=None, status=
         )
 
     def statement(settings):
-        return settings["intro_statement"].format(
-            partnership=partnership.name, specialization=policy_document.SPECIALIZATION_IN_TEXT
-        )
+        return policy_document.statement_in_text(settings["intro_statement"], partnership)
 
     return render(
         request,
@@ -406,7 +405,9 @@ def _revision_page(request, revision, *, vote_form=None, open_form=None, status=
             "my_vote": my_vote,
             "vote_form": vote_form or VoteForm(),
             "open_form": open_form,
-            "rows": policy_document.setting_rows(after, before=before),
+            "rows": policy_document.setting_rows(
+                after, before=before, text=revision.text, before_text=base.text
+            ),
             "statement_before": statement(before),
             "statement_after": statement(after),
             "diff": policy_document.text_diff(

@@ -44,6 +44,8 @@ def test_seed_demo_puts_a_members_suggestion_to_the_vote_once(settings, tmp_path
 
     revision = PolicyRevision.objects.get(partnership=pinnacle)
     assert revision.settings["thank_you_letter_days"] == 10
+    # The policy never gave the letter a day limit: the revision writes it in.
+    assert "thank you letter to the customer within {thank_you_letter_days} days" in revision.text
     assert revision.settings["inquiry_reply_hours"] == pinnacle.inquiry_reply_hours
     assert revision.proposed_by.user.email == "leader@pinnacle.localhost"
     assert list(revision.suggestions.values_list("author__slug", flat=True)) == ["avery-brooks"]

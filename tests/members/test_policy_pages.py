@@ -58,13 +58,50 @@ def test_members_read_the_current_policy_with_its_numbers(member_client, partner
     assert page.status_code == 200
     text = page.text
     assert "<h1>Engagement policy</h1>" in text and "Version 1, in effect since" in text
-    assert "<h3>Lead Assignment</h3>" in text
+    assert "<h3>Lead Assignment:</h3>" in text
     assert "attempts to 2 times per week" in text
     assert "Pinnacle Partnerships is open to all critique of this policy" in text
     assert '<th scope="row">Reply to a prospect inquiry within (hours)</th><td>24</td>' in text
     assert "All active members" in text
     assert 'href="/policy/suggest/"' in text and 'href="/policy/report/"' in text
     assert "The founding policy" in text
+
+
+UNVOTED = '<span class="tag tag-warn nowrap">added by the portal, not yet voted</span>'
+LETTER_ROW = '<th scope="row">Post-close thank-you letter within (days)</th><td>{}'
+REPLY_ROW = '<th scope="row">Reply to a prospect inquiry within (hours)</th><td>24</td>'
+
+
+def test_numbers_the_seed_does_not_state_show_as_added_by_the_portal_until_adopted(
+    clock, partnership, leader, member, member_client
+):
+    page = member_client.get("/policy/").text
+    assert LETTER_ROW.format("7 " + UNVOTED) in page
+    assert REPLY_ROW in page  # the seed's own number: "within 24 hours"
+    assert "A number marked &ldquo;added by the portal, not yet voted&rdquo;" in page
+
+    revision = propose_revision(
+        actor=leader,
+        title="The letter within 10 days",
+        rationale="",
+        text=current_policy(partnership).text.replace(
+            "letter to the customer following",
+            "letter to the customer within {thank_you_letter_days} days following",
+        ),
+        settings={"thank_you_letter_days": 10},
+    )
+    revision_page = client_for(partnership, leader).get(f"/policy/revisions/{revision.pk}/").text
+    assert "written into the policy by this revision" in revision_page
+    open_voting(revision=revision, actor=leader)
+    cast_vote(revision=revision, member=leader, choice="yes")
+    cast_vote(revision=revision, member=member, choice="yes")
+    clock.move_to(START + datetime.timedelta(days=7), tick=False)
+    close_due_votes()
+
+    page = member_client.get("/policy/").text
+    assert "Version 2" in page and LETTER_ROW.format("10</td>") in page
+    assert "letter to the customer within 10 days following" in page
+    assert LETTER_ROW.format("7 " + UNVOTED) in member_client.get("/policy/versions/1/").text
 
 
 def test_the_policy_page_says_1_day_for_a_setting_of_1(member_client, partnership):
