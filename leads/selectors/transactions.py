@@ -12,6 +12,11 @@ Anyone else gets the same 404 as for an id that does not exist, and no row in an
 "Every access is logged": each page, download, list row, export row and lead-page entry that
 shows a transaction to someone outside its team writes a `TransactionAccess` (`log_looks`,
 one INSERT per request).
+
+It holds for what is written about the customer, too: from a transaction's opening, the free
+text its team members write on the lead's timeline (call notes, "they replied" notes, decision
+and cross-selling notes, answers to inquiries) and what the customer writes to one of them is
+the committee's (`free_text_sealed`).
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
@@ -43,6 +49,7 @@ from leads.models import (
     IS_FORMING,
     Disclosure,
     DisclosureCover,
+    Lead,
     LeaderAgreement,
     LeaderProposal,
     TeamMember,
@@ -337,6 +344,50 @@ def transaction_for(
             seen_on=seen_on,
         )
     return transaction, access
+
+
+# --- Free text about the customer, on the lead's timeline -------------------------------------
+
+
+def sealed_seats(lead: Lead | int, viewer: Member) -> QuerySet[TeamMember]:
+    """Whose free text about `lead` the viewer may not read, and from when: each seat names a
+    member (`member`) whose writing about the lead from their transaction's opening
+    (`transaction__created_at`) on is not the viewer's. None for leadership.
+
+    policy: nothing "involving any customer or customer transaction" goes outside its
+    committee unless the customer authorized it in writing. A seat seals its member's writing
+    unless the viewer sits on that transaction's team or holds a live authorization of it that
+    covers notes; an author who also sits with the viewer on another of the lead's
+    transactions (or on one whose notes the viewer may read) writes to a committee of the
+    viewer's and is not sealed."""
+    if viewer.is_leadership:
+        return TeamMember.objects.none()
+    reads_notes = Q(on_team(viewer, "transaction")) | Q(
+        Exists(
+            live_disclosures(viewer).filter(
+                transaction=OuterRef("transaction"), covers__contains=[Cover.NOTES]
+            )
+        )
+    )
+    seats = TeamMember.objects.filter(partnership=viewer.partnership_id, transaction__lead=lead)
+    return seats.exclude(reads_notes).exclude(
+        member__in=seats.filter(reads_notes).values("member_id")
+    )
+
+
+def free_text_sealed(lead: Lead | int, viewer: Member, *, author: str, at: str) -> Exists | Value:
+    """Whether a timeline row's free text is hidden from the viewer, as an annotation of the
+    row's own query (no query of its own): the row, about `lead`, was written by the member
+    its field `author` names (for the customer's own message: the member it is addressed
+    to), at the moment its field `at` names, from a sealed seat's opening on
+    (`sealed_seats`). The row itself still shows where the viewer may see it."""
+    if viewer.is_leadership:
+        return Value(False, output_field=BooleanField())
+    return Exists(
+        sealed_seats(lead, viewer).filter(
+            member=OuterRef(author), transaction__created_at__lte=OuterRef(at)
+        )
+    )
 
 
 # --- Lists, the team page and exports: always over `visible_transactions` ---------------------
