@@ -11,7 +11,9 @@ Anyone else gets the same 404 as for an id that does not exist, and no row in an
 
 "Every access is logged": each page, download, list row, export row and lead-page entry that
 shows a transaction to someone outside its team writes a `TransactionAccess` (`log_looks`,
-one INSERT per request).
+one INSERT per request). A grantee holding several live authorizations reads what they cover
+together; the log names the newest of them (`GRANT_ORDER`), the customer's latest word, on
+every surface alike.
 
 It holds for what is written about the customer, too: from a transaction's opening, the free
 text its team members write on the lead's timeline (call notes, "they replied" notes, decision
@@ -66,6 +68,11 @@ class Access(enum.Enum):
     TEAM = "team"
     LEADERSHIP = "leadership"
     DISCLOSURE = "disclosure"
+
+
+# Which of a grantee's live authorizations the access log names: the newest (ties: the one
+# recorded last).
+GRANT_ORDER = ("-created_at", "-pk")
 
 
 def live_disclosures(viewer: Member) -> QuerySet[Disclosure]:
@@ -142,10 +149,6 @@ class Sight:
         return Cover.PROPERTY in self.covers
 
     @property
-    def notes(self) -> bool:
-        return Cover.NOTES in self.covers
-
-    @property
     def documents(self) -> bool:
         return Cover.DOCUMENTS in self.covers
 
@@ -178,7 +181,7 @@ LEADERSHIP_SIGHT = Sight(Access.LEADERSHIP)
 
 def sight_of_grants(grants: Iterable[Disclosure]) -> Sight:
     """A grantee's sight: the union of what their live authorizations cover."""
-    grants = sorted(grants, key=lambda d: (d.created_at, d.pk), reverse=True)
+    grants = sorted(grants, key=lambda d: (d.created_at, d.pk), reverse=True)  # GRANT_ORDER
     covers = frozenset(cover for grant in grants for cover in grant.covers)
     return Sight(Access.DISCLOSURE, covers, grants[0].pk if grants else None, tuple(grants))
 
@@ -195,7 +198,7 @@ def sight_annotations(viewer: Member, ref: str = "pk") -> dict:
             .annotate(cover=Func(F("covers"), function="unnest", output_field=CharField()))
             .values("cover")
         )
-        annotations["grant_id"] = Subquery(live.order_by("-created_at", "-pk").values("pk")[:1])
+        annotations["grant_id"] = Subquery(live.order_by(*GRANT_ORDER).values("pk")[:1])
     return annotations
 
 
@@ -301,7 +304,9 @@ def access_to(viewer: Member, transaction: Transaction) -> tuple[Access, Disclos
         return Access.TEAM, None
     if viewer.is_leadership:
         return Access.LEADERSHIP, None
-    disclosure = live_disclosures(viewer).filter(transaction=transaction).first()
+    disclosure = (
+        live_disclosures(viewer).filter(transaction=transaction).order_by(*GRANT_ORDER).first()
+    )
     if disclosure is not None:
         return Access.DISCLOSURE, disclosure
     return None
