@@ -5,7 +5,8 @@ AppConfig.ready(). Every point receives the viewer (the member asking), so an ap
 that viewer may not see. See pinnacle.extensions for how a template point works.
 
 - `timeline_sources`: functions `(lead, viewer) -> iterable of TimelineEntry`, one query each,
-  merged into the lead's timeline.
+  merged into the lead's timeline. A source whose rows carry free text annotates them with
+  `leads.selectors.transactions.free_text_sealed` as `sealed` and calls `hide_sealed_text`.
 - `lead_columns`: `LeadColumn`s, a per-viewer status column on the leads list and a line on the
   lead's page. `values(leads, viewer)` answers for a whole page of leads at once (one query).
 - `lead_actions(request, lead, viewer)`: buttons and forms on the lead's page.
@@ -43,6 +44,15 @@ class TimelineEntry:
     # Breaks ties between entries of the same moment: higher counts as later (the email after
     # the form that caused it).
     order: int = 0
+
+
+def hide_sealed_text(row, *fields: str) -> None:
+    """Blanks the free text (`fields`) of a timeline row annotated `sealed`, when the viewer
+    may not read it: the text never reaches a template, which says it is not shown (the row
+    is only displayed, never saved)."""
+    if row.sealed:
+        for field in fields:
+            setattr(row, field, "")
 
 
 TimelineSource = Callable[["Lead", "Member"], Iterable[TimelineEntry]]

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 from django.db.models import Case, Count, IntegerField, Max, When
 
-from leads.extensions import TimelineEntry
+from leads.extensions import TimelineEntry, hide_sealed_text
 from leads.models import DisclosureCover, Inquiry, Lead, TransactionStage
-from leads.selectors.transactions import transactions_covering
+from leads.selectors.transactions import free_text_sealed, transactions_covering
 from members.models import Member
 from outreach.models import (
     Attempt,
@@ -80,13 +80,18 @@ def my_outreach(member: Member):
 
 
 # --- The lead's timeline (registered in leads.extensions) --------------------------------------
+# A member's notes are sealed from a viewer outside the committee of a transaction they sit on,
+# from its opening (`free_text_sealed`): the entry shows, its text does not.
 
 
 def attempt_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
-    attempts = Attempt.objects.filter(partnership_id=lead.partnership_id, lead=lead).select_related(
-        "member", "message"
+    attempts = (
+        Attempt.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+        .annotate(sealed=free_text_sealed(lead, viewer, author="member", at="made_at"))
+        .select_related("member", "message")
     )
     for attempt in attempts:
+        hide_sealed_text(attempt, "note")
         label = attempt.get_outcome_display() if attempt.outcome else attempt.get_channel_display()
         yield TimelineEntry(
             at=attempt.made_at,
@@ -120,10 +125,13 @@ def refusal_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
 
 
 def reply_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
-    replies = LeadReply.objects.filter(
-        partnership_id=lead.partnership_id, lead=lead
-    ).select_related("member", "logged_by")
+    replies = (
+        LeadReply.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+        .annotate(sealed=free_text_sealed(lead, viewer, author="member", at="replied_at"))
+        .select_related("member", "logged_by")
+    )
     for reply in replies:
+        hide_sealed_text(reply, "note")
         yield TimelineEntry(
             at=reply.replied_at,
             kind="reply",
@@ -138,10 +146,12 @@ def reply_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
 def recommendation_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     recommendations = (
         Recommendation.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+        .annotate(sealed=free_text_sealed(lead, viewer, author="member", at="created_at"))
         .select_related("member")
         .prefetch_related("recommended")
     )
     for recommendation in recommendations:
+        hide_sealed_text(recommendation, "note")
         names = ", ".join(m.display_name for m in recommendation.recommended.all())
         yield TimelineEntry(
             at=recommendation.created_at,
@@ -155,10 +165,13 @@ def recommendation_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry
 
 
 def decision_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
-    notes = DecisionNote.objects.filter(
-        partnership_id=lead.partnership_id, lead=lead
-    ).select_related("member")
+    notes = (
+        DecisionNote.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+        .annotate(sealed=free_text_sealed(lead, viewer, author="member", at="created_at"))
+        .select_related("member")
+    )
     for note in notes:
+        hide_sealed_text(note, "decision_process", "feedback")
         yield TimelineEntry(
             at=note.created_at,
             kind="decision",

@@ -9,9 +9,13 @@ from django.db.models import Count, Exists, Q, QuerySet
 from django.utils import timezone
 
 from leads import extensions
-from leads.extensions import TimelineEntry
+from leads.extensions import TimelineEntry, hide_sealed_text
 from leads.models import Inquiry, InquiryResponse, InquiryState, Lead, Submission, Transaction
-from leads.selectors.transactions import team_transactions, visible_transactions
+from leads.selectors.transactions import (
+    free_text_sealed,
+    team_transactions,
+    visible_transactions,
+)
 from members.models import Member
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.models import AuditEvent
@@ -25,10 +29,15 @@ INQUIRY_STATE_TONE = {
 
 
 def _submission_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
-    submissions = Submission.objects.filter(
-        partnership_id=lead.partnership_id, lead=lead
-    ).select_related("named_referrer")
+    """The forms; the message of one written to a member (its inquiry's) is sealed like the
+    inquiry's."""
+    submissions = (
+        Submission.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+        .annotate(sealed=free_text_sealed(lead, viewer, author="inquiry__member", at="created_at"))
+        .select_related("named_referrer")
+    )
     for submission in submissions:
+        hide_sealed_text(submission, "message")
         yield TimelineEntry(
             at=submission.created_at,
             kind="submission",
@@ -105,11 +114,16 @@ def _email_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
 
 
 def _inquiry_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+    """The customer's inquiries; the message of one to a member of a transaction's team is
+    sealed from its opening (`free_text_sealed`)."""
     now = timezone.now()
-    inquiries = Inquiry.objects.filter(
-        partnership_id=lead.partnership_id, lead=lead
-    ).select_related("member")
+    inquiries = (
+        Inquiry.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+        .annotate(sealed=free_text_sealed(lead, viewer, author="member", at="created_at"))
+        .select_related("member")
+    )
     for inquiry in inquiries:
+        hide_sealed_text(inquiry, "message")
         state = inquiry.state(now)
         yield TimelineEntry(
             at=inquiry.created_at,
@@ -127,10 +141,14 @@ def _inquiry_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
 
 
 def _response_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
-    responses = InquiryResponse.objects.filter(
-        partnership_id=lead.partnership_id, inquiry__lead=lead
-    ).select_related("member")
+    """Members' answers to the inquiries; a team member's is sealed from the opening."""
+    responses = (
+        InquiryResponse.objects.filter(partnership_id=lead.partnership_id, inquiry__lead=lead)
+        .annotate(sealed=free_text_sealed(lead, viewer, author="member", at="created_at"))
+        .select_related("member")
+    )
     for response in responses:
+        hide_sealed_text(response, "body")
         yield TimelineEntry(
             at=response.created_at,
             kind="response",

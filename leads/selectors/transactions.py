@@ -11,7 +11,14 @@ Anyone else gets the same 404 as for an id that does not exist, and no row in an
 
 "Every access is logged": each page, download, list row, export row and lead-page entry that
 shows a transaction to someone outside its team writes a `TransactionAccess` (`log_looks`,
-one INSERT per request).
+one INSERT per request). A grantee holding several live authorizations reads what they cover
+together; the log names the newest of them (`GRANT_ORDER`), the customer's latest word, on
+every surface alike.
+
+It holds for what is written about the customer, too: from a transaction's opening, the free
+text its team members write on the lead's timeline (call notes, "they replied" notes, decision
+and cross-selling notes, answers to inquiries) and what the customer writes to one of them is
+the committee's (`free_text_sealed`).
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
@@ -43,6 +51,7 @@ from leads.models import (
     IS_FORMING,
     Disclosure,
     DisclosureCover,
+    Lead,
     LeaderAgreement,
     LeaderProposal,
     TeamMember,
@@ -59,6 +68,11 @@ class Access(enum.Enum):
     TEAM = "team"
     LEADERSHIP = "leadership"
     DISCLOSURE = "disclosure"
+
+
+# Which of a grantee's live authorizations the access log names: the newest (ties: the one
+# recorded last).
+GRANT_ORDER = ("-created_at", "-pk")
 
 
 def live_disclosures(viewer: Member) -> QuerySet[Disclosure]:
@@ -135,10 +149,6 @@ class Sight:
         return Cover.PROPERTY in self.covers
 
     @property
-    def notes(self) -> bool:
-        return Cover.NOTES in self.covers
-
-    @property
     def documents(self) -> bool:
         return Cover.DOCUMENTS in self.covers
 
@@ -171,7 +181,7 @@ LEADERSHIP_SIGHT = Sight(Access.LEADERSHIP)
 
 def sight_of_grants(grants: Iterable[Disclosure]) -> Sight:
     """A grantee's sight: the union of what their live authorizations cover."""
-    grants = sorted(grants, key=lambda d: (d.created_at, d.pk), reverse=True)
+    grants = sorted(grants, key=lambda d: (d.created_at, d.pk), reverse=True)  # GRANT_ORDER
     covers = frozenset(cover for grant in grants for cover in grant.covers)
     return Sight(Access.DISCLOSURE, covers, grants[0].pk if grants else None, tuple(grants))
 
@@ -188,7 +198,7 @@ def sight_annotations(viewer: Member, ref: str = "pk") -> dict:
             .annotate(cover=Func(F("covers"), function="unnest", output_field=CharField()))
             .values("cover")
         )
-        annotations["grant_id"] = Subquery(live.order_by("-created_at", "-pk").values("pk")[:1])
+        annotations["grant_id"] = Subquery(live.order_by(*GRANT_ORDER).values("pk")[:1])
     return annotations
 
 
@@ -294,7 +304,9 @@ def access_to(viewer: Member, transaction: Transaction) -> tuple[Access, Disclos
         return Access.TEAM, None
     if viewer.is_leadership:
         return Access.LEADERSHIP, None
-    disclosure = live_disclosures(viewer).filter(transaction=transaction).first()
+    disclosure = (
+        live_disclosures(viewer).filter(transaction=transaction).order_by(*GRANT_ORDER).first()
+    )
     if disclosure is not None:
         return Access.DISCLOSURE, disclosure
     return None
@@ -337,6 +349,50 @@ def transaction_for(
             seen_on=seen_on,
         )
     return transaction, access
+
+
+# --- Free text about the customer, on the lead's timeline -------------------------------------
+
+
+def sealed_seats(lead: Lead | int, viewer: Member) -> QuerySet[TeamMember]:
+    """Whose free text about `lead` the viewer may not read, and from when: each seat names a
+    member (`member`) whose writing about the lead from their transaction's opening
+    (`transaction__created_at`) on is not the viewer's. None for leadership.
+
+    policy: nothing "involving any customer or customer transaction" goes outside its
+    committee unless the customer authorized it in writing. A seat seals its member's writing
+    unless the viewer sits on that transaction's team or holds a live authorization of it that
+    covers notes; an author who also sits with the viewer on another of the lead's
+    transactions (or on one whose notes the viewer may read) writes to a committee of the
+    viewer's and is not sealed."""
+    if viewer.is_leadership:
+        return TeamMember.objects.none()
+    reads_notes = Q(on_team(viewer, "transaction")) | Q(
+        Exists(
+            live_disclosures(viewer).filter(
+                transaction=OuterRef("transaction"), covers__contains=[Cover.NOTES]
+            )
+        )
+    )
+    seats = TeamMember.objects.filter(partnership=viewer.partnership_id, transaction__lead=lead)
+    return seats.exclude(reads_notes).exclude(
+        member__in=seats.filter(reads_notes).values("member_id")
+    )
+
+
+def free_text_sealed(lead: Lead | int, viewer: Member, *, author: str, at: str) -> Exists | Value:
+    """Whether a timeline row's free text is hidden from the viewer, as an annotation of the
+    row's own query (no query of its own): the row, about `lead`, was written by the member
+    its field `author` names (for the customer's own message: the member it is addressed
+    to), at the moment its field `at` names, from a sealed seat's opening on
+    (`sealed_seats`). The row itself still shows where the viewer may see it."""
+    if viewer.is_leadership:
+        return Value(False, output_field=BooleanField())
+    return Exists(
+        sealed_seats(lead, viewer).filter(
+            member=OuterRef(author), transaction__created_at__lte=OuterRef(at)
+        )
+    )
 
 
 # --- Lists, the team page and exports: always over `visible_transactions` ---------------------

@@ -39,11 +39,17 @@ from leads.models import (
     Transaction,
     TransactionAccess,
 )
+from leads.selectors.timeline import lead_timeline
 from leads.services import transaction_records as records
 from leads.services import transactions as services
 from pinnacle.mail.models import OutboxMessage
 from tests.conftest import client_for
-from tests.leads.factories import PDF_BYTES, LeaderProposalFactory, LeadFactory
+from tests.leads.factories import (
+    PDF_BYTES,
+    LeaderProposalFactory,
+    LeadFactory,
+    TransactionEventFactory,
+)
 from tests.members.factories import LeadershipFactory, MemberFactory
 from tests.test_tenant_isolation import parameterised_patterns
 
@@ -387,6 +393,29 @@ def test_leadership_reads_the_post_close_pages_but_cannot_send_the_customer_link
     assert OutboxMessage.objects.filter(to_email="dana@example.com").count() == emails
 
 
+# What only the team and leadership read of a transaction's timeline: the customer's
+# authorizations, the post-close follow-up and the team's emails to the customer.
+COMMITTEE_ENTRIES = {
+    "disclosure": "Authorized the relocation company",
+    "post_close": "Handoff meeting booked with leadership",
+    "email": "Emailed Dana the link to their page",
+}
+
+
+def test_the_team_and_leadership_read_the_committees_own_entries_on_both_timelines(world):
+    for kind, summary in COMMITTEE_ENTRIES.items():
+        TransactionEventFactory(transaction=world.transaction, kind=kind, summary=summary)
+    expected = {f"Buy: {summary}" for summary in COMMITTEE_ENTRIES.values()}
+    for viewer in (*world.team, world.leader):
+        page = read_page(client_for(viewer.partnership, viewer), world)
+        assert [s for s in COMMITTEE_ENTRIES.values() if s not in page] == [], viewer
+        titles = {e.title for e in lead_timeline(world.transaction.lead, viewer)}
+        assert expected <= titles, viewer
+    page = read_page(client_for(world.grantee.partnership, world.grantee), world)
+    assert [s for s in COMMITTEE_ENTRIES.values() if s in page] == []
+    assert not expected & {e.title for e in lead_timeline(world.transaction.lead, world.grantee)}
+
+
 # --- Emails -------------------------------------------------------------------------------------
 
 
@@ -640,6 +669,31 @@ def test_every_look_from_outside_the_team_is_logged_where_it_was(world, surface)
     for viewer in world.team:
         read(client_for(viewer.partnership, viewer), world)
     assert not TransactionAccess.objects.filter(member__in=world.team).exists()
+
+
+@pytest.mark.parametrize("same_moment", [False, True], ids=["later", "same-moment"])
+@pytest.mark.parametrize("surface", list(LOGGED))
+def test_with_two_live_authorizations_every_look_names_the_newest(
+    world, surface, same_moment, time_machine
+):
+    """The grantee reads what both cover; the log names the customer's latest word (recorded
+    last when two bear the same moment), on every surface alike."""
+    if not same_moment:
+        time_machine.shift(datetime.timedelta(hours=2))
+    newer = records.record_disclosure(
+        transaction=world.transaction,
+        actor=world.team[0],
+        grantee_name="",
+        grantee_member=world.grantee,
+        scope="The stage, for the new lender.",
+        covers=[Cover.STAGE],
+        valid_until=datetime.date(2025, 3, 12),
+        signed_document=SimpleUploadedFile("again.pdf", PDF_BYTES),
+    )
+    read, seen_on = LOGGED[surface]
+    read(client_for(world.grantee.partnership, world.grantee), world)
+    access = TransactionAccess.objects.get(member=world.grantee)
+    assert (access.disclosure_id, access.seen_on) == (newer.pk, seen_on)
 
 
 def test_the_team_sees_where_each_look_came_from(world):

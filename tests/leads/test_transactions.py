@@ -262,6 +262,29 @@ def test_a_new_proposal_closes_the_older_ones(lead, member, bob, carol):
     assert LeaderProposal.objects.filter(transaction=transaction, closed_at=None).count() == 1
 
 
+def leader_section(client, transaction) -> str:
+    page = client.get(f"/transactions/{transaction.pk}/").text
+    return page.split('id="leader"')[1].split("</section>")[0]
+
+
+def test_the_team_page_shows_the_open_proposal_alone_and_none_once_settled(
+    partnership, lead, member, bob, carol, time_machine
+):
+    time_machine.move_to(datetime.datetime(2025, 3, 4, 9, 0, tzinfo=NEW_YORK), tick=False)
+    transaction = open_for(lead, member, bob, carol)
+    services.propose_leader(transaction=transaction, actor=member, candidate=member)
+    time_machine.shift(datetime.timedelta(minutes=5))
+    newer = services.propose_leader(transaction=transaction, actor=bob, candidate=carol)
+    client = client_for(partnership, bob)
+    section = leader_section(client, transaction)
+    assert "<strong>Carol Inspector</strong> proposed by Bob Lender" in section
+    assert section.count("proposed by") == 1 and "Alice Agent</strong>" not in section
+    time_machine.shift(datetime.timedelta(minutes=5))
+    assert services.agree_to_leader(proposal=newer, actor=carol) is True  # 2 of 3
+    section = leader_section(client, transaction)
+    assert "<strong>Carol Inspector</strong>" in section and "proposed by" not in section
+
+
 def test_outsiders_neither_propose_nor_agree_nor_are_proposed(lead, member, bob, carol, leader):
     transaction = open_for(lead, member, bob)
     with pytest.raises(LeadRefused, match="Carol Inspector is not on the team"):

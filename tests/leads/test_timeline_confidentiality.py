@@ -1,0 +1,104 @@
+"""The lead's own timeline sources keep a customer's free text with the committee: from a
+transaction's opening, the customer's message to a team member (an inquiry, or the online form
+that raised it) and a team member's answer read only for the team, leadership and a member the
+customer authorized to read notes (see tests/leads/timeline_scene.py). The entries still show.
+"""
+
+import pytest
+from django.utils import timezone
+
+from leads.selectors.timeline import lead_timeline
+from leads.selectors.transactions import sealed_seats
+from leads.services import transactions as services
+from leads.services.inquiries import respond_to_inquiry
+from tests.leads.factories import InquiryFactory, SubmissionFactory
+from tests.leads.timeline_scene import (
+    AFTER,
+    OPENED_AT,
+    SEALED,
+    assert_sealed_after_the_opening_only,
+    build_scene,
+    write_before_and_after,
+)
+from tests.members.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def customer_inquiry(scene, member, text):
+    """The customer expressed interest in the member (answered, so that another may follow)."""
+    return InquiryFactory(lead=scene.lead, member=member, message=text, responded_at=timezone.now())
+
+
+def online_form(scene, member, text):
+    """The customer wrote to the member through the online form."""
+    submission = SubmissionFactory(lead=scene.lead, form="contact", message=text)
+    return InquiryFactory(
+        lead=scene.lead,
+        member=member,
+        submission=submission,
+        message=text,
+        responded_at=timezone.now(),
+    )
+
+
+def answer(scene, member, text):
+    """The member answered the customer's inquiry."""
+    inquiry = InquiryFactory(lead=scene.lead, member=member, message="Can we talk?")
+    return respond_to_inquiry(inquiry=inquiry, member=member, kind="reply", body=text)
+
+
+SOURCES = {
+    "inquiry": (customer_inquiry, "inquiry"),
+    "online form": (online_form, "submission"),
+    "answer": (answer, "response"),
+}
+
+
+@pytest.fixture
+def scene(partnership):
+    return build_scene(partnership)
+
+
+@pytest.mark.parametrize("source", list(SOURCES))
+def test_an_outsider_reads_the_customers_words_to_the_team_only_from_before_the_opening(
+    scene, source, time_machine
+):
+    write, kind = SOURCES[source]
+    write_before_and_after(scene, write, time_machine)
+    assert_sealed_after_the_opening_only(scene)
+    # The entries themselves show to the outsider as to the team.
+    kinds = [[e.kind for e in lead_timeline(scene.lead, v)] for v in (scene.outsider, scene.bob)]
+    assert kinds[0].count(kind) == kinds[1].count(kind) == 2
+
+
+def test_an_inquiry_to_leadership_or_to_someone_off_the_team_stays_readable(
+    scene, partnership, time_machine
+):
+    carol = MemberFactory(partnership=partnership, display_name="Carol Colleague")
+    time_machine.move_to(OPENED_AT, tick=False)
+    scene.open_transaction()
+    time_machine.move_to(AFTER, tick=False)
+    InquiryFactory(lead=scene.lead, member=None, message="To leadership: a complaint.")
+    InquiryFactory(lead=scene.lead, member=carol, message="To Carol: insurance quote?")
+    page = scene.page(scene.outsider)
+    assert "a complaint" in page and "insurance quote" in page
+    assert SEALED not in page
+
+
+def test_a_member_on_another_of_the_customers_committees_with_the_author_reads_it(
+    scene, partnership, time_machine
+):
+    write_before_and_after(scene, customer_inquiry, time_machine)
+    services.open_transaction(lead=scene.lead, member=scene.outsider, kind="sell")
+    assert "20 percent down" not in scene.page(scene.outsider)
+    services.add_team_member(
+        transaction=scene.lead.transactions.get(kind="sell"),
+        actor=scene.outsider,
+        member=scene.alice,
+        role="Buyer's agent",
+    )
+    assert "20 percent down" in scene.page(scene.outsider)
+    # Bob, on Alice's team, reads her; the second team's other member is not his to read.
+    sealed = sealed_seats(scene.lead, scene.bob).values_list("member", flat=True)
+    assert list(sealed) == [scene.outsider.pk]
