@@ -21,6 +21,7 @@ from leads.forms import ProspectForm
 from leads.middleware import campaign_utm
 from leads.ratelimit import TOO_MANY_SUBMISSIONS, too_many_submissions
 from members.auth import member_required
+from pinnacle.http import client_ip
 from pinnacle.membership import request_membership
 from pinnacle.tenancy import get_for_partnership_or_404
 
@@ -177,7 +178,7 @@ def _capture(request, media: Media):
             message=data["message"],
             consent=data["consent"],
             utm=campaign_utm(request),
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
     except ComarketingRefused as refusal:
         raise Http404(str(refusal)) from refusal

@@ -6,6 +6,8 @@
   in the same transaction as the user, so there is never an account without its membership.
 - An existing account accepting an invitation to another partnership logs in here before it is a
   member; `authenticate` lets exactly that person through (password still checked).
+- `get_client_ip` is `pinnacle.http.client_ip`, so allauth's per-IP limits count the visitor
+  behind the trusted proxies, as every other limit does.
 - `send_mail` renders allauth's message in the request and queues it with `queue_email`, so
   password resets are stored, delivered and tracked like every other email.
 """
@@ -20,12 +22,13 @@ from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from django.contrib import messages
 from django.contrib.sites.shortcuts import get_current_site
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 
 from members import services
 from members.tokens import clear_stashed_invitation, stashed_invitation
+from pinnacle.http import client_ip
 from pinnacle.mail.services import queue_email, render_text
 
 MEMBER_BACKEND = "members.auth.PartnershipMemberBackend"
@@ -119,6 +122,14 @@ class AccountAdapter(DefaultAccountAdapter):
             )
             return redirect("account_login")
         return super().pre_login(request, user, **kwargs)
+
+    def get_client_ip(self, request) -> str:
+        """The address allauth's rate limits count: the one every limit and stored address uses
+        (through the trusted proxies only)."""
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = allauth_context.request

@@ -10,6 +10,9 @@ class PinnacleConfig(AppConfig):
     verbose_name = "Partnerships"
 
     def ready(self):
+        from pinnacle.ratelimit import let_allauth_through_when_redis_is_down
+
+        let_allauth_through_when_redis_is_down()
         # `email__lower=address.lower()` compiles to LOWER("email") = %s, which the indexes on
         # Lower("email") serve; `email__iexact` compiles to UPPER(...) and misses them.
         models.EmailField.register_lookup(Lower)

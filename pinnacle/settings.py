@@ -5,6 +5,8 @@ from pathlib import Path
 
 from environs import Env
 
+from pinnacle.http import parse_trusted_proxies
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = Env()
@@ -26,6 +28,10 @@ ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[".localhost", "localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The proxies in front of the app (a count, or their addresses/CIDRs): only through them does
+# X-Forwarded-For name the client, for rate limits and stored addresses (pinnacle.http.client_ip).
+TRUSTED_PROXIES = parse_trusted_proxies(env.str("TRUSTED_PROXIES", ""))
+RATELIMIT_IP_META_KEY = "pinnacle.http.client_ip"
 
 INSTALLED_APPS = [
     "pinnacle.apps.PinnacleAdminConfig",

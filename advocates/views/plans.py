@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from advocates import selectors, selectors_plans
@@ -21,17 +20,9 @@ from advocates.services import AdvocatesRefused
 from advocates.services import plans as services
 from advocates.services import touches as touch_services
 from members.auth import member_required
+from pinnacle.http import next_path
 
 TOUCHES_PER_PAGE = 25
-
-
-def _back(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 # --- The plans ---------------------------------------------------------------------------------
@@ -140,7 +131,7 @@ def touch_done(request, pk):
         messages.success(request, f"“{touch.title}” is done and logged with {touch.contact.name}.")
     except AdvocatesRefused as refusal:
         messages.error(request, str(refusal))
-    return redirect(_back(request, reverse("advocates_touches")))
+    return redirect(next_path(request, reverse("advocates_touches")))
 
 
 @member_required
@@ -152,7 +143,7 @@ def touch_acknowledge(request, pk):
         messages.success(request, f"Noted: {touch.contact.name} acknowledged “{touch.title}”.")
     except AdvocatesRefused as refusal:
         messages.error(request, str(refusal))
-    return redirect(_back(request, reverse("advocates_touches") + "?show=done"))
+    return redirect(next_path(request, reverse("advocates_touches") + "?show=done"))
 
 
 @member_required
@@ -177,7 +168,7 @@ def touch_email(request, pk):
                 messages.success(
                     request, f"Your email to {touch.contact.name} is on its way; the touch is done."
                 )
-                return redirect(_back(request, reverse("advocates_touches")))
+                return redirect(next_path(request, reverse("advocates_touches")))
             except AdvocatesRefused as refusal:
                 form.add_error(None, str(refusal))
         status = 400
@@ -190,7 +181,7 @@ def touch_email(request, pk):
             "contact": touch.contact,
             "form": form,
             "member": member,
-            "next": _back(request, ""),
+            "next": next_path(request, ""),
         },
         status=status,
     )
@@ -204,7 +195,7 @@ def touch_email(request, pk):
 def enroll(request, contact_pk):
     contact = selectors.contact_for(request.member, contact_pk)
     form = EnrollForm(request.POST)
-    back = _back(request, reverse("advocates_touches"))
+    back = next_path(request, reverse("advocates_touches"))
     if not form.is_valid():
         messages.error(request, "Choose a plan and a start date.")
         return redirect(back)
@@ -228,7 +219,7 @@ def enroll(request, contact_pk):
 @member_required
 def enrollment_cancel(request, pk):
     enrollment = selectors_plans.enrollment_for(request.member, pk)
-    back = _back(request, reverse("advocates_touches"))
+    back = next_path(request, reverse("advocates_touches"))
     if request.method == "POST":
         try:
             removed = services.cancel_enrollment(enrollment=enrollment, actor=request.user)

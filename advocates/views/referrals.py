@@ -17,17 +17,10 @@ from advocates.services import AdvocatesRefused
 from advocates.services import referrals as services
 from advocates.services import rewards as reward_services
 from members.auth import member_required
+from pinnacle.http import next_path
 
 PER_PAGE = 25
 DASHBOARD_LIMIT = 5
-
-
-def _back(request, fallback: str):
-    """Back to the page the form was on (a contact page's section), else `fallback`."""
-    target = request.POST.get("next", "")
-    if target.startswith("/advocates/") and "//" not in target and "\\" not in target:
-        return redirect(target)
-    return redirect(fallback)
 
 
 # --- Referrals -------------------------------------------------------------------------------
@@ -165,7 +158,7 @@ def referral_progress_note(request, pk):
             messages.error(request, str(refusal))
         else:
             messages.success(request, f"Progress note sent to {referral.contact.name}.")
-        return _back(request, reverse("referral_detail", args=[referral.pk]))
+        return redirect(next_path(request, reverse("referral_detail", args=[referral.pk])))
     try:
         preview = services.preview_progress_note(referral=referral)
     except AdvocatesRefused as refusal:
@@ -178,7 +171,7 @@ def referral_progress_note(request, pk):
             "section": "referrals",
             "referral": referral,
             "preview": preview,
-            "next": request.GET.get("next", ""),
+            "next": next_path(request, ""),
         },
     )
 
@@ -193,7 +186,7 @@ def referral_dismiss_note(request, pk):
         messages.error(request, str(refusal))
     else:
         messages.success(request, f"Noted: you told {referral.contact.name} another way.")
-    return _back(request, reverse("referral_detail", args=[referral.pk]))
+    return redirect(next_path(request, reverse("referral_detail", args=[referral.pk])))
 
 
 @member_required
@@ -208,7 +201,7 @@ def referral_give_reward(request, pk):
         messages.error(request, str(refusal))
     else:
         messages.success(request, f"Recorded as given: {reward.description}.")
-    return _back(request, reverse("referral_detail", args=[referral.pk]))
+    return redirect(next_path(request, reverse("referral_detail", args=[referral.pk])))
 
 
 # --- Rewards ---------------------------------------------------------------------------------
@@ -328,7 +321,7 @@ def reward_new(request):
                 form.add_error(None, str(refusal))
             else:
                 messages.success(request, f"Recorded {data['description']} for {contact.name}.")
-                return _back(request, reverse("reward_programs"))
+                return redirect(next_path(request, reverse("reward_programs")))
     else:
         initial = {"given_on": request.partnership.today()}
         if request.GET.get("contact"):
@@ -352,7 +345,7 @@ def reward_redeemed(request, pk):
         messages.error(request, str(refusal))
     else:
         messages.success(request, f"Marked {reward.description} as redeemed.")
-    return _back(request, reverse("reward_programs"))
+    return redirect(next_path(request, reverse("reward_programs")))
 
 
 # --- Panels on other pages -------------------------------------------------------------------

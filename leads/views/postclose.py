@@ -13,7 +13,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -33,6 +32,7 @@ from leads.selectors.transactions import LEADERSHIP_SIGHT, Access, log_looks, tr
 from leads.services import LeadRefused, thank_you
 from leads.services import postclose as services
 from members.auth import leadership_required, member_required
+from pinnacle.http import next_path
 
 BOARD_PER_PAGE = 25
 
@@ -100,11 +100,7 @@ def _page(request, transaction, access, *, bound=None, status=200):
 
 def _back(request, transaction):
     """Back to the page the section was on (the team page, or the post-close page)."""
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("post_close_detail", args=[transaction.pk])
+    target = next_path(request, reverse("post_close_detail", args=[transaction.pk]))
     return redirect(target.split("#")[0] + "#post-close")
 
 

@@ -18,6 +18,7 @@ from leads.services.intake import submit_lead
 from leads.tokens import read_access_token
 from members import selectors as member_selectors
 from pinnacle.formats import when
+from pinnacle.http import client_ip
 
 
 def join(request):
@@ -62,7 +63,7 @@ def _lead_form(request, form_kind):
         consent=data["consent"],
         referrer=form.referring_member(),
         utm=campaign_utm(request),
-        ip_address=request.META.get("REMOTE_ADDR"),
+        ip_address=client_ip(request),
     )
     request.session["lead_thanks_email"] = data["email"]
     return redirect("lead_thanks")

@@ -546,3 +546,17 @@ def test_an_opted_out_lead_who_submits_again_is_kept_and_open_to_contact(
     assert Submission.objects.get().form == FormKind.CAPTURE
     assert find_suppression(partnership=partnership, email="priya@example.com") is None
     assert SharedLead.objects.get().shared_with == agent
+
+
+def test_behind_the_trusted_proxy_a_capture_keeps_the_visitors_address(
+    connection, lender, settings
+):
+    settings.TRUSTED_PROXIES = 1
+    make(connection, lender, title="Guide")
+    client_for(connection.partnership).post(
+        "/m/guide/",
+        lead_data(),
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.23",
+    )
+    assert Submission.objects.get().ip_address == "198.51.100.23"
