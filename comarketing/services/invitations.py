@@ -20,6 +20,7 @@ from pinnacle.mail.services import confirm_link_visit, queue_email
 from pinnacle.tenancy import record_audit
 
 INVITATION_TEMPLATE = "comarketing/invitation"
+PARTNER_ACTIVE_TEMPLATE = "comarketing/partner_active"
 MAX_ADDRESSES = 25
 
 
@@ -285,6 +286,7 @@ def accept_connection(*, connection: Connection, member: Member, actor) -> Conne
     now = timezone.now()
     advance(connection, Status.ACTIVE, partner=member, accepted_at=now)
     connection.refresh_from_db()
+    tell_lender_active(connection, member)
     record_audit(
         partnership=connection.partnership,
         actor=actor,
@@ -294,6 +296,27 @@ def accept_connection(*, connection: Connection, member: Member, actor) -> Conne
         f"{connection.lender.display_name}",
     )
     return connection
+
+
+def tell_lender_active(connection: Connection, partner: Member) -> OutboxMessage:
+    """The lender hears once that the invitee is now an Active partner (keyed per connection, so
+    a retry or a double submit sends nothing more)."""
+    lender, partnership = connection.lender, connection.partnership
+    return queue_email(
+        partnership=partnership,
+        key=f"comarketing:{connection.pk}:active",
+        template=PARTNER_ACTIVE_TEMPLATE,
+        to=lender.email,
+        context={
+            "lender": lender,
+            "partner": partner,
+            "connection": connection,
+            "connection_url": partnership.absolute_url(
+                reverse("comarketing_detail", args=[connection.pk])
+            ),
+        },
+        about=connection,
+    )
 
 
 @transaction.atomic
@@ -331,6 +354,7 @@ def register_partner(
         **profile,
     )
     advance(connection, Status.ACTIVE, partner=member, accepted_at=timezone.now())
+    tell_lender_active(connection, member)
     record_audit(
         partnership=partnership,
         actor=user,
