@@ -23,7 +23,6 @@ from comarketing.forms import (
 )
 from comarketing.models import Connection, Media
 from comarketing.services import ComarketingRefused
-from leads.models import Lead
 from leads.selectors.lists import get_lead
 from members.auth import member_required
 from members.models import Member
@@ -82,27 +81,6 @@ def _private_email(connection: Connection) -> str:
     return f"mailto:{connection.email}?subject={quote(subject)}&body={quote(body)}"
 
 
-def _contacts(member: Member, q: str) -> list[tuple[str, str]]:
-    """The lender's contacts matching `q` by name: the partnership's members and leads."""
-    if len(q.strip()) < 2:
-        return []
-    members = (
-        Member.objects.for_partnership(member.partnership_id)
-        .filter(display_name__icontains=q, is_active=True)
-        .exclude(pk=member.pk)
-        .select_related("user")
-        .order_by("display_name")[:10]
-    )
-    leads = (
-        Lead.objects.for_partnership(member.partnership_id)
-        .filter(name__icontains=q)
-        .order_by("name")[:10]
-    )
-    return [(m.user.email, f"{m.display_name} (member)") for m in members] + [
-        (lead.email, f"{lead.name} (lead)") for lead in leads
-    ]
-
-
 @member_required
 def invite(request):
     member = request.member
@@ -116,10 +94,11 @@ def invite(request):
     form = InviteForm(request.POST or None)
     prefill_form = PrefillForm(request.POST or None, prefix="prefill")
     q = request.GET.get("q", "")
-    contacts = _contacts(member, q)
+    contacts = selectors.invitation_contacts(member, q)
     preview = None
     prefill: dict = {}
     prefilling = False
+    recipients: list = []
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
@@ -158,9 +137,12 @@ def invite(request):
                         sender_name=member.display_name,
                         reply_to=member.email,
                     )
-                # The next step posts every address, the chosen contacts included.
+                # The next step posts every address, the chosen contacts included; an address
+                # of one of the member's contacts shows whose it is.
                 form = InviteForm(initial={"addresses": ", ".join(emails)})
                 form.emails = emails
+                names = {c.email.lower(): c for c in selectors.find_contacts(member, emails=emails)}
+                recipients = [(email, names.get(email)) for email in emails]
             except ComarketingRefused as refusal:
                 form.add_error("addresses", str(refusal))
         if form.errors:
@@ -173,6 +155,7 @@ def invite(request):
             "contacts": contacts,
             "q": q,
             "preview": preview,
+            "recipients": recipients,
             "prefill": prefill,
             "prefilling": prefilling,
             "prefill_form": prefill_form,
