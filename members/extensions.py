@@ -9,6 +9,8 @@ Apps register from their AppConfig.ready(); see pinnacle.extensions for how a po
   its own app's URL).
 - `contact_sources`: where a member's own contacts live in higher apps (the advocate CRM), for a
   picker in another higher app (the co-marketing invitation) that may not import them.
+- `login_invitations`: invitations of higher apps (co-marketing) whose invitee, with an account in
+  another partnership, may log in on this host before being a member here, to accept.
 """
 
 from __future__ import annotations
@@ -67,6 +69,26 @@ class ContactSources:
 
 
 contact_sources = ContactSources()
+
+
+class LoginInvitations:
+    """Each source reads the request's session and answers the address of the invitation the
+    visitor is accepting on this host (still open), or None. The account adapter lets exactly
+    that address log in without a membership here (password still checked)."""
+
+    def __init__(self):
+        self._sources: list[Callable[..., str | None]] = []
+
+    def register(self, source: Callable[..., str | None]) -> None:
+        if source not in self._sources:
+            self._sources.append(source)
+
+    def allow(self, request, email: str) -> bool:
+        email = email.strip().lower()
+        return any((source(request) or "").lower() == email for source in self._sources)
+
+
+login_invitations = LoginInvitations()
 
 
 def template_extensions(request) -> dict:
