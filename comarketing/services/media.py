@@ -195,12 +195,15 @@ def capture_lead(
         ip_address=ip_address,
     )
     lead = submission.lead
+    # The intake's referrer notice already told the owner of a returning lead of theirs.
+    told_by_intake = lead.referring_member_id == media.owner_id
     # policy: a lead is assigned to the member who referred them, the first one: the page's
     # owner only when no member came before.
     if lead.referring_member_id is None:
         lead = reassign_lead(lead=lead, member=media.owner, actor=None)
     other = connection.partner if media.owner_id == connection.lender_id else connection.lender
-    _tell_owner(media, submission, lead, other)
+    if not told_by_intake:
+        _tell_owner(media, submission, lead, other)
     already_shared = (
         SharedLead.objects.for_partnership(connection.partnership_id)
         .filter(connection=connection, lead=lead, shared_with=other)

@@ -109,3 +109,12 @@ def test_the_lender_is_emailed_once_when_a_member_accepts(lender, agent, partner
     (told,) = emails("comarketing/partner_active")
     assert told.to_email == lender.email
     assert "Alice Agent" in told.subject and f"/comarketing/{connection.pk}/" in told.body_text
+
+
+def test_the_owner_of_a_returning_lead_of_theirs_hears_once(connection, lender, partnership):
+    LeadFactory(partnership=partnership, email="priya@example.com", referring_member=lender)
+    make(connection, lender, title="Guide")
+    client_for(partnership).post("/m/guide/", lead_data())
+    to_owner = OutboxMessage.objects.filter(to_email=lender.email)
+    # The intake's notice to the lead's member is the one email; no second one from the page.
+    assert [m.template for m in to_owner] == ["leads/referrer_notice"]
