@@ -10,5 +10,9 @@ class AdvocatesConfig(AppConfig):
             panels,
             receivers,  # noqa: F401  (demo data through the demo_seeded signal)
         )
+        from advocates.contact_sources import circle_contacts
+        from members.extensions import contact_sources
 
         panels.register()
+        # The co-marketing invitation's picker finds the member's own inner circle.
+        contact_sources.register(circle_contacts)

@@ -1,5 +1,5 @@
-"""Forms: inviting co-marketing partners, the invitee's registration (pre-filled), sharing a
-lead, and co-branded media."""
+"""Forms: inviting co-marketing partners, the invitee's registration (pre-filled) or joining with
+an existing account, sharing a lead, and co-branded media."""
 
 from __future__ import annotations
 
@@ -41,7 +41,10 @@ class InviteForm(forms.Form):
         return cleaned
 
 
-class RegistrationForm(forms.Form):
+class PartnerDetailsForm(forms.Form):
+    """An invitee's name and marketing profile, pre-filled with what the lender filled in; the
+    form of an invitee who joins with an account they already have."""
+
     first_name = forms.CharField(max_length=60)
     last_name = forms.CharField(max_length=60)
     job_title = forms.CharField(max_length=120, required=False)
@@ -57,6 +60,18 @@ class RegistrationForm(forms.Form):
     city = forms.CharField(max_length=100, required=False)
     state = forms.CharField(max_length=40, required=False)
     postal_code = forms.CharField(max_length=20, required=False)
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.cleaned_data['first_name'].strip()} {self.cleaned_data['last_name'].strip()}"
+
+    def profile_fields(self) -> dict:
+        return {name: self.cleaned_data[name].strip() for name in PROFILE_FIELDS}
+
+
+class RegistrationForm(PartnerDetailsForm):
+    """A new account: the invitee's details and a password."""
+
     password1 = forms.CharField(label="Password", widget=forms.PasswordInput)
     password2 = forms.CharField(label="Password again", widget=forms.PasswordInput)
 
@@ -71,13 +86,6 @@ class RegistrationForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
-
-    @property
-    def display_name(self) -> str:
-        return f"{self.cleaned_data['first_name'].strip()} {self.cleaned_data['last_name'].strip()}"
-
-    def profile_fields(self) -> dict:
-        return {name: self.cleaned_data[name].strip() for name in PROFILE_FIELDS}
 
 
 class PrefillForm(forms.Form):

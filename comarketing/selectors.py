@@ -1,7 +1,10 @@
-"""Reads for co-marketing pages: a member's active partners, the leads shared through a
-connection, and co-branded media. Each is one query, whatever the number of rows."""
+"""Reads for co-marketing pages: the invitation's contact picker, a member's active partners, the
+leads shared through a connection, and co-branded media. Each is one query (a source each for
+the picker), whatever the number of rows."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -10,7 +13,68 @@ from comarketing.models import Connection, Media, MediaPhoto, SharedLead, Status
 from comarketing.services import PUBLIC_KINDS
 from leads.models import Lead
 from leads.selectors.lists import is_opted_out
+from members.extensions import ContactChoice, contact_sources
 from members.models import Member
+
+CONTACTS_SHOWN = 10
+
+
+def invitation_contacts(member: Member, query: str) -> list[ContactChoice]:
+    """The invitation picker's matches for what the member typed: a name (two letters or more),
+    or an email address, matched exactly. policy: "If a contact in your account exists with that
+    email address, you can select that contact. You can also search for contacts by name." """
+    query = query.strip()
+    if "@" in query:
+        return find_contacts(member, emails=[query])
+    if len(query) < 2:
+        return []
+    return find_contacts(member, name=query)
+
+
+def find_contacts(
+    member: Member, *, name: str = "", emails: Sequence[str] = ()
+) -> list[ContactChoice]:
+    """The member's contacts whose name contains `name` or whose address is one of `emails`:
+    their own (the advocate CRM's, through `members.extensions.contact_sources`: never another
+    member's), then the partnership's members and leads. Each address once, the first kept."""
+    emails = [email.strip().lower() for email in emails if email.strip()]
+    if not name and not emails:
+        return []
+    members = (
+        Member.objects.for_partnership(member.partnership_id)
+        .filter(_matching("display_name", "user__email", name, emails), is_active=True)
+        .exclude(pk=member.pk)
+        .values_list("display_name", "user__email")
+    )
+    leads = (
+        Lead.objects.for_partnership(member.partnership_id)
+        .filter(_matching("name", "email", name, emails))
+        .values_list("name", "email")
+    )
+    found = [
+        *contact_sources.find(member, name=name, emails=emails, limit=CONTACTS_SHOWN),
+        *(
+            ContactChoice(name=n, email=e, kind="member")
+            for n, e in members.order_by("display_name")[:CONTACTS_SHOWN]
+        ),
+        *(
+            ContactChoice(name=n, email=e, kind="lead")
+            for n, e in leads.order_by("name")[:CONTACTS_SHOWN]
+        ),
+    ]
+    unique: dict[str, ContactChoice] = {}
+    for contact in found:
+        unique.setdefault(contact.email.lower(), contact)
+    return list(unique.values())
+
+
+def _matching(name_field: str, email_field: str, name: str, emails: list[str]) -> Q:
+    match = Q(pk__in=[])
+    if name:
+        match |= Q(**{f"{name_field}__icontains": name})
+    if emails:
+        match |= Q(**{f"{email_field}__lower__in": emails})
+    return match
 
 
 def active_connections(member: Member) -> QuerySet[Connection]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
@@ -16,14 +16,15 @@ from django.views.decorators.http import require_POST
 from comarketing import selectors, services
 from comarketing.forms import (
     InviteForm,
+    PartnerDetailsForm,
     PartnerProfileForm,
     PrefillForm,
     RegistrationForm,
     ShareLeadForm,
 )
+from comarketing.invitation_login import clear_stash, stash_for_login
 from comarketing.models import Connection, Media
 from comarketing.services import ComarketingRefused
-from leads.models import Lead
 from leads.selectors.lists import get_lead
 from members.auth import member_required
 from members.models import Member
@@ -82,27 +83,6 @@ def _private_email(connection: Connection) -> str:
     return f"mailto:{connection.email}?subject={quote(subject)}&body={quote(body)}"
 
 
-def _contacts(member: Member, q: str) -> list[tuple[str, str]]:
-    """The lender's contacts matching `q` by name: the partnership's members and leads."""
-    if len(q.strip()) < 2:
-        return []
-    members = (
-        Member.objects.for_partnership(member.partnership_id)
-        .filter(display_name__icontains=q, is_active=True)
-        .exclude(pk=member.pk)
-        .select_related("user")
-        .order_by("display_name")[:10]
-    )
-    leads = (
-        Lead.objects.for_partnership(member.partnership_id)
-        .filter(name__icontains=q)
-        .order_by("name")[:10]
-    )
-    return [(m.user.email, f"{m.display_name} (member)") for m in members] + [
-        (lead.email, f"{lead.name} (lead)") for lead in leads
-    ]
-
-
 @member_required
 def invite(request):
     member = request.member
@@ -116,10 +96,11 @@ def invite(request):
     form = InviteForm(request.POST or None)
     prefill_form = PrefillForm(request.POST or None, prefix="prefill")
     q = request.GET.get("q", "")
-    contacts = _contacts(member, q)
+    contacts = selectors.invitation_contacts(member, q)
     preview = None
     prefill: dict = {}
     prefilling = False
+    recipients: list = []
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
@@ -158,9 +139,12 @@ def invite(request):
                         sender_name=member.display_name,
                         reply_to=member.email,
                     )
-                # The next step posts every address, the chosen contacts included.
+                # The next step posts every address, the chosen contacts included; an address
+                # of one of the member's contacts shows whose it is.
                 form = InviteForm(initial={"addresses": ", ".join(emails)})
                 form.emails = emails
+                names = {c.email.lower(): c for c in selectors.find_contacts(member, emails=emails)}
+                recipients = [(email, names.get(email)) for email in emails]
             except ComarketingRefused as refusal:
                 form.add_error("addresses", str(refusal))
         if form.errors:
@@ -173,6 +157,7 @@ def invite(request):
             "contacts": contacts,
             "q": q,
             "preview": preview,
+            "recipients": recipients,
             "prefill": prefill,
             "prefilling": prefilling,
             "prefill_form": prefill_form,
@@ -394,46 +379,83 @@ def _open_connection(request, token) -> Connection:
     return connection
 
 
+def _join_step(request, connection: Connection, member: Member | None) -> str:
+    """What the invitation page offers this visitor: "accept" (the invited member, logged in),
+    "confirm" (the invited address logged in with an account from another partnership),
+    "wrong_user" (logged in as someone else), "login" (the address has an account: log in
+    first), or "register" (a new account)."""
+    user = request.user
+    if user.is_authenticated:
+        if user.email.lower() != connection.email.lower():
+            return "wrong_user"
+        return "accept" if member is not None else "confirm"
+    if get_user_model().objects.filter(email__lower=connection.email.lower()).exists():
+        return "login"
+    return "register"
+
+
 def join(request, token):
-    """The invitation link: register, or (an existing member) log in and accept. A link
-    scanner's GET changes nothing; the page confirms a person is here with a small POST."""
+    """The invitation link: register; or log in and accept (a member here) or confirm joining
+    this partnership with an account from another. A link scanner's GET changes nothing; the
+    page confirms a person is here with a small POST."""
     connection = _open_connection(request, token)
-    member = request_membership(request)
     if connection.is_active:
         return render(request, "comarketing/join_done.html", {"connection": connection})
-    existing = Member.objects.for_partnership(request.partnership).filter(
-        user__email__lower=connection.email.lower()
-    )
-    form = RegistrationForm(request.POST or None, initial=connection.prefill)
-    registering = request.method == "POST" and member is None and not existing.exists()
-    if registering and form.is_valid():
+    member = request_membership(request)
+    step = _join_step(request, connection, member)
+    initial = dict(connection.prefill)
+    if step == "confirm":
+        initial.setdefault("first_name", request.user.first_name)
+        initial.setdefault("last_name", request.user.last_name)
+    form_class = PartnerDetailsForm if step == "confirm" else RegistrationForm
+    posted = request.method == "POST" and step in ("register", "confirm")
+    form = form_class(request.POST if posted else None, initial=initial)
+    status = 200
+    if request.method == "POST" and step == "login":
+        stash_for_login(request, connection)
+        messages.info(
+            request,
+            f"Log in with your existing password for {connection.email} to accept "
+            f"{connection.lender.display_name}'s invitation.",
+        )
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
+    if posted and form.is_valid():
         try:
-            new_member = services.register_partner(
-                connection=connection,
-                display_name=form.display_name,
-                password=form.cleaned_data["password1"],
-                profile=form.profile_fields(),
-            )
+            if step == "register":
+                new_member = services.register_partner(
+                    connection=connection,
+                    display_name=form.display_name,
+                    password=form.cleaned_data["password1"],
+                    profile=form.profile_fields(),
+                )
+                login(request, new_member.user, backend=MEMBER_BACKEND)
+            else:
+                services.join_with_account(
+                    connection=connection,
+                    user=request.user,
+                    display_name=form.display_name,
+                    profile=form.profile_fields(),
+                )
+                clear_stash(request)
         except ComarketingRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            login(request, new_member.user, backend=MEMBER_BACKEND)
             messages.success(
                 request,
-                f"Welcome! You and {connection.lender.display_name} are now co-marketing "
-                "partners. Complete your profile so you appear on your shared projects.",
+                f"Welcome to {request.partnership.name}! You and "
+                f"{connection.lender.display_name} are now co-marketing partners. Complete your "
+                "profile so you appear on your shared projects.",
             )
             return redirect("profile_edit")
+    if form.errors:
+        status = 400
+    elif request.method == "POST" and step == "wrong_user":
+        status = 409
     return render(
         request,
         "comarketing/join.html",
-        {
-            "connection": connection,
-            "form": form,
-            "member": member,
-            "has_account": existing.exists(),
-        },
-        status=400 if form.errors else 200,
+        {"connection": connection, "form": form, "step": step},
+        status=status,
     )
 
 

@@ -5,7 +5,8 @@
   account's email counts as verified (the invitation link proved it) and the membership is created
   in the same transaction as the user, so there is never an account without its membership.
 - An existing account accepting an invitation to another partnership logs in here before it is a
-  member; `authenticate` lets exactly that person through (password still checked).
+  member; `authenticate` lets exactly that person through (password still checked). The same
+  holds for a higher app's invitation (a co-marketing one) through `extensions.login_invitations`.
 - `get_client_ip` is `pinnacle.http.client_ip`, so allauth's per-IP limits count the visitor
   behind the trusted proxies, as every other limit does.
 - `send_mail` renders allauth's message in the request and queues it with `queue_email`, so
@@ -27,6 +28,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 
 from members import services
+from members.extensions import login_invitations
 from members.tokens import clear_stashed_invitation, stashed_invitation
 from pinnacle.http import client_ip
 from pinnacle.mail.services import queue_email, render_text
@@ -37,6 +39,17 @@ MEMBER_BACKEND = "members.auth.PartnershipMemberBackend"
 def _usable_invitation(request):
     invitation = stashed_invitation(request) if request is not None else None
     return invitation if invitation is not None and invitation.is_usable else None
+
+
+def _may_log_in_invited(request, email: str) -> bool:
+    """Whether `email` is the address of an invitation this visitor is accepting on this host:
+    the partnership's own, or a higher app's (a co-marketing invitation)."""
+    if not email or request is None:
+        return False
+    invitation = _usable_invitation(request)
+    if invitation is not None and email.strip().lower() == invitation.email.lower():
+        return True
+    return login_invitations.allow(request, email)
 
 
 def _is_signup(request) -> bool:
@@ -84,9 +97,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def authenticate(self, request, **credentials):
-        invitation = _usable_invitation(request)
         email = (credentials.get("email") or "").strip().lower()
-        if invitation is None or email != invitation.email.lower():
+        if not _may_log_in_invited(request, email):
             return super().authenticate(request, **credentials)
         # The invited person may not be a member of this partnership yet, so the member backend
         # would refuse them; check their password with allauth's plain backend instead.
@@ -110,6 +122,7 @@ class AccountAdapter(DefaultAccountAdapter):
             and user.is_active
             and user.membership_in(getattr(request, "partnership", None)) is None
             and _usable_invitation(request) is None
+            and not login_invitations.allow(request, user.email)
         )
         if refused:
             from allauth.account.internal.stagekit import clear_login

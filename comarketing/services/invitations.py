@@ -11,7 +11,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from comarketing.models import PREFILL_FIELDS, STATUS_ORDER, Connection, Status
+from comarketing.models import PREFILL_FIELDS, PROFILE_FIELDS, STATUS_ORDER, Connection, Status
 from comarketing.services import ComarketingRefused
 from members.models import Member
 from members.services import unique_member_slug
@@ -20,6 +20,7 @@ from pinnacle.mail.services import confirm_link_visit, queue_email
 from pinnacle.tenancy import record_audit
 
 INVITATION_TEMPLATE = "comarketing/invitation"
+PARTNER_ACTIVE_TEMPLATE = "comarketing/partner_active"
 MAX_ADDRESSES = 25
 
 
@@ -285,6 +286,7 @@ def accept_connection(*, connection: Connection, member: Member, actor) -> Conne
     now = timezone.now()
     advance(connection, Status.ACTIVE, partner=member, accepted_at=now)
     connection.refresh_from_db()
+    tell_lender_active(connection, member)
     record_audit(
         partnership=connection.partnership,
         actor=actor,
@@ -294,6 +296,27 @@ def accept_connection(*, connection: Connection, member: Member, actor) -> Conne
         f"{connection.lender.display_name}",
     )
     return connection
+
+
+def tell_lender_active(connection: Connection, partner: Member) -> OutboxMessage:
+    """The lender hears once that the invitee is now an Active partner (keyed per connection, so
+    a retry or a double submit sends nothing more)."""
+    lender, partnership = connection.lender, connection.partnership
+    return queue_email(
+        partnership=partnership,
+        key=f"comarketing:{connection.pk}:active",
+        template=PARTNER_ACTIVE_TEMPLATE,
+        to=lender.email,
+        context={
+            "lender": lender,
+            "partner": partner,
+            "connection": connection,
+            "connection_url": partnership.absolute_url(
+                reverse("comarketing_detail", args=[connection.pk])
+            ),
+        },
+        about=connection,
+    )
 
 
 @transaction.atomic
@@ -331,6 +354,7 @@ def register_partner(
         **profile,
     )
     advance(connection, Status.ACTIVE, partner=member, accepted_at=timezone.now())
+    tell_lender_active(connection, member)
     record_audit(
         partnership=partnership,
         actor=user,
@@ -339,6 +363,13 @@ def register_partner(
         summary=f"{member.display_name} registered to co-market with "
         f"{connection.lender.display_name}",
     )
+    _tell_leadership(connection, member)
+    return member
+
+
+def _tell_leadership(connection: Connection, member: Member) -> None:
+    """Leadership hears of a new, unlisted agent, to review and list them."""
+    partnership = connection.partnership
     for leader in Member.objects.for_partnership(partnership).filter(
         role=Member.Role.LEADERSHIP, is_active=True
     ):
@@ -350,4 +381,60 @@ def register_partner(
             context={"leader": leader, "partner": member, "lender": connection.lender},
             about=connection,
         )
+
+
+@transaction.atomic
+def join_with_account(*, connection: Connection, user, display_name: str, profile: dict) -> Member:
+    """An invitee who already has an account (a member of another partnership) joins this one
+    with it, logged in: a member of kind agent, not listed in the directory until leadership
+    lists them (leadership is told), and the connection becomes Active (the lender is told).
+    The connection row is locked, so a double submit makes one member."""
+    connection = (
+        Connection.objects.select_for_update(of=("self",))
+        .select_related("partnership", "lender__user")
+        .get(pk=connection.pk)
+    )
+    partnership = connection.partnership
+    if connection.deleted_at is not None:
+        raise ComarketingRefused("This invitation was withdrawn.")
+    if user.email.lower() != connection.email.lower():
+        raise ComarketingRefused(
+            f"This invitation was sent to {connection.email}, but you are logged in as "
+            f"{user.email}. Log out, then open the invitation link again."
+        )
+    existing = Member.objects.for_partnership(partnership).filter(user=user).first()
+    if connection.is_active:
+        if existing is not None and existing.pk == connection.partner_id:
+            return existing
+        raise ComarketingRefused("This invitation is no longer open.")
+    if existing is not None:
+        raise ComarketingRefused(
+            f"You are already a member of {partnership.name}: accept the invitation as that member."
+            if existing.is_active
+            else f"Your membership in {partnership.name} ended; ask its leadership to invite "
+            "you again."
+        )
+    display_name = " ".join(display_name.split())
+    if not display_name:
+        raise ComarketingRefused("Enter your name as your partners should see it.")
+    member = Member.objects.create(
+        partnership=partnership,
+        user=user,
+        slug=unique_member_slug(partnership, display_name),
+        display_name=display_name,
+        kind=Member.Kind.AGENT,
+        is_listed=False,
+        **{name: value for name, value in profile.items() if name in PROFILE_FIELDS},
+    )
+    advance(connection, Status.ACTIVE, partner=member, accepted_at=timezone.now())
+    tell_lender_active(connection, member)
+    record_audit(
+        partnership=partnership,
+        actor=user,
+        action="comarketing.joined_with_account",
+        target=connection,
+        summary=f"{member.display_name} joined {partnership.name} with their existing account "
+        f"to co-market with {connection.lender.display_name}",
+    )
+    _tell_leadership(connection, member)
     return member

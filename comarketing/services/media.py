@@ -14,7 +14,10 @@ from leads.models import FormKind, Submission
 from leads.services.intake import reassign_lead, submit_lead
 from members.images import ImageSpec, ProcessedImage
 from members.models import Member
+from pinnacle.mail.services import queue_email
 from pinnacle.tenancy import record_audit
+
+LEAD_CAPTURED_TEMPLATE = "comarketing/lead_captured"
 
 MAX_PHOTOS = 6
 # A listing's photos: stored up to 1600 px like every upload, with a larger thumbnail than a
@@ -192,18 +195,21 @@ def capture_lead(
         ip_address=ip_address,
     )
     lead = submission.lead
+    # The intake's referrer notice already told the owner of a returning lead of theirs.
+    told_by_intake = lead.referring_member_id == media.owner_id
     # policy: a lead is assigned to the member who referred them, the first one: the page's
     # owner only when no member came before.
     if lead.referring_member_id is None:
         lead = reassign_lead(lead=lead, member=media.owner, actor=None)
-    other_id = (
-        connection.partner_id if media.owner_id == connection.lender_id else connection.lender_id
-    )
+    other = connection.partner if media.owner_id == connection.lender_id else connection.lender
+    if not told_by_intake:
+        _tell_owner(media, submission, lead, other)
     already_shared = (
         SharedLead.objects.for_partnership(connection.partnership_id)
-        .filter(connection=connection, lead=lead, shared_with_id=other_id)
+        .filter(connection=connection, lead=lead, shared_with=other)
         .exists()
     )
+    # The other partner hears through the share's own email, once per lead.
     if not already_shared:
         share_lead(
             connection=connection,
@@ -222,6 +228,28 @@ def capture_lead(
         data={"media": media.pk, "submission": submission.pk, "owner": media.owner_id},
     )
     return submission
+
+
+def _tell_owner(media: Media, submission: Submission, lead, other: Member) -> None:
+    """The page's owner hears of the lead once per page (a double submit or a return visit sends
+    nothing more): whose lead it is, what they asked, and a link to the lead's page."""
+    partnership = media.connection.partnership
+    queue_email(
+        partnership=partnership,
+        key=f"comarketing:media:{media.pk}:captured:{lead.pk}",
+        template=LEAD_CAPTURED_TEMPLATE,
+        to=media.owner.email,
+        context={
+            "owner": media.owner,
+            "partner": other,
+            "media": media,
+            "lead": lead,
+            "submission": submission,
+            "is_yours": lead.referring_member_id == media.owner_id,
+            "lead_url": partnership.absolute_url(lead.get_absolute_url()),
+        },
+        about=lead,
+    )
 
 
 def _content(kind: str, fields: dict) -> dict:

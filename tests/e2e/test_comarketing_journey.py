@@ -11,9 +11,10 @@ from playwright.sync_api import expect
 
 from comarketing.models import Connection, SharedLead, Status
 from leads.models import Lead
+from tests.advocates.factories import ContactFactory
 from tests.e2e.conftest import SCREENSHOTS, deliver_queued, log_in
 from tests.leads.factories import LeadFactory
-from tests.members.factories import MemberFactory, UserFactory
+from tests.members.factories import PASSWORD, MemberFactory, UserFactory
 
 
 @pytest.mark.django_db(transaction=True)
@@ -114,3 +115,68 @@ def test_invite_preview_send_register_and_see_active(
     page.goto(f"{base}/comarketing/{nina.pk}/")
     expect(page.get_by_role("link", name="Pat Prospect").first).to_be_visible()
     shot("comarketing-overview")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_agent_of_another_partnership_found_in_the_lenders_circle_joins_with_their_login(
+    page, site, shot, partnership, other_partnership, settings, browser
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+    base = site.replace("127.0.0.1", "localhost")
+    lena = MemberFactory(
+        partnership=partnership,
+        display_name="Lena Lender",
+        kind="lender",
+        user=UserFactory(email="lena@example.com"),
+    )
+    oscar = MemberFactory(
+        partnership=other_partnership,
+        display_name="Oscar Other",
+        user=UserFactory(email="oscar@example.com"),
+    )
+    ContactFactory(owner=lena, name="Oscar from Harbor", email="oscar@example.com")
+
+    # The lender types Oscar's address: the picker shows he is one of her contacts.
+    log_in(page, base, "lena@example.com")
+    page.goto(f"{base}/comarketing/invite/")
+    page.get_by_label("Search your contacts").fill("oscar@example.com")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_label(re.compile("Oscar from Harbor \\(advocate contact\\)")).check()
+    page.get_by_role("button", name="Create Invitation").click()
+    expect(
+        page.get_by_text("Oscar from Harbor (advocate contact) <oscar@example.com>")
+    ).to_be_visible()
+    page.get_by_role("button", name=re.compile("Send Invitation")).click()
+    expect(page.get_by_text("Invitation sent to oscar@example.com")).to_be_visible()
+
+    deliver_queued()
+    invitation = next(m for m in mail.outbox if m.to == ["oscar@example.com"])
+    link = re.search(r"(http://localhost:\d+/comarketing/join/\S+/)", invitation.body).group(1)
+
+    # Oscar logs in with the password he has, confirms, and is an unlisted agent here.
+    invitee = browser.new_context().new_page()
+    invitee.goto(link)
+    invitee.get_by_role("button", name="Log in to accept").click()
+    invitee.get_by_label("Email").fill("oscar@example.com")
+    invitee.get_by_label("Password").fill(PASSWORD)
+    invitee.get_by_role("button", name="Log in").click()
+    expect(
+        invitee.get_by_role("heading", name="Join Pinnacle Partnerships with your account")
+    ).to_be_visible()
+    invitee.get_by_label("First name").fill("Oscar")
+    invitee.get_by_label("Last name").fill("Other")
+    invitee.screenshot(path=str(SCREENSHOTS / "comarketing-join-with-account.png"), full_page=True)
+    invitee.get_by_role("button", name="Confirm and join Pinnacle Partnerships").click()
+    expect(invitee.get_by_text("You and Lena Lender are now co-marketing partners")).to_be_visible()
+    connection = Connection.objects.get(email="oscar@example.com")
+    assert connection.status == Status.ACTIVE and connection.partner.user == oscar.user
+    assert connection.partner.is_listed is False
+
+    page.goto(f"{base}/comarketing/")
+    expect(
+        page.get_by_role("row", name=re.compile("Oscar Other")).get_by_text("Active")
+    ).to_be_visible()
+    deliver_queued()
+    assert any(m.to == ["lena@example.com"] and "Oscar Other" in m.subject for m in mail.outbox)
+    shot("comarketing-joined-with-account")
