@@ -229,6 +229,14 @@ class Inquiry(TenantOwned):
     reminded_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
+    # policy: an acknowledgement's promised follow-up is a deadline of its own: the end of the
+    # promised day (the partnership's zone); the sweep reminds at follow_up_remind_at and
+    # escalates at follow_up_due_at unless a reply came first (followed_up_at).
+    follow_up_due_at = models.DateTimeField(null=True, blank=True)
+    follow_up_remind_at = models.DateTimeField(null=True, blank=True)
+    follow_up_reminded_at = models.DateTimeField(null=True, blank=True)
+    follow_up_escalated_at = models.DateTimeField(null=True, blank=True)
+    followed_up_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -252,6 +260,24 @@ class Inquiry(TenantOwned):
                 fields=["due_at"],
                 condition=models.Q(responded_at__isnull=True, escalated_at__isnull=True),
                 name="inquiry_escalation_due_idx",
+            ),
+            models.Index(
+                fields=["follow_up_remind_at"],
+                condition=models.Q(
+                    follow_up_due_at__isnull=False,
+                    followed_up_at__isnull=True,
+                    follow_up_reminded_at__isnull=True,
+                ),
+                name="inquiry_follow_up_remind_idx",
+            ),
+            models.Index(
+                fields=["follow_up_due_at"],
+                condition=models.Q(
+                    follow_up_due_at__isnull=False,
+                    followed_up_at__isnull=True,
+                    follow_up_escalated_at__isnull=True,
+                ),
+                name="inquiry_follow_up_escalate_idx",
             ),
         ]
 
@@ -278,6 +304,19 @@ class Inquiry(TenantOwned):
         if self.responded_at is not None:
             return InquiryState.IN_TIME if self.responded_at <= self.due_at else InquiryState.LATE
         return InquiryState.AWAITING if self.due_at > now else InquiryState.OVERDUE
+
+    @property
+    def awaits_follow_up(self) -> bool:
+        """An acknowledgement promised a follow-up and no reply has come since."""
+        return self.follow_up_due_at is not None and self.followed_up_at is None
+
+    @property
+    def follow_up_promised_on(self) -> datetime.date | None:
+        """The day an acknowledgement promised to follow up by (its deadline is that day's end,
+        in the partnership's zone)."""
+        if self.follow_up_due_at is None:
+            return None
+        return self.partnership.localtime(self.follow_up_due_at).date() - datetime.timedelta(1)
 
     @property
     def answered_late(self) -> bool:
