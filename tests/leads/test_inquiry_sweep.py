@@ -244,6 +244,7 @@ def test_the_promised_follow_up_is_reminded_and_then_escalated(
     )
     assert "promise to follow up by March 6, 2025" in escalation.body_text
     assert "leadership was notified" in member_client.get(f"/inquiries/{inquiry.pk}/").text
+    assert "Promised follow-up missed" in member_client.get("/inquiries/").text
 
 
 def test_a_reply_by_the_promised_day_keeps_the_promise(clock, inquiry, member, leader):
