@@ -157,6 +157,10 @@ class InquiryAdmin(ReadOnlyTenantAdmin):
         "reminded_at",
         "escalated_at",
         "responded_at",
+        "follow_up_due_at",
+        "follow_up_reminded_at",
+        "follow_up_escalated_at",
+        "followed_up_at",
     ]
 
 

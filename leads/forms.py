@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.utils.formats import date_format
 
 from leads.models import (
     Channel,
@@ -245,17 +246,22 @@ class AcknowledgeForm(forms.Form):
     )
     follow_up_on = BoundedDateField(
         label="I will follow up by",
-        help_text="Today or later. The prospect sees this date in your message.",
+        help_text="The prospect sees this date in your message.",
         error_messages={
             "required": "Choose the date you will follow up (today or later).",
             "invalid": "Enter the follow-up date as a date, e.g. 2025-03-14.",
         },
     )
 
-    def __init__(self, *args, today: datetime.date, lead_name: str = "", **kwargs):
+    def __init__(
+        self, *args, today: datetime.date, follow_up_days: int, lead_name: str = "", **kwargs
+    ):
         super().__init__(*args, **kwargs)
-        # The partnership's "today", the same the service checks (Partnership.today).
+        # The partnership's "today" and follow-up days, the same the service checks
+        # (leads.services.inquiries.check_follow_up_date).
         self.today = today
+        self.follow_up_days = follow_up_days
+        self.latest = today + datetime.timedelta(days=follow_up_days)
         first_name = next(iter(lead_name.split()), "")
         self.fields["body"].initial = (
             f"Thank you for reaching out{', ' + first_name if first_name else ''}. I have received "
@@ -263,6 +269,12 @@ class AcknowledgeForm(forms.Form):
         )
         self.fields["follow_up_on"].initial = self.today + datetime.timedelta(days=1)
         self.fields["follow_up_on"].widget.attrs["min"] = self.today.isoformat()
+        self.fields["follow_up_on"].widget.attrs["max"] = self.latest.isoformat()
+        self.fields["follow_up_on"].help_text = (
+            f"Within {follow_up_days} days: today up to {date_format(self.latest)}. "
+            + self.fields["follow_up_on"].help_text
+            + " If you have not replied by the end of that day, leadership is told."
+        )
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()
@@ -274,6 +286,11 @@ class AcknowledgeForm(forms.Form):
         follow_up_on = self.cleaned_data["follow_up_on"]
         if follow_up_on < self.today:
             raise forms.ValidationError("Choose the date you will follow up (today or later).")
+        if follow_up_on > self.latest:
+            raise forms.ValidationError(
+                f"Follow up within {self.follow_up_days} days: choose a date no later than "
+                f"{date_format(self.latest)}."
+            )
         return follow_up_on
 
 

@@ -129,6 +129,56 @@ class Submission(ChannelMixin, TenantOwned):
         return f"{self.get_form_display()} from {self.name}"
 
 
+# policy: all contact to a lead "must first acknowledge to the prospect/lead the origin of the
+# prospect/lead contact information": what the lead did to leave them, per form kind, said by the
+# member reaching out. Every email, script and preview reads it from `details_origin`.
+DETAILS_ORIGINS = {
+    FormKind.JOIN: "you requested access to the {partnership} partner directory on the "
+    "{partnership} website ({website})",
+    FormKind.CONTACT: "you filled in the online form on the {partnership} website ({website})",
+    FormKind.CAPTURE: "you left them on a property or information page published by "
+    "{partnership} partner members",
+}
+REFERRED_TO_ME = "someone who knows you referred you to me"
+REFERRED_TO_COLLEAGUE = (
+    "someone who knows you referred you to {referrer}, a fellow {partnership} partner member"
+)
+REFERRED_TO_PARTNERSHIP = "someone who knows you referred you to a {partnership} partner member"
+# A lead no form recorded (entered by leadership, imported): true of every lead.
+UNKNOWN_ORIGIN = "you are among the prospects of the {partnership} partner network"
+
+
+def details_origin(*, lead: Lead, member: Member | None) -> str:
+    """The sentence that opens `member`'s contact with `lead`: where the lead's details came
+    from, read from their first submission (the one that gave the partnership their details)."""
+    # The member's own partnership is the lead's (and already loaded on a page).
+    partnership = member.partnership if member is not None else lead.partnership
+    first = (
+        Submission.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+        .select_related("named_referrer")
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if first is None:
+        reason = UNKNOWN_ORIGIN
+    elif first.form == FormKind.ADVOCATE_REFERRAL:
+        # Entered by the member whose contact (an advocate) referred the lead.
+        referrer = first.named_referrer
+        if referrer is None:
+            reason = REFERRED_TO_PARTNERSHIP
+        elif member is not None and referrer.pk == member.pk:
+            reason = REFERRED_TO_ME
+        else:
+            reason = REFERRED_TO_COLLEAGUE
+    else:
+        reason = DETAILS_ORIGINS.get(first.form, UNKNOWN_ORIGIN)
+    referrer_name = first.named_referrer.display_name if first and first.named_referrer else ""
+    because = reason.format(
+        partnership=partnership.name, website=partnership.website_url, referrer=referrer_name
+    )
+    return f"I have your contact details because {because}."
+
+
 class InquiryState(models.TextChoices):
     """Where an inquiry stands against its reply deadline (the rule, stated once)."""
 
@@ -179,6 +229,14 @@ class Inquiry(TenantOwned):
     reminded_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
+    # policy: an acknowledgement's promised follow-up is a deadline of its own: the end of the
+    # promised day (the partnership's zone); the sweep reminds at follow_up_remind_at and
+    # escalates at follow_up_due_at unless a reply came first (followed_up_at).
+    follow_up_due_at = models.DateTimeField(null=True, blank=True)
+    follow_up_remind_at = models.DateTimeField(null=True, blank=True)
+    follow_up_reminded_at = models.DateTimeField(null=True, blank=True)
+    follow_up_escalated_at = models.DateTimeField(null=True, blank=True)
+    followed_up_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -202,6 +260,24 @@ class Inquiry(TenantOwned):
                 fields=["due_at"],
                 condition=models.Q(responded_at__isnull=True, escalated_at__isnull=True),
                 name="inquiry_escalation_due_idx",
+            ),
+            models.Index(
+                fields=["follow_up_remind_at"],
+                condition=models.Q(
+                    follow_up_due_at__isnull=False,
+                    followed_up_at__isnull=True,
+                    follow_up_reminded_at__isnull=True,
+                ),
+                name="inquiry_follow_up_remind_idx",
+            ),
+            models.Index(
+                fields=["follow_up_due_at"],
+                condition=models.Q(
+                    follow_up_due_at__isnull=False,
+                    followed_up_at__isnull=True,
+                    follow_up_escalated_at__isnull=True,
+                ),
+                name="inquiry_follow_up_escalate_idx",
             ),
         ]
 
@@ -228,6 +304,19 @@ class Inquiry(TenantOwned):
         if self.responded_at is not None:
             return InquiryState.IN_TIME if self.responded_at <= self.due_at else InquiryState.LATE
         return InquiryState.AWAITING if self.due_at > now else InquiryState.OVERDUE
+
+    @property
+    def awaits_follow_up(self) -> bool:
+        """An acknowledgement promised a follow-up and no reply has come since."""
+        return self.follow_up_due_at is not None and self.followed_up_at is None
+
+    @property
+    def follow_up_promised_on(self) -> datetime.date | None:
+        """The day an acknowledgement promised to follow up by (its deadline is that day's end,
+        in the partnership's zone)."""
+        if self.follow_up_due_at is None:
+            return None
+        return self.partnership.localtime(self.follow_up_due_at).date() - datetime.timedelta(1)
 
     @property
     def answered_late(self) -> bool:

@@ -52,6 +52,7 @@ LABELS = {
     "cease_after_attempts": "Attempts without contact after which a member must cease",
     "cease_window_days": "\u2026 counted over this many days",
     "inquiry_reply_hours": "Reply to a prospect inquiry within (hours)",
+    "acknowledgement_follow_up_days": "Follow up an acknowledged inquiry within (days)",
     "post_close_meeting_days": "Post-close handoff meeting with leadership within (days)",
     "thank_you_letter_days": "Post-close thank-you letter within (days)",
     "comarketing_first_reminder_days": "Co-marketing reminders: first after (days)",

@@ -11,6 +11,7 @@ from outreach import compliance, selectors
 from outreach.forms import CallForm, DecisionNoteForm, LeadReplyForm, PersonalMessageForm
 from outreach.models import Channel
 from outreach.policy import pair_state, pair_states
+from outreach.scripts import SCRIPTS, channel_scripts
 from pinnacle.mail.services import register_outreach_template
 
 # The states a page already read for its column, kept on the viewer for the same page's panel.
@@ -30,10 +31,13 @@ def lead_actions(request, lead, viewer) -> dict:
     state = getattr(viewer, _PAGE_STATES, {}).get(lead.pk) or pair_state(
         viewer, lead, timezone.now()
     )
+    call_decision = state.decide(Channel.CALL)
+    scripts = channel_scripts(member=viewer, lead=lead) if call_decision.allowed else {}
     return {
         "state": state,
         "email_decision": state.decide(Channel.PORTAL_EMAIL),
-        "call_decision": state.decide(Channel.CALL),
+        "call_decision": call_decision,
+        "scripts": [(key, heading, scripts[key]) for key, heading in SCRIPTS if key in scripts],
         "stage": selectors.lead_stage(lead, viewer),
         # One page holds all four forms: distinct ids, so that each label names its own field.
         "call_form": CallForm(auto_id="id_call_%s"),

@@ -170,6 +170,7 @@ class PartnershipAdmin(admin.ModelAdmin):
                     "cease_after_attempts",
                     "cease_window_days",
                     "inquiry_reply_hours",
+                    "acknowledgement_follow_up_days",
                     "post_close_meeting_days",
                     "thank_you_letter_days",
                     "comarketing_first_reminder_days",

@@ -57,6 +57,7 @@ POLICY_FIELDS = (
     "cease_after_attempts",
     "cease_window_days",
     "inquiry_reply_hours",
+    "acknowledgement_follow_up_days",
     "post_close_meeting_days",
     "comarketing_first_reminder_days",
     "comarketing_second_reminder_days",
@@ -102,6 +103,11 @@ class Partnership(models.Model):
     cease_window_days = models.PositiveSmallIntegerField(default=30)
     inquiry_reply_hours = models.PositiveSmallIntegerField(default=24)
     inquiry_reminder_hours_before = models.PositiveSmallIntegerField(default=4)
+    # policy: an acknowledgement must "indicate follow-up timing": the promised follow-up falls
+    # within this many days, and is then held to the same reminder and escalation as the reply.
+    acknowledgement_follow_up_days = models.PositiveSmallIntegerField(
+        "acknowledged inquiries: follow up within (days)", default=7
+    )
     post_close_meeting_days = models.PositiveSmallIntegerField(default=2)
     comarketing_first_reminder_days = models.PositiveSmallIntegerField(default=3)
     comarketing_second_reminder_days = models.PositiveSmallIntegerField(default=7)

@@ -12,6 +12,7 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from leads.models import Inquiry, InquiryResponse, Lead, Submission
 from leads.services import LeadRefused
@@ -116,10 +117,16 @@ def respond_to_inquiry(
     )
     if not can_answer(inquiry, member):
         raise LeadRefused("Only the member this prospect contacted can answer.")
+    partnership = inquiry.partnership
     if kind == InquiryResponse.Kind.ACKNOWLEDGEMENT:
-        # The partnership's today: the same answer whoever calls, wherever they are.
-        if follow_up_on is None or follow_up_on < inquiry.partnership.today():
-            raise LeadRefused("Choose the date you will follow up (today or later).")
+        check_follow_up_date(partnership=partnership, follow_up_on=follow_up_on)
+        if inquiry.awaits_follow_up:
+            # A promise is kept by a reply, never pushed back by another acknowledgement.
+            raise LeadRefused(
+                f"You already promised {inquiry.lead.name} a follow-up by "
+                f"{date_format(inquiry.follow_up_promised_on)}: "
+                "send your reply to keep it."
+            )
     else:
         follow_up_on = None
     response = InquiryResponse.objects.create(
@@ -130,9 +137,32 @@ def respond_to_inquiry(
         body=body.strip(),
         follow_up_on=follow_up_on,
     )
+    changed = []
     if inquiry.responded_at is None:
         inquiry.responded_at = response.created_at
-        inquiry.save(update_fields=["responded_at"])
+        changed.append("responded_at")
+    if follow_up_on is not None:
+        # policy: the promised follow-up runs the reply's clock: a reminder before the end of the
+        # promised day (the partnership's), an escalation to leadership after it.
+        due_at = partnership.start_of_day(follow_up_on + datetime.timedelta(days=1))
+        remind_at = due_at - datetime.timedelta(hours=partnership.inquiry_reminder_hours_before)
+        inquiry.follow_up_due_at = due_at
+        inquiry.follow_up_remind_at = max(remind_at, response.created_at)
+        inquiry.follow_up_reminded_at = None
+        inquiry.follow_up_escalated_at = None
+        inquiry.followed_up_at = None
+        changed += [
+            "follow_up_due_at",
+            "follow_up_remind_at",
+            "follow_up_reminded_at",
+            "follow_up_escalated_at",
+            "followed_up_at",
+        ]
+    elif inquiry.awaits_follow_up:
+        inquiry.followed_up_at = response.created_at  # the promise is kept (late, perhaps)
+        changed.append("followed_up_at")
+    if changed:
+        inquiry.save(update_fields=changed)
     queue_email(
         partnership=inquiry.partnership,
         key=f"inquiry-response:{response.pk}",
@@ -147,14 +177,39 @@ def respond_to_inquiry(
     return response
 
 
+def latest_follow_up_on(partnership: Partnership) -> datetime.date:
+    """The latest date an acknowledgement may promise a follow-up for, counted from the
+    partnership's today."""
+    return partnership.today() + datetime.timedelta(days=partnership.acknowledgement_follow_up_days)
+
+
+def check_follow_up_date(*, partnership: Partnership, follow_up_on: datetime.date | None) -> None:
+    """policy: "acknowledge receipt and indicate follow-up timing": a date from the partnership's
+    today (the same answer whoever calls, wherever they are) to its follow-up days ahead."""
+    if follow_up_on is None or follow_up_on < partnership.today():
+        raise LeadRefused("Choose the date you will follow up (today or later).")
+    latest = latest_follow_up_on(partnership)
+    if follow_up_on > latest:
+        raise LeadRefused(
+            f"Follow up within {partnership.acknowledgement_follow_up_days} days: choose a date "
+            f"no later than {date_format(latest)}."
+        )
+
+
 def sweep_inquiry_deadlines() -> tuple[int, int]:
     """Beat's sweep: remind whoever must answer before an inquiry's deadline, escalate to
     leadership after it.
 
+    An acknowledgement's promised follow-up is held to the same: a reminder before the end of
+    the promised day, an escalation after it unless a reply came first.
+
     Picks due rows with SKIP LOCKED, so overlapping sweeps never double-send (the outbox keys
-    would refuse a second email anyway). Returns (reminded, escalated).
+    would refuse a second email anyway). Returns (reminded, escalated), follow-ups included.
     """
-    return _remind_due(), _escalate_overdue()
+    return (
+        _remind_due() + _remind_follow_ups_due(),
+        _escalate_overdue() + _escalate_broken_follow_ups(),
+    )
 
 
 @transaction.atomic
@@ -207,6 +262,71 @@ def _escalate_overdue() -> int:
     return len(overdue)
 
 
+def _follow_up_key(inquiry: Inquiry) -> str:
+    """One promise, one reminder and one escalation: a later promise gets keys of its own."""
+    return f"inquiry:{inquiry.pk}:follow-up:{inquiry.follow_up_due_at.date().isoformat()}"
+
+
+@transaction.atomic
+def _remind_follow_ups_due() -> int:
+    now = timezone.now()
+    due = list(
+        Inquiry.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("lead", "member__user", "partnership")
+        .filter(
+            follow_up_due_at__isnull=False,
+            followed_up_at__isnull=True,
+            follow_up_reminded_at__isnull=True,
+            follow_up_remind_at__lte=now,
+        )
+        .order_by("follow_up_remind_at")[:SWEEP_BATCH]
+    )
+    leaders = _LeadersByPartnership()
+    for inquiry in due:
+        if inquiry.follow_up_due_at <= now:  # past the promised day the escalation says it all
+            continue
+        for recipient in _answerers(inquiry, leaders):
+            queue_email(
+                partnership=inquiry.partnership,
+                key=f"{_follow_up_key(inquiry)}:reminder:{recipient.pk}",
+                template="leads/follow_up_reminder",
+                to=recipient.email,
+                context=_context(inquiry, recipient),
+                about=inquiry.lead,
+            )
+    Inquiry.objects.filter(pk__in=[i.pk for i in due]).update(follow_up_reminded_at=now)
+    return len(due)
+
+
+@transaction.atomic
+def _escalate_broken_follow_ups() -> int:
+    now = timezone.now()
+    broken = list(
+        Inquiry.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("lead", "member__user", "partnership")
+        .filter(
+            follow_up_due_at__isnull=False,
+            followed_up_at__isnull=True,
+            follow_up_escalated_at__isnull=True,
+            follow_up_due_at__lte=now,
+        )
+        .order_by("follow_up_due_at")[:SWEEP_BATCH]
+    )
+    leaders = _LeadersByPartnership()
+    for inquiry in broken:
+        for leader in leaders.of(inquiry.partnership):
+            queue_email(
+                partnership=inquiry.partnership,
+                key=f"{_follow_up_key(inquiry)}:escalation:{leader.pk}",
+                template="leads/follow_up_escalation",
+                to=leader.email,
+                context=_context(inquiry, leader),
+                about=inquiry.lead,
+            )
+    Inquiry.objects.filter(pk__in=[i.pk for i in broken]).update(follow_up_escalated_at=now)
+    return len(broken)
+
+
 class _LeadersByPartnership:
     """A sweep's leaders, fetched once per partnership however many inquiries it handles."""
 
@@ -238,4 +358,5 @@ def _context(inquiry: Inquiry, recipient: Member) -> dict:
         "inquiry_url": partnership.absolute_url(inquiry.get_absolute_url()),
         "lead_url": partnership.absolute_url(inquiry.lead.get_absolute_url()),
         "reply_hours": partnership.inquiry_reply_hours,
+        "follow_up_on": inquiry.follow_up_promised_on,
     }

@@ -13,6 +13,7 @@ from django import template
 from django.utils import timezone
 
 from leads.models import Inquiry, InquiryState, Transaction
+from leads.models import details_origin as _details_origin
 from leads.services.customer import has_live_links
 from leads.tokens import customer_link_days as link_days
 from pinnacle.formats import duration_text
@@ -72,3 +73,10 @@ def customer_links_live(transaction: Transaction) -> bool:
     """`{% customer_links_live transaction as live %}`: a link of the current version was sent
     to the customer (so there is something to revoke)."""
     return has_live_links(transaction)
+
+
+@register.simple_tag
+def details_origin(lead, member) -> str:
+    """`{% details_origin lead member %}`: the sentence that opens a member's contact with a
+    lead, saying where the lead's contact details came from (leads.models.details_origin)."""
+    return _details_origin(lead=lead, member=member)

@@ -45,6 +45,7 @@ def inquiry_detail(request, pk):
         prefix="ack",
         lead_name=lead.name,
         today=request.partnership.today(),
+        follow_up_days=request.partnership.acknowledgement_follow_up_days,
     )
     status = 200
     if request.method == "POST":

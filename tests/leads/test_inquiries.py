@@ -398,6 +398,46 @@ def test_acknowledgement_needs_a_date_today_or_later(
     assert inquiry.responded_at is None
 
 
+@pytest.mark.parametrize("follow_up_on", [datetime.date(2025, 3, 12), datetime.date(2099, 1, 1)])
+def test_acknowledgement_promises_a_follow_up_within_seven_days(
+    clock, inquiry, member_client, follow_up_on
+):
+    form = member_client.get(inquiry.get_absolute_url()).text
+    assert "Within 7 days: today up to March 11, 2025." in form
+    assert 'max="2025-03-11"' in form
+    response = acknowledge(member_client, inquiry, follow_up_on)
+    assert response.status_code == 400
+    assert "Follow up within 7 days: choose a date no later than March 11, 2025." in response.text
+    assert not InquiryResponse.objects.exists()
+    inquiry.refresh_from_db()
+    assert inquiry.responded_at is None and inquiry.follow_up_due_at is None
+    assert acknowledge(member_client, inquiry, datetime.date(2025, 3, 11)).status_code == 302
+
+
+def test_the_service_holds_every_caller_to_the_partnerships_follow_up_days(
+    clock, inquiry, member, partnership
+):
+    partnership.acknowledgement_follow_up_days = 2
+    partnership.save()
+    inquiry.partnership.refresh_from_db()
+    with pytest.raises(LeadRefused, match=r"Follow up within 2 days: .* no later than March 6"):
+        inquiry_services.respond_to_inquiry(
+            inquiry=inquiry,
+            member=member,
+            kind="ack",
+            body="Soon.",
+            follow_up_on=datetime.date(2025, 3, 7),
+        )
+    assert not InquiryResponse.objects.exists()
+    inquiry_services.respond_to_inquiry(
+        inquiry=inquiry,
+        member=member,
+        kind="ack",
+        body="Soon.",
+        follow_up_on=datetime.date(2025, 3, 6),
+    )
+
+
 def test_an_empty_reply_is_refused(inquiry, member_client):
     response = reply(member_client, inquiry, "   ")
     assert response.status_code == 400
@@ -448,3 +488,11 @@ def test_the_service_refuses_an_answer_from_someone_else(inquiry, partnership):
         inquiry_services.respond_to_inquiry(
             inquiry=inquiry, member=MemberFactory(partnership=partnership), kind="reply", body="Hi"
         )
+
+
+def test_the_policy_page_lists_the_follow_up_days(member_client):
+    page = member_client.get("/policy/").text
+    assert (
+        '<tr><th scope="row">Follow up an acknowledged inquiry within (days)</th><td>7</td></tr>'
+        in page
+    )

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from leads import tasks
+from leads.services import LeadRefused
 from leads.services.inquiries import express_interest, respond_to_inquiry
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage
@@ -196,3 +197,103 @@ def test_a_message_to_leadership_runs_the_same_clock(clock, partnership):
     assert (
         escalations[0].subject == "Unanswered inquiry: leadership has not replied to Dana Prospect"
     )
+
+
+# --- An acknowledgement's promised follow-up runs the same clock --------------------------------
+
+# START is Tuesday, March 4, 2025, 9 a.m. in New York; the promised Thursday ends at midnight.
+THURSDAY = datetime.date(2025, 3, 6)
+END_OF_THURSDAY = datetime.datetime(2025, 3, 7, 0, 0, tzinfo=ZoneInfo("America/New_York"))
+
+
+def acknowledge(clock, inquiry, member, follow_up_on=THURSDAY):
+    clock.move_to(START + datetime.timedelta(hours=1), tick=False)
+    return respond_to_inquiry(
+        inquiry=inquiry,
+        member=member,
+        kind="ack",
+        body="Got it, I will send listings.",
+        follow_up_on=follow_up_on,
+    )
+
+
+def test_the_promised_follow_up_is_reminded_and_then_escalated(
+    clock, inquiry, member, leader, member_client
+):
+    acknowledge(clock, inquiry, member)
+    inquiry.refresh_from_db()
+    assert inquiry.follow_up_due_at == END_OF_THURSDAY
+    assert sweep_at(clock, 20) == (0, 0)  # the 24-hour deadline was met: nothing about it
+    # Four hours before the promised day ends (Thursday 8 p.m.), the member is reminded once.
+    assert sweep_at(clock, 58, 59) == (0, 0)
+    assert sweep_at(clock, 59) == (1, 0)
+    assert sweep_at(clock, 59, 1) == (0, 0)
+    (reminder,) = emails("leads/follow_up_reminder")
+    assert reminder.to_email == member.email
+    assert reminder.subject == "Reminder: you promised Dana Prospect a follow-up by March 6"
+    assert "March 7, 2025, midnight (America/New_York)" in reminder.body_text
+    assert "We emailed you a reminder" in member_client.get(f"/inquiries/{inquiry.pk}/").text
+    # When the promised day is over without a reply, leadership is told once.
+    assert sweep_at(clock, 62, 59) == (0, 0)
+    assert sweep_at(clock, 63) == (0, 1)
+    assert sweep_at(clock, 64) == (0, 0)
+    (escalation,) = emails("leads/follow_up_escalation")
+    assert escalation.to_email == leader.email
+    assert escalation.subject == (
+        "Follow-up not kept: Alice Agent has not replied to Dana Prospect as promised"
+    )
+    assert "promise to follow up by March 6, 2025" in escalation.body_text
+    assert "leadership was notified" in member_client.get(f"/inquiries/{inquiry.pk}/").text
+    assert "Promised follow-up missed" in member_client.get("/inquiries/").text
+
+
+def test_a_reply_by_the_promised_day_keeps_the_promise(clock, inquiry, member, leader):
+    acknowledge(clock, inquiry, member)
+    clock.move_to(START + datetime.timedelta(hours=30), tick=False)
+    respond_to_inquiry(inquiry=inquiry, member=member, kind="reply", body="Here are three homes.")
+    assert sweep_at(clock, 59) == (0, 0)
+    assert sweep_at(clock, 63) == (0, 0)
+    assert not emails("leads/follow_up_reminder") and not emails("leads/follow_up_escalation")
+    inquiry.refresh_from_db()
+    assert inquiry.followed_up_at == START + datetime.timedelta(hours=30)
+
+
+def test_a_second_acknowledgement_cannot_push_the_promise_back(clock, inquiry, member, leader):
+    acknowledge(clock, inquiry, member)
+    with pytest.raises(LeadRefused, match="already promised Dana Prospect a follow-up by March 6"):
+        respond_to_inquiry(
+            inquiry=inquiry,
+            member=member,
+            kind="ack",
+            body="Still on it.",
+            follow_up_on=datetime.date(2025, 3, 8),
+        )
+    assert sweep_at(clock, 63)[1] == 1  # the first promise still stands
+
+
+def test_a_promise_for_today_is_reminded_at_once_and_escalated_at_midnight(
+    clock, inquiry, member, leader
+):
+    clock.move_to(START + datetime.timedelta(hours=12), tick=False)  # Tuesday 9 p.m.
+    respond_to_inquiry(
+        inquiry=inquiry, member=member, kind="ack", body="Tonight.", follow_up_on=START.date()
+    )
+    assert sweep_at(clock, 12) == (1, 0)
+    assert sweep_at(clock, 14, 59) == (0, 0)
+    assert sweep_at(clock, 15) == (0, 1)  # Wednesday 0:00 in New York
+
+
+def test_the_end_of_the_promised_day_is_the_partnerships(clock, partnership, member, leader):
+    partnership.timezone = "America/Los_Angeles"
+    partnership.save()
+    lead = LeadFactory(partnership=partnership)
+    inquiry = express_interest(lead=lead, member=member, message="Hello")
+    respond_to_inquiry(
+        inquiry=inquiry, member=member, kind="ack", body="Soon.", follow_up_on=THURSDAY
+    )
+    inquiry.refresh_from_db()
+    assert inquiry.follow_up_due_at == datetime.datetime(
+        2025, 3, 7, 0, 0, tzinfo=ZoneInfo("America/Los_Angeles")
+    )
+    assert sweep_at(clock, 65, 59)[1] == 0  # 23:59 on Thursday in Los Angeles
+    assert sweep_at(clock, 66)[1] == 1

@@ -11,19 +11,16 @@ from leads.services.intake import submit_lead
 from members.models import Member
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage
-from tests.leads.factories import LeadFactory
+from tests.leads.factories import LeadFactory, SubmissionFactory
 from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
+# Dana's details came from the directory access request (/join/).
 ACKNOWLEDGEMENT = (
-    "I have your contact details because you accessed the Pinnacle Partnerships website "
+    "I have your contact details because you requested access to the Pinnacle Partnerships "
+    "partner directory on the Pinnacle Partnerships website "
     "(https://www.pinnaclepartnerships.example)."
-)
-ACKNOWLEDGEMENT_HTML = (
-    "I have your contact details because you accessed the Pinnacle Partnerships website "
-    '(<a href="https://www.pinnaclepartnerships.example" style="color:#1f3b64;">'
-    "https://www.pinnaclepartnerships.example</a>)."
 )
 STATEMENT = (
     "Thank you for exploring the Pinnacle Partnerships website.  I hope that you found the "
@@ -45,6 +42,13 @@ def rita(partnership):
     )
 
 
+def dana(partnership):
+    """A lead who requested directory access: her first submission is the /join/ form."""
+    return SubmissionFactory(
+        lead=LeadFactory(partnership=partnership, name="Dana Prospect"), form=FormKind.JOIN
+    ).lead
+
+
 def received(template):
     """The one message of `template`, delivered, as the lead's mail client has it."""
     message = OutboxMessage.objects.get(template=template)
@@ -55,7 +59,7 @@ def received(template):
 
 def assert_opens_with_the_acknowledgement_and_statement(text, html, specialization):
     sentence = f"As a Pinnacle Partnerships partner member, I specialize in {specialization}."
-    for body, acknowledgement in ((text, ACKNOWLEDGEMENT), (html, ACKNOWLEDGEMENT_HTML)):
+    for body, acknowledgement in ((text, ACKNOWLEDGEMENT), (html, f"<p>{ACKNOWLEDGEMENT}</p>")):
         assert acknowledgement in body
         assert STATEMENT in body and sentence in body
         # First where the details came from, then the statement, then the member's own words.
@@ -82,7 +86,7 @@ def test_the_thank_you_in_the_members_name_carries_the_statement(partnership, ri
 
 @pytest.mark.parametrize("kind", ["reply", "ack"])
 def test_an_inquiry_answer_carries_the_statement(partnership, rita, kind):
-    lead = LeadFactory(partnership=partnership, name="Dana Prospect")
+    lead = dana(partnership)
     inquiry = express_interest(lead=lead, member=rita, message="Homes near Hyde Park?")
     respond_to_inquiry(
         inquiry=inquiry,
@@ -111,7 +115,7 @@ def test_a_member_without_a_statement_still_completes_the_sentence(
     lena = MemberFactory(
         partnership=partnership, specialization="  ", service_category=category, job_title=job_title
     )
-    lead = LeadFactory(partnership=partnership, name="Dana Prospect")
+    lead = dana(partnership)
     inquiry = express_interest(lead=lead, member=lena, message="Can you help?")
     respond_to_inquiry(inquiry=inquiry, member=lena, kind="reply", body="Gladly.")
     text, html = received("leads/inquiry_response")
@@ -121,7 +125,7 @@ def test_a_member_without_a_statement_still_completes_the_sentence(
 def test_the_statement_reads_as_written_in_text_and_is_escaped_in_html(partnership, rita):
     rita.specialization = "condos & townhomes in O'Hare's <north> suburbs."
     rita.save()
-    lead = LeadFactory(partnership=partnership, name="Dana Prospect")
+    lead = dana(partnership)
     inquiry = express_interest(lead=lead, member=rita, message="Condos?")
     respond_to_inquiry(inquiry=inquiry, member=rita, kind="reply", body="Yes.")
     text, html = received("leads/inquiry_response")

@@ -20,6 +20,7 @@ CHANGED = {
     "cease_after_attempts": 20,
     "cease_window_days": 90,
     "inquiry_reply_hours": 72,
+    "acknowledgement_follow_up_days": 14,
     "post_close_meeting_days": 10,
     "comarketing_first_reminder_days": 5,
     "comarketing_second_reminder_days": 11,

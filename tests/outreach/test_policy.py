@@ -13,7 +13,7 @@ from leads.services.inquiries import express_interest
 from outreach import services
 from outreach.models import Attempt, Channel, OutreachPair, Refusal
 from outreach.services import OutreachRefused
-from pinnacle.mail.models import Suppression
+from pinnacle.mail.models import OutboxMessage, Suppression
 from pinnacle.mail.services import suppress
 from tests.leads.factories import LeadFactory
 from tests.members.factories import MemberFactory
@@ -210,3 +210,75 @@ def test_a_new_submission_reopens_an_opted_out_lead_to_outreach(clock, agent, le
         timeframe="3m",
     )
     assert call(agent, lead)  # they asked again: members may reach out
+
+
+def test_a_portal_email_to_a_bounced_lead_is_refused_and_nothing_is_sent(
+    clock, agent, lead, partnership
+):
+    agent.specialization = "first-time buyers"
+    agent.save()
+    suppress(
+        partnership=partnership, email=lead.email, reason=Suppression.Reason.BOUNCED, source="esp"
+    )
+    refusal = refused(
+        services.send_message,
+        member=agent,
+        lead=lead,
+        subject="Homes near Domain",
+        body="Dana, I have three homes to show you.",
+        actor=agent.user,
+    )
+    assert refusal.decision.reason == Refusal.Reason.EMAIL_SUPPRESSED
+    assert not OutboxMessage.objects.exists()
+    assert not Attempt.objects.exists()
+    assert Refusal.objects.get().channel == Channel.PORTAL_EMAIL
+
+
+def seven_warm_attempts(clock, agent, lead, start_day):
+    """Seven attempts on consecutive days, warm (contact was made): only the cease counts them."""
+    for n in range(7):
+        at(clock, days=start_day + n)
+        call(agent, lead)
+
+
+@pytest.mark.parametrize("first", ["inquiry", "reply"])
+def test_the_later_of_an_inquiry_and_a_reply_is_the_contact_that_counts(clock, agent, lead, first):
+    """The lead inquired and replied, in either order: attempts count toward the cease from
+    the later of the two, so seven attempts before it do not cease contact after it."""
+
+    def inquiry():
+        express_interest(lead=lead, member=agent, message="Can we talk?")
+
+    def reply():
+        services.log_lead_reply(member=agent, lead=lead, note="Texted back", actor=agent.user)
+
+    earlier, later = (inquiry, reply) if first == "inquiry" else (reply, inquiry)
+    earlier()
+    seven_warm_attempts(clock, agent, lead, start_day=1)  # days 1-7
+    at(clock, days=8)
+    later()
+    at(clock, days=9)
+    assert not call(agent, lead).was_cold  # the 8th since the earlier contact, the 1st since
+    at(clock, days=10)
+    assert call(agent, lead)  # counted from the earlier contact this would be ceased
+    assert OutreachPair.objects.get().ceased_at is None
+
+
+def test_a_partnership_that_ceases_after_three_attempts_ceases_at_the_third(
+    clock, agent, lead, partnership
+):
+    partnership.cease_after_attempts = 3
+    partnership.save()
+    agent.partnership.refresh_from_db()
+    lead.partnership.refresh_from_db()
+    call(agent, lead)
+    call(agent, lead)
+    at(clock, days=7)
+    assert OutreachPair.objects.get().ceased_at is None  # two attempts: not yet
+    assert services.may_attempt(member=agent, lead=lead, channel=Channel.CALL).allowed
+    call(agent, lead)
+    assert OutreachPair.objects.get().ceased_at == START + datetime.timedelta(days=7)
+    at(clock, days=14)  # the week has room again, but three attempts ceased contact
+    refusal = refused(call, agent, lead)
+    assert refusal.decision.reason == Refusal.Reason.CEASED
+    assert "You made 3 attempts without contact within 30 days" in str(refusal)
