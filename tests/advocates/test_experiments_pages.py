@@ -68,8 +68,34 @@ def test_the_page_counts_referrals_per_group_and_compares_them(member_client, ex
     html = response.content.decode()
     assert "Still running" in html
     assert "Not enough evidence yet" in html
-    assert "E-test for two Poisson rates" in html
-    assert "normal (Wald) approximation" in html
+    assert "permutation test" in html
+    assert "leaves out 0 exactly when the p-value is below 0.05" in html
+    # Seeded by the experiment's stored seed: the same numbers on every visit.
+    again = member_client.get(reverse("advocates_experiment", args=[experiment.pk]))
+    assert again.context["results"].comparison == cmp
+
+
+def test_deleting_a_contact_after_the_split_keeps_the_groups_and_their_referrals(
+    member_client, experiment
+):
+    bob = Assignment.objects.get(experiment=experiment, contact__name="Bob 1")
+    before = member_client.get(reverse("advocates_experiment", args=[experiment.pk]))
+    response = member_client.post(reverse("advocates_contact_delete", args=[bob.contact_id]))
+    assert response.status_code == 302
+    bob.refresh_from_db()
+    assert bob.contact_id is None and bob.group == "B"
+    assert bob.withdrawn_on == TODAY
+    assert bob.withdrawn_referral_days == [datetime.date(2025, 1, 20), datetime.date(2025, 2, 1)]
+    after = member_client.get(reverse("advocates_experiment", args=[experiment.pk]))
+    groups = after.context["results"].groups
+    assert (groups["A"].contacts, groups["A"].referrals) == (3, 1)
+    assert (groups["B"].contacts, groups["B"].referrals, groups["B"].withdrawn) == (3, 3, 1)
+    assert after.context["results"].cumulative == before.context["results"].cumulative
+    assert after.context["results"].comparison == before.context["results"].comparison
+    html = after.content.decode()
+    assert "3 (1 withdrawn)" in html
+    listing = member_client.get(reverse("advocates_experiments")).context["page"].object_list
+    assert (listing[0].size_a, listing[0].size_b) == (3, 3)
 
 
 def test_the_chart_is_svg_with_both_series_a_title_and_the_numbers_in_a_table(
