@@ -326,7 +326,7 @@ def experiment_results(experiment: Experiment, *, today: dt.date) -> Results:
     """Contacts and referrals received per group in the period, the weekly cumulative referrals
     per contact, the comparison of the two groups from each contact's own count (a permutation
     test over re-randomisations seeded by the experiment's seed, `stats.compare_counts`), and
-    the feedback per group: three queries. A withdrawn contact counts in their group with the
+    the feedback per group: two queries. A withdrawn contact counts in their group with the
     referrals they had sent before they were deleted."""
     received = _received_in_period(experiment)
     per_contact = (

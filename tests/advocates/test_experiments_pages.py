@@ -133,6 +133,27 @@ def test_a_clear_difference_is_read_out(member_client, member):
     assert "Group B (variable reward) brought more referrals per contact." in html
 
 
+def test_the_interval_on_the_page_agrees_with_the_verdict(member_client, member):
+    # 6 referrals from 12 contacts against 15 from 12: the E-test's p was 0.0503 ("not enough
+    # evidence") beside a Wald interval of 0.00 to 1.50, which left 0 out.
+    experiment = ExperimentFactory(owner=member)
+    counts = {"A": [0] * 6 + [1] * 6, "B": [0] * 3 + [1] * 4 + [2] * 4 + [3]}
+    for group, per_contact in counts.items():
+        for n in per_contact:
+            contact = AssignmentFactory(experiment=experiment, group=group).contact
+            for _ in range(n):
+                referral(contact, datetime.date(2025, 1, 20))
+    response = member_client.get(reverse("advocates_experiment", args=[experiment.pk]))
+    results = response.context["results"]
+    cmp = results.comparison
+    assert cmp.difference == pytest.approx(0.75)
+    leaves_out_zero = not cmp.low <= 0 <= cmp.high
+    assert leaves_out_zero == results.significant == (cmp.p_value < 0.05)
+    html = response.content.decode()
+    verdict = "Group B (variable reward) brought more" if leaves_out_zero else "Not enough evidence"
+    assert verdict in html
+
+
 def test_another_member_and_leadership_get_404_on_a_members_experiment(
     experiment, partnership, leader
 ):
