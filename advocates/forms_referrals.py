@@ -15,6 +15,7 @@ from advocates.models import (
     RewardRule,
     RewardTrigger,
 )
+from advocates.services.referrals import MIN_PHONE_DIGITS
 from leads.models import Need, Timeframe
 from pinnacle.forms import BoundedDateField, BoundedEmailField
 
@@ -36,9 +37,16 @@ class ReferralForm(forms.Form):
     contact = ContactChoiceField(label="Contact", queryset=Contact.objects.none())
     person_name = forms.CharField(label="Referred person's name", max_length=120)
     person_email = BoundedEmailField(
-        label="Their email", required=False, help_text="Required for a referral you received."
+        label="Their email",
+        required=False,
+        help_text="With an email, a referral you received joins the partnership's leads.",
     )
-    person_phone = forms.CharField(label="Their phone", max_length=32, required=False)
+    person_phone = forms.CharField(
+        label="Their phone",
+        max_length=32,
+        required=False,
+        help_text="A referral you received needs their email or their phone.",
+    )
     need = forms.ChoiceField(label="What they need", choices=Need.choices, initial=Need.OTHER)
     timeframe = forms.ChoiceField(
         label="When", choices=Timeframe.choices, initial=Timeframe.BROWSING
@@ -56,11 +64,21 @@ class ReferralForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["contact"].queryset = contacts.only("pk", "name")
 
+    def clean_person_phone(self) -> str:
+        phone = self.cleaned_data["person_phone"].strip()
+        if phone and sum(ch.isdigit() for ch in phone) < MIN_PHONE_DIGITS:
+            raise forms.ValidationError(
+                f"Enter a phone number with at least {MIN_PHONE_DIGITS} digits, or leave it empty."
+            )
+        return phone
+
     def clean(self):
         data = super().clean()
-        if data.get("direction") == Direction.RECEIVED and not data.get("person_email"):
+        reachable = data.get("person_email") or data.get("person_phone")
+        if data.get("direction") == Direction.RECEIVED and not reachable and not self.errors:
+            # A spoken referral often comes with a name and a phone only.
             self.add_error(
-                "person_email", "A referral you received needs the person's email: it is a lead."
+                "person_phone", "A referral you received needs the person's email or phone."
             )
         return data
 

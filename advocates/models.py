@@ -9,6 +9,7 @@ sortable list needs no computation.
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -561,9 +562,21 @@ class Experiment(TenantOwned):
 
 
 class Assignment(TenantOwned):
+    """A contact's place in an experiment's split. A contact deleted after the split stays in
+    their group, withdrawn, with the days of the referrals they had sent in the period: the
+    groups keep the sizes the randomisation gave them, and no referral counted leaves."""
+
     experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="assignments")
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     group = models.CharField(max_length=1, choices=ExperimentGroup.choices)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawn_referral_days = ArrayField(models.DateField(), default=list, blank=True)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.contact_id is None
 
     class Meta:
         constraints = [

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import (
     Avg,
+    BooleanField,
     Case,
     Count,
     DecimalField,
@@ -109,14 +110,26 @@ def linkable_members(member: Member) -> QuerySet[Member]:
 
 # --- The allied resources scorecard -------------------------------------------------------------
 
-QUALITY_MIDPOINT = Decimal("5.5")  # a 10 adds 4.5 quality points, a 1 subtracts 4.5
+# A partner is weak on one of two axes, never on a sum of the two (a referral is not a rating
+# point): low service quality, or a one-way exchange (seed 5.1, reciprocity).
 WEAK_QUALITY = Decimal(6)
+ONE_WAY_AFTER = 3  # referrals sent to them in 12 months with none back
 TWO_PLACES = Decimal("0.01")
+
+
+class Reciprocity:
+    TWO_WAY = "Both ways"
+    ONE_WAY = "One-way: only you send"
+    SENDING = "Only you send, so far"
+    ONLY_THEY_SEND = "Only they send"
+    NONE = "No referrals yet"
 
 
 @dataclass(frozen=True)
 class Exchange:
-    """Seed 5.1's social exchange with one allied resource: Outcome = Benefits - Costs."""
+    """Seed 5.1's social exchange with one allied resource, on two axes kept apart: the quality
+    of their service (ratings) and reciprocity (referrals received from them against referrals
+    sent to them over 12 months)."""
 
     member_rating: int | None
     client_rating_sum: int
@@ -143,48 +156,49 @@ class Exchange:
         return (Decimal(total) / self.rating_count).quantize(TWO_PLACES)
 
     @property
-    def quality_points(self) -> Decimal:
-        return Decimal(0) if self.quality is None else self.quality - QUALITY_MIDPOINT
+    def is_low_quality(self) -> bool:
+        return self.quality is not None and self.quality < WEAK_QUALITY
 
     @property
-    def balance(self) -> int:
-        return self.received - self.sent
+    def is_one_way(self) -> bool:
+        return self.received == 0 and self.sent >= ONE_WAY_AFTER
 
     @property
-    def benefits(self) -> Decimal:
-        return self.received + self.quality_points
-
-    @property
-    def costs(self) -> int:
-        return self.sent
-
-    @property
-    def outcome(self) -> Decimal:
-        return self.benefits - self.costs
+    def reciprocity(self) -> str:
+        if self.received and self.sent:
+            return Reciprocity.TWO_WAY
+        if self.sent:
+            return Reciprocity.ONE_WAY if self.is_one_way else Reciprocity.SENDING
+        if self.received:
+            return Reciprocity.ONLY_THEY_SEND
+        return Reciprocity.NONE
 
     @property
     def weak_reasons(self) -> list[str]:
         reasons = []
-        if self.outcome < 0:
-            reasons.append("the exchange costs you more than it brings")
-        if self.quality is not None and self.quality < WEAK_QUALITY:
+        if self.is_low_quality:
             reasons.append(f"service quality {self.quality} is under {WEAK_QUALITY}")
+        if self.is_one_way:
+            reasons.append(
+                f"one-way: you sent them {self.sent} referrals in 12 months and received none"
+            )
         return reasons
 
 
 SCORECARD_SORTS = {
-    "outcome": ("outcome_sql", Lower("name"), "pk"),
+    "weak": (F("weak_sql").desc(), F("quality_sql").asc(nulls_last=True), Lower("name"), "pk"),
     "quality": (F("quality_sql").desc(nulls_last=True), Lower("name"), "pk"),
-    "balance": ("balance_sql", Lower("name"), "pk"),
+    "reciprocity": ("balance_sql", Lower("name"), "pk"),
     "name": (Lower("name"), "pk"),
 }
 EXACT = DecimalField(max_digits=12, decimal_places=4)
 
 
-def allied_scorecard(member: Member, *, today: dt.date, sort: str = "outcome") -> QuerySet[Contact]:
+def allied_scorecard(member: Member, *, today: dt.date, sort: str = "weak") -> QuerySet[Contact]:
     """The member's allied resources with what their `Exchange` is made of over the 12 months to
-    `today`, ordered in SQL (weakest outcome first by default) so that a page of them costs the
-    same at 10 rows or 10,000. One query per page; `exchange_of(row)` reads a row's exchange."""
+    `today`, ordered in SQL (weak partners first by default, the lowest quality first among
+    them) so that a page of them costs the same at 10 rows or 10,000. One query per page;
+    `exchange_of(row)` reads a row's exchange."""
     since = today - dt.timedelta(days=365)
     scope = {"partnership_id": member.partnership_id, "contact": OuterRef("pk")}
     ratings = (
@@ -209,6 +223,16 @@ def allied_scorecard(member: Member, *, today: dt.date, sort: str = "outcome") -
             output_field=EXACT,
         ),
     )
+    # The same rule as `Exchange.weak_reasons`, in SQL for the order; quality rounds as shown.
+    weak = Case(
+        When(
+            Q(quality_sql__lt=WEAK_QUALITY - Decimal("0.005"))
+            | Q(received_n=0, sent_n__gte=ONE_WAY_AFTER),
+            then=Value(True),
+        ),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
     return (
         contacts_of(member)
         .filter(segment=Segment.ALLIED_RESOURCES)
@@ -221,14 +245,8 @@ def allied_scorecard(member: Member, *, today: dt.date, sort: str = "outcome") -
         )
         .annotate(rating_total_n=rated)
         .annotate(quality_sql=quality, balance_sql=F("received_n") - F("sent_n"))
-        .annotate(
-            outcome_sql=ExpressionWrapper(
-                Cast(F("balance_sql"), EXACT)
-                + Coalesce(F("quality_sql") - Value(QUALITY_MIDPOINT, output_field=EXACT), 0),
-                output_field=EXACT,
-            )
-        )
-        .order_by(*SCORECARD_SORTS.get(sort, SCORECARD_SORTS["outcome"]))
+        .annotate(weak_sql=weak)
+        .order_by(*SCORECARD_SORTS.get(sort, SCORECARD_SORTS["weak"]))
     )
 
 

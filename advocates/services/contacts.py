@@ -15,9 +15,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from advocates.models import (
+    Assignment,
     Contact,
+    Direction,
     Interaction,
     InteractionKind,
+    Referral,
     Segment,
     SegmentChange,
     ServiceRecord,
@@ -202,7 +205,32 @@ def update_contact(
 def delete_contact(*, contact: Contact) -> None:
     """Remove a contact with their whole trail (log, history, referrals, touches, rewards):
     the circle is the member's own, and so is forgetting someone. Emails already sent stay in
-    the outbox, which is the partnership's record of what went out."""
+    the outbox, which is the partnership's record of what went out.
+
+    In a reward experiment the contact stays in their group, withdrawn, with only the days of
+    the referrals they had sent in its period (no name, no person): deleting someone after the
+    split must not change the groups the randomisation made."""
+    assignments = (
+        Assignment.objects.filter(partnership_id=contact.partnership_id, contact_id=contact.pk)
+        .select_related("experiment")
+        .select_for_update(of=("self",))
+    )
+    today = contact.partnership.today()
+    for assignment in assignments:
+        experiment = assignment.experiment
+        assignment.withdrawn_referral_days = list(
+            Referral.objects.filter(
+                partnership_id=contact.partnership_id,
+                contact_id=contact.pk,
+                direction=Direction.RECEIVED,
+                received_on__gte=experiment.starts_on,
+                received_on__lte=experiment.ends_on,
+            )
+            .order_by("received_on")
+            .values_list("received_on", flat=True)
+        )
+        assignment.withdrawn_on = today
+        assignment.save(update_fields=["withdrawn_referral_days", "withdrawn_on"])
     Contact.objects.filter(pk=contact.pk, owner_id=contact.owner_id).delete()
 
 

@@ -22,8 +22,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import transaction
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from advocates import stats
@@ -275,6 +276,7 @@ class GroupResult:
     label: str
     contacts: int
     referrals: int
+    withdrawn: int = 0  # contacts deleted after the split, still counted in their group
 
     @property
     def per_contact(self) -> float:
@@ -311,53 +313,55 @@ def week_ends(starts_on: dt.date, ends_on: dt.date) -> list[dt.date]:
     return [min(starts_on + dt.timedelta(days=7 * i + 6), ends_on) for i in range(weeks)]
 
 
+def _received_in_period(experiment: Experiment) -> QuerySet[Referral]:
+    return Referral.objects.filter(
+        partnership_id=experiment.partnership_id,
+        direction=Direction.RECEIVED,
+        received_on__gte=experiment.starts_on,
+        received_on__lte=experiment.ends_on,
+    )
+
+
 def experiment_results(experiment: Experiment, *, today: dt.date) -> Results:
     """Contacts and referrals received per group in the period, the weekly cumulative referrals
-    per contact, the comparison of the two rates, and the feedback per group: four queries."""
-    sizes = dict(
+    per contact, the comparison of the two groups from each contact's own count (a permutation
+    test over re-randomisations seeded by the experiment's seed, `stats.compare_counts`), and
+    the feedback per group: two queries. A withdrawn contact counts in their group with the
+    referrals they had sent before they were deleted."""
+    received = _received_in_period(experiment)
+    per_contact = (
         Assignment.objects.filter(partnership_id=experiment.partnership_id, experiment=experiment)
-        .values_list("group")
-        .annotate(n=Count("pk"))
-        .values_list("group", "n")
-    )
-    group_of = Assignment.objects.filter(
-        partnership_id=experiment.partnership_id,
-        experiment=experiment,
-        contact_id=OuterRef("contact_id"),
-    ).values("group")[:1]
-    by_day = (
-        Referral.objects.filter(
-            partnership_id=experiment.partnership_id,
-            direction=Direction.RECEIVED,
-            received_on__gte=experiment.starts_on,
-            received_on__lte=experiment.ends_on,
-            contact_id__in=Assignment.objects.filter(
-                partnership_id=experiment.partnership_id, experiment=experiment
-            ).values("contact_id"),
+        .annotate(
+            live_days=ArraySubquery(
+                received.filter(contact_id=OuterRef("contact_id")).values("received_on")
+            )
         )
-        .annotate(group=Subquery(group_of))
-        .values("group", "received_on")
-        .annotate(n=Count("pk"))
-        .values_list("group", "received_on", "n")
+        .order_by("pk")
+        .values_list("group", "live_days", "withdrawn_referral_days", "contact_id")
     )
     weeks = week_ends(experiment.starts_on, experiment.ends_on)
     counts = {g: [0] * len(weeks) for g in ExperimentGroup.values}
-    for group, day, n in by_day:
-        counts[group][(day - experiment.starts_on).days // 7] += n
+    each: dict[str, list[int]] = {g: [] for g in ExperimentGroup.values}
+    withdrawn = dict.fromkeys(ExperimentGroup.values, 0)
+    for group, live_days, withdrawn_days, contact_id in per_contact:
+        days = [*live_days, *withdrawn_days]
+        each[group].append(len(days))
+        withdrawn[group] += contact_id is None
+        for day in days:
+            counts[group][(day - experiment.starts_on).days // 7] += 1
     groups, cumulative = {}, {}
     for g, label in ExperimentGroup.choices:
-        size = sizes.get(g, 0)
-        groups[g] = GroupResult(g, label, size, sum(counts[g]))
+        size = len(each[g])
+        groups[g] = GroupResult(g, label, size, sum(each[g]), withdrawn[g])
         running, series = 0, []
         for i in range(len(weeks)):
             running += counts[g][i]
             has_begun = experiment.starts_on + dt.timedelta(days=7 * i) <= today
             series.append(running / size if size and has_begun else None)
         cumulative[g] = series
-    a, b = groups[ExperimentGroup.A], groups[ExperimentGroup.B]
     comparison = (
-        stats.compare_rates(a.referrals, a.contacts, b.referrals, b.contacts)
-        if a.contacts and b.contacts
+        stats.compare_counts(each[ExperimentGroup.A], each[ExperimentGroup.B], seed=experiment.seed)
+        if each[ExperimentGroup.A] and each[ExperimentGroup.B]
         else None
     )
     feedback = {g: [] for g in ExperimentGroup.values}

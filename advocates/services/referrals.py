@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,7 +30,7 @@ from advocates.services import AdvocatesRefused
 from advocates.services.contacts import email_contact
 from advocates.services.once import just_made
 from advocates.services.score import refresh_score
-from leads.models import FormKind, Need, Timeframe, Transaction, TransactionStage
+from leads.models import FormKind, Lead, Need, Timeframe, Transaction, TransactionStage
 from leads.selectors.transactions import visible_transactions
 from leads.services import LeadRefused
 from leads.services.intake import submit_lead
@@ -38,6 +40,7 @@ from pinnacle.mail.services import preview_email
 OPEN_STAGES = (ReferralStage.RECEIVED, ReferralStage.CONTACTED, ReferralStage.UNDER_CONTRACT)
 FINAL_STAGES = (ReferralStage.CLOSED, ReferralStage.LOST)
 MAX_VALUE = decimal.Decimal("9999999999.99")
+MIN_PHONE_DIGITS = 7  # as the lead forms ask
 
 # What the referrer reads about the referred person, in plain words: never a transaction detail.
 PROGRESS_WORDS = {
@@ -104,7 +107,7 @@ def record_referral_received(
     *,
     contact: Contact,
     person_name: str,
-    person_email: str,
+    person_email: str = "",
     person_phone: str = "",
     note: str = "",
     quality: str = ReferralQuality.STANDARD,
@@ -114,21 +117,23 @@ def record_referral_received(
     received_on: dt.date | None = None,
     actor=None,
 ) -> Referral:
-    """The contact referred someone to the member: the person joins the partnership's intake as
-    a lead (a new one, or the lead they already are), with the member as referrer and no email
-    to them; the referral is Received, the contact's score counts it.
+    """The contact referred someone to the member, with the person's email, their phone, or
+    both: the referral is Received and the contact's score counts it. With an email the person
+    joins the partnership's intake as a lead (a new one, or the lead they already are), with
+    the member as referrer and no email to them; a spoken referral with only a phone is
+    recorded without a lead (a lead is one email address in the partnership).
 
     The contact's row is locked first, so a double submit records one referral: the second
-    finds the first (same contact, same lead, still open) and returns it."""
+    finds the first (same contact, same email, or same phone without an email, still open)
+    and returns it."""
     person_name = _clean_text(person_name, 120, "name")
     if not person_name:
         raise AdvocatesRefused("Give the referred person's name.")
-    person_email = (person_email or "").strip().lower()
-    if not person_email:
-        raise AdvocatesRefused(
-            "A referral you received needs the person's email: it becomes a lead."
-        )
-    person_phone = _clean_text(person_phone, 32, "phone number")
+    person_email = _clean_email(person_email)
+    person_phone = _clean_phone(person_phone)
+    if not person_email and not person_phone:
+        # A referral is someone to reach: a spoken one often comes with a name and a phone only.
+        raise AdvocatesRefused("A referral you received needs the person's email or phone.")
     note = _clean_text(note, 2000, "note")
     if quality not in ReferralQuality.values:
         raise AdvocatesRefused("Choose the referral's tier: Standard, Qualified or Premium.")
@@ -137,13 +142,16 @@ def record_referral_received(
     estimated_value = _clean_value(estimated_value)
     received_on = _clean_received_on(received_on, contact.partnership.today())
     contact = _locked_contact(contact)
+    same_person = {"person_email": person_email}
+    if not person_email:
+        same_person["person_phone"] = person_phone
     existing = (
         Referral.objects.filter(
             partnership_id=contact.partnership_id,
             contact=contact,
             direction=Direction.RECEIVED,
-            person_email=person_email,
             stage__in=OPEN_STAGES,
+            **same_person,
         )
         .order_by("-pk")
         .first()
@@ -152,21 +160,14 @@ def record_referral_received(
         # The same person from the same contact while the first is still open: a double submit.
         return existing
     owner = Member.objects.select_related("partnership").get(pk=contact.owner_id)
-    try:
-        # The note and the contact's name stay in the member's circle: the lead's timeline is
-        # seen by others (leadership, the transaction team), so the submission carries neither.
-        submission = submit_lead(
-            partnership=owner.partnership,
-            form=FormKind.ADVOCATE_REFERRAL,
-            name=person_name,
-            email=person_email,
-            phone=person_phone,
-            need=need,
-            timeframe=timeframe,
-            referrer=owner,
-        )
-    except LeadRefused as refusal:
-        raise AdvocatesRefused(str(refusal)) from refusal
+    lead = _lead_for_referral(
+        owner,
+        name=person_name,
+        email=person_email,
+        phone=person_phone,
+        need=need,
+        timeframe=timeframe,
+    )
     referral = Referral.objects.create(
         partnership_id=contact.partnership_id,
         contact=contact,
@@ -175,7 +176,7 @@ def record_referral_received(
         person_name=person_name,
         person_email=person_email,
         person_phone=person_phone,
-        lead=submission.lead,
+        lead=lead,
         stage=ReferralStage.RECEIVED,
         stage_changed_at=timezone.now(),
         quality=quality,
@@ -185,9 +186,52 @@ def record_referral_received(
         created_by=_user(actor),
     )
     _event(referral, f"Received from {contact.name}", actor)
-    _catch_up_with_transaction(referral, owner)
+    if lead is not None:
+        _catch_up_with_transaction(referral, owner)
     refresh_score(contact)
     return referral
+
+
+def _clean_email(value) -> str:
+    email = (value or "").strip().lower()
+    if not email:
+        return ""
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise AdvocatesRefused("Enter a valid email address for the referred person.") from exc
+    return email
+
+
+def _clean_phone(value) -> str:
+    phone = _clean_text(value, 32, "phone number")
+    if phone and sum(ch.isdigit() for ch in phone) < MIN_PHONE_DIGITS:
+        raise AdvocatesRefused(
+            f"Enter a phone number with at least {MIN_PHONE_DIGITS} digits for the referred person."
+        )
+    return phone
+
+
+def _lead_for_referral(owner: Member, *, name, email, phone, need, timeframe) -> Lead | None:
+    """The lead the referred person is in the partnership's intake, or None without an email."""
+    if not email:
+        return None
+    try:
+        # The note and the contact's name stay in the member's circle: the lead's timeline is
+        # seen by others (leadership, the transaction team), so the submission carries neither.
+        submission = submit_lead(
+            partnership=owner.partnership,
+            form=FormKind.ADVOCATE_REFERRAL,
+            name=name,
+            email=email,
+            phone=phone,
+            need=need,
+            timeframe=timeframe,
+            referrer=owner,
+        )
+    except LeadRefused as refusal:
+        raise AdvocatesRefused(str(refusal)) from refusal
+    return submission.lead
 
 
 def _catch_up_with_transaction(referral: Referral, owner: Member) -> None:

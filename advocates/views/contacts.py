@@ -392,8 +392,8 @@ def circle_settings(request):
 
 @member_required
 def allied_scorecard(request):
-    sort = request.GET.get("sort", "outcome")
-    sort = sort if sort in selectors.SCORECARD_SORTS else "outcome"
+    sort = request.GET.get("sort", "weak")
+    sort = sort if sort in selectors.SCORECARD_SORTS else "weak"
     rows = selectors.allied_scorecard(request.member, today=request.partnership.today(), sort=sort)
     page = Paginator(rows, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
     for row in page.object_list:
@@ -405,6 +405,8 @@ def allied_scorecard(request):
             "page": page,
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1),
             "sort": sort,
+            "weak_quality": selectors.WEAK_QUALITY,
+            "one_way_after": selectors.ONE_WAY_AFTER,
             "section": "allied",
         },
     )

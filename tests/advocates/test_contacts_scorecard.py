@@ -1,5 +1,5 @@
-"""The allied resources scorecard (seed 5.1: Outcome = Benefits - Costs) and leadership's
-counts-only overview of every circle."""
+"""The allied resources scorecard (seed 5.1's exchange on two axes: service quality and
+reciprocity) and leadership's counts-only overview of every circle."""
 
 import datetime
 from decimal import Decimal
@@ -32,38 +32,59 @@ def days_ago(n):
     return TODAY - datetime.timedelta(days=n)
 
 
-# --- The arithmetic -----------------------------------------------------------------------------
+# --- The two axes ------------------------------------------------------------------------------
 
 
-def test_a_ten_adds_four_and_a_half_and_a_one_takes_four_and_a_half():
-    assert Exchange(10, 0, 0, received=0, sent=0).outcome == Decimal("4.50")
-    assert Exchange(1, 0, 0, received=0, sent=0).outcome == Decimal("-4.50")
-
-
-def test_outcome_is_received_plus_quality_points_minus_sent():
-    # Member rates 8, clients rated 9 and 10: quality (8 + 19) / 3 = 9.00, points 3.50.
+def test_quality_is_the_mean_of_every_rating_the_members_own_counting_once():
+    # Member rates 8, clients rated 9 and 10: quality (8 + 19) / 3 = 9.00.
     exchange = Exchange(8, 19, 2, received=3, sent=5)
     assert exchange.client_mean == Decimal("9.50")
     assert (exchange.quality, exchange.rating_count) == (Decimal("9.00"), 3)
-    assert exchange.benefits == Decimal("6.50")
-    assert exchange.costs == 5
-    assert exchange.outcome == Decimal("1.50")
-    assert exchange.balance == -2
+    assert exchange.reciprocity == "Both ways"
     assert exchange.weak_reasons == []
 
 
-def test_no_rating_adds_no_quality_points_and_is_not_flagged_for_quality():
-    exchange = Exchange(None, 0, 0, received=2, sent=1)
-    assert exchange.quality is None
-    assert exchange.outcome == Decimal(1)
+def test_a_good_partner_you_send_more_work_than_they_send_back_is_not_weak():
+    # Referral counts are not rating points: sending a 9-rated partner 6 referrals while they
+    # send 2 is a healthy two-way exchange, not a cost that makes them weak.
+    assert Exchange(9, 0, 0, received=2, sent=6).weak_reasons == []
+    assert Exchange(7, 0, 0, received=1, sent=2).weak_reasons == []
+
+
+def test_a_partner_who_only_sends_you_work_is_not_weak():
+    exchange = Exchange(None, 0, 0, received=4, sent=0)
+    assert exchange.reciprocity == "Only they send"
     assert exchange.weak_reasons == []
 
 
-def test_weak_partners_are_flagged_with_the_reason():
+def test_low_quality_is_weak_whatever_the_referrals():
     assert Exchange(5, 0, 0, received=3, sent=0).weak_reasons == ["service quality 5.00 is under 6"]
-    assert Exchange(9, 0, 0, received=0, sent=5).weak_reasons == [
-        "the exchange costs you more than it brings"
+
+
+def test_a_one_way_exchange_is_weak_with_the_reason():
+    one_way = Exchange(9, 0, 0, received=0, sent=3)
+    assert one_way.reciprocity == "One-way: only you send"
+    assert one_way.weak_reasons == [
+        "one-way: you sent them 3 referrals in 12 months and received none"
     ]
+    # Two referrals sent and none back yet is too early to call.
+    early = Exchange(9, 0, 0, received=0, sent=2)
+    assert early.reciprocity == "Only you send, so far"
+    assert early.weak_reasons == []
+
+
+def test_both_reasons_are_given_when_both_apply():
+    assert Exchange(2, 0, 0, received=0, sent=4).weak_reasons == [
+        "service quality 2.00 is under 6",
+        "one-way: you sent them 4 referrals in 12 months and received none",
+    ]
+
+
+def test_no_rating_and_no_referrals_is_not_weak():
+    exchange = Exchange(None, 0, 0, received=0, sent=0)
+    assert exchange.quality is None
+    assert exchange.reciprocity == "No referrals yet"
+    assert exchange.weak_reasons == []
 
 
 # --- The selector and the page ------------------------------------------------------------------
@@ -88,33 +109,56 @@ def test_scorecard_counts_ratings_and_the_last_twelve_months_of_referrals(member
     assert exchange_of(rows[0]) == Exchange(8, 19, 2, received=3, sent=5)
 
 
-def test_scorecard_sorts_weakest_first_and_by_quality(member, member_client):
+def test_scorecard_lists_weak_partners_first_with_their_reason(member, member_client):
     strong = ContactFactory(
-        owner=member, name="Strong", segment=Segment.ALLIED_RESOURCES, service_rating=10
+        owner=member, name="Anchor Title", segment=Segment.ALLIED_RESOURCES, service_rating=10
     )
-    weak = ContactFactory(
-        owner=member, name="Weak", segment=Segment.ALLIED_RESOURCES, service_rating=7
+    for day in (3, 4, 5, 6):  # the member sends them plenty; they send some back
+        contact_referral(strong, Direction.SENT, received_on=days_ago(day))
+    contact_referral(strong, Direction.RECEIVED, received_on=days_ago(8))
+    one_way = ContactFactory(
+        owner=member, name="Oneway Movers", segment=Segment.ALLIED_RESOURCES, service_rating=9
     )
-    contact_referral(weak, Direction.SENT, received_on=days_ago(3))
-    contact_referral(weak, Direction.SENT, received_on=days_ago(4))
-    contact_referral(strong, Direction.SENT, received_on=days_ago(4))
+    for day in (3, 4, 5):
+        contact_referral(one_way, Direction.SENT, received_on=days_ago(day))
+    sloppy = ContactFactory(
+        owner=member, name="Sloppy Inspections", segment=Segment.ALLIED_RESOURCES, service_rating=4
+    )
     response = member_client.get(reverse("advocates_allied"))
-    assert [c.name for c in response.context["page"].object_list] == ["Weak", "Strong"]
+    names = [c.name for c in response.context["page"].object_list]
+    assert names == ["Sloppy Inspections", "Oneway Movers", "Anchor Title"]
     page = response.content.decode()
-    assert "Weak partner" in page and "the exchange costs you more than it brings" in page
+    assert page.count('<span class="badge badge-bad">Weak partner</span>') == 2
+    assert "one-way: you sent them 3 referrals in 12 months and received none" in page
+    assert "service quality 4.00 is under 6" in page
+    assert "Both ways" in page
+    assert "Service quality" in page and "Reciprocity, 12 months" in page
+    assert "never counts against them" in page
     by_quality = member_client.get(reverse("advocates_allied"), {"sort": "quality"})
-    assert [c.name for c in by_quality.context["page"].object_list] == ["Strong", "Weak"]
-    assert strong.pk  # both exist
+    assert [c.name for c in by_quality.context["page"].object_list] == [
+        "Anchor Title",
+        "Oneway Movers",
+        "Sloppy Inspections",
+    ]
+    assert sloppy.pk
 
 
 PYTHON_ORDER = {
-    "outcome": lambda row: (exchange_of(row).outcome, row.name.lower()),
+    "weak": lambda row: (
+        not exchange_of(row).weak_reasons,
+        exchange_of(row).quality is None,
+        exchange_of(row).quality or 0,
+        row.name.lower(),
+    ),
     "quality": lambda row: (
         exchange_of(row).quality is None,
         -(exchange_of(row).quality or 0),
         row.name.lower(),
     ),
-    "balance": lambda row: (exchange_of(row).balance, row.name.lower()),
+    "reciprocity": lambda row: (
+        exchange_of(row).received - exchange_of(row).sent,
+        row.name.lower(),
+    ),
     "name": lambda row: row.name.lower(),
 }
 
@@ -133,7 +177,7 @@ def test_the_databases_order_is_the_exchanges_order(member, sort):
             ServiceRecordFactory(contact=ally, client_rating=(n * 7 + rating) % 10 + 1)
         for k in range(n % 5):
             contact_referral(ally, Direction.RECEIVED, received_on=days_ago(k + 1))
-        for k in range(n % 4):
+        for k in range(n % 4 + (2 if n % 5 == 0 else 0)):  # 5 and 10: one-way
             contact_referral(ally, Direction.SENT, received_on=days_ago(k + 1))
     rows = list(allied_scorecard(member, today=TODAY, sort=sort))
     assert [r.name for r in rows] == [r.name for r in sorted(rows, key=PYTHON_ORDER[sort])]

@@ -68,10 +68,52 @@ def test_a_person_already_a_lead_joins_that_lead(carol, member, partnership):
     assert not OutboxMessage.objects.exists()
 
 
-def test_a_referral_received_needs_the_persons_email(carol):
-    with pytest.raises(AdvocatesRefused, match="email"):
-        receive(carol, person_email="")
+def test_a_referral_received_needs_the_persons_email_or_phone(carol):
+    with pytest.raises(AdvocatesRefused, match="needs the person's email or phone"):
+        receive(carol, person_email="", person_phone="")
+    with pytest.raises(AdvocatesRefused, match="at least 7 digits"):
+        receive(carol, person_email="", person_phone="12")
+    with pytest.raises(AdvocatesRefused, match="valid email"):
+        receive(carol, person_email="not an address")
     assert not Referral.objects.exists() and not Lead.objects.exists()
+
+
+def test_a_spoken_referral_with_a_name_and_a_phone_is_recorded_without_a_lead(carol, member):
+    referral = receive(
+        carol, person_name="Erin Caller", person_email="", person_phone="555 010 2030"
+    )
+    assert referral.direction == Direction.RECEIVED and referral.stage == ReferralStage.RECEIVED
+    assert (referral.person_email, referral.person_phone) == ("", "555 010 2030")
+    assert referral.lead is None and not Lead.objects.exists()
+    carol.refresh_from_db()
+    assert carol.reciprocal_points > 0  # the contact's score counts it
+    # The same spoken referral entered twice while open is one referral.
+    again = receive(carol, person_name="Erin Caller", person_email="", person_phone="555 010 2030")
+    assert again.pk == referral.pk and Referral.objects.count() == 1
+
+
+def test_the_form_records_a_spoken_referral_and_its_page_says_it_is_not_a_lead(
+    carol, member_client
+):
+    fields = {
+        "direction": "received",
+        "contact": carol.pk,
+        "person_name": "Erin Caller",
+        "need": "buy",
+        "timeframe": "now",
+        "quality": "standard",
+    }
+    refused = member_client.post(reverse("referral_new"), fields)
+    assert refused.status_code == 400 and not Referral.objects.exists()
+    assert "needs the person&#x27;s email or phone" in refused.content.decode()
+    response = member_client.post(
+        reverse("referral_new"), {**fields, "person_phone": "(555) 010-2030"}
+    )
+    referral = Referral.objects.get()
+    assert response.status_code == 302 and referral.person_phone == "(555) 010-2030"
+    page = member_client.get(response.url).content.decode()
+    assert "(555) 010-2030" in page
+    assert "Not in the partnership's leads: a lead needs an email address." in page
 
 
 def test_a_referral_sent_makes_no_lead(carol):

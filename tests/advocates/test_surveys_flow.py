@@ -207,6 +207,36 @@ def test_the_fit_names_the_factor_that_matters_most(member_client, member):
     assert "R² = 1 \u2212 SSE/SST" in html and "no constant term" in html
 
 
+def test_no_factor_is_named_from_noise_and_each_weight_shows_its_uncertainty(member_client, member):
+    # Twelve clients whose quality and value ratings weigh about the same in their overall
+    # satisfaction: one of them comes out on top, by less than the noise.
+    rows = [
+        (3, 7, 6, 6),
+        (8, 4, 5, 6),
+        (5, 5, 9, 7),
+        (2, 9, 3, 5),
+        (9, 2, 8, 7),
+        (6, 6, 4, 5),
+        (4, 8, 8, 8),
+        (7, 3, 2, 4),
+        (1, 6, 7, 6),
+        (10, 9, 5, 8),
+        (5, 1, 6, 4),
+        (3, 10, 10, 9),
+    ]
+    answered(member, rows)
+    response = member_client.get(reverse("advocates_satisfaction"))
+    fit = response.context["model"].fit
+    assert fit.most_important == ""
+    html = response.content.decode()
+    assert "What matters most" not in html
+    assert "No factor is clearly ahead yet." in html
+    assert f"but its lead over {fit.runner_up} is within the noise" in html
+    assert "Standard error" in html and "95% interval" in html
+    quality = fit.weights[1]
+    assert f"{quality.low:.3f} to {quality.high:.3f}" in html
+
+
 def test_answers_that_do_not_vary_are_named_not_a_500(member_client, member):
     answered(member, [(7, 7, 7, 7)] * 12)
     response = member_client.get(reverse("advocates_satisfaction"))
