@@ -59,11 +59,13 @@ def find_message(event) -> OutboxMessage | None:
         return None
     rows = OutboxMessage.objects.select_related("partnership")
     outbox_id = str((event.metadata or {}).get("outbox_id", ""))
-    if outbox_id.isdigit():
+    # Our own ids are plain ASCII digits ("²" is a digit to str.isdigit, not to int()).
+    is_outbox_id = outbox_id.isascii() and outbox_id.isdigit()
+    if is_outbox_id:
         rows = rows.filter(pk=int(outbox_id))
     if message := rows.filter(esp_message_id=str(event.message_id)).first():
         return message
-    if outbox_id.isdigit() and rows.filter(status=Status.QUEUED, claimed_at__isnull=False).exists():
+    if is_outbox_id and rows.filter(status=Status.QUEUED, claimed_at__isnull=False).exists():
         raise EventTooEarly(outbox_id)
     return None
 
