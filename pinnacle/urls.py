@@ -9,7 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("anymail/", include("anymail.urls")),
+    path("anymail/", include("pinnacle.mail.webhook_urls")),
     path("", include("pinnacle.mail.urls")),
     path("", include("members.urls")),
     path("", include("leads.urls")),

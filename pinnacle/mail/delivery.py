@@ -98,7 +98,9 @@ def _release(message: OutboxMessage, token: uuid.UUID, **fields) -> bool:
     return bool(held.update(claimed_at=None, claim_token=None, **fields))
 
 
-def _finish(message: OutboxMessage, token: uuid.UUID, status: str, **fields) -> None:
+def _finish(message: OutboxMessage, token: uuid.UUID, status: str, **fields) -> bool:
+    """Record the attempt's result and tell listeners, only while this worker holds the row
+    (False: another worker took it over after the lease; nothing is recorded, nobody told)."""
     # A tracking webhook may already have moved the row past "sent": never step back.
     queued = Q(status=OutboxMessage.Status.QUEUED)
     recorded = _release(
@@ -113,14 +115,15 @@ def _finish(message: OutboxMessage, token: uuid.UUID, status: str, **fields) -> 
     )
     if not recorded:
         log.warning("Outbox message %s: claim lost before recording %s", message.pk, status)
-        return
+        return False
     message.refresh_from_db()
     message_status_changed.send(sender=OutboxMessage, message=message, status=message.status)
+    return True
 
 
 def deliver(message_id: int) -> str | None:
     """Send one outbox row if it is queued and due; returns the row's new status (None: skipped,
-    or left queued for a later attempt)."""
+    left queued for a later attempt, or taken over by another worker before it was recorded)."""
     from pinnacle.mail.services import blocking_suppression
 
     token = _claim(message_id)
@@ -134,8 +137,8 @@ def deliver(message_id: int) -> str | None:
         partnership=message.partnership, email=message.to_email, category=message.category
     ):
         reason = f"Recipient suppressed: {suppression.get_reason_display()}"
-        _finish(message, token, OutboxMessage.Status.SUPPRESSED, status_reason=reason)
-        return message.status
+        recorded = _finish(message, token, OutboxMessage.Status.SUPPRESSED, status_reason=reason)
+        return message.status if recorded else None
 
     email = build_email(message)
     attempts = message.attempts + 1
@@ -145,7 +148,7 @@ def deliver(message_id: int) -> str | None:
         error = f"{type(exc).__name__}: {exc}"[:2000]
         if is_permanent(exc) or attempts >= MAX_ATTEMPTS:
             log.warning("Outbox message %s failed for good: %s", message_id, error)
-            _finish(
+            recorded = _finish(
                 message,
                 token,
                 OutboxMessage.Status.FAILED,
@@ -153,7 +156,7 @@ def deliver(message_id: int) -> str | None:
                 last_error=error,
                 status_reason=error[:500],
             )
-            return message.status
+            return message.status if recorded else None
         log.info(
             "Outbox message %s: attempt %s failed, retried later: %s", message_id, attempts, error
         )
@@ -168,7 +171,7 @@ def deliver(message_id: int) -> str | None:
 
     # Backends without an ESP (SMTP, file, console) report no id: sent, but never tracked.
     esp_id = getattr(getattr(email, "anymail_status", None), "message_id", None)
-    _finish(
+    recorded = _finish(
         message,
         token,
         OutboxMessage.Status.SENT,
@@ -177,7 +180,7 @@ def deliver(message_id: int) -> str | None:
         sent_at=timezone.now(),
         esp_message_id="" if esp_id is None else str(esp_id)[:200],
     )
-    return message.status
+    return message.status if recorded else None
 
 
 def due_message_ids(limit: int = SWEEP_BATCH) -> list[int]:

@@ -7,6 +7,7 @@ complaints suppress the row's recipient for all mail, an ESP unsubscribe for out
 """
 
 import logging
+import re
 
 from anymail.signals import EventType, tracking
 from django.db import IntegrityError, transaction
@@ -42,6 +43,10 @@ SUPPRESS_ON = {
 }
 
 
+# RFC 3464's diagnostic type in front of an SMTP reply ("smtp;550 5.1.1 ...").
+SMTP_DIAGNOSTIC_TYPE = re.compile(r"^\s*smtp\s*;\s*", re.IGNORECASE)
+
+
 class EventTooEarly(Exception):
     """The event names a row whose sender has not yet recorded the ESP's message id; the ESP is
     told to try again (503), and by then the id is there to check."""
@@ -54,11 +59,13 @@ def find_message(event) -> OutboxMessage | None:
         return None
     rows = OutboxMessage.objects.select_related("partnership")
     outbox_id = str((event.metadata or {}).get("outbox_id", ""))
-    if outbox_id.isdigit():
+    # Our own ids are plain ASCII digits ("²" is a digit to str.isdigit, not to int()).
+    is_outbox_id = outbox_id.isascii() and outbox_id.isdigit()
+    if is_outbox_id:
         rows = rows.filter(pk=int(outbox_id))
     if message := rows.filter(esp_message_id=str(event.message_id)).first():
         return message
-    if outbox_id.isdigit() and rows.filter(status=Status.QUEUED, claimed_at__isnull=False).exists():
+    if is_outbox_id and rows.filter(status=Status.QUEUED, claimed_at__isnull=False).exists():
         raise EventTooEarly(outbox_id)
     return None
 
@@ -69,8 +76,20 @@ def is_soft_bounce(event) -> bool:
     esp_type = (event.esp_event or {}).get("Type") if isinstance(event.esp_event, dict) else None
     if esp_type in SOFT_BOUNCE_TYPES:
         return True
-    reply = (event.mta_response or "").removeprefix("smtp;").strip()
-    return reply[:1] == "4"
+    return smtp_reply(event)[:1] == "4"
+
+
+def smtp_reply(event) -> str:
+    """The receiving server's own reply, as the ESP relayed it ("550 5.1.1 ..."), if any."""
+    return SMTP_DIAGNOSTIC_TYPE.sub("", event.mta_response or "").strip()
+
+
+def event_reason(event) -> str:
+    """Why a message bounced or was refused, as a person reads it: the receiving server's reply
+    ("550 5.1.1 mailbox does not exist") or the ESP's description; anymail's reject_reason is
+    only a fixed code ("bounced") and is the last resort."""
+    description = (event.description or "").strip()
+    return smtp_reply(event) or description or event.reject_reason or ""
 
 
 def event_key(event, esp_name: str, message: OutboxMessage) -> str:
@@ -111,8 +130,7 @@ def on_tracking_event(sender, event, esp_name, **kwargs):
             # A transient failure, not a verdict on the address: recorded, nothing suppressed.
             return
         if new_status := EVENT_STATUS.get(event.event_type):
-            reason = event.reject_reason or event.description or event.mta_response or ""
-            advance_status(message, new_status, reason=reason)
+            advance_status(message, new_status, reason=event_reason(event))
         if suppress_reason := SUPPRESS_ON.get(event.event_type):
             # The row's own recipient: the payload's address is not trusted to name anyone.
             suppress(

@@ -24,3 +24,12 @@ class RefusingBackend(LocmemBackend):
     def send_messages(self, messages):
         RefusingBackend.calls += 1
         raise AnymailRecipientsRefused("All recipients refused: bad@example.com")
+
+
+class RaisingBackend(LocmemBackend):
+    """Every send raises `error`: the ESP's or SMTP server's answer under test."""
+
+    error: Exception = ConnectionError("ESP unreachable")
+
+    def send_messages(self, messages):
+        raise RaisingBackend.error

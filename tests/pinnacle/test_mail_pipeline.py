@@ -1,17 +1,29 @@
 import datetime
+import random
+import smtplib
+import threading
 import time
 
 import pytest
+import requests
 import time_machine
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailInvalidAddress,
+    AnymailRecipientsRefused,
+    AnymailRequestsAPIError,
+)
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage, Suppression
 from pinnacle.mail.services import MailRefused, preview_email, queue_email, suppress
+from pinnacle.mail.signals import message_status_changed
 from pinnacle.mail.tokens import read_unsubscribe_token
 from tests.conftest import client_for
-from tests.pinnacle.backends import FlakyBackend, RefusingBackend
+from tests.pinnacle.backends import FlakyBackend, RaisingBackend, RefusingBackend
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +50,42 @@ def refusing(settings):
     RefusingBackend.calls = 0
     yield RefusingBackend
     RefusingBackend.calls = 0
+
+
+@pytest.fixture
+def raising(settings):
+    """An ESP (or SMTP server) that answers every send with `raising.error`."""
+    settings.EMAIL_BACKEND = "tests.pinnacle.backends.RaisingBackend"
+    yield RaisingBackend
+    RaisingBackend.error = ConnectionError("ESP unreachable")
+
+
+@pytest.fixture
+def status_signals():
+    """Every (message id, status) that pinnacle.mail told its listeners, in order."""
+    heard = []
+
+    def listener(sender, message, status, **kwargs):
+        heard.append((message.pk, status))
+
+    message_status_changed.connect(listener)
+    yield heard
+    message_status_changed.disconnect(listener)
+
+
+@pytest.fixture
+def clock():
+    """A frozen clock the test moves by hand."""
+    with time_machine.travel(
+        datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC), tick=False
+    ) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def top_of_the_jitter(monkeypatch):
+    """Full jitter picks anywhere from zero to the ceiling: here always the ceiling."""
+    monkeypatch.setattr(random, "uniform", lambda low, high: high)
 
 
 @pytest.fixture
@@ -163,17 +211,93 @@ def test_a_worker_that_lost_its_claim_records_nothing(partnership):
     assert message.status == Status.SENT and message.last_error == ""
 
 
-def test_gives_up_after_max_attempts(partnership, flaky):
-    flaky.failures_left = delivery.MAX_ATTEMPTS
+def test_a_worker_that_lost_its_claim_tells_no_listener(
+    partnership, clock, monkeypatch, status_signals
+):
+    """The first worker's ESP call outlasts the 10-minute lease; a second worker sends and records
+    the row meanwhile. The first worker's late result is neither recorded nor announced."""
     message = notice(partnership)
+    build = delivery.build_email
+
+    def outlasting_the_lease(msg):
+        monkeypatch.setattr(delivery, "build_email", build)  # the second worker is quick
+        clock.shift(datetime.timedelta(minutes=10, seconds=1))
+        assert delivery.deliver(msg.pk) == Status.SENT
+        return build(msg)
+
+    monkeypatch.setattr(delivery, "build_email", outlasting_the_lease)
+    assert delivery.deliver(message.pk) is None  # the first worker: its result is not recorded
+    assert status_signals == [(message.pk, Status.SENT)]
+    assert len(mail.outbox) == 2  # at least once: the slow copy went out too
+
+
+def test_a_freshly_claimed_row_is_not_delivered_by_another_worker(partnership, clock):
+    """A claim holds for 10 minutes: until then the row is not due and no other worker sends it;
+    after that its holder is presumed dead and the row is sent."""
+    message = notice(partnership)
+    assert delivery._claim(message.pk)  # the first worker is sending
+    assert delivery.deliver(message.pk) is None
+    clock.shift(datetime.timedelta(minutes=9, seconds=59))
+    assert delivery.due_message_ids() == []
+    assert delivery.deliver(message.pk) is None
+    assert mail.outbox == []
+    clock.shift(datetime.timedelta(seconds=2))
+    assert delivery.due_message_ids() == [message.pk]
+    assert delivery.deliver(message.pk) == Status.SENT
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_delivering_the_same_row_at_once_send_it_once(partnership):
+    message = notice(partnership)
+    barrier = threading.Barrier(2)
     results = []
-    for _ in range(delivery.MAX_ATTEMPTS):
-        message.refresh_from_db()
-        with time_machine.travel(message.next_attempt_at):
+
+    def worker():
+        try:
+            barrier.wait()
             results.append(delivery.deliver(message.pk))
-    assert results == [None] * (delivery.MAX_ATTEMPTS - 1) + [Status.FAILED]
-    message.refresh_from_db()
-    assert message.status == Status.FAILED and message.attempts == delivery.MAX_ATTEMPTS
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results, key=str) == [None, Status.SENT]
+    assert len(mail.outbox) == 1
+
+
+def test_a_failing_message_is_tried_eight_times_on_a_doubling_schedule(
+    partnership, flaky, clock, top_of_the_jitter
+):
+    """Seven retries after the first attempt, each waiting up to twice as long as the one before
+    (30 s, 1 min, 2 min ... 32 min); the eighth failure is final."""
+    flaky.failures_left = 8
+    message = notice(partnership)
+    results, waits = [], []
+    for _ in range(8):
+        message.refresh_from_db()
+        clock.move_to(message.next_attempt_at)
+        results.append(delivery.deliver(message.pk))
+        message.refresh_from_db()
+        if message.next_attempt_at:
+            waits.append((message.next_attempt_at - timezone.now()).total_seconds())
+    assert results == [None] * 7 + [Status.FAILED]
+    assert waits == [30, 60, 120, 240, 480, 960, 1920]
+    assert message.status == Status.FAILED and message.attempts == 8
+    assert delivery.due_message_ids() == [] and len(mail.outbox) == 0
+
+
+def test_a_message_that_goes_through_on_its_eighth_attempt_is_sent(partnership, flaky, clock):
+    flaky.failures_left = 7
+    message = notice(partnership)
+    for _ in range(8):
+        message.refresh_from_db()
+        clock.move_to(message.next_attempt_at)
+        result = delivery.deliver(message.pk)
+    assert result == Status.SENT and len(mail.outbox) == 1
 
 
 def test_refused_recipient_fails_at_once_without_retry(partnership, refusing):
@@ -185,15 +309,89 @@ def test_refused_recipient_fails_at_once_without_retry(partnership, refusing):
     assert refusing.calls == 1
 
 
-def test_backoff_grows_is_capped_and_fully_jittered():
-    def seconds(attempts):
-        return [delivery.backoff(attempts).total_seconds() for _ in range(300)]
+def test_backoff_doubles_from_30_seconds_up_to_a_six_hour_ceiling(top_of_the_jitter):
+    """Eight attempts never wait longer than 32 minutes; the ceiling holds if more are allowed."""
+    waits = [delivery.backoff(attempts).total_seconds() for attempts in (1, 2, 3, 10, 11, 12, 60)]
+    assert waits == [30, 60, 120, 15360, 6 * 3600, 6 * 3600, 6 * 3600]
 
-    assert max(seconds(1)) <= 30
-    assert max(seconds(5)) <= 480 and max(seconds(5)) > 240
-    assert max(seconds(40)) <= 6 * 3600
-    # Full jitter: anywhere from zero to the ceiling, so failed rows do not retry in a herd.
-    assert min(seconds(5)) < 120
+
+def test_backoff_is_fully_jittered(monkeypatch):
+    """Anywhere from zero to the ceiling, so failed rows do not retry in a herd."""
+    drawn = []
+
+    def uniform(low, high):
+        drawn.append((low, high))
+        return low
+
+    monkeypatch.setattr(random, "uniform", uniform)
+    assert delivery.backoff(5) == datetime.timedelta(0)
+    assert drawn == [(0, 480)]
+
+
+def esp_error(status_code):
+    """What anymail's API backends raise for an ESP's HTTP error answer."""
+    response = requests.Response()
+    response.status_code, response.reason = status_code, "ESP says so"
+    response._content = b'{"Message": "ESP says so"}'
+    return AnymailRequestsAPIError(
+        "ESP API call failed", status_code=status_code, response=response, esp_name="Postmark"
+    )
+
+
+def smtp_error(code):
+    return smtplib.SMTPResponseException(code, b"server says so")
+
+
+@pytest.mark.parametrize(
+    "error, permanent",
+    [
+        pytest.param(esp_error(399), False, id="esp-399"),
+        pytest.param(esp_error(400), True, id="esp-400"),
+        pytest.param(esp_error(407), True, id="esp-407"),
+        pytest.param(esp_error(408), False, id="esp-408-timeout"),
+        pytest.param(esp_error(409), True, id="esp-409"),
+        pytest.param(esp_error(428), True, id="esp-428"),
+        pytest.param(esp_error(429), False, id="esp-429-rate-limited"),
+        pytest.param(esp_error(430), True, id="esp-430"),
+        pytest.param(esp_error(499), True, id="esp-499"),
+        pytest.param(esp_error(500), False, id="esp-500"),
+        pytest.param(esp_error(599), False, id="esp-599"),
+        pytest.param(AnymailAPIError("no answer"), False, id="esp-no-status"),
+        pytest.param(smtp_error(399), False, id="smtp-399"),
+        pytest.param(smtp_error(400), False, id="smtp-400"),
+        pytest.param(smtp_error(499), False, id="smtp-499"),
+        pytest.param(smtp_error(500), True, id="smtp-500"),
+        pytest.param(smtp_error(599), True, id="smtp-599"),
+        pytest.param(smtp_error(600), False, id="smtp-600"),
+        pytest.param(
+            smtplib.SMTPRecipientsRefused({"lead@example.com": (550, b"no such user")}),
+            True,
+            id="smtp-recipients-refused",
+        ),
+        pytest.param(AnymailRecipientsRefused(), True, id="esp-recipients-refused"),
+        pytest.param(AnymailInvalidAddress("not an address"), True, id="esp-invalid-address"),
+        pytest.param(ConnectionError("ESP unreachable"), False, id="network"),
+        pytest.param(smtplib.SMTPServerDisconnected("gone"), False, id="smtp-disconnected"),
+    ],
+)
+def test_permanent_errors_fail_at_once_and_transient_ones_are_retried(
+    partnership, raising, clock, error, permanent
+):
+    """ESP: 4xx fails now, except 408 and 429; 5xx retries. SMTP: 5xx fails now, 4xx retries.
+    Refused or invalid recipients fail now; a network error retries."""
+    raising.error = error
+    message = notice(partnership)
+    result = delivery.deliver(message.pk)
+    message.refresh_from_db()
+    assert message.attempts == 1
+    if permanent:
+        assert result == Status.FAILED and message.status == Status.FAILED
+        assert message.next_attempt_at is None
+    else:
+        assert result is None and message.status == Status.QUEUED
+        assert message.next_attempt_at > timezone.now() - datetime.timedelta(seconds=1)
+        clock.move_to(message.next_attempt_at + datetime.timedelta(seconds=1))
+        assert delivery.due_message_ids() == [message.pk]
 
 
 def test_the_pipeline_decides_the_category_from_the_template(partnership, register_outreach):

@@ -158,7 +158,10 @@ def test_a_retried_webhook_is_stored_once(partnership, sent):
 def test_bounce_records_reason_and_suppresses(partnership, sent):
     post(partnership, bounced(sent))
     assert status_of(sent) == Status.BOUNCED
-    assert sent.status_reason == "bounced"
+    # The receiving server's reply, not anymail's fixed code "bounced".
+    assert sent.status_reason == (
+        "550 5.1.1 The email account that you tried to reach does not exist."
+    )
     event = sent.events.get()
     assert "does not exist" in event.mta_response
     assert Suppression.objects.for_partnership(partnership).filter(email="lead@example.com")
@@ -282,11 +285,97 @@ def test_webhooks_are_refused_without_a_secret(partnership, sent, settings):
     assert status_of(sent) == Status.SENT and not Suppression.objects.exists()
 
 
-def test_webhook_requires_basic_auth(partnership, sent):
-    response = post(partnership, delivered(sent), secret="hook:wrong")
-    assert response.status_code in (400, 403)
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        pytest.param("Basic " + base64.b64encode(b"hook:wrong").decode(), id="wrong-password"),
+        pytest.param(
+            "Basic " + base64.b64encode(b"someone:s3cret-value").decode(), id="wrong-user"
+        ),
+        pytest.param("Basic not-base64", id="garbled"),
+        pytest.param("Bearer s3cret-value", id="not-basic"),
+        pytest.param(None, id="missing"),
+    ],
+)
+def test_wrong_or_missing_credentials_are_refused_with_403(partnership, sent, authorization):
+    headers = {"HTTP_AUTHORIZATION": authorization} if authorization else {}
+    response = client_for(partnership).post(
+        URL, json.dumps(bounced(sent)), content_type="application/json", **headers
+    )
+    assert response.status_code == 403
     assert status_of(sent) == Status.SENT
-    assert not sent.events.exists()
+    assert not DeliveryEvent.objects.exists() and not Suppression.objects.exists()
+
+
+def post_body(partnership, body):
+    """An authenticated POST of a raw body; a server error is answered, not raised."""
+    client = client_for(partnership)
+    client.raise_request_exception = False
+    auth = base64.b64encode(b"hook:s3cret-value").decode()
+    return client.post(
+        URL, body, content_type="application/json", HTTP_AUTHORIZATION=f"Basic {auth}"
+    )
+
+
+def nulls(message):
+    """A Bounce whose fields are all null."""
+    return {key: None for key in bounced(message)} | {"RecordType": "Bounce"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(lambda m: "not json", id="not-json"),
+        pytest.param(lambda m: "[]", id="a-list"),
+        pytest.param(lambda m: "null", id="null"),
+        pytest.param(lambda m: b'{"RecordType": "Bounce\x00"}', id="raw-nul"),
+        pytest.param(lambda m: json.dumps({**bounced(m), "Details": "smtp;550\x00"}), id="nul"),
+        pytest.param(lambda m: json.dumps({**bounced(m), "Subject": "Hi\x00"}), id="nul-unused"),
+        pytest.param(lambda m: json.dumps(nulls(m)), id="bounce-without-fields"),
+        pytest.param(lambda m: json.dumps({**bounced(m), "Metadata": None}), id="null-metadata"),
+        pytest.param(lambda m: json.dumps({**bounced(m), "Details": 550}), id="number-reply"),
+        pytest.param(
+            lambda m: json.dumps({**bounced(m), "Email": "x" * 250 + "@example.com"}),
+            id="overlong-recipient",
+        ),
+    ],
+)
+def test_an_authenticated_malformed_body_is_a_400_and_stores_nothing(partnership, sent, body):
+    response = post_body(partnership, body(sent))
+    assert response.status_code == 400
+    assert status_of(sent) == Status.SENT
+    assert not DeliveryEvent.objects.exists() and not Suppression.objects.exists()
+
+
+def test_metadata_that_is_not_a_mapping_is_a_400(partnership, sent):
+    """Brevo carries our metadata as a JSON string of its own, which may hold anything."""
+    event = {
+        "event": "delivered",
+        "email": sent.to_email,
+        "id": 1,
+        "date": "2026-11-29 17:40:00",
+        "message-id": sent.esp_message_id,
+        "X-Mailin-custom": json.dumps([str(sent.pk)]),
+    }
+    auth = base64.b64encode(b"hook:s3cret-value").decode()
+    client = client_for(partnership)
+    client.raise_request_exception = False
+    response = client.post(
+        "/anymail/brevo/tracking/",
+        json.dumps(event),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Basic {auth}",
+    )
+    assert response.status_code == 400
+    assert status_of(sent) == Status.SENT and not DeliveryEvent.objects.exists()
+
+
+def test_an_outbox_id_that_only_looks_like_a_number_is_not_trusted(partnership, sent):
+    """ "²" is a digit to Python's str.isdigit; the event still counts by its ESP message id."""
+    event = delivered(sent)
+    event["Metadata"] = {"outbox_id": "²"}
+    assert post(partnership, event).status_code == 200
+    assert status_of(sent) == Status.DELIVERED
 
 
 def test_unknown_message_is_ignored(partnership, sent):
