@@ -48,6 +48,11 @@ urlpatterns = [
         transactions.transaction_agree_leader,
         name="transaction_agree_leader",
     ),
+    path(
+        "transactions/<int:pk>/whole-team/",
+        transactions.transaction_confirm_whole_team,
+        name="transaction_confirm_whole_team",
+    ),
     path("transactions/<int:pk>/stage/", transactions.transaction_stage, name="transaction_stage"),
     path(
         "transactions/<int:pk>/details/",
