@@ -107,6 +107,11 @@ urlpatterns = [
         postclose.confirm_meeting,
         name="post_close_confirm_meeting",
     ),
+    path(
+        "transactions/<int:pk>/post-close/meeting/held/",
+        postclose.meeting_held,
+        name="post_close_meeting_held",
+    ),
     path("transactions/<int:pk>/post-close/letter/", postclose.letter, name="post_close_letter"),
     path(
         "transactions/<int:pk>/post-close/letter/mailed/",

@@ -439,8 +439,11 @@ def transaction_stage(request, pk):
 @require_POST
 @member_required
 def transaction_confirm_whole_team(request, pk):
-    """Leadership confirms that the lone member of the team is the whole team."""
+    """Leadership confirms that the lone member of the team is the whole team (the team sees
+    the refusal; a customer's authorization to disclose does not reach the team's make-up)."""
     transaction, access = _fetch(request, pk)
+    if access is Access.DISCLOSURE:
+        raise Http404
     try:
         transaction = services.confirm_whole_team(transaction=transaction, actor=request.member)
     except LeadRefused as refusal:
