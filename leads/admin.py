@@ -6,12 +6,13 @@ hand is the assignment: the referring member of a lead (audited as "lead.reassig
 Transactions are read-only here: their rules (the team, the leader, stages) live in
 leads.services.transactions, those of notes, documents and disclosures in
 leads.services.transaction_records; the team page uses them. Leadership may look, and each look
-at a transaction's page is logged as a TransactionAccess (via admin), as on the site.
+at a transaction's page is logged as a TransactionAccess (via admin), as on the site. One action
+calls a service: leadership confirms that a lone member is the whole team.
 """
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from leads.models import (
     Disclosure,
@@ -25,7 +26,9 @@ from leads.models import (
     TransactionDocument,
     TransactionEvent,
 )
+from leads.services import LeadRefused
 from leads.services.intake import reassign_lead
+from leads.services.transactions import confirm_whole_team
 from pinnacle.admin import ReadOnlyTenantAdmin, ReadOnlyTenantInline, TenantAdmin, TenantForm
 
 
@@ -232,8 +235,12 @@ class TransactionAdmin(ReadOnlyTenantAdmin):
         "created_at",
         "stage_changed_at",
         "closed_on",
+        "solo_member",
+        "solo_confirmed_by",
+        "solo_confirmed_at",
     ]
     fields = readonly_fields
+    actions = ["confirm_lone_member_is_whole_team"]
     inlines = [
         TeamMemberInline,
         TransactionEventInline,
@@ -241,6 +248,26 @@ class TransactionAdmin(ReadOnlyTenantAdmin):
         DisclosureInline,
         TransactionAccessInline,
     ]
+
+    @admin.action(description="Confirm the lone member is the whole team")
+    def confirm_lone_member_is_whole_team(self, request, queryset):
+        confirmed = 0
+        for transaction in queryset.select_related("lead", "partnership"):
+            actor = request.user.membership_in(transaction.partnership)
+            try:
+                if actor is None:
+                    raise LeadRefused("Only leadership of this partnership confirms it.")
+                confirm_whole_team(transaction=transaction, actor=actor)
+            except LeadRefused as refusal:
+                self.message_user(request, f"{transaction}: {refusal}", messages.WARNING)
+            else:
+                confirmed += 1
+        if confirmed:
+            self.message_user(
+                request,
+                f"Confirmed for {confirmed} transaction(s): the lone member is the whole team.",
+                messages.SUCCESS,
+            )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)

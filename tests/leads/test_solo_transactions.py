@@ -189,3 +189,28 @@ def test_a_member_joining_while_leadership_confirms_leaves_one_consistent_team(p
     # Whichever came first, a team of two carries no confirmation that one member is all of it.
     assert transaction.solo_member_id is None
     connection.close()
+
+
+def test_leadership_confirms_the_whole_team_from_the_admin(solo, member, leader, leader_client):
+    committee = services.open_transaction(
+        lead=LeadFactory(partnership=solo.partnership), member=member, kind="sell"
+    )
+    services.add_team_member(
+        transaction=committee,
+        actor=member,
+        member=MemberFactory(partnership=solo.partnership),
+    )
+    response = leader_client.post(
+        "/admin/leads/transaction/",
+        {
+            "action": "confirm_lone_member_is_whole_team",
+            "_selected_action": [solo.pk, committee.pk],
+        },
+        follow=True,
+    )
+    assert "Confirmed for 1 transaction(s)" in response.text
+    assert "The team has 2 members: it is a committee" in response.text
+    solo.refresh_from_db()
+    assert (solo.solo_member, solo.solo_confirmed_by) == (member, leader)
+    committee.refresh_from_db()
+    assert committee.solo_member is None
