@@ -16,6 +16,7 @@ from django.contrib import admin, messages
 
 from leads.models import (
     Disclosure,
+    HandoffEvaluation,
     Inquiry,
     InquiryResponse,
     Lead,
@@ -183,6 +184,24 @@ class TransactionDocumentInline(ReadOnlyTenantInline):
     readonly_fields = fields
 
 
+class HandoffEvaluationInline(ReadOnlyTenantInline):
+    model = HandoffEvaluation
+    fields = [
+        "meeting_time",
+        "success",
+        "efficiency",
+        "effectiveness",
+        "notes",
+        "recorded_by",
+        "recorded_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="meeting held")
+    def meeting_time(self, evaluation):
+        return evaluation.meeting.starts_at
+
+
 class DisclosureInline(ReadOnlyTenantInline):
     model = Disclosure
     fields = [
@@ -245,6 +264,7 @@ class TransactionAdmin(ReadOnlyTenantAdmin):
         TeamMemberInline,
         TransactionEventInline,
         TransactionDocumentInline,
+        HandoffEvaluationInline,
         DisclosureInline,
         TransactionAccessInline,
     ]

@@ -2,7 +2,9 @@
 close, three duties each get a row with a deadline in the partnership's days; beat's sweep
 reminds the leader before a deadline and escalates to leadership after it (`postclose_sweep`).
 
-1. The handoff meeting: the leader proposes times, leadership confirms one (booked = done).
+1. The handoff meeting: the leader proposes times, leadership confirms one (booked = done);
+   each part's lateness is its own person's (`PostCloseStep.late_party`). Once it was held,
+   leadership records its evaluation of the transaction's success, efficiency, effectiveness.
 2. The thank-you letter: drafted by the portal, edited by the leader, emailed and/or printed and
    mailed (its use cases are in `thank_you`).
 3. Leadership's first client interaction, in which the leader takes part.
@@ -263,15 +265,10 @@ def confirm_meeting(*, proposal: MeetingProposal, actor: Member) -> MeetingPropo
 
 
 def _rated(value, what: str) -> int:
-    if value in HandoffEvaluation.Rating.values:
-        return value
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = 0
-    if number not in HandoffEvaluation.Rating.values:
+    """A rating from 1 (poor) to 5 (excellent), or a refusal naming `what` it rates."""
+    if isinstance(value, bool) or value not in HandoffEvaluation.Rating.values:
         raise LeadRefused(f"Rate the transaction's {what} from 1 (poor) to 5 (excellent).")
-    return number
+    return int(value)
 
 
 @db_transaction.atomic

@@ -248,6 +248,10 @@ def _detail(request, transaction, access, *, status=200, refusal="", **bound):
         "forming": forming,
         # Leadership confirms on this page that a lone member is the whole team.
         "can_confirm_whole_team": access is Access.LEADERSHIP and forming and len(team) == 1,
+        # A team of one appoints nobody (even when it works alone, its lone member leads it).
+        "can_propose_leader": can_edit
+        and not referral_leads
+        and not services.is_forming(len(team)),
         "committee_minimum": services.COMMITTEE_MINIMUM,
         "proposal": proposal,
         "agreed_ids": agreed_ids,

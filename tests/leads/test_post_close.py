@@ -384,6 +384,10 @@ def test_leadership_records_the_meeting_held_with_its_evaluation(people, closed,
     assert "Held March 5, 2025, 3 p.m.: success 4/5, efficiency 3/5, effectiveness 5/5" in row
     with pytest.raises(LeadRefused, match="already recorded"):
         held(people, closed, actor=people.lou)
+    admin = client_for(people.partnership, people.lee).get(
+        f"/admin/leads/transaction/{closed.pk}/change/"
+    )
+    assert "Smooth close; the appraisal took a week too long." in admin.text
 
 
 @pytest.mark.parametrize(

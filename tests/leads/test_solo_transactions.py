@@ -135,6 +135,10 @@ def test_leadership_confirms_on_the_transaction_page(solo, member, leader):
     page = leadership.get(f"/transactions/{solo.pk}/").text
     assert "Confirm Alice Agent is the whole team" not in page
     assert "Lee Leadership confirmed that Alice Agent is the whole team" in page
+    # Alice may now move it on; a team of one still proposes no leader: she leads it.
+    alice_page = client_for(solo.partnership, member).get(f"/transactions/{solo.pk}/").text
+    assert f'action="/transactions/{solo.pk}/stage/"' in alice_page
+    assert f'action="/transactions/{solo.pk}/leader/"' not in alice_page
     # The member's own list no longer calls it forming: it may move on.
     listing = client_for(solo.partnership, member).get("/transactions/?stage=forming").text
     assert "Dana Customer" not in listing
