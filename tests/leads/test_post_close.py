@@ -4,11 +4,13 @@ test_post_close_sweep.py.)"""
 
 import datetime
 import re
+import threading
 import time
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.db import connection, connections
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
@@ -1134,3 +1136,35 @@ def test_the_services_bound_what_any_caller_stores(people, closed):
             body=draft_interaction_text(closed) + "x" * 10_000,
         )
     assert not MeetingProposal.objects.exists() and not ClientInteraction.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_leaders_recording_the_meeting_held_at_once_record_it_once(partnership, time_machine):
+    time_machine.move_to(CLOSING_EVENING, tick=False)
+    people = Committee(partnership)
+    closed = people.close()
+    (proposal,) = propose_meeting_times(transaction=closed, actor=people.alice, times=[at(4, 10)])
+    confirm_meeting(proposal=proposal, actor=people.lee)
+    time_machine.move_to(at(4, 12), tick=False)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def record(leader):
+        try:
+            barrier.wait(timeout=10)
+            outcomes.append(held(people, closed, actor=leader))
+        except LeadRefused as refusal:
+            outcomes.append(str(refusal))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=record, args=(who,)) for who in (people.lee, people.lou)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert HandoffEvaluation.objects.filter(transaction=closed).count() == 1
+    assert "The handoff meeting and its evaluation are already recorded." in outcomes
+    assert AuditEvent.objects.filter(action="transaction.handoff_held").count() == 1
+    connection.close()
