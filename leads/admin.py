@@ -6,15 +6,17 @@ hand is the assignment: the referring member of a lead (audited as "lead.reassig
 Transactions are read-only here: their rules (the team, the leader, stages) live in
 leads.services.transactions, those of notes, documents and disclosures in
 leads.services.transaction_records; the team page uses them. Leadership may look, and each look
-at a transaction's page is logged as a TransactionAccess (via admin), as on the site.
+at a transaction's page is logged as a TransactionAccess (via admin), as on the site. One action
+calls a service: leadership confirms that a lone member is the whole team.
 """
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from leads.models import (
     Disclosure,
+    HandoffEvaluation,
     Inquiry,
     InquiryResponse,
     Lead,
@@ -25,7 +27,9 @@ from leads.models import (
     TransactionDocument,
     TransactionEvent,
 )
+from leads.services import LeadRefused
 from leads.services.intake import reassign_lead
+from leads.services.transactions import confirm_whole_team
 from pinnacle.admin import ReadOnlyTenantAdmin, ReadOnlyTenantInline, TenantAdmin, TenantForm
 
 
@@ -184,6 +188,24 @@ class TransactionDocumentInline(ReadOnlyTenantInline):
     readonly_fields = fields
 
 
+class HandoffEvaluationInline(ReadOnlyTenantInline):
+    model = HandoffEvaluation
+    fields = [
+        "meeting_time",
+        "success",
+        "efficiency",
+        "effectiveness",
+        "notes",
+        "recorded_by",
+        "recorded_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="meeting held")
+    def meeting_time(self, evaluation):
+        return evaluation.meeting.starts_at
+
+
 class DisclosureInline(ReadOnlyTenantInline):
     model = Disclosure
     fields = [
@@ -236,15 +258,40 @@ class TransactionAdmin(ReadOnlyTenantAdmin):
         "created_at",
         "stage_changed_at",
         "closed_on",
+        "solo_member",
+        "solo_confirmed_by",
+        "solo_confirmed_at",
     ]
     fields = readonly_fields
+    actions = ["confirm_lone_member_is_whole_team"]
     inlines = [
         TeamMemberInline,
         TransactionEventInline,
         TransactionDocumentInline,
+        HandoffEvaluationInline,
         DisclosureInline,
         TransactionAccessInline,
     ]
+
+    @admin.action(description="Confirm the lone member is the whole team")
+    def confirm_lone_member_is_whole_team(self, request, queryset):
+        confirmed = 0
+        for transaction in queryset.select_related("lead", "partnership"):
+            actor = request.user.membership_in(transaction.partnership)
+            try:
+                if actor is None:
+                    raise LeadRefused("Only leadership of this partnership confirms it.")
+                confirm_whole_team(transaction=transaction, actor=actor)
+            except LeadRefused as refusal:
+                self.message_user(request, f"{transaction}: {refusal}", messages.WARNING)
+            else:
+                confirmed += 1
+        if confirmed:
+            self.message_user(
+                request,
+                f"Confirmed for {confirmed} transaction(s): the lone member is the whole team.",
+                messages.SUCCESS,
+            )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)

@@ -6,8 +6,9 @@ every rule applies (and every email, timeline entry and audit row is the real on
   as the referral partner member; two notes (one shared with the customer), the purchase
   agreement's summary as a PDF, and the customer's link emailed to her;
 - closed three days ago: the demo lender's refinance for Marcus Hill (the lender's referral),
-  with the agent on the team; the lender proposed two handoff meeting times that leadership has
-  not confirmed (past the 2-day deadline, so the board shows it overdue), and the thank-you
+  with the agent on the team; the lender proposed two handoff meeting times the day after the
+  close, which leadership has not confirmed (past the 2-day deadline, so the board shows it
+  overdue as leadership's step, not the leader's), and the thank-you
   letter is drafted and personalized but not sent;
 - forming: Derek Olsen's buy for Noah Patel, with only Derek on the team so far.
 
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.db import transaction as db_transaction
 
-from leads.models import Lead, Transaction, TransactionKind, TransactionStage
+from leads.models import Lead, PostCloseStep, Transaction, TransactionKind, TransactionStage
 from leads.selectors.transactions import team_transactions
 from leads.services import (
     LeadRefused,
@@ -179,13 +180,21 @@ def _closed(partnership: Partnership, lead: Lead, lender: Member) -> Transaction
     transactions.change_stage(
         transaction=deal, actor=lender, stage=TransactionStage.CLOSED, closed_on=closed_on
     )
-    # The leader proposed times; leadership has not confirmed one, and the 2-day deadline has
-    # passed, so the board shows the handoff meeting overdue.
+    # The leader proposed times the day after the close; leadership has not confirmed one, and
+    # the 2-day deadline has passed, so the board shows leadership's step of the handoff overdue.
     postclose.propose_meeting_times(
         transaction=deal,
         actor=lender,
         times=_next_weekdays_at(partnership, (datetime.time(10), datetime.time(15, 30))),
         location="Summit Realty Group, 9600 Great Hills Trail, Suite 150",
+    )
+    proposed_at = partnership.start_of_day(closed_on + DAY) + datetime.timedelta(hours=9)
+    deal.post_close_steps.filter(kind=PostCloseStep.Kind.HANDOFF_MEETING).update(
+        times_proposed_at=proposed_at
+    )
+    deal.meeting_proposals.update(created_at=proposed_at)
+    deal.events.filter(summary__startswith="Handoff meeting times proposed").update(
+        created_at=proposed_at
     )
     # The portal's draft, made personal by the leader; not sent yet (due within the window).
     letter = thank_you.draft_letter(transaction=deal)

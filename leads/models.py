@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -363,9 +363,8 @@ class TransactionStage(models.TextChoices):
 
 
 # policy: "a transactional team committee (two or more partner members)"; until then an opened
-# transaction is "forming". `IS_FORMING` says it in SQL of rows annotated with `team_size`.
+# transaction is "forming", unless its lone member works alone (`is_forming`, below).
 COMMITTEE_MINIMUM = 2
-IS_FORMING = Q(stage=TransactionStage.OPENED, team_size__lt=COMMITTEE_MINIMUM)
 
 
 class Transaction(TenantOwned):
@@ -399,6 +398,15 @@ class Transaction(TenantOwned):
     closed_on = models.DateField(null=True, blank=True)
     # Bumped to revoke every customer link sent so far.
     customer_link_version = models.PositiveIntegerField(default=1)
+    # Leadership confirmed that this lone member is the whole team (who, when): the transaction
+    # then leaves "forming" like a committee does. Cleared when a second member joins.
+    solo_member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    solo_confirmed_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    solo_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -443,6 +451,23 @@ class TeamMember(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.member} on {self.transaction_id}"
+
+
+def is_forming() -> Q:
+    """A transaction still forming, in SQL of rows annotated with `team_size`: opened, fewer than
+    two members, and its lone member neither confirmed by leadership as the whole team nor the
+    referral partner member (`leads.services.transactions.works_alone` says it in Python)."""
+    return Q(
+        stage=TransactionStage.OPENED, team_size__lt=COMMITTEE_MINIMUM, solo_member__isnull=True
+    ) & ~Q(
+        Exists(
+            TeamMember.objects.filter(
+                partnership=OuterRef("partnership"),
+                transaction=OuterRef("pk"),
+                member=OuterRef("referral_member"),
+            )
+        )
+    )
 
 
 class LeaderProposal(TenantOwned):
@@ -715,6 +740,12 @@ class PostCloseStep(TenantOwned):
     completed_by = models.ForeignKey(
         Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The handoff meeting only: when the leader first proposed times (the leader's part; the
+    # booking, leadership's part, is `completed_at`). New times later keep the first moment.
+    times_proposed_at = models.DateTimeField(null=True, blank=True)
+    times_proposed_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["due_at"]
@@ -751,6 +782,35 @@ class PostCloseStep(TenantOwned):
             )
         return PostCloseState.DUE if self.due_at > now else PostCloseState.OVERDUE
 
+    # The handoff meeting has two parts against one deadline: the leader proposes times, then
+    # leadership confirms one. Each part's lateness is its own person's.
+
+    def leader_state(self, now: datetime.datetime) -> PostCloseState:
+        """The leader's part of the handoff: proposing times by the deadline."""
+        moment = self.times_proposed_at or self.completed_at
+        if moment is not None:
+            return PostCloseState.ON_TIME if moment <= self.due_at else PostCloseState.LATE
+        return PostCloseState.DUE if self.due_at > now else PostCloseState.OVERDUE
+
+    def leadership_state(self, now: datetime.datetime) -> PostCloseState | None:
+        """Leadership's part of the handoff: confirming one of the proposed times by the
+        deadline. None while no times are proposed (nothing to confirm). Times proposed after
+        the deadline leave leadership no way to be on time: that lateness is the leader's."""
+        if self.times_proposed_at is None and self.completed_at is None:
+            return None
+        if self.times_proposed_at is not None and self.times_proposed_at > self.due_at:
+            return PostCloseState.ON_TIME if self.completed_at else PostCloseState.DUE
+        return self.state(now)
+
+    def late_party(self, now: datetime.datetime) -> str:
+        """Whose part of the handoff is late (or overdue): "leader", "leadership" or ""."""
+        late = (PostCloseState.LATE, PostCloseState.OVERDUE)
+        if self.leader_state(now) in late:
+            return "leader"
+        if self.leadership_state(now) in late:
+            return "leadership"
+        return ""
+
     @property
     def due_on(self) -> datetime.date:
         """The last day of the deadline, the partnership's date (`due_at` is the midnight that
@@ -783,6 +843,49 @@ class MeetingProposal(TenantOwned):
             )
         ]
         indexes = [models.Index(fields=["partnership", "transaction", "starts_at"])]
+
+
+class HandoffRating(models.IntegerChoices):
+    POOR = 1, "Poor (1)"
+    FAIR = 2, "Fair (2)"
+    GOOD = 3, "Good (3)"
+    VERY_GOOD = 4, "Very good (4)"
+    EXCELLENT = 5, "Excellent (5)"
+
+
+class HandoffEvaluation(TenantOwned):
+    """Leadership's record that the booked handoff meeting was held, with its evaluation of the
+    transaction (policy: the handoff is for the "post-transaction evaluation of success,
+    efficiency, and effectiveness"): a rating of each, and notes."""
+
+    Rating = HandoffRating
+
+    transaction = models.OneToOneField(
+        Transaction, on_delete=models.CASCADE, related_name="handoff_evaluation"
+    )
+    meeting = models.OneToOneField(
+        MeetingProposal, on_delete=models.PROTECT, related_name="evaluation"
+    )
+    success = models.PositiveSmallIntegerField(choices=HandoffRating.choices)
+    efficiency = models.PositiveSmallIntegerField(choices=HandoffRating.choices)
+    effectiveness = models.PositiveSmallIntegerField(choices=HandoffRating.choices)
+    notes = models.TextField()
+    recorded_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(success__range=(1, 5))
+                & Q(efficiency__range=(1, 5))
+                & Q(effectiveness__range=(1, 5)),
+                name="handoff_ratings_one_to_five",
+            ),
+            models.CheckConstraint(condition=~Q(notes=""), name="handoff_evaluation_has_notes"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Handoff evaluation ({self.transaction_id})"
 
 
 class ThankYouLetter(TenantOwned):

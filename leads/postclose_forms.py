@@ -1,5 +1,6 @@
 """Forms of the post-close section: the leader's meeting times and letter, leadership's
-confirmation of a time and record of the first client interaction.
+confirmation of a time, its record of the meeting held (with the evaluation) and of the first
+client interaction.
 
 Date-times are typed in the viewer's own zone (validate them under `timezone.override`); the
 services decide every rule again under the transaction's lock.
@@ -10,7 +11,7 @@ from __future__ import annotations
 from django import forms
 
 from leads.letters import draft_letter_text
-from leads.models import ClientInteraction, MeetingProposal
+from leads.models import ClientInteraction, HandoffEvaluation, MeetingProposal
 from leads.selectors.postclose import PostCloseSection
 from leads.services.postclose import MAX_MEETING_TIMES, draft_interaction_text
 from leads.services.thank_you import MAILING_ADDRESS_MAX
@@ -73,6 +74,35 @@ class ConfirmMeetingForm(forms.Form):
 
     def chosen(self) -> MeetingProposal:
         return self.proposals[self.cleaned_data["proposal"]]
+
+
+def rating_field(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=HandoffEvaluation.Rating.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": f"Rate the transaction's {label.lower()} from 1 to 5."},
+    )
+
+
+class MeetingHeldForm(forms.Form):
+    """Leadership records that the handoff meeting was held, with its evaluation."""
+
+    success = rating_field("Success")
+    efficiency = rating_field("Efficiency")
+    effectiveness = rating_field("Effectiveness")
+    notes = forms.CharField(
+        label="Evaluation notes",
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What went well, what took longer than it should, and what to do differently.",
+        error_messages={"required": "Write the evaluation notes."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_held_%s")
+        super().__init__(*args, **kwargs)
 
 
 def mailing_address_field() -> forms.CharField:
@@ -191,6 +221,8 @@ def section_forms(section: PostCloseSection, bound: dict | None = None) -> dict:
                 proposals=open_proposals, labels=meeting_labels(open_proposals, partnership)
             ),
         )
+    if section.meeting_held_to_record:
+        forms_.setdefault("held", MeetingHeldForm())
     letter = section.letter
     if section.is_leader and not (letter and letter.is_final) and "letter" not in forms_:
         forms_["letter"] = LetterForm(

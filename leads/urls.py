@@ -48,6 +48,11 @@ urlpatterns = [
         transactions.transaction_agree_leader,
         name="transaction_agree_leader",
     ),
+    path(
+        "transactions/<int:pk>/whole-team/",
+        transactions.transaction_confirm_whole_team,
+        name="transaction_confirm_whole_team",
+    ),
     path("transactions/<int:pk>/stage/", transactions.transaction_stage, name="transaction_stage"),
     path(
         "transactions/<int:pk>/details/",
@@ -101,6 +106,11 @@ urlpatterns = [
         "transactions/<int:pk>/post-close/meeting/confirm/",
         postclose.confirm_meeting,
         name="post_close_confirm_meeting",
+    ),
+    path(
+        "transactions/<int:pk>/post-close/meeting/held/",
+        postclose.meeting_held,
+        name="post_close_meeting_held",
     ),
     path("transactions/<int:pk>/post-close/letter/", postclose.letter, name="post_close_letter"),
     path(

@@ -173,6 +173,7 @@ FOREIGN_OBJECTS = {
             "transaction_add_member",
             "transaction_propose_leader",
             "transaction_stage",
+            "transaction_confirm_whole_team",
             "transaction_details",
             "transaction_note",
             "transaction_document_upload",
@@ -209,6 +210,7 @@ FOREIGN_OBJECTS = {
             "post_close_letter_mailed",
             "post_close_letter_pdf",
             "post_close_record_interaction",
+            "post_close_meeting_held",
         )
     },
     # A version number this partnership does not have (every partnership has version 1).

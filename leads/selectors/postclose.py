@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from leads.letters import closing_paragraphs, default_mailing_address
 from leads.models import (
     ClientInteraction,
+    HandoffEvaluation,
     MeetingProposal,
     PostCloseStep,
     ThankYouLetter,
@@ -80,13 +81,18 @@ def post_close_board(viewer: Member, *, now: datetime.datetime, open_only: bool 
     transactions = (
         visible_transactions(viewer)
         .filter(stage=TransactionStage.CLOSED)
-        .select_related("lead", "leader")
+        .select_related("lead", "leader", "handoff_evaluation__meeting")
         .annotate(
             has_overdue=Exists(pending.filter(due_at__lte=now)),
             next_due_at=Subquery(pending.order_by("due_at").values("due_at")[:1]),
         )
         .prefetch_related(
-            Prefetch("post_close_steps", queryset=PostCloseStep.objects.order_by("due_at", "pk"))
+            Prefetch(
+                "post_close_steps",
+                queryset=PostCloseStep.objects.select_related(
+                    "times_proposed_by", "completed_by"
+                ).order_by("due_at", "pk"),
+            )
         )
         .order_by("-has_overdue", "next_due_at", "-closed_on", "-pk")
     )
@@ -127,6 +133,56 @@ def post_close_counts(viewer: Member, *, now: datetime.datetime) -> PostCloseCou
     return PostCloseCounts(**counts)
 
 
+LATE_PARTS = {
+    "leader": "Late: the leader's step",
+    "leadership": "Late: leadership's step",
+}
+
+
+@dataclass
+class HandoffParts:
+    """The handoff meeting's two parts against its one deadline, each with its own state: the
+    leader proposes times (when first), leadership confirms one (when); then, once held,
+    leadership's evaluation."""
+
+    proposed_at: datetime.datetime | None
+    proposed_by: Member | None
+    leader_state: str
+    confirmed_at: datetime.datetime | None
+    confirmed_by: Member | None
+    leadership_state: str  # "" while no times are proposed
+    late_party: str  # "leader", "leadership" or ""
+    evaluation: HandoffEvaluation | None
+
+    @property
+    def late_label(self) -> str:
+        return LATE_PARTS.get(self.late_party, "")
+
+
+def handoff_parts(
+    step: PostCloseStep, now: datetime.datetime, evaluation: HandoffEvaluation | None
+) -> HandoffParts:
+    """Reads `times_proposed_by` and `completed_by` (select them with the step)."""
+    return HandoffParts(
+        proposed_at=step.times_proposed_at,
+        proposed_by=step.times_proposed_by,
+        leader_state=step.leader_state(now),
+        confirmed_at=step.completed_at,
+        confirmed_by=step.completed_by,
+        leadership_state=step.leadership_state(now) or "",
+        late_party=step.late_party(now),
+        evaluation=evaluation,
+    )
+
+
+def evaluation_of(transaction: Transaction) -> HandoffEvaluation | None:
+    """The handoff evaluation selected with the transaction (`handoff_evaluation`), or None."""
+    try:
+        return transaction.handoff_evaluation
+    except HandoffEvaluation.DoesNotExist:
+        return None
+
+
 @dataclass
 class StepView:
     """A step as pages show it (or, for a transaction closed before steps existed, None)."""
@@ -134,6 +190,8 @@ class StepView:
     kind: PostCloseStep.Kind
     step: PostCloseStep | None
     state: str = ""
+    # The handoff meeting only: its two parts and the evaluation.
+    handoff: HandoffParts | None = None
 
     @property
     def label(self) -> str:
@@ -141,16 +199,23 @@ class StepView:
 
 
 def step_views(
-    transaction: Transaction, steps, now: datetime.datetime, partnership: Partnership
+    transaction: Transaction,
+    steps,
+    now: datetime.datetime,
+    partnership: Partnership,
+    evaluation: HandoffEvaluation | None = None,
 ) -> list[StepView]:
     """The transaction's steps in the fixed order, each with its state now."""
     by_kind = {step.kind: step for step in steps}
     views = []
     for kind in STEP_KINDS:
         step = by_kind.get(kind)
+        handoff = None
         if step is not None:
             step.partnership = partnership  # for due_on, without a query
-        views.append(StepView(kind, step, step.state(now) if step else ""))
+            if kind == PostCloseStep.Kind.HANDOFF_MEETING:
+                handoff = handoff_parts(step, now, evaluation)
+        views.append(StepView(kind, step, step.state(now) if step else "", handoff))
     return views
 
 
@@ -163,6 +228,7 @@ class PostCloseSection:
     steps: list[StepView]
     proposals: list[MeetingProposal]
     booked: MeetingProposal | None
+    evaluation: HandoffEvaluation | None
     letter: ThankYouLetter | None
     letter_email: OutboxMessage | None
     interaction: ClientInteraction | None
@@ -172,6 +238,18 @@ class PostCloseSection:
     involved: list[Member] = field(default_factory=list)
     leadership: list[Member] = field(default_factory=list)
     forms: dict = field(default_factory=dict)
+    now: datetime.datetime | None = None
+
+    @property
+    def meeting_held_to_record(self) -> bool:
+        """Leadership records the handoff meeting as held once its booked time has passed."""
+        return (
+            self.is_leadership
+            and self.booked is not None
+            and self.evaluation is None
+            and self.now is not None
+            and self.booked.starts_at <= self.now
+        )
 
     @property
     def mailing_address(self) -> str:
@@ -206,7 +284,17 @@ def post_close_section(
 ) -> PostCloseSection:
     partnership = transaction.partnership
     transaction.partnership = partnership
-    steps = PostCloseStep.objects.for_partnership(partnership).filter(transaction=transaction)
+    steps = (
+        PostCloseStep.objects.for_partnership(partnership)
+        .filter(transaction=transaction)
+        .select_related("times_proposed_by", "completed_by")
+    )
+    evaluation = (
+        HandoffEvaluation.objects.for_partnership(partnership)
+        .filter(transaction=transaction)
+        .select_related("recorded_by", "meeting")
+        .first()
+    )
     proposals = list(
         MeetingProposal.objects.for_partnership(partnership)
         .filter(transaction=transaction)
@@ -237,9 +325,11 @@ def post_close_section(
     return PostCloseSection(
         transaction=transaction,
         viewer=viewer,
-        steps=step_views(transaction, steps, now, partnership),
+        steps=step_views(transaction, steps, now, partnership, evaluation),
         proposals=proposals,
         booked=next((p for p in proposals if p.confirmed_at), None),
+        evaluation=evaluation,
+        now=now,
         letter=letter,
         letter_email=letter_email,
         interaction=interaction,
@@ -257,7 +347,13 @@ def board_rows(page_rows, now: datetime.datetime, partnership: Partnership) -> l
     return [
         (
             transaction,
-            step_views(transaction, transaction.post_close_steps.all(), now, partnership),
+            step_views(
+                transaction,
+                transaction.post_close_steps.all(),
+                now,
+                partnership,
+                evaluation_of(transaction),
+            ),
         )
         for transaction in page_rows
     ]

@@ -48,7 +48,6 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 
 from leads.models import (
-    IS_FORMING,
     Disclosure,
     DisclosureCover,
     Lead,
@@ -60,6 +59,7 @@ from leads.models import (
     TransactionDocument,
     TransactionEvent,
     TransactionStage,
+    is_forming,
 )
 from members.models import Member
 
@@ -421,7 +421,7 @@ def transactions_for_list(viewer: Member, *, q: str = "", stage: str = "") -> Qu
         visible_transactions(viewer)
         .select_related("lead", "leader")
         .annotate(team_size=Coalesce(team_size(), 0), **sight_annotations(viewer))
-        .annotate(forming=ExpressionWrapper(IS_FORMING, output_field=BooleanField()))
+        .annotate(forming=ExpressionWrapper(is_forming(), output_field=BooleanField()))
         .order_by("-created_at", "-pk")
     )
     if q:
@@ -431,7 +431,7 @@ def transactions_for_list(viewer: Member, *, q: str = "", stage: str = "") -> Qu
             | (Q(property_address__icontains=q) & covering(viewer, Cover.PROPERTY))
         )
     if stage == FORMING:
-        transactions = transactions.filter(covering(viewer, Cover.STAGE), IS_FORMING)
+        transactions = transactions.filter(covering(viewer, Cover.STAGE), is_forming())
     elif stage in TransactionStage.values:
         transactions = transactions.filter(covering(viewer, Cover.STAGE), stage=stage)
     return transactions

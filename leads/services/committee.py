@@ -77,6 +77,17 @@ def referral_member_leads(transaction: Transaction, team) -> bool:
     return referral is not None and referral.pk in team and referral.is_active
 
 
+def require_leadership(transaction: Transaction, actor: Member, doing: str) -> None:
+    """Refuses anyone but an active leader of the transaction's partnership; `doing` says what
+    only leadership does ("confirms the handoff meeting")."""
+    if not (
+        actor.partnership_id == transaction.partnership_id
+        and actor.is_active
+        and actor.is_leadership
+    ):
+        raise LeadRefused(f"Only {transaction.partnership.name} leadership {doing}.")
+
+
 def require_active_member(transaction: Transaction, member: Member) -> None:
     """Refuses a member of another partnership, or one no longer active."""
     if member.partnership_id != transaction.partnership_id or not member.is_active:

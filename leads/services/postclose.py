@@ -2,7 +2,9 @@
 close, three duties each get a row with a deadline in the partnership's days; beat's sweep
 reminds the leader before a deadline and escalates to leadership after it (`postclose_sweep`).
 
-1. The handoff meeting: the leader proposes times, leadership confirms one (booked = done).
+1. The handoff meeting: the leader proposes times, leadership confirms one (booked = done);
+   each part's lateness is its own person's (`PostCloseStep.late_party`). Once it was held,
+   leadership records its evaluation of the transaction's success, efficiency, effectiveness.
 2. The thank-you letter: drafted by the portal, edited by the leader, emailed and/or printed and
    mailed (its use cases are in `thank_you`).
 3. Leadership's first client interaction, in which the leader takes part.
@@ -24,15 +26,17 @@ from django.utils import timezone
 
 from leads.models import (
     ClientInteraction,
+    HandoffEvaluation,
     InteractionParticipant,
     MeetingProposal,
+    PostCloseState,
     PostCloseStep,
     Transaction,
     TransactionEvent,
 )
 from leads.selectors.postclose import committee_of, involved_members
 from leads.services import LeadRefused
-from leads.services.committee import locked, within
+from leads.services.committee import audit, locked, require_leadership, within
 from leads.services.events import record_event
 from members.governance import leaders
 from members.models import Member
@@ -106,15 +110,6 @@ def require_leader(transaction: Transaction, actor: Member, doing: str) -> None:
         raise LeadRefused(f"Only the transaction's leader, {transaction.leader}, {doing}.")
 
 
-def _require_leadership(transaction: Transaction, actor: Member, doing: str) -> None:
-    if not (
-        actor.partnership_id == transaction.partnership_id
-        and actor.is_active
-        and actor.is_leadership
-    ):
-        raise LeadRefused(f"Only {transaction.partnership.name} leadership {doing}.")
-
-
 def complete_step(
     transaction: Transaction, kind: str, actor: Member, at: datetime.datetime
 ) -> PostCloseStep:
@@ -179,11 +174,20 @@ def propose_meeting_times(
         )
         for moment in times
     )
+    # The leader's part is done when they first propose (new times later keep that moment).
+    schedule_post_close(transaction)
+    handoff = PostCloseStep.objects.for_partnership(partnership).filter(
+        transaction=transaction, kind=Kind.HANDOFF_MEETING
+    )
+    handoff.filter(times_proposed_at__isnull=True).update(
+        times_proposed_at=now, times_proposed_by=actor
+    )
+    late = handoff.get().leader_state(now) == PostCloseState.LATE
     offered = "; ".join(when(moment, partnership) for moment in times)
     record_event(
         transaction,
         POST_CLOSE,
-        f"Handoff meeting times proposed: {offered}",
+        f"Handoff meeting times proposed: {offered}" + (" (after the deadline)" if late else ""),
         actor=actor,
         body=location,
     )
@@ -210,7 +214,7 @@ def confirm_meeting(*, proposal: MeetingProposal, actor: Member) -> MeetingPropo
     One confirmed time per transaction (the lock, and the unique index behind it)."""
     transaction = locked_closed(proposal.transaction)
     partnership = transaction.partnership
-    _require_leadership(transaction, actor, "confirms the handoff meeting")
+    require_leadership(transaction, actor, "confirms the handoff meeting")
     proposals = MeetingProposal.objects.for_partnership(partnership).filter(transaction=transaction)
     if booked := proposals.filter(confirmed_at__isnull=False).first():
         raise LeadRefused(
@@ -232,11 +236,14 @@ def confirm_meeting(*, proposal: MeetingProposal, actor: Member) -> MeetingPropo
         raise LeadRefused("The handoff meeting is already booked.") from exc
     step = complete_step(transaction, Kind.HANDOFF_MEETING, actor, now)
     meeting = when(proposal.starts_at, partnership)
+    late = {
+        "leader": " (after the deadline: the times were proposed late)",
+        "leadership": " (after the deadline: leadership confirmed late)",
+    }.get(step.late_party(now), "")
     record_event(
         transaction,
         POST_CLOSE,
-        f"Handoff meeting with leadership booked for {meeting}"
-        + (" (after the deadline)" if step.completed_at > step.due_at else ""),
+        f"Handoff meeting with leadership booked for {meeting}{late}",
         actor=actor,
         body=proposal.location,
     )
@@ -255,6 +262,79 @@ def confirm_meeting(*, proposal: MeetingProposal, actor: Member) -> MeetingPropo
             about=transaction,
         )
     return proposal
+
+
+def _rated(value, what: str) -> int:
+    """A rating from 1 (poor) to 5 (excellent), or a refusal naming `what` it rates."""
+    if isinstance(value, bool) or value not in HandoffEvaluation.Rating.values:
+        raise LeadRefused(f"Rate the transaction's {what} from 1 (poor) to 5 (excellent).")
+    return int(value)
+
+
+@db_transaction.atomic
+def record_handoff_held(
+    *,
+    transaction: Transaction,
+    actor: Member,
+    success: int,
+    efficiency: int,
+    effectiveness: int,
+    notes: str,
+) -> HandoffEvaluation:
+    """Leadership records that the booked handoff meeting was held, once its time has passed,
+    with its evaluation of the transaction: success, efficiency and effectiveness rated 1 to 5,
+    and notes. Once per transaction; on the transaction's timeline and audited."""
+    # policy: the handoff meeting is the "post-transaction evaluation of success, efficiency,
+    # and effectiveness".
+    transaction = locked_closed(transaction)
+    partnership = transaction.partnership
+    require_leadership(transaction, actor, "records the handoff meeting and its evaluation")
+    booked = (
+        MeetingProposal.objects.for_partnership(partnership)
+        .filter(transaction=transaction, confirmed_at__isnull=False)
+        .first()
+    )
+    if booked is None:
+        raise LeadRefused("The handoff meeting is not booked yet: confirm one of the times first.")
+    if booked.starts_at > timezone.now():
+        raise LeadRefused(
+            f"The handoff meeting is booked for {when(booked.starts_at, partnership)}: record it "
+            "once it has been held."
+        )
+    if (
+        HandoffEvaluation.objects.for_partnership(partnership)
+        .filter(transaction=transaction)
+        .exists()
+    ):
+        raise LeadRefused("The handoff meeting and its evaluation are already recorded.")
+    ratings = {
+        "success": _rated(success, "success"),
+        "efficiency": _rated(efficiency, "efficiency"),
+        "effectiveness": _rated(effectiveness, "effectiveness"),
+    }
+    notes = within(notes, 5_000, "the notes")
+    if not notes:
+        raise LeadRefused("Write the evaluation notes: what went well and what to improve.")
+    try:
+        with db_transaction.atomic():
+            evaluation = HandoffEvaluation.objects.create(
+                partnership=partnership,
+                transaction=transaction,
+                meeting=booked,
+                notes=notes,
+                recorded_by=actor,
+                **ratings,
+            )
+    except IntegrityError as exc:
+        raise LeadRefused("The handoff meeting and its evaluation are already recorded.") from exc
+    summary = (
+        f"Handoff meeting of {when(booked.starts_at, partnership)} held; evaluation: success "
+        f"{ratings['success']}/5, efficiency {ratings['efficiency']}/5, effectiveness "
+        f"{ratings['effectiveness']}/5"
+    )
+    record_event(transaction, POST_CLOSE, summary, actor=actor, body=notes)
+    audit(transaction, actor, "transaction.handoff_held", summary, meeting=booked.pk, **ratings)
+    return evaluation
 
 
 # 3. Leadership's first client interaction
@@ -321,7 +401,7 @@ def record_client_interaction(
     transaction = locked_closed(transaction)
     partnership = transaction.partnership
     lead = transaction.lead
-    _require_leadership(transaction, actor, "records its first client interaction")
+    require_leadership(transaction, actor, "records its first client interaction")
     if (
         ClientInteraction.objects.for_partnership(partnership)
         .filter(transaction=transaction)

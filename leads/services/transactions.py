@@ -4,6 +4,10 @@ documents and the customer's written authorizations are in `transaction_records`
 locks the transaction row first (`committee.locked`), so two members acting at once are applied
 one after the other.
 
+A team of one is "forming" and stays at its first stage, unless it works alone: leadership
+confirmed its lone member is the whole team, or that member is the referral partner member
+(`works_alone`). It then moves and closes like a committee, with the same post-close duties.
+
 Leader rules: the referral partner member leads whenever on the team; otherwise the team
 self-appoints its leader by a majority of its active members, never while it is forming (fewer
 than two). A member no longer active never counts as the leader or as the referral member who
@@ -44,7 +48,9 @@ from leads.services.committee import (
     locked,
     referral_member_leads,
     require_active_member,
+    require_leadership,
     require_seat,
+    team_ids,
 )
 from leads.services.events import record_event
 from leads.services.postclose import schedule_post_close
@@ -80,6 +86,22 @@ LEADERSHIP_NOT_ON_COMMITTEES = (
 def is_forming(team_size: int) -> bool:
     """A committee is two or more members; until then the transaction is "forming"."""
     return team_size < COMMITTEE_MINIMUM
+
+
+def works_alone(transaction: Transaction, team: set[int]) -> bool:
+    """Whether a team of one (`team`: member ids) may work the transaction alone: leadership
+    confirmed its lone member is the whole team, or that member is the referral partner member.
+    Reads `solo_member_id` and `referral_member_id` of the row."""
+    if len(team) != 1:
+        return False
+    (only,) = team
+    return only in (transaction.solo_member_id, transaction.referral_member_id)
+
+
+def stays_forming(transaction: Transaction, team: set[int]) -> bool:
+    """policy: a committee is "two or more partner members"; until then the transaction is
+    forming and cannot leave its first stage, unless its lone member works alone."""
+    return is_forming(len(team)) and not works_alone(transaction, team)
 
 
 def opened_on(transaction: Transaction) -> datetime.date:
@@ -255,7 +277,7 @@ def add_team_member(
 ) -> TeamMember:
     """A team member adds another partner member to the committee, who is emailed a link to the
     team page. The referral partner member joining becomes the leader."""
-    transaction = locked(transaction, "leader", "referral_member")
+    transaction = locked(transaction, "leader", "referral_member", "solo_member")
     team = require_seat(transaction, actor)
     _check_candidate_member(transaction, member)
     if member.pk in team:
@@ -276,6 +298,8 @@ def add_team_member(
         summary += f" as {seat.role}"
     record_event(transaction, Kind.TEAM, summary, actor=actor)
     audit(transaction, actor, "transaction.member_added", summary, added=member.pk)
+    if transaction.solo_member_id is not None:
+        _end_solo_confirmation(transaction, actor)
     if transaction.referral_member_id == member.pk and transaction.leader_id != member.pk:
         _make_leader(transaction, member, actor=actor, why="the referral partner member")
     else:
@@ -481,6 +505,72 @@ def agree_to_leader(*, proposal: LeaderProposal, actor: Member) -> bool:
     return _settle_if_agreed(transaction, proposal, voters)
 
 
+# --- A team of one ----------------------------------------------------------------------------
+
+
+@db_transaction.atomic
+def confirm_whole_team(*, transaction: Transaction, actor: Member) -> Transaction:
+    """Leadership confirms that the lone member of a transaction's team is the whole team: the
+    transaction may then leave its first stage, that member leads it, and closing it starts the
+    three post-close duties as for any committee. Recorded on the transaction's timeline and
+    audited (who, when); a second member joining later ends it (`add_team_member`)."""
+    # policy: the post-close process is owed "for every customer", one served by a single
+    # member included; a committee is otherwise "two or more partner members".
+    transaction = locked(transaction, "leader", "referral_member")
+    require_leadership(transaction, actor, "confirms that one member is the whole team")
+    if transaction.stage not in OPEN_STAGES:
+        raise LeadRefused(
+            f"The transaction is {transaction.get_stage_display().lower()}: only an open "
+            "transaction's team is confirmed."
+        )
+    team = team_ids(transaction)
+    if len(team) != 1:
+        raise LeadRefused(
+            f"The team has {len(team)} members: it is a committee and needs no confirmation."
+        )
+    (member_id,) = team
+    member = Member.objects.for_partnership(transaction.partnership).get(pk=member_id)
+    if not member.is_active:
+        raise LeadRefused(
+            f"{member.display_name} is no longer an active member: they cannot work it alone."
+        )
+    if transaction.solo_member_id == member.pk:
+        raise LeadRefused(f"Already confirmed: {member.display_name} is the whole team.")
+    if transaction.referral_member_id == member.pk:
+        raise LeadRefused(
+            f"{member.display_name} is the referral partner member: they may work it alone "
+            "without a confirmation."
+        )
+    transaction.solo_member = member
+    transaction.solo_confirmed_by = actor
+    transaction.solo_confirmed_at = timezone.now()
+    transaction.save(update_fields=["solo_member", "solo_confirmed_by", "solo_confirmed_at"])
+    summary = (
+        f"{actor.display_name} (leadership) confirmed that {member.display_name} is the whole team"
+    )
+    record_event(transaction, Kind.TEAM, summary, actor=actor)
+    audit(transaction, actor, "transaction.whole_team_confirmed", summary, solo_member=member.pk)
+    if transaction.leader_id != member.pk:
+        _make_leader(
+            transaction, member, actor=actor, why="the whole team, as leadership confirmed"
+        )
+    return transaction
+
+
+def _end_solo_confirmation(transaction: Transaction, actor: Member) -> None:
+    """A second member joined: the team is a committee, and leadership's confirmation that its
+    lone member was the whole team no longer holds (they stay leader until the team decides)."""
+    solo = transaction.solo_member
+    transaction.solo_member = transaction.solo_confirmed_by = transaction.solo_confirmed_at = None
+    transaction.save(update_fields=["solo_member", "solo_confirmed_by", "solo_confirmed_at"])
+    summary = (
+        f"The team is now a committee: leadership's confirmation that "
+        f"{solo.display_name if solo else 'its lone member'} was the whole team no longer applies"
+    )
+    record_event(transaction, Kind.TEAM, summary, actor=actor)
+    audit(transaction, actor, "transaction.whole_team_ended", summary)
+
+
 # --- Stage and details ------------------------------------------------------------------------
 
 
@@ -499,7 +589,7 @@ def change_stage(
     """The team moves the transaction along; closing it needs a leader (who directs
     leadership's post-close duties) and a close date from the day it was opened to today (the
     partnership's days), and starts the post-close steps in the same transaction."""
-    transaction = locked(transaction, "leader")
+    transaction = locked(transaction, "leader", "referral_member")
     team = require_seat(transaction, actor)
     if stage not in Stage.values:
         raise LeadRefused("Choose a stage: opened, under contract, closed or fell through.")
@@ -507,10 +597,11 @@ def change_stage(
         raise LeadRefused("This transaction is closed; a close is final.")
     if stage == transaction.stage:
         raise LeadRefused(f"The transaction is already {transaction.get_stage_display().lower()}.")
-    if is_forming(len(team)):
+    if stays_forming(transaction, team):
         raise LeadRefused(
-            "A committee is two or more members: until a second member joins, this transaction "
-            "is forming and cannot move past its first stage."
+            "A committee is two or more members: until a second member joins (or leadership "
+            "confirms you are the whole team), this transaction is forming and cannot move past "
+            "its first stage."
         )
     if stage not in STAGE_MOVES[transaction.stage]:
         raise LeadRefused(

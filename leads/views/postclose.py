@@ -23,6 +23,7 @@ from leads.postclose_forms import (
     ConfirmMeetingForm,
     LetterForm,
     MailingAddressForm,
+    MeetingHeldForm,
     MeetingTimesForm,
     interaction_form,
     meeting_labels,
@@ -159,6 +160,24 @@ def confirm_meeting(request, pk):
         return _refused(request, transaction, access, form, refusal, "confirm")
     leader = transaction.leader.display_name if transaction.leader else "The leader"
     messages.success(request, f"The handoff meeting is booked; {leader} was emailed.")
+    return _back(request, transaction)
+
+
+@require_POST
+@member_required
+def meeting_held(request, pk):
+    """Leadership records the handoff meeting as held, with its evaluation."""
+    transaction, access = _transaction(request, pk)
+    form = MeetingHeldForm(request.POST)
+    if not form.is_valid():
+        return _page(request, transaction, access, bound={"held": form}, status=400)
+    try:
+        services.record_handoff_held(
+            transaction=transaction, actor=request.member, **form.cleaned_data
+        )
+    except LeadRefused as refusal:
+        return _refused(request, transaction, access, form, refusal, "held")
+    messages.success(request, "The handoff meeting and its evaluation are recorded.")
     return _back(request, transaction)
 
 

@@ -47,7 +47,7 @@ from members.auth import member_required
 from pinnacle.tenancy import record_audit
 
 DETAIL_QUERYSET = Transaction.objects.select_related(
-    "lead", "leader", "referral_member", "opened_by"
+    "lead", "leader", "referral_member", "opened_by", "solo_member", "solo_confirmed_by"
 )
 
 
@@ -231,6 +231,7 @@ def _detail(request, transaction, access, *, status=200, refusal="", **bound):
     moves = services.allowed_moves(transaction)
     today = partnership.today()
     referral_leads = services.referral_member_leads(transaction, team_ids)
+    forming = services.stays_forming(transaction, set(team_ids))
     if not can_edit and not refusal:
         # Read-only viewers see no forms: a refusal of what they posted is shown on its own.
         refusal = " ".join(error for form in bound.values() for error in form.non_field_errors())
@@ -244,7 +245,13 @@ def _detail(request, transaction, access, *, status=200, refusal="", **bound):
         "is_leader": services.acting_leader_id(transaction) == member.pk,
         "removable_ids": services.removable_ids(transaction, team, member),
         "team": team,
-        "forming": services.is_forming(len(team)),
+        "forming": forming,
+        # Leadership confirms on this page that a lone member is the whole team.
+        "can_confirm_whole_team": access is Access.LEADERSHIP and forming and len(team) == 1,
+        # A team of one appoints nobody (even when it works alone, its lone member leads it).
+        "can_propose_leader": can_edit
+        and not referral_leads
+        and not services.is_forming(len(team)),
         "committee_minimum": services.COMMITTEE_MINIMUM,
         "proposal": proposal,
         "agreed_ids": agreed_ids,
@@ -431,6 +438,27 @@ def transaction_stage(request, pk):
                 done += " The post-close steps are scheduled."
             return _done(request, transaction, done, "#stage")
     return _detail(request, transaction, access, status=400, stage_form=form)
+
+
+@require_POST
+@member_required
+def transaction_confirm_whole_team(request, pk):
+    """Leadership confirms that the lone member of the team is the whole team (the team sees
+    the refusal; a customer's authorization to disclose does not reach the team's make-up)."""
+    transaction, access = _fetch(request, pk)
+    if access is Access.DISCLOSURE:
+        raise Http404
+    try:
+        transaction = services.confirm_whole_team(transaction=transaction, actor=request.member)
+    except LeadRefused as refusal:
+        return _detail(request, transaction, access, status=400, refusal=str(refusal))
+    return _done(
+        request,
+        transaction,
+        f"Confirmed: {transaction.solo_member.display_name} is the whole team and may move the "
+        "transaction on and close it.",
+        "#team",
+    )
 
 
 @require_POST

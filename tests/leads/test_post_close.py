@@ -4,16 +4,19 @@ test_post_close_sweep.py.)"""
 
 import datetime
 import re
+import threading
 import time
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.db import connection, connections
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from leads.models import (
     ClientInteraction,
+    HandoffEvaluation,
     Lead,
     MeetingProposal,
     PostCloseStep,
@@ -30,12 +33,14 @@ from leads.services.postclose import (
     names_in_text,
     propose_meeting_times,
     record_client_interaction,
+    record_handoff_held,
 )
 from leads.services.postclose_sweep import sweep_post_close
 from leads.services.thank_you import send_letter
 from leads.services.transactions import remove_team_member
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage
+from pinnacle.models import AuditEvent
 from tests.conftest import client_for
 from tests.leads.factories import LeadFactory, TransactionFactory
 from tests.leads.transaction_builders import Committee
@@ -219,7 +224,7 @@ def test_a_booking_after_the_deadline_still_books_but_counts_late(people, closed
     handoff = step(closed, Kind.HANDOFF_MEETING)
     assert handoff.completed_at == at(6, 8)
     assert handoff.state(at(6, 8)) == "late"
-    assert events(closed)[-1].endswith("(after the deadline)")
+    assert events(closed)[-1].endswith("(after the deadline: the times were proposed late)")
     board = client_for(people.partnership, people.lee).get("/transactions/post-close/").text
     assert "Done late" in board
 
@@ -244,6 +249,196 @@ def test_replaced_times_cannot_be_confirmed(people, closed):
     propose_meeting_times(transaction=closed, actor=people.alice, times=[at(4, 11)])
     with pytest.raises(LeadRefused, match="replaced by new ones"):
         confirm_meeting(proposal=old, actor=people.lee)
+
+
+# The handoff meeting's two parts: whose step was late
+
+
+def board_row(people, name="Dana Customer") -> str:
+    html = board(client_for(people.partnership, people.lee)).text
+    start = html.index(name)
+    return html[start : html.index("</tr>", start)]
+
+
+def test_a_leader_who_proposed_on_time_is_not_late_when_leadership_confirms_late(
+    people, closed, clock
+):
+    clock.move_to(at(4, 9))  # Tuesday: within the two days
+    (proposal,) = propose_meeting_times(transaction=closed, actor=people.alice, times=[at(7, 10)])
+    clock.move_to(at(6, 8))  # Thursday: leadership confirms after the deadline
+    confirm_meeting(proposal=proposal, actor=people.lee)
+
+    handoff = step(closed, Kind.HANDOFF_MEETING)
+    assert (handoff.times_proposed_at, handoff.times_proposed_by) == (at(4, 9), people.alice)
+    assert handoff.completed_at == at(6, 8)
+    assert handoff.leader_state(at(6, 8)) == "on_time"
+    assert handoff.leadership_state(at(6, 8)) == "late"
+    assert handoff.late_party(at(6, 8)) == "leadership"
+    assert events(closed)[-1].endswith("(after the deadline: leadership confirmed late)")
+    row = board_row(people)
+    assert "Times proposed March 4, 2025, 9 a.m. by Alice Agent" in row
+    assert "Confirmed by leadership March 6, 2025, 8 a.m. by Lee Leadership" in row
+    assert "Late: leadership&#x27;s step" in row
+    assert "Late: the leader" not in row
+    # The transaction's own page says the same.
+    team_page = client_for(people.partnership, people.alice).get(closed.get_absolute_url()).text
+    assert "Times proposed March 4, 2025, 9 a.m. by Alice Agent" in team_page
+    assert "Late: leadership&#x27;s step" in team_page
+
+
+def test_a_leader_who_proposed_after_the_deadline_is_the_one_counted_late(people, closed, clock):
+    clock.move_to(at(6, 8))
+    (proposal,) = propose_meeting_times(transaction=closed, actor=people.alice, times=[at(7, 10)])
+    assert events(closed)[-1].endswith("(after the deadline)")
+    clock.move_to(at(6, 9))
+    confirm_meeting(proposal=proposal, actor=people.lee)
+
+    handoff = step(closed, Kind.HANDOFF_MEETING)
+    assert handoff.leader_state(at(6, 9)) == "late"
+    assert handoff.leadership_state(at(6, 9)) == "on_time"
+    assert handoff.late_party(at(6, 9)) == "leader"
+    row = board_row(people)
+    assert "Late: the leader&#x27;s step" in row
+    assert "Late: leadership" not in row
+
+
+def test_both_parts_on_time_show_no_lateness(people, closed, clock):
+    clock.move_to(at(4, 9))
+    (proposal,) = propose_meeting_times(transaction=closed, actor=people.alice, times=[at(7, 10)])
+    clock.move_to(at(5, 23))
+    confirm_meeting(proposal=proposal, actor=people.lee)
+    assert step(closed, Kind.HANDOFF_MEETING).late_party(at(5, 23)) == ""
+    assert "Late:" not in board_row(people)
+
+
+def test_proposed_times_waiting_past_the_deadline_are_leaderships_overdue_step(
+    people, closed, clock
+):
+    clock.move_to(at(4, 9))
+    propose_meeting_times(transaction=closed, actor=people.alice, times=[at(7, 10)])
+    clock.move_to(at(6, 1))
+    handoff = step(closed, Kind.HANDOFF_MEETING)
+    assert handoff.leadership_state(at(6, 1)) == "overdue"
+    assert handoff.late_party(at(6, 1)) == "leadership"
+    assert "Late: leadership&#x27;s step" in board_row(people)
+
+
+def test_a_leader_with_no_times_past_the_deadline_is_overdue(people, closed, clock):
+    clock.move_to(at(6, 1))
+    handoff = step(closed, Kind.HANDOFF_MEETING)
+    assert handoff.leader_state(at(6, 1)) == "overdue"
+    assert handoff.leadership_state(at(6, 1)) is None
+    assert "Late: the leader&#x27;s step" in board_row(people)
+
+
+def test_new_times_keep_the_moment_the_leader_first_proposed(people, closed, clock):
+    clock.move_to(at(4, 9))
+    propose_meeting_times(transaction=closed, actor=people.alice, times=[at(4, 10)])
+    clock.move_to(at(6, 8))  # the first times passed unconfirmed: the leader proposes again
+    propose_meeting_times(transaction=closed, actor=people.alice, times=[at(7, 10)])
+    handoff = step(closed, Kind.HANDOFF_MEETING)
+    assert handoff.times_proposed_at == at(4, 9)
+    assert handoff.late_party(at(6, 8)) == "leadership"
+
+
+# The handoff meeting held, and leadership's evaluation
+
+
+@pytest.fixture
+def booked(people, closed, clock):
+    (proposal,) = propose_meeting_times(transaction=closed, actor=people.alice, times=[at(5, 15)])
+    clock.move_to(at(4, 9))
+    confirm_meeting(proposal=proposal, actor=people.lee)
+    return proposal
+
+
+def held(people, transaction, **fields):
+    return record_handoff_held(
+        transaction=transaction,
+        actor=fields.pop("actor", people.lee),
+        **{
+            "success": 4,
+            "efficiency": 3,
+            "effectiveness": 5,
+            "notes": "Smooth close; the appraisal took a week too long.",
+            **fields,
+        },
+    )
+
+
+def test_leadership_records_the_meeting_held_with_its_evaluation(people, closed, booked, clock):
+    clock.move_to(at(5, 14))
+    with pytest.raises(LeadRefused, match="record it once it has been held"):
+        held(people, closed)
+
+    clock.move_to(at(5, 16))
+    evaluation = held(people, closed)
+
+    assert (evaluation.success, evaluation.efficiency, evaluation.effectiveness) == (4, 3, 5)
+    assert evaluation.meeting == booked and evaluation.recorded_by == people.lee
+    assert events(closed)[-1] == (
+        "Handoff meeting of March 5, 2025, 3 p.m. PST held; evaluation: success 4/5, "
+        "efficiency 3/5, effectiveness 5/5"
+    )
+    audit = AuditEvent.objects.get(action="transaction.handoff_held")
+    assert audit.actor == people.lee.user and audit.data["success"] == 4
+    row = board_row(people)
+    assert "Held March 5, 2025, 3 p.m.: success 4/5, efficiency 3/5, effectiveness 5/5" in row
+    with pytest.raises(LeadRefused, match="already recorded"):
+        held(people, closed, actor=people.lou)
+    admin = client_for(people.partnership, people.lee).get(
+        f"/admin/leads/transaction/{closed.pk}/change/"
+    )
+    assert "Smooth close; the appraisal took a week too long." in admin.text
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"notes": "  "}, "Write the evaluation notes"),
+        ({"success": 0}, "Rate the transaction's success from 1"),
+        ({"efficiency": 6}, "Rate the transaction's efficiency from 1"),
+        ({"effectiveness": None}, "Rate the transaction's effectiveness from 1"),
+        ({"actor": "alice"}, "Only Pinnacle Partnerships leadership records the handoff"),
+    ],
+)
+def test_the_evaluation_needs_leadership_every_rating_and_notes(
+    people, closed, booked, clock, fields, message
+):
+    clock.move_to(at(5, 16))
+    if "actor" in fields:
+        fields["actor"] = getattr(people, fields["actor"])
+    with pytest.raises(LeadRefused, match=message):
+        held(people, closed, **fields)
+    assert not HandoffEvaluation.objects.exists()
+
+
+def test_no_evaluation_before_the_meeting_is_booked(people, closed, clock):
+    clock.move_to(at(5, 16))
+    with pytest.raises(LeadRefused, match="not booked yet"):
+        held(people, closed)
+
+
+def test_leadership_records_the_meeting_held_through_the_page(people, closed, booked, clock):
+    client = client_for(people.partnership, people.lee)
+    assert "meeting/held/" not in actions(page(people, "lee", closed).text)
+    clock.move_to(at(5, 16))
+    assert "meeting/held/" in actions(page(people, "lee", closed).text)
+    assert "meeting/held/" not in actions(page(people, "alice", closed).text)
+    url = f"/transactions/{closed.pk}/post-close/meeting/held/"
+    data = {"success": "4", "efficiency": "3", "effectiveness": "5", "notes": ""}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Write the evaluation notes." in response.text
+    response = client.post(url, {**data, "success": "9", "notes": "Good."})
+    assert response.status_code == 400
+    assert not HandoffEvaluation.objects.exists()
+    response = client.post(url, {**data, "notes": "Good work all round."})
+    assert response.status_code == 302
+    followed = client.get(response["Location"]).text
+    assert "The handoff meeting and its evaluation are recorded." in followed
+    assert "success 4/5, efficiency 3/5, effectiveness 5/5" in followed
+    assert "Good work all round." in followed
 
 
 # Leadership's first client interaction
@@ -941,3 +1136,35 @@ def test_the_services_bound_what_any_caller_stores(people, closed):
             body=draft_interaction_text(closed) + "x" * 10_000,
         )
     assert not MeetingProposal.objects.exists() and not ClientInteraction.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_leaders_recording_the_meeting_held_at_once_record_it_once(partnership, time_machine):
+    time_machine.move_to(CLOSING_EVENING, tick=False)
+    people = Committee(partnership)
+    closed = people.close()
+    (proposal,) = propose_meeting_times(transaction=closed, actor=people.alice, times=[at(4, 10)])
+    confirm_meeting(proposal=proposal, actor=people.lee)
+    time_machine.move_to(at(4, 12), tick=False)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def record(leader):
+        try:
+            barrier.wait(timeout=10)
+            outcomes.append(held(people, closed, actor=leader))
+        except LeadRefused as refusal:
+            outcomes.append(str(refusal))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=record, args=(who,)) for who in (people.lee, people.lou)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert HandoffEvaluation.objects.filter(transaction=closed).count() == 1
+    assert "The handoff meeting and its evaluation are already recorded." in outcomes
+    assert AuditEvent.objects.filter(action="transaction.handoff_held").count() == 1
+    connection.close()

@@ -195,6 +195,8 @@ COMMITTEE_ONLY = {
     "post_close_letter": "post",
     "post_close_letter_mailed": "post",
     "post_close_record_interaction": "post",
+    "post_close_meeting_held": "post",
+    "transaction_confirm_whole_team": "post",
     "transaction_customer_link": "post",
     "transaction_customer_link_revoke": "post",
 }

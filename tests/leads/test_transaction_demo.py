@@ -119,6 +119,8 @@ def test_the_closed_transaction_waits_on_leadership_on_the_post_close_board(seed
     assert list(post_close_board(leader, now=now)) == [closed]
     board = client_for(pinnacle, leader).get("/transactions/post-close/").text
     assert "Marcus Hill" in board and "Overdue" in board
+    # The lender proposed the day after the close: the lateness is leadership's.
+    assert "Late: leadership&#x27;s step" in board
 
 
 def test_the_forming_transaction_shows_as_forming_to_leadership(seeded):
