@@ -44,6 +44,7 @@ ADDED_BY_THE_PORTAL = (
     "comarketing_first_reminder_days",
     "comarketing_second_reminder_days",
     "policy_majority_of",
+    "acknowledgement_follow_up_days",
 )
 
 # How members read each setting (the introductory statement is shown as a quotation instead).

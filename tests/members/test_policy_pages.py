@@ -70,6 +70,7 @@ def test_members_read_the_current_policy_with_its_numbers(member_client, partner
 UNVOTED = '<span class="tag tag-warn nowrap">added by the portal, not yet voted</span>'
 LETTER_ROW = '<th scope="row">Post-close thank-you letter within (days)</th><td>{}'
 REPLY_ROW = '<th scope="row">Reply to a prospect inquiry within (hours)</th><td>24</td>'
+FOLLOW_UP_ROW = '<th scope="row">Follow up an acknowledged inquiry within (days)</th><td>{}'
 
 
 def test_numbers_the_seed_does_not_state_show_as_added_by_the_portal_until_adopted(
@@ -78,6 +79,8 @@ def test_numbers_the_seed_does_not_state_show_as_added_by_the_portal_until_adopt
     page = member_client.get("/policy/").text
     assert LETTER_ROW.format("7 " + UNVOTED) in page
     assert REPLY_ROW in page  # the seed's own number: "within 24 hours"
+    # The seed asks for "follow-up timing" and names no limit: the portal's 7 days is not voted.
+    assert FOLLOW_UP_ROW.format("7 " + UNVOTED) in page
     assert "A number marked &ldquo;added by the portal, not yet voted&rdquo;" in page
 
     revision = propose_revision(

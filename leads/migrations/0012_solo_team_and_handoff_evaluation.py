@@ -23,7 +23,7 @@ def first_proposals(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('leads', '0010_advocate_referral_form_kind'),
+        ('leads', '0011_inquiry_follow_up_deadline'),
         ('members', '0007_breach_reports_from_anyone'),
         ('pinnacle', '0003_policy_governance_numbers'),
     ]
