@@ -197,11 +197,17 @@ def transaction_open(request, pk):
                 form.add_error(None, str(refusal))
                 already_open = getattr(refusal, "transaction", None)
             else:
-                messages.success(
-                    request,
-                    "Transaction opened. Add the other partner members of the team committee: "
-                    "until a second member joins it stays at its first stage.",
-                )
+                if services.stays_forming(transaction, {member.pk}):
+                    opened = (
+                        "Transaction opened. Add the other partner members of the team "
+                        "committee: until a second member joins it stays at its first stage."
+                    )
+                else:
+                    opened = (
+                        "Transaction opened. As the referral partner member you may serve this "
+                        "customer alone, or add the other partner members of the team committee."
+                    )
+                messages.success(request, opened)
                 return redirect(transaction)
         status = 400
     elif request.method == "POST":
