@@ -64,6 +64,8 @@ def unstorable(event) -> str | None:
             return f"has a {name} that is not text"
     if not isinstance(getattr(event, "metadata", None), dict | None):
         return "has metadata that is not a mapping"
+    if not getattr(event, "message_id", None) and not getattr(event, "recipient", None):
+        return "names neither a message nor a recipient"
     if len(getattr(event, "recipient", None) or "") > 254:
         return "names a recipient longer than an email address can be"
     fields = (*TEXT_FIELDS, "message_id", "event_id", "metadata", "esp_event")

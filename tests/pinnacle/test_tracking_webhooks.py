@@ -331,7 +331,8 @@ def nulls(message):
         pytest.param(lambda m: b'{"RecordType": "Bounce\x00"}', id="raw-nul"),
         pytest.param(lambda m: json.dumps({**bounced(m), "Details": "smtp;550\x00"}), id="nul"),
         pytest.param(lambda m: json.dumps({**bounced(m), "Subject": "Hi\x00"}), id="nul-unused"),
-        pytest.param(lambda m: json.dumps(nulls(m)), id="bounce-without-fields"),
+        pytest.param(lambda m: json.dumps(nulls(m)), id="bounce-of-nulls"),
+        pytest.param(lambda m: '{"RecordType": "Bounce"}', id="bounce-without-fields"),
         pytest.param(lambda m: json.dumps({**bounced(m), "Metadata": None}), id="null-metadata"),
         pytest.param(lambda m: json.dumps({**bounced(m), "Details": 550}), id="number-reply"),
         pytest.param(
