@@ -530,9 +530,11 @@ def test_a_dead_broker_costs_a_request_almost_nothing(
     partnership, broker_down, django_capture_on_commit_callbacks, caplog
 ):
     """Enqueue on commit is fire-and-forget: no connection retries, no waiting on a dead broker."""
-    started = time.monotonic()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as publish:
         messages = [notice(partnership, key=f"notice:{n}") for n in range(3)]
+    started = time.monotonic()  # only the publishing is timed, not writing the rows
+    for callback in publish:
+        callback()
     assert time.monotonic() - started < 1.5
     assert "Broker unavailable" in caplog.text
     assert sorted(delivery.due_message_ids()) == sorted(m.pk for m in messages)
