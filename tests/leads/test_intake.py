@@ -412,3 +412,13 @@ def test_the_member_named_on_the_directory_form_is_told_they_were_named(anon_cli
         "you as the partner member who referred them."
     ) in notice.body_text
     assert "named no partner member" not in notice.body_text
+
+
+def test_the_thank_you_to_a_prospect_who_wrote_through_the_online_form_says_so(
+    anon_client, referrer
+):
+    anon_client.post("/contact/", form_data(referrer="rita-referrer"))
+    thanks = OutboxMessage.objects.get(template="leads/referrer_thanks")
+    for body in (thanks.body_text, thanks.body_html):
+        assert "Thank you for writing to us through the Pinnacle Partnerships website." in body
+        assert "requesting access" not in body
