@@ -377,7 +377,10 @@ def test_the_service_refuses_a_referrer_outside_the_directory(partnership, other
 def test_a_returning_lead_the_member_entered_as_an_advocate_referral_is_not_said_to_name_them(
     anon_client, referrer, time_machine
 ):
-    time_machine.move_to(datetime.datetime(2025, 3, 4, 15, tzinfo=datetime.UTC), tick=False)
+    # 06:00 UTC on March 5 is still March 4 in Los Angeles, the partnership's time zone.
+    referrer.partnership.timezone = "America/Los_Angeles"
+    referrer.partnership.save()
+    time_machine.move_to(datetime.datetime(2025, 3, 5, 6, tzinfo=datetime.UTC), tick=False)
     submit_lead(
         partnership=referrer.partnership,
         form=FormKind.ADVOCATE_REFERRAL,
