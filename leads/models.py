@@ -148,17 +148,23 @@ REFERRED_TO_PARTNERSHIP = "someone who knows you referred you to a {partnership}
 UNKNOWN_ORIGIN = "you are among the prospects of the {partnership} partner network"
 
 
-def details_origin(*, lead: Lead, member: Member | None) -> str:
-    """The sentence that opens `member`'s contact with `lead`: where the lead's details came
-    from, read from their first submission (the one that gave the partnership their details)."""
-    # The member's own partnership is the lead's (and already loaded on a page).
-    partnership = member.partnership if member is not None else lead.partnership
-    first = (
+def first_submission(lead: Lead) -> Submission | None:
+    """The submission that gave the partnership the lead's details (its named referrer
+    selected), or None for a lead no form recorded."""
+    return (
         Submission.objects.filter(partnership_id=lead.partnership_id, lead=lead)
         .select_related("named_referrer")
         .order_by("created_at", "pk")
         .first()
     )
+
+
+def details_origin(*, lead: Lead, member: Member | None) -> str:
+    """The sentence that opens `member`'s contact with `lead`: where the lead's details came
+    from, read from their first submission (the one that gave the partnership their details)."""
+    # The member's own partnership is the lead's (and already loaded on a page).
+    partnership = member.partnership if member is not None else lead.partnership
+    first = first_submission(lead)
     if first is None:
         reason = UNKNOWN_ORIGIN
     elif first.form == FormKind.ADVOCATE_REFERRAL:

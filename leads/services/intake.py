@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from leads.models import Channel, FormKind, Lead, Submission
+from leads.models import Channel, FormKind, Lead, Submission, first_submission
 from leads.services import LeadRefused
 from leads.services.inquiries import inquire_through_contact_form
 from leads.tokens import access_url
@@ -278,12 +278,19 @@ def send_intake_emails(submission: Submission) -> None:
     context["member"] = member
     context["lead_url"] = partnership.absolute_url(lead.get_absolute_url())
     if inquiry is None or inquiry.member_id != member.pk:
+        named_you = submission.named_referrer_id == member.pk
         queue_email(
             partnership=partnership,
             key=f"referrer-notice:submission:{submission.pk}",
             template="leads/referrer_notice",
             to=member.email,
-            context=context,
+            # A returning lead who named no one this time is the member's through how they first
+            # came (an advocate's referral, a co-marketing page, an earlier form): say which.
+            context={
+                **context,
+                "named_you": named_you,
+                "first_submission": None if named_you else first_submission(lead),
+            },
             about=lead,
         )
     queue_email(

@@ -80,7 +80,7 @@ def _remind_due(now: datetime.datetime) -> int:
 def _escalate_overdue(now: datetime.datetime) -> int:
     overdue = list(
         PostCloseStep.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related(*_STEP_RELATED)
+        .select_related(*_STEP_RELATED, "times_proposed_by")
         .filter(completed_at__isnull=True, escalated_at__isnull=True, due_at__lte=now)
         .order_by("due_at")[:SWEEP_BATCH]
     )
@@ -96,7 +96,12 @@ def _escalate_overdue(now: datetime.datetime) -> int:
                 key=f"post-close:{step.pk}:escalation:{leader.pk}",
                 template="leads/post_close_escalation",
                 to=leader.email,
-                context={**member_context(transaction, leader), "step": step},
+                context={
+                    **member_context(transaction, leader),
+                    "step": step,
+                    # The handoff's lateness is counted against whoever was late: say whose.
+                    "late_party": step.late_party(now) if step.kind == Kind.HANDOFF_MEETING else "",
+                },
                 about=transaction,
             )
     PostCloseStep.objects.filter(pk__in=[s.pk for s in overdue]).update(escalated_at=now)

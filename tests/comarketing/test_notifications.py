@@ -54,6 +54,27 @@ def test_the_pages_owner_is_emailed_the_captured_lead_once_even_on_a_double_subm
     assert shared.to_email == lender.email and "Priya Prospect" in shared.body_text
 
 
+def test_a_returning_leads_thank_you_says_they_came_through_a_co_marketing_page(
+    connection, lender, partnership
+):
+    LeadFactory(
+        partnership=partnership,
+        name="Priya Prospect",
+        email="priya@example.com",
+        referring_member=lender,
+    )
+    make(connection, lender, title="Guide")
+    client_for(partnership).post("/m/guide/", lead_data())
+    (thanks,) = emails("leads/referrer_thanks")
+    assert thanks.to_email == "priya@example.com"
+    for body in (thanks.body_text, thanks.body_html):
+        assert (
+            "Thank you for your interest, shown on a Pinnacle Partnerships co-marketing page."
+            in (body)
+        )
+        assert "requesting access" not in body
+
+
 def test_the_owner_is_told_when_a_lead_referred_first_stays_with_its_referrer(
     connection, lender, agent, partnership
 ):
@@ -112,9 +133,21 @@ def test_the_lender_is_emailed_once_when_a_member_accepts(lender, agent, partner
 
 
 def test_the_owner_of_a_returning_lead_of_theirs_hears_once(connection, lender, partnership):
-    LeadFactory(partnership=partnership, email="priya@example.com", referring_member=lender)
+    LeadFactory(
+        partnership=partnership,
+        name="Priya Prospect",
+        email="priya@example.com",
+        referring_member=lender,
+    )
     make(connection, lender, title="Guide")
     client_for(partnership).post("/m/guide/", lead_data())
     to_owner = OutboxMessage.objects.filter(to_email=lender.email)
     # The intake's notice to the lead's member is the one email; no second one from the page.
     assert [m.template for m in to_owner] == ["leads/referrer_notice"]
+    (notice,) = to_owner
+    # It says where the lead came back from, and that they named no one this time.
+    assert "Priya Prospect came back" in notice.subject
+    for body in (notice.body_text, notice.body_html):
+        assert "just filled in the form on a Pinnacle Partnerships co-marketing page." in body
+        assert "online form" not in body and "named you" not in body
+        assert "They named no partner member this time; the lead is assigned to you" in body

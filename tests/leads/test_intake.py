@@ -4,8 +4,9 @@ import re
 import pytest
 from django.core import mail
 
-from leads.models import Channel, Inquiry, Lead, Submission
+from leads.models import Channel, FormKind, Inquiry, Lead, Submission
 from leads.services import LeadRefused
+from leads.services.intake import submit_lead
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage
 from tests.conftest import client_for
@@ -358,8 +359,6 @@ def test_emails_read_as_written_with_quotes_and_ampersands(anon_client, referrer
 
 
 def test_the_service_refuses_a_referrer_outside_the_directory(partnership, other_member):
-    from leads.services.intake import submit_lead
-
     unlisted = MemberFactory(partnership=partnership, is_listed=False)
     for outsider in (unlisted, other_member):
         with pytest.raises(LeadRefused, match="listed member of this partnership"):
@@ -373,3 +372,56 @@ def test_the_service_refuses_a_referrer_outside_the_directory(partnership, other
                 referrer=outsider,
             )
     assert not Lead.objects.exists()
+
+
+def test_a_returning_lead_the_member_entered_as_an_advocate_referral_is_not_said_to_name_them(
+    anon_client, referrer, time_machine
+):
+    # 06:00 UTC on March 5 is still March 4 in Los Angeles, the partnership's time zone.
+    referrer.partnership.timezone = "America/Los_Angeles"
+    referrer.partnership.save()
+    time_machine.move_to(datetime.datetime(2025, 3, 5, 6, tzinfo=datetime.UTC), tick=False)
+    submit_lead(
+        partnership=referrer.partnership,
+        form=FormKind.ADVOCATE_REFERRAL,
+        name="Dana Prospect",
+        email="dana@example.com",
+        need="buy",
+        timeframe="3m",
+        referrer=referrer,
+    )
+    assert not OutboxMessage.objects.exists()  # an advocate referral sends nothing
+    time_machine.move_to(datetime.datetime(2025, 3, 9, 15, tzinfo=datetime.UTC), tick=False)
+    anon_client.post("/contact/", form_data())
+
+    notice = OutboxMessage.objects.get(template="leads/referrer_notice")
+    assert notice.to_email == referrer.email
+    assert notice.subject == "Your lead Dana Prospect came back"
+    for body in (notice.body_text, notice.body_html):
+        assert "named you" not in body
+        assert "just filled in the Pinnacle Partnerships online form." in body
+        assert (
+            "They named no partner member this time; the lead is assigned to you "
+            "(first recorded on March 4, 2025 from: Advocate referral)."
+        ) in body
+
+
+def test_the_member_named_on_the_directory_form_is_told_they_were_named(anon_client, referrer):
+    anon_client.post("/join/", form_data(referrer="rita-referrer"))
+    notice = OutboxMessage.objects.get(template="leads/referrer_notice")
+    assert notice.subject == "New lead from your referral: Dana Prospect"
+    assert (
+        "Dana Prospect just requested access to the Pinnacle Partnerships directory and named "
+        "you as the partner member who referred them."
+    ) in notice.body_text
+    assert "named no partner member" not in notice.body_text
+
+
+def test_the_thank_you_to_a_prospect_who_wrote_through_the_online_form_says_so(
+    anon_client, referrer
+):
+    anon_client.post("/contact/", form_data(referrer="rita-referrer"))
+    thanks = OutboxMessage.objects.get(template="leads/referrer_thanks")
+    for body in (thanks.body_text, thanks.body_html):
+        assert "Thank you for writing to us through the Pinnacle Partnerships website." in body
+        assert "requesting access" not in body

@@ -133,7 +133,10 @@ def test_after_the_deadline_this_partnerships_active_leadership_is_told_once(
     assert sorted(e.to_email for e in escalations) == sorted([people.lee.email, people.lou.email])
     delivery.deliver(escalations[0].pk)
     (sent,) = mail.outbox
-    assert sent.subject == "Overdue after Dana Customer's closing: handoff meeting not booked"
+    assert sent.subject == (
+        "Overdue after Dana Customer's closing: handoff meeting not booked "
+        "(the leader's step: no times proposed)"
+    )
     assert "led by Alice Agent" in sent.body
     assert "passed at the end of Wednesday, March 5, 2025 (America/Los_Angeles)" in sent.body
     assert "http://localhost/transactions/post-close/" in sent.body
@@ -188,3 +191,35 @@ def test_a_team_without_a_leader_is_reminded_all_of_it(clock, people):
 
 def test_the_sweep_takes_an_explicit_time(clock, closed):
     assert sweep_post_close(now=la(6)) == (1, 1)
+
+
+def test_the_escalation_says_the_leader_is_late_when_no_times_were_proposed(clock, people, closed):
+    assert sweep_at(clock, la(6)) == (1, 1)
+    (escalation, _) = emails("leads/post_close_escalation")
+    assert escalation.subject == (
+        "Overdue after Dana Customer's closing: handoff meeting not booked "
+        "(the leader's step: no times proposed)"
+    )
+    assert "The late step is the leader's: no meeting times were proposed." in (
+        escalation.body_text
+    )
+    assert "the leader&rsquo;s</strong>: no meeting times were proposed" in escalation.body_html
+
+
+def test_the_escalation_says_leadership_is_late_when_times_proposed_in_time_wait(
+    clock, people, closed
+):
+    clock.move_to(la(4, 9), tick=False)
+    propose_meeting_times(transaction=closed, actor=people.alice, times=[la(5, 15)])
+    assert sweep_at(clock, la(6)) == (1, 1)
+    (escalation, _) = emails("leads/post_close_escalation")
+    assert escalation.subject == (
+        "Overdue after Dana Customer's closing: handoff meeting not booked "
+        "(leadership's step: no time confirmed)"
+    )
+    assert (
+        "The late step is leadership's: Alice Agent proposed meeting times on Tuesday, March 4, "
+        "in time, and none was confirmed."
+    ) in escalation.body_text
+    assert "the leader's" not in escalation.body_text
+    assert "leadership&rsquo;s</strong>: Alice Agent proposed" in escalation.body_html

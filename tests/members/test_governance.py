@@ -218,6 +218,7 @@ def test_numbers_the_seed_does_not_state_are_marked_added_by_the_portal(partners
         "comarketing_first_reminder_days",
         "comarketing_second_reminder_days",
         "policy_majority_of",
+        # The seed asks for "follow-up timing" and names no limit.
         "acknowledgement_follow_up_days",
     }
     # The seed's own numbers are in its words.
