@@ -200,7 +200,10 @@ def transaction_open(request, pk):
                 messages.success(
                     request,
                     "Transaction opened. Add the other partner members of the team committee: "
-                    "until a second member joins it stays at its first stage.",
+                    "until a second member joins it stays at its first stage."
+                    if services.stays_forming(transaction, {member.pk})
+                    else "Transaction opened. As the referral partner member you may work it "
+                    "alone, or add the other partner members of the team committee.",
                 )
                 return redirect(transaction)
         status = 400

@@ -94,7 +94,7 @@ def test_committee_close_post_close_customer_page_and_a_policy_vote(
     page.get_by_label("Property address").fill("12 Elm St, Austin TX")
     page.get_by_label("Value ($)").fill("425000")
     page.get_by_role("button", name="Open the transaction").click()
-    expect(page.get_by_text("is forming")).to_be_visible()
+    expect(page.get_by_text("As the referral partner member you may work it alone")).to_be_visible()
     page.locator("#id_member").select_option(str(bob.pk))
     page.get_by_label("Their role").fill("Lender")
     page.get_by_role("button", name="Add to the team").click()

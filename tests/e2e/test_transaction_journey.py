@@ -35,7 +35,9 @@ def test_a_team_committee_forms_and_works_the_transaction(site, partnership, bro
     page.get_by_label("Value ($)").fill("425000")
     page.screenshot(path=str(SCREENSHOTS / "transaction-open.png"), full_page=True)
     page.get_by_role("button", name="Open the transaction").click()
-    expect(page.get_by_text("is forming")).to_be_visible()
+    # Rita referred Dana: her team of one may move on (no "forming"), and she may add members.
+    expect(page.get_by_text("As the referral partner member you may work it alone")).to_be_visible()
+    expect(page.get_by_text("is forming")).to_have_count(0)
 
     page.locator("#id_member").select_option(str(sam.pk))
     page.get_by_label("Their role").fill("Lender")
