@@ -81,13 +81,16 @@ DESKTOP = {"width": 1280, "height": 900}
 @pytest.fixture
 def shot_sizes():
     """`shot_sizes(page, "name")`: full-page screenshots of `page` at desktop size
-    (<name>.png) and at a phone's size (<name>-phone.png); the page is left at desktop size."""
+    (<name>.png) and at a phone's size (<name>-phone.png), each failing if the page is wider
+    than the screen (a wide table scrolls inside its own box); left at desktop size."""
     SCREENSHOTS.mkdir(exist_ok=True)
 
     def take(page, name: str) -> None:
         for size, suffix in ((DESKTOP, ""), (PHONE, "-phone")):
             page.set_viewport_size(size)
             page.screenshot(path=str(SCREENSHOTS / f"{name}{suffix}.png"), full_page=True)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= size["width"], f"{name}{suffix}: {width}px wide"
         page.set_viewport_size(DESKTOP)
 
     return take
