@@ -72,3 +72,32 @@ def deliver_queued() -> None:
     """What the worker does; the live server publishes to the broker, the test is the worker."""
     for pk in OutboxMessage.objects.filter(status="queued").values_list("pk", flat=True):
         delivery.deliver(pk)
+
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def shot_sizes():
+    """`shot_sizes(page, "name")`: full-page screenshots of `page` at desktop size
+    (<name>.png) and at a phone's size (<name>-phone.png), each failing if the page is wider
+    than the screen (a wide table scrolls inside its own box); left at desktop size."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+
+    def take(page, name: str) -> None:
+        for size, suffix in ((DESKTOP, ""), (PHONE, "-phone")):
+            page.set_viewport_size(size)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}{suffix}.png"), full_page=True)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= size["width"], f"{name}{suffix}: {width}px wide"
+        page.set_viewport_size(DESKTOP)
+
+    return take
+
+
+def member_page(browser, base: str, email: str):
+    """A desktop-sized page of its own with `email` logged in, accepting confirmation dialogs."""
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    return log_in(page, base, email)

@@ -4,15 +4,19 @@ touch done, records a referral from her (a lead with no welcome email), and star
 experiment whose page shows its chart. Another member opening her contact gets a 404. And a
 client answers a satisfaction survey from the emailed link, in a real browser (CSRF included)."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from advocates.models import Contact, Interaction, Referral
+from advocates.models import Contact, Direction, Interaction, Referral, Segment, Survey
 from advocates.services.surveys import send_survey
 from advocates.tokens import make_survey_token
 from leads.models import FormKind, Lead
 from pinnacle.mail.models import OutboxMessage
-from tests.e2e.conftest import log_in
+from tests.advocates.factories import ContactFactory, contact_referral
+from tests.e2e.conftest import log_in, member_page
 from tests.members.factories import MemberFactory, UserFactory
 
 BAD_CSV = (
@@ -132,3 +136,78 @@ def test_a_client_answers_the_satisfaction_survey_from_the_emailed_link(
     survey.refresh_from_db()
     assert (survey.communication, survey.quality, survey.value, survey.satisfaction) == (7, 9, 8, 9)
     assert survey.comment == "Always knew where things stood."
+
+
+# Twelve clients whose quality and value ratings weigh about the same: no factor is named.
+NOISY_ANSWERS = (
+    (3, 7, 6, 6),
+    (8, 4, 5, 6),
+    (5, 5, 9, 7),
+    (2, 9, 3, 5),
+    (9, 2, 8, 7),
+    (6, 6, 4, 5),
+    (4, 8, 8, 8),
+    (7, 3, 2, 4),
+    (1, 6, 7, 6),
+    (10, 9, 5, 8),
+    (5, 1, 6, 4),
+    (3, 10, 10, 9),
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_weights_show_their_uncertainty_and_the_scorecard_its_two_axes(
+    site, browser, partnership, shot_sizes
+):
+    alice = MemberFactory(
+        partnership=partnership, display_name="Alice Agent", user=UserFactory(email="a@example.com")
+    )
+    Survey.objects.bulk_create(
+        Survey(
+            partnership=partnership,
+            owner=alice,
+            name=f"Client {i}",
+            email=f"c{i}@example.com",
+            answered_at=timezone.now(),
+            communication=c,
+            quality=q,
+            value=v,
+            satisfaction=s,
+        )
+        for i, (c, q, v, s) in enumerate(NOISY_ANSWERS)
+    )
+    today = timezone.localdate()
+    anchor = ContactFactory(
+        owner=alice, name="Anchor Title", segment=Segment.ALLIED_RESOURCES, service_rating=10
+    )
+    for day in (3, 4, 5, 6):
+        contact_referral(anchor, Direction.SENT, received_on=today - datetime.timedelta(days=day))
+    contact_referral(anchor, Direction.RECEIVED, received_on=today - datetime.timedelta(days=8))
+    one_way = ContactFactory(
+        owner=alice, name="Oneway Movers", segment=Segment.ALLIED_RESOURCES, service_rating=9
+    )
+    for day in (3, 4, 5):
+        contact_referral(one_way, Direction.SENT, received_on=today - datetime.timedelta(days=day))
+    ContactFactory(
+        owner=alice, name="Sloppy Inspections", segment=Segment.ALLIED_RESOURCES, service_rating=4
+    )
+
+    page = member_page(browser, site, "a@example.com")
+    page.goto(f"{site}/advocates/satisfaction/")
+    expect(page.get_by_text("No factor is clearly ahead yet.")).to_be_visible()
+    for header in ("Estimate", "Standard error", "95% interval"):
+        expect(page.get_by_role("columnheader", name=header)).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="perceived value")).to_contain_text(" to ")
+    shot_sizes(page, "advocates-satisfaction")
+
+    page.goto(f"{site}/advocates/allied/")
+    expect(page.get_by_role("columnheader", name="Service quality")).to_be_visible()
+    expect(page.get_by_role("columnheader", name="Reciprocity, 12 months")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="Oneway Movers")).to_contain_text(
+        "one-way: you sent them 3 referrals in 12 months and received none"
+    )
+    expect(page.get_by_role("row").filter(has_text="Sloppy Inspections")).to_contain_text(
+        "service quality 4.00 is under 6"
+    )
+    expect(page.get_by_role("row").filter(has_text="Anchor Title")).not_to_contain_text("Weak")
+    shot_sizes(page, "advocates-scorecard")

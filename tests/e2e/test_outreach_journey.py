@@ -8,9 +8,10 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from leads.models import FormKind
 from outreach.models import Attempt, Refusal
 from pinnacle.mail.models import OutboxMessage, Suppression
-from tests.e2e.conftest import SCREENSHOTS, deliver_queued, log_in
+from tests.e2e.conftest import SCREENSHOTS, deliver_queued, log_in, member_page
 from tests.leads.factories import LeadFactory, SubmissionFactory
 from tests.members.factories import LeadershipFactory, MemberFactory, UserFactory
 from tests.outreach.factories import TemplateFactory
@@ -161,3 +162,42 @@ def test_template_preview_send_opt_out_refusal_and_report(
     expect(cells.nth(headers.index("Opt-outs after their messages"))).to_have_text("1")
     expect(cells.nth(headers.index("Refused"))).to_have_text("1")
     leader_page.screenshot(path=str(SCREENSHOTS / "outreach-compliance.png"), full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_scripts_and_the_email_say_where_a_capture_page_leads_details_came_from(
+    site, browser, partnership, shot_sizes
+):
+    MemberFactory(
+        partnership=partnership,
+        display_name="Alice Agent",
+        user=UserFactory(email="alice@example.com"),
+    )
+    lead = LeadFactory(partnership=partnership, name="Carla Capture", email="carla@example.com")
+    SubmissionFactory(lead=lead, form=FormKind.CAPTURE, message="Is the Oak Lane house open?")
+    origin = "you left them on a property or information page published by Pinnacle Partnerships"
+
+    page = member_page(browser, site, "alice@example.com")
+    page.goto(f"{site}{lead.get_absolute_url()}")
+    page.get_by_text("What to say on a call, a voicemail or a text").click()
+    for key in ("call", "voicemail", "text"):
+        expect(page.locator(f"#script-{key}")).to_contain_text(origin)
+    expect(page.get_by_text("because you accessed")).to_have_count(0)
+    page.locator("#script-call").scroll_into_view_if_needed()
+    shot_sizes(page, "outreach-scripts-origin")
+
+    page.get_by_role("link", name="Write to Carla Capture").click()
+    page.get_by_label("Subject").fill("The Oak Lane house")
+    page.get_by_label("Your message").fill(
+        "It is open on Saturday from 10; shall I meet you there?"
+    )
+    page.get_by_role("button", name="Preview").click()
+    email_html = page.frame_locator("iframe.email-preview")
+    expect(email_html.get_by_text(origin)).to_be_visible()
+    shot_preview = in_view(
+        lambda name: page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True),
+        page.locator("iframe.email-preview"),
+    )
+    shot_preview("outreach-preview-origin")
+    page.set_viewport_size(PHONE)
+    shot_preview("outreach-preview-origin-phone")

@@ -71,3 +71,22 @@ def test_a_suggestion_becomes_the_policy_by_vote(site, browser, partnership, lea
     alice.goto(f"{site}/policy/")
     expect(alice.get_by_text("attempts to 3 times per week")).to_be_visible()
     expect(alice.get_by_text(re.compile(r"Version 2, in effect since"))).to_be_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_numbers_the_portal_added_show_as_not_yet_voted(
+    site, browser, partnership, member, shot_sizes
+):
+    alice = logged_in(browser, site, member)
+    alice.goto(f"{site}/policy/")
+    letter = alice.get_by_role("row").filter(has_text="letter")
+    expect(letter.get_by_text("added by the portal, not yet voted")).to_be_visible()
+    expect(
+        alice.get_by_role("row")
+        .filter(has_text="Reply to a prospect inquiry within (hours)")
+        .get_by_text("not yet voted")
+    ).to_have_count(0)
+    expect(
+        alice.get_by_text("is one the portal enforces that this text does not state")
+    ).to_be_visible()
+    shot_sizes(alice, "policy-not-yet-voted")

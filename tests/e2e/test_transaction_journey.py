@@ -35,7 +35,9 @@ def test_a_team_committee_forms_and_works_the_transaction(site, partnership, bro
     page.get_by_label("Value ($)").fill("425000")
     page.screenshot(path=str(SCREENSHOTS / "transaction-open.png"), full_page=True)
     page.get_by_role("button", name="Open the transaction").click()
+    # Rita referred Dana: her team of one may move on (no "forming"), and she may add members.
     expect(page.get_by_text("you may serve this customer alone")).to_be_visible()
+    expect(page.get_by_text("is forming")).to_have_count(0)
 
     page.locator("#id_member").select_option(str(sam.pk))
     page.get_by_label("Their role").fill("Lender")
