@@ -99,6 +99,7 @@ def test_the_lead_page_shows_the_call_script_and_the_preview_with_the_origin(
     page = client.get(f"/leads/{lead.pk}/").text
     call_script = page.split('id="script-call">', 1)[1].split("</blockquote>", 1)[0]
     assert SENTENCES[form] in call_script
+    assert "their visit to the" not in page  # the page's own hint claims no website visit
     preview = client.post(
         f"/outreach/leads/{lead.pk}/write/",
         {"subject": "Hi", "body": "Dana, I have three homes to show you.", "action": "preview"},
