@@ -368,6 +368,8 @@ def test_acknowledgement_with_a_follow_up_date(clock, inquiry, member_client):
     assert "Your reply was emailed to Dana Prospect." in page
     assert "They know you will follow up by March 7, 2025." in page
     assert "Follow-up promised by <strong>Friday, March 7, 2025</strong>" in page
+    # The deadline is the end of the promised day, never shown as the next day's midnight.
+    assert "the end of that day (America/New_York time)" in page and "Mar 8" not in page
     inquiry.refresh_from_db()
     assert inquiry.responded_at is not None
     answer = InquiryResponse.objects.get()
