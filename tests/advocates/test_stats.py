@@ -99,6 +99,24 @@ def test_the_same_seed_gives_the_same_numbers_on_every_visit():
     assert compare_counts(a, b, seed=99) == compare_counts(a, b, seed=99)
 
 
+def test_a_partnership_wide_experiment_of_10000_contacts_is_compared_in_little_memory():
+    # The page computes this on every visit: 2,000 redraws of 10,000 contacts once held several
+    # 160 MB matrices of floats at a time (344 MB at the peak), enough to kill a web worker;
+    # a block at a time it needs about 40.
+    import tracemalloc
+
+    rng = np.random.default_rng(12)
+    a, b = rng.poisson(0.3, 5000).tolist(), rng.poisson(0.4, 5000).tolist()
+    tracemalloc.start()
+    try:
+        result = compare_counts(a, b, seed=7)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 80 * 2**20, f"{peak / 2**20:.0f} MB"
+    assert result.p_value < 0.05 and 0 < result.low < result.difference < result.high
+
+
 def test_a_clear_difference_is_significant_with_an_interval_above_zero():
     result = compare_counts([0] * 10, [4, 3, 5, 4, 4, 6, 3, 4, 5, 2], seed=1)
     assert result.difference == pytest.approx(4.0)
