@@ -1,6 +1,8 @@
 """Demo reward experiment and satisfaction answers for `seed_demo`, made through the services:
 a running experiment over the demo agent's advocates and core advocates (started six weeks ago)
-with a few feedback notes, and 12 answered surveys whose ratings follow a known rule
+with a few feedback notes and one advocate who, after the split, asked to be removed from the
+circle (deleted through the service, so they stay in their group as withdrawn with the referral
+they had sent), and 12 answered surveys whose ratings follow a known rule
 (S = 0.2C + 0.5Q + 0.3V, rounded, plus a small fixed noise) so the model shows. The referrals
 counted by the experiment come from the referrals demo. Idempotent: a second run adds nothing."""
 
@@ -13,7 +15,9 @@ from django.utils import timezone
 from advocates.models import Experiment, Survey
 from advocates.selectors import contacts_of
 from advocates.services import AdvocatesRefused
+from advocates.services.contacts import create_contact, delete_contact
 from advocates.services.experiments import note_feedback, start_experiment
+from advocates.services.referrals import record_referral_received
 from advocates.services.surveys import answer_survey, send_survey
 from members.models import Member
 from pinnacle.mail.models import OutboxMessage
@@ -56,6 +60,8 @@ CLIENTS = [
     "Kara Lindqvist",
     "Liam O'Connor",
 ]
+# The advocate who leaves after the split: (name, their referral's person, phone, days ago).
+WITHDRAWN = ("Gwen Porter", "Theo Marsh", "(512) 555-0188", 26)
 COMMENTS = {0: "Always knew where things stood.", 7: "Worth every penny."}
 
 
@@ -84,6 +90,7 @@ def seed_insights(agent: Member) -> int:
     experiments = Experiment.objects.for_partnership(agent.partnership_id)
     if not experiments.filter(owner=agent, name=EXPERIMENT_NAME).exists():
         today = agent.partnership.today()
+        leaving = create_contact(owner=agent, name=WITHDRAWN[0], once=False)
         try:
             started = start_experiment(
                 actor=agent,
@@ -96,8 +103,21 @@ def seed_insights(agent: Member) -> int:
         except AdvocatesRefused:
             started = None  # fewer than four free advocates: no demo experiment
         if started is not None:
+            name, phone = WITHDRAWN[1], WITHDRAWN[2]
+            record_referral_received(
+                contact=leaving,
+                person_name=name,
+                person_phone=phone,
+                received_on=today - dt.timedelta(days=WITHDRAWN[3]),
+            )
+        delete_contact(contact=leaving)
+        if started is not None:
             made += 1
-            assigned = started.experiment.assignments.select_related("contact").order_by("pk")
+            assigned = (
+                started.experiment.assignments.filter(contact__isnull=False)
+                .select_related("contact")
+                .order_by("pk")
+            )
             for assignment, text in zip(assigned, FEEDBACK, strict=False):
                 note_feedback(
                     actor=agent,

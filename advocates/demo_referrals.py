@@ -1,7 +1,8 @@
 """Demo referrals and rewards for the demo agent, made through the services: the suggested
 reward program; referrals received from demo contacts (leads through the advocate referral
 intake), one under contract with a progress note waiting, one closed with its rewards given (one
-redeemed); one referral sent to an allied resource. They came over the last weeks, inside the
+redeemed), one told by word of mouth with a phone only (no lead); one referral sent to an allied
+resource. They came over the last weeks, inside the
 demo reward experiment's period, so its chart climbs week by week in both groups. Idempotent:
 a referral the agent already has (same contact, same person) is left alone."""
 
@@ -79,7 +80,19 @@ RECEIVED = [
         None,
         25,
     ),
+    (
+        # Told over coffee with a name and a phone only: a referral without a lead.
+        "maya.thompson@example.com",
+        "Rosa Delgado",
+        "",
+        ReferralQuality.STANDARD,
+        None,
+        (ReferralStage.CONTACTED,),
+        None,
+        9,
+    ),
 ]
+PHONES = {"Rosa Delgado": "(512) 555-0143"}
 SENT = (
     "dispatch@sunrisemoving.example.com",
     "The Park family",
@@ -111,6 +124,7 @@ def seed_referrals(agent: Member) -> int:
             contact=contact,
             person_name=person,
             person_email=person_email,
+            person_phone=PHONES.get(person, ""),
             quality=tier,
             estimated_value=estimate,
             received_on=today - dt.timedelta(days=days),

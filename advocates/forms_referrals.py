@@ -83,6 +83,16 @@ class ReferralForm(forms.Form):
         return data
 
 
+class ReferralEmailForm(forms.Form):
+    """The email of a person referred with a phone only, given later: they become a lead."""
+
+    person_email = BoundedEmailField(label="Their email")
+    need = forms.ChoiceField(label="What they need", choices=Need.choices, initial=Need.OTHER)
+    timeframe = forms.ChoiceField(
+        label="When", choices=Timeframe.choices, initial=Timeframe.BROWSING
+    )
+
+
 class StageForm(forms.Form):
     stage = forms.ChoiceField(label="Stage", choices=ReferralStage.choices)
     closed_value = forms.DecimalField(

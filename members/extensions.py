@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from django.utils.functional import SimpleLazyObject
 
 from pinnacle.extensions import ExtensionPoint
+from pinnacle.membership import request_membership
 
 if TYPE_CHECKING:
     from members.models import Member
@@ -92,5 +93,11 @@ login_invitations = LoginInvitations()
 
 
 def template_extensions(request) -> dict:
-    """Context processor: the site menu's extension entries, rendered only if a page uses them."""
-    return {"site_menu_items": SimpleLazyObject(lambda: site_menu.render(request))}
+    """Context processor: the site menu's extension entries, rendered only if a page uses them,
+    and `member_here`, the visitor's membership in this partnership (None for a visitor, and for
+    someone logged in with an account of another partnership who is not a member here yet: the
+    member pages answer them 404, so the menus offer them none)."""
+    return {
+        "site_menu_items": SimpleLazyObject(lambda: site_menu.render(request)),
+        "member_here": SimpleLazyObject(lambda: request_membership(request)),
+    }

@@ -102,6 +102,7 @@ def _reward_rule(other):
 FOREIGN_OBJECTS = {
     "referral_detail": _referral,
     "referral_stage": _referral,
+    "referral_email": _referral,
     "referral_progress_note": _referral,
     "referral_dismiss_note": _referral,
     "referral_give_reward": _referral,

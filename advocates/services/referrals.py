@@ -192,6 +192,69 @@ def record_referral_received(
     return referral
 
 
+@transaction.atomic
+def add_referral_email(
+    *,
+    referral: Referral,
+    person_email: str,
+    need: str = Need.OTHER,
+    timeframe: str = Timeframe.BROWSING,
+    actor=None,
+) -> Referral:
+    """A referral received with a phone only gets the person's email later: the person then
+    joins the partnership's intake as a lead (a new one, or the lead they already are), as if the
+    email had come with the referral, and the referral follows that lead's transaction.
+
+    The same rules as recording one: a valid address, and one open referral per contact and
+    person (the same address on another open referral from this contact is refused, naming it).
+    A double submit of the same address returns the referral as the first left it."""
+    person_email = _clean_email(person_email)
+    if not person_email:
+        raise AdvocatesRefused("Give the referred person's email.")
+    _locked_contact(referral.contact)
+    referral = _locked(referral)
+    if referral.direction != Direction.RECEIVED:
+        raise AdvocatesRefused("Only a referral you received becomes a lead.")
+    if referral.person_email:
+        if referral.person_email == person_email:
+            return referral  # the same form sent twice
+        raise AdvocatesRefused(
+            f"This referral already has an email, {referral.person_email}: record the other "
+            "address as a new referral."
+        )
+    twin = (
+        Referral.objects.filter(
+            partnership_id=referral.partnership_id,
+            contact_id=referral.contact_id,
+            direction=Direction.RECEIVED,
+            person_email=person_email,
+            stage__in=OPEN_STAGES,
+        )
+        .exclude(pk=referral.pk)
+        .first()
+    )
+    if twin is not None:
+        raise AdvocatesRefused(
+            f"{referral.contact.name} already referred {person_email}: that referral is "
+            f"{twin.person_name}'s, still open."
+        )
+    owner = Member.objects.select_related("partnership").get(pk=referral.owner_id)
+    referral.lead = _lead_for_referral(
+        owner,
+        name=referral.person_name,
+        email=person_email,
+        phone=referral.person_phone,
+        need=need,
+        timeframe=timeframe,
+    )
+    referral.person_email = person_email
+    referral.save(update_fields=["person_email", "lead"])
+    _event(referral, "Email added: the person is now a lead", actor)
+    if referral.stage in OPEN_STAGES:
+        _catch_up_with_transaction(referral, owner)
+    return referral
+
+
 def _clean_email(value) -> str:
     email = (value or "").strip().lower()
     if not email:

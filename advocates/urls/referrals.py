@@ -7,6 +7,7 @@ urlpatterns = [
     path("referrals/new/", referrals.referral_new, name="referral_new"),
     path("referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
     path("referrals/<int:pk>/stage/", referrals.referral_stage, name="referral_stage"),
+    path("referrals/<int:pk>/email/", referrals.referral_email, name="referral_email"),
     path(
         "referrals/<int:pk>/progress-note/",
         referrals.referral_progress_note,

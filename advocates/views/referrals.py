@@ -11,7 +11,13 @@ from django.views.decorators.http import require_POST
 
 from advocates import selectors
 from advocates import selectors_referrals as reads
-from advocates.forms_referrals import ReferralForm, RewardForm, RewardRuleForm, StageForm
+from advocates.forms_referrals import (
+    ReferralEmailForm,
+    ReferralForm,
+    RewardForm,
+    RewardRuleForm,
+    StageForm,
+)
 from advocates.models import Direction, ReferralStage
 from advocates.services import AdvocatesRefused
 from advocates.services import referrals as services
@@ -119,6 +125,7 @@ def referral_detail(request, pk):
             "rewards": list(referral.rewards.order_by("-given_on", "-pk")),
             "suggestions": reward_services.referral_suggestions(referral),
             "stage_form": StageForm(referral=referral, auto_id="id_stage_%s"),
+            "email_form": ReferralEmailForm(auto_id="id_email_%s"),
             "is_final": referral.stage in services.FINAL_STAGES,
         },
     )
@@ -144,6 +151,30 @@ def referral_stage(request, pk):
         messages.error(request, str(refusal))
     else:
         messages.success(request, f"{referral.person_name} is now {referral.get_stage_display()}.")
+    return redirect("referral_detail", pk=referral.pk)
+
+
+@member_required
+@require_POST
+def referral_email(request, pk):
+    """The email of a person referred with a phone only: they become a lead."""
+    referral = reads.referral_for(request.member, pk)
+    form = ReferralEmailForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter the person's email address, for example name@example.com.")
+        return redirect("referral_detail", pk=referral.pk)
+    try:
+        referral = services.add_referral_email(
+            referral=referral,
+            person_email=form.cleaned_data["person_email"],
+            need=form.cleaned_data["need"],
+            timeframe=form.cleaned_data["timeframe"],
+            actor=request.user,
+        )
+    except AdvocatesRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"{referral.person_name} is now in the partnership's leads.")
     return redirect("referral_detail", pk=referral.pk)
 
 

@@ -23,6 +23,7 @@ from advocates.services.experiments import (
 from leads.models import TransactionStage
 from leads.services import transactions as lead_transactions
 from tests.advocates.factories import ContactFactory, InteractionFactory, RewardFactory
+from tests.conftest import client_for
 from tests.leads.factories import LeadFactory
 from tests.members.factories import MemberFactory
 
@@ -164,7 +165,11 @@ def test_the_demo_experiment_counts_the_demo_referrals_week_by_week_in_both_grou
     received = Referral.objects.filter(
         owner=agent, direction=Direction.RECEIVED, contact__segment__in=DEFAULT_SEGMENTS
     )
-    assert results.groups["A"].referrals + results.groups["B"].referrals == received.count()
+    # One advocate asked to be removed after the split: withdrawn, their referral still counted.
+    (withdrawn,) = experiment.assignments.filter(contact__isnull=True)
+    assert len(withdrawn.withdrawn_referral_days) == 1
+    assert results.groups["A"].withdrawn + results.groups["B"].withdrawn == 1
+    assert results.groups["A"].referrals + results.groups["B"].referrals == received.count() + 1
     assert results.groups["A"].referrals > 0 and results.groups["B"].referrals > 0
     # The chart climbs over the weeks, not in one step on the day of seeding.
     this_week = (today - experiment.starts_on).days // 7
@@ -206,3 +211,14 @@ def test_the_score_sweep_picks_each_row_once_after_its_input_ages_out_in_any_zon
     assert score.refresh_due_scores(now=later) == 2
     assert sorted(calls) == sorted(c.pk for c in contacts)
     assert not Contact.objects.filter(score_due_on__isnull=False).exists()
+
+
+def test_the_demo_shows_a_spoken_referral_with_a_phone_and_no_lead(partnership):
+    agent = MemberFactory(partnership=partnership, user__email="agent@pinnacle.localhost")
+    seed_contacts(agent)
+    seed_insights(agent)
+    seed_referrals(agent)
+    spoken = Referral.objects.get(owner=agent, direction=Direction.RECEIVED, person_email="")
+    assert spoken.person_phone and spoken.lead is None
+    page = client_for(partnership, agent).get(reverse("referral_detail", args=[spoken.pk])).text
+    assert "a lead needs an email address. Reach them by phone." in page

@@ -17,13 +17,27 @@ from advocates.stats import (
 # --- The reward experiment's comparison ----------------------------------------------------------
 
 
-def overdispersed_circles(runs, per_group, *, mean, shape, seed):
-    """Per-contact referral counts of `runs` experiments in which both rewards work equally:
-    each contact's own rate is drawn from a gamma distribution (a few heavy referrers, many
-    silent ones), the same for both groups, and their count from a Poisson with that rate."""
+def overdispersed_circles(runs, per_group, *, mean, shape, seed, b_times=1.0):
+    """Per-contact referral counts of `runs` experiments in which both rewards work equally
+    (unless `b_times` multiplies group B's rates): each contact's own rate is drawn from a gamma
+    distribution (a few heavy referrers, many silent ones), and their count from a Poisson with
+    that rate."""
     rng = np.random.default_rng(seed)
     rates = rng.gamma(shape, mean / shape, size=(runs, 2 * per_group))
+    rates[:, per_group:] *= b_times
     return rng.poisson(rates)
+
+
+def poisson_rate_test_p_values(counts, per_group):
+    """What the old page did, in its exact form: the groups' totals compared as two Poisson
+    rates (given the total, B's share is binomial with p = 1/2 for equal groups), which assumes
+    every contact refers at the same rate."""
+    from scipy.stats import binom
+
+    k_a, k_b = counts[:, :per_group].sum(axis=1), counts[:, per_group:].sum(axis=1)
+    total = k_a + k_b
+    tails = np.minimum(binom.cdf(k_b, total, 0.5), binom.sf(k_b - 1, total, 0.5))
+    return np.minimum(1.0, 2 * tails)
 
 
 @pytest.mark.parametrize(
@@ -40,6 +54,29 @@ def test_equal_rewards_with_heavy_and_silent_referrers_are_rarely_called_differe
         permutation_p_values(counts, per_group, redraws(per_group, per_group, seed=5))
     )
     assert (p_values < 0.05).mean() <= 0.06
+    # The runs are the kind that fooled the old page: a test of the two groups' Poisson rates
+    # calls a difference in 16-21% of them.
+    assert (poisson_rate_test_p_values(counts, per_group) < 0.05).mean() > 0.12
+    # And the test still sees a real difference: B's contacts sending three times as much are
+    # called different in 22-56% of such small experiments (a test that never says "different"
+    # would hold its level too).
+    tripled = overdispersed_circles(2000, per_group, mean=mean, shape=shape, seed=19, b_times=3)
+    tripled_p = np.array(
+        permutation_p_values(tripled, per_group, redraws(per_group, per_group, seed=5))
+    )
+    assert (tripled_p < 0.05).mean() > 0.2
+
+
+def test_the_page_s_p_value_is_the_simulated_permutation_test():
+    # The simulation above runs `permutation_p_values`; the page runs `compare_counts`: with the
+    # same seed both give the same p-value, for groups of any sizes.
+    rng = np.random.default_rng(8)
+    for _ in range(40):
+        n_a, n_b = (int(n) for n in rng.integers(1, 30, size=2))
+        a, b = rng.poisson(1.0, n_a).tolist(), rng.poisson(1.5, n_b).tolist()
+        seed = int(rng.integers(1 << 62))
+        expected = permutation_p_values([a + b], n_a, redraws(n_a, n_b, seed=seed))[0]
+        assert compare_counts(a, b, seed=seed).p_value == pytest.approx(expected, abs=1e-12)
 
 
 def test_the_interval_leaves_out_zero_exactly_when_p_is_below_five_percent():
@@ -60,6 +97,24 @@ def test_the_interval_leaves_out_zero_exactly_when_p_is_below_five_percent():
 def test_the_same_seed_gives_the_same_numbers_on_every_visit():
     a, b = [0, 1, 0, 2, 0, 0, 5, 0, 1, 0], [3, 0, 2, 4, 1, 0, 6, 2, 0, 1]
     assert compare_counts(a, b, seed=99) == compare_counts(a, b, seed=99)
+
+
+def test_a_partnership_wide_experiment_of_10000_contacts_is_compared_in_little_memory():
+    # The page computes this on every visit: 2,000 redraws of 10,000 contacts once held several
+    # 160 MB matrices of floats at a time (344 MB at the peak), enough to kill a web worker;
+    # a block at a time it needs about 40.
+    import tracemalloc
+
+    rng = np.random.default_rng(12)
+    a, b = rng.poisson(0.3, 5000).tolist(), rng.poisson(0.4, 5000).tolist()
+    tracemalloc.start()
+    try:
+        result = compare_counts(a, b, seed=7)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 80 * 2**20, f"{peak / 2**20:.0f} MB"
+    assert result.p_value < 0.05 and 0 < result.low < result.difference < result.high
 
 
 def test_a_clear_difference_is_significant_with_an_interval_above_zero():

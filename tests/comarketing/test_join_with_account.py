@@ -163,3 +163,34 @@ def test_two_confirms_at_once_make_one_member(lender, invited, other_member, par
     assert results[0] == results[1]
     assert Member.objects.filter(partnership=partnership, user=other_member.user).count() == 1
     assert OutboxMessage.objects.filter(template="comarketing/partner_active").count() == 1
+
+
+def test_while_not_yet_a_member_here_the_header_offers_only_what_answers(
+    lender, invited, other_member, partnership
+):
+    # Logged in to accept, before confirming: every header link must work (the member pages
+    # answer 404 to someone who is not a member of this partnership), and log out is there.
+    import re
+
+    client = client_for(partnership)
+    client.post(join_path(invited))
+    client.post(
+        "/accounts/login/",
+        {"login": other_member.user.email, "password": PASSWORD, "next": join_path(invited)},
+    )
+    page = client.get(join_path(invited)).text
+    header = page.split('<nav aria-label="Main">', 1)[1].split("</nav>", 1)[0]
+    links = re.findall(r'href="([^"]+)"', header)
+    assert links, header
+    for link in links:
+        assert client.get(link).status_code != 404, link
+    assert "Log out" in header
+    for entry in ("Dashboard", "Leads", "Transactions", "Outreach", "Co-marketing", "Policy"):
+        assert f">{entry}<" not in header
+
+    # Once they confirm, the member's menu is theirs.
+    client.post(join_path(invited), details())
+    header = client.get("/dashboard/").text.split('<nav aria-label="Main">', 1)[1]
+    header = header.split("</nav>", 1)[0]
+    for entry in ("Dashboard", "Leads", "Transactions", "Outreach", "Co-marketing", "Policy"):
+        assert f">{entry}<" in header

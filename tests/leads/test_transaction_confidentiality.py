@@ -693,9 +693,12 @@ def test_with_two_live_authorizations_every_look_names_the_newest(
         signed_document=SimpleUploadedFile("again.pdf", PDF_BYTES),
     )
     read, seen_on = LOGGED[surface]
-    read(client_for(world.grantee.partnership, world.grantee), world)
+    page = read(client_for(world.grantee.partnership, world.grantee), world)
     access = TransactionAccess.objects.get(member=world.grantee)
     assert (access.disclosure_id, access.seen_on) == (newer.pk, seen_on)
+    if surface == "page":
+        # The grantee's own authorizations are listed in the same order, the newest first.
+        assert page.index("The stage, for the new lender.") < page.index("The closing date.")
 
 
 def test_the_team_sees_where_each_look_came_from(world):

@@ -282,3 +282,23 @@ def test_a_partnership_that_ceases_after_three_attempts_ceases_at_the_third(
     refusal = refused(call, agent, lead)
     assert refusal.decision.reason == Refusal.Reason.CEASED
     assert "You made 3 attempts without contact within 30 days" in str(refusal)
+
+
+def test_a_lowered_threshold_ceases_a_pair_that_already_made_that_many_attempts(
+    clock, agent, lead, partnership
+):
+    # Three attempts under the default (8), then an adopted revision makes it 3: the policy
+    # itself refuses the fourth (no cease was stamped when the third was made).
+    call(agent, lead)
+    call(agent, lead)
+    at(clock, days=7)
+    call(agent, lead)
+    assert OutreachPair.objects.get().ceased_at is None
+    partnership.cease_after_attempts = 3
+    partnership.save()
+    agent.partnership.refresh_from_db()
+    lead.partnership.refresh_from_db()
+    at(clock, days=14)
+    refusal = refused(call, agent, lead)
+    assert refusal.decision.reason == Refusal.Reason.CEASED
+    assert "You made 3 attempts without contact within 30 days" in str(refusal)
