@@ -83,8 +83,19 @@ def client_ip(request) -> str:
 
 
 def _address(text: str) -> IPAddress | None:
+    """An address as a proxy writes it: bare, or with a port (`203.0.113.7:41234`,
+    `[2001:db8::1]:443`, as Azure's front door and some load balancers write them)."""
+    text = text.strip()
+    if text.startswith("["):
+        text, _, port = text[1:].partition("]")
+        if port and not (port.startswith(":") and port[1:].isdigit()):
+            return None
+    elif text.count(":") == 1:
+        text, _, port = text.partition(":")
+        if not port.isdigit():
+            return None
     try:
-        return ipaddress.ip_address(text.strip())
+        return ipaddress.ip_address(text)
     except ValueError:
         return None
 

@@ -41,7 +41,9 @@ def test_without_trusted_proxies_the_header_changes_nothing(settings):
         (2, "6.6.6.6, 198.51.100.7, 10.0.0.9", "198.51.100.7"),
         (1, " 2001:DB8::7 ", "2001:db8::7"),
         (2, "198.51.100.7", PROXY),  # fewer hops than proxies: not written by them
-        (1, "198.51.100.7:4711", PROXY),  # not an address
+        (1, "198.51.100.7:4711", "198.51.100.7"),  # a proxy that writes the port too
+        (1, "[2001:db8::7]:443", "2001:db8::7"),
+        (1, "198.51.100.7:port", PROXY),  # not an address
         (1, "", PROXY),
     ],
 )
