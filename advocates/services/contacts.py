@@ -18,6 +18,7 @@ from advocates.models import (
     Assignment,
     Contact,
     Direction,
+    ExperimentFeedback,
     Interaction,
     InteractionKind,
     Referral,
@@ -209,7 +210,8 @@ def delete_contact(*, contact: Contact) -> None:
 
     In a reward experiment the contact stays in their group, withdrawn, with only the days of
     the referrals they had sent in its period (no name, no person): deleting someone after the
-    split must not change the groups the randomisation made."""
+    split must not change the groups the randomisation made. What they said about their reward
+    (the experiment's feedback notes) is their own words, and goes with them."""
     assignments = (
         Assignment.objects.filter(partnership_id=contact.partnership_id, contact_id=contact.pk)
         .select_related("experiment")
@@ -231,6 +233,9 @@ def delete_contact(*, contact: Contact) -> None:
         )
         assignment.withdrawn_on = today
         assignment.save(update_fields=["withdrawn_referral_days", "withdrawn_on"])
+        ExperimentFeedback.objects.filter(
+            partnership_id=contact.partnership_id, assignment=assignment
+        ).delete()
     Contact.objects.filter(pk=contact.pk, owner_id=contact.owner_id).delete()
 
 

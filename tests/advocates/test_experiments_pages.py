@@ -79,6 +79,12 @@ def test_deleting_a_contact_after_the_split_keeps_the_groups_and_their_referrals
     member_client, experiment
 ):
     bob = Assignment.objects.get(experiment=experiment, contact__name="Bob 1")
+    ExperimentFeedback.objects.create(
+        partnership=experiment.partnership,
+        experiment=experiment,
+        assignment=bob,
+        text="Bob liked the gift card",
+    )
     before = member_client.get(reverse("advocates_experiment", args=[experiment.pk]))
     response = member_client.post(reverse("advocates_contact_delete", args=[bob.contact_id]))
     assert response.status_code == 302
@@ -96,6 +102,9 @@ def test_deleting_a_contact_after_the_split_keeps_the_groups_and_their_referrals
     assert "3 (1 withdrawn)" in html
     listing = member_client.get(reverse("advocates_experiments")).context["page"].object_list
     assert (listing[0].size_a, listing[0].size_b) == (3, 3)
+    # Forgetting Bob forgets what he said: his feedback note goes with him.
+    assert "Bob liked the gift card" not in html
+    assert not ExperimentFeedback.objects.filter(assignment=bob).exists()
 
 
 def test_the_chart_is_svg_with_both_series_a_title_and_the_numbers_in_a_table(
