@@ -27,4 +27,4 @@ def circle_contacts(
         .order_by("name", "pk")
         .values_list("name", "email")[:limit]
     )
-    return [ContactChoice(name=n, email=e, kind="advocate contact") for n, e in rows]
+    return [ContactChoice(name=n, email=e, kind="your inner circle") for n, e in rows]

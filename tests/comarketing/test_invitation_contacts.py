@@ -29,7 +29,7 @@ def colleague(partnership):
 def test_the_picker_finds_the_members_own_advocate_contacts_by_name(lender, partnership):
     ContactFactory(owner=lender, name="Dora Advocate", email="dora@example.net")
     page = client_for(partnership, lender).get("/comarketing/invite/", {"q": "dora"}).text
-    assert "Dora Advocate (advocate contact) &middot; dora@example.net" in page
+    assert "Dora Advocate (your inner circle) &middot; dora@example.net" in page
     assert 'name="contact" value="dora@example.net"' in page
 
 
@@ -46,14 +46,14 @@ def test_a_typed_email_shows_whose_contact_it_is(lender, partnership):
     LeadFactory(partnership=partnership, name="Priya Prospect", email="priya@example.com")
     client = client_for(partnership, lender)
     found = client.get("/comarketing/invite/", {"q": " DORA@example.net "}).text
-    assert "Dora Advocate (advocate contact) &middot; Dora@Example.net" in found
+    assert "Dora Advocate (your inner circle) &middot; Dora@Example.net" in found
     # Typed into the addresses, the preview names each known address.
     preview = client.post(
         "/comarketing/invite/",
         {"addresses": "dora@example.net, priya@example.com, new@example.com", "action": "preview"},
     ).text
     assert (
-        "Dora Advocate (advocate contact) &lt;dora@example.net&gt;, "
+        "Dora Advocate (your inner circle) &lt;dora@example.net&gt;, "
         "Priya Prospect (lead) &lt;priya@example.com&gt;, new@example.com"
     ) in preview
     assert not Connection.objects.exists()
@@ -71,7 +71,7 @@ def test_a_contact_who_is_also_a_member_is_offered_once(lender, partnership):
     agent = MemberFactory(partnership=partnership, display_name="Alice Agent", kind="agent")
     ContactFactory(owner=lender, name="Alice (my realtor)", email=agent.email, linked_member=agent)
     found = selectors.invitation_contacts(lender, "ali")
-    assert [(c.name, c.kind) for c in found] == [("Alice (my realtor)", "advocate contact")]
+    assert [(c.name, c.kind) for c in found] == [("Alice (my realtor)", "your inner circle")]
 
 
 @pytest.mark.parametrize("count", [1, 30])

@@ -142,10 +142,10 @@ def test_an_agent_of_another_partnership_found_in_the_lenders_circle_joins_with_
     page.goto(f"{base}/comarketing/invite/")
     page.get_by_label("Search your contacts").fill("oscar@example.com")
     page.get_by_role("button", name="Search").click()
-    page.get_by_label(re.compile("Oscar from Harbor \\(advocate contact\\)")).check()
+    page.get_by_label(re.compile("Oscar from Harbor \\(your inner circle\\)")).check()
     page.get_by_role("button", name="Create Invitation").click()
     expect(
-        page.get_by_text("Oscar from Harbor (advocate contact) <oscar@example.com>")
+        page.get_by_text("Oscar from Harbor (your inner circle) <oscar@example.com>")
     ).to_be_visible()
     page.get_by_role("button", name=re.compile("Send Invitation")).click()
     expect(page.get_by_text("Invitation sent to oscar@example.com")).to_be_visible()
