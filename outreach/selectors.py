@@ -92,6 +92,10 @@ def attempt_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     )
     for attempt in attempts:
         hide_sealed_text(attempt, "note")
+        if attempt.message is not None:
+            # The email's subject is the member's own words, sealed like the note.
+            attempt.message.sealed = attempt.sealed
+            hide_sealed_text(attempt.message, "subject")
         label = attempt.get_outcome_display() if attempt.outcome else attempt.get_channel_display()
         yield TimelineEntry(
             at=attempt.made_at,

@@ -12,6 +12,7 @@ from leads import extensions
 from leads.extensions import TimelineEntry, hide_sealed_text
 from leads.models import Inquiry, InquiryResponse, InquiryState, Lead, Submission, Transaction
 from leads.selectors.transactions import (
+    email_sealed,
     free_text_sealed,
     team_transactions,
     visible_transactions,
@@ -84,7 +85,9 @@ def _worked_transactions(lead: Lead, viewer: Member) -> QuerySet[Transaction]:
 def _email_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     """The emails about the lead, and about the lead's transactions the viewer works on (one
     query). An email sent with a transaction's template shows only to those who work on one of
-    the lead's transactions, even when it was filed against the lead."""
+    the lead's transactions, even when it was filed against the lead. The subject of one a
+    team member wrote from the opening is sealed (`email_sealed`): the email shows, not what
+    it is about."""
     worked = _worked_transactions(lead, viewer)
     transaction_template = Q()
     for prefix in TRANSACTION_TEMPLATES:
@@ -96,15 +99,16 @@ def _email_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
         .filter(
             (about_lead & (~transaction_template | Q(Exists(worked)))) | about_a_worked_transaction
         )
-        .annotate(event_count=Count("events"))
+        .annotate(event_count=Count("events"), sealed=email_sealed(lead, viewer))
         .defer("body_text", "body_html", "headers", "last_error")
     )
     for message in messages:
+        hide_sealed_text(message, "subject")
         yield TimelineEntry(
             at=message.created_at,
             kind="email",
             label="Email",
-            title=message.subject,
+            title=f"Email from {message.sender_name}" if message.sealed else message.subject,
             template="leads/_lead_event_email.html",
             item=message,
             status=message.get_status_display(),

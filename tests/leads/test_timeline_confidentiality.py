@@ -11,6 +11,7 @@ from leads.selectors.timeline import lead_timeline
 from leads.selectors.transactions import sealed_seats
 from leads.services import transactions as services
 from leads.services.inquiries import respond_to_inquiry
+from outreach.services import send_message
 from tests.leads.factories import InquiryFactory, SubmissionFactory
 from tests.leads.timeline_scene import (
     AFTER,
@@ -102,3 +103,37 @@ def test_a_member_on_another_of_the_customers_committees_with_the_author_reads_i
     # Bob, on Alice's team, reads her; the second team's other member is not his to read.
     sealed = sealed_seats(scene.lead, scene.bob).values_list("member", flat=True)
     assert list(sealed) == [scene.outsider.pk]
+
+
+def email_the_customer(scene, member, text):
+    """The member wrote to the customer through the portal, `text` as the subject."""
+    return send_message(
+        member=member,
+        lead=scene.lead,
+        subject=text,
+        body=f"Dear {scene.lead.name}, a word about your plans: {text}",
+        actor=member.user,
+    )
+
+
+def email_subjects(scene, viewer) -> list[str]:
+    return [e.title for e in lead_timeline(scene.lead, viewer) if e.kind == "email"]
+
+
+def test_an_outsider_sees_that_a_team_member_emailed_the_customer_not_what_about(
+    scene, time_machine
+):
+    write_before_and_after(scene, email_the_customer, time_machine)
+    for viewer in scene.outside:
+        subjects = email_subjects(scene, viewer)
+        assert len(subjects) == 2, viewer
+        assert any("they want a garden" in s for s in subjects), viewer
+        assert not any("20 percent down" in s for s in subjects), viewer
+        assert "Email from Alice Agent" in subjects, viewer
+        # Newest first: the email after the opening.
+        sealed = next(e.item for e in lead_timeline(scene.lead, viewer) if e.kind == "email")
+        assert sealed.sealed and sealed.subject == "", viewer
+    for viewer in scene.team_and_leadership:
+        subjects = email_subjects(scene, viewer)
+        assert any("they want a garden" in s for s in subjects), viewer
+        assert any("20 percent down" in s for s in subjects), viewer

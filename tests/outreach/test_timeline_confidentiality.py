@@ -15,6 +15,7 @@ from outreach.services import (
     log_lead_reply,
     recommend_members,
     record_decision_notes,
+    send_message,
 )
 from tests.conftest import client_for
 from tests.leads.timeline_scene import (
@@ -49,6 +50,17 @@ def recommendation(scene, member, text):
 def decision(scene, member, text):
     return record_decision_notes(
         member=member, lead=scene.lead, decision_process=text, feedback=f"Feedback on: {text}"
+    )
+
+
+def email(scene, member, text):
+    """The member wrote to the customer through the portal, `text` as the subject."""
+    return send_message(
+        member=member,
+        lead=scene.lead,
+        subject=text,
+        body=f"Dear {scene.lead.name}, a word about your plans: {text}",
+        actor=member.user,
     )
 
 
@@ -96,8 +108,30 @@ def test_the_lead_page_reads_sealed_notes_in_the_same_queries(
         client.get(url)
     budget = len(captured.captured_queries)
     time_machine.move_to(AFTER, tick=False)
-    for source in (call, reply, decision, decision, call):
+    for source in (call, reply, decision, decision, call, email):
         source(scene, scene.alice, "More after the opening.")
     with django_assert_num_queries(budget):
         page = client.get(url).text
-    assert page.count(SEALED) == 6 and "More after the opening" not in page
+    # The email shows twice: as Alice's attempt and as the email itself.
+    assert page.count(SEALED) == 8 and "More after the opening" not in page
+
+
+def test_an_outsider_sees_a_team_members_email_on_the_timeline_without_its_subject(
+    scene, time_machine
+):
+    write_before_and_after(scene, email, time_machine)
+    assert_sealed_after_the_opening_only(scene)
+    # The attempts show to the outsider as to the team; the subject reaches no template.
+    subjects = {
+        viewer: sorted(
+            e.item.message.subject
+            for e in lead_timeline(scene.lead, viewer)
+            if e.kind == "outreach"
+        )
+        for viewer in (scene.outsider, scene.bob)
+    }
+    assert subjects[scene.outsider] == ["", "Before the opening: they want a garden."]
+    assert subjects[scene.bob] == [
+        "After the opening: they can pay 20 percent down.",
+        "Before the opening: they want a garden.",
+    ]
