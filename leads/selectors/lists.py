@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.db.models.lookups import Exact
 
 from leads.models import Lead, Submission
+from leads.selectors.transactions import email_sealed
 from members.models import Member
 from pinnacle.mail.models import Suppression
 from pinnacle.models import Partnership
@@ -173,12 +174,18 @@ def get_lead(*, partnership: Partnership, pk) -> Lead:
     )
 
 
-def lead_suppression(lead: Lead) -> Suppression | None:
+def lead_suppression(lead: Lead, viewer: Member) -> Suppression | None:
     """The suppression row that opted this lead out: when, why, how, and the message it came
-    from with its sender (one query)."""
+    from with its sender (one query); `subject_sealed` says the viewer may not read that
+    message's subject (a team member's email from the transaction's opening on)."""
     return (
         Suppression.objects.filter(partnership_id=lead.partnership_id)
         .filter(email__lower=lead.email.lower())
+        .annotate(
+            subject_sealed=email_sealed(
+                lead, viewer, at="source_message__created_at", reply_to="source_message__reply_to"
+            )
+        )
         .select_related("source_message")
         .defer("source_message__body_text", "source_message__body_html")
         .first()

@@ -395,17 +395,20 @@ def free_text_sealed(lead: Lead | int, viewer: Member, *, author: str, at: str) 
     )
 
 
-def email_sealed(lead: Lead | int, viewer: Member, *, at: str = "created_at") -> Exists | Value:
+def email_sealed(
+    lead: Lead | int, viewer: Member, *, at: str = "created_at", reply_to: str = "reply_to"
+) -> Exists | Value:
     """Whether an email's subject (an `OutboxMessage` row about `lead`) is hidden from the
     viewer, as an annotation of the row's own query: the email was written by a sealed seat's
     member (`sealed_seats`), known by its reply-to being their address (member-written mail
-    replies to its author), and sent from their transaction's opening on (its field `at`).
+    replies to its author: the field `reply_to`), and sent from their transaction's opening on
+    (its field `at`).
     The entry itself still shows where the viewer may see it."""
     if viewer.is_leadership:
         return Value(False, output_field=BooleanField())
     return Exists(
         sealed_seats(lead, viewer).filter(
-            member__user__email__iexact=OuterRef("reply_to"),
+            member__user__email__iexact=OuterRef(reply_to),
             transaction__created_at__lte=OuterRef(at),
         )
     )

@@ -59,7 +59,7 @@ def lead_detail(request, pk):
         {
             "lead": lead,
             "utm": sorted(lead.utm.items()) if isinstance(lead.utm, dict) else [],
-            "suppression": lists.lead_suppression(lead) if lead.is_opted_out else None,
+            "suppression": lists.lead_suppression(lead, member) if lead.is_opted_out else None,
             "opt_out_form": OptOutForm() if may_record_opt_out else None,
             "named_members": lists.named_members(lead),
             "columns": extensions.column_cells([lead], member),

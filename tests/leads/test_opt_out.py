@@ -113,10 +113,12 @@ def test_a_bounced_address_is_not_called_an_opt_out(member_client, lead):
     assert "This prospect opted out" not in page
 
 
-def test_the_opt_out_and_its_message_are_one_query(lead, outreach, django_assert_num_queries):
+def test_the_opt_out_and_its_message_are_one_query(
+    lead, outreach, member, django_assert_num_queries
+):
     one_click(outreach)
     with django_assert_num_queries(1):
-        suppression = lead_suppression(lead)
+        suppression = lead_suppression(lead, member)
         assert suppression.source_label == "One-click unsubscribe"
         assert suppression.source_message.subject == "Homes near Hyde Park"
         assert suppression.source_message.sender_name == "Alice Agent"

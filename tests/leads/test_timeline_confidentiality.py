@@ -12,6 +12,8 @@ from leads.selectors.transactions import sealed_seats
 from leads.services import transactions as services
 from leads.services.inquiries import respond_to_inquiry
 from outreach.services import send_message
+from pinnacle.mail.models import OutboxMessage
+from pinnacle.mail.services import opt_out
 from tests.leads.factories import InquiryFactory, SubmissionFactory
 from tests.leads.timeline_scene import (
     AFTER,
@@ -137,3 +139,24 @@ def test_an_outsider_sees_that_a_team_member_emailed_the_customer_not_what_about
         subjects = email_subjects(scene, viewer)
         assert any("they want a garden" in s for s in subjects), viewer
         assert any("20 percent down" in s for s in subjects), viewer
+
+
+def test_an_opt_out_from_a_team_members_email_names_it_without_its_subject_outside(
+    scene, time_machine
+):
+    write_before_and_after(scene, email_the_customer, time_machine)
+    after = OutboxMessage.objects.filter(subject__contains="20 percent down").get()
+    opt_out(
+        partnership=scene.lead.partnership,
+        email=scene.lead.email,
+        source="link",
+        message_id=after.pk,
+    )
+    scene.lead.refresh_from_db()
+    for viewer in scene.outside:
+        box = scene.page(viewer).split("From the email", 1)[1].split("</dd>", 1)[0]
+        assert "An email" in box and "Alice Agent" in box, viewer
+        assert "20 percent down" not in box, viewer
+    for viewer in scene.team_and_leadership:
+        box = scene.page(viewer).split("From the email", 1)[1].split("</dd>", 1)[0]
+        assert "20 percent down" in box, viewer
