@@ -215,9 +215,11 @@ def test(pytest_args: list[str]) -> int:
             if any(a.startswith(("-n", "--numprocesses")) for a in pytest_args)
             else ["-n", "auto"]
         )
-        return subprocess.run(
-            [PYTHON, "-m", "pytest", *parallel, *pytest_args], cwd=ROOT
-        ).returncode
+        # The suite's settings, whatever importing `pinnacle` (its Celery app) put in the
+        # environment: pytest-django prefers the variable to pyproject.toml's setting.
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+        command = [PYTHON, "-m", "pytest", *parallel, *pytest_args]
+        return subprocess.run(command, cwd=ROOT, env=env).returncode
 
 
 def main(argv: list[str]) -> int:

@@ -12,6 +12,12 @@ def redis_database(url: str) -> int:
     return int(url.rsplit("/", 1)[1])
 
 
+def test_the_suite_runs_with_its_own_settings():
+    # `make test` imports `pinnacle`, whose Celery app sets DJANGO_SETTINGS_MODULE to
+    # production's; the suite's own settings are what give each worker its own Redis database.
+    assert settings.SETTINGS_MODULE == "tests.settings"
+
+
 def test_the_suite_never_uses_the_database_make_run_uses():
     assert redis_database(settings.CACHES["default"]["LOCATION"]) != 0
     assert redis_database(settings.CELERY_BROKER_URL) != 0
