@@ -1,5 +1,7 @@
 """The suite never touches `make run`'s Redis, and parallel workers never flush each other's."""
 
+import os
+
 import pytest
 import redis
 from django.conf import settings
@@ -15,7 +17,7 @@ def redis_database(url: str) -> int:
 def test_the_suite_runs_with_its_own_settings():
     # `make test` imports `pinnacle`, whose Celery app sets DJANGO_SETTINGS_MODULE to
     # production's; the suite's own settings are what give each worker its own Redis database.
-    assert settings.SETTINGS_MODULE == "tests.settings"
+    assert os.environ["DJANGO_SETTINGS_MODULE"] == "tests.settings"
 
 
 def test_the_suite_never_uses_the_database_make_run_uses():
