@@ -1,7 +1,7 @@
 """The customer's written authorization to disclose: what it lets its grantee read (`covers`,
 recorded with it beside the customer's own words), and the emails to the partner member it
 names when it starts and when it is revoked. What each cover shows on every surface is proven
-in test_transaction_confidentiality.py."""
+in test_transaction_confidentiality_covers.py."""
 
 import datetime
 import importlib
