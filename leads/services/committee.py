@@ -1,5 +1,6 @@
 """What every use case on a transaction shares (teams, records, post-close, the customer's link):
-the locked row, the seat check, and the audit record.
+the locked row, the seat check, the audit record, and the committee's rules (forming, working
+alone, who may take whom off the team).
 
 Every write locks the transaction row first, so two people acting at once are applied one after
 the other; the checks read the team inside that lock.
@@ -10,12 +11,14 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from leads.models import TeamMember, Transaction
+from leads.models import COMMITTEE_MINIMUM, TeamMember, Transaction, TransactionStage
 from leads.services import LeadRefused
 from members.models import Member
 from pinnacle.tenancy import record_audit
 
 TEAM_ONLY = "Only members of this transaction's team can do this."
+# A transaction is open until it closes or falls through.
+OPEN_STAGES = (TransactionStage.OPENED, TransactionStage.UNDER_CONTRACT)
 NO_LONGER_ACTIVE = "You are no longer an active member of this partnership."
 
 
@@ -126,3 +129,46 @@ def email_address(address: str) -> str:
         except ValidationError as exc:
             raise LeadRefused(f"\u201c{address}\u201d is not an email address.") from exc
     return address
+
+
+# --- Committee rules: forming, working alone, who may take whom off ---------------------------
+
+LEADERSHIP_NOT_ON_COMMITTEES = (
+    "Administrative leadership is not on transaction committees: it sees every transaction "
+    "for its post-close duties, but a team is made of partner members."
+)
+
+
+def is_forming(team_size: int) -> bool:
+    """A committee is two or more members; until then the transaction is "forming"."""
+    return team_size < COMMITTEE_MINIMUM
+
+
+def works_alone(transaction: Transaction, team: set[int]) -> bool:
+    """Whether a team of one (`team`: member ids) may work the transaction alone: leadership
+    confirmed its lone member is the whole team, or that member is the referral partner member.
+    Reads `solo_member_id` and `referral_member_id` of the row."""
+    if len(team) != 1:
+        return False
+    (only,) = team
+    return only in (transaction.solo_member_id, transaction.referral_member_id)
+
+
+def stays_forming(transaction: Transaction, team: set[int]) -> bool:
+    """policy: a committee is "two or more partner members"; until then the transaction is
+    forming and cannot leave its first stage, unless its lone member works alone."""
+    return is_forming(len(team)) and not works_alone(transaction, team)
+
+
+def removable_ids(transaction: Transaction, seats: list[TeamMember], actor: Member) -> set[int]:
+    """The member ids among `seats` (the team, with their members) that `actor` may take off
+    the team, for the team page (`remove_team_member` decides): the leader takes off any other
+    member; anyone on the team takes off a member who is no longer active."""
+    if actor.pk not in {seat.member_id for seat in seats} or not actor.is_active:
+        return set()
+    leader_id = acting_leader_id(transaction)
+    return {
+        seat.member_id
+        for seat in seats
+        if not seat.member.is_active or (actor.pk == leader_id and seat.member_id != leader_id)
+    }
