@@ -1,5 +1,6 @@
 """The two partners most co-marketing tests need, and their active connection. A test module
-overrides `lender` or `agent` when it needs other details (opt-ins, consent)."""
+overrides `lender` or `agent` when it needs other details (opt-ins, consent). The media tests
+store uploads under the test's own MEDIA_ROOT (`_media_root`)."""
 
 import pytest
 from django.utils import timezone
@@ -51,3 +52,11 @@ def connection(partnership, lender, agent):
         status=Status.ACTIVE,
         accepted_at=timezone.now(),
     )
+
+
+# --- Co-branded media (test_media_*.py) -----------------------------------------------------------
+
+
+@pytest.fixture
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path

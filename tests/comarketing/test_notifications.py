@@ -9,7 +9,7 @@ from comarketing import services
 from comarketing.models import Connection, Media
 from leads.models import Lead
 from pinnacle.mail.models import OutboxMessage
-from tests.comarketing.test_media import lead_data, make
+from tests.comarketing.media_helpers import lead_data, make
 from tests.conftest import client_for
 from tests.leads.factories import LeadFactory
 from tests.members.factories import MemberFactory

@@ -1,8 +1,7 @@
-"""Referrals both ways: the advocate referral intake (a lead, no welcome), stages by hand and
-following the lead's transaction (only when the owner may see it), the progress note (plain
-words, no transaction detail, sent once), the list's query budget, privacy and the race."""
+"""Referrals both ways, recorded: a referral received becomes a lead (with the member as referrer,
+no welcome) or joins one, a spoken referral waits for an email, a referral sent makes no lead;
+and the double-submit race."""
 
-import datetime
 import threading
 from decimal import Decimal
 
@@ -11,28 +10,18 @@ from django.core import mail
 from django.db import connections
 from django.urls import reverse
 
-from advocates.models import Direction, Interaction, Referral, ReferralEvent, ReferralStage
+from advocates.models import Direction, Referral, ReferralEvent, ReferralStage
 from advocates.services import AdvocatesRefused
 from advocates.services import referrals as services
-from leads.models import FormKind, Lead, Submission, TransactionStage
+from leads.models import FormKind, Lead, Submission
 from leads.services import transactions as lead_transactions
 from pinnacle.mail.models import OutboxMessage
-from tests.advocates.factories import ContactFactory, ReferralFactory
-from tests.conftest import client_for
+from tests.advocates.factories import ContactFactory
+from tests.advocates.referrals_helpers import receive
 from tests.leads.factories import LeadFactory
 from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def carol(member):
-    return ContactFactory(owner=member, name="Carol Advocate", email="carol@example.net")
-
-
-def receive(contact, **extra):
-    fields = {"person_name": "Dan Buyer", "person_email": "Dan@Example.org"}
-    return services.record_referral_received(contact=contact, **{**fields, **extra})
 
 
 def test_a_referral_received_becomes_a_lead_with_the_member_as_referrer_and_no_email(
@@ -230,222 +219,6 @@ def test_the_form_refuses_another_members_contact(member_client, partnership):
         {"direction": "sent", "contact": stranger.pk, "person_name": "X", "need": "buy"},
     )
     assert response.status_code == 400 and not Referral.objects.exists()
-
-
-# --- Stages ----------------------------------------------------------------------------------
-
-
-def test_stage_by_hand_records_the_event_and_prompts_for_a_note(carol):
-    referral = receive(carol)
-    referral = services.advance_referral(referral=referral, stage=ReferralStage.CONTACTED)
-    assert referral.stage == ReferralStage.CONTACTED
-    assert referral.untold_stage == ReferralStage.CONTACTED
-    assert services.progress_prompt(referral) == (
-        "Let Carol Advocate know: Dan Buyer is now Contacted"
-    )
-    assert referral.events.filter(stage=ReferralStage.CONTACTED).exists()
-
-
-def test_lost_is_final_unless_reopened(carol):
-    referral = services.advance_referral(referral=receive(carol), stage=ReferralStage.LOST)
-    with pytest.raises(AdvocatesRefused, match="reopen"):
-        services.advance_referral(referral=referral, stage=ReferralStage.CONTACTED)
-    referral = services.advance_referral(
-        referral=referral, stage=ReferralStage.CONTACTED, reopen=True
-    )
-    assert referral.stage == ReferralStage.CONTACTED
-
-
-def test_the_referral_follows_the_transaction_its_owner_works_on(carol, member, partnership):
-    referral = receive(carol)
-    bob = MemberFactory(partnership=partnership)
-    transaction = lead_transactions.open_transaction(
-        lead=referral.lead, member=member, kind="buy", value=Decimal("450000")
-    )
-    referral.refresh_from_db()
-    assert referral.stage == ReferralStage.CONTACTED
-
-    lead_transactions.add_team_member(transaction=transaction, actor=member, member=bob)
-    lead_transactions.change_stage(
-        transaction=transaction, actor=member, stage=TransactionStage.UNDER_CONTRACT
-    )
-    referral.refresh_from_db()
-    assert referral.stage == ReferralStage.UNDER_CONTRACT
-
-    lead_transactions.change_stage(
-        transaction=transaction, actor=member, stage=TransactionStage.CLOSED
-    )
-    referral.refresh_from_db()
-    assert referral.stage == ReferralStage.CLOSED
-    assert referral.closed_value == Decimal("450000")
-    assert referral.untold_stage == ReferralStage.CLOSED
-
-
-def test_fell_through_moves_the_referral_back_to_contacted(carol, member, partnership):
-    referral = receive(carol)
-    transaction = lead_transactions.open_transaction(lead=referral.lead, member=member, kind="buy")
-    lead_transactions.add_team_member(
-        transaction=transaction, actor=member, member=MemberFactory(partnership=partnership)
-    )
-    lead_transactions.change_stage(
-        transaction=transaction, actor=member, stage=TransactionStage.UNDER_CONTRACT
-    )
-    lead_transactions.change_stage(
-        transaction=transaction, actor=member, stage=TransactionStage.FELL_THROUGH
-    )
-    referral.refresh_from_db()
-    assert referral.stage == ReferralStage.CONTACTED
-
-
-def test_a_member_off_the_committee_learns_nothing_from_the_transaction(carol, partnership):
-    referral = receive(carol)
-    bob = MemberFactory(partnership=partnership)
-    lead_transactions.open_transaction(lead=referral.lead, member=bob, kind="buy")
-
-    referral.refresh_from_db()
-    assert referral.stage == ReferralStage.RECEIVED and referral.untold_stage == ""
-    assert referral.events.count() == 1
-
-
-# --- Progress notes ------------------------------------------------------------------------
-
-
-def test_the_progress_note_says_the_stage_in_plain_words_only(carol, member, partnership):
-    referral = receive(carol)
-    bob = MemberFactory(partnership=partnership, display_name="Bob Lender")
-    transaction = lead_transactions.open_transaction(
-        lead=referral.lead,
-        member=member,
-        kind="buy",
-        value=Decimal("654321"),
-        property_address="12 Elm Street, Austin TX",
-        expected_close_on=datetime.date(2031, 7, 15),
-    )
-    lead_transactions.add_team_member(transaction=transaction, actor=member, member=bob)
-    lead_transactions.change_stage(
-        transaction=transaction, actor=member, stage=TransactionStage.UNDER_CONTRACT
-    )
-    referral.refresh_from_db()
-
-    services.send_progress_note(referral=referral, actor=member.user)
-
-    message = OutboxMessage.objects.get(template="advocates/progress_note")
-    assert message.to_email == "carol@example.net"
-    assert message.reply_to == member.email and "Alice Agent" in message.from_email
-    assert message.idempotency_key == f"progress:{referral.pk}:under_contract"
-    for body in (message.subject, message.body_text, message.body_html):
-        for detail in ("12 Elm", "654", "2031", "Jul", "Bob Lender", "Lender"):
-            assert detail not in body
-    assert "Hello Carol Advocate" in message.body_text
-    assert "Thank you again for referring Dan Buyer" in message.body_text
-    assert "Dan Buyer is now under contract." in message.body_text
-    assert "Alice Agent" in message.body_text  # the member's signature
-    referral.refresh_from_db()
-    assert referral.untold_stage == ""
-    assert Interaction.objects.get(contact=carol).message == message
-    assert ReferralEvent.objects.filter(referral=referral, message=message).exists()
-
-
-def test_the_progress_note_is_sent_once(carol, member_client):
-    referral = services.advance_referral(referral=receive(carol), stage=ReferralStage.CONTACTED)
-    url = reverse("referral_progress_note", args=[referral.pk])
-
-    preview = member_client.get(url)
-    assert preview.status_code == 200
-    assert b"I have been in touch with Dan Buyer." in preview.content
-    assert not OutboxMessage.objects.exists()
-
-    member_client.post(url)
-    member_client.post(url)
-    assert OutboxMessage.objects.count() == 1
-    assert Interaction.objects.filter(contact=carol).count() == 1
-
-
-def test_dismiss_clears_the_prompt_without_email(carol, member_client):
-    referral = services.advance_referral(referral=receive(carol), stage=ReferralStage.CONTACTED)
-    member_client.post(reverse("referral_dismiss_note", args=[referral.pk]))
-    referral.refresh_from_db()
-    assert referral.untold_stage == "" and not OutboxMessage.objects.exists()
-
-
-def test_the_dashboard_shows_referrers_to_update(carol, member_client):
-    services.advance_referral(referral=receive(carol), stage=ReferralStage.CONTACTED)
-    response = member_client.get(reverse("dashboard"))
-    assert b"Referrers to update" in response.content
-    assert b"Let Carol Advocate know: Dan Buyer is now Contacted" in response.content
-
-
-# --- The list --------------------------------------------------------------------------------
-
-
-def _bulk(member, contact, n):
-    Referral.objects.bulk_create(
-        [
-            Referral(
-                partnership_id=member.partnership_id,
-                contact=contact,
-                owner=member,
-                direction=Direction.RECEIVED if i % 2 else Direction.SENT,
-                person_name=f"Person {i}",
-                stage=ReferralStage.CONTACTED,
-                untold_stage=ReferralStage.CONTACTED if i % 3 else "",
-                received_on=datetime.date(2025, 1, 1),
-            )
-            for i in range(n)
-        ]
-    )
-
-
-@pytest.mark.parametrize("rows", [10, 1000])
-def test_the_list_costs_the_same_at_10_and_1000(rows, carol, member, django_assert_num_queries):
-    _bulk(member, carol, rows)
-    client = client_for(member.partnership, member)
-    client.get(reverse("referral_list"))  # warm the session
-    with django_assert_num_queries(5):
-        response = client.get(reverse("referral_list"), {"stage": "contacted"})
-    assert response.status_code == 200
-    assert b"is now Contacted" in response.content
-
-
-def test_the_list_filters_and_searches(carol, member, member_client):
-    ReferralFactory(contact=carol, person_name="Zed Seller", direction=Direction.SENT)
-    ReferralFactory(contact=carol, person_name="Amy Buyer")
-    response = member_client.get(reverse("referral_list"), {"q": "zed"})
-    assert b"Zed Seller" in response.content and b"Amy Buyer" not in response.content
-    response = member_client.get(reverse("referral_list"), {"direction": "received"})
-    assert b"Amy Buyer" in response.content and b"Zed Seller" not in response.content
-
-
-# --- Privacy ---------------------------------------------------------------------------------
-
-
-REFERRAL_URLS = [
-    ("get", "referral_detail"),
-    ("post", "referral_stage"),
-    ("get", "referral_progress_note"),
-    ("post", "referral_dismiss_note"),
-    ("post", "referral_give_reward"),
-    ("post", "referral_email"),
-]
-
-
-@pytest.mark.parametrize(("method", "name"), REFERRAL_URLS)
-def test_another_member_and_leadership_get_404_on_a_referral(method, name, carol, leader):
-    referral = services.advance_referral(referral=receive(carol), stage=ReferralStage.CONTACTED)
-    for viewer in (MemberFactory(partnership=carol.partnership), leader):
-        client = client_for(carol.partnership, viewer)
-        response = getattr(client, method)(reverse(name, args=[referral.pk]))
-        assert response.status_code == 404
-    referral.refresh_from_db()
-    assert referral.untold_stage == ReferralStage.CONTACTED
-
-
-def test_the_detail_page_shows_the_referral_to_its_owner(carol, member_client):
-    referral = receive(carol)
-    response = member_client.get(reverse("referral_detail", args=[referral.pk]))
-    assert response.status_code == 200
-    assert b"Dan Buyer" in response.content
-    assert reverse("lead_detail", args=[referral.lead_id]).encode() in response.content
 
 
 # --- The race --------------------------------------------------------------------------------
