@@ -135,23 +135,20 @@ def referral_detail(request, pk):
 @require_POST
 def referral_stage(request, pk):
     referral = reads.referral_for(request.member, pk)
-    form = StageForm(request.POST, referral=referral)
-    if not form.is_valid():
-        messages.error(request, "Choose the stage to move it to (and a value of $0 or more).")
-        return redirect("referral_detail", pk=referral.pk)
-    try:
-        referral = services.advance_referral(
+    return _change_referral(
+        request,
+        referral,
+        StageForm(request.POST, referral=referral),
+        invalid="Choose the stage to move it to (and a value of $0 or more).",
+        change=lambda data: services.advance_referral(
             referral=referral,
-            stage=form.cleaned_data["stage"],
-            reopen=form.cleaned_data["reopen"],
-            closed_value=form.cleaned_data["closed_value"],
+            stage=data["stage"],
+            reopen=data["reopen"],
+            closed_value=data["closed_value"],
             actor=request.user,
-        )
-    except AdvocatesRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"{referral.person_name} is now {referral.get_stage_display()}.")
-    return redirect("referral_detail", pk=referral.pk)
+        ),
+        done=lambda changed: f"{changed.person_name} is now {changed.get_stage_display()}.",
+    )
 
 
 @member_required
@@ -159,22 +156,34 @@ def referral_stage(request, pk):
 def referral_email(request, pk):
     """The email of a person referred with a phone only: they become a lead."""
     referral = reads.referral_for(request.member, pk)
-    form = ReferralEmailForm(request.POST)
+    return _change_referral(
+        request,
+        referral,
+        ReferralEmailForm(request.POST),
+        invalid="Enter the person's email address, for example name@example.com.",
+        change=lambda data: services.add_referral_email(
+            referral=referral,
+            person_email=data["person_email"],
+            need=data["need"],
+            timeframe=data["timeframe"],
+            actor=request.user,
+        ),
+        done=lambda changed: f"{changed.person_name} is now in the partnership's leads.",
+    )
+
+
+def _change_referral(request, referral, form, *, invalid: str, change, done):
+    """A form posted from the referral's page: the `invalid` message, or the service's `change`
+    with the cleaned data and what `done` says of the result (or the refusal); back to the page."""
     if not form.is_valid():
-        messages.error(request, "Enter the person's email address, for example name@example.com.")
+        messages.error(request, invalid)
         return redirect("referral_detail", pk=referral.pk)
     try:
-        referral = services.add_referral_email(
-            referral=referral,
-            person_email=form.cleaned_data["person_email"],
-            need=form.cleaned_data["need"],
-            timeframe=form.cleaned_data["timeframe"],
-            actor=request.user,
-        )
+        referral = change(form.cleaned_data)
     except AdvocatesRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, f"{referral.person_name} is now in the partnership's leads.")
+        messages.success(request, done(referral))
     return redirect("referral_detail", pk=referral.pk)
 
 

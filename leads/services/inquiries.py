@@ -9,6 +9,8 @@ it, an escalation to leadership after it.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -207,59 +209,24 @@ def sweep_inquiry_deadlines() -> tuple[int, int]:
     would refuse a second email anyway). Returns (reminded, escalated), follow-ups included.
     """
     return (
-        _remind_due() + _remind_follow_ups_due(),
-        _escalate_overdue() + _escalate_broken_follow_ups(),
+        _remind(_FIRST_REPLY) + _remind(_FOLLOW_UP),
+        _escalate(_FIRST_REPLY) + _escalate(_FOLLOW_UP),
     )
 
 
-@transaction.atomic
-def _remind_due() -> int:
-    now = timezone.now()
-    due = list(
-        Inquiry.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("lead", "member__user", "partnership")
-        .filter(responded_at__isnull=True, reminded_at__isnull=True, remind_at__lte=now)
-        .order_by("remind_at")[:SWEEP_BATCH]
-    )
-    leaders = _LeadersByPartnership()
-    for inquiry in due:
-        if inquiry.due_at <= now:  # past the deadline the escalation says it all
-            continue
-        for recipient in _answerers(inquiry, leaders):
-            queue_email(
-                partnership=inquiry.partnership,
-                key=f"inquiry:{inquiry.pk}:reminder:{recipient.pk}",
-                template="leads/inquiry_reminder",
-                to=recipient.email,
-                context=_context(inquiry, recipient),
-                about=inquiry.lead,
-            )
-    Inquiry.objects.filter(pk__in=[i.pk for i in due]).update(reminded_at=now)
-    return len(due)
+@dataclass(frozen=True)
+class _Deadline:
+    """One deadline an inquiry is held to: the inquiries still held to it, its moments, the
+    keys of its emails and their templates."""
 
-
-@transaction.atomic
-def _escalate_overdue() -> int:
-    now = timezone.now()
-    overdue = list(
-        Inquiry.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("lead", "member__user", "partnership")
-        .filter(responded_at__isnull=True, escalated_at__isnull=True, due_at__lte=now)
-        .order_by("due_at")[:SWEEP_BATCH]
-    )
-    leaders = _LeadersByPartnership()
-    for inquiry in overdue:
-        for leader in leaders.of(inquiry.partnership):
-            queue_email(
-                partnership=inquiry.partnership,
-                key=f"inquiry:{inquiry.pk}:escalation:{leader.pk}",
-                template="leads/inquiry_escalation",
-                to=leader.email,
-                context=_context(inquiry, leader),
-                about=inquiry.lead,
-            )
-    Inquiry.objects.filter(pk__in=[i.pk for i in overdue]).update(escalated_at=now)
-    return len(overdue)
+    pending: dict[str, bool]
+    remind_at: str
+    reminded_at: str
+    due_at: str
+    escalated_at: str
+    key: Callable[[Inquiry], str]
+    reminder_template: str
+    escalation_template: str
 
 
 def _follow_up_key(inquiry: Inquiry) -> str:
@@ -267,64 +234,79 @@ def _follow_up_key(inquiry: Inquiry) -> str:
     return f"inquiry:{inquiry.pk}:follow-up:{inquiry.follow_up_due_at.date().isoformat()}"
 
 
-@transaction.atomic
-def _remind_follow_ups_due() -> int:
-    now = timezone.now()
-    due = list(
+_FIRST_REPLY = _Deadline(
+    pending={"responded_at__isnull": True},
+    remind_at="remind_at",
+    reminded_at="reminded_at",
+    due_at="due_at",
+    escalated_at="escalated_at",
+    key=lambda inquiry: f"inquiry:{inquiry.pk}",
+    reminder_template="leads/inquiry_reminder",
+    escalation_template="leads/inquiry_escalation",
+)
+
+# An acknowledgement's promised follow-up: the end of the promised day, unless a reply came first.
+_FOLLOW_UP = _Deadline(
+    pending={"follow_up_due_at__isnull": False, "followed_up_at__isnull": True},
+    remind_at="follow_up_remind_at",
+    reminded_at="follow_up_reminded_at",
+    due_at="follow_up_due_at",
+    escalated_at="follow_up_escalated_at",
+    key=_follow_up_key,
+    reminder_template="leads/follow_up_reminder",
+    escalation_template="leads/follow_up_escalation",
+)
+
+
+def _pick(deadline: _Deadline, *, done: str, at: str, now: datetime.datetime) -> list[Inquiry]:
+    """A batch of inquiries still held to the deadline, not yet `done`, whose `at` has come;
+    rows another sweep holds are skipped."""
+    return list(
         Inquiry.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("lead", "member__user", "partnership")
-        .filter(
-            follow_up_due_at__isnull=False,
-            followed_up_at__isnull=True,
-            follow_up_reminded_at__isnull=True,
-            follow_up_remind_at__lte=now,
-        )
-        .order_by("follow_up_remind_at")[:SWEEP_BATCH]
+        .filter(**deadline.pending, **{f"{done}__isnull": True, f"{at}__lte": now})
+        .order_by(at)[:SWEEP_BATCH]
     )
+
+
+@transaction.atomic
+def _remind(deadline: _Deadline) -> int:
+    now = timezone.now()
+    due = _pick(deadline, done=deadline.reminded_at, at=deadline.remind_at, now=now)
     leaders = _LeadersByPartnership()
     for inquiry in due:
-        if inquiry.follow_up_due_at <= now:  # past the promised day the escalation says it all
+        if getattr(inquiry, deadline.due_at) <= now:  # past the deadline the escalation says it all
             continue
         for recipient in _answerers(inquiry, leaders):
             queue_email(
                 partnership=inquiry.partnership,
-                key=f"{_follow_up_key(inquiry)}:reminder:{recipient.pk}",
-                template="leads/follow_up_reminder",
+                key=f"{deadline.key(inquiry)}:reminder:{recipient.pk}",
+                template=deadline.reminder_template,
                 to=recipient.email,
                 context=_context(inquiry, recipient),
                 about=inquiry.lead,
             )
-    Inquiry.objects.filter(pk__in=[i.pk for i in due]).update(follow_up_reminded_at=now)
+    Inquiry.objects.filter(pk__in=[i.pk for i in due]).update(**{deadline.reminded_at: now})
     return len(due)
 
 
 @transaction.atomic
-def _escalate_broken_follow_ups() -> int:
+def _escalate(deadline: _Deadline) -> int:
     now = timezone.now()
-    broken = list(
-        Inquiry.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("lead", "member__user", "partnership")
-        .filter(
-            follow_up_due_at__isnull=False,
-            followed_up_at__isnull=True,
-            follow_up_escalated_at__isnull=True,
-            follow_up_due_at__lte=now,
-        )
-        .order_by("follow_up_due_at")[:SWEEP_BATCH]
-    )
+    overdue = _pick(deadline, done=deadline.escalated_at, at=deadline.due_at, now=now)
     leaders = _LeadersByPartnership()
-    for inquiry in broken:
+    for inquiry in overdue:
         for leader in leaders.of(inquiry.partnership):
             queue_email(
                 partnership=inquiry.partnership,
-                key=f"{_follow_up_key(inquiry)}:escalation:{leader.pk}",
-                template="leads/follow_up_escalation",
+                key=f"{deadline.key(inquiry)}:escalation:{leader.pk}",
+                template=deadline.escalation_template,
                 to=leader.email,
                 context=_context(inquiry, leader),
                 about=inquiry.lead,
             )
-    Inquiry.objects.filter(pk__in=[i.pk for i in broken]).update(follow_up_escalated_at=now)
-    return len(broken)
+    Inquiry.objects.filter(pk__in=[i.pk for i in overdue]).update(**{deadline.escalated_at: now})
+    return len(overdue)
 
 
 class _LeadersByPartnership:

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from leads.models import DisclosureCover, Lead, Transaction
+from leads.selectors.timeline import lead_timeline
 from leads.services import transactions as services
 from members.models import Member
+from outreach.services import send_message
 from tests.conftest import client_for
 from tests.leads.factories import DisclosureFactory, LeadFactory
 from tests.members.factories import LeadershipFactory, MemberFactory
@@ -106,3 +108,23 @@ def assert_sealed_after_the_opening_only(scene: Scene) -> None:
         assert "they want a garden" in page, viewer
         assert "20 percent down" in page, viewer
         assert SEALED not in page, viewer
+
+
+def assert_sealed_from_the_opening_on(scene: Scene, write: Write, kind: str, time_machine) -> None:
+    """What Alice writes with `write` is sealed outside from the opening on, and its timeline
+    entries (of `kind`) show to the outsider as to the team."""
+    write_before_and_after(scene, write, time_machine)
+    assert_sealed_after_the_opening_only(scene)
+    kinds = [[e.kind for e in lead_timeline(scene.lead, v)] for v in (scene.outsider, scene.bob)]
+    assert kinds[0].count(kind) == kinds[1].count(kind) == 2
+
+
+def email_the_customer(scene: Scene, member: Member, text: str):
+    """The member wrote to the customer through the portal, `text` as the subject."""
+    return send_message(
+        member=member,
+        lead=scene.lead,
+        subject=text,
+        body=f"Dear {scene.lead.name}, a word about your plans: {text}",
+        actor=member.user,
+    )
