@@ -15,10 +15,14 @@ one INSERT per request). A grantee holding several live authorizations reads wha
 together; the log names the newest of them (`GRANT_ORDER`), the customer's latest word, on
 every surface alike.
 
-It holds for what is written about the customer, too: from a transaction's opening, the free
-text its team members write on the lead's timeline (call notes, "they replied" notes, decision
-and cross-selling notes, answers to inquiries) and what the customer writes to one of them is
-the committee's (`free_text_sealed`).
+- Access, Sight, sight_of, sight_for, sight_annotations, covering: what a viewer may read of a
+  transaction.
+- visible_transactions, team_transactions, access_to, transaction_for: which transactions a
+  viewer may see at all (the 404 for the rest).
+- outside_looks, log_looks: the access log of every look from outside the team.
+
+The same rule for free text on the lead's timeline is in `sealing`; lists and the parts of a
+transaction's page are in `lists`.
 """
 
 from __future__ import annotations
@@ -29,37 +33,24 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
-    BooleanField,
     CharField,
-    Count,
     Exists,
-    ExpressionWrapper,
     F,
     Func,
-    IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 
 from leads.models import (
     Disclosure,
     DisclosureCover,
-    Lead,
-    LeaderAgreement,
-    LeaderProposal,
     TeamMember,
     Transaction,
     TransactionAccess,
-    TransactionDocument,
     TransactionEvent,
-    TransactionStage,
-    is_forming,
 )
 from members.models import Member
 
@@ -349,161 +340,3 @@ def transaction_for(
             seen_on=seen_on,
         )
     return transaction, access
-
-
-# --- Free text about the customer, on the lead's timeline -------------------------------------
-
-
-def sealed_seats(lead: Lead | int, viewer: Member) -> QuerySet[TeamMember]:
-    """Whose free text about `lead` the viewer may not read, and from when: each seat names a
-    member (`member`) whose writing about the lead from their transaction's opening
-    (`transaction__created_at`) on is not the viewer's. None for leadership.
-
-    policy: nothing "involving any customer or customer transaction" goes outside its
-    committee unless the customer authorized it in writing. A seat seals its member's writing
-    unless the viewer sits on that transaction's team or holds a live authorization of it that
-    covers notes; an author who also sits with the viewer on another of the lead's
-    transactions (or on one whose notes the viewer may read) writes to a committee of the
-    viewer's and is not sealed."""
-    if viewer.is_leadership:
-        return TeamMember.objects.none()
-    reads_notes = Q(on_team(viewer, "transaction")) | Q(
-        Exists(
-            live_disclosures(viewer).filter(
-                transaction=OuterRef("transaction"), covers__contains=[Cover.NOTES]
-            )
-        )
-    )
-    seats = TeamMember.objects.filter(partnership=viewer.partnership_id, transaction__lead=lead)
-    return seats.exclude(reads_notes).exclude(
-        member__in=seats.filter(reads_notes).values("member_id")
-    )
-
-
-def free_text_sealed(lead: Lead | int, viewer: Member, *, author: str, at: str) -> Exists | Value:
-    """Whether a timeline row's free text is hidden from the viewer, as an annotation of the
-    row's own query (no query of its own): the row, about `lead`, was written by the member
-    its field `author` names (for the customer's own message: the member it is addressed
-    to), at the moment its field `at` names, from a sealed seat's opening on
-    (`sealed_seats`). The row itself still shows where the viewer may see it."""
-    if viewer.is_leadership:
-        return Value(False, output_field=BooleanField())
-    return Exists(
-        sealed_seats(lead, viewer).filter(
-            member=OuterRef(author), transaction__created_at__lte=OuterRef(at)
-        )
-    )
-
-
-def email_sealed(
-    lead: Lead | int, viewer: Member, *, at: str = "created_at", reply_to: str = "reply_to"
-) -> Exists | Value:
-    """Whether an email's subject (an `OutboxMessage` row about `lead`) is hidden from the
-    viewer, as an annotation of the row's own query: the email was written by a sealed seat's
-    member (`sealed_seats`), known by its reply-to being their address (member-written mail
-    replies to its author: the field `reply_to`), and sent from their transaction's opening on
-    (its field `at`).
-    The entry itself still shows where the viewer may see it."""
-    if viewer.is_leadership:
-        return Value(False, output_field=BooleanField())
-    return Exists(
-        sealed_seats(lead, viewer).filter(
-            member__user__email__iexact=OuterRef(reply_to),
-            transaction__created_at__lte=OuterRef(at),
-        )
-    )
-
-
-# --- Lists, the team page and exports: always over `visible_transactions` ---------------------
-
-TRANSACTIONS_PER_PAGE = 25
-FORMING = "forming"
-
-
-def team_size() -> Subquery:
-    return Subquery(
-        TeamMember.objects.filter(transaction=OuterRef("pk"))
-        .order_by()
-        .values("transaction")
-        .annotate(n=Count("pk"))
-        .values("n"),
-        output_field=IntegerField(),
-    )
-
-
-def transactions_for_list(viewer: Member, *, q: str = "", stage: str = "") -> QuerySet[Transaction]:
-    """The transactions the viewer may see, searched and filtered, each with what the viewer
-    may read of it (`sight_of`). Search and the stage filter run over what the viewer may read
-    only: they never confirm someone else's customer exists, nor tell a grantee the customer's
-    email, the address or the stage their authorization leaves out."""
-    transactions = (
-        visible_transactions(viewer)
-        .select_related("lead", "leader")
-        .annotate(team_size=Coalesce(team_size(), 0), **sight_annotations(viewer))
-        .annotate(forming=ExpressionWrapper(is_forming(), output_field=BooleanField()))
-        .order_by("-created_at", "-pk")
-    )
-    if q:
-        transactions = transactions.filter(
-            Q(lead__name__icontains=q)
-            | (Q(lead__email__icontains=q) & covering(viewer, Cover.CONTACT))
-            | (Q(property_address__icontains=q) & covering(viewer, Cover.PROPERTY))
-        )
-    if stage == FORMING:
-        transactions = transactions.filter(covering(viewer, Cover.STAGE), is_forming())
-    elif stage in TransactionStage.values:
-        transactions = transactions.filter(covering(viewer, Cover.STAGE), stage=stage)
-    return transactions
-
-
-def team_of(transaction: Transaction) -> list[TeamMember]:
-    """The transaction's seats with their members' details, in the order they joined."""
-    return list(
-        TeamMember.objects.filter(
-            partnership_id=transaction.partnership_id, transaction=transaction
-        )
-        .select_related("member__user", "member__company")
-        .order_by("added_at", "pk")
-    )
-
-
-def open_proposal(transaction: Transaction) -> LeaderProposal | None:
-    return (
-        LeaderProposal.objects.filter(
-            partnership_id=transaction.partnership_id,
-            transaction=transaction,
-            closed_at__isnull=True,
-        )
-        .select_related("candidate", "proposed_by")
-        .prefetch_related(
-            Prefetch("agreements", queryset=LeaderAgreement.objects.select_related("member"))
-        )
-        .first()
-    )
-
-
-def timeline_of(transaction: Transaction, sight: Sight = TEAM_SIGHT) -> QuerySet[TransactionEvent]:
-    """The transaction's timeline, the entries the sight covers only."""
-    events = TransactionEvent.objects.filter(
-        partnership_id=transaction.partnership_id, transaction=transaction
-    ).select_related("actor")
-    kinds = sight.event_kinds()
-    return events if kinds is None else events.filter(kind__in=kinds)
-
-
-def documents_of(transaction: Transaction) -> QuerySet[TransactionDocument]:
-    return TransactionDocument.objects.filter(
-        partnership_id=transaction.partnership_id, transaction=transaction
-    ).select_related("uploaded_by")
-
-
-def disclosures_of(transaction: Transaction) -> QuerySet[Disclosure]:
-    return Disclosure.objects.filter(
-        partnership_id=transaction.partnership_id, transaction=transaction
-    ).select_related("grantee_member", "recorded_by", "revoked_by")
-
-
-def access_log_of(transaction: Transaction) -> QuerySet[TransactionAccess]:
-    return TransactionAccess.objects.filter(
-        partnership_id=transaction.partnership_id, transaction=transaction
-    ).select_related("member", "user", "disclosure")
