@@ -24,8 +24,8 @@ from advocates.selectors import contacts_of
 from advocates.services import AdvocatesRefused
 from advocates.services.contacts import clean_contact_fields, create_contact
 from advocates.services.once import DOUBLE_SUBMIT_WINDOW
-from leads.views.leads import csv_safe
 from members.models import Member
+from pinnacle.spreadsheets import csv_lines
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 2000
@@ -263,46 +263,41 @@ EXPORT_HEADER = [
 ]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def sample_csv() -> str:
-    writer = csv.writer(_Echo())
-    lines = [writer.writerow(COLUMNS)]
-    lines += [writer.writerow([row.get(c, "") for c in COLUMNS]) for row in SAMPLE_ROWS]
-    return "".join(lines)
+    return "".join(csv_lines(COLUMNS, ([row.get(c, "") for c in COLUMNS] for row in SAMPLE_ROWS)))
 
 
 def export_rows(owner: Member) -> Iterator[str]:
     """The member's whole circle as CSV lines (the import's columns first, so a file can go
     back in), every cell guarded against spreadsheet formulas."""
     partnership = owner.partnership
-    writer = csv.writer(_Echo())
-    yield writer.writerow(EXPORT_HEADER)
     rows = contacts_of(owner).select_related("linked_member").order_by("name", "pk")
-    for contact in rows.iterator(chunk_size=500):
-        row = [
-            contact.name,
-            contact.email,
-            contact.phone,
-            contact.company,
-            contact.service,
-            contact.get_segment_display(),
-            contact.mailing_address,
-            contact.family,
-            contact.hobbies,
-            contact.interests,
-            contact.birthday.isoformat() if contact.birthday else "",
-            contact.home_anniversary.isoformat() if contact.home_anniversary else "",
-            contact.notes,
-            contact.linked_member.display_name if contact.linked_member else "",
-            contact.service_rating or "",
-            contact.strength,
-            contact.frequency_points,
-            contact.reciprocal_points,
-            contact.appreciation_points,
-            partnership.localtime(contact.created_at).date().isoformat(),
-        ]
-        yield writer.writerow([csv_safe(cell) for cell in row])
+    return csv_lines(
+        EXPORT_HEADER,
+        (_export_row(contact, partnership) for contact in rows.iterator(chunk_size=500)),
+    )
+
+
+def _export_row(contact: Contact, partnership) -> list:
+    return [
+        contact.name,
+        contact.email,
+        contact.phone,
+        contact.company,
+        contact.service,
+        contact.get_segment_display(),
+        contact.mailing_address,
+        contact.family,
+        contact.hobbies,
+        contact.interests,
+        contact.birthday.isoformat() if contact.birthday else "",
+        contact.home_anniversary.isoformat() if contact.home_anniversary else "",
+        contact.notes,
+        contact.linked_member.display_name if contact.linked_member else "",
+        contact.service_rating or "",
+        contact.strength,
+        contact.frequency_points,
+        contact.reciprocal_points,
+        contact.appreciation_points,
+        partnership.localtime(contact.created_at).date().isoformat(),
+    ]

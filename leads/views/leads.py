@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
 from collections.abc import Iterator
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -19,6 +18,7 @@ from leads.services.exports import record_lead_export
 from members.auth import leadership_required, member_required
 from pinnacle.mail.services import MailRefused, record_opt_out
 from pinnacle.models import Partnership
+from pinnacle.spreadsheets import csv_lines, csv_response
 
 COMPLIANCE_DEFAULT_DAYS = 30
 
@@ -113,29 +113,13 @@ EXPORT_HEADER = [
     "submissions",
     "last_activity",
 ]
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-class _Echo:
-    """csv.writer writes each row here and gets the line back, to stream it."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _export_rows(leads, partnership: Partnership) -> Iterator[str]:
+def _export_rows(leads, partnership: Partnership) -> Iterator[list]:
     def local(moment: datetime.datetime | None) -> str:
         # The partnership's own clock, whoever downloads the file.
         return partnership.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
-    writer = csv.writer(_Echo())
-    yield writer.writerow(EXPORT_HEADER)
     for lead in leads.iterator(chunk_size=500):
         utm = lead.utm if isinstance(lead.utm, dict) else {}
         row = [
@@ -154,7 +138,7 @@ def _export_rows(leads, partnership: Partnership) -> Iterator[str]:
             lead.submission_count,
             local(lead.last_submitted_at),
         ]
-        yield writer.writerow([csv_safe(cell) for cell in row])
+        yield row
 
 
 @leadership_required
@@ -173,11 +157,7 @@ def lead_export(request):
     leads = lists.leads_for_export(partnership=partnership, member=request.member, filters=filters)
     record_lead_export(partnership=partnership, actor=request.user, filters=form.cleaned_data)
     filename = f"leads-{partnership.slug}-{partnership.today():%Y-%m-%d}.csv"
-    return StreamingHttpResponse(
-        _export_rows(leads, partnership),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_response(filename, csv_lines(EXPORT_HEADER, _export_rows(leads, partnership)))
 
 
 def _compliance_period(request):
@@ -240,14 +220,7 @@ def compliance_export(request):
             content_type="text/plain; charset=utf-8",
         )
     table = compliance.compliance_table(partnership=partnership, **period)
-    writer = csv.writer(_Echo())
-    lines = [writer.writerow(COMPLIANCE_HEADER + table.extra_headers)]
-    lines += [writer.writerow([csv_safe(cell) for cell in row]) for row in table.rows]
     filename = (
         f"compliance-{partnership.slug}-{period['start']:%Y-%m-%d}-{period['end']:%Y-%m-%d}.csv"
     )
-    return StreamingHttpResponse(
-        lines,
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_response(filename, csv_lines(COMPLIANCE_HEADER + table.extra_headers, table.rows))

@@ -20,8 +20,8 @@ from leads.models import (
 )
 from leads.selectors import transactions as selectors
 from leads.selectors.transactions import Access
-from leads.views.leads import csv_safe
 from members.auth import member_required
+from pinnacle.spreadsheets import csv_safe
 from pinnacle.tenancy import record_audit
 
 
