@@ -33,7 +33,7 @@ def plans_section(request, contact) -> dict:
     return {
         "enrollments": selectors_plans.enrollments_of(contact, today),
         "next_touches": list(
-            selectors_plans.pending_touches(contact.owner)
+            selectors_plans.with_bucket(selectors_plans.pending_touches(contact.owner), today)
             .filter(contact=contact)
             .order_by("due_on", "pk")[:NEXT_TOUCHES]
         ),

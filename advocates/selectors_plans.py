@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.http import Http404
 
-from advocates.models import Contact, Enrollment, PlanKind, Touch
+from advocates.models import Contact, Enrollment, PlanKind, Touch, TouchBucket
 from members.models import Member
 
 WEEK_DAYS = 6  # "this week": today and the six days after it
@@ -82,6 +82,16 @@ def bucket_filter(bucket: str, today: dt.date) -> Q:
     }[bucket]
 
 
+def with_bucket(touches: QuerySet[Touch], today: dt.date) -> QuerySet[Touch]:
+    """The touches, each annotated `bucket` (a TouchBucket) by the same rule as the filters."""
+    return touches.annotate(
+        bucket=Case(
+            *(When(bucket_filter(b, today), then=Value(b)) for b in TouchBucket.values),
+            output_field=CharField(),
+        )
+    )
+
+
 def touch_counts(member: Member, today: dt.date) -> dict[str, int]:
     """How many of the member's touches are in each bucket, in one query."""
     return touches_of(member).aggregate(
@@ -90,7 +100,8 @@ def touch_counts(member: Member, today: dt.date) -> dict[str, int]:
 
 
 def touches_in(member: Member, bucket: str, today: dt.date) -> QuerySet[Touch]:
-    rows = touches_of(member).filter(bucket_filter(bucket, today)).select_related("contact")
+    rows = with_bucket(touches_of(member), today).filter(bucket_filter(bucket, today))
+    rows = rows.select_related("contact")
     if bucket == "done":
         return rows.order_by("-done_at", "-pk")
     return rows.order_by("due_on", "pk")

@@ -18,7 +18,16 @@ from .contacts import (
     ServiceRecord,
 )
 from .experiments import Assignment, Experiment, ExperimentFeedback, ExperimentGroup, Survey
-from .plans import DateAnchor, Enrollment, PlanKind, PlanStep, PlanTemplate, Touch, TouchKind
+from .plans import (
+    DateAnchor,
+    Enrollment,
+    PlanKind,
+    PlanStep,
+    PlanTemplate,
+    Touch,
+    TouchBucket,
+    TouchKind,
+)
 from .referrals import (
     Direction,
     Referral,
@@ -58,5 +67,6 @@ __all__ = [
     "ServiceRecord",
     "Survey",
     "Touch",
+    "TouchBucket",
     "TouchKind",
 ]

@@ -112,6 +112,20 @@ class Enrollment(TenantOwned):
         indexes = [models.Index(fields=["partnership", "owner", "kind"])]
 
 
+class TouchBucket(models.TextChoices):
+    """Where a touch stands on a given day, as its badge says; `selectors_plans.with_bucket`
+    puts each touch in one (the rule is `selectors_plans.bucket_filter`'s)."""
+
+    DONE = "done", "Done"
+    OVERDUE = "overdue", "Overdue"
+    TODAY = "today", "Due today"
+    WEEK = "week", "This week"
+    LATER = "later", "Later"
+
+
+BUCKET_TONES = {TouchBucket.DONE: "ok", TouchBucket.OVERDUE: "bad"}
+
+
 class Touch(TenantOwned):
     """One dated touch of an enrolment: due, done (and logged), maybe acknowledged."""
 
@@ -145,3 +159,12 @@ class Touch(TenantOwned):
 
     def __str__(self) -> str:
         return self.title
+
+    # `bucket` is annotated by selectors_plans.with_bucket.
+    @property
+    def bucket_label(self) -> str:
+        return TouchBucket(self.bucket).label
+
+    @property
+    def bucket_tone(self) -> str:
+        return BUCKET_TONES.get(self.bucket, "info")

@@ -16,8 +16,8 @@ from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
 
-from advocates.models import CircleSettings, Contact, InteractionKind, Touch, TouchKind
-from advocates.selectors_plans import WEEK_DAYS, due_touches
+from advocates.models import CircleSettings, Contact, InteractionKind, Touch, TouchBucket, TouchKind
+from advocates.selectors_plans import WEEK_DAYS, due_touches, with_bucket
 from advocates.services import AdvocatesRefused
 from advocates.services.contacts import email_contact, record_interaction
 from advocates.services.plans import DIGEST_HOUR, local_at, next_morning
@@ -203,7 +203,11 @@ def acknowledge(*, touch: Touch, actor=None) -> Touch:
 
 def digest_context(member: Member, today: dt.date) -> dict | None:
     """What the member's digest lists: overdue, today's and this week's pending touches."""
-    rows = list(due_touches(member, today=today, until=today + dt.timedelta(days=WEEK_DAYS)))
+    rows = list(
+        with_bucket(
+            due_touches(member, today=today, until=today + dt.timedelta(days=WEEK_DAYS)), today
+        )
+    )
     if not rows:
         return None
     partnership = member.partnership
@@ -216,9 +220,9 @@ def digest_context(member: Member, today: dt.date) -> dict | None:
         "member": member,
         "recipient": member,
         "today": today,
-        "overdue": [t for t in rows if t.due_on < today],
-        "due_today": [t for t in rows if t.due_on == today],
-        "this_week": [t for t in rows if t.due_on > today],
+        "overdue": [t for t in rows if t.bucket == TouchBucket.OVERDUE],
+        "due_today": [t for t in rows if t.bucket == TouchBucket.TODAY],
+        "this_week": [t for t in rows if t.bucket == TouchBucket.WEEK],
         "touches_url": partnership.absolute_url(reverse("advocates_touches")),
     }
 

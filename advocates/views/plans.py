@@ -4,8 +4,6 @@ parse with a form, call one service, message and redirect."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -88,8 +86,6 @@ def touches(request):
     counts = selectors_plans.touch_counts(member, today)
     rows = selectors_plans.touches_in(member, show, today)
     page = Paginator(rows, TOUCHES_PER_PAGE).get_page(request.GET.get("page"))
-    for touch in page.object_list:
-        touch.when = _when(touch, today)
     return render(
         request,
         "advocates/plans/touches.html",
@@ -108,18 +104,6 @@ def touches(request):
             "today": today,
         },
     )
-
-
-def _when(touch, today: dt.date) -> str:
-    if touch.done_at is not None:
-        return "Done"
-    if touch.due_on < today:
-        return "Overdue"
-    if touch.due_on == today:
-        return "Due today"
-    if touch.due_on <= today + dt.timedelta(days=selectors_plans.WEEK_DAYS):
-        return "This week"
-    return "Later"
 
 
 @member_required

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 
 from advocates import extensions
 from advocates.models import Interaction, InteractionKind, PlanKind, Touch, TouchKind
-from advocates.selectors_plans import completion_by_plan, enrollments_of
+from advocates.selectors_plans import completion_by_plan, enrollments_of, with_bucket
 from advocates.services.plans import enroll
 from advocates.services.touches import mark_done
 from pinnacle.mail.models import OutboxMessage
@@ -233,3 +233,29 @@ def test_nobody_but_the_owner_reaches_touches_or_enrolments(enrollment, partners
     assert Touch.objects.filter(done_at__isnull=False).count() == 0
     assert "Maya Thompson" not in client.get("/advocates/touches/").text
     assert "Maya Thompson" not in client.get("/dashboard/").text
+
+
+def test_each_touch_is_badged_by_the_rule_the_filters_use(enrollment, member, client, clock):
+    first = enrollment.touches.order_by("due_on").first()
+    mark_done(touch=first, actor=member.user)  # day 0
+    today = member.partnership.today()  # Mar 20: days 7 and 14 overdue, day 21 in three days
+    buckets = {t.due_on.day: t.bucket for t in with_bucket(enrollment.touches.all(), today)}
+    assert buckets == {
+        2: "done",
+        9: "overdue",
+        16: "overdue",
+        23: "week",
+        6: "later",
+        13: "later",
+        20: "later",
+        30: "later",
+    }
+    due = client.get("/advocates/touches/").text
+    assert due.count('<span class="badge badge-bad">Overdue</span>') == 2
+    assert due.count('<span class="badge badge-info">This week</span>') == 1
+    done = client.get("/advocates/touches/?show=done").text
+    assert done.count('<span class="badge badge-ok">Done</span>') == 1
+    clock.move_to(dt.datetime(2026, 3, 23, 15, 0, tzinfo=dt.UTC), tick=False)
+    assert 'badge-info">Due today</span>' in client.get("/advocates/touches/").text
+    later = client.get("/advocates/touches/?show=later").text
+    assert later.count('<span class="badge badge-info">Later</span>') == 4
