@@ -101,6 +101,11 @@ class Company(TenantOwned):
         return self.name
 
 
+# A member the public sees in the directory, and prospects and colleagues may name: listed and
+# active. `Member.is_in_directory` says it of one row.
+IN_DIRECTORY = models.Q(is_listed=True, is_active=True)
+
+
 class Member(TenantOwned):
     """A partner member of one partnership: directory profile, role and kind."""
 
@@ -195,7 +200,7 @@ class Member(TenantOwned):
         indexes = [
             models.Index(
                 fields=["partnership", "kind", "display_name"],
-                condition=models.Q(is_listed=True, is_active=True),
+                condition=IN_DIRECTORY,
                 name="member_directory_idx",
             ),
             GinIndex(fields=["search_document"], name="member_search_idx"),
@@ -204,6 +209,10 @@ class Member(TenantOwned):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def is_in_directory(self) -> bool:
+        return self.is_listed and self.is_active
 
     def get_absolute_url(self) -> str:
         return reverse("directory_profile", args=[self.slug])

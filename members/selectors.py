@@ -21,6 +21,7 @@ from django.db.models import (
 )
 
 from members.models import (
+    IN_DIRECTORY,
     BreachReport,
     Member,
     PolicyRevision,
@@ -50,7 +51,7 @@ CARD_FIELDS = (
 
 def listed_members(*, partnership: Partnership) -> QuerySet[Member]:
     """Members the public may see: listed and active, in this partnership only."""
-    return Member.objects.for_partnership(partnership).filter(is_listed=True, is_active=True)
+    return Member.objects.for_partnership(partnership).filter(IN_DIRECTORY)
 
 
 def _prefix_query(text: str) -> SearchQuery | None:
@@ -117,7 +118,7 @@ def directory_area_choices(*, partnership: Partnership) -> list[str]:
 def get_listed_member(*, partnership: Partnership, slug: str) -> Member:
     """A public profile; unlisted, inactive and other partnerships' members are all a 404."""
     return get_for_partnership_or_404(
-        Member.objects.filter(is_listed=True, is_active=True)
+        Member.objects.filter(IN_DIRECTORY)
         .select_related("company", "user")
         .defer("search_document"),
         partnership,

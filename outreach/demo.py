@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from leads.models import Lead
 from members.models import Member
+from members.selectors import listed_members
 from outreach import services
 from outreach.models import (
     Attempt,
@@ -191,8 +192,8 @@ def _replied_to_an_email(lender: Member, lead: Lead) -> None:
 
 
 def _recommended_two_members(lender: Member, lead: Lead) -> None:
-    colleagues = Member.objects.for_partnership(lead.partnership).filter(
-        slug__in=["jordan-reyes", "tyler-brandt"], is_listed=True, is_active=True
+    colleagues = listed_members(partnership=lead.partnership).filter(
+        slug__in=["jordan-reyes", "tyler-brandt"]
     )
     moment = _at(lead, 3, "14:05")
     recommendation = services.recommend_members(

@@ -227,10 +227,7 @@ def recommend_members(
     recommended = [m for m in recommended if m.pk != member.pk]
     if not recommended:
         raise OutreachRefused("Choose at least one other member to recommend.")
-    if any(
-        m.partnership_id != lead.partnership_id or not (m.is_listed and m.is_active)
-        for m in recommended
-    ):
+    if any(m.partnership_id != lead.partnership_id or not m.is_in_directory for m in recommended):
         raise OutreachRefused("Recommend members listed in this partnership's directory.")
     check_personal(member=member, body=note)
     partnership = lead.partnership

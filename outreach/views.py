@@ -13,6 +13,7 @@ from leads.forms import CompliancePeriodForm
 from leads.selectors.lists import get_lead
 from members.auth import leadership_required, member_required
 from members.models import Member
+from members.selectors import listed_members
 from outreach import compliance, selectors, services
 from outreach.forms import (
     CallForm,
@@ -221,8 +222,7 @@ def recommend(request, lead_pk):
     member = request.member
     lead = get_lead(partnership=request.partnership, pk=lead_pk)
     colleagues = (
-        Member.objects.for_partnership(request.partnership)
-        .filter(is_listed=True, is_active=True)
+        listed_members(partnership=request.partnership)
         .exclude(pk=member.pk)
         .order_by("display_name")
     )

@@ -31,7 +31,7 @@ SWEEP_BATCH = 200
 def express_interest(*, lead: Lead, member: Member, message: str) -> Inquiry:
     """A prospect connects with a member from the directory: an inquiry with a reply deadline,
     and an email to the member. One open inquiry per prospect and member."""
-    if member.partnership_id != lead.partnership_id or not (member.is_listed and member.is_active):
+    if member.partnership_id != lead.partnership_id or not member.is_in_directory:
         raise LeadRefused("This member is not available in the directory.")
     return _open_inquiry(lead=lead, member=member, message=message)
 

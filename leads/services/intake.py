@@ -11,6 +11,7 @@ from leads.services import LeadRefused
 from leads.services.inquiries import inquire_through_contact_form
 from leads.tokens import access_url
 from members.models import Member
+from members.selectors import listed_members
 from pinnacle.mail.services import find_suppression, lift_suppression, queue_email
 from pinnacle.models import Partnership
 from pinnacle.tenancy import record_audit
@@ -50,8 +51,7 @@ def channel_for(utm: dict) -> str:
 def referrer_choices(partnership: Partnership):
     """Members a prospect may name as their referrer: the partnership's listed members."""
     return (
-        Member.objects.for_partnership(partnership)
-        .filter(is_listed=True, is_active=True)
+        listed_members(partnership=partnership)
         .select_related("company")
         .only("pk", "slug", "display_name", "company__name", "partnership_id")
         .order_by("display_name")
