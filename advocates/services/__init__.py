@@ -7,7 +7,6 @@
 - `touches`: doing the touches (done, emailed, acknowledged) and the morning digest;
 - `referrals`: referrals both ways, their stages, progress notes; `rewards`: reward programs and
   the rewards given;
-- `once`: a double submit adds one row;
 - `experiments`: the reward A/B test;
 - `surveys`: the satisfaction survey and its model.
 """

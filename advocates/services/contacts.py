@@ -27,11 +27,11 @@ from advocates.models import (
     ServiceRecord,
 )
 from advocates.services import AdvocatesRefused
-from advocates.services.once import just_made
 from advocates.services.score import refresh_score
 from members.models import Member
 from pinnacle.forms import EARLIEST_DATE, EMAIL_MAX_LENGTH
 from pinnacle.mail.services import MailRefused, queue_email
+from pinnacle.once import just_made
 
 # What a contact's own fields may hold; the forms use the same bounds.
 CONTACT_FIELDS = (

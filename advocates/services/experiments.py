@@ -39,10 +39,10 @@ from advocates.models import (
     Segment,
 )
 from advocates.services import AdvocatesRefused
-from advocates.services.once import just_made
 from advocates.services.surveys import clean_text
 from members.models import Member
 from pinnacle.forms import EARLIEST_DATE, LATEST_DATE
+from pinnacle.once import just_made
 
 DEFAULT_MONTHS = 3  # the seed's "period of three months"
 DEFAULT_SEGMENTS = (Segment.ADVOCATES, Segment.CORE_ADVOCATES)

@@ -23,8 +23,8 @@ from advocates.models import Contact, Segment
 from advocates.selectors import contacts_of
 from advocates.services import AdvocatesRefused
 from advocates.services.contacts import clean_contact_fields, create_contact
-from advocates.services.once import DOUBLE_SUBMIT_WINDOW
 from members.models import Member
+from pinnacle.once import DOUBLE_SUBMIT_WINDOW
 from pinnacle.spreadsheets import csv_lines
 
 MAX_BYTES = 1024 * 1024

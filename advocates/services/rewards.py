@@ -31,9 +31,9 @@ from advocates.models import (
     RewardTrigger,
 )
 from advocates.services import AdvocatesRefused
-from advocates.services.once import just_made
 from advocates.services.score import refresh_score
 from members.models import Member
+from pinnacle.once import just_made
 
 MAX_REWARD = decimal.Decimal("99999999.99")
 CENT = decimal.Decimal("0.01")

@@ -33,14 +33,13 @@ from advocates.tokens import SURVEY_LINK_DAYS, read_survey_token, survey_url
 from members.models import Member
 from pinnacle.mail.services import MailRefused, find_suppression, queue_email
 from pinnacle.models import Partnership
+from pinnacle.once import just_made
 
 SURVEY_TEMPLATE = "advocates/survey"
 # Below this many answered surveys the page does not fit the model: with three coefficients, a
 # handful of answers fits almost anything and the weights it reports would mean little.
 MIN_RESPONSES = 10
 COMMENT_MAX_LENGTH = 2000
-# Two sends to the same address this close together are one click sent twice.
-DOUBLE_SEND_WINDOW = dt.timedelta(seconds=60)
 SCALE = range(1, 11)
 CONTACT_SURVEYS_SHOWN = 10  # the newest, on the contact's page
 
@@ -63,7 +62,7 @@ def send_survey(
 ) -> Survey:
     """Email `name` at `email` a link to the satisfaction survey, from the member (their name,
     Reply-To their address). For a contact of the member's circle the email is logged on the
-    contact. A second send to the same address within `DOUBLE_SEND_WINDOW` returns the first."""
+    contact. A second send to the same address within the double-submit window returns the first."""
     name = clean_text(name, what="The name", max_length=120, multiline=False)
     if not name:
         raise AdvocatesRefused("Enter the client's name.")
@@ -85,12 +84,12 @@ def send_survey(
     # The member's row serialises their sends: a double click waits, then finds the first.
     Member.objects.select_for_update().filter(pk=owner.pk).first()
     now = timezone.now()
-    recent = (
-        Survey.objects.for_partnership(owner.partnership_id)
-        .filter(owner=owner, email=email, sent_at__gt=now - DOUBLE_SEND_WINDOW)
-        .first()
-    )
-    if recent is not None:
+    if recent := just_made(
+        Survey.objects.for_partnership(owner.partnership_id),
+        made_at="sent_at",
+        owner=owner,
+        email=email,
+    ):
         return recent
     survey = Survey.objects.create(
         partnership_id=owner.partnership_id, owner=owner, contact=contact, name=name, email=email

@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from advocates.models import Contact, Direction, Referral, ReferralQuality, ReferralStage
 from advocates.services import AdvocatesRefused
-from advocates.services.once import just_made
 from advocates.services.score import refresh_score
 from leads.models import FormKind, Lead, Need, Timeframe
 from leads.services import LeadRefused
 from leads.services.intake import submit_lead
 from members.models import Member
+from pinnacle.once import just_made
 
 from .stages import (
     OPEN_STAGES,

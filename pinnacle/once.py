@@ -1,9 +1,8 @@
 """A double submit (a double click, a form sent again from another tab) adds one row, not two.
 
-The caller holds a row lock that orders the two requests (the contact's, or the member's for
-rows that hang on the member); under it, the second finds the row the first just made with the
-same values and returns it instead of adding another, as `surveys.send_survey` and the leads'
-customer link do."""
+The caller holds a row lock that orders the two requests (the contact's, the transaction's, or
+the member's for rows that hang on the member); under it, the second finds the row the first just
+made with the same values and returns it instead of adding another."""
 
 from __future__ import annotations
 
