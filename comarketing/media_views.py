@@ -15,7 +15,6 @@ from comarketing import selectors, services
 from comarketing.flyer import render_flyer
 from comarketing.forms import MediaForm
 from comarketing.models import Media
-from comarketing.services import ComarketingRefused
 from comarketing.views import _own_connection
 from leads.forms import ProspectForm
 from leads.middleware import campaign_utm
@@ -23,6 +22,7 @@ from leads.ratelimit import TOO_MANY_SUBMISSIONS, too_many_submissions
 from members.auth import member_required
 from pinnacle.http import client_ip
 from pinnacle.membership import request_membership
+from pinnacle.refusals import refused_into
 from pinnacle.tenancy import get_for_partnership_or_404
 
 
@@ -57,7 +57,7 @@ def create(request, pk):
         request.POST or None, request.FILES or None, connection=connection, creator=request.member
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refused_into(form) as saving:
             media = services.create_media(
                 connection=connection,
                 member=request.member,
@@ -67,9 +67,7 @@ def create(request, pk):
                 photos=form.photos_change(),
                 actor=request.user,
             )
-        except ComarketingRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not saving.refused:
             messages.success(request, f"Created the {media.get_kind_display().lower()}.")
             return redirect("comarketing_detail", pk=connection.pk)
     return render(
@@ -92,7 +90,7 @@ def edit(request, pk):
         creator=request.member,
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refused_into(form) as saving:
             services.update_media(
                 media=media,
                 member=request.member,
@@ -101,9 +99,7 @@ def edit(request, pk):
                 photos=form.photos_change(),
                 actor=request.user,
             )
-        except ComarketingRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not saving.refused:
             messages.success(request, f"Saved \u201c{form.cleaned_data['title']}\u201d.")
             return redirect("comarketing_detail", pk=connection.pk)
     return render(
@@ -118,11 +114,9 @@ def edit(request, pk):
 def delete(request, pk):
     media = _own_media(request, pk)
     if request.method == "POST":
-        try:
+        with refused_into(request) as deleting:
             services.delete_media(media=media, member=request.member, actor=request.user)
-        except ComarketingRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
+        if not deleting.refused:
             messages.success(request, f"Deleted \u201c{media.title}\u201d.")
         return redirect("comarketing_detail", pk=media.connection_id)
     return render(request, "comarketing/media_delete.html", {"media": media})
@@ -167,7 +161,7 @@ def _capture(request, media: Media):
     if not form.is_valid():
         return form, None, 400
     data = form.cleaned_data
-    try:
+    with refused_into() as capturing:
         services.capture_lead(
             media=media,
             name=data["name"],
@@ -180,8 +174,8 @@ def _capture(request, media: Media):
             utm=campaign_utm(request),
             ip_address=client_ip(request),
         )
-    except ComarketingRefused as refusal:
-        raise Http404(str(refusal)) from refusal
+    if capturing.refused:
+        raise Http404(capturing.refusal.message) from capturing.refusal
     return None, None, 302
 
 

@@ -24,13 +24,13 @@ from comarketing.forms import (
 )
 from comarketing.invitation_login import clear_stash, stash_for_login
 from comarketing.models import Connection, Media
-from comarketing.services import ComarketingRefused
 from leads.selectors.lists import get_lead
 from members.auth import member_required
 from members.models import Member
 from members.selectors import profile_progress
 from pinnacle.mail.services import preview_email
 from pinnacle.membership import request_membership
+from pinnacle.refusals import refused_into
 from pinnacle.tenancy import get_for_partnership_or_404
 
 CONNECTIONS_PER_PAGE = 25
@@ -105,7 +105,7 @@ def invite(request):
     if request.method == "POST":
         action = request.POST.get("action")
         if form.is_valid():
-            try:
+            with refused_into(form, field="addresses"):
                 emails = services.parse_addresses(form.cleaned_data["addresses"])
                 # policy: "Next" pre-fills registration data only when the organization opted
                 # in; with several addresses it goes straight to the Send Invitation page.
@@ -145,8 +145,6 @@ def invite(request):
                 form.emails = emails
                 names = {c.email.lower(): c for c in selectors.find_contacts(member, emails=emails)}
                 recipients = [(email, names.get(email)) for email in emails]
-            except ComarketingRefused as refusal:
-                form.add_error("addresses", str(refusal))
         if form.errors:
             status = 400
     return render(
@@ -188,11 +186,9 @@ def _own_connection(request, pk) -> Connection:
 @member_required
 def resend(request, pk):
     connection = _own_connection(request, pk)
-    try:
+    with refused_into(request) as resending:
         services.resend_invitation(connection=connection, member=request.member, actor=request.user)
-    except ComarketingRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
+    if not resending.refused:
         messages.success(request, f"The invitation went to {connection.email} again, same link.")
     return redirect("comarketing")
 
@@ -201,13 +197,11 @@ def resend(request, pk):
 def delete(request, pk):
     connection = _own_connection(request, pk)
     if request.method == "POST":
-        try:
+        with refused_into(request) as deleting:
             services.delete_connection(
                 connection=connection, member=request.member, actor=request.user
             )
-        except ComarketingRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
+        if not deleting.refused:
             messages.success(
                 request,
                 f"Removed {connection.partner or connection.email}. You can invite them again "
@@ -302,15 +296,14 @@ def edit(request, pk):
     partner = connection.partner
     form = PartnerProfileForm(request.POST or None, instance=partner)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refused_into(request) as editing:
             changed = services.edit_partner_profile(
                 connection=connection,
                 editor=request.member,
                 changes=form.changes(),
                 actor=request.user,
             )
-        except ComarketingRefused as refusal:
-            messages.error(request, str(refusal))
+        if editing.refused:
             return redirect("comarketing")
         if changed:
             messages.success(
@@ -345,7 +338,7 @@ def share_lead(request, lead_pk):
         )
         return redirect(lead)
     connection = next(c for c in connections if c.pk == form.cleaned_data["connection"])
-    try:
+    with refused_into(request) as sharing:
         services.share_lead(
             connection=connection,
             lead=lead,
@@ -353,9 +346,7 @@ def share_lead(request, lead_pk):
             note=form.cleaned_data["note"],
             actor=request.user,
         )
-    except ComarketingRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
+    if not sharing.refused:
         messages.success(
             request,
             f"Shared {lead.name} with {connection.other.display_name}, who was emailed. Nothing "
@@ -420,7 +411,7 @@ def join(request, token):
         )
         return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
     if posted and form.is_valid():
-        try:
+        with refused_into(form) as joining:
             if step == "register":
                 new_member = services.register_partner(
                     connection=connection,
@@ -437,9 +428,7 @@ def join(request, token):
                     profile=form.profile_fields(),
                 )
                 clear_stash(request)
-        except ComarketingRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not joining.refused:
             messages.success(
                 request,
                 f"Welcome to {request.partnership.name}! You and "
@@ -469,10 +458,9 @@ def join_seen(request, token):
 @member_required
 def accept(request, token):
     connection = _open_connection(request, token)
-    try:
+    with refused_into(request) as accepting:
         services.accept_connection(connection=connection, member=request.member, actor=request.user)
-    except ComarketingRefused as refusal:
-        messages.error(request, str(refusal))
+    if accepting.refused:
         return redirect("comarketing_join", token=token)
     messages.success(
         request, f"You and {connection.lender.display_name} are now co-marketing partners."

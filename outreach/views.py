@@ -25,8 +25,8 @@ from outreach.forms import (
 )
 from outreach.models import Channel, Template
 from outreach.policy import pair_states
-from outreach.services import OutreachRefused
 from pinnacle.mail.services import preview_email
+from pinnacle.refusals import refused_into
 from pinnacle.tenancy import get_for_partnership_or_404
 
 OUTREACH_PER_PAGE = 25
@@ -90,7 +90,7 @@ def compose(request, lead_pk):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refused_into(form) as composing:
                 services.check_personal(member=member, body=data["body"], template=data["template"])
                 if request.POST.get("action") == "send":
                     services.send_message(
@@ -104,8 +104,7 @@ def compose(request, lead_pk):
                     messages.success(request, f"Your message to {lead.name} is on its way.")
                     return redirect(lead)
                 preview = _preview(member, lead, data["subject"], data["body"])
-            except OutreachRefused as refusal:
-                form.add_error(None, str(refusal))
+            if composing.refused:
                 status = 400
         else:
             status = 400
@@ -147,11 +146,9 @@ def _lead_action(request, lead_pk, form_class, act, success: str):
         problems = "; ".join(e for errors in form.errors.values() for e in errors)
         messages.error(request, f"Nothing was recorded: {problems}")
         return redirect(lead)
-    try:
+    with refused_into(request, prefix="Not recorded. ") as acting:
         act(lead, form.cleaned_data)
-    except OutreachRefused as refusal:
-        messages.error(request, f"Not recorded. {refusal}")
-    else:
+    if not acting.refused:
         messages.success(request, success.format(lead=lead.name))
     return redirect(lead)
 
@@ -230,7 +227,7 @@ def recommend(request, lead_pk):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with refused_into(form) as recommending:
                 services.recommend_members(
                     member=member,
                     lead=lead,
@@ -238,9 +235,7 @@ def recommend(request, lead_pk):
                     note=form.cleaned_data["note"],
                     actor=request.user,
                 )
-            except OutreachRefused as refusal:
-                form.add_error(None, str(refusal))
-            else:
+            if not recommending.refused:
                 names = ", ".join(m.display_name for m in form.cleaned_data["recommended"])
                 messages.success(request, f"{lead.name} received your recommendation of {names}.")
                 return redirect(lead)
@@ -283,11 +278,9 @@ def template_edit(request, pk=None):
     )
     form = TemplateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refused_into(form, field="name") as saving:
             saved = services.save_template(member=member, template=template, **form.cleaned_data)
-        except OutreachRefused as refusal:
-            form.add_error("name", str(refusal))
-        else:
+        if not saving.refused:
             messages.success(request, f"Template \u201c{saved.name}\u201d saved.")
             return redirect("outreach_templates")
     return render(

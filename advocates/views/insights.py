@@ -15,10 +15,10 @@ from advocates import selectors
 from advocates.charts import cumulative_chart
 from advocates.forms_insights import ExperimentForm, FeedbackForm, SurveySendForm
 from advocates.models import Assignment, Experiment
-from advocates.services import AdvocatesRefused
 from advocates.services import experiments as experiment_services
 from advocates.services import surveys as survey_services
 from members.auth import member_required
+from pinnacle.refusals import refused_into
 
 PER_PAGE = 25
 
@@ -61,7 +61,7 @@ def experiment_new(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refused_into(form) as starting:
             started = experiment_services.start_experiment(
                 actor=member,
                 name=data["name"],
@@ -73,9 +73,7 @@ def experiment_new(request):
                 across_members=data.get("across_members", False),
                 user=request.user,
             )
-        except AdvocatesRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not starting.refused:
             sizes = started.sizes
             note = f"Experiment started: {sizes['A']} contacts in group A, {sizes['B']} in group B."
             if started.left_out:
@@ -145,7 +143,7 @@ def experiment_feedback(request, pk):
         messages.error(request, "Choose a contact and write what they said.")
         return redirect(_feedback_back(request, experiment, None))
     contact = selectors.contact_for(member, form.cleaned_data["contact"])
-    try:
+    with refused_into(request) as noting:
         experiment_services.note_feedback(
             actor=member,
             experiment=experiment,
@@ -153,9 +151,7 @@ def experiment_feedback(request, pk):
             text=form.cleaned_data["text"],
             user=request.user,
         )
-    except AdvocatesRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
+    if not noting.refused:
         messages.success(request, f"Feedback from {contact.name} noted.")
     return redirect(_feedback_back(request, experiment, contact))
 
@@ -171,11 +167,9 @@ def experiment_end(request, pk):
     experiment = experiment_services.experiment_for(request.member, pk)
     today = request.partnership.today()
     if request.method == "POST":
-        try:
+        with refused_into(request) as ending:
             experiment_services.end_experiment(experiment=experiment, today=today)
-        except AdvocatesRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
+        if not ending.refused:
             messages.success(request, f"“{experiment.name}” ends today; the results are final.")
         return redirect("advocates_experiment", pk=experiment.pk)
     return render(
@@ -216,16 +210,14 @@ def satisfaction(request):
 def satisfaction_send(request):
     form = SurveySendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refused_into(form) as sending:
             survey = survey_services.send_survey(
                 owner=request.member,
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
                 actor=request.user,
             )
-        except AdvocatesRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not sending.refused:
             messages.success(request, f"Survey sent to {survey.name} at {survey.email}.")
             return redirect("advocates_satisfaction")
     status = 400 if request.method == "POST" else 200
@@ -245,7 +237,7 @@ def contact_survey(request, pk):
     if not contact.email:
         messages.error(request, f"{contact.name} has no email address to send a survey to.")
         return redirect(contact_page(contact))
-    try:
+    with refused_into(request) as sending:
         survey_services.send_survey(
             owner=request.member,
             name=contact.name,
@@ -253,8 +245,6 @@ def contact_survey(request, pk):
             contact=contact,
             actor=request.user,
         )
-    except AdvocatesRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
+    if not sending.refused:
         messages.success(request, f"Satisfaction survey sent to {contact.name} at {contact.email}.")
     return redirect(contact_page(contact))
