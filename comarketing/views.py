@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -31,7 +30,6 @@ from members.selectors import profile_progress
 from pinnacle.mail.services import preview_email
 from pinnacle.membership import request_membership
 from pinnacle.refusals import refused_into
-from pinnacle.tenancy import get_for_partnership_or_404
 
 CONNECTIONS_PER_PAGE = 25
 SHARED_LEADS_PER_PAGE = 25
@@ -168,24 +166,10 @@ def invite(request):
     )
 
 
-def _own_connection(request, pk) -> Connection:
-    connection = get_for_partnership_or_404(
-        Connection.objects.filter(deleted_at__isnull=True).select_related(
-            "lender__user", "lender__company", "partner__user", "partner__company"
-        ),
-        request.partnership,
-        pk=pk,
-    )
-    member = request.member
-    if not (member.is_leadership or member.pk in (connection.lender_id, connection.partner_id)):
-        raise Http404("No such connection.")
-    return connection
-
-
 @require_POST
 @member_required
 def resend(request, pk):
-    connection = _own_connection(request, pk)
+    connection = selectors.connection_for(request.member, pk)
     with refused_into(request) as resending:
         services.resend_invitation(connection=connection, member=request.member, actor=request.user)
     if not resending.refused:
@@ -195,7 +179,7 @@ def resend(request, pk):
 
 @member_required
 def delete(request, pk):
-    connection = _own_connection(request, pk)
+    connection = selectors.connection_for(request.member, pk)
     if request.method == "POST":
         with refused_into(request) as deleting:
             services.delete_connection(
@@ -215,7 +199,7 @@ def delete(request, pk):
 def detail(request, pk):
     """The connection overview: the partner's contact and company info, the media created
     together, and the leads shared both ways."""
-    connection = _own_connection(request, pk)
+    connection = selectors.connection_for(request.member, pk)
     if not connection.is_active:
         messages.info(
             request, f"{connection.email} has not registered yet: the overview opens once active."
@@ -223,7 +207,7 @@ def detail(request, pk):
         return redirect("comarketing")
     member = request.member
     connection.partnership = request.partnership
-    is_party = member.pk in (connection.lender_id, connection.partner_id)
+    is_party = connection.has_party(member)
     # Leadership looking at someone else's connection sees it from the lender's side.
     me = member if is_party else connection.lender
     partner = selectors.other_side(connection, me)
@@ -289,7 +273,7 @@ def _logo_url(member: Member) -> str:
 def edit(request, pk):
     """A lender (or leadership) edits an active partner's marketing profile, when the partner
     and the lender's organization both allow it; the partner is emailed what changed."""
-    connection = _own_connection(request, pk)
+    connection = selectors.connection_for(request.member, pk)
     if refusal := services.partner_edit_refusal(request.member, connection):
         messages.error(request, refusal)
         return redirect("comarketing")
@@ -358,18 +342,6 @@ def share_lead(request, lead_pk):
 # --- The invitee ---------------------------------------------------------------------------------
 
 
-def _open_connection(request, token) -> Connection:
-    connection = (
-        Connection.objects.for_partnership(request.partnership)
-        .filter(token=token, deleted_at__isnull=True)
-        .select_related("lender__user", "partnership")
-        .first()
-    )
-    if connection is None:
-        raise Http404("This invitation is not valid any more.")
-    return connection
-
-
 def _join_step(request, connection: Connection, member: Member | None) -> str:
     """What the invitation page offers this visitor: "accept" (the invited member, logged in),
     "confirm" (the invited address logged in with an account from another partnership),
@@ -389,7 +361,7 @@ def join(request, token):
     """The invitation link: register; or log in and accept (a member here) or confirm joining
     this partnership with an account from another. A link scanner's GET changes nothing; the
     page confirms a person is here with a small POST."""
-    connection = _open_connection(request, token)
+    connection = selectors.invitation_for(partnership=request.partnership, token=token)
     if connection.is_active:
         return render(request, "comarketing/join_done.html", {"connection": connection})
     member = request_membership(request)
@@ -450,14 +422,15 @@ def join(request, token):
 
 @require_POST
 def join_seen(request, token):
-    services.mark_link_clicked(_open_connection(request, token))
+    connection = selectors.invitation_for(partnership=request.partnership, token=token)
+    services.mark_link_clicked(connection)
     return render(request, "leads/_access_confirmed.html")
 
 
 @require_POST
 @member_required
 def accept(request, token):
-    connection = _open_connection(request, token)
+    connection = selectors.invitation_for(partnership=request.partnership, token=token)
     with refused_into(request) as accepting:
         services.accept_connection(connection=connection, member=request.member, actor=request.user)
     if accepting.refused:

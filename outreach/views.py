@@ -27,7 +27,6 @@ from outreach.models import Channel, Template
 from outreach.policy import pair_states
 from pinnacle.mail.services import preview_email
 from pinnacle.refusals import refused_into
-from pinnacle.tenancy import get_for_partnership_or_404
 
 OUTREACH_PER_PAGE = 25
 
@@ -265,7 +264,7 @@ def template_list(request):
 @member_required
 def template_edit(request, pk=None):
     member = request.member
-    template = selectors.get_own_template(member, pk) if pk is not None else None
+    template = selectors.template_for(member, pk) if pk is not None else None
     initial = (
         {
             "name": template.name,
@@ -293,7 +292,7 @@ def template_edit(request, pk=None):
 
 @member_required
 def template_delete(request, pk):
-    template = selectors.get_own_template(request.member, pk)
+    template = selectors.template_for(request.member, pk)
     if request.method == "POST":
         services.delete_template(member=request.member, template=template)
         messages.success(request, f"Template \u201c{template.name}\u201d deleted.")
@@ -306,7 +305,7 @@ def template_delete(request, pk):
 
 @leadership_required
 def member_compliance(request, member_pk):
-    member = get_for_partnership_or_404(Member.objects.all(), request.partnership, pk=member_pk)
+    member = selectors.member_for(request.member, member_pk)
     form = CompliancePeriodForm(request.GET)
     if not form.is_valid():
         messages.error(request, "Choose the period on the compliance report first.")

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -33,9 +31,9 @@ def contact_page(contact) -> str:
 
 @member_required
 def experiment_list(request):
-    rows = experiment_services.with_sizes(
-        experiment_services.experiments_for(request.member)
-    ).order_by("-starts_on", "-pk")
+    rows = experiment_services.with_sizes(selectors.experiments_for(request.member)).order_by(
+        "-starts_on", "-pk"
+    )
     paginator = Paginator(rows, PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return render(
@@ -95,7 +93,7 @@ def experiment_new(request):
 @member_required
 def experiment_detail(request, pk):
     member = request.member
-    experiment = experiment_services.experiment_for(member, pk)
+    experiment = selectors.experiment_for(member, pk)
     results = experiment_services.experiment_results(experiment, today=request.partnership.today())
     is_own = experiment.owner_id == member.pk
     feedback_form = None
@@ -132,12 +130,7 @@ def experiment_feedback(request, pk):
     """Note what a contact said: in the member's own experiment (from its page), or for their
     own contact in a leadership experiment (from the contact's page)."""
     member = request.member
-    rows = Experiment.objects.for_partnership(member.partnership_id).filter(
-        Q(owner=member) | Q(owner__isnull=True, assignments__contact__owner=member)
-    )
-    experiment = rows.filter(pk=pk).distinct().first() if str(pk).isdigit() else None
-    if experiment is None:
-        raise Http404("No such experiment.")
+    experiment = selectors.experiment_for_feedback(member, pk)
     form = FeedbackForm(request.POST)
     if not form.is_valid() or not form.cleaned_data["contact"]:
         messages.error(request, "Choose a contact and write what they said.")
@@ -164,7 +157,7 @@ def _feedback_back(request, experiment, contact) -> str:
 
 @member_required
 def experiment_end(request, pk):
-    experiment = experiment_services.experiment_for(request.member, pk)
+    experiment = selectors.experiment_for(request.member, pk)
     today = request.partnership.today()
     if request.method == "POST":
         with refused_into(request) as ending:
