@@ -2,8 +2,8 @@
 
 - `PartnershipMiddleware` resolves `request.partnership` from the Host header.
 - `TenantOwned` models carry `partnership` and a manager with `for_partnership(p)`.
-- `get_for_partnership_or_404` is the one way views fetch a tenant object by id: missing and
-  foreign objects give the same 404, so nothing leaks that another tenant's row exists.
+- `get_for_partnership_or_404` fetches a tenant object by id with `pinnacle.access.get_or_404`:
+  missing and foreign objects give the same 404, so nothing leaks that another tenant's row exists.
 """
 
 from __future__ import annotations
