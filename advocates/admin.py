@@ -5,13 +5,12 @@ aggregate)."""
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 
 from advocates.models import PlanStep, PlanTemplate
-from advocates.services import AdvocatesRefused
 from advocates.services.plans import validate_steps
 from pinnacle.admin import TenantAdmin
 from pinnacle.admin_site import is_partnership_leadership
+from pinnacle.refusals import refused_into
 
 STEP_FIELDS = ("kind", "title", "day", "anchor", "is_email")
 
@@ -27,10 +26,8 @@ class StepFormSet(forms.BaseInlineFormSet):
             {"id": form.instance.pk, **{f: form.cleaned_data.get(f) for f in STEP_FIELDS}}
             for form in self.forms
         ]
-        try:
+        with refused_into(self):
             validate_steps(self.instance, rows)
-        except AdvocatesRefused as refusal:
-            raise ValidationError(str(refusal)) from refusal
 
 
 class PlanStepInline(admin.TabularInline):

@@ -24,12 +24,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Lower
-from django.http import Http404
 
 from advocates.models import (
     CircleSettings,
     Contact,
     Direction,
+    Experiment,
     Referral,
     ReferralStage,
     Segment,
@@ -37,6 +37,7 @@ from advocates.models import (
     Touch,
 )
 from members.models import Member
+from pinnacle.access import get_or_404
 
 
 def contacts_of(member: Member) -> QuerySet[Contact]:
@@ -49,10 +50,30 @@ def contact_for(member: Member, pk, *, for_update: bool = False) -> Contact:
     rows = contacts_of(member)
     if for_update:
         rows = rows.select_for_update()
-    try:
-        return rows.get(pk=pk)
-    except (Contact.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such contact.") from exc
+    return get_or_404(rows, pk=pk)
+
+
+def experiments_for(member: Member) -> QuerySet[Experiment]:
+    """What the member may open: their own experiments, and leadership's when they lead."""
+    visible = Q(owner=member)
+    if member.is_leadership:
+        visible |= Q(owner__isnull=True)
+    return Experiment.objects.for_partnership(member.partnership_id).filter(visible)
+
+
+def experiment_for(member: Member, pk) -> Experiment:
+    """One experiment the member may open, or 404 (another member's, another partnership's,
+    leadership's to a member who does not lead)."""
+    return get_or_404(experiments_for(member), pk=pk)
+
+
+def experiment_for_feedback(member: Member, pk) -> Experiment:
+    """One experiment the member notes a contact's feedback in, or 404: their own, or
+    leadership's when one of their own contacts is in it."""
+    rows = Experiment.objects.for_partnership(member.partnership_id).filter(
+        Q(owner=member) | Q(owner__isnull=True, assignments__contact__owner=member)
+    )
+    return get_or_404(rows.distinct(), pk=pk)
 
 
 def circle_settings(member: Member) -> CircleSettings:

@@ -8,10 +8,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
-from django.http import Http404
 
 from advocates.models import Contact, Enrollment, PlanKind, Touch, TouchBucket
 from members.models import Member
+from pinnacle.access import get_or_404
 
 WEEK_DAYS = 6  # "this week": today and the six days after it
 
@@ -39,23 +39,14 @@ def due_touches(member: Member, *, today: dt.date, until: dt.date) -> QuerySet[T
 
 def touch_for(member: Member, pk, *, live_only: bool = True) -> Touch:
     rows = touches_of(member) if live_only else Touch.objects.filter(owner=member)
-    try:
-        return rows.select_related("contact", "enrollment").get(
-            partnership_id=member.partnership_id, pk=pk
-        )
-    except (Touch.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such touch.") from exc
+    return get_or_404(
+        rows.select_related("contact", "enrollment"), partnership_id=member.partnership_id, pk=pk
+    )
 
 
 def enrollment_for(member: Member, pk) -> Enrollment:
-    try:
-        return (
-            Enrollment.objects.for_partnership(member.partnership_id)
-            .select_related("contact")
-            .get(owner=member, pk=pk)
-        )
-    except (Enrollment.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such enrolment.") from exc
+    rows = Enrollment.objects.for_partnership(member.partnership_id).select_related("contact")
+    return get_or_404(rows, owner=member, pk=pk)
 
 
 # --- Buckets: overdue, today, this week, later -----------------------------------------------

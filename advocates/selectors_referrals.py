@@ -7,7 +7,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
-from django.http import Http404
 
 from advocates.models import (
     Assignment,
@@ -19,26 +18,20 @@ from advocates.models import (
 )
 from advocates.services.rewards import suggestions_for
 from members.models import Member
+from pinnacle.access import get_or_404
 
 
 def referrals_of(member: Member) -> QuerySet[Referral]:
     return Referral.objects.for_partnership(member.partnership_id).filter(owner=member)
 
 
-def _one(rows: QuerySet, pk, what: str):
-    try:
-        return rows.get(pk=pk)
-    except (rows.model.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(f"No such {what}.") from exc
-
-
 def referral_for(member: Member, pk) -> Referral:
-    return _one(referrals_of(member).select_related("contact", "lead"), pk, "referral")
+    return get_or_404(referrals_of(member).select_related("contact", "lead"), pk=pk)
 
 
 def rule_for(member: Member, pk) -> RewardRule:
     rows = RewardRule.objects.for_partnership(member.partnership_id).filter(owner=member)
-    return _one(rows, pk, "reward")
+    return get_or_404(rows, pk=pk)
 
 
 def rewards_of(member: Member) -> QuerySet[Reward]:
@@ -46,7 +39,7 @@ def rewards_of(member: Member) -> QuerySet[Reward]:
 
 
 def reward_for(member: Member, pk) -> Reward:
-    return _one(rewards_of(member), pk, "reward")
+    return get_or_404(rewards_of(member), pk=pk)
 
 
 def referral_list(member: Member, *, stage: str = "", direction: str = "", q: str = ""):

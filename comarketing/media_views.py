@@ -15,41 +15,18 @@ from comarketing import selectors, services
 from comarketing.flyer import render_flyer
 from comarketing.forms import MediaForm
 from comarketing.models import Media
-from comarketing.services import ComarketingRefused
-from comarketing.views import _own_connection
 from leads.forms import ProspectForm
 from leads.middleware import campaign_utm
 from leads.ratelimit import TOO_MANY_SUBMISSIONS, too_many_submissions
 from members.auth import member_required
 from pinnacle.http import client_ip
 from pinnacle.membership import request_membership
-from pinnacle.tenancy import get_for_partnership_or_404
-
-
-def _own_media(request, pk) -> Media:
-    """Media of a live connection the member is part of (or any, for leadership); the same 404
-    whether it is missing, another partnership's or someone else's."""
-    media = get_for_partnership_or_404(
-        Media.objects.filter(connection__deleted_at__isnull=True).select_related(
-            "connection__lender__user",
-            "connection__lender__company",
-            "connection__partner__user",
-            "connection__partner__company",
-            "owner",
-        ),
-        request.partnership,
-        pk=pk,
-    )
-    connection = media.connection
-    member = request.member
-    if not (member.is_leadership or member.pk in (connection.lender_id, connection.partner_id)):
-        raise Http404("No such media.")
-    return media
+from pinnacle.refusals import refused_into
 
 
 @member_required
 def create(request, pk):
-    connection = _own_connection(request, pk)
+    connection = selectors.connection_for(request.member, pk)
     if refusal := services.media_refusal(request.member, connection):
         messages.error(request, refusal)
         return redirect("comarketing")
@@ -57,7 +34,7 @@ def create(request, pk):
         request.POST or None, request.FILES or None, connection=connection, creator=request.member
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refused_into(form) as saving:
             media = services.create_media(
                 connection=connection,
                 member=request.member,
@@ -67,9 +44,7 @@ def create(request, pk):
                 photos=form.photos_change(),
                 actor=request.user,
             )
-        except ComarketingRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not saving.refused:
             messages.success(request, f"Created the {media.get_kind_display().lower()}.")
             return redirect("comarketing_detail", pk=connection.pk)
     return render(
@@ -82,7 +57,7 @@ def create(request, pk):
 
 @member_required
 def edit(request, pk):
-    media = _own_media(request, pk)
+    media = selectors.media_for(request.member, pk)
     connection = media.connection
     form = MediaForm(
         request.POST or None,
@@ -92,7 +67,7 @@ def edit(request, pk):
         creator=request.member,
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refused_into(form) as saving:
             services.update_media(
                 media=media,
                 member=request.member,
@@ -101,9 +76,7 @@ def edit(request, pk):
                 photos=form.photos_change(),
                 actor=request.user,
             )
-        except ComarketingRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not saving.refused:
             messages.success(request, f"Saved \u201c{form.cleaned_data['title']}\u201d.")
             return redirect("comarketing_detail", pk=connection.pk)
     return render(
@@ -116,13 +89,11 @@ def edit(request, pk):
 
 @member_required
 def delete(request, pk):
-    media = _own_media(request, pk)
+    media = selectors.media_for(request.member, pk)
     if request.method == "POST":
-        try:
+        with refused_into(request) as deleting:
             services.delete_media(media=media, member=request.member, actor=request.user)
-        except ComarketingRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
+        if not deleting.refused:
             messages.success(request, f"Deleted \u201c{media.title}\u201d.")
         return redirect("comarketing_detail", pk=media.connection_id)
     return render(request, "comarketing/media_delete.html", {"media": media})
@@ -131,26 +102,13 @@ def delete(request, pk):
 @member_required
 def flyer(request, pk):
     """The printable flyer, built on the server."""
-    media = _own_media(request, pk)
+    media = selectors.media_for(request.member, pk)
     if media.kind != Media.Kind.FLYER:
         raise Http404("Only flyers print.")
     media.partnership = media.connection.partnership = request.partnership
     response = HttpResponse(render_flyer(media), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{media.slug}.pdf"'
     return response
-
-
-def _public_media(request, slug) -> Media:
-    """A public page; an unpublished one is a 404 to everyone but its partners and leadership."""
-    media = selectors.get_public_media(partnership=request.partnership, slug=slug)
-    if not media.is_published:
-        member = request_membership(request)
-        connection = media.connection
-        if member is None or not (
-            member.is_leadership or member.pk in (connection.lender_id, connection.partner_id)
-        ):
-            raise Http404("No such page.")
-    return media
 
 
 def _capture(request, media: Media):
@@ -167,7 +125,7 @@ def _capture(request, media: Media):
     if not form.is_valid():
         return form, None, 400
     data = form.cleaned_data
-    try:
+    with refused_into() as capturing:
         services.capture_lead(
             media=media,
             name=data["name"],
@@ -180,8 +138,8 @@ def _capture(request, media: Media):
             utm=campaign_utm(request),
             ip_address=client_ip(request),
         )
-    except ComarketingRefused as refusal:
-        raise Http404(str(refusal)) from refusal
+    if capturing.refused:
+        raise Http404(capturing.refusal.message) from capturing.refusal
     return None, None, 302
 
 
@@ -198,7 +156,9 @@ def _page_context(media: Media, form, refused) -> dict:
 
 def page(request, slug):
     """A property site or capture page, public on the partnership's host, with its form."""
-    media = _public_media(request, slug)
+    media = selectors.public_media_for(
+        lambda: request_membership(request), partnership=request.partnership, slug=slug
+    )
     form, refused, status = _capture(request, media)
     if form is None:
         request.session["lead_thanks_email"] = request.POST.get("email", "")
@@ -215,7 +175,9 @@ def page(request, slug):
 @csrf_exempt
 @xframe_options_exempt
 def embed(request, slug):
-    media = _public_media(request, slug)
+    media = selectors.public_media_for(
+        lambda: request_membership(request), partnership=request.partnership, slug=slug
+    )
     form, refused, status = _capture(request, media)
     if form is None:
         return redirect(reverse("comarketing_media_embed", args=[media.slug]) + "?sent=1")

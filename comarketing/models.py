@@ -108,6 +108,15 @@ class Connection(TenantOwned):
     def is_active(self) -> bool:
         return self.status == Status.ACTIVE
 
+    def has_party(self, member) -> bool:
+        """Whether `member` is one of the connection's two partners."""
+        return member.pk in (self.lender_id, self.partner_id)
+
+    def is_open_to(self, member) -> bool:
+        """Whether `member` may see the connection, its overview and its media, and act on
+        them: its two partners, and the partnership's leadership."""
+        return member.is_leadership or self.has_party(member)
+
     @property
     def is_tracked(self) -> bool:
         """Whether the email system reports delivery for the invitation (SMTP and file

@@ -4,10 +4,9 @@ the picker), whatever the number of rows."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 
 from comarketing.models import Connection, Media, MediaPhoto, SharedLead, Status
 from comarketing.services import PUBLIC_KINDS
@@ -15,6 +14,7 @@ from leads.models import Lead
 from leads.selectors.lists import is_opted_out
 from members.extensions import ContactChoice, contact_sources
 from members.models import Member
+from pinnacle.access import get_or_404, not_found
 
 CONTACTS_SHOWN = 10
 
@@ -143,20 +143,19 @@ def connection_media(connection: Connection) -> QuerySet[Media]:
     )
 
 
-def get_public_media(*, partnership, slug: str) -> Media:
+def public_media_for(visitor: Callable[[], Member | None], *, partnership, slug: str) -> Media:
     """A property site or capture page of the partnership by its slug, with both partners
     (users and companies) and its photos; 404 when it is another partnership's, not a public
-    kind, or its connection ended. Whether it is published is the caller's to decide (partners
-    see their unpublished pages)."""
+    kind, or its connection ended, and when it is unpublished to everyone but those it is open
+    to. `visitor` gives the visitor's membership (None for the public), asked only then."""
     partner_fields = [
         f"connection__{side}__{related}"
         for side in ("lender", "partner")
         for related in ("user", "company")
     ]
-    media = (
+    rows = (
         Media.objects.for_partnership(partnership)
         .filter(
-            slug=slug,
             kind__in=PUBLIC_KINDS,
             connection__deleted_at__isnull=True,
             connection__status=Status.ACTIVE,
@@ -165,8 +164,43 @@ def get_public_media(*, partnership, slug: str) -> Media:
         .prefetch_related(
             Prefetch("photos", queryset=MediaPhoto.objects.for_partnership(partnership))
         )
-        .first()
     )
-    if media is None:
-        raise Http404("No such page.")
+    media = get_or_404(rows, slug=slug)
+    if not media.is_published:
+        member = visitor()
+        if member is None or not media.connection.is_open_to(member):
+            raise not_found(Media)
     return media
+
+
+# --- One object, or the same 404 -----------------------------------------------------------------
+
+PARTIES = ("lender__user", "lender__company", "partner__user", "partner__company")
+
+
+def connection_for(member: Member, pk) -> Connection:
+    """A live connection open to the member (its partners, leadership), or 404."""
+    rows = Connection.objects.for_partnership(member.partnership).filter(deleted_at__isnull=True)
+    connection = get_or_404(rows.select_related(*PARTIES), pk=pk)
+    if not connection.is_open_to(member):
+        raise not_found(Connection)
+    return connection
+
+
+def media_for(member: Member, pk) -> Media:
+    """Media of a live connection open to the member (its partners, leadership), or 404."""
+    rows = Media.objects.for_partnership(member.partnership).filter(
+        connection__deleted_at__isnull=True
+    )
+    media = get_or_404(
+        rows.select_related(*(f"connection__{party}" for party in PARTIES), "owner"), pk=pk
+    )
+    if not media.connection.is_open_to(member):
+        raise not_found(Media)
+    return media
+
+
+def invitation_for(*, partnership, token: str) -> Connection:
+    """The live connection a co-marketing invitation link names, or 404."""
+    rows = Connection.objects.for_partnership(partnership).filter(deleted_at__isnull=True)
+    return get_or_404(rows.select_related("lender__user", "partnership"), token=token)

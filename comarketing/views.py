@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -24,14 +23,13 @@ from comarketing.forms import (
 )
 from comarketing.invitation_login import clear_stash, stash_for_login
 from comarketing.models import Connection, Media
-from comarketing.services import ComarketingRefused
 from leads.selectors.lists import get_lead
 from members.auth import member_required
 from members.models import Member
 from members.selectors import profile_progress
 from pinnacle.mail.services import preview_email
 from pinnacle.membership import request_membership
-from pinnacle.tenancy import get_for_partnership_or_404
+from pinnacle.refusals import refused_into
 
 CONNECTIONS_PER_PAGE = 25
 SHARED_LEADS_PER_PAGE = 25
@@ -105,7 +103,7 @@ def invite(request):
     if request.method == "POST":
         action = request.POST.get("action")
         if form.is_valid():
-            try:
+            with refused_into(form, field="addresses"):
                 emails = services.parse_addresses(form.cleaned_data["addresses"])
                 # policy: "Next" pre-fills registration data only when the organization opted
                 # in; with several addresses it goes straight to the Send Invitation page.
@@ -145,8 +143,6 @@ def invite(request):
                 form.emails = emails
                 names = {c.email.lower(): c for c in selectors.find_contacts(member, emails=emails)}
                 recipients = [(email, names.get(email)) for email in emails]
-            except ComarketingRefused as refusal:
-                form.add_error("addresses", str(refusal))
         if form.errors:
             status = 400
     return render(
@@ -170,44 +166,26 @@ def invite(request):
     )
 
 
-def _own_connection(request, pk) -> Connection:
-    connection = get_for_partnership_or_404(
-        Connection.objects.filter(deleted_at__isnull=True).select_related(
-            "lender__user", "lender__company", "partner__user", "partner__company"
-        ),
-        request.partnership,
-        pk=pk,
-    )
-    member = request.member
-    if not (member.is_leadership or member.pk in (connection.lender_id, connection.partner_id)):
-        raise Http404("No such connection.")
-    return connection
-
-
 @require_POST
 @member_required
 def resend(request, pk):
-    connection = _own_connection(request, pk)
-    try:
+    connection = selectors.connection_for(request.member, pk)
+    with refused_into(request) as resending:
         services.resend_invitation(connection=connection, member=request.member, actor=request.user)
-    except ComarketingRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
+    if not resending.refused:
         messages.success(request, f"The invitation went to {connection.email} again, same link.")
     return redirect("comarketing")
 
 
 @member_required
 def delete(request, pk):
-    connection = _own_connection(request, pk)
+    connection = selectors.connection_for(request.member, pk)
     if request.method == "POST":
-        try:
+        with refused_into(request) as deleting:
             services.delete_connection(
                 connection=connection, member=request.member, actor=request.user
             )
-        except ComarketingRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
+        if not deleting.refused:
             messages.success(
                 request,
                 f"Removed {connection.partner or connection.email}. You can invite them again "
@@ -221,7 +199,7 @@ def delete(request, pk):
 def detail(request, pk):
     """The connection overview: the partner's contact and company info, the media created
     together, and the leads shared both ways."""
-    connection = _own_connection(request, pk)
+    connection = selectors.connection_for(request.member, pk)
     if not connection.is_active:
         messages.info(
             request, f"{connection.email} has not registered yet: the overview opens once active."
@@ -229,7 +207,7 @@ def detail(request, pk):
         return redirect("comarketing")
     member = request.member
     connection.partnership = request.partnership
-    is_party = member.pk in (connection.lender_id, connection.partner_id)
+    is_party = connection.has_party(member)
     # Leadership looking at someone else's connection sees it from the lender's side.
     me = member if is_party else connection.lender
     partner = selectors.other_side(connection, me)
@@ -295,22 +273,21 @@ def _logo_url(member: Member) -> str:
 def edit(request, pk):
     """A lender (or leadership) edits an active partner's marketing profile, when the partner
     and the lender's organization both allow it; the partner is emailed what changed."""
-    connection = _own_connection(request, pk)
+    connection = selectors.connection_for(request.member, pk)
     if refusal := services.partner_edit_refusal(request.member, connection):
         messages.error(request, refusal)
         return redirect("comarketing")
     partner = connection.partner
     form = PartnerProfileForm(request.POST or None, instance=partner)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refused_into(request) as editing:
             changed = services.edit_partner_profile(
                 connection=connection,
                 editor=request.member,
                 changes=form.changes(),
                 actor=request.user,
             )
-        except ComarketingRefused as refusal:
-            messages.error(request, str(refusal))
+        if editing.refused:
             return redirect("comarketing")
         if changed:
             messages.success(
@@ -345,7 +322,7 @@ def share_lead(request, lead_pk):
         )
         return redirect(lead)
     connection = next(c for c in connections if c.pk == form.cleaned_data["connection"])
-    try:
+    with refused_into(request) as sharing:
         services.share_lead(
             connection=connection,
             lead=lead,
@@ -353,9 +330,7 @@ def share_lead(request, lead_pk):
             note=form.cleaned_data["note"],
             actor=request.user,
         )
-    except ComarketingRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
+    if not sharing.refused:
         messages.success(
             request,
             f"Shared {lead.name} with {connection.other.display_name}, who was emailed. Nothing "
@@ -365,18 +340,6 @@ def share_lead(request, lead_pk):
 
 
 # --- The invitee ---------------------------------------------------------------------------------
-
-
-def _open_connection(request, token) -> Connection:
-    connection = (
-        Connection.objects.for_partnership(request.partnership)
-        .filter(token=token, deleted_at__isnull=True)
-        .select_related("lender__user", "partnership")
-        .first()
-    )
-    if connection is None:
-        raise Http404("This invitation is not valid any more.")
-    return connection
 
 
 def _join_step(request, connection: Connection, member: Member | None) -> str:
@@ -398,7 +361,7 @@ def join(request, token):
     """The invitation link: register; or log in and accept (a member here) or confirm joining
     this partnership with an account from another. A link scanner's GET changes nothing; the
     page confirms a person is here with a small POST."""
-    connection = _open_connection(request, token)
+    connection = selectors.invitation_for(partnership=request.partnership, token=token)
     if connection.is_active:
         return render(request, "comarketing/join_done.html", {"connection": connection})
     member = request_membership(request)
@@ -420,7 +383,7 @@ def join(request, token):
         )
         return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
     if posted and form.is_valid():
-        try:
+        with refused_into(form) as joining:
             if step == "register":
                 new_member = services.register_partner(
                     connection=connection,
@@ -437,9 +400,7 @@ def join(request, token):
                     profile=form.profile_fields(),
                 )
                 clear_stash(request)
-        except ComarketingRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not joining.refused:
             messages.success(
                 request,
                 f"Welcome to {request.partnership.name}! You and "
@@ -461,18 +422,18 @@ def join(request, token):
 
 @require_POST
 def join_seen(request, token):
-    services.mark_link_clicked(_open_connection(request, token))
+    connection = selectors.invitation_for(partnership=request.partnership, token=token)
+    services.mark_link_clicked(connection)
     return render(request, "leads/_access_confirmed.html")
 
 
 @require_POST
 @member_required
 def accept(request, token):
-    connection = _open_connection(request, token)
-    try:
+    connection = selectors.invitation_for(partnership=request.partnership, token=token)
+    with refused_into(request) as accepting:
         services.accept_connection(connection=connection, member=request.member, actor=request.user)
-    except ComarketingRefused as refusal:
-        messages.error(request, str(refusal))
+    if accepting.refused:
         return redirect("comarketing_join", token=token)
     messages.success(
         request, f"You and {connection.lender.display_name} are now co-marketing partners."

@@ -32,6 +32,7 @@ from members.extensions import login_invitations
 from members.tokens import clear_stashed_invitation, stashed_invitation
 from pinnacle.http import client_ip
 from pinnacle.mail.services import queue_email, render_text
+from pinnacle.refusals import refused_into
 
 MEMBER_BACKEND = "members.auth.PartnershipMemberBackend"
 
@@ -79,20 +80,19 @@ class AccountAdapter(DefaultAccountAdapter):
         invitation = stashed_invitation(request)
         if invitation is None:
             raise ImmediateHttpResponse(render(request, "account/signup_closed.html", status=403))
-        try:
-            with transaction.atomic():
-                user = super().save_user(request, user, form, commit=True)
-                services.accept_invitation(invitation=invitation, user=user)
-        except services.MembershipRefused as exc:
-            # Revoked or expired between opening the page and submitting: no account is created.
+        # Revoked or expired between opening the page and submitting: no account is created.
+        with refused_into() as joining, transaction.atomic():
+            user = super().save_user(request, user, form, commit=True)
+            services.accept_invitation(invitation=invitation, user=user)
+        if joining.refused:
             raise ImmediateHttpResponse(
                 render(
                     request,
                     "members/invitation_invalid.html",
-                    {"reason": exc.messages[0]},
+                    {"reason": joining.refusal.message},
                     status=410,
                 )
-            ) from exc
+            ) from joining.refusal
         clear_stashed_invitation(request)
         return user
 

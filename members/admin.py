@@ -35,6 +35,7 @@ from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.selectors import latest_email_status
 from pinnacle.membership import request_membership
 from pinnacle.models import POLICY_FIELDS
+from pinnacle.refusals import refused_into
 
 
 def _with_partnership(request, fieldsets):
@@ -253,10 +254,8 @@ class InvitationForm(TenantForm):
         if partnership and company and company.partnership_id != partnership.pk:
             self.add_error("company", "Choose a company of the same partnership.")
         if partnership is not None and email:
-            try:
+            with refused_into(self):
                 services.check_can_invite(partnership=partnership, email=email)
-            except services.MembershipRefused as exc:
-                self.add_error(None, exc)
         return cleaned
 
     def validate_unique(self):
@@ -360,12 +359,11 @@ class InvitationAdmin(TenantAdmin):
     def _apply(self, request, queryset, service, verb: str) -> None:
         done = 0
         for invitation in queryset.select_related("partnership"):
-            try:
+            with refused_into(
+                request, level=messages.WARNING, prefix=f"{invitation.email}: "
+            ) as applying:
                 service(invitation=invitation, actor=request.user)
-            except services.MembershipRefused as exc:
-                problem = f"{invitation.email}: {exc.messages[0]}"
-                self.message_user(request, problem, messages.WARNING)
-            else:
+            if not applying.refused:
                 done += 1
         if done:
             self.message_user(request, f"{verb} {done} invitation(s).", messages.SUCCESS)

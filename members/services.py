@@ -2,8 +2,8 @@
 
 Signup is closed except through an invitation, so `accept_invitation` is the only way anyone
 becomes a partner member; views, the account adapter and the admin all call these functions.
-Refusals are `MembershipRefused`, a `ValidationError` with a message written for the person
-reading the form (keyed by field where one field is at fault), so a form can show it as its own.
+Refusals are `MembershipRefused`, a `Refused` and a `ValidationError` with a message written
+for the person reading the form (and its field where one field is at fault).
 """
 
 from __future__ import annotations
@@ -25,12 +25,32 @@ from members.tokens import INVITATION_VALID_FOR, invitation_accept_url
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.services import queue_email
 from pinnacle.models import Partnership
+from pinnacle.refusals import Refused
 from pinnacle.tenancy import record_audit
 
 
-class MembershipRefused(ValidationError):
-    """The members app's one domain error: an invitation or membership use case that cannot be
-    done, with a message for the person who asked. Views and the admin show its first message."""
+class MembershipRefused(Refused, ValidationError):
+    """The members app's domain error: an invitation or membership use case that cannot be done,
+    with a message for the person who asked. It is also a `ValidationError` (a message, a list, or
+    a dict of field -> messages, with a code) so that model and form validation can raise and show
+    it as their own; `message` is its first message and `field` that message's field."""
+
+    def __init__(self, message, field: str | None = None, code=None, params=None):
+        if field:
+            message = {field: ValidationError(message, code, params)}
+        ValidationError.__init__(self, message, code, params)
+        self.field = None
+        if not hasattr(self, "message"):
+            # A dict or a list of messages: the first one stands for the refusal. A
+            # ValidationError built from this one copies its message, code and params.
+            errors = self.message_dict if hasattr(self, "error_dict") else {None: self.messages}
+            self.field, (self.message, *_) = next(iter(errors.items()))
+            self.code, self.params = code, params
+
+    def errors(self) -> dict[str | None, list]:
+        if hasattr(self, "error_dict"):
+            return dict(self.error_dict)
+        return {None: self.error_list}
 
 
 # A second click on "Resend" within this many seconds sends nothing more.
@@ -61,7 +81,8 @@ def check_can_invite(*, partnership: Partnership, email: str) -> Invitation | No
     members = Member.objects.for_partnership(partnership)
     if members.filter(user__email__lower=email, is_active=True).exists():
         raise MembershipRefused(
-            {"email": f"{email} is already a member of {partnership.name}."},
+            f"{email} is already a member of {partnership.name}.",
+            field="email",
             code="already_member",
         )
     pending = (
@@ -72,10 +93,9 @@ def check_can_invite(*, partnership: Partnership, email: str) -> Invitation | No
     if pending is not None and pending.is_usable:
         sent = date_format(timezone.localtime(pending.created_at), "N j, Y")
         raise MembershipRefused(
-            {
-                "email": f"{email} already has a pending invitation (sent {sent}). "
-                "Use \u201cResend\u201d in the list below to send it again."
-            },
+            f"{email} already has a pending invitation (sent {sent}). "
+            "Use \u201cResend\u201d in the list below to send it again.",
+            field="email",
             code="already_invited",
         )
     return pending
@@ -99,7 +119,7 @@ def invite_member(
     """
     email = normalize_email(email)
     if company is not None and company.partnership_id != partnership.pk:
-        raise MembershipRefused({"company": "Choose a company of this partnership."})
+        raise MembershipRefused("Choose a company of this partnership.", field="company")
     expired = check_can_invite(partnership=partnership, email=email)
     details = {
         "display_name": display_name.strip(),
@@ -125,7 +145,7 @@ def invite_member(
         except IntegrityError as exc:
             # Two leaders invited the same address at the same moment; the other one won.
             raise MembershipRefused(
-                {"email": f"{email} already has a pending invitation."}, code="already_invited"
+                f"{email} already has a pending invitation.", field="email", code="already_invited"
             ) from exc
         action, key = "invitation.sent", f"invitation:{invitation.pk}"
     _queue_invitation_email(invitation, key=key)

@@ -20,7 +20,7 @@ from outreach.models import (
     Stage,
     Template,
 )
-from pinnacle.tenancy import get_for_partnership_or_404
+from pinnacle.access import get_or_404
 
 
 def lead_stage(lead: Lead, viewer: Member) -> Stage:
@@ -61,11 +61,15 @@ def templates_for(member: Member, stage: str) -> list[Template]:
     )
 
 
-def get_own_template(member: Member, pk) -> Template:
+def template_for(member: Member, pk) -> Template:
     """One of the member's own templates; anyone else's (or none) is the same 404."""
-    return get_for_partnership_or_404(
-        Template.objects.filter(member=member), member.partnership, pk=pk
-    )
+    own = Template.objects.for_partnership(member.partnership).filter(member=member)
+    return get_or_404(own, pk=pk)
+
+
+def member_for(leader: Member, pk) -> Member:
+    """A member of the leader's partnership (whose outreach leadership reviews), or 404."""
+    return get_or_404(Member.objects.for_partnership(leader.partnership), pk=pk)
 
 
 def my_outreach(member: Member):

@@ -28,17 +28,20 @@ from outreach.models import (
 from outreach.policy import Decision, PairState, pair_state
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.services import queue_email
+from pinnacle.refusals import Refused
 
 MESSAGE_TEMPLATE = "outreach/message"
 RECOMMENDATION_TEMPLATE = "outreach/recommendation"
 
 
-class OutreachRefused(Exception):
+class OutreachRefused(Refused):
     """The policy or the partnership's rules refuse this; the message says why (and `decision`
     says until when), written for the member."""
 
-    def __init__(self, explanation: str, decision: Decision | None = None):
-        super().__init__(explanation)
+    def __init__(
+        self, explanation: str, decision: Decision | None = None, field: str | None = None
+    ):
+        super().__init__(explanation, field=field)
         self.decision = decision
 
     @property

@@ -26,9 +26,8 @@ from outreach.forms import (
 )
 from outreach.models import Channel, Template
 from outreach.policy import pair_states
-from outreach.services import OutreachRefused
 from pinnacle.mail.services import preview_email
-from pinnacle.tenancy import get_for_partnership_or_404
+from pinnacle.refusals import refused_into
 
 OUTREACH_PER_PAGE = 25
 
@@ -91,7 +90,7 @@ def compose(request, lead_pk):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refused_into(form) as composing:
                 services.check_personal(member=member, body=data["body"], template=data["template"])
                 if request.POST.get("action") == "send":
                     services.send_message(
@@ -105,8 +104,7 @@ def compose(request, lead_pk):
                     messages.success(request, f"Your message to {lead.name} is on its way.")
                     return redirect(lead)
                 preview = _preview(member, lead, data["subject"], data["body"])
-            except OutreachRefused as refusal:
-                form.add_error(None, str(refusal))
+            if composing.refused:
                 status = 400
         else:
             status = 400
@@ -148,11 +146,9 @@ def _lead_action(request, lead_pk, form_class, act, success: str):
         problems = "; ".join(e for errors in form.errors.values() for e in errors)
         messages.error(request, f"Nothing was recorded: {problems}")
         return redirect(lead)
-    try:
+    with refused_into(request, prefix="Not recorded. ") as acting:
         act(lead, form.cleaned_data)
-    except OutreachRefused as refusal:
-        messages.error(request, f"Not recorded. {refusal}")
-    else:
+    if not acting.refused:
         messages.success(request, success.format(lead=lead.name))
     return redirect(lead)
 
@@ -230,7 +226,7 @@ def recommend(request, lead_pk):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with refused_into(form) as recommending:
                 services.recommend_members(
                     member=member,
                     lead=lead,
@@ -238,9 +234,7 @@ def recommend(request, lead_pk):
                     note=form.cleaned_data["note"],
                     actor=request.user,
                 )
-            except OutreachRefused as refusal:
-                form.add_error(None, str(refusal))
-            else:
+            if not recommending.refused:
                 names = ", ".join(m.display_name for m in form.cleaned_data["recommended"])
                 messages.success(request, f"{lead.name} received your recommendation of {names}.")
                 return redirect(lead)
@@ -270,7 +264,7 @@ def template_list(request):
 @member_required
 def template_edit(request, pk=None):
     member = request.member
-    template = selectors.get_own_template(member, pk) if pk is not None else None
+    template = selectors.template_for(member, pk) if pk is not None else None
     initial = (
         {
             "name": template.name,
@@ -283,11 +277,9 @@ def template_edit(request, pk=None):
     )
     form = TemplateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refused_into(form, field="name") as saving:
             saved = services.save_template(member=member, template=template, **form.cleaned_data)
-        except OutreachRefused as refusal:
-            form.add_error("name", str(refusal))
-        else:
+        if not saving.refused:
             messages.success(request, f"Template \u201c{saved.name}\u201d saved.")
             return redirect("outreach_templates")
     return render(
@@ -300,7 +292,7 @@ def template_edit(request, pk=None):
 
 @member_required
 def template_delete(request, pk):
-    template = selectors.get_own_template(request.member, pk)
+    template = selectors.template_for(request.member, pk)
     if request.method == "POST":
         services.delete_template(member=request.member, template=template)
         messages.success(request, f"Template \u201c{template.name}\u201d deleted.")
@@ -313,7 +305,7 @@ def template_delete(request, pk):
 
 @leadership_required
 def member_compliance(request, member_pk):
-    member = get_for_partnership_or_404(Member.objects.all(), request.partnership, pk=member_pk)
+    member = selectors.member_for(request.member, member_pk)
     form = CompliancePeriodForm(request.GET)
     if not form.is_valid():
         messages.error(request, "Choose the period on the compliance report first.")

@@ -2,8 +2,8 @@
 
 - `PartnershipMiddleware` resolves `request.partnership` from the Host header.
 - `TenantOwned` models carry `partnership` and a manager with `for_partnership(p)`.
-- `get_for_partnership_or_404` is the one way views fetch a tenant object by id: missing and
-  foreign objects give the same 404, so nothing leaks that another tenant's row exists.
+- `get_for_partnership_or_404` fetches a tenant object by id with `pinnacle.access.get_or_404`:
+  missing and foreign objects give the same 404, so nothing leaks that another tenant's row exists.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
 from django.db import models
-from django.http import Http404, HttpResponseNotFound
+from django.http import HttpResponseNotFound
 from django.utils import timezone
 
+from pinnacle.access import get_or_404
 from pinnacle.models import AuditEvent, Partnership
 
 if TYPE_CHECKING:
@@ -77,10 +78,7 @@ def partnership_context(request: HttpRequest) -> dict:
 
 def get_for_partnership_or_404(queryset, partnership: Partnership, **lookup):
     """Fetch one tenant row by lookup; another tenant's row is indistinguishable from none."""
-    try:
-        return queryset.for_partnership(partnership).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    return get_or_404(queryset.for_partnership(partnership), **lookup)
 
 
 def record_audit(

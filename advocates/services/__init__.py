@@ -11,6 +11,8 @@
 - `surveys`: the satisfaction survey and its model.
 """
 
+from pinnacle.refusals import Refused
 
-class AdvocatesRefused(Exception):
+
+class AdvocatesRefused(Refused):
     """A rule of the inner circle refused what was asked; the message says why."""

@@ -25,7 +25,6 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 
 from advocates import stats
 from advocates.models import (
@@ -244,23 +243,6 @@ def note_feedback(
 
 
 # --- Reads --------------------------------------------------------------------------------------
-
-
-def experiments_for(member: Member) -> QuerySet[Experiment]:
-    """What the member may open: their own experiments, and leadership's when they lead."""
-    visible = Q(owner=member)
-    if member.is_leadership:
-        visible |= Q(owner__isnull=True)
-    return Experiment.objects.for_partnership(member.partnership_id).filter(visible)
-
-
-def experiment_for(member: Member, pk) -> Experiment:
-    """One experiment the member may open, or 404 (another member's, another partnership's,
-    leadership's to a member who does not lead)."""
-    try:
-        return experiments_for(member).get(pk=pk)
-    except (Experiment.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such experiment.") from exc
 
 
 def with_sizes(rows: QuerySet[Experiment]) -> QuerySet[Experiment]:

@@ -27,9 +27,10 @@ from advocates.forms import (
     WeightsForm,
 )
 from advocates.models import Segment
-from advocates.services import AdvocatesRefused, io, score
 from advocates.services import contacts as services
+from advocates.services import io, score
 from members.auth import leadership_required, member_required
+from pinnacle.refusals import refused_into
 
 CONTACTS_PER_PAGE = 25
 LOG_PER_PAGE = 25
@@ -86,7 +87,7 @@ def contact_new(request):
     form = ContactForm(request.POST or None, owner=member)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refused_into(form) as creating:
             contact = services.create_contact(
                 owner=member,
                 segment=data["segment"],
@@ -94,9 +95,7 @@ def contact_new(request):
                 actor=request.user,
                 **form.contact_fields(),
             )
-        except AdvocatesRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not creating.refused:
             messages.success(request, f"{contact.name} is in your inner circle.")
             return redirect("advocates_contact", pk=contact.pk)
     status = 400 if form.is_bound else 200
@@ -112,16 +111,14 @@ def contact_edit(request, pk):
     initial["linked_member"] = contact.linked_member_id
     form = ContactForm(request.POST or None, owner=request.member, editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refused_into(form) as updating:
             services.update_contact(
                 contact=contact,
                 linked_member=form.cleaned_data["linked_member"],
                 actor=request.user,
                 **form.contact_fields(),
             )
-        except AdvocatesRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not updating.refused:
             messages.success(request, f"{contact.name}'s details are saved.")
             return redirect("advocates_contact", pk=contact.pk)
     status = 400 if form.is_bound else 200
@@ -209,11 +206,9 @@ def _contact_post(request, pk, form_name, form, act, success):
     refusal the page again with the form and its reason."""
     contact = selectors.contact_for(request.member, pk)
     if form.is_valid():
-        try:
+        with refused_into(form) as acting:
             act(contact, form.cleaned_data)
-        except AdvocatesRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not acting.refused:
             messages.success(request, success(contact))
             return redirect("advocates_contact", pk=contact.pk)
     return _contact_page(request, contact, status=400, **{form_name: form})
@@ -294,13 +289,11 @@ def contact_import(request):
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
+            with refused_into(form, field="file") as parsing:
                 preview = io.parse_contacts_csv(
                     owner=request.member, data=form.cleaned_data["file"].read()
                 )
-            except AdvocatesRefused as refusal:
-                form.add_error("file", str(refusal))
-            else:
+            if not parsing.refused:
                 status = 200
                 if preview.is_clean:
                     # Only the server's copy is imported on confirm, never one sent back.
@@ -331,10 +324,9 @@ def contact_import_confirm(request):
     if not stored or stored.get("owner") != request.member.pk:
         messages.error(request, "That preview has expired; upload the file again.")
         return redirect("advocates_import")
-    try:
+    with refused_into(request) as importing:
         made = io.import_contacts(owner=request.member, rows=stored["rows"], actor=request.user)
-    except AdvocatesRefused as refusal:
-        messages.error(request, str(refusal))
+    if importing.refused:
         return redirect("advocates_import")
     del request.session[key]
     messages.success(request, f"{len(made)} contacts imported into your inner circle.")
@@ -375,11 +367,9 @@ def circle_settings(request):
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refused_into(form) as setting:
             score.set_weights(member=request.member, **form.cleaned_data)
-        except AdvocatesRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not setting.refused:
             messages.success(request, "Your weights are saved; every score is re-weighed.")
             return redirect("advocates_settings")
     return render(

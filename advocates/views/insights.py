@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -15,10 +13,10 @@ from advocates import selectors
 from advocates.charts import cumulative_chart
 from advocates.forms_insights import ExperimentForm, FeedbackForm, SurveySendForm
 from advocates.models import Assignment, Experiment
-from advocates.services import AdvocatesRefused
 from advocates.services import experiments as experiment_services
 from advocates.services import surveys as survey_services
 from members.auth import member_required
+from pinnacle.refusals import refused_into
 
 PER_PAGE = 25
 
@@ -33,9 +31,9 @@ def contact_page(contact) -> str:
 
 @member_required
 def experiment_list(request):
-    rows = experiment_services.with_sizes(
-        experiment_services.experiments_for(request.member)
-    ).order_by("-starts_on", "-pk")
+    rows = experiment_services.with_sizes(selectors.experiments_for(request.member)).order_by(
+        "-starts_on", "-pk"
+    )
     paginator = Paginator(rows, PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return render(
@@ -61,7 +59,7 @@ def experiment_new(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refused_into(form) as starting:
             started = experiment_services.start_experiment(
                 actor=member,
                 name=data["name"],
@@ -73,9 +71,7 @@ def experiment_new(request):
                 across_members=data.get("across_members", False),
                 user=request.user,
             )
-        except AdvocatesRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not starting.refused:
             sizes = started.sizes
             note = f"Experiment started: {sizes['A']} contacts in group A, {sizes['B']} in group B."
             if started.left_out:
@@ -97,7 +93,7 @@ def experiment_new(request):
 @member_required
 def experiment_detail(request, pk):
     member = request.member
-    experiment = experiment_services.experiment_for(member, pk)
+    experiment = selectors.experiment_for(member, pk)
     results = experiment_services.experiment_results(experiment, today=request.partnership.today())
     is_own = experiment.owner_id == member.pk
     feedback_form = None
@@ -134,18 +130,13 @@ def experiment_feedback(request, pk):
     """Note what a contact said: in the member's own experiment (from its page), or for their
     own contact in a leadership experiment (from the contact's page)."""
     member = request.member
-    rows = Experiment.objects.for_partnership(member.partnership_id).filter(
-        Q(owner=member) | Q(owner__isnull=True, assignments__contact__owner=member)
-    )
-    experiment = rows.filter(pk=pk).distinct().first() if str(pk).isdigit() else None
-    if experiment is None:
-        raise Http404("No such experiment.")
+    experiment = selectors.experiment_for_feedback(member, pk)
     form = FeedbackForm(request.POST)
     if not form.is_valid() or not form.cleaned_data["contact"]:
         messages.error(request, "Choose a contact and write what they said.")
         return redirect(_feedback_back(request, experiment, None))
     contact = selectors.contact_for(member, form.cleaned_data["contact"])
-    try:
+    with refused_into(request) as noting:
         experiment_services.note_feedback(
             actor=member,
             experiment=experiment,
@@ -153,9 +144,7 @@ def experiment_feedback(request, pk):
             text=form.cleaned_data["text"],
             user=request.user,
         )
-    except AdvocatesRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
+    if not noting.refused:
         messages.success(request, f"Feedback from {contact.name} noted.")
     return redirect(_feedback_back(request, experiment, contact))
 
@@ -168,14 +157,12 @@ def _feedback_back(request, experiment, contact) -> str:
 
 @member_required
 def experiment_end(request, pk):
-    experiment = experiment_services.experiment_for(request.member, pk)
+    experiment = selectors.experiment_for(request.member, pk)
     today = request.partnership.today()
     if request.method == "POST":
-        try:
+        with refused_into(request) as ending:
             experiment_services.end_experiment(experiment=experiment, today=today)
-        except AdvocatesRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
+        if not ending.refused:
             messages.success(request, f"“{experiment.name}” ends today; the results are final.")
         return redirect("advocates_experiment", pk=experiment.pk)
     return render(
@@ -216,16 +203,14 @@ def satisfaction(request):
 def satisfaction_send(request):
     form = SurveySendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refused_into(form) as sending:
             survey = survey_services.send_survey(
                 owner=request.member,
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
                 actor=request.user,
             )
-        except AdvocatesRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not sending.refused:
             messages.success(request, f"Survey sent to {survey.name} at {survey.email}.")
             return redirect("advocates_satisfaction")
     status = 400 if request.method == "POST" else 200
@@ -245,7 +230,7 @@ def contact_survey(request, pk):
     if not contact.email:
         messages.error(request, f"{contact.name} has no email address to send a survey to.")
         return redirect(contact_page(contact))
-    try:
+    with refused_into(request) as sending:
         survey_services.send_survey(
             owner=request.member,
             name=contact.name,
@@ -253,8 +238,6 @@ def contact_survey(request, pk):
             contact=contact,
             actor=request.user,
         )
-    except AdvocatesRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
+    if not sending.refused:
         messages.success(request, f"Satisfaction survey sent to {contact.name} at {contact.email}.")
     return redirect(contact_page(contact))

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 from advocates import selectors, selectors_plans
 from advocates.forms_plans import EnrollForm, TouchEmailForm, step_formset
 from advocates.models import PlanKind
-from advocates.services import AdvocatesRefused
 from advocates.services import plans as services
 from advocates.services import touches as touch_services
 from members.auth import member_required
 from pinnacle.http import next_path
+from pinnacle.refusals import refused_into
 
 TOUCHES_PER_PAGE = 25
 
@@ -40,7 +40,7 @@ def plans(request):
         formset = step_formset(template, request.POST if request.method == "POST" else None)
         if request.method == "POST":
             if formset.is_valid():
-                try:
+                with refused_into(formset):
                     services.update_template(
                         template=template,
                         steps=[form.cleaned_data for form in formset.forms],
@@ -52,8 +52,6 @@ def plans(request):
                         "already dated keep their dates.",
                     )
                     return redirect(f"{reverse('advocates_plans')}?plan={kind}")
-                except AdvocatesRefused as refusal:
-                    formset._non_form_errors = formset.error_class([str(refusal)])
             status = 400
     elif request.method == "POST":
         raise Http404("Leadership edits the plans.")
@@ -110,11 +108,9 @@ def touches(request):
 @require_POST
 def touch_done(request, pk):
     touch = selectors_plans.touch_for(request.member, pk)
-    try:
+    with refused_into(request):
         touch_services.mark_done(touch=touch, actor=request.user)
         messages.success(request, f"“{touch.title}” is done and logged with {touch.contact.name}.")
-    except AdvocatesRefused as refusal:
-        messages.error(request, str(refusal))
     return redirect(next_path(request, reverse("advocates_touches")))
 
 
@@ -122,11 +118,9 @@ def touch_done(request, pk):
 @require_POST
 def touch_acknowledge(request, pk):
     touch = selectors_plans.touch_for(request.member, pk)
-    try:
+    with refused_into(request):
         touch_services.acknowledge(touch=touch, actor=request.user)
         messages.success(request, f"Noted: {touch.contact.name} acknowledged “{touch.title}”.")
-    except AdvocatesRefused as refusal:
-        messages.error(request, str(refusal))
     return redirect(next_path(request, reverse("advocates_touches") + "?show=done"))
 
 
@@ -141,7 +135,7 @@ def touch_email(request, pk):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with refused_into(form):
                 touch_services.send_touch_email(
                     touch=touch,
                     member=member,
@@ -153,8 +147,6 @@ def touch_email(request, pk):
                     request, f"Your email to {touch.contact.name} is on its way; the touch is done."
                 )
                 return redirect(next_path(request, reverse("advocates_touches")))
-            except AdvocatesRefused as refusal:
-                form.add_error(None, str(refusal))
         status = 400
     return render(
         request,
@@ -183,7 +175,7 @@ def enroll(request, contact_pk):
     if not form.is_valid():
         messages.error(request, "Choose a plan and a start date.")
         return redirect(back)
-    try:
+    with refused_into(request):
         enrollment = services.enroll(
             contact=contact,
             kind=form.cleaned_data["kind"],
@@ -195,8 +187,6 @@ def enroll(request, contact_pk):
             f"{contact.name} is on the {enrollment.template.name} from "
             f"{enrollment.starts_on:%b %-d, %Y}; the touches are dated.",
         )
-    except AdvocatesRefused as refusal:
-        messages.error(request, str(refusal))
     return redirect(back)
 
 
@@ -205,15 +195,13 @@ def enrollment_cancel(request, pk):
     enrollment = selectors_plans.enrollment_for(request.member, pk)
     back = next_path(request, reverse("advocates_touches"))
     if request.method == "POST":
-        try:
+        with refused_into(request):
             removed = services.cancel_enrollment(enrollment=enrollment, actor=request.user)
             messages.success(
                 request,
                 f"{enrollment.contact.name} is off the plan; {removed} pending "
                 f"touch{'es' if removed != 1 else ''} removed, done ones kept in the log.",
             )
-        except AdvocatesRefused as refusal:
-            messages.error(request, str(refusal))
         return redirect(back)
     return render(
         request,

@@ -9,8 +9,8 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
 from advocates.forms_insights import SurveyAnswerForm
-from advocates.services import AdvocatesRefused
 from advocates.services.surveys import answer_survey, survey_for_token
+from pinnacle.refusals import refused_into
 
 
 def private_page(view):
@@ -43,11 +43,9 @@ def survey(request, token):
         return render(request, "advocates/insights/survey_thanks.html", {**context, "again": True})
     form = SurveyAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refused_into(form) as answering:
             stored = answer_survey(survey=found, **form.cleaned_data)
-        except AdvocatesRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not answering.refused:
             return render(
                 request, "advocates/insights/survey_thanks.html", {**context, "again": not stored}
             )

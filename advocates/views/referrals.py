@@ -19,11 +19,11 @@ from advocates.forms_referrals import (
     StageForm,
 )
 from advocates.models import Direction, ReferralStage
-from advocates.services import AdvocatesRefused
 from advocates.services import referrals as services
 from advocates.services import rewards as reward_services
 from members.auth import member_required
 from pinnacle.http import next_path
+from pinnacle.refusals import refused_into
 
 PER_PAGE = 25
 DASHBOARD_LIMIT = 5
@@ -76,7 +76,7 @@ def referral_new(request):
                 "received_on": data["received_on"],
                 "actor": request.user,
             }
-            try:
+            with refused_into(form) as recording:
                 if data["direction"] == Direction.RECEIVED:
                     referral = services.record_referral_received(
                         **both_ways,
@@ -87,9 +87,7 @@ def referral_new(request):
                     )
                 else:
                     referral = services.record_referral_sent(**both_ways)
-            except AdvocatesRefused as refusal:
-                form.add_error(None, str(refusal))
-            else:
+            if not recording.refused:
                 verb = "from" if referral.direction == Direction.RECEIVED else "to"
                 messages.success(
                     request, f"Recorded {referral.person_name}, referred {verb} {contact.name}."
@@ -178,11 +176,9 @@ def _change_referral(request, referral, form, *, invalid: str, change, done):
     if not form.is_valid():
         messages.error(request, invalid)
         return redirect("referral_detail", pk=referral.pk)
-    try:
+    with refused_into(request) as changing:
         referral = change(form.cleaned_data)
-    except AdvocatesRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
+    if not changing.refused:
         messages.success(request, done(referral))
     return redirect("referral_detail", pk=referral.pk)
 
@@ -192,17 +188,14 @@ def referral_progress_note(request, pk):
     """GET: the exact note; POST: send it (once per stage)."""
     referral = reads.referral_for(request.member, pk)
     if request.method == "POST":
-        try:
+        with refused_into(request) as sending:
             services.send_progress_note(referral=referral, actor=request.user)
-        except AdvocatesRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
+        if not sending.refused:
             messages.success(request, f"Progress note sent to {referral.contact.name}.")
         return redirect(next_path(request, reverse("referral_detail", args=[referral.pk])))
-    try:
+    with refused_into(request) as previewing:
         preview = services.preview_progress_note(referral=referral)
-    except AdvocatesRefused as refusal:
-        messages.error(request, str(refusal))
+    if previewing.refused:
         return redirect("referral_detail", pk=referral.pk)
     return render(
         request,
@@ -220,11 +213,9 @@ def referral_progress_note(request, pk):
 @require_POST
 def referral_dismiss_note(request, pk):
     referral = reads.referral_for(request.member, pk)
-    try:
+    with refused_into(request) as dismissing:
         services.dismiss_progress_note(referral=referral, actor=request.user)
-    except AdvocatesRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
+    if not dismissing.refused:
         messages.success(request, f"Noted: you told {referral.contact.name} another way.")
     return redirect(next_path(request, reverse("referral_detail", args=[referral.pk])))
 
@@ -233,13 +224,11 @@ def referral_dismiss_note(request, pk):
 @require_POST
 def referral_give_reward(request, pk):
     referral = reads.referral_for(request.member, pk)
-    try:
+    with refused_into(request) as giving:
         reward = reward_services.give_reward(
             referral=referral, key=request.POST.get("key", "")[:60], actor=request.user
         )
-    except AdvocatesRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
+    if not giving.refused:
         messages.success(request, f"Recorded as given: {reward.description}.")
     return redirect(next_path(request, reverse("referral_detail", args=[referral.pk])))
 
@@ -271,11 +260,9 @@ def reward_programs(request):
 @member_required
 @require_POST
 def reward_start_suggested(request):
-    try:
+    with refused_into(request) as starting:
         rules = reward_services.start_suggested_program(member=request.member)
-    except AdvocatesRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
+    if not starting.refused:
         messages.success(request, f"Your reward program starts with {len(rules)} rewards.")
     return redirect("reward_programs")
 
@@ -290,14 +277,12 @@ def _rule_form(request, rule=None):
             "description": data["description"],
             "value": data["value"],
         }
-        try:
+        with refused_into(form) as creating:
             if rule is None:
                 reward_services.create_rule(member=request.member, **fields)
             else:
                 reward_services.update_rule(rule=rule, **fields)
-        except AdvocatesRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not creating.refused:
             messages.success(request, f"Saved: {data['description']}.")
             return redirect("reward_programs")
     return render(
@@ -324,11 +309,9 @@ def reward_rule_deactivate(request, pk):
     rule = reads.rule_for(request.member, pk)
     if request.method == "POST":
         activate = request.POST.get("activate") == "1"
-        try:
+        with refused_into(request) as setting:
             reward_services.set_rule_active(rule=rule, is_active=activate)
-        except AdvocatesRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
+        if not setting.refused:
             state = "active again" if activate else "no longer suggested"
             messages.success(request, f"{rule.description} is {state}.")
         return redirect("reward_programs")
@@ -347,7 +330,7 @@ def reward_new(request):
         if form.is_valid():
             data = form.cleaned_data
             contact = selectors.contact_for(member, data["contact"].pk)
-            try:
+            with refused_into(form) as recording:
                 reward_services.record_reward(
                     contact=contact,
                     description=data["description"],
@@ -357,9 +340,7 @@ def reward_new(request):
                     referral=data["referral"],
                     actor=request.user,
                 )
-            except AdvocatesRefused as refusal:
-                form.add_error(None, str(refusal))
-            else:
+            if not recording.refused:
                 messages.success(request, f"Recorded {data['description']} for {contact.name}.")
                 return redirect(next_path(request, reverse("reward_programs")))
     else:
@@ -379,11 +360,9 @@ def reward_new(request):
 @require_POST
 def reward_redeemed(request, pk):
     reward = reads.reward_for(request.member, pk)
-    try:
+    with refused_into(request) as marking:
         reward_services.mark_redeemed(reward=reward, actor=request.user)
-    except AdvocatesRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
+    if not marking.refused:
         messages.success(request, f"Marked {reward.description} as redeemed.")
     return redirect(next_path(request, reverse("reward_programs")))
 

@@ -13,8 +13,10 @@ every caller:
 
 from __future__ import annotations
 
+from pinnacle.refusals import Refused
 
-class ComarketingRefused(Exception):
+
+class ComarketingRefused(Refused):
     """Not allowed by the co-marketing rules; the message is written for the person asking."""
 
 

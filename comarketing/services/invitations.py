@@ -33,7 +33,7 @@ def can_delete(member: Member, connection: Connection) -> bool:
     """Either side of a connection may delete it, and leadership may."""
     if member.partnership_id != connection.partnership_id:
         return False
-    return member.is_leadership or member.pk in (connection.lender_id, connection.partner_id)
+    return connection.is_open_to(member)
 
 
 def can_prefill(lender: Member) -> bool:

@@ -40,7 +40,7 @@ def media_refusal(member: Member, connection: Connection) -> str | None:
         return "This connection is not in your partnership."
     if connection.deleted_at is not None or not connection.is_active:
         return "Co-branded media is made with active co-marketing partners only."
-    if not (member.is_leadership or member.pk in (connection.lender_id, connection.partner_id)):
+    if not connection.is_open_to(member):
         return "Only the two partners of a connection (or leadership) make its media."
     return None
 
@@ -53,7 +53,7 @@ def _check(member: Member, connection: Connection) -> None:
 def _check_content(
     connection: Connection, kind: str, owner: Member, photos: list[ProcessedImage] | None
 ) -> None:
-    if owner.pk not in (connection.lender_id, connection.partner_id):
+    if not connection.has_party(owner):
         raise ComarketingRefused("The owner is one of the two partners.")
     if photos and kind not in LISTING_KINDS:
         raise ComarketingRefused("Photos go on flyers and property sites.")

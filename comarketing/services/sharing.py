@@ -34,7 +34,7 @@ def share_lead(
         .select_related("lender__user", "partner__user", "partnership")
         .get(pk=connection.pk)
     )
-    if member.pk not in (connection.lender_id, connection.partner_id):
+    if not connection.has_party(member):
         raise ComarketingRefused("Only the two partners of a connection share leads through it.")
     if connection.deleted_at is not None or not connection.is_active:
         raise ComarketingRefused("Leads are shared with active co-marketing partners only.")

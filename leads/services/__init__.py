@@ -14,6 +14,8 @@ timeline writer in events.
 Every refusal is a `LeadRefused` whose message is written for the person who asked; views and
 admin show it as it is."""
 
+from pinnacle.refusals import Refused
 
-class LeadRefused(Exception):
+
+class LeadRefused(Refused):
     """A request the partnership's rules do not allow; the message says why, for the asker."""

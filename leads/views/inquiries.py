@@ -8,9 +8,9 @@ from django.utils.formats import date_format
 from leads.forms import AcknowledgeForm, ReplyForm
 from leads.models import InquiryResponse
 from leads.selectors import inquiries as inquiry_selectors
-from leads.services import LeadRefused
 from leads.services.inquiries import respond_to_inquiry
 from members.auth import member_required
+from pinnacle.refusals import refused_into
 
 ANSWERED_PER_PAGE = 20
 Kind = InquiryResponse.Kind
@@ -54,7 +54,7 @@ def inquiry_detail(request, pk):
             messages.error(request, "Choose whether to reply or to acknowledge, then send.")
             status = 400
         elif form.is_valid():
-            try:
+            with refused_into(form) as responding:
                 response = respond_to_inquiry(
                     inquiry=inquiry,
                     member=member,
@@ -62,8 +62,7 @@ def inquiry_detail(request, pk):
                     body=form.cleaned_data["body"],
                     follow_up_on=form.cleaned_data.get("follow_up_on"),
                 )
-            except LeadRefused as refusal:
-                form.add_error(None, str(refusal))
+            if responding.refused:
                 status = 400
             else:
                 messages.success(request, _sent_message(response, lead.name))

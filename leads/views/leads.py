@@ -16,8 +16,9 @@ from leads.forms import CompliancePeriodForm, LeadFilterForm, OptOutForm
 from leads.selectors import compliance, lists, timeline
 from leads.services.exports import record_lead_export
 from members.auth import leadership_required, member_required
-from pinnacle.mail.services import MailRefused, record_opt_out
+from pinnacle.mail.services import record_opt_out
 from pinnacle.models import Partnership
+from pinnacle.refusals import refused_into
 from pinnacle.spreadsheets import csv_lines, csv_response
 
 COMPLIANCE_DEFAULT_DAYS = 30
@@ -78,7 +79,7 @@ def lead_opt_out(request, pk):
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(lead)
-    try:
+    with refused_into(request) as opting_out:
         record_opt_out(
             partnership=request.partnership,
             email=lead.email,
@@ -86,9 +87,7 @@ def lead_opt_out(request, pk):
             note=form.cleaned_data["note"],
             actor=request.user,
         )
-    except MailRefused as refused:
-        messages.error(request, refused.message)
-    else:
+    if not opting_out.refused:
         messages.success(
             request,
             f"{lead.name} is opted out: no member of {request.partnership.name} may send them "

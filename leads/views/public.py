@@ -11,7 +11,6 @@ from leads.middleware import SESSION_REF, campaign_utm
 from leads.models import FormKind, Lead
 from leads.prospect import current_prospect, start_prospect_session
 from leads.ratelimit import TOO_MANY_SUBMISSIONS, too_many_submissions
-from leads.services import LeadRefused
 from leads.services.access import confirm_prospect_access
 from leads.services.inquiries import express_interest
 from leads.services.intake import submit_lead
@@ -19,6 +18,7 @@ from leads.tokens import read_access_token
 from members import selectors as member_selectors
 from pinnacle.formats import when
 from pinnacle.http import client_ip
+from pinnacle.refusals import refused_into
 
 
 def join(request):
@@ -108,12 +108,11 @@ def interest(request, slug):
         return redirect(reverse("join") + f"?ref={member.slug}")
     form = InterestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refused_into(request, level=messages.INFO) as expressing:
             inquiry = express_interest(
                 lead=lead, member=member, message=form.cleaned_data["message"]
             )
-        except LeadRefused as refusal:
-            messages.info(request, str(refusal))
+        if expressing.refused:
             return redirect(member.get_absolute_url())
         due = when(inquiry.due_at, request.partnership)
         messages.success(

@@ -20,6 +20,7 @@ from members.models import Company, Invitation, Member, User
 from members.tokens import read_invitation_token, stash_invitation
 from pinnacle.mail.models import STATUS_TONE, OutboxMessage
 from pinnacle.mail.selectors import latest_email_status
+from pinnacle.refusals import refused_into
 from pinnacle.tenancy import get_for_partnership_or_404
 
 INVITATIONS_PER_PAGE = 25
@@ -45,13 +46,11 @@ def invitation_list(request):
         request.POST or None, companies=Company.objects.for_partnership(request.partnership)
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refused_into(form) as inviting:
             invitation = services.invite_member(
                 partnership=request.partnership, invited_by=request.user, **form.cleaned_data
             )
-        except services.MembershipRefused as exc:
-            form.add_error(None, exc)
-        else:
+        if not inviting.refused:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("member_invitations")
     page = Paginator(_invitations_for_list(request.partnership), INVITATIONS_PER_PAGE).get_page(
@@ -73,11 +72,9 @@ def invitation_list(request):
 @leadership_required
 def invitation_resend(request, pk):
     invitation = get_for_partnership_or_404(Invitation.objects, request.partnership, pk=pk)
-    try:
+    with refused_into(request) as resending:
         services.resend_invitation(invitation=invitation, actor=request.user)
-    except services.MembershipRefused as exc:
-        messages.error(request, exc.messages[0])
-    else:
+    if not resending.refused:
         messages.success(request, f"Invitation sent again to {invitation.email}.")
     return redirect("member_invitations")
 
@@ -86,11 +83,9 @@ def invitation_resend(request, pk):
 @leadership_required
 def invitation_revoke(request, pk):
     invitation = get_for_partnership_or_404(Invitation.objects, request.partnership, pk=pk)
-    try:
+    with refused_into(request) as revoking:
         services.revoke_invitation(invitation=invitation, actor=request.user)
-    except services.MembershipRefused as exc:
-        messages.error(request, exc.messages[0])
-    else:
+    if not revoking.refused:
         messages.success(
             request, f"Invitation to {invitation.email} revoked; its link no longer works."
         )
@@ -136,10 +131,10 @@ def accept_invitation(request, token):
 
     if request.method == "POST":
         if step == "accept":
-            try:
+            with refused_into() as accepting:
                 member = services.accept_invitation(invitation=invitation, user=user)
-            except services.MembershipRefused as exc:
-                return _invalid(request, exc.messages[0], status=410)
+            if accepting.refused:
+                return _invalid(request, accepting.refusal.message, status=410)
             messages.success(request, f"Welcome to {invitation.partnership.name}, {member}!")
             return redirect("dashboard")
         if step == "login":

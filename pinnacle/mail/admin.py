@@ -6,6 +6,7 @@ from pinnacle.admin import ReadOnlyTenantAdmin, ReadOnlyTenantInline, TenantAdmi
 from pinnacle.admin_site import is_partnership_leadership
 from pinnacle.mail import services
 from pinnacle.mail.models import DeliveryEvent, OutboxMessage, Suppression
+from pinnacle.refusals import attempt
 
 
 class DeliveryEventInline(ReadOnlyTenantInline):
@@ -92,9 +93,7 @@ class OutboxMessageAdmin(ReadOnlyTenantAdmin):
     def retry_now(self, request, queryset):
         retried, refusals = 0, []
         for message in queryset:
-            try:
-                services.retry_message(message=message, actor=request.user)
-            except services.MailRefused as refused:
+            if refused := attempt(services.retry_message, message=message, actor=request.user):
                 refusals.append(refused.message)
             else:
                 retried += 1

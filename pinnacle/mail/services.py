@@ -26,6 +26,7 @@ from pinnacle.mail.models import OutboxMessage, Suppression
 from pinnacle.mail.signals import message_status_changed
 from pinnacle.mail.tokens import unsubscribe_url
 from pinnacle.models import Partnership
+from pinnacle.refusals import Refused
 from pinnacle.tenancy import record_audit
 
 log = logging.getLogger(__name__)
@@ -45,12 +46,8 @@ STATUS_RANK = {
 }
 
 
-class MailRefused(Exception):
+class MailRefused(Refused):
     """A mail use case that cannot be done; the message is written for the person who asked."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 # Templates whose messages are outreach: anything a lead did not ask for. Filled by the apps that
