@@ -5,8 +5,9 @@ import importlib
 import re
 
 import pytest
-from django.apps import apps as django_apps
 from django.conf import settings as django_settings
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from policy import document
 from policy.models import PolicyVersion
@@ -14,6 +15,12 @@ from policy.services import versions
 from policy.services.revisions import open_voting, propose_revision
 from policy.services.versions import current_policy
 from tests.policy.governance_helpers import vote_and_close, voting
+
+
+def historical_apps(node):
+    """The models as a data migration saw them (these moved from members to policy since)."""
+    return MigrationExecutor(connection).loader.project_state(node).apps
+
 
 pytestmark = pytest.mark.django_db
 
@@ -238,11 +245,11 @@ def test_the_data_migration_gives_a_stored_version_one_the_seeds_words(
     voted = current_policy(partnership)
     assert voted.number == 2 and voted.text.strip() == stored.strip()
 
-    migration = importlib.import_module(
-        "members.migrations.0008_policy_version_one_reads_as_the_seed"
-    )
-    migration.restore_seed_wording(django_apps, None)
-    migration.restore_seed_wording(django_apps, None)  # twice: the same text
+    name = "0008_policy_version_one_reads_as_the_seed"
+    migration = importlib.import_module(f"members.migrations.{name}")
+    apps = historical_apps(("members", name))
+    migration.restore_seed_wording(apps, None)
+    migration.restore_seed_wording(apps, None)  # twice: the same text
 
     for p in (partnership, other_partnership):
         assert PolicyVersion.objects.get(partnership=p, number=1).text == (
@@ -272,11 +279,11 @@ def test_the_policy_text_never_becomes_markup_of_its_own(partnership):
 
 def test_existing_partnerships_get_version_one_from_the_data_migration(partnership):
     PolicyVersion.objects.all().delete()
-    migration = importlib.import_module(
-        "members.migrations.0006_policy_version_one_for_existing_partnerships"
-    )
-    migration.create_version_one(django_apps, None)
-    migration.create_version_one(django_apps, None)  # twice: still one version
+    name = "0006_policy_version_one_for_existing_partnerships"
+    migration = importlib.import_module(f"members.migrations.{name}")
+    apps = historical_apps(("members", name))
+    migration.create_version_one(apps, None)
+    migration.create_version_one(apps, None)  # twice: still one version
     (version,) = PolicyVersion.objects.for_partnership(partnership)
     assert version.number == 1 and version.text == document.seed_policy_text()
     assert version.settings["cold_attempts_per_week"] == 2

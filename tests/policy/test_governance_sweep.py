@@ -9,8 +9,8 @@ from django.conf import settings as django_settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from policy import tasks
 from pinnacle.models import AuditEvent
+from policy import tasks
 from policy.models import PolicyRevision, PolicyVersion
 from policy.services.participation import GovernanceRefused
 from policy.services.revisions import cast_vote, close_due_votes, propose_revision
