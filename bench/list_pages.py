@@ -33,6 +33,7 @@ from leads.models import Lead  # noqa: E402
 from members.models import Member, User  # noqa: E402
 from members.search import refresh_search_document  # noqa: E402
 from pinnacle.models import Partnership  # noqa: E402
+from pinnacle.services import create_partnership  # noqa: E402
 
 REPEAT = 40
 # Members in the large tenant (BENCH_MEMBERS=30 isolates the growth in leads alone).
@@ -54,8 +55,10 @@ class Rollback(Exception):
 
 
 def build(slug: str, size: int, lead_count: int, contacts: int) -> tuple[Partnership, User]:
-    partnership = Partnership.objects.create(
-        name=f"Bench {slug}", slug=slug, website_url="https://bench.example.com"
+    partnership = create_partnership(
+        partnership=Partnership(
+            name=f"Bench {slug}", slug=slug, website_url="https://bench.example.com"
+        )
     )
     users = User.objects.bulk_create(
         User(email=f"{slug}-{n}@bench.example.com", password="!") for n in range(size)

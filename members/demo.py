@@ -28,6 +28,7 @@ from members.models import Company, Member, User
 from members.search import refresh_search_document
 from members.signals import demo_seeded
 from pinnacle.models import Partnership
+from pinnacle.services import create_partnership
 
 DEMO_PASSWORD = "pinnacle-demo"
 SUPERUSER_EMAIL = "admin@pinnacle.localhost"
@@ -584,11 +585,10 @@ class _Seeder:
     # Partnerships -----------------------------------------------------------------------------
 
     def seed_partnership(self, spec: PartnershipSeed) -> tuple[Partnership, list[User]]:
-        partnership, _ = upsert(
-            Partnership,
-            {"slug": spec.slug},
-            {"name": spec.name, "website_url": spec.website, "timezone": spec.timezone},
-        )
+        values = {"name": spec.name, "website_url": spec.website, "timezone": spec.timezone}
+        if not Partnership.objects.filter(slug=spec.slug).exists():
+            create_partnership(partnership=Partnership(slug=spec.slug, **values))
+        partnership, _ = upsert(Partnership, {"slug": spec.slug}, values)
         if ensure_image(
             partnership.seal, f"{spec.slug}-seal.png", lambda: demo_images.seal_png(**spec.seal)
         ):

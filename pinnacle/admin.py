@@ -7,6 +7,7 @@ from django.utils.html import format_html
 
 from pinnacle.admin_site import is_partnership_leadership
 from pinnacle.models import POLICY_FIELDS, AuditEvent, Partnership
+from pinnacle.services import create_partnership
 
 
 class TenantForm(forms.ModelForm):
@@ -226,11 +227,17 @@ class PartnershipAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            create_partnership(partnership=obj)
+
     def get_readonly_fields(self, request, obj=None):
         readonly = [] if request.user.is_superuser else ["slug", "domain"]
         if obj is not None:
             # policy: the policy's numbers change only by an approved revision, for everyone
-            # (superusers too); members.governance applies them when a vote approves them.
+            # (superusers too); policy.services.revisions applies them when a vote approves them.
             readonly += POLICY_FIELDS
         return readonly
 

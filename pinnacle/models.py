@@ -50,7 +50,7 @@ def validate_timezone(value: str) -> None:
 
 
 # The engagement policy's numbers and text: they change only through an approved revision
-# (members.governance), so admin shows them read-only once a partnership exists.
+# (policy.services.revisions), so admin shows them read-only once a partnership exists.
 POLICY_FIELDS = (
     "intro_statement",
     "cold_attempts_per_week",

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "pinnacle",
     "pinnacle.mail",
     "members",
+    "policy",
     "leads",
     "outreach",
     "comarketing",
@@ -229,7 +230,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-inquiries": {"task": "leads.tasks.sweep_inquiries", "schedule": 60.0},
     "sweep-post-close": {"task": "leads.tasks.sweep_post_close_steps", "schedule": 300.0},
     "sweep-comarketing": {"task": "comarketing.tasks.sweep_reminders", "schedule": 300.0},
-    "close-policy-votes": {"task": "members.tasks.close_policy_votes", "schedule": 60.0},
+    "close-policy-votes": {"task": "policy.tasks.close_policy_votes", "schedule": 60.0},
     "refresh-advocate-scores": {
         "task": "advocates.tasks.refresh_due_scores",
         "schedule": 3600.0,

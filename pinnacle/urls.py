@@ -12,6 +12,7 @@ urlpatterns = [
     path("anymail/", include("pinnacle.mail.webhook_urls")),
     path("", include("pinnacle.mail.urls")),
     path("", include("members.urls")),
+    path("", include("policy.urls")),
     path("", include("leads.urls")),
     path("", include("outreach.urls")),
     path("", include("comarketing.urls")),

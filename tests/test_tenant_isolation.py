@@ -11,11 +11,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from advocates.tokens import make_survey_token
 from leads.tokens import make_access_token, make_customer_token
-from members.models import PolicyVersion
 from members.services import invite_member
 from members.tokens import make_invitation_token
 from pinnacle.mail.services import queue_email
 from pinnacle.mail.tokens import make_unsubscribe_token
+from policy.models import PolicyVersion
 from tests.advocates.factories import (
     ContactFactory,
     ExperimentFactory,

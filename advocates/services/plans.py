@@ -126,6 +126,13 @@ def default_steps(kind: str) -> list[StepSpec]:
     raise ValueError(f"Unknown plan kind: {kind!r}")
 
 
+def start_partnership_plans(partnership: Partnership) -> None:
+    """The 33-touch yearly plan and the new contacts' 8-in-8 exist from the partnership's first
+    moment, whoever creates it (admin, seed_demo, the shell): `create_partnership` runs this in
+    its transaction."""
+    ensure_templates(partnership)
+
+
 def ensure_templates(partnership: Partnership) -> dict[str, PlanTemplate]:
     """Both plans of the partnership, created with their default steps when missing. Safe to
     call twice at once: the unique kind per partnership decides."""

@@ -22,8 +22,8 @@ from leads.models import (
     TransactionStage,
 )
 from leads.selectors.transactions import team_of, visible_transactions
-from members.governance import leaders
 from members.models import Member
+from members.selectors import leaders
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.models import AuditEvent, Partnership
 

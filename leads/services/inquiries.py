@@ -18,8 +18,8 @@ from django.utils.formats import date_format
 
 from leads.models import Inquiry, InquiryResponse, Lead, Submission
 from leads.services import LeadRefused
-from members.governance import leaders
 from members.models import Member
+from members.selectors import leaders
 from pinnacle.formats import when
 from pinnacle.mail.services import queue_email
 from pinnacle.models import Partnership

@@ -32,8 +32,8 @@ from leads.services.postclose_steps import (
     require_leader,
     schedule_post_close,
 )
-from members.governance import leaders
 from members.models import Member
+from members.selectors import leaders
 from pinnacle.formats import when
 from pinnacle.mail.services import queue_email
 

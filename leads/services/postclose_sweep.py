@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from leads.models import MeetingProposal, PostCloseStep, TeamMember, Transaction
 from leads.services.postclose import member_context
-from members.governance import leaders as active_leaders
 from members.models import Member
+from members.selectors import leaders as active_leaders
 from pinnacle.mail.services import queue_email
 
 SWEEP_BATCH = 200

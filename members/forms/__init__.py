@@ -3,20 +3,8 @@
 Modules:
 - `profile`: the public directory's filters and the member's own profile.
 - `invitations`: leadership invites a person.
-- `governance`: policy suggestions, breach reports, revisions and votes.
 """
 
-from .governance import (
-    BreachReportForm,
-    BreachUpdateForm,
-    OpenVotingForm,
-    RevisionForm,
-    SuggestionForm,
-    SuggestionResponseForm,
-    VisitorBreachReportForm,
-    VoteForm,
-    policy_setting_field,
-)
 from .invitations import InvitationForm
 from .profile import (
     IMAGE_FIELDS,
@@ -30,18 +18,9 @@ from .profile import (
 __all__ = [
     "IMAGE_FIELDS",
     "PHONE_PATTERN",
-    "BreachReportForm",
-    "BreachUpdateForm",
     "CommaSeparatedListField",
     "DirectoryFilterForm",
     "InvitationForm",
-    "OpenVotingForm",
     "ProfileForm",
-    "RevisionForm",
-    "SuggestionForm",
-    "SuggestionResponseForm",
-    "VisitorBreachReportForm",
-    "VoteForm",
-    "policy_setting_field",
     "timezone_choices",
 ]

@@ -1,11 +1,12 @@
 """Version 1 of the engagement policy for partnerships that exist already: the seed's policy
-(members/policy/engagement_policy.md) with each partnership's numbers at this moment."""
+(policy/engagement_policy.md, in members/policy/ when this was written) with each partnership's
+numbers at this moment."""
 
 from pathlib import Path
 
 from django.db import migrations
 
-POLICY_TEXT = Path(__file__).resolve().parent.parent / "policy" / "engagement_policy.md"
+POLICY_TEXT = Path(__file__).resolve().parents[2] / "policy" / "engagement_policy.md"
 # pinnacle.models.POLICY_FIELDS when this migration was written.
 POLICY_FIELDS = (
     "intro_statement",

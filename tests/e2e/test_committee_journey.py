@@ -12,10 +12,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from leads.models import PostCloseStep, Transaction
-from members.governance import close_due_votes, current_policy, open_voting, propose_revision
 from outreach.models import Attempt
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage
+from policy.services.revisions import close_due_votes, open_voting, propose_revision
+from policy.services.versions import current_policy
 from tests.e2e.conftest import SCREENSHOTS
 from tests.leads.factories import LeadFactory
 from tests.members.factories import PASSWORD, LeadershipFactory, MemberFactory, UserFactory

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from members.governance import close_due_votes
-from members.models import PolicyRevision
+from policy.models import PolicyRevision
+from policy.services.revisions import close_due_votes
 from tests.e2e.conftest import SCREENSHOTS, log_in
 
 

@@ -3,17 +3,10 @@ import datetime
 import factory
 from django.utils import timezone
 
-from members.governance import current_policy
-from members.models import (
-    BreachReport,
-    Company,
-    Invitation,
-    Member,
-    PolicyRevision,
-    PolicySuggestion,
-    User,
-)
+from members.models import Company, Invitation, Member, User
 from members.search import refresh_search_document
+from policy.models import BreachReport, PolicyRevision, PolicySuggestion
+from policy.services.versions import current_policy
 from tests.pinnacle.factories import PartnershipFactory
 
 PASSWORD = "correct-horse-battery-9"
