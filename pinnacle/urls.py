@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("pinnacle.mail.urls")),
     path("", include("members.urls")),
     path("", include("leads.urls")),
+    path("", include("transactions.urls")),
     path("", include("outreach.urls")),
     path("", include("comarketing.urls")),
     path("", include("advocates.urls")),

@@ -11,7 +11,6 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from leads.models import PostCloseStep, Transaction
 from members.governance import close_due_votes, current_policy, open_voting, propose_revision
 from outreach.models import Attempt
 from pinnacle.mail import delivery
@@ -19,6 +18,7 @@ from pinnacle.mail.models import OutboxMessage
 from tests.e2e.conftest import SCREENSHOTS
 from tests.leads.factories import LeadFactory
 from tests.members.factories import PASSWORD, LeadershipFactory, MemberFactory, UserFactory
+from transactions.models import PostCloseStep, Transaction
 
 
 def log_in(browser, base, email):

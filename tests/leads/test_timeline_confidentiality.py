@@ -8,8 +8,6 @@ import pytest
 from django.utils import timezone
 
 from leads.selectors.timeline import lead_timeline
-from leads.selectors.transactions import sealed_seats
-from leads.services import transactions as services
 from leads.services.inquiries import respond_to_inquiry
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.services import opt_out
@@ -24,6 +22,8 @@ from tests.leads.timeline_scene import (
     write_before_and_after,
 )
 from tests.members.factories import MemberFactory
+from transactions.selectors import sealed_seats
+from transactions.services import lifecycle as services
 
 pytestmark = pytest.mark.django_db
 
