@@ -75,7 +75,7 @@ def test_leadership_records_the_meeting_held_with_its_evaluation(people, closed,
     with pytest.raises(LeadRefused, match="already recorded"):
         held(people, closed, actor=people.lou)
     admin = client_for(people.partnership, people.lee).get(
-        f"/admin/leads/transaction/{closed.pk}/change/"
+        f"/admin/transactions/transaction/{closed.pk}/change/"
     )
     assert "Smooth close; the appraisal took a week too long." in admin.text
 

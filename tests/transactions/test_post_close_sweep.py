@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
-from leads import tasks
+from transactions import tasks
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage
 from tests.members.factories import LeadershipFactory

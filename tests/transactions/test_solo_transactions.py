@@ -205,7 +205,7 @@ def test_leadership_confirms_the_whole_team_from_the_admin(solo, member, leader,
         member=MemberFactory(partnership=solo.partnership),
     )
     response = leader_client.post(
-        "/admin/leads/transaction/",
+        "/admin/transactions/transaction/",
         {
             "action": "confirm_lone_member_is_whole_team",
             "_selected_action": [solo.pk, committee.pk],

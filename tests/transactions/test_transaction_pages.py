@@ -276,11 +276,11 @@ def test_the_admin_shows_leadership_its_own_partnerships_transactions_and_logs_e
     foreign = open_for(
         LeadFactory(partnership=other_member.partnership, name="Olga Elsewhere"), other_member
     )
-    listing = leader_client.get("/admin/leads/transaction/")
+    listing = leader_client.get("/admin/transactions/transaction/")
     assert listing.status_code == 200
     assert "Dana Customer" in listing.text and "Olga Elsewhere" not in listing.text
-    assert leader_client.get(f"/admin/leads/transaction/{foreign.pk}/change/").status_code == 302
-    page = leader_client.get(f"/admin/leads/transaction/{transaction.pk}/change/")
+    assert leader_client.get(f"/admin/transactions/transaction/{foreign.pk}/change/").status_code == 302
+    page = leader_client.get(f"/admin/transactions/transaction/{transaction.pk}/change/")
     assert page.status_code == 200 and "Bob Lender" in page.text
     access = TransactionAccess.objects.get()
     assert (access.transaction, access.via, access.member, access.user) == (
@@ -291,7 +291,7 @@ def test_the_admin_shows_leadership_its_own_partnerships_transactions_and_logs_e
     )
     # Read-only: no save button, and a posted change is refused.
     assert 'name="_save"' not in page.text
-    leader_client.post(f"/admin/leads/transaction/{transaction.pk}/change/", {"stage": "closed"})
+    leader_client.post(f"/admin/transactions/transaction/{transaction.pk}/change/", {"stage": "closed"})
     transaction.refresh_from_db()
     assert transaction.stage == "opened"
 
@@ -301,7 +301,7 @@ def test_a_member_without_leadership_has_no_transaction_admin(partnership, lead,
     member.user.is_staff = True
     member.user.save()
     client = client_for(partnership, member)
-    assert client.get(f"/admin/leads/transaction/{transaction.pk}/change/").status_code in (
+    assert client.get(f"/admin/transactions/transaction/{transaction.pk}/change/").status_code in (
         302,
         403,
     )
