@@ -213,7 +213,11 @@ def test_a_database_of_the_previous_release_keeps_every_row_and_link():
     assert proposal.candidate == member
     assert moved.LeaderAgreement.objects.get(proposal=proposal).member == other
     event = moved.TransactionEvent.objects.get(transaction=deal)
-    assert (event.kind, event.summary, event.body) == ("note", "Inspection booked", "Thursday 9 a.m.")
+    assert (event.kind, event.summary, event.body) == (
+        "note",
+        "Inspection booked",
+        "Thursday 9 a.m.",
+    )
     document = moved.TransactionDocument.objects.get(transaction=deal)
     assert document.file.name == "transactions/1/1/agreement.pdf"
     disclosure = moved.Disclosure.objects.get(pk=ids["disclosure"])
@@ -242,7 +246,10 @@ def test_a_database_of_the_previous_release_keeps_every_row_and_link():
     assert message.content_type.model_class() is moved.Transaction
     assert message.content_type.get_object_for_this_type(pk=message.object_id) == deal
     assert LogEntry.objects.get(pk=log.pk).get_edited_object() == deal
-    assert Permission.objects.get(
-        content_type=transaction_type, codename="view_transaction"
-    ).content_type.app_label == "transactions"
+    assert (
+        Permission.objects.get(
+            content_type=transaction_type, codename="view_transaction"
+        ).content_type.app_label
+        == "transactions"
+    )
     assert not ContentType.objects.filter(app_label="leads", model__in=MOVED_MODELS).exists()

@@ -10,11 +10,11 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
-from transactions import tasks
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage
 from tests.members.factories import LeadershipFactory
 from tests.transactions.transaction_builders import Committee
+from transactions import tasks
 from transactions.models import PostCloseStep
 from transactions.services.postclose import confirm_meeting, propose_meeting_times
 from transactions.services.postclose.sweep import sweep_post_close

@@ -279,7 +279,10 @@ def test_the_admin_shows_leadership_its_own_partnerships_transactions_and_logs_e
     listing = leader_client.get("/admin/transactions/transaction/")
     assert listing.status_code == 200
     assert "Dana Customer" in listing.text and "Olga Elsewhere" not in listing.text
-    assert leader_client.get(f"/admin/transactions/transaction/{foreign.pk}/change/").status_code == 302
+    assert (
+        leader_client.get(f"/admin/transactions/transaction/{foreign.pk}/change/").status_code
+        == 302
+    )
     page = leader_client.get(f"/admin/transactions/transaction/{transaction.pk}/change/")
     assert page.status_code == 200 and "Bob Lender" in page.text
     access = TransactionAccess.objects.get()
@@ -291,7 +294,9 @@ def test_the_admin_shows_leadership_its_own_partnerships_transactions_and_logs_e
     )
     # Read-only: no save button, and a posted change is refused.
     assert 'name="_save"' not in page.text
-    leader_client.post(f"/admin/transactions/transaction/{transaction.pk}/change/", {"stage": "closed"})
+    leader_client.post(
+        f"/admin/transactions/transaction/{transaction.pk}/change/", {"stage": "closed"}
+    )
     transaction.refresh_from_db()
     assert transaction.stage == "opened"
 
