@@ -1,8 +1,8 @@
 """Transactions and their team committees (policy: "Cross-Selling & Creation of a
 Transactional Team Committee"): opening one, its stage and its details here; its team in
-`transaction_team`, its leader in `transaction_leader`, the rules they share (forming, working
+`team`, its leader in `leader`, the rules they share (forming, working
 alone) in `committee`; this module still exposes their use cases for its callers. Notes,
-documents and the customer's written authorizations are in `transaction_records`. Every write
+documents and the customer's written authorizations are in `records`. Every write
 locks the transaction row first (`committee.locked`), so two members acting at once are applied
 one after the other.
 

@@ -1,7 +1,7 @@
 """A transaction's team (policy: "Cross-Selling & Creation of a Transactional Team Committee"):
 adding and taking off members, and leadership confirming that a lone member is the whole team.
 Every write locks the transaction row first (`committee.locked`); a change of team counts the
-open leader proposal again (`transaction_leader`).
+open leader proposal again (`leader`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Post-close follow-up (policy: "Communication with post-sale/close ... customer"): after a
 close, three duties each get a row with a deadline in the partnership's days; beat's sweep
-reminds the leader before a deadline and escalates to leadership after it (`postclose_sweep`).
+reminds the leader before a deadline and escalates to leadership after it (`sweep`).
 
 1. The handoff meeting: the leader proposes times, leadership confirms one (booked = done);
    each part's lateness is its own person's (`PostCloseStep.late_party`). Once it was held,
@@ -9,8 +9,8 @@ reminds the leader before a deadline and escalates to leadership after it (`post
    mailed (its use cases are in `thank_you`).
 3. Leadership's first client interaction, in which the leader takes part.
 
-The steps' deadlines and what the use cases share are in `postclose_steps`, the handoff meeting
-in `postclose_handoff`, the first client interaction in `postclose_interaction`; this module
+The steps' deadlines and what the use cases share are in `steps`, the handoff meeting
+in `handoff`, the first client interaction in `interaction`; this module
 exposes them all for its callers.
 
 Every use case locks the transaction row first, so two people acting at once are applied one
