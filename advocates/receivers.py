@@ -5,8 +5,8 @@ from django.dispatch import receiver
 
 from advocates.demo import seed_demo_advocates
 from advocates.services.referrals import follow_transaction
-from leads.signals import transaction_stage_changed
 from members.signals import demo_seeded
+from transactions.signals import transaction_stage_changed
 
 receiver(demo_seeded, dispatch_uid="advocates.demo")(seed_demo_advocates)
 

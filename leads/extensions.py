@@ -6,7 +6,7 @@ that viewer may not see. See pinnacle.extensions for how a template point works.
 
 - `timeline_sources`: functions `(lead, viewer) -> iterable of TimelineEntry`, one query each,
   merged into the lead's timeline. A source whose rows carry free text annotates them with
-  `leads.selectors.transactions.free_text_sealed` as `sealed` and calls `hide_sealed_text`.
+  `transactions.selectors.free_text_sealed` as `sealed` and calls `hide_sealed_text`.
 - `lead_columns`: `LeadColumn`s, a per-viewer status column on the leads list and a line on the
   lead's page. `values(leads, viewer)` answers for a whole page of leads at once (one query).
 - `lead_actions(request, lead, viewer)`: buttons and forms on the lead's page.
@@ -22,11 +22,57 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ImproperlyConfigured
+
 from pinnacle.extensions import ExtensionPoint
 
 if TYPE_CHECKING:
+    from django.db.models import Expression, QuerySet
+
     from leads.models import Lead
     from members.models import Member
+
+
+@dataclass(frozen=True)
+class Confidentiality:
+    """What leads asks about a lead's transactions, whose committees own what their members
+    write about the customer (policy: nothing "involving any customer or customer transaction"
+    goes outside its committee unless the customer authorized it in writing). Each answers as
+    an annotation or a subquery of the caller's own query, so it adds no query of its own.
+
+    - `free_text_sealed(lead, viewer, *, author, at)`: whether a timeline row's free text,
+      written by the member its field `author` names at its field `at`, is hidden from `viewer`.
+    - `email_sealed(lead, viewer, *, at="created_at", reply_to="reply_to")`: the same for the
+      subject of an email (an `OutboxMessage` row, or the fields named through a relation).
+    - `worked_transactions(lead, viewer)`: the lead's transactions whose emails the viewer may
+      read (a queryset; its model is the one the emails are filed against).
+    - `templates`: the prefixes of the email templates of a transaction (its team, post-close
+      steps, letter, the customer's link): those emails show only to who works one of the
+      lead's transactions, even when filed against the lead.
+    """
+
+    free_text_sealed: Callable[..., Expression]
+    email_sealed: Callable[..., Expression]
+    worked_transactions: Callable[[Lead, Member], QuerySet]
+    templates: tuple[str, ...]
+
+
+_confidentiality: list[Confidentiality] = []
+
+
+def register_confidentiality(rules: Confidentiality) -> None:
+    _confidentiality[:] = [rules]
+
+
+def confidentiality() -> Confidentiality:
+    """The registered rules; without them nothing about a lead that a transaction's team may
+    have written can be shown safely, so this refuses rather than show it unsealed."""
+    if not _confidentiality:
+        raise ImproperlyConfigured(
+            "No confidentiality rules are registered in leads.extensions: the transactions app "
+            "registers them from its AppConfig.ready(); until then sealed text is not shown."
+        )
+    return _confidentiality[0]
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,8 @@
 from celery import shared_task
 
 from leads.services.inquiries import sweep_inquiry_deadlines
-from leads.services.postclose_sweep import sweep_post_close
 
 
 @shared_task(name="leads.tasks.sweep_inquiries")
 def sweep_inquiries() -> tuple[int, int]:
     return sweep_inquiry_deadlines()
-
-
-@shared_task(name="leads.tasks.sweep_post_close_steps")
-def sweep_post_close_steps() -> tuple[int, int]:
-    return sweep_post_close()

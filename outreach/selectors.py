@@ -7,8 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Case, Count, IntegerField, Max, When
 
 from leads.extensions import TimelineEntry, hide_sealed_text
-from leads.models import DisclosureCover, Inquiry, Lead, TransactionStage
-from leads.selectors.transactions import free_text_sealed, transactions_covering
+from leads.models import Inquiry, Lead
 from members.models import Member
 from outreach.models import (
     Attempt,
@@ -21,6 +20,8 @@ from outreach.models import (
     Template,
 )
 from pinnacle.access import get_or_404
+from transactions.models import DisclosureCover, TransactionStage
+from transactions.selectors import free_text_sealed, transactions_covering
 
 
 def lead_stage(lead: Lead, viewer: Member) -> Stage:

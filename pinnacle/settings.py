@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "members",
     "policy",
     "leads",
+    "transactions",
     "outreach",
     "comarketing",
     "advocates",
@@ -228,7 +229,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "pinnacle.mail.tasks.sweep_outbox", "schedule": 60.0},
     "sweep-inquiries": {"task": "leads.tasks.sweep_inquiries", "schedule": 60.0},
-    "sweep-post-close": {"task": "leads.tasks.sweep_post_close_steps", "schedule": 300.0},
+    "sweep-post-close": {"task": "transactions.tasks.sweep_post_close_steps", "schedule": 300.0},
     "sweep-comarketing": {"task": "comarketing.tasks.sweep_reminders", "schedule": 300.0},
     "close-policy-votes": {"task": "policy.tasks.close_policy_votes", "schedule": 60.0},
     "refresh-advocate-scores": {

@@ -81,6 +81,13 @@ def get_for_partnership_or_404(queryset, partnership: Partnership, **lookup):
     return get_or_404(queryset.for_partnership(partnership), **lookup)
 
 
+def audit_target_type(target) -> str:
+    """What an audit record calls the kind of its target (a model or a row): the model's label,
+    unless the model keeps the label its rows were audited under before it moved to another app
+    (`audit_target_type` on the model), so the records kept so far still find it."""
+    return getattr(target, "audit_target_type", "") or target._meta.label_lower
+
+
 def record_audit(
     *,
     partnership: Partnership,
@@ -94,7 +101,7 @@ def record_audit(
         partnership=partnership,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
-        target_type=target._meta.label_lower if target is not None else "",
+        target_type=audit_target_type(target) if target is not None else "",
         target_id=target.pk if target is not None else None,
         summary=summary[:300],
         data=data or {},

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("policy.urls")),
     path("", include("leads.urls")),
+    path("", include("transactions.urls")),
     path("", include("outreach.urls")),
     path("", include("comarketing.urls")),
     path("", include("advocates.urls")),

@@ -10,7 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from advocates.tokens import make_survey_token
-from leads.tokens import make_access_token, make_customer_token
+from leads.tokens import make_access_token
 from members.services import invite_member
 from members.tokens import make_invitation_token
 from pinnacle.mail.services import queue_email
@@ -26,17 +26,7 @@ from tests.advocates.factories import (
 )
 from tests.comarketing.factories import ConnectionFactory, MediaFactory
 from tests.conftest import client_for
-from tests.leads.factories import (
-    DisclosureFactory,
-    InquiryFactory,
-    LeaderProposalFactory,
-    LeadFactory,
-    TeamMemberFactory,
-    TransactionDocumentFactory,
-    TransactionEventFactory,
-    TransactionFactory,
-)
-from tests.leads.transaction_builders import closed_transaction
+from tests.leads.factories import InquiryFactory, LeadFactory
 from tests.members.factories import (
     BreachReportFactory,
     InvitationFactory,
@@ -45,6 +35,16 @@ from tests.members.factories import (
     PolicySuggestionFactory,
 )
 from tests.outreach.factories import TemplateFactory
+from tests.transactions.factories import (
+    DisclosureFactory,
+    LeaderProposalFactory,
+    TeamMemberFactory,
+    TransactionDocumentFactory,
+    TransactionEventFactory,
+    TransactionFactory,
+)
+from tests.transactions.transaction_builders import closed_transaction
+from transactions.tokens import make_customer_token
 
 pytestmark = pytest.mark.django_db
 

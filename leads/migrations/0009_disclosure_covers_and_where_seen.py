@@ -3,7 +3,7 @@ dates and the team only), and where each look from outside the team was shown (e
 were pages, or downloads by their path)."""
 
 import django.contrib.postgres.fields
-import leads.models
+from leads.migrations import _moved_to_transactions
 from django.db import migrations, models
 from django.db.models import Q
 
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='disclosure',
             name='covers',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('stage', 'The stage and dates'), ('team', "The team, with each member's role"), ('property', 'The property address and value'), ('notes', 'Timeline notes'), ('documents', 'Documents'), ('contact', "The customer's contact details")], max_length=12), default=leads.models.default_disclosure_covers, size=None, verbose_name='what the grantee may read'),
+            field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('stage', 'The stage and dates'), ('team', "The team, with each member's role"), ('property', 'The property address and value'), ('notes', 'Timeline notes'), ('documents', 'Documents'), ('contact', "The customer's contact details")], max_length=12), default=_moved_to_transactions.default_disclosure_covers, size=None, verbose_name='what the grantee may read'),
         ),
         migrations.AddField(
             model_name='transactionaccess',

@@ -22,8 +22,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower
 from django.db.models.lookups import Exact
 
+from leads import extensions
 from leads.models import Lead, Submission
-from leads.selectors.transactions import email_sealed
 from members.models import Member
 from pinnacle.mail.models import Suppression
 from pinnacle.models import Partnership
@@ -182,7 +182,7 @@ def lead_suppression(lead: Lead, viewer: Member) -> Suppression | None:
         Suppression.objects.filter(partnership_id=lead.partnership_id)
         .filter(email__lower=lead.email.lower())
         .annotate(
-            subject_sealed=email_sealed(
+            subject_sealed=extensions.confidentiality().email_sealed(
                 lead, viewer, at="source_message__created_at", reply_to="source_message__reply_to"
             )
         )

@@ -1,22 +1,18 @@
 """A lead's timeline: what happened to the lead, from leads itself and every app that registers a
-source in leads.extensions. Each source is one query and receives the viewer."""
+source in leads.extensions. Each source is one query and receives the viewer. What a
+transaction's team wrote is sealed by the confidentiality rules the transactions app registers
+(`extensions.confidentiality()`); without them the timeline refuses to show."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, Q, QuerySet
+from django.db.models import Count, Exists, Q
 from django.utils import timezone
 
 from leads import extensions
 from leads.extensions import TimelineEntry, hide_sealed_text
-from leads.models import Inquiry, InquiryResponse, InquiryState, Lead, Submission, Transaction
-from leads.selectors.transactions import (
-    email_sealed,
-    free_text_sealed,
-    team_transactions,
-    visible_transactions,
-)
+from leads.models import Inquiry, InquiryResponse, InquiryState, Lead, Submission
 from members.models import Member
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.models import AuditEvent
@@ -34,7 +30,11 @@ def _submission_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     inquiry's."""
     submissions = (
         Submission.objects.filter(partnership_id=lead.partnership_id, lead=lead)
-        .annotate(sealed=free_text_sealed(lead, viewer, author="inquiry__member", at="created_at"))
+        .annotate(
+            sealed=extensions.confidentiality().free_text_sealed(
+                lead, viewer, author="inquiry__member", at="created_at"
+            )
+        )
         .select_related("named_referrer")
     )
     for submission in submissions:
@@ -50,36 +50,11 @@ def _submission_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
         )
 
 
-# The emails of a lead's transactions (its team, the post-close steps, the letter, the
-# customer's link): confidential to the committee and leadership, whatever they were filed
-# against.
-TRANSACTION_TEMPLATES = tuple(
-    f"leads/{name}"
-    for name in (
-        "thank_you_letter",
-        "client_interaction",
-        "post_close_",
-        "customer_link",
-        "team_added",
-    )
-)
-
-
 def _about(model) -> Q:
     return Q(
         content_type__app_label=model._meta.app_label,
         content_type__model=model._meta.model_name,
     )
-
-
-def _worked_transactions(lead: Lead, viewer: Member) -> QuerySet[Transaction]:
-    """The lead's transactions whose emails the viewer may read: their committee's, and every
-    one for leadership. (A member named in a customer's authorization reads what it covers on
-    the transaction's pages, never its emails.)"""
-    transactions = (
-        visible_transactions(viewer) if viewer.is_leadership else team_transactions(viewer)
-    )
-    return transactions.filter(lead=lead)
 
 
 def _email_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
@@ -88,18 +63,19 @@ def _email_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     the lead's transactions, even when it was filed against the lead. The subject of one a
     team member wrote from the opening is sealed (`email_sealed`): the email shows, not what
     it is about."""
-    worked = _worked_transactions(lead, viewer)
+    rules = extensions.confidentiality()
+    worked = rules.worked_transactions(lead, viewer)
     transaction_template = Q()
-    for prefix in TRANSACTION_TEMPLATES:
+    for prefix in rules.templates:
         transaction_template |= Q(template__startswith=prefix)
     about_lead = _about(Lead) & Q(object_id=lead.pk)
-    about_a_worked_transaction = _about(Transaction) & Q(object_id__in=worked.values("pk"))
+    about_a_worked_transaction = _about(worked.model) & Q(object_id__in=worked.values("pk"))
     messages = (
         OutboxMessage.objects.filter(partnership_id=lead.partnership_id)
         .filter(
             (about_lead & (~transaction_template | Q(Exists(worked)))) | about_a_worked_transaction
         )
-        .annotate(event_count=Count("events"), sealed=email_sealed(lead, viewer))
+        .annotate(event_count=Count("events"), sealed=rules.email_sealed(lead, viewer))
         .defer("body_text", "body_html", "headers", "last_error")
     )
     for message in messages:
@@ -119,11 +95,15 @@ def _email_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
 
 def _inquiry_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     """The customer's inquiries; the message of one to a member of a transaction's team is
-    sealed from its opening (`free_text_sealed`)."""
+    sealed from its opening (`free_text_sealed`, of `extensions.confidentiality()`)."""
     now = timezone.now()
     inquiries = (
         Inquiry.objects.filter(partnership_id=lead.partnership_id, lead=lead)
-        .annotate(sealed=free_text_sealed(lead, viewer, author="member", at="created_at"))
+        .annotate(
+            sealed=extensions.confidentiality().free_text_sealed(
+                lead, viewer, author="member", at="created_at"
+            )
+        )
         .select_related("member")
     )
     for inquiry in inquiries:
@@ -148,7 +128,11 @@ def _response_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     """Members' answers to the inquiries; a team member's is sealed from the opening."""
     responses = (
         InquiryResponse.objects.filter(partnership_id=lead.partnership_id, inquiry__lead=lead)
-        .annotate(sealed=free_text_sealed(lead, viewer, author="member", at="created_at"))
+        .annotate(
+            sealed=extensions.confidentiality().free_text_sealed(
+                lead, viewer, author="member", at="created_at"
+            )
+        )
         .select_related("member")
     )
     for response in responses:

@@ -1,5 +1,5 @@
-"""Template helpers for inquiries (the reply-deadline countdown and the response time) and for
-the customer's transaction page.
+"""Template helpers for inquiries (the reply-deadline countdown and the response time) and the
+sentence that opens a member's contact with a lead.
 
 The countdown text is rendered here so pages are right without JavaScript; static/js/site.js
 recomputes the same words every minute from the element's data-deadline.
@@ -12,10 +12,8 @@ import datetime
 from django import template
 from django.utils import timezone
 
-from leads.models import Inquiry, InquiryState, Transaction
+from leads.models import Inquiry, InquiryState
 from leads.models import details_origin as _details_origin
-from leads.services.customer import has_live_links
-from leads.tokens import customer_link_days as link_days
 from pinnacle.formats import duration_text
 
 register = template.Library()
@@ -60,19 +58,6 @@ def response_time(inquiry: Inquiry) -> str:
     if inquiry.responded_at is None:
         return ""
     return duration_text(inquiry.responded_at - inquiry.created_at)
-
-
-@register.simple_tag
-def customer_link_days() -> int:
-    """`{% customer_link_days %}`: how many days a link to a customer's page works."""
-    return link_days()
-
-
-@register.simple_tag
-def customer_links_live(transaction: Transaction) -> bool:
-    """`{% customer_links_live transaction as live %}`: a link of the current version was sent
-    to the customer (so there is something to revoke)."""
-    return has_live_links(transaction)
 
 
 @register.simple_tag

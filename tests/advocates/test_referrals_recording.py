@@ -14,12 +14,12 @@ from advocates.models import Direction, Referral, ReferralEvent, ReferralStage
 from advocates.services import AdvocatesRefused
 from advocates.services import referrals as services
 from leads.models import FormKind, Lead, Submission
-from leads.services import transactions as lead_transactions
 from pinnacle.mail.models import OutboxMessage
 from tests.advocates.factories import ContactFactory
 from tests.advocates.referrals_helpers import receive
 from tests.leads.factories import LeadFactory
 from tests.members.factories import MemberFactory
+from transactions.services import lifecycle as lead_transactions
 
 pytestmark = pytest.mark.django_db
 

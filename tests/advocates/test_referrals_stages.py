@@ -10,11 +10,11 @@ from django.urls import reverse
 from advocates.models import Interaction, ReferralEvent, ReferralStage
 from advocates.services import AdvocatesRefused
 from advocates.services import referrals as services
-from leads.models import TransactionStage
-from leads.services import transactions as lead_transactions
 from pinnacle.mail.models import OutboxMessage
 from tests.advocates.referrals_helpers import receive
 from tests.members.factories import MemberFactory
+from transactions.models import TransactionStage
+from transactions.services import lifecycle as lead_transactions
 
 pytestmark = pytest.mark.django_db
 

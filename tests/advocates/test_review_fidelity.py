@@ -20,12 +20,12 @@ from advocates.services.experiments import (
     experiment_results,
     start_experiment,
 )
-from leads.models import TransactionStage
-from leads.services import transactions as lead_transactions
 from tests.advocates.factories import ContactFactory, InteractionFactory, RewardFactory
 from tests.conftest import client_for
 from tests.leads.factories import LeadFactory
 from tests.members.factories import MemberFactory
+from transactions.models import TransactionStage
+from transactions.services import lifecycle as lead_transactions
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,6 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from leads.models import PostCloseStep, Transaction
 from outreach.models import Attempt
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage
@@ -20,6 +19,7 @@ from policy.services.versions import current_policy
 from tests.e2e.conftest import SCREENSHOTS
 from tests.leads.factories import LeadFactory
 from tests.members.factories import PASSWORD, LeadershipFactory, MemberFactory, UserFactory
+from transactions.models import PostCloseStep, Transaction
 
 
 def log_in(browser, base, email):

@@ -8,12 +8,13 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from leads.models import TransactionStage
-from leads.services.customer import revoke_customer_links, send_customer_link
 from tests.e2e.conftest import SCREENSHOTS, deliver_queued, log_in
-from tests.leads.factories import LeadFactory, TransactionEventFactory
-from tests.leads.transaction_builders import team_transaction
+from tests.leads.factories import LeadFactory
 from tests.members.factories import CompanyFactory, MemberFactory, UserFactory
+from tests.transactions.factories import TransactionEventFactory
+from tests.transactions.transaction_builders import team_transaction
+from transactions.models import TransactionStage
+from transactions.services.customer import revoke_customer_links, send_customer_link
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,12 +9,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from leads.models import MeetingProposal, PostCloseStep, Transaction
-from leads.services import transactions as services
 from tests.e2e.conftest import member_page
 from tests.leads.factories import LeadFactory
-from tests.leads.transaction_builders import closed_transaction
 from tests.members.factories import LeadershipFactory, MemberFactory, UserFactory
+from tests.transactions.transaction_builders import closed_transaction
+from transactions.models import MeetingProposal, PostCloseStep, Transaction
+from transactions.services import lifecycle as services
 
 
 def people(partnership):

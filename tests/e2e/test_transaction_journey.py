@@ -4,10 +4,10 @@ it under contract and keeps a note; a colleague outside the team finds nothing o
 import pytest
 from playwright.sync_api import expect
 
-from leads.models import Transaction
 from tests.e2e.conftest import SCREENSHOTS, log_in
 from tests.leads.factories import LeadFactory
 from tests.members.factories import MemberFactory, UserFactory
+from transactions.models import Transaction
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,8 +11,9 @@ from leads.models import Channel, Lead, Need
 from leads.views.leads import EXPORT_HEADER
 from pinnacle.mail.models import Suppression
 from pinnacle.models import AuditEvent
-from tests.leads.factories import LeadFactory, SubmissionFactory, TransactionEventFactory
-from tests.leads.transaction_builders import team_transaction
+from tests.leads.factories import LeadFactory, SubmissionFactory
+from tests.transactions.factories import TransactionEventFactory
+from tests.transactions.transaction_builders import team_transaction
 
 pytestmark = pytest.mark.django_db
 

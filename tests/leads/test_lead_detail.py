@@ -6,31 +6,28 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from leads.models import ClientInteraction, FormKind, Lead, Transaction
+from leads.models import FormKind, Lead
 from leads.selectors.timeline import lead_timeline
-from leads.services import transactions
-from leads.services.customer import send_customer_link
 from leads.services.inquiries import express_interest, respond_to_inquiry
 from leads.services.intake import submit_lead
-from leads.services.postclose import (
+from pinnacle.mail.models import DeliveryEvent, OutboxMessage
+from pinnacle.mail.services import advance_status, suppress
+from pinnacle.tenancy import record_audit
+from tests.conftest import client_for
+from tests.leads.factories import InquiryFactory, LeadFactory, SubmissionFactory
+from tests.members.factories import MemberFactory
+from tests.transactions.factories import DisclosureFactory
+from transactions.models import ClientInteraction, Transaction
+from transactions.services import lifecycle as transactions
+from transactions.services.customer import send_customer_link
+from transactions.services.postclose import (
     confirm_meeting,
     draft_interaction_text,
     propose_meeting_times,
     record_client_interaction,
 )
-from leads.services.postclose_sweep import sweep_post_close
-from leads.services.thank_you import send_letter
-from pinnacle.mail.models import DeliveryEvent, OutboxMessage
-from pinnacle.mail.services import advance_status, suppress
-from pinnacle.tenancy import record_audit
-from tests.conftest import client_for
-from tests.leads.factories import (
-    DisclosureFactory,
-    InquiryFactory,
-    LeadFactory,
-    SubmissionFactory,
-)
-from tests.members.factories import MemberFactory
+from transactions.services.postclose.sweep import sweep_post_close
+from transactions.services.thank_you import send_letter
 
 pytestmark = pytest.mark.django_db
 

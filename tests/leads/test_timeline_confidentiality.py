@@ -5,11 +5,12 @@ customer authorized to read notes (see tests/leads/timeline_scene.py). The entri
 """
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from leads import extensions
+from leads.selectors.lists import lead_suppression
 from leads.selectors.timeline import lead_timeline
-from leads.selectors.transactions import sealed_seats
-from leads.services import transactions as services
 from leads.services.inquiries import respond_to_inquiry
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.services import opt_out
@@ -24,6 +25,8 @@ from tests.leads.timeline_scene import (
     write_before_and_after,
 )
 from tests.members.factories import MemberFactory
+from transactions.selectors import sealed_seats
+from transactions.services import lifecycle as services
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +149,15 @@ def test_an_opt_out_from_a_team_members_email_names_it_without_its_subject_outsi
     for viewer in scene.team_and_leadership:
         box = scene.page(viewer).split("From the email", 1)[1].split("</dd>", 1)[0]
         assert "20 percent down" in box, viewer
+
+
+def test_without_the_confidentiality_rules_the_timeline_and_the_opt_out_line_refuse(
+    scene, monkeypatch
+):
+    """Fail closed: until the transactions app registers its rules (leads.extensions), leads
+    refuses to show what a team may have written rather than show it unsealed."""
+    monkeypatch.setattr(extensions, "_confidentiality", [])
+    with pytest.raises(ImproperlyConfigured, match="confidentiality"):
+        lead_timeline(scene.lead, scene.outsider)
+    with pytest.raises(ImproperlyConfigured, match="confidentiality"):
+        lead_suppression(scene.lead, scene.outsider)

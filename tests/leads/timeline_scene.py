@@ -14,14 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from leads.models import DisclosureCover, Lead, Transaction
+from leads.models import Lead
 from leads.selectors.timeline import lead_timeline
-from leads.services import transactions as services
 from members.models import Member
 from outreach.services import send_message
 from tests.conftest import client_for
-from tests.leads.factories import DisclosureFactory, LeadFactory
+from tests.leads.factories import LeadFactory
 from tests.members.factories import LeadershipFactory, MemberFactory
+from tests.transactions.factories import DisclosureFactory
+from transactions.models import DisclosureCover, Transaction
+from transactions.services import lifecycle as services
 
 OPENED_AT = datetime.datetime(2025, 3, 10, 9, 0, tzinfo=ZoneInfo("America/New_York"))
 BEFORE = OPENED_AT - datetime.timedelta(days=2)

@@ -3,12 +3,12 @@ only to those who may see the transaction."""
 
 import pytest
 
-from leads.models import TeamMember, Transaction, TransactionKind, TransactionStage
 from outreach.models import Stage
 from outreach.selectors import lead_stage
 from outreach.services import log_call
 from tests.leads.factories import LeadFactory
 from tests.members.factories import MemberFactory
+from transactions.models import TeamMember, Transaction, TransactionKind, TransactionStage
 
 pytestmark = pytest.mark.django_db
 

@@ -14,13 +14,13 @@ from advocates.models import PlanKind, ReferralStage, TouchKind
 from advocates.services import referrals as referral_services
 from advocates.services.plans import enroll
 from advocates.services.touches import mark_done
-from leads.models import ClientInteraction, MeetingProposal, ThankYouLetter
-from leads.services.postclose import propose_meeting_times
-from leads.services.thank_you import edit_letter
 from pinnacle.http import local_path
 from tests.advocates.factories import ContactFactory, RewardFactory
 from tests.conftest import client_for
-from tests.leads.transaction_builders import Committee
+from tests.transactions.transaction_builders import Committee
+from transactions.models import ClientInteraction, MeetingProposal, ThankYouLetter
+from transactions.services.postclose import propose_meeting_times
+from transactions.services.thank_you import edit_letter
 
 pytestmark = pytest.mark.django_db
 

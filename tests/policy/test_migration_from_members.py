@@ -12,22 +12,9 @@ from django.utils import timezone
 
 from pinnacle.mail.models import OutboxMessage
 from policy.models import BreachReport, PolicyRevision, PolicySuggestion, PolicyVersion, PolicyVote
+from tests.previous_release import migrate, previous_release_apps, previous_release_nodes
 
-# The previous release's last migration of members, where the policy's models lived.
-MEMBERS_BEFORE = ("members", "0008_policy_version_one_reads_as_the_seed")
 NOW = timezone.now().replace(microsecond=0)
-
-
-def previous_release(executor: MigrationExecutor) -> list[tuple[str, str]]:
-    """Every app at its last migration, but members before the move and no policy app."""
-    leaves = executor.loader.graph.leaf_nodes()
-    return [MEMBERS_BEFORE, *(n for n in leaves if n[0] not in ("members", "policy"))]
-
-
-def migrate(executor: MigrationExecutor, targets):
-    """The migration state once there (its models as that release had them)."""
-    executor.loader.build_graph()
-    return executor.migrate(targets)
 
 
 def seed_previous_release(apps) -> dict:
@@ -115,11 +102,13 @@ def seed_previous_release(apps) -> dict:
 @pytest.mark.django_db(transaction=True)
 def test_a_database_from_the_previous_release_keeps_every_policy_row():
     executor = MigrationExecutor(connection)
-    before = previous_release(executor)
-    state = migrate(executor, [*before, ("policy", None)])
-    ids = seed_previous_release(state.apps)
-
-    migrate(executor, executor.loader.graph.leaf_nodes())
+    previous = previous_release_nodes(executor)
+    try:
+        migrate(executor, previous)
+        ids = seed_previous_release(previous_release_apps(executor))
+    finally:
+        executor = MigrationExecutor(connection)
+        migrate(executor, executor.loader.graph.leaf_nodes())
     ContentType.objects.clear_cache()  # as a process starting on the new release would
 
     version = PolicyVersion.objects.get(pk=ids["version"])

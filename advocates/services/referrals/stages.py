@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from advocates.models import Direction, Referral, ReferralEvent, ReferralStage
 from advocates.services import AdvocatesRefused
-from leads.models import Transaction, TransactionStage
-from leads.selectors.transactions import visible_transactions
 from members.models import Member
+from transactions.models import Transaction, TransactionStage
+from transactions.selectors import visible_transactions
 
 OPEN_STAGES = (ReferralStage.RECEIVED, ReferralStage.CONTACTED, ReferralStage.UNDER_CONTRACT)
 FINAL_STAGES = (ReferralStage.CLOSED, ReferralStage.LOST)

@@ -1,0 +1,1 @@
+"""The demo's transactions (`stories`), seeded after the demo leads through `demo_seeded`."""

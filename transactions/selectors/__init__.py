@@ -1,0 +1,87 @@
+"""Transaction selectors: who may see a transaction, what is sealed, and the lists. Every name
+the rest of the code imports from `transactions.selectors` is re-exported here.
+
+- sight: the confidentiality rule (who may see a transaction and what of it) and the access log.
+- sealing: the team's free text and emails about the customer on the lead's timeline.
+- lists: the list, the team page and exports, and the parts of one transaction's page.
+"""
+
+from transactions.selectors.lists import (
+    FORMING,
+    TRANSACTIONS_PER_PAGE,
+    access_log_of,
+    disclosures_of,
+    documents_of,
+    open_proposal,
+    team_of,
+    team_size,
+    timeline_of,
+    transactions_for_list,
+)
+from transactions.selectors.sealing import (
+    email_sealed,
+    free_text_sealed,
+    sealed_seats,
+)
+from transactions.selectors.sight import (
+    ALL_COVERS,
+    EVENT_COVERS,
+    GRANT_ORDER,
+    LEADERSHIP_SIGHT,
+    TEAM_SIGHT,
+    Access,
+    Cover,
+    Sight,
+    access_to,
+    covering,
+    live_disclosures,
+    log_looks,
+    on_team,
+    outside_looks,
+    sight_annotations,
+    sight_for,
+    sight_of,
+    sight_of_grants,
+    team_transactions,
+    transaction_for,
+    transactions_covering,
+    visible_transactions,
+)
+
+__all__ = [
+    "ALL_COVERS",
+    "EVENT_COVERS",
+    "FORMING",
+    "GRANT_ORDER",
+    "LEADERSHIP_SIGHT",
+    "TEAM_SIGHT",
+    "TRANSACTIONS_PER_PAGE",
+    "Access",
+    "Cover",
+    "Sight",
+    "access_log_of",
+    "access_to",
+    "covering",
+    "disclosures_of",
+    "documents_of",
+    "email_sealed",
+    "free_text_sealed",
+    "live_disclosures",
+    "log_looks",
+    "on_team",
+    "open_proposal",
+    "outside_looks",
+    "sealed_seats",
+    "sight_annotations",
+    "sight_for",
+    "sight_of",
+    "sight_of_grants",
+    "team_of",
+    "team_size",
+    "team_transactions",
+    "timeline_of",
+    "transaction_for",
+    "transactions_covering",
+    "transactions_for_list",
+    "visible_transactions",
+]

@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from transactions.services.postclose.sweep import sweep_post_close
+
+
+@shared_task(name="transactions.tasks.sweep_post_close_steps")
+def sweep_post_close_steps() -> tuple[int, int]:
+    return sweep_post_close()

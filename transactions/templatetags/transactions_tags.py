@@ -1,0 +1,24 @@
+"""Template helpers for the customer's read-only page of a transaction, shown on its team page."""
+
+from __future__ import annotations
+
+from django import template
+
+from transactions.models import Transaction
+from transactions.services.customer import has_live_links
+from transactions.tokens import customer_link_days as link_days
+
+register = template.Library()
+
+
+@register.simple_tag
+def customer_link_days() -> int:
+    """`{% customer_link_days %}`: how many days a link to a customer's page works."""
+    return link_days()
+
+
+@register.simple_tag
+def customer_links_live(transaction: Transaction) -> bool:
+    """`{% customer_links_live transaction as live %}`: a link of the current version was sent
+    to the customer (so there is something to revoke)."""
+    return has_live_links(transaction)

@@ -1,0 +1,135 @@
+"""A transaction's team page, fetched through `transactions.selectors.transaction_for` (a
+404 outside its team, leadership and a live disclosure; every look from outside the team is
+logged), and the helpers every action on the page shares (fetch, a row of it, done, re-render)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from members.auth import member_required
+from transactions import selectors
+from transactions.forms.transaction import (
+    AddTeamMemberForm,
+    DisclosureForm,
+    DocumentForm,
+    NoteForm,
+    ProposeLeaderForm,
+    StageForm,
+    TransactionDetailsForm,
+)
+from transactions.models import Transaction, TransactionAccess
+from transactions.selectors import Access, transaction_for
+from transactions.services import lifecycle as services
+
+DETAIL_QUERYSET = Transaction.objects.select_related(
+    "lead", "leader", "referral_member", "opened_by", "solo_member", "solo_confirmed_by"
+)
+
+
+def _detail(request, transaction, access, *, status=200, refusal="", **bound):
+    """The team page; `bound` replaces a blank form by the one just posted (with its errors)."""
+    member, partnership = request.member, request.partnership
+    sight = selectors.sight_for(member, transaction, access)
+    team = selectors.team_of(transaction)
+    team_ids = [seat.member_id for seat in team]
+    can_edit = access is Access.TEAM
+    proposal = selectors.open_proposal(transaction) if sight.team else None
+    agreed_ids = {a.member_id for a in proposal.agreements.all()} if proposal else set()
+    moves = services.allowed_moves(transaction)
+    today = partnership.today()
+    referral_leads = services.referral_member_leads(transaction, team_ids)
+    forming = services.stays_forming(transaction, set(team_ids))
+    if not can_edit and not refusal:
+        # Read-only viewers see no forms: a refusal of what they posted is shown on its own.
+        refusal = " ".join(error for form in bound.values() for error in form.non_field_errors())
+    context = {
+        "transaction": transaction,
+        "lead": transaction.lead,
+        "viewer": member,
+        "access": access,
+        "access_name": access.value,
+        "can_edit": can_edit,
+        "is_leader": services.acting_leader_id(transaction) == member.pk,
+        "removable_ids": services.removable_ids(transaction, team, member),
+        "team": team,
+        "forming": forming,
+        # Leadership confirms on this page that a lone member is the whole team.
+        "can_confirm_whole_team": access is Access.LEADERSHIP and forming and len(team) == 1,
+        # A team of one appoints nobody (even when it works alone, its lone member leads it).
+        "can_propose_leader": can_edit
+        and not referral_leads
+        and not services.is_forming(len(team)),
+        "committee_minimum": services.COMMITTEE_MINIMUM,
+        "proposal": proposal,
+        "agreed_ids": agreed_ids,
+        "referral_leads": referral_leads,
+        "refusal": refusal,
+        "sight": sight,
+        "events": _timeline(transaction, sight),
+        "documents": selectors.documents_of(transaction) if sight.documents else None,
+        # Who else was authorized, and who looked, is for the team and leadership.
+        "disclosures": selectors.disclosures_of(transaction) if not sight.is_grantee else None,
+        "access_log": selectors.access_log_of(transaction)[:50] if not sight.is_grantee else None,
+        "today": today,
+    }
+    if can_edit:
+        context.update(
+            add_member_form=bound.get("add_member_form")
+            or AddTeamMemberForm(partnership=partnership, exclude_ids=team_ids),
+            propose_form=bound.get("propose_form") or ProposeLeaderForm(team=team),
+            stage_form=bound.get("stage_form")
+            or StageForm(moves=moves, today=today, opened_on=services.opened_on(transaction)),
+            details_form=bound.get("details_form")
+            or TransactionDetailsForm(
+                initial={
+                    "kind": transaction.kind,
+                    "property_address": transaction.property_address,
+                    "expected_close_on": transaction.expected_close_on,
+                    "value": transaction.value,
+                }
+            ),
+            note_form=bound.get("note_form") or NoteForm(),
+            document_form=bound.get("document_form") or DocumentForm(),
+            disclosure_form=bound.get("disclosure_form")
+            or DisclosureForm(partnership=partnership, exclude_ids=team_ids, today=today),
+            open_details=bool(bound.get("details_form")),
+        )
+    return render(request, "transactions/detail.html", context, status=status)
+
+
+def _timeline(transaction, sight):
+    """The entries the viewer reads, each with the summary as they may read it."""
+    events = list(selectors.timeline_of(transaction, sight))
+    for event in events:
+        event.shown_summary = sight.event_summary(event)
+    return events
+
+
+@member_required
+def transaction_detail(request, pk):
+    transaction, access = transaction_for(request, request.member, pk, queryset=DETAIL_QUERYSET)
+    return _detail(request, transaction, access)
+
+
+def _fetch(request, pk, *, seen_on=TransactionAccess.SeenOn.PAGE):
+    return transaction_for(request, request.member, pk, queryset=DETAIL_QUERYSET, seen_on=seen_on)
+
+
+def _row_of(request, transaction, model, pk, *related):
+    """A row of this transaction (a seat, a proposal, an entry, a document, a disclosure) by
+    its id; 404 for any other, another transaction's included."""
+    row = (
+        model.objects.filter(partnership=request.partnership, transaction=transaction, pk=pk)
+        .select_related(*related)
+        .first()
+    )
+    if row is None:
+        raise Http404
+    return row
+
+
+def _done(request, transaction, message: str, anchor: str = ""):
+    messages.success(request, message)
+    return redirect(transaction.get_absolute_url() + anchor)
