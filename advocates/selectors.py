@@ -41,7 +41,7 @@ from members.models import Member
 
 def contacts_of(member: Member) -> QuerySet[Contact]:
     """The member's own inner circle (leadership's too: their own circle, nobody else's)."""
-    return Contact.objects.for_partnership(member.partnership_id).filter(owner=member)
+    return Contact.objects.for_partnership(member.partnership).filter(owner=member)
 
 
 def contact_for(member: Member, pk, *, for_update: bool = False) -> Contact:
@@ -57,7 +57,7 @@ def contact_for(member: Member, pk, *, for_update: bool = False) -> Contact:
 
 def circle_settings(member: Member) -> CircleSettings:
     """The member's settings as stored, or the defaults (unsaved) when they never changed any."""
-    found = CircleSettings.objects.for_partnership(member.partnership_id).filter(member=member)
+    found = CircleSettings.objects.for_partnership(member.partnership).filter(member=member)
     return found.first() or CircleSettings(partnership_id=member.partnership_id, member=member)
 
 
@@ -101,7 +101,7 @@ def linkable_members(member: Member) -> QuerySet[Member]:
     """The partner members a contact can be linked to: active members of the partnership other
     than the member themself."""
     return (
-        Member.objects.for_partnership(member.partnership_id)
+        Member.objects.for_partnership(member.partnership)
         .filter(is_active=True)
         .exclude(pk=member.pk)
         .order_by("display_name", "pk")

@@ -18,7 +18,7 @@ WEEK_DAYS = 6  # "this week": today and the six days after it
 
 def touches_of(member: Member) -> QuerySet[Touch]:
     """The member's touches on plans still running (a closed plan's misses are not chased)."""
-    return Touch.objects.for_partnership(member.partnership_id).filter(
+    return Touch.objects.for_partnership(member.partnership).filter(
         owner=member, enrollment__closed_at__isnull=True
     )
 
@@ -50,7 +50,7 @@ def touch_for(member: Member, pk, *, live_only: bool = True) -> Touch:
 def enrollment_for(member: Member, pk) -> Enrollment:
     try:
         return (
-            Enrollment.objects.for_partnership(member.partnership_id)
+            Enrollment.objects.for_partnership(member.partnership)
             .select_related("contact")
             .get(owner=member, pk=pk)
         )
@@ -140,7 +140,7 @@ def _completion_counts(today: dt.date, prefix: str = "") -> dict:
 def completion_by_plan(member: Member, today: dt.date) -> dict[str, Completion]:
     """The member's completion rate per plan kind, over all their enrolments."""
     rows = (
-        Touch.objects.for_partnership(member.partnership_id)
+        Touch.objects.for_partnership(member.partnership)
         .filter(owner=member)
         .values("enrollment__kind")
         .annotate(**_completion_counts(today))
@@ -155,7 +155,7 @@ def completion_by_plan(member: Member, today: dt.date) -> dict[str, Completion]:
 def enrollments_of(contact: Contact, today: dt.date) -> list[Enrollment]:
     """The contact's enrolments, newest first, each with its touch counts and `completion`."""
     rows = list(
-        Enrollment.objects.for_partnership(contact.partnership_id)
+        Enrollment.objects.for_partnership(contact.partnership)
         .filter(contact=contact, owner_id=contact.owner_id)
         .annotate(touches_total=Count("touches"), **_completion_counts(today, "touches__"))
         .order_by("-starts_on", "-pk")

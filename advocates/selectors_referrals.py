@@ -22,7 +22,7 @@ from members.models import Member
 
 
 def referrals_of(member: Member) -> QuerySet[Referral]:
-    return Referral.objects.for_partnership(member.partnership_id).filter(owner=member)
+    return Referral.objects.for_partnership(member.partnership).filter(owner=member)
 
 
 def _one(rows: QuerySet, pk, what: str):
@@ -37,12 +37,12 @@ def referral_for(member: Member, pk) -> Referral:
 
 
 def rule_for(member: Member, pk) -> RewardRule:
-    rows = RewardRule.objects.for_partnership(member.partnership_id).filter(owner=member)
+    rows = RewardRule.objects.for_partnership(member.partnership).filter(owner=member)
     return _one(rows, pk, "reward")
 
 
 def rewards_of(member: Member) -> QuerySet[Reward]:
-    return Reward.objects.for_partnership(member.partnership_id).filter(owner=member)
+    return Reward.objects.for_partnership(member.partnership).filter(owner=member)
 
 
 def reward_for(member: Member, pk) -> Reward:
@@ -79,14 +79,12 @@ def with_suggestions(referrals: list[Referral], member: Member) -> list[Referral
     if not referrals:
         return referrals
     rules = list(
-        RewardRule.objects.for_partnership(member.partnership_id).filter(
-            owner=member, is_active=True
-        )
+        RewardRule.objects.for_partnership(member.partnership).filter(owner=member, is_active=True)
     )
     contact_ids = {r.contact_id for r in referrals}
     assignments: dict[int, list[Assignment]] = {}
     for assignment in (
-        Assignment.objects.for_partnership(member.partnership_id)
+        Assignment.objects.for_partnership(member.partnership)
         .filter(contact_id__in=contact_ids)
         .select_related("experiment")
         .order_by("-experiment__starts_on", "-pk")

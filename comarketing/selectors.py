@@ -41,13 +41,13 @@ def find_contacts(
     if not name and not emails:
         return []
     members = (
-        Member.objects.for_partnership(member.partnership_id)
+        Member.objects.for_partnership(member.partnership)
         .filter(_matching("display_name", "user__email", name, emails), is_active=True)
         .exclude(pk=member.pk)
         .values_list("display_name", "user__email")
     )
     leads = (
-        Lead.objects.for_partnership(member.partnership_id)
+        Lead.objects.for_partnership(member.partnership)
         .filter(_matching("name", "email", name, emails))
         .values_list("name", "email")
     )
@@ -80,7 +80,7 @@ def _matching(name_field: str, email_field: str, name: str, emails: list[str]) -
 def active_connections(member: Member) -> QuerySet[Connection]:
     """The member's own active connections (either side), the other partner loaded."""
     return (
-        Connection.objects.for_partnership(member.partnership_id)
+        Connection.objects.for_partnership(member.partnership)
         .filter(Q(lender=member) | Q(partner=member), status=Status.ACTIVE, deleted_at__isnull=True)
         .select_related("lender__user", "partner__user")
         .order_by("pk")
@@ -116,7 +116,7 @@ def shared_leads(connection: Connection, **who) -> QuerySet[SharedLead]:
     """Leads shared through the connection, newest first, narrowed by `shared_with=` or
     `shared_by=`, each with its lead, both partners and the lead's opt-out state."""
     return (
-        SharedLead.objects.for_partnership(connection.partnership_id)
+        SharedLead.objects.for_partnership(connection.partnership)
         .filter(connection=connection, **who)
         .select_related("lead", "shared_by", "shared_with")
         .annotate(lead_is_opted_out=is_opted_out_of_lead())
@@ -136,7 +136,7 @@ def is_opted_out_of_lead() -> Exists:
 def connection_media(connection: Connection) -> QuerySet[Media]:
     """The overview's "Media you created together", newest first, each with its owner."""
     return (
-        Media.objects.for_partnership(connection.partnership_id)
+        Media.objects.for_partnership(connection.partnership)
         .filter(connection=connection)
         .select_related("owner")
         .order_by("-created_at", "-pk")

@@ -54,7 +54,7 @@ def templates_for(member: Member, stage: str) -> list[Template]:
     """The member's templates, those tagged with `stage` first."""
     fits = Case(When(stages__contains=[stage], then=0), default=1, output_field=IntegerField())
     return list(
-        Template.objects.for_partnership(member.partnership_id)
+        Template.objects.for_partnership(member.partnership)
         .filter(member=member)
         .annotate(fits=fits)
         .order_by("fits", "name")
@@ -71,7 +71,7 @@ def get_own_template(member: Member, pk) -> Template:
 def my_outreach(member: Member):
     """Per lead the member tried to reach: attempts made and the latest, latest first."""
     return (
-        Attempt.objects.for_partnership(member.partnership_id)
+        Attempt.objects.for_partnership(member.partnership)
         .filter(member=member)
         .values("lead_id", "lead__name", "lead__email")
         .annotate(attempts=Count("pk"), last_at=Max("made_at"))

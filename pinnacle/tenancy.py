@@ -8,17 +8,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import Self, TypeVar
 
 from django.conf import settings
 from django.db import models
-from django.http import Http404, HttpResponseNotFound
+from django.http import Http404, HttpRequest, HttpResponseNotFound
 from django.utils import timezone
 
 from pinnacle.models import AuditEvent, Partnership
 
-if TYPE_CHECKING:
-    from django.http import HttpRequest
 
 M = TypeVar("M", bound=models.Model)
 
@@ -26,8 +24,10 @@ M = TypeVar("M", bound=models.Model)
 TENANTLESS_PREFIXES = ("/healthz", "/anymail/", "/static/", "/media/")
 
 
-class TenantQuerySet(models.QuerySet):
-    def for_partnership(self, partnership: Partnership) -> TenantQuerySet:
+class TenantQuerySet(models.QuerySet[M]):
+    # A Partnership, never its id: the type checker (mypy, `make test`) refuses an int here, so
+    # every scoped query starts from the request's or an already scoped object's partnership.
+    def for_partnership(self, partnership: Partnership) -> Self:
         return self.filter(partnership=partnership)
 
 
@@ -56,11 +56,17 @@ def resolve_partnership(host: str) -> Partnership | None:
     return Partnership.objects.filter(domain=host).first()
 
 
+class TenantRequest(HttpRequest):
+    """What `PartnershipMiddleware` makes of a request, for annotations."""
+
+    partnership: Partnership | None
+
+
 class PartnershipMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: TenantRequest):
         request.partnership = resolve_partnership(request.get_host())
         if request.partnership is None:
             if not request.path.startswith(TENANTLESS_PREFIXES):
@@ -78,9 +84,13 @@ def partnership_context(request: HttpRequest) -> dict:
 def get_for_partnership_or_404(queryset, partnership: Partnership, **lookup):
     """Fetch one tenant row by lookup; another tenant's row is indistinguishable from none."""
     try:
-        return queryset.for_partnership(partnership).get(**lookup)
+        found = queryset.for_partnership(partnership).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+    # The partnership is in hand: the row's own `partnership` (what scopes the queries that
+    # start from it) then costs no further query.
+    found.partnership = partnership
+    return found
 
 
 def record_audit(

@@ -147,7 +147,7 @@ def create_contact(
         # The member's row orders two submits of the same form: the second returns the first's.
         Member.objects.select_for_update().filter(pk=owner.pk).first()
         twin = just_made(
-            Contact.objects.for_partnership(owner.partnership_id),
+            Contact.objects.for_partnership(owner.partnership),
             owner=owner,
             segment=segment,
             linked_member=linked_member,
@@ -176,7 +176,7 @@ def create_contact(
 
 def _has_linked(owner: Member, linked: Member, *, exclude=None) -> bool:
     return (
-        Contact.objects.for_partnership(owner.partnership_id)
+        Contact.objects.for_partnership(owner.partnership)
         .filter(owner=owner, linked_member=linked)
         .exclude(pk=exclude)
         .exists()

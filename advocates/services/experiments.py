@@ -147,7 +147,7 @@ def start_experiment(
     if across_members and not actor.is_leadership:
         raise AdvocatesRefused("Only leadership can start an experiment across every member.")
 
-    pool = Contact.objects.for_partnership(actor.partnership_id).filter(segment__in=segments)
+    pool = Contact.objects.for_partnership(actor.partnership).filter(segment__in=segments)
     if not across_members:
         pool = pool.filter(owner=actor)
     # Lock the pool: a second start at the same moment (a double click, two tabs) waits here and
@@ -251,7 +251,7 @@ def experiments_for(member: Member) -> QuerySet[Experiment]:
     visible = Q(owner=member)
     if member.is_leadership:
         visible |= Q(owner__isnull=True)
-    return Experiment.objects.for_partnership(member.partnership_id).filter(visible)
+    return Experiment.objects.for_partnership(member.partnership).filter(visible)
 
 
 def experiment_for(member: Member, pk) -> Experiment:

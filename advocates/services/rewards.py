@@ -39,7 +39,7 @@ MAX_REWARD = decimal.Decimal("99999999.99")
 CENT = decimal.Decimal("0.01")
 
 # The stage a referral reaches and the trigger whose rules it suggests.
-STAGE_TRIGGERS = {
+STAGE_TRIGGERS: dict[str, str] = {
     ReferralStage.RECEIVED: RewardTrigger.ON_RECEIPT,
     ReferralStage.CONTACTED: RewardTrigger.CONTACTED,
     ReferralStage.UNDER_CONTRACT: RewardTrigger.UNDER_CONTRACT,
@@ -113,7 +113,7 @@ def _money(value: decimal.Decimal) -> str:
 
 
 def rules_of(member: Member) -> QuerySet[RewardRule]:
-    return RewardRule.objects.for_partnership(member.partnership_id).filter(owner=member)
+    return RewardRule.objects.for_partnership(member.partnership).filter(owner=member)
 
 
 def _check_rule(trigger: str, quality: str) -> None:

@@ -103,7 +103,7 @@ def set_weights(*, member: Member, frequency, reciprocal, appreciation) -> Circl
     settings.save(
         update_fields=["frequency_weight", "reciprocal_weight", "appreciation_weight", "updated_at"]
     )
-    Contact.objects.for_partnership(member.partnership_id).filter(owner=member).update(
+    Contact.objects.for_partnership(member.partnership).filter(owner=member).update(
         strength=(
             F("frequency_points") * weights.frequency
             + F("reciprocal_points") * weights.reciprocal
@@ -115,7 +115,7 @@ def set_weights(*, member: Member, frequency, reciprocal, appreciation) -> Circl
 
 def _weights_for(contact: Contact) -> Weights:
     found = (
-        CircleSettings.objects.for_partnership(contact.partnership_id)
+        CircleSettings.objects.for_partnership(contact.partnership)
         .filter(member_id=contact.owner_id)
         .first()
     )
@@ -192,11 +192,11 @@ def refresh_due_scores(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     today = now.astimezone(dt.UTC).date()
     done = 0
-    for partnership_id in Partnership.objects.values_list("pk", flat=True):
+    for partnership in Partnership.objects.all():
         while True:
             with transaction.atomic():
                 due = list(
-                    Contact.objects.for_partnership(partnership_id)
+                    Contact.objects.for_partnership(partnership)
                     .filter(score_due_on__lte=today)
                     .select_for_update(skip_locked=True)
                     .order_by("score_due_on", "pk")[:DUE_BATCH]

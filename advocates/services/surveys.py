@@ -86,7 +86,7 @@ def send_survey(
     Member.objects.select_for_update().filter(pk=owner.pk).first()
     now = timezone.now()
     recent = (
-        Survey.objects.for_partnership(owner.partnership_id)
+        Survey.objects.for_partnership(owner.partnership)
         .filter(owner=owner, email=email, sent_at__gt=now - DOUBLE_SEND_WINDOW)
         .first()
     )
@@ -179,7 +179,7 @@ def answer_survey(
 
 
 def surveys_of(member: Member) -> QuerySet[Survey]:
-    return Survey.objects.for_partnership(member.partnership_id).filter(owner=member)
+    return Survey.objects.for_partnership(member.partnership).filter(owner=member)
 
 
 def answered(rows: QuerySet[Survey]) -> QuerySet[Survey]:

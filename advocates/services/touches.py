@@ -30,7 +30,7 @@ DIGEST_TEMPLATE = "advocates/digest"
 TOUCH_TEMPLATE = "advocates/touch"
 DIGEST_BATCH = 200
 # What a done touch is in the contact's communication log.
-LOGGED_AS = {
+LOGGED_AS: dict[str, str] = {
     TouchKind.MARKET_UPDATE: InteractionKind.EMAIL,
     TouchKind.VALUE_PIECE: InteractionKind.EMAIL,
     TouchKind.TAILORED_EMAIL: InteractionKind.EMAIL,
@@ -99,7 +99,7 @@ def email_defaults(touch: Touch, member: Member) -> dict:
     """The compose page's starting subject and body for an email touch, by its kind."""
     first = touch.contact.name.split()[0] if touch.contact.name.split() else touch.contact.name
     area = member.partnership.name
-    bodies = {
+    bodies: dict[str, tuple[str, str]] = {
         TouchKind.MARKET_UPDATE: (
             f"Your market update from {member.display_name}",
             "I wanted to share what is happening in our market this month.\n\n"

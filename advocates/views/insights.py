@@ -134,7 +134,7 @@ def experiment_feedback(request, pk):
     """Note what a contact said: in the member's own experiment (from its page), or for their
     own contact in a leadership experiment (from the contact's page)."""
     member = request.member
-    rows = Experiment.objects.for_partnership(member.partnership_id).filter(
+    rows = Experiment.objects.for_partnership(member.partnership).filter(
         Q(owner=member) | Q(owner__isnull=True, assignments__contact__owner=member)
     )
     experiment = rows.filter(pk=pk).distinct().first() if str(pk).isdigit() else None
@@ -193,7 +193,7 @@ def satisfaction(request):
     member = request.member
     aggregate = request.GET.get("scope") == "all" and member.is_leadership
     if aggregate:
-        rows = survey_services.Survey.objects.for_partnership(member.partnership_id)
+        rows = survey_services.Survey.objects.for_partnership(member.partnership)
     else:
         rows = survey_services.surveys_of(member)
     context = {

@@ -229,7 +229,7 @@ def advance(connection: Connection, status: str, *, reason: str | None = None, *
 
 # The invitation email's status -> the connection's; bounces and refusals stay "not delivered",
 # with the reason shown.
-EMAIL_STATUS = {
+EMAIL_STATUS: dict[str, str] = {
     OutboxMessage.Status.DELIVERED: Status.DELIVERED,
     OutboxMessage.Status.OPENED: Status.OPENED,
     OutboxMessage.Status.CLICKED: Status.OPENED,

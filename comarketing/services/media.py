@@ -205,7 +205,7 @@ def capture_lead(
     if not told_by_intake:
         _tell_owner(media, submission, lead, other)
     already_shared = (
-        SharedLead.objects.for_partnership(connection.partnership_id)
+        SharedLead.objects.for_partnership(connection.partnership)
         .filter(connection=connection, lead=lead, shared_with=other)
         .exists()
     )

@@ -31,7 +31,7 @@ from pinnacle.tenancy import record_audit
 log = logging.getLogger(__name__)
 Status = OutboxMessage.Status
 # How far along a message is; a status only ever moves to a higher rank.
-STATUS_RANK = {
+STATUS_RANK: dict[str, int] = {
     Status.QUEUED: 0,
     Status.SENT: 1,
     Status.DELIVERED: 2,

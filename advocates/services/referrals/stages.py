@@ -105,7 +105,7 @@ def advance_referral(
 
 # How a transaction's stage moves the received referrals for its lead (when the owner may see
 # the transaction): from which referral stages, to which.
-FOLLOW = {
+FOLLOW: dict[str, tuple[tuple[str, ...], str]] = {
     TransactionStage.OPENED: ((ReferralStage.RECEIVED,), ReferralStage.CONTACTED),
     TransactionStage.UNDER_CONTRACT: (
         (ReferralStage.RECEIVED, ReferralStage.CONTACTED),
