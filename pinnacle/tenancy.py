@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from pinnacle.models import AuditEvent, Partnership
 
-
 M = TypeVar("M", bound=models.Model)
 
 # Paths that answer without a tenant: health checks and ESP webhooks arrive on any host.
