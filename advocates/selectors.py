@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Avg,
@@ -37,6 +38,9 @@ from advocates.models import (
     Touch,
 )
 from members.models import Member
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def contacts_of(member: Member) -> QuerySet[Contact]:
@@ -194,7 +198,22 @@ SCORECARD_SORTS = {
 EXACT = DecimalField(max_digits=12, decimal_places=4)
 
 
-def allied_scorecard(member: Member, *, today: dt.date, sort: str = "weak") -> QuerySet[Contact]:
+class ScorecardCounts(TypedDict):
+    """What `allied_scorecard` annotates on each row, for `exchange_of`."""
+
+    rating_sum: int
+    rating_n: int
+    received_n: int
+    sent_n: int
+
+
+if TYPE_CHECKING:
+    ScorecardRow = WithAnnotations[Contact, ScorecardCounts]
+
+
+def allied_scorecard(
+    member: Member, *, today: dt.date, sort: str = "weak"
+) -> QuerySet[ScorecardRow]:
     """The member's allied resources with what their `Exchange` is made of over the 12 months to
     `today`, ordered in SQL (weak partners first by default, the lowest quality first among
     them) so that a page of them costs the same at 10 rows or 10,000. One query per page;
@@ -250,7 +269,7 @@ def allied_scorecard(member: Member, *, today: dt.date, sort: str = "weak") -> Q
     )
 
 
-def exchange_of(row: Contact) -> Exchange:
+def exchange_of(row: ScorecardRow) -> Exchange:
     """The social exchange of a row of `allied_scorecard`."""
     return Exchange(
         member_rating=row.service_rating,

@@ -5,6 +5,7 @@ own circle's."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -128,22 +129,21 @@ class Completion:
         return round(100 * self.done / self.due) if self.due else None
 
 
-def _completion_counts(today: dt.date, prefix: str = "") -> dict:
+def _completion_counts(today: dt.date, prefix: str = "") -> tuple[Count, Count]:
+    """The touches done, and the touches due by `today` (done ones included)."""
     done = Q(**{f"{prefix}done_at__isnull": False})
     due = Q(**{f"{prefix}due_on__lte": today}) | done
-    return {
-        "touches_done": Count(f"{prefix}pk", filter=done),
-        "touches_due": Count(f"{prefix}pk", filter=due),
-    }
+    return Count(f"{prefix}pk", filter=done), Count(f"{prefix}pk", filter=due)
 
 
 def completion_by_plan(member: Member, today: dt.date) -> dict[str, Completion]:
     """The member's completion rate per plan kind, over all their enrolments."""
+    done, due = _completion_counts(today)
     rows = (
         Touch.objects.for_partnership(member.partnership)
         .filter(owner=member)
         .values("enrollment__kind")
-        .annotate(**_completion_counts(today))
+        .annotate(touches_done=done, touches_due=due)
         .order_by()
     )
     found = {
@@ -152,12 +152,13 @@ def completion_by_plan(member: Member, today: dt.date) -> dict[str, Completion]:
     return {kind: found.get(kind, Completion(0, 0)) for kind in PlanKind.values}
 
 
-def enrollments_of(contact: Contact, today: dt.date) -> list[Enrollment]:
+def enrollments_of(contact: Contact, today: dt.date) -> Sequence[Enrollment]:
     """The contact's enrolments, newest first, each with its touch counts and `completion`."""
+    done, due = _completion_counts(today, "touches__")
     rows = list(
         Enrollment.objects.for_partnership(contact.partnership)
         .filter(contact=contact, owner_id=contact.owner_id)
-        .annotate(touches_total=Count("touches"), **_completion_counts(today, "touches__"))
+        .annotate(touches_total=Count("touches"), touches_done=done, touches_due=due)
         .order_by("-starts_on", "-pk")
     )
     for row in rows:

@@ -82,7 +82,7 @@ def with_suggestions(referrals: list[Referral], member: Member) -> list[Referral
         RewardRule.objects.for_partnership(member.partnership).filter(owner=member, is_active=True)
     )
     contact_ids = {r.contact_id for r in referrals}
-    assignments: dict[int, list[Assignment]] = {}
+    assignments: dict[int | None, list[Assignment]] = {}
     for assignment in (
         Assignment.objects.for_partnership(member.partnership)
         .filter(contact_id__in=contact_ids)

@@ -100,13 +100,13 @@ def partners_for_lead(member: Member, lead: Lead) -> list[Connection]:
             )
         )
     )
-    connections = list(rows)
+    connections: list[Connection] = list(rows)
     for connection in connections:
         connection.other = other_side(connection, member)
     return connections
 
 
-def other_side(connection: Connection, member: Member) -> Member:
+def other_side(connection: Connection, member: Member) -> Member | None:
     """The partner `member` co-markets with through `connection`; for leadership looking at
     someone else's connection, the partner (the lender's side is the one they look from)."""
     return connection.lender if member.pk == connection.partner_id else connection.partner

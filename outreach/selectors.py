@@ -94,7 +94,9 @@ def attempt_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
         hide_sealed_text(attempt, "note")
         if attempt.message is not None:
             # The email's subject is the member's own words, sealed like the note.
-            attempt.message.sealed = attempt.sealed
+            # A display-only flag of this row (what hide_sealed_text reads), not a column: no
+            # model declares it.
+            attempt.message.sealed = attempt.sealed  # type: ignore[attr-defined]
             hide_sealed_text(attempt.message, "subject")
         label = attempt.get_outcome_display() if attempt.outcome else attempt.get_channel_display()
         yield TimelineEntry(

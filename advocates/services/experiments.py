@@ -364,7 +364,7 @@ def experiment_results(experiment: Experiment, *, today: dt.date) -> Results:
         if each[ExperimentGroup.A] and each[ExperimentGroup.B]
         else None
     )
-    feedback = {g: [] for g in ExperimentGroup.values}
+    feedback: dict[str, list[ExperimentFeedback]] = {g: [] for g in ExperimentGroup.values}
     rows = (
         ExperimentFeedback.objects.filter(
             partnership_id=experiment.partnership_id, experiment=experiment

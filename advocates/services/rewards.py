@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -129,7 +130,7 @@ def create_rule(
 ) -> RewardRule:
     """Add a rule to the member's reward program."""
     _check_rule(trigger, quality)
-    fields = {
+    fields: dict[str, Any] = {
         "trigger": trigger,
         "quality": quality or "",
         "description": _clean_description(description),

@@ -82,9 +82,10 @@ def validate_weights(frequency, reciprocal, appreciation) -> Weights:
     if any(v != v.quantize(CENT) for v in values):
         raise AdvocatesRefused("Weights have at most two decimals (0.35, not 0.355).")
     # seed 5.3: the weights "represent the relative importance of each factor, summed to 1"
-    if sum(values) != 1:
+    total = sum(values, Decimal(0))
+    if total != 1:
         raise AdvocatesRefused(
-            f"The weights must add up to 1; these add up to {sum(values).normalize():f}."
+            f"The weights must add up to 1; these add up to {total.normalize():f}."
         )
     return Weights(*(v.quantize(CENT) for v in values))
 

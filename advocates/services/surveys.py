@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass
+from typing import cast
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -212,8 +213,10 @@ def satisfaction_model(rows: QuerySet[Survey]) -> SatisfactionModel:
     data = rows.filter(answered_at__isnull=False).values_list(
         "communication", "quality", "value", "satisfaction"
     )
+    # An answered survey has all four ratings (the `answered_survey_complete` constraint).
+    rows_answered = cast("list[tuple[int, int, int, int]]", list(data))
     try:
-        model.fit = stats.fit_satisfaction(list(data))
+        model.fit = stats.fit_satisfaction(rows_answered)
     except stats.NotEnoughVariation as reason:
         model.not_varied = str(reason)
     return model

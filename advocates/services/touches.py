@@ -48,20 +48,15 @@ LOGGED_AS: dict[str, str] = {
 
 def _claim(touch: Touch, actor, message=None) -> None:
     """Mark the touch done by one conditional UPDATE: a double click does it once."""
-    fields = {
-        "done_at": timezone.now(),
-        "done_by": actor if getattr(actor, "is_authenticated", False) else None,
-    }
+    done_at = timezone.now()
+    done_by = actor if getattr(actor, "is_authenticated", False) else None
+    fields = {"done_at": done_at, "done_by": done_by}
     if message is not None:
         fields["message"] = message
     claimed = Touch.objects.filter(pk=touch.pk, done_at__isnull=True).update(**fields)
     if not claimed:
         raise AdvocatesRefused(f"“{touch.title}” is already done.")
-    touch.done_at, touch.done_by, touch.message = (
-        fields["done_at"],
-        fields["done_by"],
-        message or touch.message,
-    )
+    touch.done_at, touch.done_by, touch.message = done_at, done_by, message or touch.message
 
 
 def _check_live(touch: Touch) -> None:

@@ -262,7 +262,7 @@ def follow_invitation_email(message: OutboxMessage) -> None:
 
 def mark_link_clicked(connection: Connection) -> bool:
     """A person saw the registration page (its small POST): the link counts as clicked."""
-    if connection.message_id:
+    if connection.message is not None:
         confirm_link_visit(connection.message)
     return advance(connection, Status.LINK_CLICKED, link_clicked_at=timezone.now())
 

@@ -172,7 +172,8 @@ def suppress(
                 note=note.strip(),
             )
     except IntegrityError:
-        return find_suppression(partnership=partnership, email=email)
+        # A concurrent request added the address a moment ago: its entry is the first.
+        return Suppression.objects.for_partnership(partnership).get(email__lower=email)
     record_audit(
         partnership=partnership,
         actor=actor,
