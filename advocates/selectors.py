@@ -54,9 +54,12 @@ def contact_for(member: Member, pk, *, for_update: bool = False) -> Contact:
     if for_update:
         rows = rows.select_for_update()
     try:
-        return rows.get(pk=pk)
+        contact = rows.get(pk=pk)
     except (Contact.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such contact.") from exc
+    # The member's partnership is the contact's: the queries scoped from it cost no lookup.
+    contact.partnership = member.partnership
+    return contact
 
 
 def circle_settings(member: Member) -> CircleSettings:

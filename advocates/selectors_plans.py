@@ -39,11 +39,13 @@ def due_touches(member: Member, *, today: dt.date, until: dt.date) -> QuerySet[T
 
 
 def touch_for(member: Member, pk, *, live_only: bool = True) -> Touch:
-    rows = touches_of(member) if live_only else Touch.objects.filter(owner=member)
+    rows = (
+        touches_of(member)
+        if live_only
+        else Touch.objects.for_partnership(member.partnership).filter(owner=member)
+    )
     try:
-        return rows.select_related("contact", "enrollment").get(
-            partnership_id=member.partnership_id, pk=pk
-        )
+        return rows.select_related("contact", "enrollment").get(pk=pk)
     except (Touch.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such touch.") from exc
 

@@ -112,7 +112,8 @@ def with_suggestions(referrals: list[Referral], member: Member) -> list[Referral
 def contact_referrals(contact: Contact) -> list[Referral]:
     """A contact's referrals both ways with their history and rewards, for the contact page."""
     return list(
-        Referral.objects.filter(partnership_id=contact.partnership_id, contact=contact)
+        Referral.objects.for_partnership(contact.partnership)
+        .filter(contact=contact)
         .select_related("contact")
         .prefetch_related(
             Prefetch("events", queryset=ReferralEvent.objects.order_by("-created_at", "-pk")),
@@ -124,14 +125,17 @@ def contact_referrals(contact: Contact) -> list[Referral]:
 
 def contact_rewards(contact: Contact) -> list[Reward]:
     return list(
-        Reward.objects.filter(partnership_id=contact.partnership_id, contact=contact)
+        Reward.objects.for_partnership(contact.partnership)
+        .filter(contact=contact)
         .select_related("referral")
         .order_by("-given_on", "-pk")
     )
 
 
 def total_this_year(contact: Contact, today: dt.date) -> Decimal:
-    total = Reward.objects.filter(
-        partnership_id=contact.partnership_id, contact=contact, given_on__year=today.year
-    ).aggregate(total=Sum("value"))["total"]
+    total = (
+        Reward.objects.for_partnership(contact.partnership)
+        .filter(contact=contact, given_on__year=today.year)
+        .aggregate(total=Sum("value"))["total"]
+    )
     return total or Decimal(0)

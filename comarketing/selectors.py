@@ -92,8 +92,7 @@ def partners_for_lead(member: Member, lead: Lead) -> list[Connection]:
     `already_shared` (whether the member shared this lead through it)."""
     rows = active_connections(member).annotate(
         already_shared=Exists(
-            SharedLead.objects.filter(
-                partnership_id=member.partnership_id,
+            SharedLead.objects.for_partnership(member.partnership).filter(
                 connection=OuterRef("pk"),
                 lead=lead,
                 shared_by=member,

@@ -86,7 +86,8 @@ def my_outreach(member: Member):
 
 def attempt_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     attempts = (
-        Attempt.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+        Attempt.objects.for_partnership(lead.partnership)
+        .filter(lead=lead)
         .annotate(sealed=free_text_sealed(lead, viewer, author="member", at="made_at"))
         .select_related("member", "message")
     )
@@ -114,7 +115,7 @@ def attempt_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
 
 def refusal_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     """Refused attempts: shown to the member refused, and to leadership."""
-    refusals = Refusal.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+    refusals = Refusal.objects.for_partnership(lead.partnership).filter(lead=lead)
     if not viewer.is_leadership:
         refusals = refusals.filter(member=viewer)
     for refusal in refusals.select_related("member"):
@@ -132,7 +133,8 @@ def refusal_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
 
 def reply_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     replies = (
-        LeadReply.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+        LeadReply.objects.for_partnership(lead.partnership)
+        .filter(lead=lead)
         .annotate(sealed=free_text_sealed(lead, viewer, author="member", at="replied_at"))
         .select_related("member", "logged_by")
     )
@@ -151,7 +153,8 @@ def reply_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
 
 def recommendation_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     recommendations = (
-        Recommendation.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+        Recommendation.objects.for_partnership(lead.partnership)
+        .filter(lead=lead)
         .annotate(sealed=free_text_sealed(lead, viewer, author="member", at="created_at"))
         .select_related("member")
         .prefetch_related("recommended")
@@ -172,7 +175,8 @@ def recommendation_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry
 
 def decision_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     notes = (
-        DecisionNote.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+        DecisionNote.objects.for_partnership(lead.partnership)
+        .filter(lead=lead)
         .annotate(sealed=free_text_sealed(lead, viewer, author="member", at="created_at"))
         .select_related("member")
     )

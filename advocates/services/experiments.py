@@ -258,9 +258,12 @@ def experiment_for(member: Member, pk) -> Experiment:
     """One experiment the member may open, or 404 (another member's, another partnership's,
     leadership's to a member who does not lead)."""
     try:
-        return experiments_for(member).get(pk=pk)
+        experiment = experiments_for(member).get(pk=pk)
     except (Experiment.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such experiment.") from exc
+    # The member's partnership is the experiment's: the queries scoped from it cost no lookup.
+    experiment.partnership = member.partnership
+    return experiment
 
 
 def with_sizes(rows: QuerySet[Experiment]) -> QuerySet[Experiment]:
@@ -314,8 +317,7 @@ def week_ends(starts_on: dt.date, ends_on: dt.date) -> list[dt.date]:
 
 
 def _received_in_period(experiment: Experiment) -> QuerySet[Referral]:
-    return Referral.objects.filter(
-        partnership_id=experiment.partnership_id,
+    return Referral.objects.for_partnership(experiment.partnership).filter(
         direction=Direction.RECEIVED,
         received_on__gte=experiment.starts_on,
         received_on__lte=experiment.ends_on,
@@ -330,7 +332,8 @@ def experiment_results(experiment: Experiment, *, today: dt.date) -> Results:
     referrals they had sent before they were deleted."""
     received = _received_in_period(experiment)
     per_contact = (
-        Assignment.objects.filter(partnership_id=experiment.partnership_id, experiment=experiment)
+        Assignment.objects.for_partnership(experiment.partnership)
+        .filter(experiment=experiment)
         .annotate(
             live_days=ArraySubquery(
                 received.filter(contact_id=OuterRef("contact_id")).values("received_on")
@@ -366,9 +369,8 @@ def experiment_results(experiment: Experiment, *, today: dt.date) -> Results:
     )
     feedback: dict[str, list[ExperimentFeedback]] = {g: [] for g in ExperimentGroup.values}
     rows = (
-        ExperimentFeedback.objects.filter(
-            partnership_id=experiment.partnership_id, experiment=experiment
-        )
+        ExperimentFeedback.objects.for_partnership(experiment.partnership)
+        .filter(experiment=experiment)
         .select_related("assignment__contact")
         .order_by("-noted_at", "-pk")
     )
@@ -380,7 +382,8 @@ def experiment_results(experiment: Experiment, *, today: dt.date) -> Results:
 def assignments_of(contact: Contact) -> QuerySet[Assignment]:
     """The experiments a contact is in, newest first."""
     return (
-        Assignment.objects.filter(partnership_id=contact.partnership_id, contact=contact)
+        Assignment.objects.for_partnership(contact.partnership)
+        .filter(contact=contact)
         .select_related("experiment")
         .prefetch_related(
             Prefetch("feedback", queryset=ExperimentFeedback.objects.order_by("-noted_at", "-pk"))

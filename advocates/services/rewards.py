@@ -284,8 +284,8 @@ def suggestions_for(
 def referral_suggestions(referral: Referral) -> list[Suggestion]:
     """The suggestions for one referral, with their own queries (the detail page, services)."""
     member_rules = list(
-        RewardRule.objects.filter(
-            partnership_id=referral.partnership_id, owner_id=referral.owner_id, is_active=True
+        RewardRule.objects.for_partnership(referral.partnership).filter(
+            owner_id=referral.owner_id, is_active=True
         )
     )
     return suggestions_for(
@@ -355,7 +355,7 @@ def record_reward(
     # The contact's row orders two submits of the same form: the second returns the first's.
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     twin = just_made(
-        Reward.objects.filter(partnership_id=contact.partnership_id, contact=contact),
+        Reward.objects.for_partnership(contact.partnership).filter(contact=contact),
         referral=referral,
         rule=None,
         trigger=trigger,

@@ -119,9 +119,8 @@ def experiment_detail(request, pk):
 
 def _assigned_choices(experiment: Experiment) -> list[tuple[int, str]]:
     rows = (
-        Assignment.objects.filter(
-            partnership_id=experiment.partnership_id, experiment=experiment, contact__isnull=False
-        )
+        Assignment.objects.for_partnership(experiment.partnership)
+        .filter(experiment=experiment, contact__isnull=False)
         .select_related("contact")
         .order_by("contact__name", "contact__pk")
     )
