@@ -93,7 +93,7 @@ def seed_contacts(agent: Member) -> int:
         create_contact(owner=agent, name=name, email=email, segment=segment, **details)
         made += 1
     partners = (
-        Member.objects.for_partnership(agent.partnership_id)
+        Member.objects.for_partnership(agent.partnership)
         .filter(kind=Member.Kind.ALLIED, is_active=True)
         .select_related("user", "company")
         .order_by("pk")

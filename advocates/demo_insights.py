@@ -87,7 +87,7 @@ def _happened(survey: Survey, *, days_ago: int) -> None:
 def seed_insights(agent: Member) -> int:
     """Returns how many rows it made (the experiment and each survey count one)."""
     made = 0
-    experiments = Experiment.objects.for_partnership(agent.partnership_id)
+    experiments = Experiment.objects.for_partnership(agent.partnership)
     if not experiments.filter(owner=agent, name=EXPERIMENT_NAME).exists():
         today = agent.partnership.today()
         leaving = create_contact(owner=agent, name=WITHDRAWN[0], once=False)
@@ -126,7 +126,7 @@ def seed_insights(agent: Member) -> int:
                     text=text,
                 )
     have = set(
-        Survey.objects.for_partnership(agent.partnership_id)
+        Survey.objects.for_partnership(agent.partnership)
         .filter(owner=agent)
         .values_list("email", flat=True)
     )

@@ -25,7 +25,7 @@ def seed_plans(agent: Member) -> int:
     today = agent.partnership.today()
     contacts = {c.email: c for c in contacts_of(agent).select_related("partnership")}
     enrolled = set(
-        Enrollment.objects.for_partnership(agent.partnership_id)
+        Enrollment.objects.for_partnership(agent.partnership)
         .filter(owner=agent)
         .values_list("contact_id", "kind")
     )

@@ -103,7 +103,7 @@ SENT = (
 
 def _has(agent: Member, contact, person_name: str, direction: str) -> bool:
     return (
-        Referral.objects.for_partnership(agent.partnership_id)
+        Referral.objects.for_partnership(agent.partnership)
         .filter(owner=agent, contact=contact, person_name=person_name, direction=direction)
         .exists()
     )

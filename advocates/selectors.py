@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Avg,
@@ -39,10 +40,13 @@ from advocates.models import (
 from members.models import Member
 from pinnacle.access import get_or_404
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 
 def contacts_of(member: Member) -> QuerySet[Contact]:
     """The member's own inner circle (leadership's too: their own circle, nobody else's)."""
-    return Contact.objects.for_partnership(member.partnership_id).filter(owner=member)
+    return Contact.objects.for_partnership(member.partnership).filter(owner=member)
 
 
 def contact_for(member: Member, pk, *, for_update: bool = False) -> Contact:
@@ -50,7 +54,10 @@ def contact_for(member: Member, pk, *, for_update: bool = False) -> Contact:
     rows = contacts_of(member)
     if for_update:
         rows = rows.select_for_update()
-    return get_or_404(rows, pk=pk)
+    contact = get_or_404(rows, pk=pk)
+    # The member's partnership is the contact's: the queries scoped from it cost no lookup.
+    contact.partnership = member.partnership
+    return contact
 
 
 def experiments_for(member: Member) -> QuerySet[Experiment]:
@@ -58,19 +65,22 @@ def experiments_for(member: Member) -> QuerySet[Experiment]:
     visible = Q(owner=member)
     if member.is_leadership:
         visible |= Q(owner__isnull=True)
-    return Experiment.objects.for_partnership(member.partnership_id).filter(visible)
+    return Experiment.objects.for_partnership(member.partnership).filter(visible)
 
 
 def experiment_for(member: Member, pk) -> Experiment:
     """One experiment the member may open, or 404 (another member's, another partnership's,
     leadership's to a member who does not lead)."""
-    return get_or_404(experiments_for(member), pk=pk)
+    experiment = get_or_404(experiments_for(member), pk=pk)
+    # The member's partnership is the experiment's: the queries scoped from it cost no lookup.
+    experiment.partnership = member.partnership
+    return experiment
 
 
 def experiment_for_feedback(member: Member, pk) -> Experiment:
     """One experiment the member notes a contact's feedback in, or 404: their own, or
     leadership's when one of their own contacts is in it."""
-    rows = Experiment.objects.for_partnership(member.partnership_id).filter(
+    rows = Experiment.objects.for_partnership(member.partnership).filter(
         Q(owner=member) | Q(owner__isnull=True, assignments__contact__owner=member)
     )
     return get_or_404(rows.distinct(), pk=pk)
@@ -78,7 +88,7 @@ def experiment_for_feedback(member: Member, pk) -> Experiment:
 
 def circle_settings(member: Member) -> CircleSettings:
     """The member's settings as stored, or the defaults (unsaved) when they never changed any."""
-    found = CircleSettings.objects.for_partnership(member.partnership_id).filter(member=member)
+    found = CircleSettings.objects.for_partnership(member.partnership).filter(member=member)
     return found.first() or CircleSettings(partnership_id=member.partnership_id, member=member)
 
 
@@ -122,7 +132,7 @@ def linkable_members(member: Member) -> QuerySet[Member]:
     """The partner members a contact can be linked to: active members of the partnership other
     than the member themself."""
     return (
-        Member.objects.for_partnership(member.partnership_id)
+        Member.objects.for_partnership(member.partnership)
         .filter(is_active=True)
         .exclude(pk=member.pk)
         .order_by("display_name", "pk")
@@ -215,7 +225,22 @@ SCORECARD_SORTS = {
 EXACT = DecimalField(max_digits=12, decimal_places=4)
 
 
-def allied_scorecard(member: Member, *, today: dt.date, sort: str = "weak") -> QuerySet[Contact]:
+class ScorecardCounts(TypedDict):
+    """What `allied_scorecard` annotates on each row, for `exchange_of`."""
+
+    rating_sum: int
+    rating_n: int
+    received_n: int
+    sent_n: int
+
+
+if TYPE_CHECKING:
+    ScorecardRow = WithAnnotations[Contact, ScorecardCounts]
+
+
+def allied_scorecard(
+    member: Member, *, today: dt.date, sort: str = "weak"
+) -> QuerySet[ScorecardRow]:
     """The member's allied resources with what their `Exchange` is made of over the 12 months to
     `today`, ordered in SQL (weak partners first by default, the lowest quality first among
     them) so that a page of them costs the same at 10 rows or 10,000. One query per page;
@@ -271,7 +296,7 @@ def allied_scorecard(member: Member, *, today: dt.date, sort: str = "weak") -> Q
     )
 
 
-def exchange_of(row: Contact) -> Exchange:
+def exchange_of(row: ScorecardRow) -> Exchange:
     """The social exchange of a row of `allied_scorecard`."""
     return Exchange(
         member_rating=row.service_rating,

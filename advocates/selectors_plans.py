@@ -5,6 +5,7 @@ own circle's."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
@@ -18,7 +19,7 @@ WEEK_DAYS = 6  # "this week": today and the six days after it
 
 def touches_of(member: Member) -> QuerySet[Touch]:
     """The member's touches on plans still running (a closed plan's misses are not chased)."""
-    return Touch.objects.for_partnership(member.partnership_id).filter(
+    return Touch.objects.for_partnership(member.partnership).filter(
         owner=member, enrollment__closed_at__isnull=True
     )
 
@@ -38,14 +39,16 @@ def due_touches(member: Member, *, today: dt.date, until: dt.date) -> QuerySet[T
 
 
 def touch_for(member: Member, pk, *, live_only: bool = True) -> Touch:
-    rows = touches_of(member) if live_only else Touch.objects.filter(owner=member)
-    return get_or_404(
-        rows.select_related("contact", "enrollment"), partnership_id=member.partnership_id, pk=pk
+    rows = (
+        touches_of(member)
+        if live_only
+        else Touch.objects.for_partnership(member.partnership).filter(owner=member)
     )
+    return get_or_404(rows.select_related("contact", "enrollment"), pk=pk)
 
 
 def enrollment_for(member: Member, pk) -> Enrollment:
-    rows = Enrollment.objects.for_partnership(member.partnership_id).select_related("contact")
+    rows = Enrollment.objects.for_partnership(member.partnership).select_related("contact")
     return get_or_404(rows, owner=member, pk=pk)
 
 
@@ -75,7 +78,9 @@ def bucket_filter(bucket: str, today: dt.date) -> Q:
 
 def with_bucket(touches: QuerySet[Touch], today: dt.date) -> QuerySet[Touch]:
     """The touches, each annotated `bucket` (a TouchBucket) by the same rule as the filters."""
-    return touches.annotate(
+    # django-stubs takes an annotation named like a declared attribute (Touch.bucket) for a
+    # second definition.
+    return touches.annotate(  # type: ignore[no-redef]
         bucket=Case(
             *(When(bucket_filter(b, today), then=Value(b)) for b in TouchBucket.values),
             output_field=CharField(),
@@ -130,22 +135,21 @@ class Completion:
         return round(100 * self.done / self.due) if self.due else None
 
 
-def _completion_counts(today: dt.date, prefix: str = "") -> dict:
+def _completion_counts(today: dt.date, prefix: str = "") -> tuple[Count, Count]:
+    """The touches done, and the touches due by `today` (done ones included)."""
     done = Q(**{f"{prefix}done_at__isnull": False})
     due = Q(**{f"{prefix}due_on__lte": today}) | done
-    return {
-        "touches_done": Count(f"{prefix}pk", filter=done),
-        "touches_due": Count(f"{prefix}pk", filter=due),
-    }
+    return Count(f"{prefix}pk", filter=done), Count(f"{prefix}pk", filter=due)
 
 
 def completion_by_plan(member: Member, today: dt.date) -> dict[str, Completion]:
     """The member's completion rate per plan kind, over all their enrolments."""
+    done, due = _completion_counts(today)
     rows = (
-        Touch.objects.for_partnership(member.partnership_id)
+        Touch.objects.for_partnership(member.partnership)
         .filter(owner=member)
         .values("enrollment__kind")
-        .annotate(**_completion_counts(today))
+        .annotate(touches_done=done, touches_due=due)
         .order_by()
     )
     found = {
@@ -154,12 +158,13 @@ def completion_by_plan(member: Member, today: dt.date) -> dict[str, Completion]:
     return {kind: found.get(kind, Completion(0, 0)) for kind in PlanKind.values}
 
 
-def enrollments_of(contact: Contact, today: dt.date) -> list[Enrollment]:
+def enrollments_of(contact: Contact, today: dt.date) -> Sequence[Enrollment]:
     """The contact's enrolments, newest first, each with its touch counts and `completion`."""
+    done, due = _completion_counts(today, "touches__")
     rows = list(
-        Enrollment.objects.for_partnership(contact.partnership_id)
+        Enrollment.objects.for_partnership(contact.partnership)
         .filter(contact=contact, owner_id=contact.owner_id)
-        .annotate(touches_total=Count("touches"), **_completion_counts(today, "touches__"))
+        .annotate(touches_total=Count("touches"), touches_done=done, touches_due=due)
         .order_by("-starts_on", "-pk")
     )
     for row in rows:

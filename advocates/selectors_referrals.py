@@ -22,7 +22,7 @@ from pinnacle.access import get_or_404
 
 
 def referrals_of(member: Member) -> QuerySet[Referral]:
-    return Referral.objects.for_partnership(member.partnership_id).filter(owner=member)
+    return Referral.objects.for_partnership(member.partnership).filter(owner=member)
 
 
 def referral_for(member: Member, pk) -> Referral:
@@ -30,12 +30,12 @@ def referral_for(member: Member, pk) -> Referral:
 
 
 def rule_for(member: Member, pk) -> RewardRule:
-    rows = RewardRule.objects.for_partnership(member.partnership_id).filter(owner=member)
+    rows = RewardRule.objects.for_partnership(member.partnership).filter(owner=member)
     return get_or_404(rows, pk=pk)
 
 
 def rewards_of(member: Member) -> QuerySet[Reward]:
-    return Reward.objects.for_partnership(member.partnership_id).filter(owner=member)
+    return Reward.objects.for_partnership(member.partnership).filter(owner=member)
 
 
 def reward_for(member: Member, pk) -> Reward:
@@ -72,14 +72,12 @@ def with_suggestions(referrals: list[Referral], member: Member) -> list[Referral
     if not referrals:
         return referrals
     rules = list(
-        RewardRule.objects.for_partnership(member.partnership_id).filter(
-            owner=member, is_active=True
-        )
+        RewardRule.objects.for_partnership(member.partnership).filter(owner=member, is_active=True)
     )
     contact_ids = {r.contact_id for r in referrals}
-    assignments: dict[int, list[Assignment]] = {}
+    assignments: dict[int | None, list[Assignment]] = {}
     for assignment in (
-        Assignment.objects.for_partnership(member.partnership_id)
+        Assignment.objects.for_partnership(member.partnership)
         .filter(contact_id__in=contact_ids)
         .select_related("experiment")
         .order_by("-experiment__starts_on", "-pk")
@@ -107,7 +105,8 @@ def with_suggestions(referrals: list[Referral], member: Member) -> list[Referral
 def contact_referrals(contact: Contact) -> list[Referral]:
     """A contact's referrals both ways with their history and rewards, for the contact page."""
     return list(
-        Referral.objects.filter(partnership_id=contact.partnership_id, contact=contact)
+        Referral.objects.for_partnership(contact.partnership)
+        .filter(contact=contact)
         .select_related("contact")
         .prefetch_related(
             Prefetch("events", queryset=ReferralEvent.objects.order_by("-created_at", "-pk")),
@@ -119,14 +118,17 @@ def contact_referrals(contact: Contact) -> list[Referral]:
 
 def contact_rewards(contact: Contact) -> list[Reward]:
     return list(
-        Reward.objects.filter(partnership_id=contact.partnership_id, contact=contact)
+        Reward.objects.for_partnership(contact.partnership)
+        .filter(contact=contact)
         .select_related("referral")
         .order_by("-given_on", "-pk")
     )
 
 
 def total_this_year(contact: Contact, today: dt.date) -> Decimal:
-    total = Reward.objects.filter(
-        partnership_id=contact.partnership_id, contact=contact, given_on__year=today.year
-    ).aggregate(total=Sum("value"))["total"]
+    total = (
+        Reward.objects.for_partnership(contact.partnership)
+        .filter(contact=contact, given_on__year=today.year)
+        .aggregate(total=Sum("value"))["total"]
+    )
     return total or Decimal(0)

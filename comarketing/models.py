@@ -70,6 +70,9 @@ class Connection(TenantOwned):
     pending_reminders_sent = models.PositiveSmallIntegerField(default=0)
     profile_reminders_sent = models.PositiveSmallIntegerField(default=0)
 
+    # Not a column: `selectors.partners_for_lead` names the partner on the viewer's other side.
+    other: Member | None
+
     class Meta:
         ordering = ["-invited_at"]
         constraints = [

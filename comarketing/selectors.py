@@ -41,13 +41,13 @@ def find_contacts(
     if not name and not emails:
         return []
     members = (
-        Member.objects.for_partnership(member.partnership_id)
+        Member.objects.for_partnership(member.partnership)
         .filter(_matching("display_name", "user__email", name, emails), is_active=True)
         .exclude(pk=member.pk)
         .values_list("display_name", "user__email")
     )
     leads = (
-        Lead.objects.for_partnership(member.partnership_id)
+        Lead.objects.for_partnership(member.partnership)
         .filter(_matching("name", "email", name, emails))
         .values_list("name", "email")
     )
@@ -80,7 +80,7 @@ def _matching(name_field: str, email_field: str, name: str, emails: list[str]) -
 def active_connections(member: Member) -> QuerySet[Connection]:
     """The member's own active connections (either side), the other partner loaded."""
     return (
-        Connection.objects.for_partnership(member.partnership_id)
+        Connection.objects.for_partnership(member.partnership)
         .filter(Q(lender=member) | Q(partner=member), status=Status.ACTIVE, deleted_at__isnull=True)
         .select_related("lender__user", "partner__user")
         .order_by("pk")
@@ -92,21 +92,20 @@ def partners_for_lead(member: Member, lead: Lead) -> list[Connection]:
     `already_shared` (whether the member shared this lead through it)."""
     rows = active_connections(member).annotate(
         already_shared=Exists(
-            SharedLead.objects.filter(
-                partnership_id=member.partnership_id,
+            SharedLead.objects.for_partnership(member.partnership).filter(
                 connection=OuterRef("pk"),
                 lead=lead,
                 shared_by=member,
             )
         )
     )
-    connections = list(rows)
+    connections: list[Connection] = list(rows)
     for connection in connections:
         connection.other = other_side(connection, member)
     return connections
 
 
-def other_side(connection: Connection, member: Member) -> Member:
+def other_side(connection: Connection, member: Member) -> Member | None:
     """The partner `member` co-markets with through `connection`; for leadership looking at
     someone else's connection, the partner (the lender's side is the one they look from)."""
     return connection.lender if member.pk == connection.partner_id else connection.partner
@@ -116,7 +115,7 @@ def shared_leads(connection: Connection, **who) -> QuerySet[SharedLead]:
     """Leads shared through the connection, newest first, narrowed by `shared_with=` or
     `shared_by=`, each with its lead, both partners and the lead's opt-out state."""
     return (
-        SharedLead.objects.for_partnership(connection.partnership_id)
+        SharedLead.objects.for_partnership(connection.partnership)
         .filter(connection=connection, **who)
         .select_related("lead", "shared_by", "shared_with")
         .annotate(lead_is_opted_out=is_opted_out_of_lead())
@@ -136,7 +135,7 @@ def is_opted_out_of_lead() -> Exists:
 def connection_media(connection: Connection) -> QuerySet[Media]:
     """The overview's "Media you created together", newest first, each with its owner."""
     return (
-        Media.objects.for_partnership(connection.partnership_id)
+        Media.objects.for_partnership(connection.partnership)
         .filter(connection=connection)
         .select_related("owner")
         .order_by("-created_at", "-pk")

@@ -39,7 +39,7 @@ MEMBER_BACKEND = "members.auth.PartnershipMemberBackend"
 
 def _connections_for(member: Member):
     """The connections a member manages (lenders: theirs; leadership: all) or is part of."""
-    rows = Connection.objects.for_partnership(member.partnership_id).filter(deleted_at__isnull=True)
+    rows = Connection.objects.for_partnership(member.partnership).filter(deleted_at__isnull=True)
     if not member.is_leadership:
         rows = rows.filter(Q(lender=member) | Q(partner=member))
     return rows.select_related("lender__company", "partner__user", "message").order_by(

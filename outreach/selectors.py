@@ -55,7 +55,7 @@ def templates_for(member: Member, stage: str) -> list[Template]:
     """The member's templates, those tagged with `stage` first."""
     fits = Case(When(stages__contains=[stage], then=0), default=1, output_field=IntegerField())
     return list(
-        Template.objects.for_partnership(member.partnership_id)
+        Template.objects.for_partnership(member.partnership)
         .filter(member=member)
         .annotate(fits=fits)
         .order_by("fits", "name")
@@ -76,7 +76,7 @@ def member_for(leader: Member, pk) -> Member:
 def my_outreach(member: Member):
     """Per lead the member tried to reach: attempts made and the latest, latest first."""
     return (
-        Attempt.objects.for_partnership(member.partnership_id)
+        Attempt.objects.for_partnership(member.partnership)
         .filter(member=member)
         .values("lead_id", "lead__name", "lead__email")
         .annotate(attempts=Count("pk"), last_at=Max("made_at"))
@@ -91,7 +91,8 @@ def my_outreach(member: Member):
 
 def attempt_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     attempts = (
-        Attempt.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+        Attempt.objects.for_partnership(lead.partnership)
+        .filter(lead=lead)
         .annotate(sealed=free_text_sealed(lead, viewer, author="member", at="made_at"))
         .select_related("member", "message")
     )
@@ -99,7 +100,9 @@ def attempt_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
         hide_sealed_text(attempt, "note")
         if attempt.message is not None:
             # The email's subject is the member's own words, sealed like the note.
-            attempt.message.sealed = attempt.sealed
+            # A display-only flag of this row (what hide_sealed_text reads), not a column: no
+            # model declares it.
+            attempt.message.sealed = attempt.sealed  # type: ignore[attr-defined]
             hide_sealed_text(attempt.message, "subject")
         label = attempt.get_outcome_display() if attempt.outcome else attempt.get_channel_display()
         yield TimelineEntry(
@@ -117,7 +120,7 @@ def attempt_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
 
 def refusal_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     """Refused attempts: shown to the member refused, and to leadership."""
-    refusals = Refusal.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+    refusals = Refusal.objects.for_partnership(lead.partnership).filter(lead=lead)
     if not viewer.is_leadership:
         refusals = refusals.filter(member=viewer)
     for refusal in refusals.select_related("member"):
@@ -135,7 +138,8 @@ def refusal_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
 
 def reply_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     replies = (
-        LeadReply.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+        LeadReply.objects.for_partnership(lead.partnership)
+        .filter(lead=lead)
         .annotate(sealed=free_text_sealed(lead, viewer, author="member", at="replied_at"))
         .select_related("member", "logged_by")
     )
@@ -154,7 +158,8 @@ def reply_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
 
 def recommendation_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     recommendations = (
-        Recommendation.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+        Recommendation.objects.for_partnership(lead.partnership)
+        .filter(lead=lead)
         .annotate(sealed=free_text_sealed(lead, viewer, author="member", at="created_at"))
         .select_related("member")
         .prefetch_related("recommended")
@@ -175,7 +180,8 @@ def recommendation_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry
 
 def decision_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     notes = (
-        DecisionNote.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+        DecisionNote.objects.for_partnership(lead.partnership)
+        .filter(lead=lead)
         .annotate(sealed=free_text_sealed(lead, viewer, author="member", at="created_at"))
         .select_related("member")
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Literal, overload
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -69,6 +70,33 @@ def _lock_pair(member: Member, lead: Lead) -> OutreachPair:
     return OutreachPair.objects.select_for_update().get(
         partnership_id=lead.partnership_id, member=member, lead=lead
     )
+
+
+# An attempt is recorded unless `counts_when_warm=False` and the lead is warm.
+@overload
+def _attempt(
+    *,
+    member: Member,
+    lead: Lead,
+    channel: str,
+    actor,
+    outcome: str = ...,
+    note: str = ...,
+    send: Callable[[PairState], OutboxMessage | None] | None = ...,
+    counts_when_warm: Literal[True] = ...,
+) -> Attempt: ...
+@overload
+def _attempt(
+    *,
+    member: Member,
+    lead: Lead,
+    channel: str,
+    actor,
+    outcome: str = ...,
+    note: str = ...,
+    send: Callable[[PairState], OutboxMessage | None] | None = ...,
+    counts_when_warm: bool,
+) -> Attempt | None: ...
 
 
 def _attempt(

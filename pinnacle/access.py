@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
@@ -24,5 +25,5 @@ def get_or_404(queryset: models.QuerySet[M], **lookup) -> M:
     """The one row of `queryset` (already scoped to the asker) that `lookup` names, or 404."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise not_found(queryset.model) from exc

@@ -203,6 +203,9 @@ def test(pytest_args: list[str]) -> int:
     # The one-way app rule (pyproject.toml [tool.importlinter]).
     lint_imports = str(Path(PYTHON).parent / "lint-imports")
     subprocess.run([lint_imports, "--no-cache"], cwd=ROOT, check=True)
+    # Types over the apps' models, services and selectors (pyproject.toml [tool.mypy]); its
+    # cache under .data/mypy makes a run after a small change take seconds.
+    subprocess.run([PYTHON, "-m", "mypy"], cwd=ROOT, check=True)
     ensure_browser()
     with Services():
         # As a developer's shell runs it: no DEBUG, no SECRET_KEY.

@@ -7,6 +7,7 @@ made with the same values and returns it instead of adding another."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.utils import timezone
@@ -14,8 +15,10 @@ from django.utils import timezone
 # Two identical submits this close together are one click sent twice.
 DOUBLE_SUBMIT_WINDOW = dt.timedelta(seconds=60)
 
+M = TypeVar("M", bound=Model)
 
-def just_made(rows: QuerySet, *, made_at: str = "created_at", **same) -> Model | None:
+
+def just_made(rows: QuerySet[M], *, made_at: str = "created_at", **same: Any) -> M | None:
     """The row of `rows` with the values `same`, made within the window: the first submit's."""
     since = timezone.now() - DOUBLE_SUBMIT_WINDOW
     return rows.filter(**{f"{made_at}__gt": since}, **same).order_by("-pk").first()

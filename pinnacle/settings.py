@@ -27,7 +27,7 @@ SITE_PORT = env.str("SITE_PORT", "")
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[".localhost", "localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The proxies in front of the app (a count, or their addresses/CIDRs): only through them does
 # X-Forwarded-For name the client, for rate limits and stored addresses (pinnacle.http.client_ip).
 TRUSTED_PROXIES = parse_trusted_proxies(env.str("TRUSTED_PROXIES", ""))

@@ -8,18 +8,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import Self, TypeVar
 
 from django.conf import settings
 from django.db import models
-from django.http import HttpResponseNotFound
+from django.http import HttpRequest, HttpResponseNotFound
 from django.utils import timezone
 
 from pinnacle.access import get_or_404
 from pinnacle.models import AuditEvent, Partnership
-
-if TYPE_CHECKING:
-    from django.http import HttpRequest
 
 M = TypeVar("M", bound=models.Model)
 
@@ -27,8 +24,10 @@ M = TypeVar("M", bound=models.Model)
 TENANTLESS_PREFIXES = ("/healthz", "/anymail/", "/static/", "/media/")
 
 
-class TenantQuerySet(models.QuerySet):
-    def for_partnership(self, partnership: Partnership) -> TenantQuerySet:
+class TenantQuerySet(models.QuerySet[M]):
+    # A Partnership, never its id: the type checker (mypy, `make test`) refuses an int here, so
+    # every scoped query starts from the request's or an already scoped object's partnership.
+    def for_partnership(self, partnership: Partnership) -> Self:
         return self.filter(partnership=partnership)
 
 
@@ -57,11 +56,17 @@ def resolve_partnership(host: str) -> Partnership | None:
     return Partnership.objects.filter(domain=host).first()
 
 
+class TenantRequest(HttpRequest):
+    """What `PartnershipMiddleware` makes of a request, for annotations."""
+
+    partnership: Partnership | None
+
+
 class PartnershipMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: TenantRequest):
         request.partnership = resolve_partnership(request.get_host())
         if request.partnership is None:
             if not request.path.startswith(TENANTLESS_PREFIXES):
@@ -78,7 +83,11 @@ def partnership_context(request: HttpRequest) -> dict:
 
 def get_for_partnership_or_404(queryset, partnership: Partnership, **lookup):
     """Fetch one tenant row by lookup; another tenant's row is indistinguishable from none."""
-    return get_or_404(queryset.for_partnership(partnership), **lookup)
+    found = get_or_404(queryset.for_partnership(partnership), **lookup)
+    # The partnership is in hand: the row's own `partnership` (what scopes the queries that
+    # start from it) then costs no further query.
+    found.partnership = partnership
+    return found
 
 
 def audit_target_type(target) -> str:

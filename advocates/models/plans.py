@@ -1,6 +1,10 @@
 """The appreciation plans: a partnership's plan templates and the dated touches of a contact's
 enrolment (the 33-touch yearly plan, 8 touches in 8 weeks)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,6 +14,9 @@ from pinnacle.mail.models import OutboxMessage
 from pinnacle.tenancy import TenantOwned
 
 from .contacts import Contact
+
+if TYPE_CHECKING:
+    from advocates.selectors_plans import Completion
 
 
 class PlanKind(models.TextChoices):
@@ -99,6 +106,11 @@ class Enrollment(TenantOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Not columns: `selectors_plans.enrollments_of` says where the enrolment stands.
+    completion: Completion
+    is_live: bool
+    is_finished: bool
+
     class Meta:
         ordering = ["-starts_on", "-pk"]
         constraints = [
@@ -123,7 +135,7 @@ class TouchBucket(models.TextChoices):
     LATER = "later", "Later"
 
 
-BUCKET_TONES = {TouchBucket.DONE: "ok", TouchBucket.OVERDUE: "bad"}
+BUCKET_TONES: dict[str, str] = {TouchBucket.DONE: "ok", TouchBucket.OVERDUE: "bad"}
 
 
 class Touch(TenantOwned):
@@ -146,6 +158,11 @@ class Touch(TenantOwned):
     # The contact answered, thanked, came: engagement with the appreciation program.
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 
+    # Not columns: the member's digest links each email touch to its page;
+    # selectors_plans.with_bucket annotates where the touch stands (a TouchBucket).
+    email_url: str
+    bucket: str
+
     class Meta:
         ordering = ["due_on", "pk"]
         indexes = [
@@ -160,7 +177,6 @@ class Touch(TenantOwned):
     def __str__(self) -> str:
         return self.title
 
-    # `bucket` is annotated by selectors_plans.with_bucket.
     @property
     def bucket_label(self) -> str:
         return TouchBucket(self.bucket).label

@@ -1,6 +1,10 @@
 """Referrals between a member and a contact, their history, and the rewards given for them
 (seed 5.5's tiered rewards, a member's reward program)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,6 +15,9 @@ from pinnacle.mail.models import OutboxMessage
 from pinnacle.tenancy import TenantOwned
 
 from .contacts import Contact
+
+if TYPE_CHECKING:
+    from advocates.services.rewards import Suggestion
 
 
 class Direction(models.TextChoices):
@@ -65,6 +72,9 @@ class Referral(TenantOwned):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Not a column: `selectors_referrals` lists the rewards the program suggests for it.
+    suggestions: list[Suggestion]
 
     class Meta:
         ordering = ["-received_on", "-pk"]

@@ -147,7 +147,7 @@ def create_contact(
         # The member's row orders two submits of the same form: the second returns the first's.
         Member.objects.select_for_update().filter(pk=owner.pk).first()
         twin = just_made(
-            Contact.objects.for_partnership(owner.partnership_id),
+            Contact.objects.for_partnership(owner.partnership),
             owner=owner,
             segment=segment,
             linked_member=linked_member,
@@ -176,7 +176,7 @@ def create_contact(
 
 def _has_linked(owner: Member, linked: Member, *, exclude=None) -> bool:
     return (
-        Contact.objects.for_partnership(owner.partnership_id)
+        Contact.objects.for_partnership(owner.partnership)
         .filter(owner=owner, linked_member=linked)
         .exclude(pk=exclude)
         .exists()
@@ -213,7 +213,8 @@ def delete_contact(*, contact: Contact) -> None:
     split must not change the groups the randomisation made. What they said about their reward
     (the experiment's feedback notes) is their own words, and goes with them."""
     assignments = (
-        Assignment.objects.filter(partnership_id=contact.partnership_id, contact_id=contact.pk)
+        Assignment.objects.for_partnership(contact.partnership)
+        .filter(contact_id=contact.pk)
         .select_related("experiment")
         .select_for_update(of=("self",))
     )
@@ -268,7 +269,7 @@ def add_service_record(
     # The contact's row orders two submits of the same form: the second returns the first's.
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     twin = just_made(
-        ServiceRecord.objects.filter(partnership_id=contact.partnership_id, contact=contact),
+        ServiceRecord.objects.for_partnership(contact.partnership).filter(contact=contact),
         happened_on=happened_on,
         service=service,
         feedback=feedback,
@@ -427,7 +428,7 @@ def record_interaction(
         # returns the first's entry (the score counts one call, not two).
         Contact.objects.select_for_update().filter(pk=contact.pk).first()
         twin = just_made(
-            Interaction.objects.filter(partnership_id=contact.partnership_id, contact=contact),
+            Interaction.objects.for_partnership(contact.partnership).filter(contact=contact),
             kind=kind,
             occurred_at=occurred_at,
             summary=summary,

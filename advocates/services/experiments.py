@@ -146,7 +146,7 @@ def start_experiment(
     if across_members and not actor.is_leadership:
         raise AdvocatesRefused("Only leadership can start an experiment across every member.")
 
-    pool = Contact.objects.for_partnership(actor.partnership_id).filter(segment__in=segments)
+    pool = Contact.objects.for_partnership(actor.partnership).filter(segment__in=segments)
     if not across_members:
         pool = pool.filter(owner=actor)
     # Lock the pool: a second start at the same moment (a double click, two tabs) waits here and
@@ -296,8 +296,7 @@ def week_ends(starts_on: dt.date, ends_on: dt.date) -> list[dt.date]:
 
 
 def _received_in_period(experiment: Experiment) -> QuerySet[Referral]:
-    return Referral.objects.filter(
-        partnership_id=experiment.partnership_id,
+    return Referral.objects.for_partnership(experiment.partnership).filter(
         direction=Direction.RECEIVED,
         received_on__gte=experiment.starts_on,
         received_on__lte=experiment.ends_on,
@@ -312,7 +311,8 @@ def experiment_results(experiment: Experiment, *, today: dt.date) -> Results:
     referrals they had sent before they were deleted."""
     received = _received_in_period(experiment)
     per_contact = (
-        Assignment.objects.filter(partnership_id=experiment.partnership_id, experiment=experiment)
+        Assignment.objects.for_partnership(experiment.partnership)
+        .filter(experiment=experiment)
         .annotate(
             live_days=ArraySubquery(
                 received.filter(contact_id=OuterRef("contact_id")).values("received_on")
@@ -346,11 +346,10 @@ def experiment_results(experiment: Experiment, *, today: dt.date) -> Results:
         if each[ExperimentGroup.A] and each[ExperimentGroup.B]
         else None
     )
-    feedback = {g: [] for g in ExperimentGroup.values}
+    feedback: dict[str, list[ExperimentFeedback]] = {g: [] for g in ExperimentGroup.values}
     rows = (
-        ExperimentFeedback.objects.filter(
-            partnership_id=experiment.partnership_id, experiment=experiment
-        )
+        ExperimentFeedback.objects.for_partnership(experiment.partnership)
+        .filter(experiment=experiment)
         .select_related("assignment__contact")
         .order_by("-noted_at", "-pk")
     )
@@ -362,7 +361,8 @@ def experiment_results(experiment: Experiment, *, today: dt.date) -> Results:
 def assignments_of(contact: Contact) -> QuerySet[Assignment]:
     """The experiments a contact is in, newest first."""
     return (
-        Assignment.objects.filter(partnership_id=contact.partnership_id, contact=contact)
+        Assignment.objects.for_partnership(contact.partnership)
+        .filter(contact=contact)
         .select_related("experiment")
         .prefetch_related(
             Prefetch("feedback", queryset=ExperimentFeedback.objects.order_by("-noted_at", "-pk"))

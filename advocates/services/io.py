@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
 import tablib
 from django.db import transaction
@@ -221,7 +222,8 @@ def import_contacts(*, owner: Member, rows: list[dict[str, str]], actor=None) ->
     return [
         create_contact(
             owner=owner,
-            segment=_segment(row.values.get("segment", "")),
+            # validate_rows refused the rows naming no known segment.
+            segment=cast(str, _segment(row.values.get("segment", ""))),
             actor=actor,
             once=False,
             **_fields(row.values),

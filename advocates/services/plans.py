@@ -10,6 +10,7 @@ member's digest clock (`CircleSettings.next_digest_at`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -33,9 +34,12 @@ from pinnacle.models import Partnership
 
 YEARLY_TOUCHES = 33  # seed 5.3: "The 33-Touch System"
 NEW_CONTACT_TOUCHES = 8  # eight touches in eight weeks for a new contact
-PLAN_LENGTH = {PlanKind.YEARLY: 365, PlanKind.EIGHT_BY_EIGHT: 56}
-PLAN_SIZE = {PlanKind.YEARLY: YEARLY_TOUCHES, PlanKind.EIGHT_BY_EIGHT: NEW_CONTACT_TOUCHES}
-PLAN_NAME = {
+PLAN_LENGTH: dict[str, int] = {PlanKind.YEARLY: 365, PlanKind.EIGHT_BY_EIGHT: 56}
+PLAN_SIZE: dict[str, int] = {
+    PlanKind.YEARLY: YEARLY_TOUCHES,
+    PlanKind.EIGHT_BY_EIGHT: NEW_CONTACT_TOUCHES,
+}
+PLAN_NAME: dict[str, str] = {
     PlanKind.YEARLY: "33-touch yearly plan",
     PlanKind.EIGHT_BY_EIGHT: "8 touches in 8 weeks (new contacts)",
 }
@@ -136,7 +140,7 @@ def start_partnership_plans(partnership: Partnership) -> None:
 def ensure_templates(partnership: Partnership) -> dict[str, PlanTemplate]:
     """Both plans of the partnership, created with their default steps when missing. Safe to
     call twice at once: the unique kind per partnership decides."""
-    found = {t.kind: t for t in PlanTemplate.objects.for_partnership(partnership.pk).order_by("pk")}
+    found = {t.kind: t for t in PlanTemplate.objects.for_partnership(partnership).order_by("pk")}
     for kind in PlanKind.values:
         if kind in found:
             continue
@@ -161,7 +165,7 @@ def ensure_templates(partnership: Partnership) -> dict[str, PlanTemplate]:
                     for s in default_steps(kind)
                 )
         except IntegrityError:
-            template = PlanTemplate.objects.for_partnership(partnership.pk).get(kind=kind)
+            template = PlanTemplate.objects.for_partnership(partnership).get(kind=kind)
         found[kind] = template
     return found
 
@@ -271,7 +275,7 @@ def _thanksgiving_week(year: int) -> dt.date:
     return thursday - dt.timedelta(days=3)
 
 
-HOLIDAYS = {
+HOLIDAYS: dict[str, Callable[[int], dt.date]] = {
     DateAnchor.NEW_YEAR: lambda year: dt.date(year, 1, 2),
     DateAnchor.INDEPENDENCE_DAY: lambda year: dt.date(year, 7, 3),
     DateAnchor.THANKSGIVING: _thanksgiving_week,
@@ -327,7 +331,7 @@ def _arm_digest(member: Member, at: dt.datetime) -> None:
             )
     except IntegrityError:
         pass  # created a moment ago by a concurrent request
-    CircleSettings.objects.for_partnership(member.partnership_id).filter(member=member).filter(
+    CircleSettings.objects.for_partnership(member.partnership).filter(member=member).filter(
         Q(next_digest_at__isnull=True) | Q(next_digest_at__gt=at)
     ).update(next_digest_at=at)
 

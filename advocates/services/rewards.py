@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -39,7 +40,7 @@ MAX_REWARD = decimal.Decimal("99999999.99")
 CENT = decimal.Decimal("0.01")
 
 # The stage a referral reaches and the trigger whose rules it suggests.
-STAGE_TRIGGERS = {
+STAGE_TRIGGERS: dict[str, str] = {
     ReferralStage.RECEIVED: RewardTrigger.ON_RECEIPT,
     ReferralStage.CONTACTED: RewardTrigger.CONTACTED,
     ReferralStage.UNDER_CONTRACT: RewardTrigger.UNDER_CONTRACT,
@@ -113,7 +114,7 @@ def _money(value: decimal.Decimal) -> str:
 
 
 def rules_of(member: Member) -> QuerySet[RewardRule]:
-    return RewardRule.objects.for_partnership(member.partnership_id).filter(owner=member)
+    return RewardRule.objects.for_partnership(member.partnership).filter(owner=member)
 
 
 def _check_rule(trigger: str, quality: str) -> None:
@@ -129,7 +130,7 @@ def create_rule(
 ) -> RewardRule:
     """Add a rule to the member's reward program."""
     _check_rule(trigger, quality)
-    fields = {
+    fields: dict[str, Any] = {
         "trigger": trigger,
         "quality": quality or "",
         "description": _clean_description(description),
@@ -283,8 +284,8 @@ def suggestions_for(
 def referral_suggestions(referral: Referral) -> list[Suggestion]:
     """The suggestions for one referral, with their own queries (the detail page, services)."""
     member_rules = list(
-        RewardRule.objects.filter(
-            partnership_id=referral.partnership_id, owner_id=referral.owner_id, is_active=True
+        RewardRule.objects.for_partnership(referral.partnership).filter(
+            owner_id=referral.owner_id, is_active=True
         )
     )
     return suggestions_for(
@@ -354,7 +355,7 @@ def record_reward(
     # The contact's row orders two submits of the same form: the second returns the first's.
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     twin = just_made(
-        Reward.objects.filter(partnership_id=contact.partnership_id, contact=contact),
+        Reward.objects.for_partnership(contact.partnership).filter(contact=contact),
         referral=referral,
         rule=None,
         trigger=trigger,

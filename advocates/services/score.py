@@ -82,9 +82,10 @@ def validate_weights(frequency, reciprocal, appreciation) -> Weights:
     if any(v != v.quantize(CENT) for v in values):
         raise AdvocatesRefused("Weights have at most two decimals (0.35, not 0.355).")
     # seed 5.3: the weights "represent the relative importance of each factor, summed to 1"
-    if sum(values) != 1:
+    total = sum(values, Decimal(0))
+    if total != 1:
         raise AdvocatesRefused(
-            f"The weights must add up to 1; these add up to {sum(values).normalize():f}."
+            f"The weights must add up to 1; these add up to {total.normalize():f}."
         )
     return Weights(*(v.quantize(CENT) for v in values))
 
@@ -103,7 +104,7 @@ def set_weights(*, member: Member, frequency, reciprocal, appreciation) -> Circl
     settings.save(
         update_fields=["frequency_weight", "reciprocal_weight", "appreciation_weight", "updated_at"]
     )
-    Contact.objects.for_partnership(member.partnership_id).filter(owner=member).update(
+    Contact.objects.for_partnership(member.partnership).filter(owner=member).update(
         strength=(
             F("frequency_points") * weights.frequency
             + F("reciprocal_points") * weights.reciprocal
@@ -115,7 +116,7 @@ def set_weights(*, member: Member, frequency, reciprocal, appreciation) -> Circl
 
 def _weights_for(contact: Contact) -> Weights:
     found = (
-        CircleSettings.objects.for_partnership(contact.partnership_id)
+        CircleSettings.objects.for_partnership(contact.partnership)
         .filter(member_id=contact.owner_id)
         .first()
     )
@@ -192,11 +193,11 @@ def refresh_due_scores(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     today = now.astimezone(dt.UTC).date()
     done = 0
-    for partnership_id in Partnership.objects.values_list("pk", flat=True):
+    for partnership in Partnership.objects.all():
         while True:
             with transaction.atomic():
                 due = list(
-                    Contact.objects.for_partnership(partnership_id)
+                    Contact.objects.for_partnership(partnership)
                     .filter(score_due_on__lte=today)
                     .select_for_update(skip_locked=True)
                     .order_by("score_due_on", "pk")[:DUE_BATCH]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass
+from typing import cast
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -85,7 +86,7 @@ def send_survey(
     Member.objects.select_for_update().filter(pk=owner.pk).first()
     now = timezone.now()
     if recent := just_made(
-        Survey.objects.for_partnership(owner.partnership_id),
+        Survey.objects.for_partnership(owner.partnership),
         made_at="sent_at",
         owner=owner,
         email=email,
@@ -178,7 +179,7 @@ def answer_survey(
 
 
 def surveys_of(member: Member) -> QuerySet[Survey]:
-    return Survey.objects.for_partnership(member.partnership_id).filter(owner=member)
+    return Survey.objects.for_partnership(member.partnership).filter(owner=member)
 
 
 def answered(rows: QuerySet[Survey]) -> QuerySet[Survey]:
@@ -211,8 +212,10 @@ def satisfaction_model(rows: QuerySet[Survey]) -> SatisfactionModel:
     data = rows.filter(answered_at__isnull=False).values_list(
         "communication", "quality", "value", "satisfaction"
     )
+    # An answered survey has all four ratings (the `answered_survey_complete` constraint).
+    rows_answered = cast("list[tuple[int, int, int, int]]", list(data))
     try:
-        model.fit = stats.fit_satisfaction(list(data))
+        model.fit = stats.fit_satisfaction(rows_answered)
     except stats.NotEnoughVariation as reason:
         model.not_varied = str(reason)
     return model

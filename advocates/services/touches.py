@@ -30,7 +30,7 @@ DIGEST_TEMPLATE = "advocates/digest"
 TOUCH_TEMPLATE = "advocates/touch"
 DIGEST_BATCH = 200
 # What a done touch is in the contact's communication log.
-LOGGED_AS = {
+LOGGED_AS: dict[str, str] = {
     TouchKind.MARKET_UPDATE: InteractionKind.EMAIL,
     TouchKind.VALUE_PIECE: InteractionKind.EMAIL,
     TouchKind.TAILORED_EMAIL: InteractionKind.EMAIL,
@@ -48,20 +48,15 @@ LOGGED_AS = {
 
 def _claim(touch: Touch, actor, message=None) -> None:
     """Mark the touch done by one conditional UPDATE: a double click does it once."""
-    fields = {
-        "done_at": timezone.now(),
-        "done_by": actor if getattr(actor, "is_authenticated", False) else None,
-    }
+    done_at = timezone.now()
+    done_by = actor if getattr(actor, "is_authenticated", False) else None
+    fields = {"done_at": done_at, "done_by": done_by}
     if message is not None:
         fields["message"] = message
     claimed = Touch.objects.filter(pk=touch.pk, done_at__isnull=True).update(**fields)
     if not claimed:
         raise AdvocatesRefused(f"“{touch.title}” is already done.")
-    touch.done_at, touch.done_by, touch.message = (
-        fields["done_at"],
-        fields["done_by"],
-        message or touch.message,
-    )
+    touch.done_at, touch.done_by, touch.message = done_at, done_by, message or touch.message
 
 
 def _check_live(touch: Touch) -> None:
@@ -99,7 +94,7 @@ def email_defaults(touch: Touch, member: Member) -> dict:
     """The compose page's starting subject and body for an email touch, by its kind."""
     first = touch.contact.name.split()[0] if touch.contact.name.split() else touch.contact.name
     area = member.partnership.name
-    bodies = {
+    bodies: dict[str, tuple[str, str]] = {
         TouchKind.MARKET_UPDATE: (
             f"Your market update from {member.display_name}",
             "I wanted to share what is happening in our market this month.\n\n"

@@ -115,9 +115,8 @@ def experiment_detail(request, pk):
 
 def _assigned_choices(experiment: Experiment) -> list[tuple[int, str]]:
     rows = (
-        Assignment.objects.filter(
-            partnership_id=experiment.partnership_id, experiment=experiment, contact__isnull=False
-        )
+        Assignment.objects.for_partnership(experiment.partnership)
+        .filter(experiment=experiment, contact__isnull=False)
         .select_related("contact")
         .order_by("contact__name", "contact__pk")
     )
@@ -180,7 +179,7 @@ def satisfaction(request):
     member = request.member
     aggregate = request.GET.get("scope") == "all" and member.is_leadership
     if aggregate:
-        rows = survey_services.Survey.objects.for_partnership(member.partnership_id)
+        rows = survey_services.Survey.objects.for_partnership(member.partnership)
     else:
         rows = survey_services.surveys_of(member)
     context = {

@@ -229,7 +229,7 @@ def advance(connection: Connection, status: str, *, reason: str | None = None, *
 
 # The invitation email's status -> the connection's; bounces and refusals stay "not delivered",
 # with the reason shown.
-EMAIL_STATUS = {
+EMAIL_STATUS: dict[str, str] = {
     OutboxMessage.Status.DELIVERED: Status.DELIVERED,
     OutboxMessage.Status.OPENED: Status.OPENED,
     OutboxMessage.Status.CLICKED: Status.OPENED,
@@ -262,7 +262,7 @@ def follow_invitation_email(message: OutboxMessage) -> None:
 
 def mark_link_clicked(connection: Connection) -> bool:
     """A person saw the registration page (its small POST): the link counts as clicked."""
-    if connection.message_id:
+    if connection.message is not None:
         confirm_link_visit(connection.message)
     return advance(connection, Status.LINK_CLICKED, link_clicked_at=timezone.now())
 

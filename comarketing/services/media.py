@@ -202,10 +202,12 @@ def capture_lead(
     if lead.referring_member_id is None:
         lead = reassign_lead(lead=lead, member=media.owner, actor=None)
     other = connection.partner if media.owner_id == connection.lender_id else connection.lender
+    # A page is made through an active connection, which has its partner.
+    assert other is not None
     if not told_by_intake:
         _tell_owner(media, submission, lead, other)
     already_shared = (
-        SharedLead.objects.for_partnership(connection.partnership_id)
+        SharedLead.objects.for_partnership(connection.partnership)
         .filter(connection=connection, lead=lead, shared_with=other)
         .exists()
     )
@@ -298,7 +300,7 @@ def _store_photos(media: Media, photos: list[ProcessedImage]) -> None:
                 (photo.thumbnail, processed.thumbnail, f"{stem}-thumb.jpg"),
             ):
                 field.save(name, content, save=False)
-                written.append(field.name)
+                written.append(str(field.name))
             photo.save()
     except Exception:
         _delete_files(storage, written)

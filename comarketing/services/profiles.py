@@ -1,7 +1,10 @@
 """A lender (or leadership) editing a co-marketing partner's marketing profile."""
 
+from typing import cast
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Field
 from django.urls import reverse
 from django.utils.text import capfirst
 
@@ -30,6 +33,13 @@ EDITABLE_PROFILE_FIELDS = [
     "timezone",
 ]
 PROFILE_EDITED_TEMPLATE = "comarketing/profile_edited"
+
+
+def _profile_field(name: str) -> Field:
+    field = Member._meta.get_field(name)
+    # The editable profile fields are the member's own columns, never a relation's other side.
+    assert isinstance(field, Field)
+    return field
 
 
 def partner_edit_refusal(editor: Member, connection: Connection) -> str | None:
@@ -75,12 +85,15 @@ def edit_partner_profile(
         raise ComarketingRefused(refusal)
     if unknown := sorted(set(changes) - set(EDITABLE_PROFILE_FIELDS)):
         raise ComarketingRefused(f"These profile fields cannot be edited: {', '.join(unknown)}.")
+    # partner_edit_refusal refused a connection without its partner.
     partner = (
-        Member.objects.select_for_update().select_related("user").get(pk=connection.partner_id)
+        Member.objects.select_for_update()
+        .select_related("user")
+        .get(pk=cast(int, connection.partner_id))
     )
     new_values = {}
     for name, value in changes.items():
-        field = Member._meta.get_field(name)
+        field = _profile_field(name)
         value = " ".join(str(value or "").split()) if name == "display_name" else str(value or "")
         value = value.strip()
         try:
@@ -119,7 +132,7 @@ def edit_partner_profile(
             "partner": partner,
             "editor": editor,
             "changes": [
-                (capfirst(Member._meta.get_field(name).verbose_name), old, new)
+                (capfirst(_profile_field(name).verbose_name), old, new)
                 for name, (old, new) in changed.items()
             ],
             "profile_url": connection.partnership.absolute_url(reverse("profile_edit")),

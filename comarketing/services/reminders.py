@@ -94,18 +94,21 @@ def sweep_reminders() -> tuple[int, int]:
         .order_by("accepted_at")[:SWEEP_BATCH]
     )
     for connection in accepted:
+        partner, accepted_at = connection.partner, connection.accepted_at
+        # Accepting a connection sets both (the query asks for accepted ones).
+        assert partner is not None and accepted_at is not None
         days = reminder_days(connection.partnership)
-        due = sum(1 for d in days if connection.accepted_at + datetime.timedelta(days=d) <= now)
+        due = sum(1 for d in days if accepted_at + datetime.timedelta(days=d) <= now)
         if due <= connection.profile_reminders_sent:
             continue
-        progress = profile_progress(connection.partner)
+        progress = profile_progress(partner)
         queue_email(
             partnership=connection.partnership,
             key=f"comarketing:{connection.pk}:profile-reminder:{due}",
             template="comarketing/profile_reminder",
-            to=connection.partner.email,
+            to=partner.email,
             context={
-                "partner": connection.partner,
+                "partner": partner,
                 "lender": connection.lender,
                 "progress": progress,
                 "profile_url": connection.partnership.absolute_url(reverse("profile_edit")),

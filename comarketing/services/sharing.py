@@ -36,7 +36,8 @@ def share_lead(
     )
     if not connection.has_party(member):
         raise ComarketingRefused("Only the two partners of a connection share leads through it.")
-    if connection.deleted_at is not None or not connection.is_active:
+    other = connection.partner if member.pk == connection.lender_id else connection.lender
+    if connection.deleted_at is not None or not connection.is_active or other is None:
         raise ComarketingRefused("Leads are shared with active co-marketing partners only.")
     if lead.partnership_id != connection.partnership_id:
         raise ComarketingRefused("This lead is not in your partnership.")
@@ -53,7 +54,6 @@ def share_lead(
     note = note.strip()
     if len(note) > MAX_NOTE_LENGTH:
         raise ComarketingRefused(f"Keep the note under {MAX_NOTE_LENGTH} characters.")
-    other = connection.partner if member.pk == connection.lender_id else connection.lender
     try:
         with transaction.atomic():
             shared = SharedLead.objects.create(

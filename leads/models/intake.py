@@ -154,7 +154,8 @@ def first_submission(lead: Lead) -> Submission | None:
     """The submission that gave the partnership the lead's details (its named referrer
     selected), or None for a lead no form recorded."""
     return (
-        Submission.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+        Submission.objects.for_partnership(lead.partnership)
+        .filter(lead=lead)
         .select_related("named_referrer")
         .order_by("created_at", "pk")
         .first()

@@ -27,7 +27,7 @@ def answerable_by(member: Member) -> Q:
 
 def _member_inquiries(member: Member) -> QuerySet[Inquiry]:
     return (
-        Inquiry.objects.for_partnership(member.partnership_id)
+        Inquiry.objects.for_partnership(member.partnership)
         .filter(answerable_by(member))
         .select_related("lead")
         .annotate(reminder_sent=REMINDER_SENT)
@@ -63,13 +63,13 @@ def inquiry_responses(inquiry: Inquiry) -> list[InquiryResponse]:
     """The member's answers to one inquiry in order, each with `email_status`: how far the email
     to the lead got (queued, sent, delivered, opened, bounced ...)."""
     responses = list(
-        InquiryResponse.objects.for_partnership(inquiry.partnership_id)
+        InquiryResponse.objects.for_partnership(inquiry.partnership)
         .filter(inquiry=inquiry)
         .order_by("created_at", "pk")
     )
     keys = {f"inquiry-response:{response.pk}": response for response in responses}
     messages = (
-        OutboxMessage.objects.for_partnership(inquiry.partnership_id)
+        OutboxMessage.objects.for_partnership(inquiry.partnership)
         .filter(idempotency_key__in=list(keys))
         .only("idempotency_key", "status")
     )
@@ -82,6 +82,4 @@ def inquiry_responses(inquiry: Inquiry) -> list[InquiryResponse]:
 
 def referred_lead_count(member: Member) -> int:
     """How many leads named this member as their referrer."""
-    return (
-        Lead.objects.for_partnership(member.partnership_id).filter(referring_member=member).count()
-    )
+    return Lead.objects.for_partnership(member.partnership).filter(referring_member=member).count()

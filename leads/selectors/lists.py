@@ -179,7 +179,7 @@ def lead_suppression(lead: Lead, viewer: Member) -> Suppression | None:
     from with its sender (one query); `subject_sealed` says the viewer may not read that
     message's subject (a team member's email from the transaction's opening on)."""
     return (
-        Suppression.objects.filter(partnership_id=lead.partnership_id)
+        Suppression.objects.for_partnership(lead.partnership)
         .filter(email__lower=lead.email.lower())
         .annotate(
             subject_sealed=extensions.confidentiality().email_sealed(
@@ -196,7 +196,8 @@ def named_members(lead: Lead) -> list[dict]:
     """Every member the prospect named as their referrer, first named first, with when they
     named them first and last and how many times (one query)."""
     return list(
-        Submission.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+        Submission.objects.for_partnership(lead.partnership)
+        .filter(lead=lead)
         .exclude(named_referrer=None)
         .values("named_referrer_id", "named_referrer__display_name", "named_referrer__slug")
         .annotate(

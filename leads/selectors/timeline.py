@@ -29,7 +29,8 @@ def _submission_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     """The forms; the message of one written to a member (its inquiry's) is sealed like the
     inquiry's."""
     submissions = (
-        Submission.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+        Submission.objects.for_partnership(lead.partnership)
+        .filter(lead=lead)
         .annotate(
             sealed=extensions.confidentiality().free_text_sealed(
                 lead, viewer, author="inquiry__member", at="created_at"
@@ -71,7 +72,7 @@ def _email_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     about_lead = _about(Lead) & Q(object_id=lead.pk)
     about_a_worked_transaction = _about(worked.model) & Q(object_id__in=worked.values("pk"))
     messages = (
-        OutboxMessage.objects.filter(partnership_id=lead.partnership_id)
+        OutboxMessage.objects.for_partnership(lead.partnership)
         .filter(
             (about_lead & (~transaction_template | Q(Exists(worked)))) | about_a_worked_transaction
         )
@@ -98,7 +99,8 @@ def _inquiry_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     sealed from its opening (`free_text_sealed`, of `extensions.confidentiality()`)."""
     now = timezone.now()
     inquiries = (
-        Inquiry.objects.filter(partnership_id=lead.partnership_id, lead=lead)
+        Inquiry.objects.for_partnership(lead.partnership)
+        .filter(lead=lead)
         .annotate(
             sealed=extensions.confidentiality().free_text_sealed(
                 lead, viewer, author="member", at="created_at"
@@ -127,7 +129,8 @@ def _inquiry_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
 def _response_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     """Members' answers to the inquiries; a team member's is sealed from the opening."""
     responses = (
-        InquiryResponse.objects.filter(partnership_id=lead.partnership_id, inquiry__lead=lead)
+        InquiryResponse.objects.for_partnership(lead.partnership)
+        .filter(inquiry__lead=lead)
         .annotate(
             sealed=extensions.confidentiality().free_text_sealed(
                 lead, viewer, author="member", at="created_at"

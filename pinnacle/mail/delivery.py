@@ -25,6 +25,7 @@ from anymail.exceptions import (
     AnymailInvalidAddress,
     AnymailRecipientsRefused,
 )
+from anymail.message import AnymailMessage
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
@@ -63,19 +64,19 @@ def is_permanent(exc: Exception) -> bool:
 
 
 def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
-    email = EmailMultiAlternatives(
+    email = AnymailMessage(
         subject=message.subject,
         body=message.body_text,
         from_email=message.from_email,
         to=[message.to_email],
         reply_to=[message.reply_to] if message.reply_to else None,
         headers={**(message.headers or {}), "Message-ID": message.message_id_header},
+        # anymail: the outbox id travels with the message and comes back in tracking webhooks.
+        metadata={"outbox_id": str(message.pk), "partnership": message.partnership.slug},
+        tags=[message.template.replace("/", "-")[:50]],
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
-    # anymail: the outbox id travels with the message and comes back in tracking webhooks.
-    email.metadata = {"outbox_id": str(message.pk), "partnership": message.partnership.slug}
-    email.tags = [message.template.replace("/", "-")[:50]]
     return email
 
 

@@ -103,7 +103,7 @@ class OutboxMessage(TenantOwned):
 
 # The colour of a status badge wherever an email's status is shown: delivered and further is
 # good, refusals are bad (CSS classes status-ok, status-bad ...).
-STATUS_TONE = {
+STATUS_TONE: dict[str, str] = {
     OutboxMessage.Status.QUEUED: "neutral",
     OutboxMessage.Status.SENT: "info",
     OutboxMessage.Status.DELIVERED: "ok",

@@ -32,7 +32,7 @@ from pinnacle.tenancy import record_audit
 log = logging.getLogger(__name__)
 Status = OutboxMessage.Status
 # How far along a message is; a status only ever moves to a higher rank.
-STATUS_RANK = {
+STATUS_RANK: dict[str, int] = {
     Status.QUEUED: 0,
     Status.SENT: 1,
     Status.DELIVERED: 2,
@@ -169,7 +169,8 @@ def suppress(
                 note=note.strip(),
             )
     except IntegrityError:
-        return find_suppression(partnership=partnership, email=email)
+        # A concurrent request added the address a moment ago: its entry is the first.
+        return Suppression.objects.for_partnership(partnership).get(email__lower=email)
     record_audit(
         partnership=partnership,
         actor=actor,

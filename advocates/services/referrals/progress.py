@@ -15,7 +15,7 @@ from pinnacle.mail.services import preview_email
 from .stages import FINAL_STAGES, _locked, _user
 
 # What the referrer reads about the referred person, in plain words: never a transaction detail.
-PROGRESS_WORDS = {
+PROGRESS_WORDS: dict[str, str] = {
     ReferralStage.RECEIVED: "I have your referral and will be in touch with {person} shortly.",
     ReferralStage.CONTACTED: "I have been in touch with {person}.",
     ReferralStage.UNDER_CONTRACT: "{person} is now under contract.",

@@ -276,7 +276,7 @@ def record_referral_sent(
     contact = _locked_contact(contact)
     # Under the contact's lock, a second submit of the same form returns the first's referral.
     twin = just_made(
-        Referral.objects.filter(partnership_id=contact.partnership_id, contact=contact),
+        Referral.objects.for_partnership(contact.partnership).filter(contact=contact),
         direction=Direction.SENT,
         person_name=person_name,
         person_email=person_email,

@@ -105,7 +105,7 @@ def advance_referral(
 
 # How a transaction's stage moves the received referrals for its lead (when the owner may see
 # the transaction): from which referral stages, to which.
-FOLLOW = {
+FOLLOW: dict[str, tuple[tuple[str, ...], str]] = {
     TransactionStage.OPENED: ((ReferralStage.RECEIVED,), ReferralStage.CONTACTED),
     TransactionStage.UNDER_CONTRACT: (
         (ReferralStage.RECEIVED, ReferralStage.CONTACTED),
@@ -165,7 +165,7 @@ def _following(to_stage: str, transaction_: Transaction) -> str:
 def _catch_up_with_transaction(referral: Referral, owner: Member) -> None:
     """A referral joining a lead whose transaction already moved starts where that transaction
     is (the newest one the owner may see), as it would have followed it from the start."""
-    if not owner.is_active:
+    if not owner.is_active or referral.lead_id is None:
         return
     latest = (
         visible_transactions(owner)
@@ -175,9 +175,10 @@ def _catch_up_with_transaction(referral: Referral, owner: Member) -> None:
     )
     if latest is None:
         return
-    from_stages, to_stage = FOLLOW.get(latest.stage, ((), None))
-    if referral.stage not in from_stages:
+    rule = FOLLOW.get(latest.stage)
+    if rule is None or referral.stage not in rule[0]:
         return
+    to_stage = rule[1]
     if to_stage == ReferralStage.CLOSED:
         referral.closed_value = latest.value
     _move(referral, to_stage, _following(to_stage, latest))
