@@ -10,7 +10,7 @@ class AdvocatesConfig(AppConfig):
             panels,
             receivers,  # noqa: F401  (demo data through the demo_seeded signal)
         )
-        from advocates.contact_sources import circle_contacts
+        from advocates.selectors.contact_sources import circle_contacts
         from members.extensions import contact_sources
 
         panels.register()

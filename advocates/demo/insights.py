@@ -13,7 +13,7 @@ import datetime as dt
 from django.utils import timezone
 
 from advocates.models import Experiment, Survey
-from advocates.selectors import contacts_of
+from advocates.selectors.circle import contacts_of
 from advocates.services import AdvocatesRefused
 from advocates.services.contacts import create_contact, delete_contact
 from advocates.services.experiments import note_feedback, start_experiment

@@ -113,8 +113,8 @@ class Enrollment(TenantOwned):
 
 
 class TouchBucket(models.TextChoices):
-    """Where a touch stands on a given day, as its badge says; `selectors_plans.with_bucket`
-    puts each touch in one (the rule is `selectors_plans.bucket_filter`'s)."""
+    """Where a touch stands on a given day, as its badge says; `selectors.plans.with_bucket`
+    puts each touch in one (the rule is `selectors.plans.bucket_filter`'s)."""
 
     DONE = "done", "Done"
     OVERDUE = "overdue", "Overdue"
@@ -160,7 +160,7 @@ class Touch(TenantOwned):
     def __str__(self) -> str:
         return self.title
 
-    # `bucket` is annotated by selectors_plans.with_bucket.
+    # `bucket` is annotated by selectors.plans.with_bucket.
     @property
     def bucket_label(self) -> str:
         return TouchBucket(self.bucket).label

@@ -1,7 +1,7 @@
 """The member's inner circle: the list, a contact's page and its forms, import and export, the
 score's weights, the allied resources scorecard, and leadership's counts-only overview.
 
-Every contact is reached through `selectors.contact_for(request.member, pk)`: another member's
+Every contact is reached through `circle_reads.contact_for(request.member, pk)`: another member's
 contact (leadership's too) is a 404. Views parse with a form, call one service, and redirect, or
 show the form again with the service's reason."""
 
@@ -15,9 +15,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from advocates import selectors
 from advocates.extensions import contact_sections
-from advocates.forms import (
+from advocates.forms.contacts import (
     ContactEmailForm,
     ContactForm,
     ImportForm,
@@ -27,6 +26,7 @@ from advocates.forms import (
     WeightsForm,
 )
 from advocates.models import Segment
+from advocates.selectors import circle as circle_reads
 from advocates.services import contacts as services
 from advocates.services import io, score
 from members.auth import leadership_required, member_required
@@ -57,10 +57,10 @@ def circle(request):
     segment = request.GET.get("segment", "")
     segment = segment if segment in Segment.values else ""
     sort = request.GET.get("sort", "strength")
-    sort = sort if sort in selectors.CIRCLE_SORTS else "strength"
-    rows = selectors.circle(member, query=query, segment=segment, sort=sort)
+    sort = sort if sort in circle_reads.CIRCLE_SORTS else "strength"
+    rows = circle_reads.circle(member, query=query, segment=segment, sort=sort)
     page = Paginator(rows, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
-    counts = selectors.segment_counts(member)
+    counts = circle_reads.segment_counts(member)
     tabs = [("", "All", counts[""])] + [(s.value, s.label, counts[s.value]) for s in Segment]
     return render(
         request,
@@ -106,7 +106,7 @@ def contact_new(request):
 
 @member_required
 def contact_edit(request, pk):
-    contact = selectors.contact_for(request.member, pk)
+    contact = circle_reads.contact_for(request.member, pk)
     initial = {name: getattr(contact, name) for name in services.CONTACT_FIELDS}
     initial["linked_member"] = contact.linked_member_id
     form = ContactForm(request.POST or None, owner=request.member, editing=True, initial=initial)
@@ -132,7 +132,7 @@ def contact_edit(request, pk):
 
 @member_required
 def contact_delete(request, pk):
-    contact = selectors.contact_for(request.member, pk)
+    contact = circle_reads.contact_for(request.member, pk)
     if request.method == "POST":
         services.delete_contact(contact=contact)
         messages.success(request, f"{contact.name} is no longer in your inner circle.")
@@ -154,7 +154,7 @@ def _contact_page(request, contact, status=200, **forms):
     history = Paginator(
         contact.service_records.order_by("-happened_on", "-pk"), HISTORY_PER_PAGE
     ).get_page(request.GET.get("history"))
-    weights = score.Weights.of(selectors.circle_settings(request.member))
+    weights = score.Weights.of(circle_reads.circle_settings(request.member))
     factors = [
         (
             "Frequency of communication",
@@ -197,14 +197,14 @@ def _contact_page(request, contact, status=200, **forms):
 
 @member_required
 def contact_detail(request, pk):
-    contact = selectors.contact_for(request.member, pk)
+    contact = circle_reads.contact_for(request.member, pk)
     return _contact_page(request, contact)
 
 
 def _contact_post(request, pk, form_name, form, act, success):
     """A form posted from the contact's page: on success back to the page with a message, on a
     refusal the page again with the form and its reason."""
-    contact = selectors.contact_for(request.member, pk)
+    contact = circle_reads.contact_for(request.member, pk)
     if form.is_valid():
         with refused_into(form) as acting:
             act(contact, form.cleaned_data)
@@ -357,7 +357,7 @@ def contact_export(request):
 
 @member_required
 def circle_settings(request):
-    current = selectors.circle_settings(request.member)
+    current = circle_reads.circle_settings(request.member)
     form = WeightsForm(
         request.POST or None,
         initial={
@@ -383,11 +383,13 @@ def circle_settings(request):
 @member_required
 def allied_scorecard(request):
     sort = request.GET.get("sort", "weak")
-    sort = sort if sort in selectors.SCORECARD_SORTS else "weak"
-    rows = selectors.allied_scorecard(request.member, today=request.partnership.today(), sort=sort)
+    sort = sort if sort in circle_reads.SCORECARD_SORTS else "weak"
+    rows = circle_reads.allied_scorecard(
+        request.member, today=request.partnership.today(), sort=sort
+    )
     page = Paginator(rows, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
     for row in page.object_list:
-        row.exchange = selectors.exchange_of(row)
+        row.exchange = circle_reads.exchange_of(row)
     return render(
         request,
         "advocates/allied.html",
@@ -395,8 +397,8 @@ def allied_scorecard(request):
             "page": page,
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1),
             "sort": sort,
-            "weak_quality": selectors.WEAK_QUALITY,
-            "one_way_after": selectors.ONE_WAY_AFTER,
+            "weak_quality": circle_reads.WEAK_QUALITY,
+            "one_way_after": circle_reads.ONE_WAY_AFTER,
             "section": "allied",
         },
     )
@@ -404,7 +406,7 @@ def allied_scorecard(request):
 
 @leadership_required
 def overview(request):
-    found = selectors.circles_overview(request.partnership, today=request.partnership.today())
+    found = circle_reads.circles_overview(request.partnership, today=request.partnership.today())
     page = Paginator(found.pop("per_member"), CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

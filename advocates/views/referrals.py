@@ -9,9 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from advocates import selectors
-from advocates import selectors_referrals as reads
-from advocates.forms_referrals import (
+from advocates.forms.referrals import (
     ReferralEmailForm,
     ReferralForm,
     RewardForm,
@@ -19,6 +17,8 @@ from advocates.forms_referrals import (
     StageForm,
 )
 from advocates.models import Direction, ReferralStage
+from advocates.selectors import circle as circle_reads
+from advocates.selectors import referrals as reads
 from advocates.services import referrals as services
 from advocates.services import rewards as reward_services
 from members.auth import member_required
@@ -61,12 +61,12 @@ def referral_list(request):
 
 @member_required
 def referral_new(request):
-    contacts = selectors.contacts_of(request.member)
+    contacts = circle_reads.contacts_of(request.member)
     if request.method == "POST":
         form = ReferralForm(request.POST, contacts=contacts)
         if form.is_valid():
             data = form.cleaned_data
-            contact = selectors.contact_for(request.member, data["contact"].pk)
+            contact = circle_reads.contact_for(request.member, data["contact"].pk)
             both_ways = {
                 "contact": contact,
                 "person_name": data["person_name"],
@@ -98,7 +98,7 @@ def referral_new(request):
         if request.GET.get("direction") in Direction.values:
             initial["direction"] = request.GET["direction"]
         if request.GET.get("contact"):
-            initial["contact"] = selectors.contact_for(request.member, request.GET["contact"])
+            initial["contact"] = circle_reads.contact_for(request.member, request.GET["contact"])
         form = ReferralForm(contacts=contacts, initial=initial)
     return render(
         request,
@@ -323,13 +323,13 @@ def reward_rule_deactivate(request, pk):
 @member_required
 def reward_new(request):
     member = request.member
-    contacts = selectors.contacts_of(member)
+    contacts = circle_reads.contacts_of(member)
     referrals = reads.referrals_of(member)
     if request.method == "POST":
         form = RewardForm(request.POST, contacts=contacts, referrals=referrals)
         if form.is_valid():
             data = form.cleaned_data
-            contact = selectors.contact_for(member, data["contact"].pk)
+            contact = circle_reads.contact_for(member, data["contact"].pk)
             with refused_into(form) as recording:
                 reward_services.record_reward(
                     contact=contact,
@@ -346,7 +346,7 @@ def reward_new(request):
     else:
         initial = {"given_on": request.partnership.today()}
         if request.GET.get("contact"):
-            initial["contact"] = selectors.contact_for(member, request.GET["contact"])
+            initial["contact"] = circle_reads.contact_for(member, request.GET["contact"])
         form = RewardForm(contacts=contacts, referrals=referrals, initial=initial)
     return render(
         request,

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from advocates.demo import seed_contacts
-from advocates.demo_insights import seed_insights
-from advocates.demo_referrals import seed_referrals
+from advocates.demo.insights import seed_insights
+from advocates.demo.referrals import seed_referrals
 from advocates.models import Contact, Direction, Experiment, Referral, ReferralStage, Segment
 from advocates.services import AdvocatesRefused
 from advocates.services import referrals as services
