@@ -14,7 +14,7 @@ from leads.models import Lead, Need, TeamMember, Timeframe, Transaction, Transac
 from leads.selectors.timeline import lead_timeline
 from leads.transaction_panels import transaction_column
 from outreach.models import Stage as OutreachStage
-from outreach.selectors import lead_stage
+from outreach.selectors.lead_outreach import lead_stage
 from tests.conftest import client_for
 from tests.leads.factories import (
     DisclosureFactory,

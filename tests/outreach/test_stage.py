@@ -5,7 +5,7 @@ import pytest
 
 from leads.models import TeamMember, Transaction, TransactionKind, TransactionStage
 from outreach.models import Stage
-from outreach.selectors import lead_stage
+from outreach.selectors.lead_outreach import lead_stage
 from outreach.services import log_call
 from tests.leads.factories import LeadFactory
 from tests.members.factories import MemberFactory
