@@ -9,12 +9,12 @@ from advocates import extensions
 from advocates.forms.plans import EnrollForm
 from advocates.models import PlanKind
 from advocates.selectors import plans as plan_reads
-from advocates.services.experiments import assignments_of
+from advocates.selectors.experiments import assignments_of
 from advocates.services.surveys import CONTACT_SURVEYS_SHOWN
 from advocates.services.touches import TOUCH_TEMPLATE
 from advocates.views import referrals
 from members import extensions as member_extensions
-from pinnacle.mail.services import register_outreach_template, register_private_templates
+from pinnacle.mail.categories import register_outreach_template, register_private_templates
 
 NEXT_TOUCHES = 5
 

@@ -12,7 +12,7 @@ class LeadsConfig(AppConfig):
         )
         from leads.views import panels
         from members import extensions
-        from pinnacle.mail.services import register_outreach_template
+        from pinnacle.mail.categories import register_outreach_template
 
         extensions.site_menu.register("leads/_menu.html")
         # The directory profile offers "Connect / express interest"; the dashboard shows the

@@ -12,7 +12,7 @@ from outreach.models import Channel
 from outreach.selectors import compliance, lead_outreach
 from outreach.selectors.policy import pair_state, pair_states
 from outreach.selectors.scripts import SCRIPTS, channel_scripts
-from pinnacle.mail.services import register_outreach_template
+from pinnacle.mail.categories import register_outreach_template
 
 # The states a page already read for its column, kept on the viewer for the same page's panel.
 _PAGE_STATES = "_outreach_page_states"

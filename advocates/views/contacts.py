@@ -23,13 +23,12 @@ from advocates.forms.contacts import (
     InteractionForm,
     MoveSegmentForm,
     ServiceRecordForm,
-    WeightsForm,
 )
 from advocates.models import Segment
 from advocates.selectors import circle as circle_reads
 from advocates.services import contacts as services
-from advocates.services import io, score
-from members.auth import leadership_required, member_required
+from advocates.services import emails, io, score
+from members.auth import member_required
 from pinnacle.refusals import refused_into
 
 CONTACTS_PER_PAGE = 25
@@ -271,7 +270,7 @@ def contact_email(request, pk):
         pk,
         "email_form",
         ContactEmailForm(request.POST),
-        lambda contact, data: services.send_contact_email(
+        lambda contact, data: emails.send_contact_email(
             member=request.member, contact=contact, actor=request.user, **data
         ),
         lambda contact: f"Your message to {contact.name} is on its way; it is in the log.",
@@ -349,73 +348,4 @@ def contact_export(request):
         io.export_rows(request.member),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-# --- Settings, scorecard, overview --------------------------------------------------------------
-
-
-@member_required
-def circle_settings(request):
-    current = circle_reads.circle_settings(request.member)
-    form = WeightsForm(
-        request.POST or None,
-        initial={
-            "frequency": current.frequency_weight,
-            "reciprocal": current.reciprocal_weight,
-            "appreciation": current.appreciation_weight,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        with refused_into(form) as setting:
-            score.set_weights(member=request.member, **form.cleaned_data)
-        if not setting.refused:
-            messages.success(request, "Your weights are saved; every score is re-weighed.")
-            return redirect("advocates_settings")
-    return render(
-        request,
-        "advocates/settings.html",
-        {"form": form, "targets": SCORE_TARGETS, "section": "settings"},
-        status=400 if form.is_bound else 200,
-    )
-
-
-@member_required
-def allied_scorecard(request):
-    sort = request.GET.get("sort", "weak")
-    sort = sort if sort in circle_reads.SCORECARD_SORTS else "weak"
-    rows = circle_reads.allied_scorecard(
-        request.member, today=request.partnership.today(), sort=sort
-    )
-    page = Paginator(rows, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
-    for row in page.object_list:
-        row.exchange = circle_reads.exchange_of(row)
-    return render(
-        request,
-        "advocates/allied.html",
-        {
-            "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1),
-            "sort": sort,
-            "weak_quality": circle_reads.WEAK_QUALITY,
-            "one_way_after": circle_reads.ONE_WAY_AFTER,
-            "section": "allied",
-        },
-    )
-
-
-@leadership_required
-def overview(request):
-    found = circle_reads.circles_overview(request.partnership, today=request.partnership.today())
-    page = Paginator(found.pop("per_member"), CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "advocates/overview.html",
-        {
-            **found,
-            "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1),
-            "year": request.partnership.today().year,
-            "section": "overview",
-        },
     )

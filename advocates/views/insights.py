@@ -13,6 +13,7 @@ from advocates.charts import cumulative_chart
 from advocates.forms.insights import ExperimentForm, FeedbackForm, SurveySendForm
 from advocates.models import Assignment, Experiment
 from advocates.selectors import circle as circle_reads
+from advocates.selectors import experiments as experiment_reads
 from advocates.services import experiments as experiment_services
 from advocates.services import surveys as survey_services
 from members.auth import member_required
@@ -31,7 +32,7 @@ def contact_page(contact) -> str:
 
 @member_required
 def experiment_list(request):
-    rows = experiment_services.with_sizes(circle_reads.experiments_for(request.member)).order_by(
+    rows = experiment_reads.with_sizes(circle_reads.experiments_for(request.member)).order_by(
         "-starts_on", "-pk"
     )
     paginator = Paginator(rows, PER_PAGE)
@@ -94,7 +95,7 @@ def experiment_new(request):
 def experiment_detail(request, pk):
     member = request.member
     experiment = circle_reads.experiment_for(member, pk)
-    results = experiment_services.experiment_results(experiment, today=request.partnership.today())
+    results = experiment_reads.experiment_results(experiment, today=request.partnership.today())
     is_own = experiment.owner_id == member.pk
     feedback_form = None
     if is_own:

@@ -78,17 +78,7 @@ def edit_partner_profile(
     partner = (
         Member.objects.select_for_update().select_related("user").get(pk=connection.partner_id)
     )
-    new_values = {}
-    for name, value in changes.items():
-        field = Member._meta.get_field(name)
-        value = " ".join(str(value or "").split()) if name == "display_name" else str(value or "")
-        value = value.strip()
-        try:
-            new_values[name] = field.clean(value, partner)
-        except ValidationError as exc:
-            raise ComarketingRefused(
-                f"{capfirst(field.verbose_name)}: {' '.join(exc.messages)}"
-            ) from exc
+    new_values = _cleaned_values(partner, changes)
     changed = {
         name: (getattr(partner, name), value)
         for name, value in new_values.items()
@@ -129,3 +119,20 @@ def edit_partner_profile(
         about=connection,
     )
     return changed
+
+
+def _cleaned_values(partner: Member, changes: dict) -> dict:
+    """Each new value as the profile's own field cleans it; a bad one is refused, named by its
+    field's label."""
+    new_values = {}
+    for name, value in changes.items():
+        field = Member._meta.get_field(name)
+        value = " ".join(str(value or "").split()) if name == "display_name" else str(value or "")
+        value = value.strip()
+        try:
+            new_values[name] = field.clean(value, partner)
+        except ValidationError as exc:
+            raise ComarketingRefused(
+                f"{capfirst(field.verbose_name)}: {' '.join(exc.messages)}"
+            ) from exc
+    return new_values

@@ -13,13 +13,10 @@ from advocates.demo import seed_contacts
 from advocates.demo.insights import seed_insights
 from advocates.demo.referrals import seed_referrals
 from advocates.models import Contact, Direction, Experiment, Referral, ReferralStage, Segment
+from advocates.selectors.experiments import experiment_results
 from advocates.services import AdvocatesRefused
 from advocates.services import referrals as services
-from advocates.services.experiments import (
-    DEFAULT_SEGMENTS,
-    experiment_results,
-    start_experiment,
-)
+from advocates.services.experiments import DEFAULT_SEGMENTS, start_experiment
 from leads.models import TransactionStage
 from leads.services import transactions as lead_transactions
 from tests.advocates.factories import ContactFactory, InteractionFactory, RewardFactory
