@@ -10,7 +10,7 @@ class AdvocatesConfig(AppConfig):
             panels,
             receivers,  # noqa: F401  (demo data through the demo_seeded signal)
         )
-        from advocates.contact_sources import circle_contacts
+        from advocates.selectors.contact_sources import circle_contacts
         from advocates.services.plans import start_partnership_plans
         from members.extensions import contact_sources
         from pinnacle.services import register_partnership_set_up

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from advocates import extensions, selectors_plans
-from advocates.forms_plans import EnrollForm
+from advocates import extensions
+from advocates.forms.plans import EnrollForm
 from advocates.models import PlanKind
-from advocates.services.experiments import assignments_of
+from advocates.selectors import plans as plan_reads
+from advocates.selectors.experiments import assignments_of
 from advocates.services.surveys import CONTACT_SURVEYS_SHOWN
 from advocates.services.touches import TOUCH_TEMPLATE
 from advocates.views import referrals
 from members import extensions as member_extensions
-from pinnacle.mail.services import register_outreach_template, register_private_templates
+from pinnacle.mail.categories import register_outreach_template, register_private_templates
 
 NEXT_TOUCHES = 5
 
@@ -21,7 +22,7 @@ NEXT_TOUCHES = 5
 def touches_panel(request, member) -> dict | None:
     """The member's touches due today and this week (overdue ones too) on the dashboard: counts
     and the first few, in two queries; nothing for someone with nothing due."""
-    found = selectors_plans.dashboard_touches(member, member.partnership.today(), NEXT_TOUCHES)
+    found = plan_reads.dashboard_touches(member, member.partnership.today(), NEXT_TOUCHES)
     if found is None:
         return None
     return {**found, "touches_url": reverse("advocates_touches")}
@@ -31,9 +32,9 @@ def plans_section(request, contact) -> dict:
     """The contact's enrolments with their completion, the next touches, and the enrol form."""
     today = contact.partnership.today()
     return {
-        "enrollments": selectors_plans.enrollments_of(contact, today),
+        "enrollments": plan_reads.enrollments_of(contact, today),
         "next_touches": list(
-            selectors_plans.with_bucket(selectors_plans.pending_touches(contact.owner), today)
+            plan_reads.with_bucket(plan_reads.pending_touches(contact.owner), today)
             .filter(contact=contact)
             .order_by("due_on", "pk")[:NEXT_TOUCHES]
         ),

@@ -132,7 +132,10 @@ def compare_counts(
     Interval: every shift d such that "B's rate is A's + d" (B's counts lowered by d) is not
     rejected by the same test at the 5% level, so the interval excludes 0 exactly when
     p < 0.05. With very few contacts no shift can be rejected on one side: that bound is
-    infinite."""
+    infinite.
+
+    Long because this docstring carries the method's justification and its evidence; the code
+    is one permutation test and its inversion."""
     import numpy as np
 
     a = _whole_counts(counts_a, "Group A")
@@ -225,7 +228,10 @@ def fit_satisfaction(rows: Iterable[Sequence[float]]) -> Fit:
 
     Raises ValueError for a row that is not four numbers, NotEnoughVariation when the factors
     are not linearly independent in the data (fewer than three rows, all answers identical, one
-    factor a multiple of another) or when S never varies (R-squared undefined)."""
+    factor a multiple of another) or when S never varies (R-squared undefined).
+
+    Long because the fit, the standard errors, the intervals and the ranking of the factors are
+    one derivation over the same matrices; split, every step would pass them all along."""
     import numpy as np
 
     rows = [tuple(row) for row in rows]

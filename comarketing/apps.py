@@ -7,7 +7,7 @@ class ComarketingConfig(AppConfig):
 
     def ready(self):
         from comarketing import panels, receivers  # noqa: F401  (receivers: email events)
-        from comarketing.invitation_login import invited_email
+        from comarketing.views.invitation_login import invited_email
         from members import extensions
 
         extensions.site_menu.register("comarketing/_menu.html", order=30)

@@ -7,12 +7,12 @@ from django.utils import timezone
 
 from leads import extensions as lead_extensions
 from members import extensions as member_extensions
-from outreach import compliance, selectors
 from outreach.forms import CallForm, DecisionNoteForm, LeadReplyForm, PersonalMessageForm
 from outreach.models import Channel
-from outreach.policy import pair_state, pair_states
-from outreach.scripts import SCRIPTS, channel_scripts
-from pinnacle.mail.services import register_outreach_template
+from outreach.selectors import compliance, lead_outreach
+from outreach.selectors.policy import pair_state, pair_states
+from outreach.selectors.scripts import SCRIPTS, channel_scripts
+from pinnacle.mail.categories import register_outreach_template
 
 # The states a page already read for its column, kept on the viewer for the same page's panel.
 _PAGE_STATES = "_outreach_page_states"
@@ -38,7 +38,7 @@ def lead_actions(request, lead, viewer) -> dict:
         "email_decision": state.decide(Channel.PORTAL_EMAIL),
         "call_decision": call_decision,
         "scripts": [(key, heading, scripts[key]) for key, heading in SCRIPTS if key in scripts],
-        "stage": selectors.lead_stage(lead, viewer),
+        "stage": lead_outreach.lead_stage(lead, viewer),
         # One page holds all four forms: distinct ids, so that each label names its own field.
         "call_form": CallForm(auto_id="id_call_%s"),
         "personal_form": PersonalMessageForm(auto_id="id_personal_%s"),
@@ -51,7 +51,7 @@ def register() -> None:
     register_outreach_template("outreach/message")
     register_outreach_template("outreach/recommendation")
     member_extensions.site_menu.register("outreach/_menu.html", order=20)
-    for source in selectors.TIMELINE_SOURCES:
+    for source in lead_outreach.TIMELINE_SOURCES:
         lead_extensions.register_timeline_source(source)
     lead_extensions.register_lead_column(
         lead_extensions.LeadColumn("Your outreach", "outreach/_cell.html", outreach_column)

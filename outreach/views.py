@@ -14,7 +14,7 @@ from leads.selectors.lists import get_lead
 from members.auth import leadership_required, member_required
 from members.models import Member
 from members.selectors import listed_members
-from outreach import compliance, selectors, services
+from outreach import services
 from outreach.forms import (
     CallForm,
     ComposeForm,
@@ -25,7 +25,8 @@ from outreach.forms import (
     TemplateForm,
 )
 from outreach.models import Channel, Template
-from outreach.policy import pair_states
+from outreach.selectors import compliance, lead_outreach
+from outreach.selectors.policy import pair_states
 from pinnacle.mail.services import preview_email
 from pinnacle.refusals import refused_into
 
@@ -35,7 +36,7 @@ OUTREACH_PER_PAGE = 25
 @member_required
 def my_outreach(request):
     member = request.member
-    page = Paginator(selectors.my_outreach(member), OUTREACH_PER_PAGE).get_page(
+    page = Paginator(lead_outreach.my_outreach(member), OUTREACH_PER_PAGE).get_page(
         request.GET.get("page")
     )
     leads = [_Row(row) for row in page.object_list]
@@ -71,8 +72,8 @@ class _Row:
 def compose(request, lead_pk):
     member = request.member
     lead = get_lead(partnership=request.partnership, pk=lead_pk)
-    stage = selectors.lead_stage(lead, member)
-    templates = selectors.templates_for(member, stage)
+    stage = lead_outreach.lead_stage(lead, member)
+    templates = lead_outreach.templates_for(member, stage)
     form = ComposeForm(request.POST or None, templates=templates)
     preview = None
     status = 200
@@ -264,7 +265,7 @@ def template_list(request):
 @member_required
 def template_edit(request, pk=None):
     member = request.member
-    template = selectors.template_for(member, pk) if pk is not None else None
+    template = lead_outreach.template_for(member, pk) if pk is not None else None
     initial = (
         {
             "name": template.name,
@@ -292,7 +293,7 @@ def template_edit(request, pk=None):
 
 @member_required
 def template_delete(request, pk):
-    template = selectors.template_for(request.member, pk)
+    template = lead_outreach.template_for(request.member, pk)
     if request.method == "POST":
         services.delete_template(member=request.member, template=template)
         messages.success(request, f"Template \u201c{template.name}\u201d deleted.")
@@ -305,7 +306,7 @@ def template_delete(request, pk):
 
 @leadership_required
 def member_compliance(request, member_pk):
-    member = selectors.member_for(request.member, member_pk)
+    member = lead_outreach.member_for(request.member, member_pk)
     form = CompliancePeriodForm(request.GET)
     if not form.is_valid():
         messages.error(request, "Choose the period on the compliance report first.")

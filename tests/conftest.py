@@ -67,10 +67,10 @@ def redis_down(settings, broker_down):
 def register_outreach(monkeypatch):
     """`register_outreach("mail/notice")`: that template is outreach for this test only (apps
     register their own from AppConfig.ready(); the registry is restored after the test)."""
-    from pinnacle.mail import services
+    from pinnacle.mail import categories
 
-    monkeypatch.setattr(services, "OUTREACH_TEMPLATES", set(services.OUTREACH_TEMPLATES))
-    return services.register_outreach_template
+    monkeypatch.setattr(categories, "OUTREACH_TEMPLATES", set(categories.OUTREACH_TEMPLATES))
+    return categories.register_outreach_template
 
 
 @pytest.fixture

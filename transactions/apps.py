@@ -7,7 +7,7 @@ class TransactionsConfig(AppConfig):
 
     def ready(self):
         from leads import extensions as lead_extensions
-        from pinnacle.mail.services import register_outreach_template
+        from pinnacle.mail.categories import register_outreach_template
         from transactions import (
             panels,
             receivers,  # noqa: F401  (demo data through the demo_seeded signal)

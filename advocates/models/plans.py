@@ -16,7 +16,7 @@ from pinnacle.tenancy import TenantOwned
 from .contacts import Contact
 
 if TYPE_CHECKING:
-    from advocates.selectors_plans import Completion
+    from advocates.selectors.plans import Completion
 
 
 class PlanKind(models.TextChoices):
@@ -106,7 +106,7 @@ class Enrollment(TenantOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    # Not columns: `selectors_plans.enrollments_of` says where the enrolment stands.
+    # Not columns: `selectors.plans.enrollments_of` says where the enrolment stands.
     completion: Completion
     is_live: bool
     is_finished: bool
@@ -125,8 +125,8 @@ class Enrollment(TenantOwned):
 
 
 class TouchBucket(models.TextChoices):
-    """Where a touch stands on a given day, as its badge says; `selectors_plans.with_bucket`
-    puts each touch in one (the rule is `selectors_plans.bucket_filter`'s)."""
+    """Where a touch stands on a given day, as its badge says; `selectors.plans.with_bucket`
+    puts each touch in one (the rule is `selectors.plans.bucket_filter`'s)."""
 
     DONE = "done", "Done"
     OVERDUE = "overdue", "Overdue"
@@ -159,7 +159,7 @@ class Touch(TenantOwned):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     # Not columns: the member's digest links each email touch to its page;
-    # selectors_plans.with_bucket annotates where the touch stands (a TouchBucket).
+    # selectors.plans.with_bucket annotates where the touch stands (a TouchBucket).
     email_url: str
     bucket: str
 

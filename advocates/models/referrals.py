@@ -73,7 +73,7 @@ class Referral(TenantOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    # Not a column: `selectors_referrals` lists the rewards the program suggests for it.
+    # Not a column: `selectors.referrals` lists the rewards the program suggests for it.
     suggestions: list[Suggestion]
 
     class Meta:

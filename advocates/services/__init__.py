@@ -1,9 +1,11 @@
 """The advocate CRM's rules, one module per family of use cases:
 
-- `contacts`: the circle itself (add, edit, segments, the communication log, transaction history,
-  email through the portal); `io`: CSV import with a preview, and export;
+- `contacts`: the circle itself (add, edit, segments, the communication log, transaction
+  history); `emails`: email to a contact through the portal; `io`: CSV import with a preview,
+  and export;
 - `score`: the relationship strength score, recomputed when its inputs change;
 - `plans`: the appreciation plans (33 touches a year, 8 in 8 weeks) and enrolment;
+  `plan_calendar`: when each touch falls (the contact's own dates, the holidays);
 - `touches`: doing the touches (done, emailed, acknowledged) and the morning digest;
 - `referrals`: referrals both ways, their stages, progress notes; `rewards`: reward programs and
   the rewards given;

@@ -1,5 +1,5 @@
 """The inner circle itself: adding, editing and deleting contacts, moving them between segments
-(with history), the communication log, transaction history and emailing a contact.
+(with history), the communication log and transaction history (emailing a contact: `emails`).
 
 Nothing here goes to the audit log: it would name a member's contacts to leadership, who see
 the circle only in aggregate. The segment history is the contact's own trail."""
@@ -7,7 +7,6 @@ the circle only in aggregate. The segment history is the contact's own trail."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -30,7 +29,6 @@ from advocates.services import AdvocatesRefused
 from advocates.services.score import refresh_score
 from members.models import Member
 from pinnacle.forms import EARLIEST_DATE, EMAIL_MAX_LENGTH
-from pinnacle.mail.services import MailRefused, queue_email
 from pinnacle.once import just_made
 
 # What a contact's own fields may hold; the forms use the same bounds.
@@ -52,8 +50,6 @@ CONTACT_FIELDS = (
 MAX_LENGTHS = {"name": 120, "phone": 32, "company": 120, "service": 120}
 MAX_TEXT = 4000  # the free-text fields (address, family, hobbies, interests, notes)
 TEXT_FIELDS = ("mailing_address", "family", "hobbies", "interests", "notes")
-MESSAGE_TEMPLATE = "advocates/message"
-NONCE = re.compile(r"^[0-9a-f]{32}$")
 EARLIEST_MOMENT = dt.datetime.combine(EARLIEST_DATE, dt.time(), tzinfo=dt.UTC)
 
 
@@ -285,84 +281,6 @@ def add_service_record(
         feedback=feedback,
         client_rating=client_rating,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-
-
-def message_context(*, member: Member, contact: Contact, subject: str, body: str) -> dict:
-    """What the contact email's templates render."""
-    return {"member": member, "contact": contact, "subject": subject.strip(), "body": body.strip()}
-
-
-@transaction.atomic
-def send_contact_email(
-    *, member: Member, contact: Contact, subject: str, body: str, nonce: str, actor=None
-) -> Interaction:
-    """Email a contact through the portal, from the member (their name on From, Reply-To them),
-    and log it in the same transaction. `nonce` comes from the compose form: a double submit
-    of the same form queues one message and logs it once. A refused address (opted out,
-    suppressed) queues nothing and logs nothing."""
-    if contact.owner_id != member.pk:
-        raise AdvocatesRefused("You can only write to your own contacts.")
-    if not NONCE.match(nonce or ""):
-        raise AdvocatesRefused("The form expired; open the contact again and resend.")
-    subject, body = (subject or "").strip(), (body or "").strip()
-    if not subject:
-        raise AdvocatesRefused("Give your message a subject.")
-    if not body:
-        raise AdvocatesRefused("Write your message before sending.")
-    if len(subject) > 150 or len(body) > 5000:
-        raise AdvocatesRefused("Keep the subject under 150 and the message under 5,000 characters.")
-    # Two submits of one form queue one message: the contact's row orders them.
-    contact = Contact.objects.select_for_update().get(pk=contact.pk)
-    if not contact.email:
-        raise AdvocatesRefused(f"{contact.name} has no email address to write to.")
-    return email_contact(
-        member=member,
-        contact=contact,
-        key=f"advocates:message:{contact.pk}:{nonce}",
-        template=MESSAGE_TEMPLATE,
-        context=message_context(member=member, contact=contact, subject=subject, body=body),
-        summary=subject,
-        actor=actor,
-    )
-
-
-def email_contact(
-    *,
-    member: Member,
-    contact: Contact,
-    key: str,
-    template: str,
-    context: dict,
-    summary: str,
-    about=None,
-    touch=None,
-    actor=None,
-) -> Interaction:
-    """Queue the member's email to a contact of their circle (their name on From, Reply-To
-    them) and log it in the contact's communication log, in the caller's transaction. A
-    refused address (opted out, suppressed) raises `AdvocatesRefused` with the reason; nothing
-    is queued or logged."""
-    try:
-        message = queue_email(
-            partnership=member.partnership,
-            key=key,
-            template=template,
-            to=contact.email,
-            context=context,
-            sender_name=member.display_name,
-            reply_to=member.email,
-            about=about or contact,
-        )
-    except MailRefused as refusal:
-        raise AdvocatesRefused(refusal.message) from refusal
-    return record_interaction(
-        contact=contact,
-        kind=InteractionKind.EMAIL,
-        summary=summary,
-        message=message,
-        touch=touch,
-        actor=actor,
     )
 
 

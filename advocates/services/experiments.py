@@ -19,22 +19,18 @@ import datetime as dt
 import random
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import transaction
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import QuerySet
 
-from advocates import stats
 from advocates.models import (
     Assignment,
     Contact,
-    Direction,
     Experiment,
     ExperimentFeedback,
     ExperimentGroup,
-    Referral,
     Segment,
 )
 from advocates.services import AdvocatesRefused
@@ -48,7 +44,6 @@ DEFAULT_SEGMENTS = (Segment.ADVOCATES, Segment.CORE_ADVOCATES)
 MIN_PER_GROUP = 2
 MAX_FIXED_REWARD = Decimal("99999999.99")
 FEEDBACK_MAX_LENGTH = 2000
-FEEDBACK_SHOWN = 200  # the newest notes on the page
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -101,6 +96,75 @@ def _money(value, *, what: str) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
+def _reward_terms(fixed_reward, variable_rate) -> tuple[Decimal, Decimal]:
+    """Group A's fixed reward and group B's rate (percent), each refused when out of bounds."""
+    fixed = _money(fixed_reward, what="fixed reward")
+    if fixed <= 0 or fixed > MAX_FIXED_REWARD:
+        raise AdvocatesRefused("Group A's fixed reward must be more than $0.")
+    rate = _money(variable_rate, what="variable reward")
+    if rate <= 0 or rate > 100:
+        raise AdvocatesRefused("Group B's variable reward must be more than 0% and at most 100%.")
+    return fixed, rate
+
+
+def _period_end(starts_on: dt.date, ends_on: dt.date | None) -> dt.date:
+    """The experiment's last day (the default period when none is given); refused outside the
+    portal's calendar, before the start, or more than two years on."""
+    # Inside the portal's calendar, far from year 9999, where adding months overflows.
+    for day in (starts_on, ends_on):
+        if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise AdvocatesRefused(
+                f"An experiment runs between {EARLIEST_DATE.year} and {LATEST_DATE.year}."
+            )
+    if ends_on is None:
+        ends_on = default_end(starts_on)
+    if ends_on <= starts_on:
+        raise AdvocatesRefused("The experiment must end after the day it starts.")
+    if ends_on > add_months(starts_on, 24):
+        raise AdvocatesRefused("Keep the experiment to two years at most.")
+    return ends_on
+
+
+def _free_contacts(
+    *,
+    actor: Member,
+    segments: list[str],
+    across_members: bool,
+    starts_on: dt.date,
+    ends_on: dt.date,
+) -> tuple[list[int], set[int]]:
+    """The contacts that may take part (ids, in order) and those left out because they are in
+    another experiment overlapping the period."""
+    pool = Contact.objects.for_partnership(actor.partnership).filter(segment__in=segments)
+    if not across_members:
+        pool = pool.filter(owner=actor)
+    # Lock the pool: a second start at the same moment (a double click, two tabs) waits here and
+    # then sees this one's assignments as overlapping.
+    candidates = list(pool.select_for_update().order_by("pk").values_list("pk", flat=True))
+    taken = set(
+        _overlapping(actor.partnership_id, starts_on, ends_on)
+        .filter(contact_id__in=candidates)
+        .values_list("contact_id", flat=True)
+    )
+    free = [pk for pk in candidates if pk not in taken]
+    return free, taken
+
+
+def _refuse_too_few(*, free: list[int], taken: set[int], across_members: bool) -> None:
+    """policy: at least `MIN_PER_GROUP` contacts per group, or no experiment."""
+    if len(free) < 2 * MIN_PER_GROUP:
+        whose = "contacts across the members" if across_members else "of your contacts"
+        also = (
+            f" ({len(taken)} more are already in another experiment in that period)"
+            if taken
+            else ""
+        )
+        raise AdvocatesRefused(
+            f"An experiment needs at least {2 * MIN_PER_GROUP} contacts, {MIN_PER_GROUP} per "
+            f"group; {len(free)} {whose} in those segments can take part{also}."
+        )
+
+
 @transaction.atomic
 def start_experiment(
     *,
@@ -122,53 +186,22 @@ def start_experiment(
     name = clean_text(name, what="The name", max_length=120, multiline=False)
     if not name:
         raise AdvocatesRefused("Give the experiment a name.")
-    # Inside the portal's calendar, far from year 9999, where adding months overflows.
-    for day in (starts_on, ends_on):
-        if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
-            raise AdvocatesRefused(
-                f"An experiment runs between {EARLIEST_DATE.year} and {LATEST_DATE.year}."
-            )
-    if ends_on is None:
-        ends_on = default_end(starts_on)
-    if ends_on <= starts_on:
-        raise AdvocatesRefused("The experiment must end after the day it starts.")
-    if ends_on > add_months(starts_on, 24):
-        raise AdvocatesRefused("Keep the experiment to two years at most.")
-    fixed = _money(fixed_reward, what="fixed reward")
-    if fixed <= 0 or fixed > MAX_FIXED_REWARD:
-        raise AdvocatesRefused("Group A's fixed reward must be more than $0.")
-    rate = _money(variable_rate, what="variable reward")
-    if rate <= 0 or rate > 100:
-        raise AdvocatesRefused("Group B's variable reward must be more than 0% and at most 100%.")
+    ends_on = _period_end(starts_on, ends_on)
+    fixed, rate = _reward_terms(fixed_reward, variable_rate)
     segments = sorted(set(segments))
     if not segments or not set(segments) <= set(Segment.values):
         raise AdvocatesRefused("Choose at least one segment to take part.")
     if across_members and not actor.is_leadership:
         raise AdvocatesRefused("Only leadership can start an experiment across every member.")
 
-    pool = Contact.objects.for_partnership(actor.partnership).filter(segment__in=segments)
-    if not across_members:
-        pool = pool.filter(owner=actor)
-    # Lock the pool: a second start at the same moment (a double click, two tabs) waits here and
-    # then sees this one's assignments as overlapping.
-    candidates = list(pool.select_for_update().order_by("pk").values_list("pk", flat=True))
-    taken = set(
-        _overlapping(actor.partnership_id, starts_on, ends_on)
-        .filter(contact_id__in=candidates)
-        .values_list("contact_id", flat=True)
+    free, taken = _free_contacts(
+        actor=actor,
+        segments=segments,
+        across_members=across_members,
+        starts_on=starts_on,
+        ends_on=ends_on,
     )
-    free = [pk for pk in candidates if pk not in taken]
-    if len(free) < 2 * MIN_PER_GROUP:
-        whose = "contacts across the members" if across_members else "of your contacts"
-        also = (
-            f" ({len(taken)} more are already in another experiment in that period)"
-            if taken
-            else ""
-        )
-        raise AdvocatesRefused(
-            f"An experiment needs at least {2 * MIN_PER_GROUP} contacts, {MIN_PER_GROUP} per "
-            f"group; {len(free)} {whose} in those segments can take part{also}."
-        )
+    _refuse_too_few(free=free, taken=taken, across_members=across_members)
     seed = secrets.randbits(63) if seed is None else seed
     experiment = Experiment.objects.create(
         partnership_id=actor.partnership_id,
@@ -243,129 +276,3 @@ def note_feedback(
 
 
 # --- Reads --------------------------------------------------------------------------------------
-
-
-def with_sizes(rows: QuerySet[Experiment]) -> QuerySet[Experiment]:
-    return rows.annotate(
-        size_a=Count("assignments", filter=Q(assignments__group=ExperimentGroup.A)),
-        size_b=Count("assignments", filter=Q(assignments__group=ExperimentGroup.B)),
-    )
-
-
-@dataclass
-class GroupResult:
-    group: str
-    label: str
-    contacts: int
-    referrals: int
-    withdrawn: int = 0  # contacts deleted after the split, still counted in their group
-
-    @property
-    def per_contact(self) -> float:
-        return self.referrals / self.contacts if self.contacts else 0.0
-
-
-@dataclass
-class Results:
-    experiment: Experiment
-    today: dt.date
-    groups: dict[str, GroupResult]
-    weeks: list[dt.date]  # the last day of each week of the period
-    cumulative: dict[str, list[float | None]]  # per group, per week; None after today
-    comparison: stats.RateComparison | None
-    feedback: dict[str, list[ExperimentFeedback]] = field(default_factory=dict)
-
-    @property
-    def is_running(self) -> bool:
-        return self.experiment.starts_on <= self.today <= self.experiment.ends_on
-
-    @property
-    def has_started(self) -> bool:
-        return self.experiment.starts_on <= self.today
-
-    @property
-    def significant(self) -> bool:
-        return self.comparison is not None and self.comparison.p_value < 1 - stats.CONFIDENCE
-
-
-def week_ends(starts_on: dt.date, ends_on: dt.date) -> list[dt.date]:
-    """The last day of each 7-day week from `starts_on`; the last week ends on `ends_on`."""
-    days = (ends_on - starts_on).days + 1
-    weeks = -(-days // 7)
-    return [min(starts_on + dt.timedelta(days=7 * i + 6), ends_on) for i in range(weeks)]
-
-
-def _received_in_period(experiment: Experiment) -> QuerySet[Referral]:
-    return Referral.objects.for_partnership(experiment.partnership).filter(
-        direction=Direction.RECEIVED,
-        received_on__gte=experiment.starts_on,
-        received_on__lte=experiment.ends_on,
-    )
-
-
-def experiment_results(experiment: Experiment, *, today: dt.date) -> Results:
-    """Contacts and referrals received per group in the period, the weekly cumulative referrals
-    per contact, the comparison of the two groups from each contact's own count (a permutation
-    test over re-randomisations seeded by the experiment's seed, `stats.compare_counts`), and
-    the feedback per group: two queries. A withdrawn contact counts in their group with the
-    referrals they had sent before they were deleted."""
-    received = _received_in_period(experiment)
-    per_contact = (
-        Assignment.objects.for_partnership(experiment.partnership)
-        .filter(experiment=experiment)
-        .annotate(
-            live_days=ArraySubquery(
-                received.filter(contact_id=OuterRef("contact_id")).values("received_on")
-            )
-        )
-        .order_by("pk")
-        .values_list("group", "live_days", "withdrawn_referral_days", "contact_id")
-    )
-    weeks = week_ends(experiment.starts_on, experiment.ends_on)
-    counts = {g: [0] * len(weeks) for g in ExperimentGroup.values}
-    each: dict[str, list[int]] = {g: [] for g in ExperimentGroup.values}
-    withdrawn = dict.fromkeys(ExperimentGroup.values, 0)
-    for group, live_days, withdrawn_days, contact_id in per_contact:
-        days = [*live_days, *withdrawn_days]
-        each[group].append(len(days))
-        withdrawn[group] += contact_id is None
-        for day in days:
-            counts[group][(day - experiment.starts_on).days // 7] += 1
-    groups, cumulative = {}, {}
-    for g, label in ExperimentGroup.choices:
-        size = len(each[g])
-        groups[g] = GroupResult(g, label, size, sum(each[g]), withdrawn[g])
-        running, series = 0, []
-        for i in range(len(weeks)):
-            running += counts[g][i]
-            has_begun = experiment.starts_on + dt.timedelta(days=7 * i) <= today
-            series.append(running / size if size and has_begun else None)
-        cumulative[g] = series
-    comparison = (
-        stats.compare_counts(each[ExperimentGroup.A], each[ExperimentGroup.B], seed=experiment.seed)
-        if each[ExperimentGroup.A] and each[ExperimentGroup.B]
-        else None
-    )
-    feedback: dict[str, list[ExperimentFeedback]] = {g: [] for g in ExperimentGroup.values}
-    rows = (
-        ExperimentFeedback.objects.for_partnership(experiment.partnership)
-        .filter(experiment=experiment)
-        .select_related("assignment__contact")
-        .order_by("-noted_at", "-pk")
-    )
-    for row in rows[:FEEDBACK_SHOWN]:
-        feedback[row.assignment.group].append(row)
-    return Results(experiment, today, groups, weeks, cumulative, comparison, feedback)
-
-
-def assignments_of(contact: Contact) -> QuerySet[Assignment]:
-    """The experiments a contact is in, newest first."""
-    return (
-        Assignment.objects.for_partnership(contact.partnership)
-        .filter(contact=contact)
-        .select_related("experiment")
-        .prefetch_related(
-            Prefetch("feedback", queryset=ExperimentFeedback.objects.order_by("-noted_at", "-pk"))
-        )
-        .order_by("-experiment__starts_on", "-pk")
-    )

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from advocates.models import Contact, Segment
-from advocates.selectors import contacts_of
+from advocates.selectors.circle import contacts_of
 from advocates.services import AdvocatesRefused
 from advocates.services.contacts import clean_contact_fields, create_contact
 from members.models import Member

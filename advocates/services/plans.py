@@ -10,7 +10,6 @@ member's digest clock (`CircleSettings.next_digest_at`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -29,6 +28,7 @@ from advocates.models import (
     TouchKind,
 )
 from advocates.services import AdvocatesRefused
+from advocates.services.plan_calendar import touch_dates
 from members.models import Member
 from pinnacle.models import Partnership
 
@@ -250,66 +250,6 @@ def update_template(*, template: PlanTemplate, steps: list[dict], member: Member
 # --- Enrolment ---------------------------------------------------------------------------------
 
 
-def _on(year: int, month: int, day: int) -> dt.date:
-    """That day in that year; Feb 29 is Feb 28 in other years."""
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return dt.date(year, month, 28)
-
-
-def anchored_date(anchor_date: dt.date, starts_on: dt.date, ends_on: dt.date) -> dt.date | None:
-    """The next occurrence of a yearly date (a birthday, a home anniversary) from `starts_on`,
-    if it falls inside the plan's period."""
-    for year in (starts_on.year, starts_on.year + 1):
-        candidate = _on(year, anchor_date.month, anchor_date.day)
-        if starts_on <= candidate <= ends_on:
-            return candidate
-    return None
-
-
-def _thanksgiving_week(year: int) -> dt.date:
-    """The Monday of Thanksgiving week (Thanksgiving: the fourth Thursday of November)."""
-    first = dt.date(year, 11, 1)
-    thursday = first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
-    return thursday - dt.timedelta(days=3)
-
-
-HOLIDAYS: dict[str, Callable[[int], dt.date]] = {
-    DateAnchor.NEW_YEAR: lambda year: dt.date(year, 1, 2),
-    DateAnchor.INDEPENDENCE_DAY: lambda year: dt.date(year, 7, 3),
-    DateAnchor.THANKSGIVING: _thanksgiving_week,
-    DateAnchor.SEASONS_GREETINGS: lambda year: dt.date(year, 12, 15),
-}
-
-
-def holiday_date(anchor: str, starts_on: dt.date, ends_on: dt.date) -> dt.date | None:
-    """The holiday's next date from `starts_on`, if it falls inside the plan's period."""
-    for year in (starts_on.year, starts_on.year + 1):
-        candidate = HOLIDAYS[anchor](year)
-        if starts_on <= candidate <= ends_on:
-            return candidate
-    return None
-
-
-def touch_dates(steps, contact: Contact, starts_on: dt.date, ends_on: dt.date) -> list[dt.date]:
-    """Each step's due date: its day after the start; or, for an anchored step inside the
-    period, the contact's own date (when known) or the holiday on the calendar."""
-    dates = []
-    for step in steps:
-        due = starts_on + dt.timedelta(days=step.day)
-        known = {
-            DateAnchor.BIRTHDAY: contact.birthday,
-            DateAnchor.HOME_ANNIVERSARY: contact.home_anniversary,
-        }.get(step.anchor)
-        if known is not None:
-            due = anchored_date(known, starts_on, ends_on) or due
-        elif step.anchor in HOLIDAYS:
-            due = holiday_date(step.anchor, starts_on, ends_on) or due
-        dates.append(due)
-    return dates
-
-
 def next_morning(partnership: Partnership, now: dt.datetime) -> dt.datetime:
     """The next 07:00 in the partnership's zone, strictly after `now` (07:00 local across a
     daylight-saving change)."""
@@ -336,14 +276,12 @@ def _arm_digest(member: Member, at: dt.datetime) -> None:
     ).update(next_digest_at=at)
 
 
-@transaction.atomic
-def enroll(*, contact: Contact, kind: str, starts_on: dt.date, actor=None) -> Enrollment:
-    """Put a contact on a plan from `starts_on`: one dated touch per step. One live enrolment
-    per contact and plan (the contact's row is locked, so a double click enrols once); a
-    finished plan is renewed by a new enrolment starting after its end."""
+def _make_room(*, contact: Contact, template, starts_on: dt.date, now: dt.datetime) -> None:
+    """Refuse a start whose plan would be over already or is more than a year away, and one
+    while the contact's live enrolment in the plan runs or overlaps it; a finished one is closed
+    so the new enrolment renews it. The caller holds the contact's lock."""
     partnership = contact.partnership
-    template = template_for(partnership, kind)
-    contact = Contact.objects.select_for_update().select_related("owner").get(pk=contact.pk)
+    kind = template.kind
     today = partnership.today()
     length = template.length_days
     if starts_on < today - dt.timedelta(days=length - 1):
@@ -358,7 +296,6 @@ def enroll(*, contact: Contact, kind: str, starts_on: dt.date, actor=None) -> En
         .filter(contact=contact, kind=kind, closed_at__isnull=True)
         .first()
     )
-    now = timezone.now()
     if live is not None:
         if live.ends_on >= today:
             raise AdvocatesRefused(
@@ -372,7 +309,19 @@ def enroll(*, contact: Contact, kind: str, starts_on: dt.date, actor=None) -> En
             )
         # The finished plan is closed; its touches stay for its completion rate.
         Enrollment.objects.filter(pk=live.pk).update(closed_at=now)
-    ends_on = starts_on + dt.timedelta(days=length - 1)
+
+
+@transaction.atomic
+def enroll(*, contact: Contact, kind: str, starts_on: dt.date, actor=None) -> Enrollment:
+    """Put a contact on a plan from `starts_on`: one dated touch per step. One live enrolment
+    per contact and plan (the contact's row is locked, so a double click enrols once); a
+    finished plan is renewed by a new enrolment starting after its end."""
+    partnership = contact.partnership
+    template = template_for(partnership, kind)
+    contact = Contact.objects.select_for_update().select_related("owner").get(pk=contact.pk)
+    now = timezone.now()
+    _make_room(contact=contact, template=template, starts_on=starts_on, now=now)
+    ends_on = starts_on + dt.timedelta(days=template.length_days - 1)
     try:
         with transaction.atomic():
             enrollment = Enrollment.objects.create(

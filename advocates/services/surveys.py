@@ -57,13 +57,9 @@ def clean_text(value, *, what: str, max_length: int, multiline: bool = True) -> 
     return text
 
 
-@transaction.atomic
-def send_survey(
-    *, owner: Member, name: str, email: str, contact: Contact | None = None, actor=None
-) -> Survey:
-    """Email `name` at `email` a link to the satisfaction survey, from the member (their name,
-    Reply-To their address). For a contact of the member's circle the email is logged on the
-    contact. A second send to the same address within the double-submit window returns the first."""
+def _recipient(*, owner: Member, name: str, email: str, contact: Contact | None) -> tuple[str, str]:
+    """The survey's name and address, cleaned; refused when either is missing or invalid, the
+    contact is not the member's, or the address is on the partnership's do-not-email list."""
     name = clean_text(name, what="The name", max_length=120, multiline=False)
     if not name:
         raise AdvocatesRefused("Enter the client's name.")
@@ -82,6 +78,18 @@ def send_survey(
             f"{email} is on {partnership.name}'s do-not-email list "
             f"({found.get_reason_display().lower()}), so no survey was sent."
         )
+    return name, email
+
+
+@transaction.atomic
+def send_survey(
+    *, owner: Member, name: str, email: str, contact: Contact | None = None, actor=None
+) -> Survey:
+    """Email `name` at `email` a link to the satisfaction survey, from the member (their name,
+    Reply-To their address). For a contact of the member's circle the email is logged on the
+    contact. A second send to the same address within the double-submit window returns the first."""
+    name, email = _recipient(owner=owner, name=name, email=email, contact=contact)
+    partnership = owner.partnership
     # The member's row serialises their sends: a double click waits, then finds the first.
     Member.objects.select_for_update().filter(pk=owner.pk).first()
     now = timezone.now()

@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from advocates.models import CircleSettings, Contact, InteractionKind, Touch, TouchBucket, TouchKind
-from advocates.selectors_plans import WEEK_DAYS, due_touches, with_bucket
+from advocates.selectors.plans import WEEK_DAYS, due_touches, with_bucket
 from advocates.services import AdvocatesRefused
-from advocates.services.contacts import email_contact, record_interaction
+from advocates.services.contacts import record_interaction
+from advocates.services.emails import email_contact
 from advocates.services.plans import DIGEST_HOUR, local_at, next_morning
 from advocates.services.score import refresh_score
 from members.models import Member

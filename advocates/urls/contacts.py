@@ -1,6 +1,6 @@
 from django.urls import path
 
-from advocates.views import contacts
+from advocates.views import contacts, scorecard
 
 urlpatterns = [
     path("", contacts.circle, name="advocates"),
@@ -16,7 +16,7 @@ urlpatterns = [
     path("import/confirm/", contacts.contact_import_confirm, name="advocates_import_confirm"),
     path("import/sample.csv", contacts.contact_import_sample, name="advocates_import_sample"),
     path("export.csv", contacts.contact_export, name="advocates_export"),
-    path("settings/", contacts.circle_settings, name="advocates_settings"),
-    path("allied/", contacts.allied_scorecard, name="advocates_allied"),
-    path("overview/", contacts.overview, name="advocates_overview"),
+    path("settings/", scorecard.circle_settings, name="advocates_settings"),
+    path("allied/", scorecard.allied_scorecard, name="advocates_allied"),
+    path("overview/", scorecard.overview, name="advocates_overview"),
 ]

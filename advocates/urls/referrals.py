@@ -1,6 +1,6 @@
 from django.urls import path
 
-from advocates.views import referrals
+from advocates.views import referrals, rewards
 
 urlpatterns = [
     path("referrals/", referrals.referral_list, name="referral_list"),
@@ -19,15 +19,15 @@ urlpatterns = [
         name="referral_dismiss_note",
     ),
     path("referrals/<int:pk>/give/", referrals.referral_give_reward, name="referral_give_reward"),
-    path("rewards/", referrals.reward_programs, name="reward_programs"),
-    path("rewards/suggested/", referrals.reward_start_suggested, name="reward_start_suggested"),
-    path("rewards/new/", referrals.reward_new, name="reward_new"),
-    path("rewards/<int:pk>/redeemed/", referrals.reward_redeemed, name="reward_redeemed"),
-    path("rewards/rules/new/", referrals.reward_rule_new, name="reward_rule_new"),
-    path("rewards/rules/<int:pk>/edit/", referrals.reward_rule_edit, name="reward_rule_edit"),
+    path("rewards/", rewards.reward_programs, name="reward_programs"),
+    path("rewards/suggested/", rewards.reward_start_suggested, name="reward_start_suggested"),
+    path("rewards/new/", rewards.reward_new, name="reward_new"),
+    path("rewards/<int:pk>/redeemed/", rewards.reward_redeemed, name="reward_redeemed"),
+    path("rewards/rules/new/", rewards.reward_rule_new, name="reward_rule_new"),
+    path("rewards/rules/<int:pk>/edit/", rewards.reward_rule_edit, name="reward_rule_edit"),
     path(
         "rewards/rules/<int:pk>/deactivate/",
-        referrals.reward_rule_deactivate,
+        rewards.reward_rule_deactivate,
         name="reward_rule_deactivate",
     ),
 ]

@@ -1,7 +1,7 @@
 """The member's inner circle: the list, a contact's page and its forms, import and export, the
 score's weights, the allied resources scorecard, and leadership's counts-only overview.
 
-Every contact is reached through `selectors.contact_for(request.member, pk)`: another member's
+Every contact is reached through `circle_reads.contact_for(request.member, pk)`: another member's
 contact (leadership's too) is a 404. Views parse with a form, call one service, and redirect, or
 show the form again with the service's reason."""
 
@@ -15,21 +15,20 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from advocates import selectors
 from advocates.extensions import contact_sections
-from advocates.forms import (
+from advocates.forms.contacts import (
     ContactEmailForm,
     ContactForm,
     ImportForm,
     InteractionForm,
     MoveSegmentForm,
     ServiceRecordForm,
-    WeightsForm,
 )
 from advocates.models import Segment
+from advocates.selectors import circle as circle_reads
 from advocates.services import contacts as services
-from advocates.services import io, score
-from members.auth import leadership_required, member_required
+from advocates.services import emails, io, score
+from members.auth import member_required
 from pinnacle.refusals import refused_into
 
 CONTACTS_PER_PAGE = 25
@@ -57,10 +56,10 @@ def circle(request):
     segment = request.GET.get("segment", "")
     segment = segment if segment in Segment.values else ""
     sort = request.GET.get("sort", "strength")
-    sort = sort if sort in selectors.CIRCLE_SORTS else "strength"
-    rows = selectors.circle(member, query=query, segment=segment, sort=sort)
+    sort = sort if sort in circle_reads.CIRCLE_SORTS else "strength"
+    rows = circle_reads.circle(member, query=query, segment=segment, sort=sort)
     page = Paginator(rows, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
-    counts = selectors.segment_counts(member)
+    counts = circle_reads.segment_counts(member)
     tabs = [("", "All", counts[""])] + [(s.value, s.label, counts[s.value]) for s in Segment]
     return render(
         request,
@@ -106,7 +105,7 @@ def contact_new(request):
 
 @member_required
 def contact_edit(request, pk):
-    contact = selectors.contact_for(request.member, pk)
+    contact = circle_reads.contact_for(request.member, pk)
     initial = {name: getattr(contact, name) for name in services.CONTACT_FIELDS}
     initial["linked_member"] = contact.linked_member_id
     form = ContactForm(request.POST or None, owner=request.member, editing=True, initial=initial)
@@ -132,7 +131,7 @@ def contact_edit(request, pk):
 
 @member_required
 def contact_delete(request, pk):
-    contact = selectors.contact_for(request.member, pk)
+    contact = circle_reads.contact_for(request.member, pk)
     if request.method == "POST":
         services.delete_contact(contact=contact)
         messages.success(request, f"{contact.name} is no longer in your inner circle.")
@@ -154,7 +153,7 @@ def _contact_page(request, contact, status=200, **forms):
     history = Paginator(
         contact.service_records.order_by("-happened_on", "-pk"), HISTORY_PER_PAGE
     ).get_page(request.GET.get("history"))
-    weights = score.Weights.of(selectors.circle_settings(request.member))
+    weights = score.Weights.of(circle_reads.circle_settings(request.member))
     factors = [
         (
             "Frequency of communication",
@@ -197,14 +196,14 @@ def _contact_page(request, contact, status=200, **forms):
 
 @member_required
 def contact_detail(request, pk):
-    contact = selectors.contact_for(request.member, pk)
+    contact = circle_reads.contact_for(request.member, pk)
     return _contact_page(request, contact)
 
 
 def _contact_post(request, pk, form_name, form, act, success):
     """A form posted from the contact's page: on success back to the page with a message, on a
     refusal the page again with the form and its reason."""
-    contact = selectors.contact_for(request.member, pk)
+    contact = circle_reads.contact_for(request.member, pk)
     if form.is_valid():
         with refused_into(form) as acting:
             act(contact, form.cleaned_data)
@@ -271,7 +270,7 @@ def contact_email(request, pk):
         pk,
         "email_form",
         ContactEmailForm(request.POST),
-        lambda contact, data: services.send_contact_email(
+        lambda contact, data: emails.send_contact_email(
             member=request.member, contact=contact, actor=request.user, **data
         ),
         lambda contact: f"Your message to {contact.name} is on its way; it is in the log.",
@@ -349,71 +348,4 @@ def contact_export(request):
         io.export_rows(request.member),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-# --- Settings, scorecard, overview --------------------------------------------------------------
-
-
-@member_required
-def circle_settings(request):
-    current = selectors.circle_settings(request.member)
-    form = WeightsForm(
-        request.POST or None,
-        initial={
-            "frequency": current.frequency_weight,
-            "reciprocal": current.reciprocal_weight,
-            "appreciation": current.appreciation_weight,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        with refused_into(form) as setting:
-            score.set_weights(member=request.member, **form.cleaned_data)
-        if not setting.refused:
-            messages.success(request, "Your weights are saved; every score is re-weighed.")
-            return redirect("advocates_settings")
-    return render(
-        request,
-        "advocates/settings.html",
-        {"form": form, "targets": SCORE_TARGETS, "section": "settings"},
-        status=400 if form.is_bound else 200,
-    )
-
-
-@member_required
-def allied_scorecard(request):
-    sort = request.GET.get("sort", "weak")
-    sort = sort if sort in selectors.SCORECARD_SORTS else "weak"
-    rows = selectors.allied_scorecard(request.member, today=request.partnership.today(), sort=sort)
-    page = Paginator(rows, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
-    for row in page.object_list:
-        row.exchange = selectors.exchange_of(row)
-    return render(
-        request,
-        "advocates/allied.html",
-        {
-            "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1),
-            "sort": sort,
-            "weak_quality": selectors.WEAK_QUALITY,
-            "one_way_after": selectors.ONE_WAY_AFTER,
-            "section": "allied",
-        },
-    )
-
-
-@leadership_required
-def overview(request):
-    found = selectors.circles_overview(request.partnership, today=request.partnership.today())
-    page = Paginator(found.pop("per_member"), CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "advocates/overview.html",
-        {
-            **found,
-            "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1),
-            "year": request.partnership.today().year,
-            "section": "overview",
-        },
     )

@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from advocates import selectors
 from advocates.charts import cumulative_chart
-from advocates.forms_insights import ExperimentForm, FeedbackForm, SurveySendForm
+from advocates.forms.insights import ExperimentForm, FeedbackForm, SurveySendForm
 from advocates.models import Assignment, Experiment
+from advocates.selectors import circle as circle_reads
+from advocates.selectors import experiments as experiment_reads
 from advocates.services import experiments as experiment_services
 from advocates.services import surveys as survey_services
 from members.auth import member_required
@@ -31,7 +32,7 @@ def contact_page(contact) -> str:
 
 @member_required
 def experiment_list(request):
-    rows = experiment_services.with_sizes(selectors.experiments_for(request.member)).order_by(
+    rows = experiment_reads.with_sizes(circle_reads.experiments_for(request.member)).order_by(
         "-starts_on", "-pk"
     )
     paginator = Paginator(rows, PER_PAGE)
@@ -93,8 +94,8 @@ def experiment_new(request):
 @member_required
 def experiment_detail(request, pk):
     member = request.member
-    experiment = selectors.experiment_for(member, pk)
-    results = experiment_services.experiment_results(experiment, today=request.partnership.today())
+    experiment = circle_reads.experiment_for(member, pk)
+    results = experiment_reads.experiment_results(experiment, today=request.partnership.today())
     is_own = experiment.owner_id == member.pk
     feedback_form = None
     if is_own:
@@ -129,12 +130,12 @@ def experiment_feedback(request, pk):
     """Note what a contact said: in the member's own experiment (from its page), or for their
     own contact in a leadership experiment (from the contact's page)."""
     member = request.member
-    experiment = selectors.experiment_for_feedback(member, pk)
+    experiment = circle_reads.experiment_for_feedback(member, pk)
     form = FeedbackForm(request.POST)
     if not form.is_valid() or not form.cleaned_data["contact"]:
         messages.error(request, "Choose a contact and write what they said.")
         return redirect(_feedback_back(request, experiment, None))
-    contact = selectors.contact_for(member, form.cleaned_data["contact"])
+    contact = circle_reads.contact_for(member, form.cleaned_data["contact"])
     with refused_into(request) as noting:
         experiment_services.note_feedback(
             actor=member,
@@ -156,7 +157,7 @@ def _feedback_back(request, experiment, contact) -> str:
 
 @member_required
 def experiment_end(request, pk):
-    experiment = selectors.experiment_for(request.member, pk)
+    experiment = circle_reads.experiment_for(request.member, pk)
     today = request.partnership.today()
     if request.method == "POST":
         with refused_into(request) as ending:
@@ -225,7 +226,7 @@ def satisfaction_send(request):
 @member_required
 def contact_survey(request, pk):
     """The contact page's "Send survey" button."""
-    contact = selectors.contact_for(request.member, pk)
+    contact = circle_reads.contact_for(request.member, pk)
     if not contact.email:
         messages.error(request, f"{contact.name} has no email address to send a survey to.")
         return redirect(contact_page(contact))

@@ -11,9 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from advocates import selectors, selectors_plans
-from advocates.forms_plans import EnrollForm, TouchEmailForm, step_formset
+from advocates.forms.plans import EnrollForm, TouchEmailForm, step_formset
 from advocates.models import PlanKind
+from advocates.selectors import circle as circle_reads
+from advocates.selectors import plans as plan_reads
 from advocates.services import plans as services
 from advocates.services import touches as touch_services
 from members.auth import member_required
@@ -79,10 +80,10 @@ def touches(request):
     member = request.member
     today = request.partnership.today()
     show = request.GET.get("show", "due")
-    if show not in selectors_plans.BUCKETS:
+    if show not in plan_reads.BUCKETS:
         show = "due"
-    counts = selectors_plans.touch_counts(member, today)
-    rows = selectors_plans.touches_in(member, show, today)
+    counts = plan_reads.touch_counts(member, today)
+    rows = plan_reads.touches_in(member, show, today)
     page = Paginator(rows, TOUCHES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -92,12 +93,10 @@ def touches(request):
             "page": page,
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1),
             "show": show,
-            "filters": [
-                (key, label, counts[key]) for key, label in selectors_plans.BUCKETS.items()
-            ],
+            "filters": [(key, label, counts[key]) for key, label in plan_reads.BUCKETS.items()],
             "completion": [
                 (PlanKind(kind).label, c)
-                for kind, c in selectors_plans.completion_by_plan(member, today).items()
+                for kind, c in plan_reads.completion_by_plan(member, today).items()
             ],
             "today": today,
         },
@@ -107,7 +106,7 @@ def touches(request):
 @member_required
 @require_POST
 def touch_done(request, pk):
-    touch = selectors_plans.touch_for(request.member, pk)
+    touch = plan_reads.touch_for(request.member, pk)
     with refused_into(request):
         touch_services.mark_done(touch=touch, actor=request.user)
         messages.success(request, f"“{touch.title}” is done and logged with {touch.contact.name}.")
@@ -117,7 +116,7 @@ def touch_done(request, pk):
 @member_required
 @require_POST
 def touch_acknowledge(request, pk):
-    touch = selectors_plans.touch_for(request.member, pk)
+    touch = plan_reads.touch_for(request.member, pk)
     with refused_into(request):
         touch_services.acknowledge(touch=touch, actor=request.user)
         messages.success(request, f"Noted: {touch.contact.name} acknowledged “{touch.title}”.")
@@ -127,7 +126,7 @@ def touch_acknowledge(request, pk):
 @member_required
 def touch_email(request, pk):
     member = request.member
-    touch = selectors_plans.touch_for(member, pk)
+    touch = plan_reads.touch_for(member, pk)
     if request.method == "POST":
         form = TouchEmailForm(request.POST)
     else:
@@ -169,7 +168,7 @@ def touch_email(request, pk):
 @member_required
 @require_POST
 def enroll(request, contact_pk):
-    contact = selectors.contact_for(request.member, contact_pk)
+    contact = circle_reads.contact_for(request.member, contact_pk)
     form = EnrollForm(request.POST)
     back = next_path(request, reverse("advocates_touches"))
     if not form.is_valid():
@@ -192,7 +191,7 @@ def enroll(request, contact_pk):
 
 @member_required
 def enrollment_cancel(request, pk):
-    enrollment = selectors_plans.enrollment_for(request.member, pk)
+    enrollment = plan_reads.enrollment_for(request.member, pk)
     back = next_path(request, reverse("advocates_touches"))
     if request.method == "POST":
         with refused_into(request):

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
-from advocates.forms_insights import SurveyAnswerForm
+from advocates.forms.insights import SurveyAnswerForm
 from advocates.services.surveys import answer_survey, survey_for_token
 from pinnacle.refusals import refused_into
 

@@ -1,8 +1,8 @@
-"""Co-marketing use cases, one module per family: invitations (invite, resend, delete, the
-status machine, registration and acceptance), profiles (a lender editing a partner), sharing
-(leads between partners), media (co-branded flyers, property sites and capture pages, and the
-leads they capture) and reminders (beat's sweep). Who may do what is decided here, for
-every caller:
+"""Co-marketing use cases, one module per family: `invitations` (invite, resend, delete, the
+status machine), `joining` (registration, joining with another partnership's account,
+acceptance), `profiles` (a lender editing a partner), `sharing` (leads between partners),
+`media` (co-branded flyers, property sites and capture pages, and the leads they capture) and
+`reminders` (beat's sweep). Who may do what is decided here, for every caller:
 
 - lenders (and leadership) invite, resend and edit; agents and allied resources may delete a
   connection they are part of, but not invite or edit;
@@ -23,7 +23,6 @@ class ComarketingRefused(Refused):
 # Every use case, for `from comarketing import services` callers (views, admin, tasks, demo).
 from comarketing.services.invitations import (  # noqa: E402
     INVITATION_TEMPLATE,
-    accept_connection,
     can_delete,
     can_invite,
     can_prefill,
@@ -32,11 +31,14 @@ from comarketing.services.invitations import (  # noqa: E402
     invitation_context,
     invite_partners,
     join_url,
-    join_with_account,
     mark_link_clicked,
     parse_addresses,
-    register_partner,
     resend_invitation,
+)
+from comarketing.services.joining import (  # noqa: E402
+    accept_connection,
+    join_with_account,
+    register_partner,
 )
 from comarketing.services.media import (  # noqa: E402
     LISTING_KINDS,

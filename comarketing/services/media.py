@@ -206,21 +206,7 @@ def capture_lead(
     assert other is not None
     if not told_by_intake:
         _tell_owner(media, submission, lead, other)
-    already_shared = (
-        SharedLead.objects.for_partnership(connection.partnership)
-        .filter(connection=connection, lead=lead, shared_with=other)
-        .exists()
-    )
-    # The other partner hears through the share's own email, once per lead.
-    if not already_shared:
-        share_lead(
-            connection=connection,
-            lead=lead,
-            member=media.owner,
-            note=f"Captured by the {media.get_kind_display().lower()} \u201c{media.title}\u201d.",
-            actor=None,
-            media=media,
-        )
+    _share_once(media, lead, other)
     record_audit(
         partnership=connection.partnership,
         actor=None,
@@ -230,6 +216,25 @@ def capture_lead(
         data={"media": media.pk, "submission": submission.pk, "owner": media.owner_id},
     )
     return submission
+
+
+def _share_once(media: Media, lead, other: Member) -> None:
+    """The other partner hears through the share's own email, once per lead."""
+    connection = media.connection
+    already_shared = (
+        SharedLead.objects.for_partnership(connection.partnership)
+        .filter(connection=connection, lead=lead, shared_with=other)
+        .exists()
+    )
+    if not already_shared:
+        share_lead(
+            connection=connection,
+            lead=lead,
+            member=media.owner,
+            note=f"Captured by the {media.get_kind_display().lower()} \u201c{media.title}\u201d.",
+            actor=None,
+            media=media,
+        )
 
 
 def _tell_owner(media: Media, submission: Submission, lead, other: Member) -> None:

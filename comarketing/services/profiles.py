@@ -91,17 +91,7 @@ def edit_partner_profile(
         .select_related("user")
         .get(pk=cast(int, connection.partner_id))
     )
-    new_values = {}
-    for name, value in changes.items():
-        field = _profile_field(name)
-        value = " ".join(str(value or "").split()) if name == "display_name" else str(value or "")
-        value = value.strip()
-        try:
-            new_values[name] = field.clean(value, partner)
-        except ValidationError as exc:
-            raise ComarketingRefused(
-                f"{capfirst(field.verbose_name)}: {' '.join(exc.messages)}"
-            ) from exc
+    new_values = _cleaned_values(partner, changes)
     changed = {
         name: (getattr(partner, name), value)
         for name, value in new_values.items()
@@ -142,3 +132,20 @@ def edit_partner_profile(
         about=connection,
     )
     return changed
+
+
+def _cleaned_values(partner: Member, changes: dict) -> dict:
+    """Each new value as the profile's own field cleans it; a bad one is refused, named by its
+    field's label."""
+    new_values = {}
+    for name, value in changes.items():
+        field = _profile_field(name)
+        value = " ".join(str(value or "").split()) if name == "display_name" else str(value or "")
+        value = value.strip()
+        try:
+            new_values[name] = field.clean(value, partner)
+        except ValidationError as exc:
+            raise ComarketingRefused(
+                f"{capfirst(field.verbose_name)}: {' '.join(exc.messages)}"
+            ) from exc
+    return new_values

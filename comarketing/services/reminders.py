@@ -59,7 +59,12 @@ def sweep_reminders() -> tuple[int, int]:
     Each goes once (keyed); none once registered, completed or deleted. Returns (pending,
     profile) reminders queued."""
     now = timezone.now()
-    pending_sent = profile_sent = 0
+    return _remind_pending(now), _remind_incomplete_profiles(now)
+
+
+def _remind_pending(now: datetime.datetime) -> int:
+    """The invitee of a pending invitation hears again (from the lender) 3 and 7 days on."""
+    sent = 0
     pending = (
         Connection.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(deleted_at__isnull=True, accepted_at__isnull=True)
@@ -84,7 +89,13 @@ def sweep_reminders() -> tuple[int, int]:
             Connection.objects.filter(pk=connection.pk).update(
                 pending_reminders_sent=_sent_after(due, days)
             )
-            pending_sent += 1
+            sent += 1
+    return sent
+
+
+def _remind_incomplete_profiles(now: datetime.datetime) -> int:
+    """An accepted partner with an incomplete profile hears 3 and 7 days after accepting."""
+    sent = 0
     accepted = (
         Connection.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(deleted_at__isnull=True, accepted_at__isnull=False)
@@ -118,5 +129,5 @@ def sweep_reminders() -> tuple[int, int]:
         Connection.objects.filter(pk=connection.pk).update(
             profile_reminders_sent=_sent_after(due, days)
         )
-        profile_sent += 1
-    return pending_sent, profile_sent
+        sent += 1
+    return sent

@@ -14,6 +14,23 @@ LEAD_SHARED_TEMPLATE = "comarketing/lead_shared"
 MAX_NOTE_LENGTH = 2000
 
 
+def _check_may_share(
+    *, connection: Connection, member: Member, lead: Lead, media: Media | None
+) -> Member:
+    """Only a party of an active connection shares, a lead of its partnership, and from a page
+    of that connection; returns the other partner, who receives the lead."""
+    if not connection.has_party(member):
+        raise ComarketingRefused("Only the two partners of a connection share leads through it.")
+    other = connection.partner if member.pk == connection.lender_id else connection.lender
+    if connection.deleted_at is not None or not connection.is_active or other is None:
+        raise ComarketingRefused("Leads are shared with active co-marketing partners only.")
+    if lead.partnership_id != connection.partnership_id:
+        raise ComarketingRefused("This lead is not in your partnership.")
+    if media is not None and media.connection_id != connection.pk:
+        raise ComarketingRefused("This page was made through another connection.")
+    return other
+
+
 @transaction.atomic
 def share_lead(
     *,
@@ -34,15 +51,7 @@ def share_lead(
         .select_related("lender__user", "partner__user", "partnership")
         .get(pk=connection.pk)
     )
-    if not connection.has_party(member):
-        raise ComarketingRefused("Only the two partners of a connection share leads through it.")
-    other = connection.partner if member.pk == connection.lender_id else connection.lender
-    if connection.deleted_at is not None or not connection.is_active or other is None:
-        raise ComarketingRefused("Leads are shared with active co-marketing partners only.")
-    if lead.partnership_id != connection.partnership_id:
-        raise ComarketingRefused("This lead is not in your partnership.")
-    if media is not None and media.connection_id != connection.pk:
-        raise ComarketingRefused("This page was made through another connection.")
+    other = _check_may_share(connection=connection, member=member, lead=lead, media=media)
     partnership = connection.partnership
     # policy: opt-outs still apply to both partners: an opted-out lead is not passed on.
     suppression = find_suppression(partnership=partnership, email=lead.email)
@@ -69,26 +78,7 @@ def share_lead(
         raise ComarketingRefused(
             f"You already shared {lead.name} with {other.display_name}."
         ) from exc
-    queue_email(
-        partnership=partnership,
-        key=f"comarketing:shared-lead:{shared.pk}",
-        template=LEAD_SHARED_TEMPLATE,
-        to=other.email,
-        context={
-            "partner": other,
-            "sharer": member,
-            "lead": lead,
-            "note": note,
-            "media": media,
-            "lead_url": partnership.absolute_url(lead.get_absolute_url()),
-            "connection_url": partnership.absolute_url(
-                reverse("comarketing_detail", args=[connection.pk])
-            ),
-        },
-        sender_name=member.display_name,
-        reply_to=member.email,
-        about=shared,
-    )
+    _tell_partner(shared=shared, sharer=member, partner=other)
     record_audit(
         partnership=partnership,
         actor=actor,
@@ -98,3 +88,28 @@ def share_lead(
         data={"lead": lead.pk, "shared_with": other.pk, "media": media.pk if media else None},
     )
     return shared
+
+
+def _tell_partner(*, shared: SharedLead, sharer: Member, partner: Member) -> None:
+    """The partner hears of the lead shared with them, from the sharer (Reply-To them)."""
+    partnership, lead = shared.partnership, shared.lead
+    queue_email(
+        partnership=partnership,
+        key=f"comarketing:shared-lead:{shared.pk}",
+        template=LEAD_SHARED_TEMPLATE,
+        to=partner.email,
+        context={
+            "partner": partner,
+            "sharer": sharer,
+            "lead": lead,
+            "note": shared.note,
+            "media": shared.media,
+            "lead_url": partnership.absolute_url(lead.get_absolute_url()),
+            "connection_url": partnership.absolute_url(
+                reverse("comarketing_detail", args=[shared.connection_id])
+            ),
+        },
+        sender_name=sharer.display_name,
+        reply_to=sharer.email,
+        about=shared,
+    )

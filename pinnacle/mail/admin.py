@@ -4,7 +4,7 @@ from django.utils.html import format_html
 
 from pinnacle.admin import ReadOnlyTenantAdmin, ReadOnlyTenantInline, TenantAdmin, TenantForm
 from pinnacle.admin_site import is_partnership_leadership
-from pinnacle.mail import services
+from pinnacle.mail import categories, services
 from pinnacle.mail.models import DeliveryEvent, OutboxMessage, Suppression
 from pinnacle.refusals import attempt
 
@@ -87,7 +87,7 @@ class OutboxMessageAdmin(ReadOnlyTenantAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.exclude(services.private_templates())
+        return queryset.exclude(categories.private_templates())
 
     @admin.action(description="Retry failed messages now")
     def retry_now(self, request, queryset):
@@ -145,7 +145,7 @@ class SuppressionAdmin(TenantAdmin):
         message = obj.source_message
         if message is None:
             return "-"
-        if services.is_private_template(message.template):
+        if categories.is_private_template(message.template):
             return "A member's own message to a contact"
         url = reverse(f"{self.admin_site.name}:mail_outboxmessage_change", args=[message.pk])
         return format_html('<a href="{}">{}</a>', url, message)

@@ -2,8 +2,8 @@
 
 `queue_email` renders a template triple, stores the result as an OutboxMessage in the caller's
 transaction and schedules delivery on commit. Calling it twice with the same key sends once.
-Whether a message is outreach is decided here, from its template (apps register theirs with
-`register_outreach_template`), never by the caller. Leadership's own decisions about mail
+Whether a message is outreach is decided here, from its template (apps register theirs in
+`pinnacle.mail.categories`), never by the caller. Leadership's own decisions about mail
 (retrying a failed message, adding an address to the suppression list or lifting it) are here
 too, each audited; a refusal is a `MailRefused`.
 """
@@ -16,12 +16,12 @@ from email.utils import formataddr
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from pinnacle.mail.categories import category_for
 from pinnacle.mail.models import OutboxMessage, Suppression
 from pinnacle.mail.signals import message_status_changed
 from pinnacle.mail.tokens import unsubscribe_url
@@ -48,47 +48,6 @@ STATUS_RANK: dict[str, int] = {
 
 class MailRefused(Refused):
     """A mail use case that cannot be done; the message is written for the person who asked."""
-
-
-# Templates whose messages are outreach: anything a lead did not ask for. Filled by the apps that
-# send such mail, from their AppConfig.ready(); every other template is transactional.
-OUTREACH_TEMPLATES: set[str] = set()
-
-
-def register_outreach_template(template_name: str) -> None:
-    """Make every message rendered from `template_name` ("outreach/message") outreach: it carries
-    the one-click opt-out and is refused for an opted-out or suppressed address."""
-    OUTREACH_TEMPLATES.add(template_name)
-
-
-# Template prefixes whose messages are one member's own business (the advocate CRM's inner
-# circle: "advocates/"): partnership leadership does not read them in the admin's outbox, as they
-# would name a member's contacts. Platform staff (superusers) still do, for delivery problems.
-PRIVATE_TEMPLATE_PREFIXES: set[str] = set()
-
-
-def register_private_templates(prefix: str) -> None:
-    """Keep every message rendered from a template starting with `prefix` out of leadership's
-    sight in the admin (an app registers its own from AppConfig.ready())."""
-    PRIVATE_TEMPLATE_PREFIXES.add(prefix)
-
-
-def is_private_template(template_name: str) -> bool:
-    return template_name.startswith(tuple(PRIVATE_TEMPLATE_PREFIXES))
-
-
-def private_templates() -> Q:
-    """The messages of private templates, as a filter (nothing when none are registered)."""
-    found = Q(pk__in=[])
-    for prefix in sorted(PRIVATE_TEMPLATE_PREFIXES):
-        found |= Q(template__startswith=prefix)
-    return found
-
-
-def category_for(template_name: str) -> str:
-    if template_name in OUTREACH_TEMPLATES:
-        return OutboxMessage.Category.OUTREACH
-    return OutboxMessage.Category.TRANSACTIONAL
 
 
 def find_suppression(*, partnership: Partnership, email: str) -> Suppression | None:

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from advocates.demo_contacts import seed_contacts_details
+from advocates.demo.contacts import seed_contacts_details
 from advocates.models import Contact, Interaction, ServiceRecord
-from advocates.selectors import allied_scorecard, exchange_of
+from advocates.selectors.circle import allied_scorecard, exchange_of
 from members.models import Member
 
 pytestmark = pytest.mark.django_db

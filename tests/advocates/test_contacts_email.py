@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from advocates.models import Interaction, InteractionKind
 from advocates.services import AdvocatesRefused
-from advocates.services.contacts import send_contact_email
+from advocates.services.emails import send_contact_email
 from pinnacle.mail.models import OutboxMessage, Suppression
 from tests.advocates.factories import ContactFactory
 

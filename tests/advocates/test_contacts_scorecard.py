@@ -19,7 +19,7 @@ from advocates.models import (
     Touch,
     TouchKind,
 )
-from advocates.selectors import Exchange, allied_scorecard, exchange_of
+from advocates.selectors.circle import Exchange, allied_scorecard, exchange_of
 from tests.advocates.factories import ContactFactory, ServiceRecordFactory, contact_referral
 from tests.members.factories import MemberFactory
 

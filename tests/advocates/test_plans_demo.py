@@ -1,7 +1,7 @@
 import pytest
 
 from advocates.demo import seed_contacts
-from advocates.demo_plans import seed_plans
+from advocates.demo.plans import seed_plans
 from advocates.models import Enrollment, Interaction, Touch
 from tests.members.factories import MemberFactory
 

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 
 from advocates import extensions
 from advocates.models import Interaction, InteractionKind, PlanKind, Touch, TouchKind
-from advocates.selectors_plans import completion_by_plan, enrollments_of, with_bucket
+from advocates.selectors.plans import completion_by_plan, enrollments_of, with_bucket
 from advocates.services.plans import enroll
 from advocates.services.touches import mark_done
 from pinnacle.mail.models import OutboxMessage

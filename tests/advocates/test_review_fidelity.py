@@ -10,16 +10,13 @@ import pytest
 from django.urls import reverse
 
 from advocates.demo import seed_contacts
-from advocates.demo_insights import seed_insights
-from advocates.demo_referrals import seed_referrals
+from advocates.demo.insights import seed_insights
+from advocates.demo.referrals import seed_referrals
 from advocates.models import Contact, Direction, Experiment, Referral, ReferralStage, Segment
+from advocates.selectors.experiments import experiment_results
 from advocates.services import AdvocatesRefused
 from advocates.services import referrals as services
-from advocates.services.experiments import (
-    DEFAULT_SEGMENTS,
-    experiment_results,
-    start_experiment,
-)
+from advocates.services.experiments import DEFAULT_SEGMENTS, start_experiment
 from tests.advocates.factories import ContactFactory, InteractionFactory, RewardFactory
 from tests.conftest import client_for
 from tests.leads.factories import LeadFactory

@@ -4,7 +4,7 @@ advocates pages (the admin's outbox and suppression list) and on a leadership ex
 import pytest
 from django.urls import reverse
 
-from advocates.services.contacts import send_contact_email
+from advocates.services.emails import send_contact_email
 from advocates.services.experiments import note_feedback
 from advocates.services.surveys import send_survey
 from pinnacle.mail.models import OutboxMessage

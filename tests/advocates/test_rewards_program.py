@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from advocates.demo_referrals import seed_referrals
+from advocates.demo.referrals import seed_referrals
 from advocates.extensions import contact_sections
 from advocates.models import (
     Assignment,

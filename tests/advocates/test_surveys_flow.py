@@ -10,7 +10,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from advocates.demo_insights import seed_insights
+from advocates.demo.insights import seed_insights
 from advocates.models import Experiment, Interaction, Survey
 from advocates.services import AdvocatesRefused
 from advocates.services.surveys import MIN_RESPONSES, send_survey

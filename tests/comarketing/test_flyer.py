@@ -12,7 +12,7 @@ import pytest
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from comarketing.flyer import render_flyer
+from comarketing.flyer.layout import render_flyer
 from comarketing.models import Media, MediaPhoto
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from outreach.models import (
     Refusal,
     Template,
 )
-from outreach.policy import pair_state
+from outreach.selectors.policy import pair_state
 from pinnacle.mail.models import OutboxMessage, Suppression
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.core import mail
 
 from leads.models import FormKind
 from outreach import services
-from outreach.scripts import channel_scripts
+from outreach.selectors.scripts import channel_scripts
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage
 from tests.conftest import client_for

@@ -4,7 +4,7 @@ only to those who may see the transaction."""
 import pytest
 
 from outreach.models import Stage
-from outreach.selectors import lead_stage
+from outreach.selectors.lead_outreach import lead_stage
 from outreach.services import log_call
 from tests.leads.factories import LeadFactory
 from tests.members.factories import MemberFactory

@@ -13,7 +13,7 @@ from django.utils import timezone
 from leads.models import Lead, Need, Timeframe
 from leads.selectors.timeline import lead_timeline
 from outreach.models import Stage as OutreachStage
-from outreach.selectors import lead_stage
+from outreach.selectors.lead_outreach import lead_stage
 from tests.conftest import client_for
 from tests.leads.factories import LeadFactory
 from tests.members.factories import MemberFactory

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from advocates.models import Referral, ReferralEvent, ReferralStage
 from advocates.services import AdvocatesRefused
-from advocates.services.contacts import email_contact
+from advocates.services.emails import email_contact
 from members.models import Member
 from pinnacle.mail.services import preview_email
 

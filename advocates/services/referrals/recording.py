@@ -56,6 +56,38 @@ def _locked_contact(contact: Contact) -> Contact:
     return Contact.objects.select_for_update().get(pk=contact.pk)
 
 
+def _clean_person(name: str, email: str, phone: str) -> tuple[str, str, str]:
+    """The referred person's name, email and phone, cleaned; a name and a way to reach them."""
+    name = _clean_text(name, 120, "name")
+    if not name:
+        raise AdvocatesRefused("Give the referred person's name.")
+    email = _clean_email(email)
+    phone = _clean_phone(phone)
+    if not email and not phone:
+        # A referral is someone to reach: a spoken one often comes with a name and a phone only.
+        raise AdvocatesRefused("A referral you received needs the person's email or phone.")
+    return name, email, phone
+
+
+def _open_referral_from(contact: Contact, *, email: str, phone: str) -> Referral | None:
+    """The open referral of the same person (same email; or same phone when there is no email)
+    received from `contact`, if any."""
+    same_person = {"person_email": email}
+    if not email:
+        same_person["person_phone"] = phone
+    return (
+        Referral.objects.filter(
+            partnership_id=contact.partnership_id,
+            contact=contact,
+            direction=Direction.RECEIVED,
+            stage__in=OPEN_STAGES,
+            **same_person,
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def record_referral_received(
     *,
@@ -79,15 +111,11 @@ def record_referral_received(
 
     The contact's row is locked first, so a double submit records one referral: the second
     finds the first (same contact, same email, or same phone without an email, still open)
-    and returns it."""
-    person_name = _clean_text(person_name, 120, "name")
-    if not person_name:
-        raise AdvocatesRefused("Give the referred person's name.")
-    person_email = _clean_email(person_email)
-    person_phone = _clean_phone(person_phone)
-    if not person_email and not person_phone:
-        # A referral is someone to reach: a spoken one often comes with a name and a phone only.
-        raise AdvocatesRefused("A referral you received needs the person's email or phone.")
+    and returns it.
+
+    Long because every field of the referral is checked and stored here, in the order the lock
+    needs: every check before it, the double-submit lookup and the rows after it."""
+    person_name, person_email, person_phone = _clean_person(person_name, person_email, person_phone)
     note = _clean_text(note, 2000, "note")
     if quality not in ReferralQuality.values:
         raise AdvocatesRefused("Choose the referral's tier: Standard, Qualified or Premium.")
@@ -96,20 +124,7 @@ def record_referral_received(
     estimated_value = _clean_value(estimated_value)
     received_on = _clean_received_on(received_on, contact.partnership.today())
     contact = _locked_contact(contact)
-    same_person = {"person_email": person_email}
-    if not person_email:
-        same_person["person_phone"] = person_phone
-    existing = (
-        Referral.objects.filter(
-            partnership_id=contact.partnership_id,
-            contact=contact,
-            direction=Direction.RECEIVED,
-            stage__in=OPEN_STAGES,
-            **same_person,
-        )
-        .order_by("-pk")
-        .first()
-    )
+    existing = _open_referral_from(contact, email=person_email, phone=person_phone)
     if existing is not None:
         # The same person from the same contact while the first is still open: a double submit.
         return existing

@@ -1,11 +1,11 @@
-"""The co-marketing partners menu, inviting, and the invitee's registration page."""
+"""The co-marketing partners menu, inviting, a connection's page and editing the partner, and
+sharing a lead with a partner."""
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
@@ -15,26 +15,21 @@ from django.views.decorators.http import require_POST
 from comarketing import selectors, services
 from comarketing.forms import (
     InviteForm,
-    PartnerDetailsForm,
     PartnerProfileForm,
     PrefillForm,
-    RegistrationForm,
     ShareLeadForm,
 )
-from comarketing.invitation_login import clear_stash, stash_for_login
 from comarketing.models import Connection, Media
 from leads.selectors.lists import get_lead
 from members.auth import member_required
 from members.models import Member
 from members.selectors import profile_progress
 from pinnacle.mail.services import preview_email
-from pinnacle.membership import request_membership
 from pinnacle.refusals import refused_into
 
 CONNECTIONS_PER_PAGE = 25
 SHARED_LEADS_PER_PAGE = 25
 MEDIA_PER_PAGE = 25
-MEMBER_BACKEND = "members.auth.PartnershipMemberBackend"
 
 
 def _connections_for(member: Member):
@@ -111,32 +106,10 @@ def invite(request):
                 if may_prefill and (action == "next" or not prefill_form.is_valid()):
                     prefilling = True
                 elif action == "send":
-                    sent = services.invite_partners(
-                        lender=member,
-                        emails=emails,
-                        actor=request.user,
-                        prefill=prefill_form.prefill() if prefill_form.is_valid() else None,
-                    )
-                    messages.success(
-                        request,
-                        f"Invitation sent to {', '.join(c.email for c in sent)}. Its status "
-                        "follows the email: delivered, opened, link clicked, then Active.",
-                    )
-                    return redirect("comarketing")
+                    return _send_invitations(request, emails, prefill_form)
                 else:
                     prefill = prefill_form.prefill() if may_prefill else {}
-                    preview = preview_email(
-                        partnership=request.partnership,
-                        template=services.INVITATION_TEMPLATE,
-                        to=emails[0],
-                        context=services.invitation_context(
-                            lender=member,
-                            url=request.partnership.absolute_url("/comarketing/join/…/"),
-                            prefill=prefill,
-                        ),
-                        sender_name=member.display_name,
-                        reply_to=member.email,
-                    )
+                    preview = _invitation_preview(request, emails[0], prefill)
                 # The next step posts every address, the chosen contacts included; an address
                 # of one of the member's contacts shows whose it is.
                 form = InviteForm(initial={"addresses": ", ".join(emails)})
@@ -163,6 +136,38 @@ def invite(request):
             "can_prefill": services.can_prefill(member),
         },
         status=400 if prefilling and prefill_form.errors else status,
+    )
+
+
+def _send_invitations(request, emails: list[str], prefill_form):
+    sent = services.invite_partners(
+        lender=request.member,
+        emails=emails,
+        actor=request.user,
+        prefill=prefill_form.prefill() if prefill_form.is_valid() else None,
+    )
+    messages.success(
+        request,
+        f"Invitation sent to {', '.join(c.email for c in sent)}. Its status "
+        "follows the email: delivered, opened, link clicked, then Active.",
+    )
+    return redirect("comarketing")
+
+
+def _invitation_preview(request, email: str, prefill: dict):
+    """The invitation exactly as `email` would read it, before the lender sends it."""
+    member = request.member
+    return preview_email(
+        partnership=request.partnership,
+        template=services.INVITATION_TEMPLATE,
+        to=email,
+        context=services.invitation_context(
+            lender=member,
+            url=request.partnership.absolute_url("/comarketing/join/…/"),
+            prefill=prefill,
+        ),
+        sender_name=member.display_name,
+        reply_to=member.email,
     )
 
 
@@ -337,105 +342,3 @@ def share_lead(request, lead_pk):
             f"was sent to {lead.name}.",
         )
     return redirect(lead)
-
-
-# --- The invitee ---------------------------------------------------------------------------------
-
-
-def _join_step(request, connection: Connection, member: Member | None) -> str:
-    """What the invitation page offers this visitor: "accept" (the invited member, logged in),
-    "confirm" (the invited address logged in with an account from another partnership),
-    "wrong_user" (logged in as someone else), "login" (the address has an account: log in
-    first), or "register" (a new account)."""
-    user = request.user
-    if user.is_authenticated:
-        if user.email.lower() != connection.email.lower():
-            return "wrong_user"
-        return "accept" if member is not None else "confirm"
-    if get_user_model().objects.filter(email__lower=connection.email.lower()).exists():
-        return "login"
-    return "register"
-
-
-def join(request, token):
-    """The invitation link: register; or log in and accept (a member here) or confirm joining
-    this partnership with an account from another. A link scanner's GET changes nothing; the
-    page confirms a person is here with a small POST."""
-    connection = selectors.invitation_for(partnership=request.partnership, token=token)
-    if connection.is_active:
-        return render(request, "comarketing/join_done.html", {"connection": connection})
-    member = request_membership(request)
-    step = _join_step(request, connection, member)
-    initial = dict(connection.prefill)
-    if step == "confirm":
-        initial.setdefault("first_name", request.user.first_name)
-        initial.setdefault("last_name", request.user.last_name)
-    form_class = PartnerDetailsForm if step == "confirm" else RegistrationForm
-    posted = request.method == "POST" and step in ("register", "confirm")
-    form = form_class(request.POST if posted else None, initial=initial)
-    status = 200
-    if request.method == "POST" and step == "login":
-        stash_for_login(request, connection)
-        messages.info(
-            request,
-            f"Log in with your existing password for {connection.email} to accept "
-            f"{connection.lender.display_name}'s invitation.",
-        )
-        return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
-    if posted and form.is_valid():
-        with refused_into(form) as joining:
-            if step == "register":
-                new_member = services.register_partner(
-                    connection=connection,
-                    display_name=form.display_name,
-                    password=form.cleaned_data["password1"],
-                    profile=form.profile_fields(),
-                )
-                login(request, new_member.user, backend=MEMBER_BACKEND)
-            else:
-                services.join_with_account(
-                    connection=connection,
-                    user=request.user,
-                    display_name=form.display_name,
-                    profile=form.profile_fields(),
-                )
-                clear_stash(request)
-        if not joining.refused:
-            messages.success(
-                request,
-                f"Welcome to {request.partnership.name}! You and "
-                f"{connection.lender.display_name} are now co-marketing partners. Complete your "
-                "profile so you appear on your shared projects.",
-            )
-            return redirect("profile_edit")
-    if form.errors:
-        status = 400
-    elif request.method == "POST" and step == "wrong_user":
-        status = 409
-    return render(
-        request,
-        "comarketing/join.html",
-        {"connection": connection, "form": form, "step": step},
-        status=status,
-    )
-
-
-@require_POST
-def join_seen(request, token):
-    connection = selectors.invitation_for(partnership=request.partnership, token=token)
-    services.mark_link_clicked(connection)
-    return render(request, "leads/_access_confirmed.html")
-
-
-@require_POST
-@member_required
-def accept(request, token):
-    connection = selectors.invitation_for(partnership=request.partnership, token=token)
-    with refused_into(request) as accepting:
-        services.accept_connection(connection=connection, member=request.member, actor=request.user)
-    if accepting.refused:
-        return redirect("comarketing_join", token=token)
-    messages.success(
-        request, f"You and {connection.lender.display_name} are now co-marketing partners."
-    )
-    return redirect("comarketing")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from django.db.models import Q
 
-from advocates.selectors import contacts_of
+from advocates.selectors.circle import contacts_of
 from members.extensions import ContactChoice
 from members.models import Member
 

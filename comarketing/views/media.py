@@ -12,7 +12,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 
 from comarketing import selectors, services
-from comarketing.flyer import render_flyer
+from comarketing.flyer.layout import render_flyer
 from comarketing.forms import MediaForm
 from comarketing.models import Media
 from leads.forms import ProspectForm

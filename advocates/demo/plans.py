@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from advocates.models import Enrollment, PlanKind
-from advocates.selectors import contacts_of
+from advocates.selectors.circle import contacts_of
 from advocates.services.plans import enroll
 from advocates.services.touches import acknowledge, mark_done
 from members.models import Member

@@ -10,7 +10,7 @@ import datetime as dt
 from django.utils import timezone
 
 from advocates.models import InteractionKind
-from advocates.selectors import contacts_of
+from advocates.selectors.circle import contacts_of
 from advocates.services.contacts import add_service_record, record_interaction, update_contact
 from members.models import Member
 

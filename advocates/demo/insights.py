@@ -13,7 +13,7 @@ import datetime as dt
 from django.utils import timezone
 
 from advocates.models import Experiment, Survey
-from advocates.selectors import contacts_of
+from advocates.selectors.circle import contacts_of
 from advocates.services import AdvocatesRefused
 from advocates.services.contacts import create_contact, delete_contact
 from advocates.services.experiments import note_feedback, start_experiment
@@ -86,6 +86,12 @@ def _happened(survey: Survey, *, days_ago: int) -> None:
 
 def seed_insights(agent: Member) -> int:
     """Returns how many rows it made (the experiment and each survey count one)."""
+    return _seed_experiment(agent) + _seed_surveys(agent)
+
+
+def _seed_experiment(agent: Member) -> int:
+    """The demo reward experiment, six weeks in, with feedback on some of its contacts; one of
+    its contacts referred someone and then left the circle. 1 when made, else 0."""
     made = 0
     experiments = Experiment.objects.for_partnership(agent.partnership)
     if not experiments.filter(owner=agent, name=EXPERIMENT_NAME).exists():
@@ -125,6 +131,12 @@ def seed_insights(agent: Member) -> int:
                     contact=assignment.contact,
                     text=text,
                 )
+    return made
+
+
+def _seed_surveys(agent: Member) -> int:
+    """The answered satisfaction surveys, one per demo client not surveyed yet."""
+    made = 0
     have = set(
         Survey.objects.for_partnership(agent.partnership)
         .filter(owner=agent)

@@ -5,7 +5,9 @@ their messages that bounced. Five queries for the whole partnership, however man
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -73,7 +75,8 @@ def outreach_by_member(
             bounced=Count("pk", filter=Q(message__status=OutboxMessage.Status.BOUNCED)),
         )
     )
-    for a in attempts:
+    # The counts are annotated under names computed at run time (one per channel, per reason).
+    for a in cast("Iterable[Mapping[str, Any]]", attempts):
         r = row(a["member_id"], a["member__display_name"])
         r.attempts = {c: a[c] for c in Channel.values}
         r.bounced = a["bounced"]
@@ -86,7 +89,7 @@ def outreach_by_member(
             **{reason: Count("pk", filter=Q(reason=reason)) for reason in Refusal.Reason.values}
         )
     )
-    for f in refusals:
+    for f in cast("Iterable[Mapping[str, Any]]", refusals):
         row(f["member_id"], f["member__display_name"]).refusals = {
             reason: f[reason] for reason in Refusal.Reason.values
         }

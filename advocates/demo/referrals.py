@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from advocates.models import Direction, Referral, ReferralQuality, ReferralStage
-from advocates.selectors import contacts_of
+from advocates.selectors.circle import contacts_of
 from advocates.services import referrals as services
 from advocates.services import rewards as reward_services
 from members.models import Member

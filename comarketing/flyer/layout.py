@@ -9,28 +9,28 @@ rather than as empty boxes.
 from __future__ import annotations
 
 import io
-import logging
 import unicodedata
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from django.contrib.staticfiles import finders
-from PIL import Image, ImageOps
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame, KeepInFrame, Paragraph, Spacer, Table, TableStyle
 
+from comarketing.flyer.images import (
+    PhotoGrid,
+    Picture,
+    for_print,
+    listing_photos,
+    load_image,
+    seal_image,
+)
 from comarketing.models import Media
 from members.models import Member
 
-log = logging.getLogger(__name__)
-
-DEFAULT_SEAL = "images/default-seal.png"
-MAX_PHOTOS = 4
 # Enough for one page at the body's type size; the frame below shrinks anything longer still.
 BODY_MAX_CHARS = 900
 
@@ -43,10 +43,7 @@ SEAL_SIZE = 60
 CARD_HEIGHT = 104
 CARD_GAP = 18
 PHOTO_HEIGHT = 220
-PHOTO_GAP = 6
 PORTRAIT_SIZE = 64
-# Pixels per inch kept for images: sharp in print without carrying full-size uploads.
-IMAGE_DPI = 200
 
 INK = colors.HexColor("#1f2a44")
 MUTED = colors.HexColor("#5b6475")
@@ -135,7 +132,7 @@ def _draw_header(canvas: Canvas, partnership, lender: Member, partner: Member | 
             canvas, partner, x=PAGE_WIDTH - MARGIN - logo_width, y=logo_bottom, align="RIGHT"
         )
 
-    seal = _seal_image(partnership)
+    seal = seal_image(partnership, size=SEAL_SIZE)
     center = PAGE_WIDTH / 2
     if seal:
         canvas.drawImage(
@@ -167,9 +164,9 @@ def _draw_header(canvas: Canvas, partnership, lender: Member, partner: Member | 
 def _draw_logo(canvas: Canvas, member: Member, *, x, y, align):
     """The member's company logo, or their company's name in type when there is no logo."""
     width, height = LOGO_BOX
-    logo = _load_image(member.company_logo_thumbnail)
+    logo = load_image(member.company_logo_thumbnail)
     if logo:
-        logo = _for_print(logo, box=LOGO_BOX)
+        logo = for_print(logo, box=LOGO_BOX)
         anchor = "w" if align == "LEFT" else "e"
         canvas.drawImage(logo, x, y, width, height, preserveAspectRatio=True, anchor=anchor)
         return
@@ -208,11 +205,11 @@ def _contact_card(member: Member, width) -> Flowable:
     if member.email:
         lines.append(Paragraph(escape(_printable(member.email)), CARD_LINE))
 
-    portrait = _load_image(member.photo_thumbnail)
+    portrait = load_image(member.photo_thumbnail)
     if not portrait:
         return Table([[lines]], colWidths=[width], style=_CARD_TABLE)
     box = (PORTRAIT_SIZE, PORTRAIT_SIZE)
-    picture = _Picture(_for_print(portrait, box=box, crop=True), *box)
+    picture = Picture(for_print(portrait, box=box, crop=True), *box)
     gap = 10
     return Table(
         [[picture, lines]],
@@ -238,9 +235,9 @@ def _listing_story(media: Media) -> list[Flowable]:
         story.append(Paragraph(escape(_printable(media.headline.strip())), HEADLINE))
     story.append(Spacer(0, 10))
 
-    photos = _listing_photos(media)
+    photos = listing_photos(media, width=CONTENT_WIDTH, height=PHOTO_HEIGHT)
     if photos:
-        story += [_PhotoGrid(photos, CONTENT_WIDTH, PHOTO_HEIGHT), Spacer(0, 12)]
+        story += [PhotoGrid(photos, CONTENT_WIDTH, PHOTO_HEIGHT), Spacer(0, 12)]
 
     if media.price is not None:
         story.append(Paragraph(escape(format_price(media.price)), PRICE))
@@ -274,139 +271,6 @@ def listing_facts(media: Media) -> str:
     if media.square_feet is not None:
         facts.append(f"{media.square_feet:,} sq ft")
     return " \u00b7 ".join(facts)
-
-
-def _listing_photos(media: Media) -> list[ImageReader]:
-    """The first readable photos, up to four, each cropped to its place in the grid."""
-    images = []
-    for photo in media.photos.all():
-        if len(images) == MAX_PHOTOS:
-            break
-        image = _load_image(photo.image)
-        if image:
-            images.append(image)
-    return [
-        _for_print(
-            image,
-            box=_PhotoGrid.box(
-                index=index, count=len(images), width=CONTENT_WIDTH, height=PHOTO_HEIGHT
-            ),
-            crop=True,
-        )
-        for index, image in enumerate(images)
-    ]
-
-
-class _Picture(Flowable):
-    """An image drawn into a fixed box, keeping its proportions."""
-
-    def __init__(self, image, width, height):
-        super().__init__()
-        self.image, self.width, self.height = image, width, height
-
-    def wrap(self, available_width, available_height):
-        return self.width, self.height
-
-    def draw(self):
-        self.canv.drawImage(
-            self.image, 0, 0, self.width, self.height, preserveAspectRatio=True, anchor="c"
-        )
-
-
-class _PhotoGrid(Flowable):
-    """The listing photos: the first one large on the left, up to three stacked on the right
-    (the first takes the whole width when it is the only one)."""
-
-    SIDE_WIDTH = 172
-
-    def __init__(self, photos, width, height):
-        super().__init__()
-        self.photos, self.width, self.height = photos, width, height
-
-    @classmethod
-    def box(cls, *, index, count, width, height):
-        """Width and height (points) of photo `index` in a grid of `count` photos."""
-        if count == 1:
-            return width, height
-        if index == 0:
-            return width - cls.SIDE_WIDTH - PHOTO_GAP, height
-        side = count - 1
-        return cls.SIDE_WIDTH, (height - PHOTO_GAP * (side - 1)) / side
-
-    def wrap(self, available_width, available_height):
-        return self.width, self.height
-
-    def draw(self):
-        count = len(self.photos)
-        for index, photo in enumerate(self.photos):
-            width, height = self.box(index=index, width=self.width, height=self.height, count=count)
-            if index == 0:
-                x, y = 0, 0
-            else:
-                x = self.width - self.SIDE_WIDTH
-                y = self.height - index * height - (index - 1) * PHOTO_GAP
-            self.canv.drawImage(photo, x, y, width, height)
-
-
-def _seal_image(partnership) -> ImageReader | None:
-    """The partnership's seal, or the default one when none was uploaded or it is unreadable."""
-    seal = _load_image(partnership.seal)
-    if not seal:
-        path = finders.find(DEFAULT_SEAL)
-        seal = _load_image(path) if path else None
-    return _for_print(seal, box=(SEAL_SIZE, SEAL_SIZE)) if seal else None
-
-
-def _load_image(source) -> Image.Image | None:
-    """The image in an image field (or at a file path), or None when the field is empty or the
-    file missing or unreadable: the flyer then goes out without that image."""
-    if not source:
-        return None
-    try:
-        if isinstance(source, str):
-            with open(source, "rb") as handle:
-                data = handle.read()
-        else:
-            with source.open("rb") as handle:
-                data = handle.read()
-        with Image.open(io.BytesIO(data)) as opened:
-            image = ImageOps.exif_transpose(opened)
-            image.load()
-    except Exception:  # A missing file, a damaged one: Pillow raises many kinds.
-        log.warning("Flyer image %s left out", getattr(source, "name", source), exc_info=True)
-        return None
-    return _flatten(image)
-
-
-def _for_print(image: Image.Image, *, box, crop=False) -> ImageReader:
-    """`image` for a box of `box` points: cropped to the box's proportions when `crop` (photos),
-    else fitted inside it (logos, seal), and scaled down to what print needs."""
-    width_px, height_px = (round(side * IMAGE_DPI / 72) for side in box)
-    if not crop:
-        image = image.copy()
-        image.thumbnail((width_px, height_px), Image.Resampling.LANCZOS)
-        return ImageReader(image)
-    scale = min(1, image.width / width_px, image.height / height_px)
-    size = (max(1, round(width_px * scale)), max(1, round(height_px * scale)))
-    image = ImageOps.fit(image, size, Image.Resampling.LANCZOS)
-    # Photos travel as JPEG, which the PDF embeds as is; logos and seals stay lossless.
-    encoded = io.BytesIO()
-    image.save(encoded, format="JPEG", quality=85)
-    encoded.seek(0)
-    return ImageReader(encoded)
-
-
-def _flatten(image: Image.Image) -> Image.Image:
-    """RGB with any transparency over white, the paper's colour."""
-    has_alpha = image.mode in ("RGBA", "LA", "PA") or (
-        image.mode == "P" and "transparency" in image.info
-    )
-    if not has_alpha:
-        return image.convert("RGB")
-    rgba = image.convert("RGBA")
-    flattened = Image.new("RGB", rgba.size, (255, 255, 255))
-    flattened.paste(rgba, mask=rgba.getchannel("A"))
-    return flattened
 
 
 def _draw_rule(canvas: Canvas, y):

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from advocates.demo_contacts import seed_contacts_details
-from advocates.demo_insights import seed_insights
-from advocates.demo_plans import seed_plans
-from advocates.demo_referrals import seed_referrals
+from advocates.demo.contacts import seed_contacts_details
+from advocates.demo.insights import seed_insights
+from advocates.demo.plans import seed_plans
+from advocates.demo.referrals import seed_referrals
 from advocates.models import Segment
-from advocates.selectors import contacts_of
+from advocates.selectors.circle import contacts_of
 from advocates.services.contacts import create_contact
 from members.models import Member
 

@@ -143,7 +143,10 @@ class PairState:
 def pair_states(
     member: Member, leads: Sequence[Lead], now: datetime.datetime
 ) -> dict[int, PairState]:
-    """The policy state of `member` with each of `leads`: five queries for any number of leads."""
+    """The policy state of `member` with each of `leads`: five queries for any number of leads.
+
+    Long because the five queries and the filling of every pair's state from them read as one:
+    the query budget the lists rely on is visible in one place."""
     partnership = member.partnership
     lead_ids = [lead.pk for lead in leads]
     states = {

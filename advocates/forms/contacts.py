@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from advocates.models import InteractionKind, Segment
-from advocates.selectors import linkable_members
+from advocates.selectors.circle import linkable_members
 from advocates.services.contacts import MAX_TEXT
 from advocates.services.io import MAX_BYTES
 from members.models import Member
