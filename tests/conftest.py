@@ -1,4 +1,8 @@
-"""Shared fixtures: two partnerships with members, so every test can check tenant isolation."""
+"""Shared fixtures: two partnerships with members, so every test can check tenant isolation;
+the suite's tiers (markers), its frozen clock and the demo seeded once per run."""
+
+import datetime
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -7,6 +11,21 @@ from django.test import Client
 from members.models import Member
 from tests.members.factories import LeadershipFactory, MemberFactory
 from tests.pinnacle.factories import PartnershipFactory
+
+E2E_DIRECTORY = Path(__file__).parent / "e2e"
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Each test gets its tier: `e2e` (a browser, by directory), `db` (uses the database) or
+    `unit` (neither), so `pytest -m unit` runs in seconds and `-m "not e2e"` skips browsers."""
+    for item in items:
+        if E2E_DIRECTORY in Path(item.path).parents:
+            item.add_marker(pytest.mark.e2e)
+        elif item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.db)
+        else:
+            item.add_marker(pytest.mark.unit)
 
 
 @pytest.fixture(autouse=True)
@@ -31,6 +50,18 @@ def _private_media(settings, tmp_path_factory):
 def _broker_reachable(monkeypatch):
     # A test that broke the broker must not leave the next one skipping it.
     monkeypatch.setattr("pinnacle.mail.services._broker_down_until", 0.0)
+
+
+CLOCK_START = datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def clock(request, time_machine):
+    """Time stands still at the test's `@pytest.mark.clock_at(moment)` (a module sets it with
+    `pytestmark`), else at CLOCK_START, until the test moves it (`clock.move_to`, `clock.shift`)."""
+    marker = request.node.get_closest_marker("clock_at")
+    time_machine.move_to(marker.args[0] if marker else CLOCK_START, tick=False)
+    return time_machine
 
 
 # Nothing listens on port 1: connections are refused at once, as with a stopped Redis.
