@@ -18,13 +18,14 @@ DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "liv
 
 def pytest_collection_modifyitems(config, items):
     """Each test gets its tier: `e2e` (a browser, by directory), `db` (uses the database) or
-    `unit` (neither), so `pytest -m unit` runs in seconds and `-m "not e2e"` skips browsers."""
+    `unit` (neither, and not marked `slow` by hand), so `pytest -m unit` runs in seconds and
+    `-m "not e2e"` skips the browsers."""
     for item in items:
         if E2E_DIRECTORY in Path(item.path).parents:
             item.add_marker(pytest.mark.e2e)
         elif item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.db)
-        else:
+        elif not item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.unit)
 
 
