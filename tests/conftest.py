@@ -11,6 +11,7 @@ from django.test import Client
 from members.models import Member
 from tests.members.factories import LeadershipFactory, MemberFactory
 from tests.pinnacle.factories import PartnershipFactory
+from tests.seeded_demo import DemoSnapshot, seed_snapshot
 
 E2E_DIRECTORY = Path(__file__).parent / "e2e"
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
@@ -63,6 +64,21 @@ def clock(request, time_machine):
     marker = request.node.get_closest_marker("clock_at")
     time_machine.move_to(marker.args[0] if marker else CLOCK_START, tick=False)
     return time_machine
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory) -> DemoSnapshot:
+    """The demo, seeded once per test run (per worker under xdist); see tests/seeded_demo.py."""
+    with django_db_blocker.unblock():
+        return seed_snapshot(media=tmp_path_factory.mktemp("demo-media"))
+
+
+@pytest.fixture
+def seeded_demo(db, demo_snapshot, settings, tmp_path) -> str:
+    """This test's database holds the seeded demo, its media files are under this test's
+    MEDIA_ROOT; returns what the first `seed_demo` printed."""
+    settings.MEDIA_ROOT = tmp_path
+    return demo_snapshot.restore(media_root=tmp_path)
 
 
 # Nothing listens on port 1: connections are refused at once, as with a stopped Redis.
