@@ -22,6 +22,9 @@ def pytest_collection_modifyitems(config, items):
     `unit` (neither, and not marked `slow` by hand), so `pytest -m unit` runs in seconds and
     `-m "not e2e"` skips the browsers."""
     for item in items:
+        if "seeded_demo" in item.fixturenames:
+            # Under `--dist loadgroup` one worker runs them all and seeds the demo once.
+            item.add_marker(pytest.mark.xdist_group("seeded_demo"))
         if E2E_DIRECTORY in Path(item.path).parents:
             item.add_marker(pytest.mark.e2e)
         elif item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames):
