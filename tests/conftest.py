@@ -5,6 +5,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.test import Client
 
@@ -81,7 +82,9 @@ def seeded_demo(db, demo_snapshot, settings, tmp_path) -> str:
     """This test's database holds the seeded demo, its media files are under this test's
     MEDIA_ROOT; returns what the first `seed_demo` printed."""
     settings.MEDIA_ROOT = tmp_path
-    return demo_snapshot.restore(media_root=tmp_path)
+    yield demo_snapshot.restore(media_root=tmp_path)
+    # The rollback brings back the content types the restore replaced: forget the demo's ids.
+    ContentType.objects.clear_cache()
 
 
 # Nothing listens on port 1: connections are refused at once, as with a stopped Redis.
