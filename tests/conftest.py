@@ -18,6 +18,8 @@ E2E_DIRECTORY = Path(__file__).parent / "e2e"
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
 
 
+# First: pytest-xdist reads the xdist_group marks in its own hook.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Each test gets its tier: `e2e` (a browser, by directory), `db` (uses the database) or
     `unit` (neither, and not marked `slow` by hand), so `pytest -m unit` runs in seconds and
