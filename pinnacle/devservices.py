@@ -212,11 +212,12 @@ def test(pytest_args: list[str]) -> int:
         env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
         manage("makemigrations", "--check", "--dry-run", "-v", "1", env=env)
         # One pytest-xdist worker per core, each with its own test database and Redis database
-        # (tests/settings.py); `make test PYTEST_ARGS="-n 0"` runs in one process.
+        # (tests/settings.py); `make test PYTEST_ARGS="-n 0"` runs in one process. loadgroup:
+        # the tests sharing the seeded demo go to one worker, which seeds it once.
         parallel = (
             []
             if any(a.startswith(("-n", "--numprocesses")) for a in pytest_args)
-            else ["-n", "auto"]
+            else ["-n", "auto", "--dist", "loadgroup"]
         )
         # The suite's settings, whatever importing `pinnacle` (its Celery app) put in the
         # environment: pytest-django prefers the variable to pyproject.toml's setting.

@@ -1,12 +1,39 @@
-"""Shared fixtures: two partnerships with members, so every test can check tenant isolation."""
+"""Shared fixtures: two partnerships with members, so every test can check tenant isolation;
+the suite's tiers (markers), its frozen clock and the demo seeded once per run."""
+
+import datetime
+from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.test import Client
 
 from members.models import Member
 from tests.members.factories import LeadershipFactory, MemberFactory
 from tests.pinnacle.factories import PartnershipFactory
+from tests.seeded_demo import DemoSnapshot, seed_snapshot
+
+E2E_DIRECTORY = Path(__file__).parent / "e2e"
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+# First: pytest-xdist reads the xdist_group marks in its own hook.
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Each test gets its tier: `e2e` (a browser, by directory), `db` (uses the database) or
+    `unit` (neither, and not marked `slow` by hand), so `pytest -m unit` runs in seconds and
+    `-m "not e2e"` skips the browsers."""
+    for item in items:
+        if "seeded_demo" in item.fixturenames:
+            # Under `--dist loadgroup` one worker runs them all and seeds the demo once.
+            item.add_marker(pytest.mark.xdist_group("seeded_demo"))
+        if E2E_DIRECTORY in Path(item.path).parents:
+            item.add_marker(pytest.mark.e2e)
+        elif item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.db)
+        elif not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.unit)
 
 
 @pytest.fixture(autouse=True)
@@ -31,6 +58,35 @@ def _private_media(settings, tmp_path_factory):
 def _broker_reachable(monkeypatch):
     # A test that broke the broker must not leave the next one skipping it.
     monkeypatch.setattr("pinnacle.mail.services._broker_down_until", 0.0)
+
+
+CLOCK_START = datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def clock(request, time_machine):
+    """Time stands still at the test's `@pytest.mark.clock_at(moment)` (a module sets it with
+    `pytestmark`), else at CLOCK_START, until the test moves it (`clock.move_to`, `clock.shift`)."""
+    marker = request.node.get_closest_marker("clock_at")
+    time_machine.move_to(marker.args[0] if marker else CLOCK_START, tick=False)
+    return time_machine
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory) -> DemoSnapshot:
+    """The demo, seeded once per test run (per worker under xdist); see tests/seeded_demo.py."""
+    with django_db_blocker.unblock():
+        return seed_snapshot(media=tmp_path_factory.mktemp("demo-media"))
+
+
+@pytest.fixture
+def seeded_demo(db, demo_snapshot, settings, tmp_path) -> str:
+    """This test's database holds the seeded demo, its media files are under this test's
+    MEDIA_ROOT; returns what the first `seed_demo` printed."""
+    settings.MEDIA_ROOT = tmp_path
+    yield demo_snapshot.restore(media_root=tmp_path)
+    # The rollback brings back the content types the restore replaced: forget the demo's ids.
+    ContentType.objects.clear_cache()
 
 
 # Nothing listens on port 1: connections are refused at once, as with a stopped Redis.

@@ -113,9 +113,17 @@ def edit_partner_profile(
         summary=f"{editor.display_name} edited {partner.display_name}'s marketing profile",
         data={"connection": connection.pk, "changes": {n: list(v) for n, v in changed.items()}},
     )
+    _email_the_edits(connection, editor, partner, changed, key=f"profile-edited:{event.pk}")
+    return changed
+
+
+def _email_the_edits(
+    connection: Connection, editor: Member, partner: Member, changed: dict, *, key: str
+) -> None:
+    """The partner reads each field's old and new value, from the editor."""
     queue_email(
         partnership=connection.partnership,
-        key=f"comarketing:{connection.pk}:profile-edited:{event.pk}",
+        key=f"comarketing:{connection.pk}:{key}",
         template=PROFILE_EDITED_TEMPLATE,
         to=partner.email,
         context={
@@ -131,7 +139,6 @@ def edit_partner_profile(
         reply_to=editor.email,
         about=connection,
     )
-    return changed
 
 
 def _cleaned_values(partner: Member, changes: dict) -> dict:

@@ -14,9 +14,7 @@ from members.models import Member
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_details_are_seeded_once_and_show_on_the_scorecard(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", stdout=io.StringIO())
+def test_demo_details_are_seeded_once_and_show_on_the_scorecard(seeded_demo):
     agent = Member.objects.get(user__email="agent@pinnacle.localhost")
     logged = Interaction.objects.filter(touch__isnull=True)  # done touches log their own
     counts = (logged.count(), ServiceRecord.objects.count())

@@ -14,15 +14,14 @@ from tests.advocates.factories import AssignmentFactory, ContactFactory, Experim
 from tests.conftest import client_for
 from tests.members.factories import MemberFactory
 
-pytestmark = pytest.mark.django_db
-
 CHICAGO = ZoneInfo("America/Chicago")
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.clock_at(datetime.datetime(2025, 2, 17, 12, 0, tzinfo=CHICAGO)),
+    pytest.mark.usefixtures("clock"),
+]
 TODAY = datetime.date(2025, 2, 17)  # week 7 of an experiment started Jan 6
-
-
-@pytest.fixture(autouse=True)
-def clock(time_machine):
-    time_machine.move_to(datetime.datetime(2025, 2, 17, 12, 0, tzinfo=CHICAGO), tick=False)
 
 
 def referral(contact, day, direction=Direction.RECEIVED):

@@ -8,9 +8,14 @@ from collections import Counter
 import pytest
 from django.db import connections
 
-from advocates.models import Assignment, Experiment, Segment
+from advocates.demo import seed_contacts
+from advocates.demo.insights import seed_insights
+from advocates.demo.referrals import seed_referrals
+from advocates.models import Assignment, Direction, Experiment, Referral, Segment
+from advocates.selectors.experiments import experiment_results
 from advocates.services import AdvocatesRefused
 from advocates.services.experiments import (
+    DEFAULT_SEGMENTS,
     add_months,
     assign_groups,
     end_experiment,
@@ -193,3 +198,45 @@ def test_two_starts_at_the_same_moment_do_not_share_contacts(member):
     assert Experiment.objects.count() == 1
     assert Assignment.objects.count() == 5
     assert any("already in another experiment" in str(o) for o in outcomes)
+
+
+def test_the_default_experiment_period_is_three_months_with_both_ends_counted(member):
+    for _ in range(4):
+        ContactFactory(owner=member, segment=Segment.ADVOCATES)
+
+    started = start_experiment(
+        actor=member,
+        name="Fixed vs variable",
+        starts_on=datetime.date(2025, 1, 6),
+        fixed_reward=250,
+        variable_rate="0.10",
+    )
+
+    # Jan 6 through Apr 5 is three months; through Apr 6 would be three months and a day.
+    assert started.experiment.ends_on == datetime.date(2025, 4, 5)
+
+
+def test_the_demo_experiment_counts_the_demo_referrals_week_by_week_in_both_groups(partnership):
+    agent = MemberFactory(partnership=partnership, user__email="agent@pinnacle.localhost")
+    seed_contacts(agent)
+    seed_insights(agent)
+    seed_referrals(agent)
+    experiment = Experiment.objects.get(owner=agent)
+    today = partnership.today()
+
+    results = experiment_results(experiment, today=today)
+
+    received = Referral.objects.filter(
+        owner=agent, direction=Direction.RECEIVED, contact__segment__in=DEFAULT_SEGMENTS
+    )
+    # One advocate asked to be removed after the split: withdrawn, their referral still counted.
+    (withdrawn,) = experiment.assignments.filter(contact__isnull=True)
+    assert len(withdrawn.withdrawn_referral_days) == 1
+    assert results.groups["A"].withdrawn + results.groups["B"].withdrawn == 1
+    assert results.groups["A"].referrals + results.groups["B"].referrals == received.count() + 1
+    assert results.groups["A"].referrals > 0 and results.groups["B"].referrals > 0
+    # The chart climbs over the weeks, not in one step on the day of seeding.
+    this_week = (today - experiment.starts_on).days // 7
+    for group in "AB":
+        so_far = [v for v in results.cumulative[group][: this_week + 1] if v]
+        assert len(set(so_far)) >= 2, results.cumulative[group]

@@ -16,9 +16,13 @@ from tests.advocates.factories import ContactFactory
 from tests.members.factories import MemberFactory
 from tests.pinnacle.factories import PartnershipFactory
 
-pytestmark = pytest.mark.django_db
-
 UTC = dt.UTC
+
+# 10:00 on March 20 in New York (EDT, UTC-4).
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.clock_at(dt.datetime(2026, 3, 20, 14, 0, tzinfo=UTC)),
+]
 
 
 def at(clock, *args):
@@ -28,13 +32,6 @@ def at(clock, *args):
 
 def digests():
     return OutboxMessage.objects.filter(template="advocates/digest").order_by("pk")
-
-
-@pytest.fixture
-def clock(time_machine):
-    # 10:00 on March 20 in New York (EDT, UTC-4).
-    time_machine.move_to(dt.datetime(2026, 3, 20, 14, 0, tzinfo=UTC), tick=False)
-    return time_machine
 
 
 @pytest.fixture

@@ -15,16 +15,13 @@ from advocates.services.touches import mark_done
 from tests.advocates.factories import ContactFactory
 from tests.conftest import client_for
 
-pytestmark = pytest.mark.django_db
+# 10:00 in New York (the partnership's zone) on the plan's first day.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.clock_at(dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)),
+]
 
 START = dt.date(2026, 3, 2)
-
-
-@pytest.fixture
-def clock(time_machine):
-    # 10:00 in New York (the partnership's zone) on the plan's first day.
-    time_machine.move_to(dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC), tick=False)
-    return time_machine
 
 
 @pytest.fixture

@@ -17,13 +17,10 @@ from tests.advocates.factories import ContactFactory, bulk_touches
 from tests.conftest import client_for
 from tests.members.factories import MemberFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clock(time_machine):
-    time_machine.move_to(dt.datetime(2026, 3, 20, 15, 0, tzinfo=dt.UTC), tick=False)
-    return time_machine
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.clock_at(dt.datetime(2026, 3, 20, 15, 0, tzinfo=dt.UTC)),
+]
 
 
 @pytest.fixture

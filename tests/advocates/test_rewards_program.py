@@ -285,3 +285,22 @@ def test_the_demo_seeds_once(member, partnership):
 
     assert Referral.objects.filter(untold_stage=ReferralStage.UNDER_CONTRACT).count() == 1
     assert Referral.objects.filter(stage=ReferralStage.CLOSED).count() == 1
+
+
+@pytest.mark.parametrize("page", ["rewards", "contact"])
+def test_a_reward_not_yet_redeemed_offers_mark_redeemed_and_does_not_read_redeemed(
+    page, member, member_client
+):
+    carol = ContactFactory(owner=member, name="Carol Advocate")
+    RewardFactory(contact=carol, description="Coffee card")
+    url = (
+        reverse("reward_programs")
+        if page == "rewards"
+        else reverse("advocates_contact", args=[carol.pk])
+    )
+
+    html = member_client.get(url).content.decode()
+
+    assert "Coffee card" in html
+    assert ">Mark redeemed</button>" in html
+    assert ">Redeemed</button>" not in html

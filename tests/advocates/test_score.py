@@ -18,6 +18,7 @@ from advocates.services.score import (
     weighted,
 )
 from tests.advocates.factories import ContactFactory, InteractionFactory
+from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 6, 1, 15, tzinfo=datetime.UTC)
@@ -141,3 +142,38 @@ def test_a_score_is_recomputed_when_its_oldest_input_leaves_the_window(member):
     contact.refresh_from_db()
     assert (contact.frequency_points, contact.strength, contact.score_due_on) == (0, 0, None)
     assert Contact.objects.filter(score_due_on__isnull=False).count() == 0
+
+
+def test_the_score_sweep_picks_each_row_once_after_its_input_ages_out_in_any_zone(
+    partnership, monkeypatch
+):
+    """`score_due_on` is a UTC day and the sweep compares it with the UTC day: east of UTC (where
+    the local day is already tomorrow) a score is not recomputed before its oldest input has
+    left the window, and each due row is recomputed once, never picked again forever."""
+    from advocates.services import score
+
+    partnership.timezone = "Pacific/Kiritimati"  # UTC+14
+    partnership.save(update_fields=["timezone"])
+    now = datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC)  # June 2 there
+    contacts = []
+    for _ in range(2):
+        contact = ContactFactory(owner=MemberFactory(partnership=partnership))
+        InteractionFactory(contact=contact, occurred_at=now - datetime.timedelta(days=364.9))
+        score.refresh_score(contact, now=now)
+        contacts.append(contact)
+    monkeypatch.setattr(score, "DUE_BATCH", 1)
+    calls = []
+    real = score.refresh_score
+
+    def counted(contact, **kwargs):
+        calls.append(contact.pk)
+        assert len(calls) < 10, "the sweep keeps picking the same rows"
+        return real(contact, **kwargs)
+
+    monkeypatch.setattr(score, "refresh_score", counted)
+
+    assert score.refresh_due_scores(now=now) == 0  # still inside the window: not due yet
+    later = now + datetime.timedelta(days=1)  # the interaction has left the window
+    assert score.refresh_due_scores(now=later) == 2
+    assert sorted(calls) == sorted(c.pk for c in contacts)
+    assert not Contact.objects.filter(score_due_on__isnull=False).exists()

@@ -40,6 +40,7 @@ def poisson_rate_test_p_values(counts, per_group):
     return np.minimum(1.0, 2 * tails)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "per_group, mean, shape",
     [(20, 0.5, 0.3), (20, 1.0, 0.5), (40, 0.5, 0.3), (15, 0.8, 0.4)],
@@ -99,6 +100,7 @@ def test_the_same_seed_gives_the_same_numbers_on_every_visit():
     assert compare_counts(a, b, seed=99) == compare_counts(a, b, seed=99)
 
 
+@pytest.mark.slow
 def test_a_partnership_wide_experiment_of_10000_contacts_is_compared_in_little_memory():
     # The page computes this on every visit: 2,000 redraws of 10,000 contacts once held several
     # 160 MB matrices of floats at a time (344 MB at the peak), enough to kill a web worker;

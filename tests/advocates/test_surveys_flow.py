@@ -21,17 +21,11 @@ from tests.conftest import client_for
 from tests.members.factories import MemberFactory
 from tests.pinnacle.factories import PartnershipFactory
 
-pytestmark = pytest.mark.django_db
-
 CHICAGO = ZoneInfo("America/Chicago")
 NOW = datetime.datetime(2025, 3, 4, 9, 0, tzinfo=CHICAGO)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at(NOW), pytest.mark.usefixtures("clock")]
 ANSWER = {"communication": "7", "quality": "9", "value": "6", "satisfaction": "8"}
-
-
-@pytest.fixture(autouse=True)
-def clock(time_machine):
-    time_machine.move_to(NOW, tick=False)
-    return time_machine
 
 
 def link_in(message: OutboxMessage) -> str:

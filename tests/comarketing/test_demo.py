@@ -8,9 +8,7 @@ from comarketing.models import Connection, Media, Status
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_shows_co_marketing_once(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", stdout=io.StringIO())
+def test_seed_demo_shows_co_marketing_once(seeded_demo):
     statuses = dict(Connection.objects.values_list("email", "status"))
     assert statuses["agent@pinnacle.localhost"] == Status.ACTIVE
     assert statuses["jamie.cole@example.net"] == Status.LINK_CLICKED

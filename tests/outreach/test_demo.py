@@ -41,9 +41,7 @@ def counts():
     return [m.objects.count() for m in MODELS]
 
 
-def test_seed_demo_adds_outreach_once(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", stdout=io.StringIO())
+def test_seed_demo_adds_outreach_once(seeded_demo):
     agent = Member.objects.get(user__email="agent@pinnacle.localhost")
     lender = Member.objects.get(user__email="lender@pinnacle.localhost")
     stages = sorted(s for t in Template.objects.filter(member=agent) for s in t.stages)

@@ -18,16 +18,10 @@ from pinnacle.mail.services import suppress
 from tests.leads.factories import LeadFactory
 from tests.members.factories import MemberFactory
 
-pytestmark = pytest.mark.django_db
-
 # No daylight-saving change within these weeks: a rolling week is 168 hours.
 START = datetime.datetime(2025, 4, 7, 9, 0, tzinfo=ZoneInfo("America/New_York"))
 
-
-@pytest.fixture
-def clock(time_machine):
-    time_machine.move_to(START, tick=False)
-    return time_machine
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at(START)]
 
 
 @pytest.fixture

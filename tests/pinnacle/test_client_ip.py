@@ -97,6 +97,7 @@ def test_a_bad_setting_is_refused(value):
         parse_trusted_proxies(value)
 
 
+@pytest.mark.slow
 def test_a_bad_setting_stops_the_start_up():
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],

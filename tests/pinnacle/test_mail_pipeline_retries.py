@@ -25,7 +25,11 @@ from pinnacle.mail.signals import message_status_changed
 from tests.pinnacle.backends import FlakyBackend, RaisingBackend, RefusingBackend
 from tests.pinnacle.mail_pipeline_helpers import Status, notice
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_locmem")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("_locmem"),
+    pytest.mark.clock_at(datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC)),
+]
 
 
 @pytest.fixture
@@ -64,15 +68,6 @@ def status_signals():
     message_status_changed.connect(listener)
     yield heard
     message_status_changed.disconnect(listener)
-
-
-@pytest.fixture
-def clock():
-    """A frozen clock the test moves by hand."""
-    with time_machine.travel(
-        datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC), tick=False
-    ) as traveller:
-        yield traveller
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Double submits found in review: a double click, or the same form sent again from another
+"""Double submits: a double click, or the same form sent again from another
 tab, adds one row, on every form that adds one; the same values a minute later are a new row."""
 
 import datetime

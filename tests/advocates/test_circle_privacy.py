@@ -1,4 +1,4 @@
-"""Privacy found in review: what leadership could read of a member's inner circle outside the
+"""Privacy of a member's inner circle: what leadership could read of it outside the
 advocates pages (the admin's outbox and suppression list) and on a leadership experiment."""
 
 import pytest

@@ -1,5 +1,5 @@
-"""Bad input found in review: each answered with a clear refusal, never a server error, and
-nothing stored."""
+"""Bad input on contacts, interactions and experiments: each answered with a clear refusal,
+never a server error, and nothing stored."""
 
 import datetime
 import re
