@@ -1,9 +1,11 @@
-"""Form fields every app shares, bounded to what the portal can store and compute with."""
+"""Form fields every app shares, bounded to what the portal can store and compute with, and the
+form renderer that gives every field the same markup."""
 
 import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
 
 # The models' EmailField is varchar(254), the longest address SMTP carries; Django's form field
 # would accept 320 characters and leave the database to refuse the rest.
@@ -41,3 +43,11 @@ class BoundedDateField(forms.DateField):
         format="%Y-%m-%d",
     )
     default_validators = [validate_date_in_range]
+
+
+class FormRenderer(TemplatesSetting):
+    """Forms render through the project's templates, and `{{ form.name.as_field_group }}` with
+    the portal's one field template: the label, the control, its help text and its errors tied
+    to it for screen readers."""
+
+    field_template_name = "forms/field.html"

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django.forms",  # the widgets' own templates, for the project's form renderer
     "allauth",
     "allauth.account",
     "anymail",
@@ -102,6 +103,9 @@ TEMPLATES = [
         "OPTIONS": {"context_processors": TEMPLATE_CONTEXT_PROCESSORS, "autoescape": False},
     },
 ]
+
+# Forms render through TEMPLATES (so `as_field_group` finds templates/forms/field.html).
+FORM_RENDERER = "pinnacle.forms.FormRenderer"
 
 DATABASES = {
     "default": env.dj_db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/pinnacle")
