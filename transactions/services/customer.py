@@ -15,11 +15,11 @@ from django.db import transaction as db_transaction
 from django.db.models import F
 from django.utils import timezone
 
-from leads.services import LeadRefused
 from members.models import Member
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.services import blocking_suppression, queue_email
 from transactions.models import Transaction, TransactionEvent
+from transactions.services import TransactionRefused
 from transactions.services.committee import audit, locked, require_seat
 from transactions.services.events import record_event
 from transactions.tokens import customer_link_days, customer_url
@@ -67,7 +67,7 @@ def send_customer_link(*, transaction: Transaction, actor: Member) -> OutboxMess
         category=OutboxMessage.Category.TRANSACTIONAL,
     ):
         why = "bounced" if found.reason == found.Reason.BOUNCED else "was marked as spam"
-        raise LeadRefused(
+        raise TransactionRefused(
             f"Email to {lead.email} {why}: no email from {partnership.name} goes to it, "
             "so the link was not sent."
         )

@@ -7,8 +7,8 @@ from django.http import FileResponse, Http404
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from leads.services import LeadRefused
 from members.auth import member_required
+from pinnacle.refusals import attempt, refused_into
 from transactions import selectors
 from transactions.forms.transaction import DisclosureForm, DocumentForm, NoteForm
 from transactions.models import Disclosure, TransactionAccess, TransactionDocument, TransactionEvent
@@ -23,11 +23,9 @@ def transaction_note(request, pk):
     transaction, access = _fetch(request, pk)
     form = NoteForm(request.POST)
     if form.is_valid():
-        try:
+        with refused_into(form) as adding:
             records.add_note(transaction=transaction, actor=request.member, **form.cleaned_data)
-        except LeadRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not adding.refused:
             return _done(request, transaction, "Note added to the timeline.", "#timeline")
     return _detail(request, transaction, access, status=400, note_form=form)
 
@@ -38,10 +36,9 @@ def transaction_event_share(request, pk, event_pk):
     transaction, access = _fetch(request, pk)
     event = _row_of(request, transaction, TransactionEvent, event_pk)
     shared = request.POST.get("shared") == "1"
-    try:
-        records.set_event_shared(event=event, actor=request.member, shared=shared)
-    except LeadRefused as refusal:
-        return _detail(request, transaction, access, status=400, refusal=str(refusal))
+    refusal = attempt(records.set_event_shared, event=event, actor=request.member, shared=shared)
+    if refusal:
+        return _detail(request, transaction, access, status=400, refusal=refusal.message)
     return _done(
         request,
         transaction,
@@ -58,16 +55,14 @@ def transaction_document_upload(request, pk):
     transaction, access = _fetch(request, pk)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with refused_into(form) as adding:
             document = records.add_document(
                 transaction=transaction,
                 actor=request.member,
                 title=form.cleaned_data["title"],
                 file=form.cleaned_data["file"],
             )
-        except LeadRefused as refusal:
-            form.add_error("file" if "file" in str(refusal).lower() else None, str(refusal))
-        else:
+        if not adding.refused:
             return _done(request, transaction, f"\u201c{document.title}\u201d added.", "#documents")
     return _detail(request, transaction, access, status=400, document_form=form)
 
@@ -109,13 +104,11 @@ def transaction_disclosure_record(request, pk):
         today=request.partnership.today(),
     )
     if form.is_valid():
-        try:
+        with refused_into(form) as recording:
             disclosure = records.record_disclosure(
                 transaction=transaction, actor=request.member, **form.cleaned_data
             )
-        except LeadRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not recording.refused:
             return _done(
                 request,
                 transaction,
@@ -130,10 +123,9 @@ def transaction_disclosure_record(request, pk):
 def transaction_disclosure_revoke(request, pk, disclosure_pk):
     transaction, access = _fetch(request, pk)
     disclosure = _row_of(request, transaction, Disclosure, disclosure_pk)
-    try:
-        records.revoke_disclosure(disclosure=disclosure, actor=request.member)
-    except LeadRefused as refusal:
-        return _detail(request, transaction, access, status=400, refusal=str(refusal))
+    refusal = attempt(records.revoke_disclosure, disclosure=disclosure, actor=request.member)
+    if refusal:
+        return _detail(request, transaction, access, status=400, refusal=refusal.message)
     return _done(
         request,
         transaction,
