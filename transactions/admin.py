@@ -23,6 +23,7 @@ from transactions.models import (
     TransactionEvent,
 )
 from transactions.services import TransactionRefused
+from transactions.services.access_log import record_admin_access
 from transactions.services.lifecycle import confirm_whole_team
 
 
@@ -154,12 +155,10 @@ class TransactionAdmin(ReadOnlyTenantAdmin):
         if request.method == "GET" and response.status_code == 200:
             transaction = self.get_object(request, object_id)
             if transaction is not None:
-                TransactionAccess.objects.create(
-                    partnership_id=transaction.partnership_id,
+                record_admin_access(
                     transaction=transaction,
                     member=request.user.membership_in(transaction.partnership),
                     user=request.user,
-                    via=TransactionAccess.Via.ADMIN,
-                    path=request.get_full_path()[:300],
+                    path=request.get_full_path(),
                 )
         return response

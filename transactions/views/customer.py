@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST, require_safe
 from members.auth import member_required
 from pinnacle.refusals import refused_into
 from transactions.selectors import customer as customer_selectors
-from transactions.selectors import transaction_for
 from transactions.services.customer import revoke_customer_links, send_customer_link
+from transactions.views.page import transaction_seen
 
 EVENTS_PER_PAGE = 20
 
@@ -65,7 +65,7 @@ def _back_to(transaction) -> str:
 @require_POST
 @member_required
 def send_link(request, pk):
-    transaction, _ = transaction_for(request, request.member, pk)
+    transaction, _ = transaction_seen(request, pk)
     with refused_into(request) as sending:
         send_customer_link(transaction=transaction, actor=request.member)
     if not sending.refused:
@@ -79,7 +79,7 @@ def send_link(request, pk):
 @require_POST
 @member_required
 def revoke_links(request, pk):
-    transaction, _ = transaction_for(request, request.member, pk)
+    transaction, _ = transaction_seen(request, pk)
     with refused_into(request) as revoking:
         revoke_customer_links(transaction=transaction, actor=request.member)
     if not revoking.refused:

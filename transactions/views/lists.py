@@ -18,6 +18,7 @@ from transactions import selectors
 from transactions.forms.transaction import TransactionFilterForm
 from transactions.models import TeamMember, TransactionAccess
 from transactions.selectors import Access
+from transactions.services.access_log import record_transaction_access
 
 
 @member_required
@@ -30,10 +31,11 @@ def transaction_list(request):
     page.object_list = list(page.object_list)
     for row in page.object_list:
         row.sight = selectors.sight_of(member, row)
-    selectors.log_looks(
-        request,
-        member,
-        [(row.pk, row.sight) for row in page.object_list],
+    record_transaction_access(
+        viewer=member,
+        user=request.user,
+        path=request.get_full_path(),
+        looks=[(row.pk, row.sight) for row in page.object_list],
         seen_on=TransactionAccess.SeenOn.LIST,
     )
     return render(
@@ -124,10 +126,11 @@ def transaction_export(request):
     partnership, member = request.partnership, request.member
     q, stage = TransactionFilterForm(request.GET).values()
     rows = selectors.transactions_for_list(member, q=q, stage=stage)
-    selectors.log_looks(
-        request,
-        member,
-        selectors.outside_looks(member, rows),
+    record_transaction_access(
+        viewer=member,
+        user=request.user,
+        path=request.get_full_path(),
+        looks=selectors.outside_looks(member, rows),
         seen_on=TransactionAccess.SeenOn.EXPORT,
     )
     rows = rows.prefetch_related(

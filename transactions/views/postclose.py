@@ -1,7 +1,7 @@
 """Post-close follow-up pages: leadership's board, a transaction's post-close page, the
 printable letter, and the POST endpoints of the post-close section (shown on the team page too).
 
-Transactions come only from `transaction_for` (404 for anyone who may not see them); who may do
+Transactions come only from `transaction_seen` (404 for anyone who may not see them); who may do
 what is decided by the services, whose refusals are shown as they are.
 """
 
@@ -31,10 +31,12 @@ from transactions.forms.postclose import (
 from transactions.letter_pdf import render_letter_pdf
 from transactions.letters import default_mailing_address, draft_letter_text
 from transactions.models import MeetingProposal, ThankYouLetter, Transaction, TransactionAccess
-from transactions.selectors import LEADERSHIP_SIGHT, Access, log_looks, transaction_for
+from transactions.selectors import LEADERSHIP_SIGHT, Access
 from transactions.selectors import postclose as selectors
 from transactions.services import postclose as services
 from transactions.services import thank_you
+from transactions.services.access_log import record_transaction_access
+from transactions.views.page import transaction_seen
 
 BOARD_PER_PAGE = 25
 
@@ -51,10 +53,11 @@ def post_close_board(request):
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     # policy: every look from outside a transaction's team is logged (leadership included).
-    log_looks(
-        request,
-        member,
-        [(transaction.pk, LEADERSHIP_SIGHT) for transaction in page.object_list],
+    record_transaction_access(
+        viewer=member,
+        user=request.user,
+        path=request.get_full_path(),
+        looks=[(transaction.pk, LEADERSHIP_SIGHT) for transaction in page.object_list],
         seen_on=TransactionAccess.SeenOn.LIST,
     )
     return render(
@@ -74,16 +77,12 @@ def post_close_board(request):
 def _transaction(request, pk) -> tuple[Transaction, Access]:
     """The transaction for its post-close pages: its team and leadership (a customer's written
     authorization to disclose does not extend to the team's follow-up)."""
-    transaction, access = transaction_for(
+    return transaction_seen(
         request,
-        request.member,
         pk,
         queryset=Transaction.objects.select_related("lead", "leader__user", "leader__company"),
+        grantees=False,
     )
-    if access is Access.DISCLOSURE:
-        raise Http404
-    transaction.partnership = request.partnership
-    return transaction, access
 
 
 def _page(request, transaction, access, *, bound=None, status=200):

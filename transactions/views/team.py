@@ -3,7 +3,6 @@ to a leader, leadership confirming a lone member is the whole team, the stage an
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.views.decorators.http import require_POST
 
 from members.auth import member_required
@@ -15,16 +14,14 @@ from transactions.forms.transaction import (
     StageForm,
     TransactionDetailsForm,
 )
-from transactions.models import LeaderProposal, TeamMember
-from transactions.selectors import Access
 from transactions.services import lifecycle as services
-from transactions.views.page import _detail, _done, _fetch, _row_of
+from transactions.views.page import _detail, _done, transaction_seen
 
 
 @require_POST
 @member_required
 def transaction_add_member(request, pk):
-    transaction, access = _fetch(request, pk)
+    transaction, access = transaction_seen(request, pk)
     team_ids = [seat.member_id for seat in selectors.team_of(transaction)]
     form = AddTeamMemberForm(request.POST, partnership=request.partnership, exclude_ids=team_ids)
     if form.is_valid():
@@ -49,8 +46,8 @@ def transaction_add_member(request, pk):
 @require_POST
 @member_required
 def transaction_remove_member(request, pk, seat_pk):
-    transaction, access = _fetch(request, pk)
-    seat = _row_of(request, transaction, TeamMember, seat_pk, "member")
+    transaction, access = transaction_seen(request, pk)
+    seat = selectors.seat_for(transaction, seat_pk)
     refusal = attempt(
         services.remove_team_member,
         transaction=transaction,
@@ -65,7 +62,7 @@ def transaction_remove_member(request, pk, seat_pk):
 @require_POST
 @member_required
 def transaction_propose_leader(request, pk):
-    transaction, access = _fetch(request, pk)
+    transaction, access = transaction_seen(request, pk)
     form = ProposeLeaderForm(request.POST, team=selectors.team_of(transaction))
     if form.is_valid():
         candidate = form.chosen_member()
@@ -90,8 +87,8 @@ def transaction_propose_leader(request, pk):
 @require_POST
 @member_required
 def transaction_agree_leader(request, pk, proposal_pk):
-    transaction, access = _fetch(request, pk)
-    proposal = _row_of(request, transaction, LeaderProposal, proposal_pk, "candidate")
+    transaction, access = transaction_seen(request, pk)
+    proposal = selectors.proposal_for(transaction, proposal_pk)
     with refused_into() as agreeing:
         settled = services.agree_to_leader(proposal=proposal, actor=request.member)
     if agreeing.refusal:
@@ -108,7 +105,7 @@ def transaction_agree_leader(request, pk, proposal_pk):
 @require_POST
 @member_required
 def transaction_stage(request, pk):
-    transaction, access = _fetch(request, pk)
+    transaction, access = transaction_seen(request, pk)
     form = StageForm(
         request.POST,
         moves=services.allowed_moves(transaction),
@@ -136,9 +133,7 @@ def transaction_stage(request, pk):
 def transaction_confirm_whole_team(request, pk):
     """Leadership confirms that the lone member of the team is the whole team (the team sees
     the refusal; a customer's authorization to disclose does not reach the team's make-up)."""
-    transaction, access = _fetch(request, pk)
-    if access is Access.DISCLOSURE:
-        raise Http404
+    transaction, access = transaction_seen(request, pk, grantees=False)
     with refused_into() as confirming:
         transaction = services.confirm_whole_team(transaction=transaction, actor=request.member)
     if confirming.refusal:
@@ -155,7 +150,7 @@ def transaction_confirm_whole_team(request, pk):
 @require_POST
 @member_required
 def transaction_details(request, pk):
-    transaction, access = _fetch(request, pk)
+    transaction, access = transaction_seen(request, pk)
     form = TransactionDetailsForm(request.POST)
     if form.is_valid():
         with refused_into(form) as saving:
