@@ -3,16 +3,14 @@ says how the viewer sees it: on the team, as leadership, through a disclosure)."
 
 from __future__ import annotations
 
-import csv
 import datetime
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 
 from members.auth import member_required
-from pinnacle.spreadsheets import csv_safe
+from pinnacle.spreadsheets import csv_lines, csv_response
 from pinnacle.tenancy import record_audit
 from transactions import selectors
 from transactions.forms.transaction import TransactionFilterForm
@@ -77,26 +75,19 @@ SEEN_AS = {
 }
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _export_rows(transactions, viewer):
-    """One CSV row per transaction; a cell the viewer's sight does not cover stays empty
-    (`seen_as` says why)."""
+    """The cells of one CSV row per transaction; a cell the viewer's sight does not cover stays
+    empty (`seen_as` says why)."""
     partnership = viewer.partnership
 
     def local(moment: datetime.datetime | None) -> str:
         # The partnership's own clock, whoever downloads the file.
         return partnership.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
-    writer = csv.writer(_Echo())
-    yield writer.writerow(EXPORT_HEADER)
     for row in transactions.iterator(chunk_size=500):
         sight = selectors.sight_of(viewer, row)
         stage, team, address = sight.stage, sight.team, sight.property_details
-        cells = [
+        yield [
             local(row.created_at) if stage else "",
             row.lead.name,
             row.lead.email if sight.contact else "",
@@ -111,7 +102,6 @@ def _export_rows(transactions, viewer):
             local(row.stage_changed_at) if stage else "",
             SEEN_AS[sight.access],
         ]
-        yield writer.writerow([csv_safe(cell) for cell in cells])
 
 
 def _seat_label(seat: TeamMember) -> str:
@@ -144,8 +134,4 @@ def transaction_export(request):
         data={"member": member.pk, "q": q, "stage": stage},
     )
     filename = f"transactions-{partnership.slug}-{partnership.today():%Y-%m-%d}.csv"
-    return StreamingHttpResponse(
-        _export_rows(rows, member),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_response(filename, csv_lines(EXPORT_HEADER, _export_rows(rows, member)))
