@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 
-from leads.services import LeadRefused
 from pinnacle.admin import ReadOnlyTenantAdmin, ReadOnlyTenantInline
+from pinnacle.refusals import refused_into
 from transactions.models import (
     Disclosure,
     HandoffEvaluation,
@@ -22,6 +22,8 @@ from transactions.models import (
     TransactionDocument,
     TransactionEvent,
 )
+from transactions.services import TransactionRefused
+from transactions.services.access_log import record_admin_access
 from transactions.services.lifecycle import confirm_whole_team
 
 
@@ -135,13 +137,11 @@ class TransactionAdmin(ReadOnlyTenantAdmin):
         confirmed = 0
         for transaction in queryset.select_related("lead", "partnership"):
             actor = request.user.membership_in(transaction.partnership)
-            try:
+            with refused_into(request, level=messages.WARNING, prefix=f"{transaction}: ") as call:
                 if actor is None:
-                    raise LeadRefused("Only leadership of this partnership confirms it.")
+                    raise TransactionRefused("Only leadership of this partnership confirms it.")
                 confirm_whole_team(transaction=transaction, actor=actor)
-            except LeadRefused as refusal:
-                self.message_user(request, f"{transaction}: {refusal}", messages.WARNING)
-            else:
+            if not call.refused:
                 confirmed += 1
         if confirmed:
             self.message_user(
@@ -155,12 +155,10 @@ class TransactionAdmin(ReadOnlyTenantAdmin):
         if request.method == "GET" and response.status_code == 200:
             transaction = self.get_object(request, object_id)
             if transaction is not None:
-                TransactionAccess.objects.create(
-                    partnership_id=transaction.partnership_id,
+                record_admin_access(
                     transaction=transaction,
                     member=request.user.membership_in(transaction.partnership),
                     user=request.user,
-                    via=TransactionAccess.Via.ADMIN,
-                    path=request.get_full_path()[:300],
+                    path=request.get_full_path(),
                 )
         return response

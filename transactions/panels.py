@@ -29,7 +29,6 @@ from transactions.models import TransactionAccess, TransactionEvent, Transaction
 from transactions.selectors import (
     EVENT_COVERS,
     Cover,
-    log_looks,
     sight_annotations,
     sight_of,
     team_transactions,
@@ -37,6 +36,7 @@ from transactions.selectors import (
     visible_transactions,
 )
 from transactions.selectors import postclose as postclose_selectors
+from transactions.services.access_log import record_transaction_access
 
 # How many of the member's transactions the dashboard lists before "and more".
 PANEL_SIZE = 5
@@ -112,10 +112,11 @@ def lead_transactions(request, lead: Lead, viewer: Member) -> dict | None:
     )
     for transaction in transactions:
         transaction.sight = sight_of(viewer, transaction)
-    log_looks(
-        request,
-        viewer,
-        [(transaction.pk, transaction.sight) for transaction in transactions],
+    record_transaction_access(
+        viewer=viewer,
+        user=request.user,
+        path=request.get_full_path(),
+        looks=[(transaction.pk, transaction.sight) for transaction in transactions],
         seen_on=TransactionAccess.SeenOn.LEAD_PAGE,
     )
     open_url = None if viewer.is_leadership else reverse("transaction_open", args=[lead.pk])

@@ -5,10 +5,10 @@ to the member, and none grows with the number of rows it returns."""
 from __future__ import annotations
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
-from django.http import Http404
 
 from leads.models import Inquiry, InquiryResponse, Lead
 from members.models import Member
+from pinnacle.access import get_or_404
 from pinnacle.mail.models import OutboxMessage
 
 # The sweep marks an inquiry reminded even when it first sees it past the deadline; only a mark
@@ -34,13 +34,10 @@ def _member_inquiries(member: Member) -> QuerySet[Inquiry]:
     )
 
 
-def get_inquiry_for_member(member: Member, pk: int) -> Inquiry:
+def inquiry_for(member: Member, pk: object) -> Inquiry:
     """The inquiry `pk` if `member` must answer it; the same 404 whether it is missing, another
     member's, or another partnership's."""
-    inquiry = _member_inquiries(member).filter(pk=pk).first()
-    if inquiry is None:
-        raise Http404("No such inquiry.")
-    return inquiry
+    return get_or_404(_member_inquiries(member), pk=pk)
 
 
 def open_inquiries(member: Member) -> list[Inquiry]:

@@ -36,7 +36,7 @@ def inquiry_list(request):
 @member_required
 def inquiry_detail(request, pk):
     member = request.member
-    inquiry = inquiry_selectors.get_inquiry_for_member(member, pk)
+    inquiry = inquiry_selectors.inquiry_for(member, pk)
     lead = inquiry.lead
     kind = request.POST.get("kind") if request.method == "POST" else None
     reply_form = ReplyForm(request.POST if kind == Kind.REPLY else None, prefix="reply")

@@ -34,12 +34,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction as db_transaction
 
 from leads.models import Lead
-from leads.services import LeadRefused
 from members.models import Member
 from pinnacle.models import Partnership
+from pinnacle.refusals import refused_into
 from transactions.models import PostCloseStep, Transaction, TransactionKind, TransactionStage
 from transactions.selectors import team_transactions
-from transactions.services import customer, postclose, thank_you
+from transactions.services import TransactionRefused, customer, postclose, thank_you
 from transactions.services import lifecycle as transactions
 from transactions.services import records as transaction_records
 
@@ -70,12 +70,11 @@ def seed_demo_transactions(sender, partnerships, stdout=None, **kwargs) -> None:
             continue
         if team_transactions(opener).filter(lead=lead).exists():
             continue
-        try:
-            # A savepoint: a refused story leaves nothing half-made behind.
-            with db_transaction.atomic():
-                story.tell(partnership, lead, opener)
-        except LeadRefused as refusal:
-            skipped.append(f"{story.name} ({refusal})")
+        # A savepoint: a refused story leaves nothing half-made behind.
+        with refused_into() as telling, db_transaction.atomic():
+            story.tell(partnership, lead, opener)
+        if telling.refusal:
+            skipped.append(f"{story.name} ({telling.refusal})")
         else:
             told.append(story.name)
     if stdout is not None:
@@ -97,7 +96,7 @@ def _member(partnership: Partnership, who: str) -> Member | None:
 def _require(partnership: Partnership, who: str) -> Member:
     member = _member(partnership, who)
     if member is None:
-        raise LeadRefused(f"the demo member {who} is missing")
+        raise TransactionRefused(f"the demo member {who} is missing")
     return member
 
 

@@ -6,6 +6,8 @@
 - TransactionAccess: every look at a transaction from outside its team.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.files.storage import FileSystemStorage
@@ -136,6 +138,13 @@ class Disclosure(TenantOwned):
 
     def __str__(self) -> str:
         return f"Disclosure to {self.grantee_name}"
+
+    @staticmethod
+    def live_on(today: datetime.date) -> Q:
+        """The authorizations that hold on `today` (the partnership's day): not revoked, and
+        through their last day inclusive. The one statement of "live": the grantee's access
+        filters by it and the team page annotates each row with it (`is_live`)."""
+        return Q(revoked_at__isnull=True, valid_until__gte=today)
 
     @property
     def cover_labels(self) -> list[str]:

@@ -4,6 +4,7 @@ the rest of the code imports from `transactions.selectors` is re-exported here.
 - sight: the confidentiality rule (who may see a transaction and what of it) and the access log.
 - sealing: the team's free text and emails about the customer on the lead's timeline.
 - lists: the list, the team page and exports, and the parts of one transaction's page.
+- rows: one row of a transaction by its id (`seat_for`, `document_for`, ...), or 404.
 """
 
 from transactions.selectors.lists import (
@@ -17,6 +18,13 @@ from transactions.selectors.lists import (
     team_size,
     timeline_of,
     transactions_for_list,
+)
+from transactions.selectors.rows import (
+    disclosure_for,
+    document_for,
+    event_for,
+    proposal_for,
+    seat_for,
 )
 from transactions.selectors.sealing import (
     email_sealed,
@@ -35,7 +43,6 @@ from transactions.selectors.sight import (
     access_to,
     covering,
     live_disclosures,
-    log_looks,
     on_team,
     outside_looks,
     sight_annotations,
@@ -62,16 +69,20 @@ __all__ = [
     "access_log_of",
     "access_to",
     "covering",
+    "disclosure_for",
     "disclosures_of",
+    "document_for",
     "documents_of",
     "email_sealed",
+    "event_for",
     "free_text_sealed",
     "live_disclosures",
-    "log_looks",
     "on_team",
     "open_proposal",
     "outside_looks",
+    "proposal_for",
     "sealed_seats",
+    "seat_for",
     "sight_annotations",
     "sight_for",
     "sight_of",

@@ -8,6 +8,8 @@ transaction's page.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import (
     BooleanField,
     Count,
@@ -124,10 +126,15 @@ def documents_of(transaction: Transaction) -> QuerySet[TransactionDocument]:
     ).select_related("uploaded_by")
 
 
-def disclosures_of(transaction: Transaction) -> QuerySet[Disclosure]:
-    return Disclosure.objects.filter(
-        partnership_id=transaction.partnership_id, transaction=transaction
-    ).select_related("grantee_member", "recorded_by", "revoked_by")
+def disclosures_of(transaction: Transaction, *, today: datetime.date) -> QuerySet[Disclosure]:
+    """The transaction's written authorizations, each with `is_live` on `today`."""
+    return (
+        Disclosure.objects.filter(
+            partnership_id=transaction.partnership_id, transaction=transaction
+        )
+        .annotate(is_live=ExpressionWrapper(Disclosure.live_on(today), output_field=BooleanField()))
+        .select_related("grantee_member", "recorded_by", "revoked_by")
+    )
 
 
 def access_log_of(transaction: Transaction) -> QuerySet[TransactionAccess]:

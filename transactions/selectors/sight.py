@@ -10,16 +10,16 @@ to do so by the customer in writing", and it holds after the close. So a transac
 Anyone else gets the same 404 as for an id that does not exist, and no row in any list.
 
 "Every access is logged": each page, download, list row, export row and lead-page entry that
-shows a transaction to someone outside its team writes a `TransactionAccess` (`log_looks`,
-one INSERT per request). A grantee holding several live authorizations reads what they cover
-together; the log names the newest of them (`GRANT_ORDER`), the customer's latest word, on
-every surface alike.
+shows a transaction to someone outside its team writes a `TransactionAccess` (one INSERT per
+request, by `transactions.services.access_log`; these selectors only read). A grantee holding
+several live authorizations reads what they cover together; the log names the newest of them
+(`GRANT_ORDER`), the customer's latest word, on every surface alike.
 
 - Access, Sight, sight_of, sight_for, sight_annotations, covering: what a viewer may read of a
   transaction.
 - visible_transactions, team_transactions, access_to, transaction_for: which transactions a
   viewer may see at all (the 404 for the rest).
-- outside_looks, log_looks: the access log of every look from outside the team.
+- outside_looks: the looks from outside the team a request logs.
 
 The same rule for free text on the lead's timeline is in `sealing`; lists and the parts of a
 transaction's page are in `lists`.
@@ -42,15 +42,15 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.http import Http404, HttpRequest
 
 from members.models import Member
+from pinnacle.access import not_found
+from pinnacle.tenancy import get_for_partnership_or_404
 from transactions.models import (
     Disclosure,
     DisclosureCover,
     TeamMember,
     Transaction,
-    TransactionAccess,
     TransactionEvent,
 )
 
@@ -69,9 +69,7 @@ GRANT_ORDER = ("-created_at", "-pk")
 def live_disclosures(viewer: Member) -> QuerySet[Disclosure]:
     """The viewer's authorizations that still hold today (the partnership's day, inclusive)."""
     return Disclosure.objects.for_partnership(viewer.partnership).filter(
-        grantee_member=viewer,
-        revoked_at__isnull=True,
-        valid_until__gte=viewer.partnership.today(),
+        Disclosure.live_on(viewer.partnership.today()), grantee_member=viewer
     )
 
 
@@ -229,7 +227,7 @@ def sight_for(viewer: Member, transaction: Transaction, access: Access) -> Sight
 
 def outside_looks(viewer: Member, transactions: QuerySet[Transaction]) -> list[tuple[int, Sight]]:
     """(id, sight) of each of `transactions` (annotated with `sight_annotations`) the viewer
-    sees from outside its team, for `log_looks`: one query of ids, however many rows."""
+    sees from outside its team, for the access log: one query of ids, however many rows."""
     outside = transactions.filter(is_team=False).order_by()
     if viewer.is_leadership:
         return [(pk, LEADERSHIP_SIGHT) for pk in outside.values_list("pk", flat=True)]
@@ -237,38 +235,6 @@ def outside_looks(viewer: Member, transactions: QuerySet[Transaction]) -> list[t
         (pk, Sight(Access.DISCLOSURE, frozenset(), grant_id))
         for pk, grant_id in outside.values_list("pk", "grant_id")
     ]
-
-
-def log_looks(
-    request: HttpRequest,
-    viewer: Member,
-    looks: Iterable[tuple[int, Sight]],
-    *,
-    seen_on: str,
-) -> None:
-    """policy: every access from outside the team is logged. One INSERT for every transaction
-    (id, sight) the request shows to the viewer from outside its team; none for the team."""
-    path = request.get_full_path()[:300]
-    rows = [
-        TransactionAccess(
-            partnership_id=viewer.partnership_id,
-            transaction_id=transaction_id,
-            member=viewer,
-            user=request.user,
-            via=(
-                TransactionAccess.Via.LEADERSHIP
-                if sight.access is Access.LEADERSHIP
-                else TransactionAccess.Via.DISCLOSURE
-            ),
-            disclosure_id=sight.disclosure_id,
-            path=path,
-            seen_on=seen_on,
-        )
-        for transaction_id, sight in looks
-        if sight.is_outside
-    ]
-    if rows:
-        TransactionAccess.objects.bulk_create(rows)
 
 
 def visible_transactions(viewer: Member) -> QuerySet[Transaction]:
@@ -304,39 +270,16 @@ def access_to(viewer: Member, transaction: Transaction) -> tuple[Access, Disclos
 
 
 def transaction_for(
-    request: HttpRequest,
-    viewer: Member,
-    pk,
-    *,
-    queryset: QuerySet | None = None,
-    seen_on: str = TransactionAccess.SeenOn.PAGE,
-) -> tuple[Transaction, Access]:
-    """The transaction `pk` as the viewer may see it, or 404; a look from outside the team is
-    logged (leadership and disclosures are audited every time)."""
+    viewer: Member, pk: object, *, queryset: QuerySet[Transaction] | None = None
+) -> tuple[Transaction, Access, Disclosure | None]:
+    """The transaction `pk` as the viewer may see it (how, and under which live authorization),
+    or the same 404 as for an id that does not exist. The caller logs a look from outside the
+    team with `transactions.services.access_log.record_transaction_access`."""
     if queryset is None:
         queryset = Transaction.objects.select_related("lead", "leader")
-    try:
-        transaction = queryset.for_partnership(viewer.partnership).get(pk=pk)
-    except (Transaction.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    transaction.partnership = viewer.partnership  # fetched within it: in hand at no query
+    transaction = get_for_partnership_or_404(queryset, viewer.partnership, pk=pk)
     found = access_to(viewer, transaction)
     if found is None:
-        raise Http404
+        raise not_found(Transaction)
     access, disclosure = found
-    if access is not Access.TEAM:
-        TransactionAccess.objects.create(
-            partnership=viewer.partnership,
-            transaction=transaction,
-            member=viewer,
-            user=request.user,
-            via=(
-                TransactionAccess.Via.LEADERSHIP
-                if access is Access.LEADERSHIP
-                else TransactionAccess.Via.DISCLOSURE
-            ),
-            disclosure=disclosure,
-            path=request.get_full_path()[:300],
-            seen_on=seen_on,
-        )
-    return transaction, access
+    return transaction, access, disclosure

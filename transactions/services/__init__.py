@@ -6,5 +6,14 @@ in postclose.handoff, leadership's first client interaction in postclose.interac
 reminders and escalations in postclose.sweep) and thank_you (the letter). What they share (the
 locked row, the seat check, the audit record) is in committee; their timeline writer in events.
 
-Every refusal is a `leads.services.LeadRefused` whose message is written for the person who
-asked; views and admin show it as it is."""
+Every refusal is a `TransactionRefused` whose message is written for the person who asked;
+views and admin show it with `pinnacle.refusals.refused_into`."""
+
+from leads.services import LeadRefused
+
+
+class TransactionRefused(LeadRefused):
+    """A request about a transaction the partnership's rules do not allow; the message says why,
+    for the asker. A kind of `LeadRefused` because a transaction is a lead's next step: whoever
+    answers a refusal about a lead (the lead page's extension points, advocates' referral
+    recording) answers one about its transaction too."""

@@ -11,10 +11,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from leads.services import LeadRefused
 from members.models import Member
 from pinnacle.tenancy import record_audit
 from transactions.models import COMMITTEE_MINIMUM, TeamMember, Transaction, TransactionStage
+from transactions.services import TransactionRefused
 
 TEAM_ONLY = "Only members of this transaction's team can do this."
 # A transaction is open until it closes or falls through.
@@ -49,9 +49,9 @@ def require_seat(transaction: Transaction, actor: Member, refusal: str = TEAM_ON
     and speaks to its customer (leadership and authorized parties only look)."""
     team = team_ids(transaction)
     if actor.pk not in team or actor.partnership_id != transaction.partnership_id:
-        raise LeadRefused(refusal)
+        raise TransactionRefused(refusal)
     if not actor.is_active:
-        raise LeadRefused(NO_LONGER_ACTIVE)
+        raise TransactionRefused(NO_LONGER_ACTIVE)
     return team
 
 
@@ -88,13 +88,13 @@ def require_leadership(transaction: Transaction, actor: Member, doing: str) -> N
         and actor.is_active
         and actor.is_leadership
     ):
-        raise LeadRefused(f"Only {transaction.partnership.name} leadership {doing}.")
+        raise TransactionRefused(f"Only {transaction.partnership.name} leadership {doing}.")
 
 
 def require_active_member(transaction: Transaction, member: Member) -> None:
     """Refuses a member of another partnership, or one no longer active."""
     if member.partnership_id != transaction.partnership_id or not member.is_active:
-        raise LeadRefused("Choose an active partner member of this partnership.")
+        raise TransactionRefused("Choose an active partner member of this partnership.")
 
 
 def audit(transaction: Transaction, actor: Member, action: str, summary: str, **data) -> None:
@@ -116,7 +116,7 @@ def within(text: str, limit: int, what: str) -> str:
     (form, admin, shell) may store, not only the forms."""
     text = (text or "").strip()
     if len(text) > limit:
-        raise LeadRefused(f"Keep {what} to {limit:,} characters (this has {len(text):,}).")
+        raise TransactionRefused(f"Keep {what} to {limit:,} characters (this has {len(text):,}).")
     return text
 
 
@@ -127,7 +127,7 @@ def email_address(address: str) -> str:
         try:
             validate_email(address)
         except ValidationError as exc:
-            raise LeadRefused(f"\u201c{address}\u201d is not an email address.") from exc
+            raise TransactionRefused(f"\u201c{address}\u201d is not an email address.") from exc
     return address
 
 

@@ -15,19 +15,17 @@ from django.db import transaction as db_transaction
 from django.db.models import F
 from django.utils import timezone
 
-from leads.services import LeadRefused
 from members.models import Member
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.services import blocking_suppression, queue_email
+from pinnacle.once import just_made
 from transactions.models import Transaction, TransactionEvent
+from transactions.services import TransactionRefused
 from transactions.services.committee import audit, locked, require_seat
 from transactions.services.events import record_event
 from transactions.tokens import customer_link_days, customer_url
 
 CUSTOMER_LINK_TEMPLATE = "leads/customer_link"
-# Sends this close together are one click sent twice (a double click, a resubmitted form): the
-# customer gets one email.
-DOUBLE_SEND_WINDOW = datetime.timedelta(seconds=60)
 
 
 def _link_emails(transaction: Transaction):
@@ -52,8 +50,9 @@ def has_live_links(transaction: Transaction) -> bool:
 def send_customer_link(*, transaction: Transaction, actor: Member) -> OutboxMessage:
     """A team member emails the customer (the lead) the link to their transaction's page, from
     the member (Reply-To them). Sending again sends a fresh email with a link of the current
-    version; earlier links keep working until they expire or are revoked. A send within
-    `DOUBLE_SEND_WINDOW` of the last one of the same version returns that one instead."""
+    version; earlier links keep working until they expire or are revoked. A send within the
+    double-submit window (`pinnacle.once`) of the last one of the same version returns that one
+    instead."""
     transaction = locked(transaction)
     require_seat(
         transaction,
@@ -67,18 +66,14 @@ def send_customer_link(*, transaction: Transaction, actor: Member) -> OutboxMess
         category=OutboxMessage.Category.TRANSACTIONAL,
     ):
         why = "bounced" if found.reason == found.Reason.BOUNCED else "was marked as spam"
-        raise LeadRefused(
+        raise TransactionRefused(
             f"Email to {lead.email} {why}: no email from {partnership.name} goes to it, "
             "so the link was not sent."
         )
     now = timezone.now()
     # Under the transaction's lock: a second send right after the first (a double click, even
     # across a second's turn) is the same message, nothing more is sent or recorded.
-    if (
-        just_sent := _link_emails(transaction)
-        .filter(created_at__gt=now - DOUBLE_SEND_WINDOW)
-        .first()
-    ):
+    if just_sent := just_made(_link_emails(transaction)):
         return just_sent
     days = customer_link_days()
     message = queue_email(

@@ -13,10 +13,10 @@ from django.db import IntegrityError
 from django.db import transaction as db_transaction
 from django.utils import timezone
 
-from leads.services import LeadRefused
 from members.models import Member
 from pinnacle.tenancy import record_audit
 from transactions.models import LeaderAgreement, LeaderProposal, Transaction, TransactionEvent
+from transactions.services import TransactionRefused
 from transactions.services.committee import (
     acting_leader_id,
     active_team_ids,
@@ -107,11 +107,11 @@ def _require_voters(team: set[int], voters: set[int]) -> None:
     if not is_forming(len(voters)):
         return
     if is_forming(len(team)):
-        raise LeadRefused(
+        raise TransactionRefused(
             "A committee is two or more members: once a second member joins the team, it "
             "appoints its leader by majority."
         )
-    raise LeadRefused(
+    raise TransactionRefused(
         "Only one member of the team is still an active member: add another member before "
         "appointing a leader."
     )
@@ -125,21 +125,21 @@ def propose_leader(*, transaction: Transaction, actor: Member, candidate: Member
     transaction = locked(transaction, "leader", "referral_member")
     team = require_seat(transaction, actor)
     if candidate.pk not in team:
-        raise LeadRefused(f"{candidate.display_name} is not on the team.")
+        raise TransactionRefused(f"{candidate.display_name} is not on the team.")
     if not candidate.is_active:
-        raise LeadRefused(
+        raise TransactionRefused(
             f"{candidate.display_name} is no longer an active member: propose an active member "
             "of the team."
         )
     voters = active_team_ids(transaction)
     _require_voters(team, voters)
     if referral_member_leads(transaction, team):
-        raise LeadRefused(
+        raise TransactionRefused(
             f"{transaction.referral_member.display_name} is the referral partner member: "
             "they lead this team."
         )
     if acting_leader_id(transaction) == candidate.pk:
-        raise LeadRefused(f"{candidate.display_name} already leads the team.")
+        raise TransactionRefused(f"{candidate.display_name} already leads the team.")
     now = timezone.now()
     LeaderProposal.objects.filter(
         partnership_id=transaction.partnership_id, transaction=transaction, closed_at__isnull=True
@@ -172,9 +172,11 @@ def agree_to_leader(*, proposal: LeaderProposal, actor: Member) -> bool:
     )
     team = require_seat(transaction, actor)
     if proposal.settled_at is not None:
-        raise LeadRefused(f"Already settled: {proposal.candidate.display_name} leads the team.")
+        raise TransactionRefused(
+            f"Already settled: {proposal.candidate.display_name} leads the team."
+        )
     if proposal.closed_at is not None:
-        raise LeadRefused("This proposal was replaced or withdrawn; see the team page.")
+        raise TransactionRefused("This proposal was replaced or withdrawn; see the team page.")
     voters = active_team_ids(transaction)
     _require_voters(team, voters)
     try:
@@ -183,7 +185,7 @@ def agree_to_leader(*, proposal: LeaderProposal, actor: Member) -> bool:
                 partnership_id=transaction.partnership_id, proposal=proposal, member=actor
             )
     except IntegrityError as exc:
-        raise LeadRefused("You already agreed to this proposal.") from exc
+        raise TransactionRefused("You already agreed to this proposal.") from exc
     summary = f"{actor.display_name} agreed to {proposal.candidate.display_name} as team leader"
     record_event(transaction, Kind.LEADER, summary, actor=actor)
     audit(transaction, actor, "transaction.leader_agreed", summary, proposal=proposal.pk)

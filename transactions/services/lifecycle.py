@@ -30,7 +30,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from leads.models import Lead
-from leads.services import LeadRefused
 from members.models import Member
 from transactions.models import (  # noqa: F401 (the team page reads COMMITTEE_MINIMUM here)
     COMMITTEE_MINIMUM,
@@ -41,6 +40,7 @@ from transactions.models import (  # noqa: F401 (the team page reads COMMITTEE_M
     TransactionStage,
 )
 from transactions.selectors import team_transactions
+from transactions.services import TransactionRefused
 from transactions.services.committee import (  # noqa: F401 (callers read these here)
     LEADERSHIP_NOT_ON_COMMITTEES,
     OPEN_STAGES,
@@ -87,7 +87,7 @@ def opened_on(transaction: Transaction) -> datetime.date:
     return transaction.partnership.localtime(transaction.created_at).date()
 
 
-class AlreadyOpen(LeadRefused):
+class AlreadyOpen(TransactionRefused):
     """The member already works an open transaction of this kind for this lead: `transaction`."""
 
     def __init__(self, message: str, transaction: Transaction):
@@ -97,11 +97,11 @@ class AlreadyOpen(LeadRefused):
 
 def _check_details(*, kind: str, value: decimal.Decimal | None, property_address: str) -> None:
     if kind not in TransactionKind.values:
-        raise LeadRefused("Choose the kind of transaction: buy, sell, refinance or other.")
+        raise TransactionRefused("Choose the kind of transaction: buy, sell, refinance or other.")
     if value is not None and not (0 <= value <= MAX_VALUE):
-        raise LeadRefused("Enter the value as an amount from 0 to 9,999,999,999.99.")
+        raise TransactionRefused("Enter the value as an amount from 0 to 9,999,999,999.99.")
     if len(property_address) > 250:
-        raise LeadRefused("Shorten the property address to at most 250 characters.")
+        raise TransactionRefused("Shorten the property address to at most 250 characters.")
 
 
 # --- Opening --------------------------------------------------------------------------------------
@@ -126,9 +126,9 @@ def open_transaction(
     open (not closed, not fallen through), a second of the same kind is refused (`AlreadyOpen`,
     naming it); another kind (a sale beside a purchase) is fine."""
     if member.partnership_id != lead.partnership_id or not member.is_active:
-        raise LeadRefused("Only an active partner member of this partnership can open it.")
+        raise TransactionRefused("Only an active partner member of this partnership can open it.")
     if member.is_leadership:
-        raise LeadRefused(LEADERSHIP_NOT_ON_COMMITTEES)
+        raise TransactionRefused(LEADERSHIP_NOT_ON_COMMITTEES)
     property_address = property_address.strip()
     _check_details(kind=kind, value=value, property_address=property_address)
     lead = _lock_lead(lead.pk, lead.partnership_id)
@@ -221,19 +221,21 @@ def change_stage(
     transaction = locked(transaction, "leader", "referral_member")
     team = require_seat(transaction, actor)
     if stage not in Stage.values:
-        raise LeadRefused("Choose a stage: opened, under contract, closed or fell through.")
+        raise TransactionRefused("Choose a stage: opened, under contract, closed or fell through.")
     if transaction.stage == Stage.CLOSED:
-        raise LeadRefused("This transaction is closed; a close is final.")
+        raise TransactionRefused("This transaction is closed; a close is final.")
     if stage == transaction.stage:
-        raise LeadRefused(f"The transaction is already {transaction.get_stage_display().lower()}.")
+        raise TransactionRefused(
+            f"The transaction is already {transaction.get_stage_display().lower()}."
+        )
     if stays_forming(transaction, team):
-        raise LeadRefused(
+        raise TransactionRefused(
             "A committee is two or more members: until a second member joins (or leadership "
             "confirms you are the whole team), this transaction is forming and cannot move past "
             "its first stage."
         )
     if stage not in STAGE_MOVES[transaction.stage]:
-        raise LeadRefused(
+        raise TransactionRefused(
             f"A transaction that {transaction.get_stage_display().lower()} can only be reopened."
             if transaction.stage == Stage.FELL_THROUGH
             else "That move is not allowed from this stage."
@@ -251,22 +253,22 @@ def change_stage(
     if stage == Stage.CLOSED:
         # policy: the leader directs leadership in their post-sale/close duties.
         if transaction.leader_id is None:
-            raise LeadRefused(
+            raise TransactionRefused(
                 "Choose a team leader before closing: the leader directs leadership's "
                 "post-close duties."
             )
         if acting_leader_id(transaction) is None:
-            raise LeadRefused(
+            raise TransactionRefused(
                 f"{transaction.leader.display_name}, the team leader, is no longer an active "
                 "member: the team appoints another leader before closing."
             )
         today = transaction.partnership.today()
         closed_on = closed_on or today
         if closed_on > today:
-            raise LeadRefused("The close date cannot be in the future.")
+            raise TransactionRefused("The close date cannot be in the future.")
         opened = opened_on(transaction)
         if closed_on < opened:
-            raise LeadRefused(
+            raise TransactionRefused(
                 f"The close date cannot be before the transaction was opened, on "
                 f"{date_format(opened)}."
             )

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from PIL import Image
 
-from leads.services import LeadRefused
 from members.models import Member
 from pinnacle.mail.services import queue_email
 from transactions.models import (
@@ -27,6 +26,7 @@ from transactions.models import (
     TransactionDocument,
     TransactionEvent,
 )
+from transactions.services import TransactionRefused
 from transactions.services.committee import (
     audit,
     email_address,
@@ -55,9 +55,9 @@ def add_note(
     require_seat(transaction, actor)
     body = body.strip()
     if not body:
-        raise LeadRefused("Write the note before saving it.")
+        raise TransactionRefused("Write the note before saving it.")
     if len(body) > MAX_NOTE_LENGTH:
-        raise LeadRefused(f"Shorten the note to at most {MAX_NOTE_LENGTH} characters.")
+        raise TransactionRefused(f"Shorten the note to at most {MAX_NOTE_LENGTH} characters.")
     return record_event(
         transaction,
         Kind.NOTE,
@@ -102,15 +102,17 @@ IMAGE_TYPES = {
 
 def sniff_document(upload) -> tuple[str, str]:
     """(content type, extension) of an uploaded PDF or image, judged by its bytes, never by
-    its name or the browser's word; refuses anything else and anything over 10 MB."""
+    its name or the browser's word; refuses anything else and anything over 10 MB. A missing,
+    empty or oversized upload is the `file` field's refusal; a wrong kind is the whole form's."""
     if upload is None:
-        raise LeadRefused("Choose the file to upload.")
+        raise TransactionRefused("Choose the file to upload.", field="file")
     if not upload.size:
-        raise LeadRefused("The file is empty. Choose the file again.")
+        raise TransactionRefused("The file is empty. Choose the file again.", field="file")
     if upload.size > MAX_DOCUMENT_BYTES:
-        raise LeadRefused(
+        raise TransactionRefused(
             f"The file is {upload.size / (1024 * 1024):.1f} MB; the limit is "
-            f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB."
+            f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB.",
+            field="file",
         )
     upload.seek(0)
     head = upload.read(1024)
@@ -122,11 +124,11 @@ def sniff_document(upload) -> tuple[str, str]:
             image_format = probe.format
             probe.verify()
     except Exception as exc:  # Pillow raises many kinds on what is not an image it knows
-        raise LeadRefused(WRONG_DOCUMENT_TYPE) from exc
+        raise TransactionRefused(WRONG_DOCUMENT_TYPE) from exc
     finally:
         upload.seek(0)
     if image_format not in IMAGE_TYPES:
-        raise LeadRefused(WRONG_DOCUMENT_TYPE)
+        raise TransactionRefused(WRONG_DOCUMENT_TYPE)
     return IMAGE_TYPES[image_format]
 
 
@@ -151,7 +153,7 @@ def add_document(
     require_seat(transaction, actor)
     title = " ".join(title.split())
     if not title:
-        raise LeadRefused("Give the document a title.")
+        raise TransactionRefused("Give the document a title.")
     content_type, extension = sniff_document(file)
     document = TransactionDocument(
         partnership_id=transaction.partnership_id,
@@ -192,26 +194,26 @@ def record_disclosure(
     if grantee_member is not None:
         require_active_member(transaction, grantee_member)
         if grantee_member.pk in team:
-            raise LeadRefused(
+            raise TransactionRefused(
                 f"{grantee_member.display_name} is on the team and sees the transaction already."
             )
         grantee_name = grantee_name or grantee_member.display_name
         grantee_email = grantee_email or grantee_member.email
     grantee_email = email_address(grantee_email)
     if not grantee_name:
-        raise LeadRefused("Say to whom the customer authorized the disclosure.")
+        raise TransactionRefused("Say to whom the customer authorized the disclosure.")
     scope = within(scope, 5000, "what the customer authorized")
     if not scope:
-        raise LeadRefused("Say what the customer authorized you to disclose.")
+        raise TransactionRefused("Say what the customer authorized you to disclose.")
     if not covers:
-        raise LeadRefused("Tick what the customer authorized them to read.")
+        raise TransactionRefused("Tick what the customer authorized them to read.")
     if any(cover not in DisclosureCover.values for cover in covers):
-        raise LeadRefused("Tick only what the form offers to read.")
+        raise TransactionRefused("Tick only what the form offers to read.")
     covers = [cover for cover in DisclosureCover.values if cover in covers]
     if valid_until is None or valid_until < transaction.partnership.today():
-        raise LeadRefused("The authorization must run until today or a later date.")
+        raise TransactionRefused("The authorization must run until today or a later date.")
     if signed_document is None:
-        raise LeadRefused("Upload the customer's signed authorization.")
+        raise TransactionRefused("Upload the customer's signed authorization.")
     _, extension = sniff_document(signed_document)
     disclosure = Disclosure(
         partnership_id=transaction.partnership_id,
@@ -280,7 +282,9 @@ def revoke_disclosure(*, disclosure: Disclosure, actor: Member) -> Disclosure:
         .get(pk=disclosure.pk, transaction=transaction)
     )
     if disclosure.revoked_at is not None:
-        raise LeadRefused(f"The authorization for {disclosure.grantee_name} was already revoked.")
+        raise TransactionRefused(
+            f"The authorization for {disclosure.grantee_name} was already revoked."
+        )
     disclosure.revoked_at = timezone.now()
     disclosure.revoked_by = actor
     disclosure.save(update_fields=["revoked_at", "revoked_by"])

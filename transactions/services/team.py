@@ -10,7 +10,6 @@ from django.db import IntegrityError
 from django.db import transaction as db_transaction
 from django.utils import timezone
 
-from leads.services import LeadRefused
 from members.models import Member
 from pinnacle.mail.services import queue_email
 from transactions.models import (
@@ -22,6 +21,7 @@ from transactions.models import (
     TransactionEvent,
     TransactionStage,
 )
+from transactions.services import TransactionRefused
 from transactions.services.committee import (
     LEADERSHIP_NOT_ON_COMMITTEES,
     OPEN_STAGES,
@@ -43,7 +43,7 @@ Kind = TransactionEvent.Kind
 def _check_candidate_member(transaction: Transaction, member: Member) -> None:
     require_active_member(transaction, member)
     if member.is_leadership:
-        raise LeadRefused(LEADERSHIP_NOT_ON_COMMITTEES)
+        raise TransactionRefused(LEADERSHIP_NOT_ON_COMMITTEES)
 
 
 @db_transaction.atomic
@@ -56,7 +56,7 @@ def add_team_member(
     team = require_seat(transaction, actor)
     _check_candidate_member(transaction, member)
     if member.pk in team:
-        raise LeadRefused(f"{member.display_name} is already on the team.")
+        raise TransactionRefused(f"{member.display_name} is already on the team.")
     try:
         with db_transaction.atomic():
             seat = TeamMember.objects.create(
@@ -67,7 +67,7 @@ def add_team_member(
                 added_by=actor,
             )
     except IntegrityError as exc:
-        raise LeadRefused(f"{member.display_name} is already on the team.") from exc
+        raise TransactionRefused(f"{member.display_name} is already on the team.") from exc
     summary = f"{actor.display_name} added {member.display_name} to the team"
     if seat.role:
         summary += f" as {seat.role}"
@@ -106,16 +106,16 @@ def remove_team_member(*, transaction: Transaction, actor: Member, member: Membe
     team = require_seat(transaction, actor)
     leader_id = acting_leader_id(transaction)
     if member.is_active and leader_id != actor.pk:
-        raise LeadRefused(
+        raise TransactionRefused(
             "Only the team leader can take a member off the team (any member can take off "
             "one who is no longer an active member)."
         )
     if member.pk == leader_id:
-        raise LeadRefused("The team leader stays on the team.")
+        raise TransactionRefused("The team leader stays on the team.")
     if member.pk not in team:
-        raise LeadRefused(f"{member.display_name} is not on the team.")
+        raise TransactionRefused(f"{member.display_name} is not on the team.")
     if transaction.stage != Stage.OPENED and len(team) <= COMMITTEE_MINIMUM:
-        raise LeadRefused(
+        raise TransactionRefused(
             "A committee is two or more members: add someone else before taking "
             f"{member.display_name} off the team."
         )
@@ -164,25 +164,25 @@ def confirm_whole_team(*, transaction: Transaction, actor: Member) -> Transactio
     transaction = locked(transaction, "leader", "referral_member")
     require_leadership(transaction, actor, "confirms that one member is the whole team")
     if transaction.stage not in OPEN_STAGES:
-        raise LeadRefused(
+        raise TransactionRefused(
             f"The transaction is {transaction.get_stage_display().lower()}: only an open "
             "transaction's team is confirmed."
         )
     team = team_ids(transaction)
     if len(team) != 1:
-        raise LeadRefused(
+        raise TransactionRefused(
             f"The team has {len(team)} members: it is a committee and needs no confirmation."
         )
     (member_id,) = team
     member = Member.objects.for_partnership(transaction.partnership).get(pk=member_id)
     if not member.is_active:
-        raise LeadRefused(
+        raise TransactionRefused(
             f"{member.display_name} is no longer an active member: they cannot work it alone."
         )
     if transaction.solo_member_id == member.pk:
-        raise LeadRefused(f"Already confirmed: {member.display_name} is the whole team.")
+        raise TransactionRefused(f"Already confirmed: {member.display_name} is the whole team.")
     if transaction.referral_member_id == member.pk:
-        raise LeadRefused(
+        raise TransactionRefused(
             f"{member.display_name} is the referral partner member: they may work it alone "
             "without a confirmation."
         )

@@ -11,12 +11,12 @@ from __future__ import annotations
 from django.db import transaction as db_transaction
 from django.utils import timezone
 
-from leads.services import LeadRefused
 from members.models import Member
 from pinnacle.formats import when
 from pinnacle.mail.services import MailRefused, queue_email
 from transactions.letters import default_mailing_address, draft_letter_text, letter_text
 from transactions.models import PostCloseStep, ThankYouLetter, Transaction
+from transactions.services import TransactionRefused
 from transactions.services.committee import within
 from transactions.services.events import record_event
 from transactions.services.postclose import POST_CLOSE, complete_step, locked_closed, require_leader
@@ -66,11 +66,11 @@ def _change_address(letter: ThankYouLetter, address: str) -> list[str]:
     if address == letter.mailing_address:
         return []
     if letter.mailed_at is not None:
-        raise LeadRefused(
+        raise TransactionRefused(
             "The printed letter was already mailed to this address; it can no longer be changed."
         )
     if len(address) > MAILING_ADDRESS_MAX:
-        raise LeadRefused(
+        raise TransactionRefused(
             f"Keep the mailing address to {MAILING_ADDRESS_MAX} characters; it has {len(address)}."
         )
     letter.mailing_address = address
@@ -89,11 +89,11 @@ def edit_letter(
     changed = []
     if body != letter.body:
         if letter.is_final:
-            raise LeadRefused(
+            raise TransactionRefused(
                 "The letter has gone out to the customer; it can no longer be changed."
             )
         if not body:
-            raise LeadRefused("Write the letter before saving it.")
+            raise TransactionRefused("Write the letter before saving it.")
         letter.body = body
         changed.append("body")
     if mailing_address is not None:
@@ -128,7 +128,7 @@ def send_letter(*, transaction: Transaction, actor: Member) -> ThankYouLetter:
     lead = transaction.lead
     partnership = transaction.partnership
     if letter.sent_at is not None:
-        raise LeadRefused(
+        raise TransactionRefused(
             f"The letter was already emailed to {lead.name} on {when(letter.sent_at, partnership)}."
         )
     try:
@@ -150,7 +150,7 @@ def send_letter(*, transaction: Transaction, actor: Member) -> ThankYouLetter:
             about=transaction,
         )
     except MailRefused as refusal:
-        raise LeadRefused(
+        raise TransactionRefused(
             f"{refusal.message} Print the letter and mail it instead, then record that it was "
             "mailed."
         ) from refusal
@@ -170,12 +170,12 @@ def record_letter_mailed(*, transaction: Transaction, actor: Member) -> ThankYou
     letter = _letter_for_leader(transaction, actor, "records the mailed thank-you letter")
     transaction = letter.transaction
     if letter.mailed_at is not None:
-        raise LeadRefused(
+        raise TransactionRefused(
             "The printed letter was already recorded as mailed on "
             f"{when(letter.mailed_at, transaction.partnership)}."
         )
     if not letter.mailing_address:
-        raise LeadRefused(
+        raise TransactionRefused(
             "Add the mailing address before recording the printed letter as mailed: the "
             f"letter to {transaction.lead.name} is printed with it."
         )

@@ -11,11 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST, require_safe
 
-from leads.services import LeadRefused
 from members.auth import member_required
+from pinnacle.refusals import refused_into
 from transactions.selectors import customer as customer_selectors
-from transactions.selectors import transaction_for
 from transactions.services.customer import revoke_customer_links, send_customer_link
+from transactions.views.page import transaction_seen
 
 EVENTS_PER_PAGE = 20
 
@@ -65,12 +65,10 @@ def _back_to(transaction) -> str:
 @require_POST
 @member_required
 def send_link(request, pk):
-    transaction, _ = transaction_for(request, request.member, pk)
-    try:
+    transaction, _ = transaction_seen(request, pk)
+    with refused_into(request) as sending:
         send_customer_link(transaction=transaction, actor=request.member)
-    except LeadRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
+    if not sending.refused:
         lead = transaction.lead
         messages.success(
             request, f"{lead.name} has been emailed the link to their page at {lead.email}."
@@ -81,12 +79,10 @@ def send_link(request, pk):
 @require_POST
 @member_required
 def revoke_links(request, pk):
-    transaction, _ = transaction_for(request, request.member, pk)
-    try:
+    transaction, _ = transaction_seen(request, pk)
+    with refused_into(request) as revoking:
         revoke_customer_links(transaction=transaction, actor=request.member)
-    except LeadRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
+    if not revoking.refused:
         messages.success(
             request,
             f"Every link sent to {transaction.lead.name} so far has stopped working. "

@@ -3,21 +3,20 @@ says how the viewer sees it: on the team, as leadership, through a disclosure)."
 
 from __future__ import annotations
 
-import csv
 import datetime
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 
 from members.auth import member_required
-from pinnacle.spreadsheets import csv_safe
+from pinnacle.spreadsheets import csv_lines, csv_response
 from pinnacle.tenancy import record_audit
 from transactions import selectors
 from transactions.forms.transaction import TransactionFilterForm
 from transactions.models import TeamMember, TransactionAccess
 from transactions.selectors import Access
+from transactions.services.access_log import record_transaction_access
 
 
 @member_required
@@ -30,10 +29,11 @@ def transaction_list(request):
     page.object_list = list(page.object_list)
     for row in page.object_list:
         row.sight = selectors.sight_of(member, row)
-    selectors.log_looks(
-        request,
-        member,
-        [(row.pk, row.sight) for row in page.object_list],
+    record_transaction_access(
+        viewer=member,
+        user=request.user,
+        path=request.get_full_path(),
+        looks=[(row.pk, row.sight) for row in page.object_list],
         seen_on=TransactionAccess.SeenOn.LIST,
     )
     return render(
@@ -75,26 +75,19 @@ SEEN_AS = {
 }
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _export_rows(transactions, viewer):
-    """One CSV row per transaction; a cell the viewer's sight does not cover stays empty
-    (`seen_as` says why)."""
+    """The cells of one CSV row per transaction; a cell the viewer's sight does not cover stays
+    empty (`seen_as` says why)."""
     partnership = viewer.partnership
 
     def local(moment: datetime.datetime | None) -> str:
         # The partnership's own clock, whoever downloads the file.
         return partnership.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
-    writer = csv.writer(_Echo())
-    yield writer.writerow(EXPORT_HEADER)
     for row in transactions.iterator(chunk_size=500):
         sight = selectors.sight_of(viewer, row)
         stage, team, address = sight.stage, sight.team, sight.property_details
-        cells = [
+        yield [
             local(row.created_at) if stage else "",
             row.lead.name,
             row.lead.email if sight.contact else "",
@@ -109,7 +102,6 @@ def _export_rows(transactions, viewer):
             local(row.stage_changed_at) if stage else "",
             SEEN_AS[sight.access],
         ]
-        yield writer.writerow([csv_safe(cell) for cell in cells])
 
 
 def _seat_label(seat: TeamMember) -> str:
@@ -124,10 +116,11 @@ def transaction_export(request):
     partnership, member = request.partnership, request.member
     q, stage = TransactionFilterForm(request.GET).values()
     rows = selectors.transactions_for_list(member, q=q, stage=stage)
-    selectors.log_looks(
-        request,
-        member,
-        selectors.outside_looks(member, rows),
+    record_transaction_access(
+        viewer=member,
+        user=request.user,
+        path=request.get_full_path(),
+        looks=selectors.outside_looks(member, rows),
         seen_on=TransactionAccess.SeenOn.EXPORT,
     )
     rows = rows.prefetch_related(
@@ -141,8 +134,4 @@ def transaction_export(request):
         data={"member": member.pk, "q": q, "stage": stage},
     )
     filename = f"transactions-{partnership.slug}-{partnership.today():%Y-%m-%d}.csv"
-    return StreamingHttpResponse(
-        _export_rows(rows, member),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_response(filename, csv_lines(EXPORT_HEADER, _export_rows(rows, member)))

@@ -11,8 +11,8 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from leads.selectors import lists
-from leads.services import LeadRefused
 from members.auth import member_required
+from pinnacle.refusals import refused_into
 from transactions.forms.transaction import OpenTransactionForm
 from transactions.services import lifecycle as services
 
@@ -27,14 +27,13 @@ def transaction_open(request, pk):
     already_open = None
     if request.method == "POST" and not member.is_leadership:
         if form.is_valid():
-            try:
+            with refused_into(form) as opening:
                 transaction = services.open_transaction(
                     lead=lead, member=member, **form.cleaned_data
                 )
-            except LeadRefused as refusal:
-                form.add_error(None, str(refusal))
-                already_open = getattr(refusal, "transaction", None)
-            else:
+            # Refused because the lead's transaction is open already: the page links to it.
+            already_open = getattr(opening.refusal, "transaction", None)
+            if not opening.refused:
                 if services.stays_forming(transaction, {member.pk}):
                     opened = (
                         "Transaction opened. Add the other partner members of the team "

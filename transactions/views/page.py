@@ -1,14 +1,15 @@
-"""A transaction's team page, fetched through `transactions.selectors.transaction_for` (a
-404 outside its team, leadership and a live disclosure; every look from outside the team is
-logged), and the helpers every action on the page shares (fetch, a row of it, done, re-render)."""
+"""A transaction's team page, fetched through `transaction_seen` (a 404 outside its team,
+leadership and a live disclosure; every look from outside the team is logged), the one way every
+page of a transaction fetches it, and the helpers every action on the page shares (done,
+re-render)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 
 from members.auth import member_required
+from pinnacle.access import not_found
 from transactions import selectors
 from transactions.forms.transaction import (
     AddTeamMemberForm,
@@ -20,8 +21,9 @@ from transactions.forms.transaction import (
     TransactionDetailsForm,
 )
 from transactions.models import Transaction, TransactionAccess
-from transactions.selectors import Access, transaction_for
+from transactions.selectors import Access, Sight
 from transactions.services import lifecycle as services
+from transactions.services.access_log import record_transaction_access
 
 DETAIL_QUERYSET = Transaction.objects.select_related(
     "lead", "leader", "referral_member", "opened_by", "solo_member", "solo_confirmed_by"
@@ -70,7 +72,9 @@ def _detail(request, transaction, access, *, status=200, refusal="", **bound):
         "events": _timeline(transaction, sight),
         "documents": selectors.documents_of(transaction) if sight.documents else None,
         # Who else was authorized, and who looked, is for the team and leadership.
-        "disclosures": selectors.disclosures_of(transaction) if not sight.is_grantee else None,
+        "disclosures": selectors.disclosures_of(transaction, today=today)
+        if not sight.is_grantee
+        else None,
         "access_log": selectors.access_log_of(transaction)[:50] if not sight.is_grantee else None,
         "today": today,
     }
@@ -109,25 +113,32 @@ def _timeline(transaction, sight):
 
 @member_required
 def transaction_detail(request, pk):
-    transaction, access = transaction_for(request, request.member, pk, queryset=DETAIL_QUERYSET)
+    transaction, access = transaction_seen(request, pk)
     return _detail(request, transaction, access)
 
 
-def _fetch(request, pk, *, seen_on=TransactionAccess.SeenOn.PAGE):
-    return transaction_for(request, request.member, pk, queryset=DETAIL_QUERYSET, seen_on=seen_on)
-
-
-def _row_of(request, transaction, model, pk, *related):
-    """A row of this transaction (a seat, a proposal, an entry, a document, a disclosure) by
-    its id; 404 for any other, another transaction's included."""
-    row = (
-        model.objects.filter(partnership=request.partnership, transaction=transaction, pk=pk)
-        .select_related(*related)
-        .first()
+def transaction_seen(
+    request,
+    pk,
+    *,
+    queryset=DETAIL_QUERYSET,
+    seen_on=TransactionAccess.SeenOn.PAGE,
+    grantees: bool = True,
+):
+    """The transaction `pk` and how the member sees it, or 404 (`selectors.transaction_for`);
+    a look from outside its team is logged first (a grantee turned away by `grantees=False`,
+    for what their authorization does not reach, included)."""
+    transaction, access, grant = selectors.transaction_for(request.member, pk, queryset=queryset)
+    record_transaction_access(
+        viewer=request.member,
+        user=request.user,
+        path=request.get_full_path(),
+        looks=[(transaction.pk, Sight(access, disclosure_id=grant.pk if grant else None))],
+        seen_on=seen_on,
     )
-    if row is None:
-        raise Http404
-    return row
+    if access is Access.DISCLOSURE and not grantees:
+        raise not_found(Transaction)
+    return transaction, access
 
 
 def _done(request, transaction, message: str, anchor: str = ""):

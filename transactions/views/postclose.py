@@ -1,7 +1,7 @@
 """Post-close follow-up pages: leadership's board, a transaction's post-close page, the
 printable letter, and the POST endpoints of the post-close section (shown on the team page too).
 
-Transactions come only from `transaction_for` (404 for anyone who may not see them); who may do
+Transactions come only from `transaction_seen` (404 for anyone who may not see them); who may do
 what is decided by the services, whose refusals are shown as they are.
 """
 
@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from leads.services import LeadRefused
 from members.auth import leadership_required, member_required
 from pinnacle.http import next_path
+from pinnacle.refusals import refused_into
 from transactions.forms.postclose import (
     ConfirmMeetingForm,
     LetterForm,
@@ -31,10 +31,12 @@ from transactions.forms.postclose import (
 from transactions.letter_pdf import render_letter_pdf
 from transactions.letters import default_mailing_address, draft_letter_text
 from transactions.models import MeetingProposal, ThankYouLetter, Transaction, TransactionAccess
-from transactions.selectors import LEADERSHIP_SIGHT, Access, log_looks, transaction_for
+from transactions.selectors import LEADERSHIP_SIGHT, Access
 from transactions.selectors import postclose as selectors
 from transactions.services import postclose as services
 from transactions.services import thank_you
+from transactions.services.access_log import record_transaction_access
+from transactions.views.page import transaction_seen
 
 BOARD_PER_PAGE = 25
 
@@ -51,10 +53,11 @@ def post_close_board(request):
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     # policy: every look from outside a transaction's team is logged (leadership included).
-    log_looks(
-        request,
-        member,
-        [(transaction.pk, LEADERSHIP_SIGHT) for transaction in page.object_list],
+    record_transaction_access(
+        viewer=member,
+        user=request.user,
+        path=request.get_full_path(),
+        looks=[(transaction.pk, LEADERSHIP_SIGHT) for transaction in page.object_list],
         seen_on=TransactionAccess.SeenOn.LIST,
     )
     return render(
@@ -74,16 +77,12 @@ def post_close_board(request):
 def _transaction(request, pk) -> tuple[Transaction, Access]:
     """The transaction for its post-close pages: its team and leadership (a customer's written
     authorization to disclose does not extend to the team's follow-up)."""
-    transaction, access = transaction_for(
+    return transaction_seen(
         request,
-        request.member,
         pk,
         queryset=Transaction.objects.select_related("lead", "leader__user", "leader__company"),
+        grantees=False,
     )
-    if access is Access.DISCLOSURE:
-        raise Http404
-    transaction.partnership = request.partnership
-    return transaction, access
 
 
 def _page(request, transaction, access, *, bound=None, status=200):
@@ -106,11 +105,6 @@ def _back(request, transaction):
     return redirect(target.split("#")[0] + "#post-close")
 
 
-def _refused(request, transaction, access, form, refusal: LeadRefused, name: str):
-    form.add_error(None, str(refusal))
-    return _page(request, transaction, access, bound={name: form}, status=400)
-
-
 @member_required
 def post_close_detail(request, pk):
     transaction, access = _transaction(request, pk)
@@ -126,15 +120,15 @@ def propose_meeting(request, pk):
         valid = form.is_valid()
     if not valid:
         return _page(request, transaction, access, bound={"meeting": form}, status=400)
-    try:
+    with refused_into(form) as proposing:
         services.propose_meeting_times(
             transaction=transaction,
             actor=request.member,
             times=form.times(),
             location=form.cleaned_data["location"],
         )
-    except LeadRefused as refusal:
-        return _refused(request, transaction, access, form, refusal, "meeting")
+    if proposing.refused:
+        return _page(request, transaction, access, bound={"meeting": form}, status=400)
     messages.success(request, "Your times were sent to leadership to confirm one.")
     return _back(request, transaction)
 
@@ -155,10 +149,10 @@ def confirm_meeting(request, pk):
     )
     if not form.is_valid():
         return _page(request, transaction, access, bound={"confirm": form}, status=400)
-    try:
+    with refused_into(form) as confirming:
         services.confirm_meeting(proposal=form.chosen(), actor=request.member)
-    except LeadRefused as refusal:
-        return _refused(request, transaction, access, form, refusal, "confirm")
+    if confirming.refused:
+        return _page(request, transaction, access, bound={"confirm": form}, status=400)
     leader = transaction.leader.display_name if transaction.leader else "The leader"
     messages.success(request, f"The handoff meeting is booked; {leader} was emailed.")
     return _back(request, transaction)
@@ -172,12 +166,12 @@ def meeting_held(request, pk):
     form = MeetingHeldForm(request.POST)
     if not form.is_valid():
         return _page(request, transaction, access, bound={"held": form}, status=400)
-    try:
+    with refused_into(form) as recording:
         services.record_handoff_held(
             transaction=transaction, actor=request.member, **form.cleaned_data
         )
-    except LeadRefused as refusal:
-        return _refused(request, transaction, access, form, refusal, "held")
+    if recording.refused:
+        return _page(request, transaction, access, bound={"held": form}, status=400)
     messages.success(request, "The handoff meeting and its evaluation are recorded.")
     return _back(request, transaction)
 
@@ -193,14 +187,14 @@ def letter(request, pk):
         address_form = MailingAddressForm(request.POST)
         if not address_form.is_valid():
             return _page(request, transaction, access, bound={"address": address_form}, status=400)
-        try:
+        with refused_into(address_form) as saving:
             thank_you.set_mailing_address(
                 transaction=transaction,
                 actor=request.member,
                 mailing_address=address_form.cleaned_data["mailing_address"],
             )
-        except LeadRefused as refusal:
-            return _refused(request, transaction, access, address_form, refusal, "address")
+        if saving.refused:
+            return _page(request, transaction, access, bound={"address": address_form}, status=400)
         messages.success(request, "The mailing address was saved.")
         return _back(request, transaction)
     form = LetterForm(request.POST)
@@ -208,7 +202,7 @@ def letter(request, pk):
         form.add_error(None, "Choose whether to save the letter or to send it.")
     if not form.is_valid():
         return _page(request, transaction, access, bound={"letter": form}, status=400)
-    try:
+    with refused_into(form) as writing:
         thank_you.edit_letter(
             transaction=transaction,
             actor=request.member,
@@ -217,8 +211,8 @@ def letter(request, pk):
         )
         if action == "send":
             thank_you.send_letter(transaction=transaction, actor=request.member)
-    except LeadRefused as refusal:
-        return _refused(request, transaction, access, form, refusal, "letter")
+    if writing.refused:
+        return _page(request, transaction, access, bound={"letter": form}, status=400)
     if action == "send":
         messages.success(request, f"Your letter was emailed to {transaction.lead.name}.")
     else:
@@ -230,11 +224,9 @@ def letter(request, pk):
 @member_required
 def letter_mailed(request, pk):
     transaction, _ = _transaction(request, pk)
-    try:
+    with refused_into(request) as recording:
         thank_you.record_letter_mailed(transaction=transaction, actor=request.member)
-    except LeadRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
+    if not recording.refused:
         messages.success(request, "Recorded: the printed letter was mailed.")
     return _back(request, transaction)
 
@@ -272,7 +264,7 @@ def record_interaction(request, pk):
         valid = form.is_valid()
     if not valid:
         return _page(request, transaction, access, bound={"interaction": form}, status=400)
-    try:
+    with refused_into(form) as recording:
         interaction = services.record_client_interaction(
             transaction=transaction,
             actor=request.member,
@@ -282,8 +274,8 @@ def record_interaction(request, pk):
             body=form.cleaned_data["body"],
             email_customer=form.cleaned_data["email_customer"],
         )
-    except LeadRefused as refusal:
-        return _refused(request, transaction, access, form, refusal, "interaction")
+    if recording.refused:
+        return _page(request, transaction, access, bound={"interaction": form}, status=400)
     sent = f" and emailed to {transaction.lead.name}" if interaction.emailed_at else ""
     messages.success(request, f"Leadership's first client interaction was recorded{sent}.")
     return _back(request, transaction)

@@ -7,27 +7,24 @@ from django.http import FileResponse, Http404
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from leads.services import LeadRefused
 from members.auth import member_required
+from pinnacle.refusals import attempt, refused_into
 from transactions import selectors
 from transactions.forms.transaction import DisclosureForm, DocumentForm, NoteForm
-from transactions.models import Disclosure, TransactionAccess, TransactionDocument, TransactionEvent
-from transactions.selectors import Access
+from transactions.models import TransactionAccess
 from transactions.services import records
-from transactions.views.page import _detail, _done, _fetch, _row_of
+from transactions.views.page import _detail, _done, transaction_seen
 
 
 @require_POST
 @member_required
 def transaction_note(request, pk):
-    transaction, access = _fetch(request, pk)
+    transaction, access = transaction_seen(request, pk)
     form = NoteForm(request.POST)
     if form.is_valid():
-        try:
+        with refused_into(form) as adding:
             records.add_note(transaction=transaction, actor=request.member, **form.cleaned_data)
-        except LeadRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not adding.refused:
             return _done(request, transaction, "Note added to the timeline.", "#timeline")
     return _detail(request, transaction, access, status=400, note_form=form)
 
@@ -35,13 +32,12 @@ def transaction_note(request, pk):
 @require_POST
 @member_required
 def transaction_event_share(request, pk, event_pk):
-    transaction, access = _fetch(request, pk)
-    event = _row_of(request, transaction, TransactionEvent, event_pk)
+    transaction, access = transaction_seen(request, pk)
+    event = selectors.event_for(transaction, event_pk)
     shared = request.POST.get("shared") == "1"
-    try:
-        records.set_event_shared(event=event, actor=request.member, shared=shared)
-    except LeadRefused as refusal:
-        return _detail(request, transaction, access, status=400, refusal=str(refusal))
+    refusal = attempt(records.set_event_shared, event=event, actor=request.member, shared=shared)
+    if refusal:
+        return _detail(request, transaction, access, status=400, refusal=refusal.message)
     return _done(
         request,
         transaction,
@@ -55,19 +51,17 @@ def transaction_event_share(request, pk, event_pk):
 @require_POST
 @member_required
 def transaction_document_upload(request, pk):
-    transaction, access = _fetch(request, pk)
+    transaction, access = transaction_seen(request, pk)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with refused_into(form) as adding:
             document = records.add_document(
                 transaction=transaction,
                 actor=request.member,
                 title=form.cleaned_data["title"],
                 file=form.cleaned_data["file"],
             )
-        except LeadRefused as refusal:
-            form.add_error("file" if "file" in str(refusal).lower() else None, str(refusal))
-        else:
+        if not adding.refused:
             return _done(request, transaction, f"\u201c{document.title}\u201d added.", "#documents")
     return _detail(request, transaction, access, status=400, document_form=form)
 
@@ -89,17 +83,17 @@ def _attachment(field_file, content_type: str, name: str):
 
 @member_required
 def transaction_document(request, pk, doc_pk):
-    transaction, access = _fetch(request, pk, seen_on=TransactionAccess.SeenOn.DOWNLOAD)
+    transaction, access = transaction_seen(request, pk, seen_on=TransactionAccess.SeenOn.DOWNLOAD)
     if not selectors.sight_for(request.member, transaction, access).documents:
         raise Http404
-    document = _row_of(request, transaction, TransactionDocument, doc_pk)
+    document = selectors.document_for(transaction, doc_pk)
     return _attachment(document.file, document.content_type, document.title)
 
 
 @require_POST
 @member_required
 def transaction_disclosure_record(request, pk):
-    transaction, access = _fetch(request, pk)
+    transaction, access = transaction_seen(request, pk)
     team_ids = [seat.member_id for seat in selectors.team_of(transaction)]
     form = DisclosureForm(
         request.POST,
@@ -109,13 +103,11 @@ def transaction_disclosure_record(request, pk):
         today=request.partnership.today(),
     )
     if form.is_valid():
-        try:
+        with refused_into(form) as recording:
             disclosure = records.record_disclosure(
                 transaction=transaction, actor=request.member, **form.cleaned_data
             )
-        except LeadRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not recording.refused:
             return _done(
                 request,
                 transaction,
@@ -128,12 +120,11 @@ def transaction_disclosure_record(request, pk):
 @require_POST
 @member_required
 def transaction_disclosure_revoke(request, pk, disclosure_pk):
-    transaction, access = _fetch(request, pk)
-    disclosure = _row_of(request, transaction, Disclosure, disclosure_pk)
-    try:
-        records.revoke_disclosure(disclosure=disclosure, actor=request.member)
-    except LeadRefused as refusal:
-        return _detail(request, transaction, access, status=400, refusal=str(refusal))
+    transaction, access = transaction_seen(request, pk)
+    disclosure = selectors.disclosure_for(transaction, disclosure_pk)
+    refusal = attempt(records.revoke_disclosure, disclosure=disclosure, actor=request.member)
+    if refusal:
+        return _detail(request, transaction, access, status=400, refusal=refusal.message)
     return _done(
         request,
         transaction,
@@ -145,10 +136,10 @@ def transaction_disclosure_revoke(request, pk, disclosure_pk):
 @member_required
 def transaction_disclosure_document(request, pk, disclosure_pk):
     """The signed authorization: for the team and leadership, not for its grantee."""
-    transaction, access = _fetch(request, pk, seen_on=TransactionAccess.SeenOn.DOWNLOAD)
-    if access is Access.DISCLOSURE:
-        raise Http404
-    disclosure = _row_of(request, transaction, Disclosure, disclosure_pk)
+    transaction, _ = transaction_seen(
+        request, pk, seen_on=TransactionAccess.SeenOn.DOWNLOAD, grantees=False
+    )
+    disclosure = selectors.disclosure_for(transaction, disclosure_pk)
     content_type = (
         "application/pdf" if disclosure.signed_document.name.endswith(".pdf") else ""
     ) or _image_type(disclosure.signed_document.name)

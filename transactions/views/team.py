@@ -3,11 +3,10 @@ to a leader, leadership confirming a lone member is the whole team, the stage an
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.views.decorators.http import require_POST
 
-from leads.services import LeadRefused
 from members.auth import member_required
+from pinnacle.refusals import attempt, refused_into
 from transactions import selectors
 from transactions.forms.transaction import (
     AddTeamMemberForm,
@@ -15,30 +14,26 @@ from transactions.forms.transaction import (
     StageForm,
     TransactionDetailsForm,
 )
-from transactions.models import LeaderProposal, TeamMember
-from transactions.selectors import Access
 from transactions.services import lifecycle as services
-from transactions.views.page import _detail, _done, _fetch, _row_of
+from transactions.views.page import _detail, _done, transaction_seen
 
 
 @require_POST
 @member_required
 def transaction_add_member(request, pk):
-    transaction, access = _fetch(request, pk)
+    transaction, access = transaction_seen(request, pk)
     team_ids = [seat.member_id for seat in selectors.team_of(transaction)]
     form = AddTeamMemberForm(request.POST, partnership=request.partnership, exclude_ids=team_ids)
     if form.is_valid():
         member = form.cleaned_data["member"]
-        try:
+        with refused_into(form) as adding:
             services.add_team_member(
                 transaction=transaction,
                 actor=request.member,
                 member=member,
                 role=form.cleaned_data["role"],
             )
-        except LeadRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not adding.refused:
             return _done(
                 request,
                 transaction,
@@ -51,31 +46,31 @@ def transaction_add_member(request, pk):
 @require_POST
 @member_required
 def transaction_remove_member(request, pk, seat_pk):
-    transaction, access = _fetch(request, pk)
-    seat = _row_of(request, transaction, TeamMember, seat_pk, "member")
-    try:
-        services.remove_team_member(
-            transaction=transaction, actor=request.member, member=seat.member
-        )
-    except LeadRefused as refusal:
-        return _detail(request, transaction, access, status=400, refusal=str(refusal))
+    transaction, access = transaction_seen(request, pk)
+    seat = selectors.seat_for(transaction, seat_pk)
+    refusal = attempt(
+        services.remove_team_member,
+        transaction=transaction,
+        actor=request.member,
+        member=seat.member,
+    )
+    if refusal:
+        return _detail(request, transaction, access, status=400, refusal=refusal.message)
     return _done(request, transaction, f"{seat.member.display_name} is off the team.", "#team")
 
 
 @require_POST
 @member_required
 def transaction_propose_leader(request, pk):
-    transaction, access = _fetch(request, pk)
+    transaction, access = transaction_seen(request, pk)
     form = ProposeLeaderForm(request.POST, team=selectors.team_of(transaction))
     if form.is_valid():
         candidate = form.chosen_member()
-        try:
+        with refused_into(form) as proposing:
             proposal = services.propose_leader(
                 transaction=transaction, actor=request.member, candidate=candidate
             )
-        except LeadRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not proposing.refused:
             settled = proposal.settled_at is not None
             return _done(
                 request,
@@ -92,12 +87,12 @@ def transaction_propose_leader(request, pk):
 @require_POST
 @member_required
 def transaction_agree_leader(request, pk, proposal_pk):
-    transaction, access = _fetch(request, pk)
-    proposal = _row_of(request, transaction, LeaderProposal, proposal_pk, "candidate")
-    try:
+    transaction, access = transaction_seen(request, pk)
+    proposal = selectors.proposal_for(transaction, proposal_pk)
+    with refused_into() as agreeing:
         settled = services.agree_to_leader(proposal=proposal, actor=request.member)
-    except LeadRefused as refusal:
-        return _detail(request, transaction, access, status=400, refusal=str(refusal))
+    if agreeing.refusal:
+        return _detail(request, transaction, access, status=400, refusal=agreeing.refusal.message)
     name = proposal.candidate.display_name
     return _done(
         request,
@@ -110,7 +105,7 @@ def transaction_agree_leader(request, pk, proposal_pk):
 @require_POST
 @member_required
 def transaction_stage(request, pk):
-    transaction, access = _fetch(request, pk)
+    transaction, access = transaction_seen(request, pk)
     form = StageForm(
         request.POST,
         moves=services.allowed_moves(transaction),
@@ -118,16 +113,14 @@ def transaction_stage(request, pk):
         opened_on=services.opened_on(transaction),
     )
     if form.is_valid():
-        try:
+        with refused_into(form) as moving:
             transaction = services.change_stage(
                 transaction=transaction,
                 actor=request.member,
                 stage=form.cleaned_data["stage"],
                 closed_on=form.cleaned_data["closed_on"],
             )
-        except LeadRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not moving.refused:
             done = f"The transaction is now {transaction.get_stage_display().lower()}."
             if transaction.is_closed:
                 done += " The post-close steps are scheduled."
@@ -140,13 +133,11 @@ def transaction_stage(request, pk):
 def transaction_confirm_whole_team(request, pk):
     """Leadership confirms that the lone member of the team is the whole team (the team sees
     the refusal; a customer's authorization to disclose does not reach the team's make-up)."""
-    transaction, access = _fetch(request, pk)
-    if access is Access.DISCLOSURE:
-        raise Http404
-    try:
+    transaction, access = transaction_seen(request, pk, grantees=False)
+    with refused_into() as confirming:
         transaction = services.confirm_whole_team(transaction=transaction, actor=request.member)
-    except LeadRefused as refusal:
-        return _detail(request, transaction, access, status=400, refusal=str(refusal))
+    if confirming.refusal:
+        return _detail(request, transaction, access, status=400, refusal=confirming.refusal.message)
     return _done(
         request,
         transaction,
@@ -159,15 +150,13 @@ def transaction_confirm_whole_team(request, pk):
 @require_POST
 @member_required
 def transaction_details(request, pk):
-    transaction, access = _fetch(request, pk)
+    transaction, access = transaction_seen(request, pk)
     form = TransactionDetailsForm(request.POST)
     if form.is_valid():
-        try:
+        with refused_into(form) as saving:
             services.update_transaction_details(
                 transaction=transaction, actor=request.member, **form.cleaned_data
             )
-        except LeadRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        if not saving.refused:
             return _done(request, transaction, "Details saved.", "#details")
     return _detail(request, transaction, access, status=400, details_form=form)

@@ -14,7 +14,7 @@ in `handoff`, the first client interaction in `interaction`; this module
 exposes them all for its callers.
 
 Every use case locks the transaction row first, so two people acting at once are applied one
-after the other; a refusal is a `LeadRefused` written for the person who asked.
+after the other; a refusal is a `TransactionRefused` written for the person who asked.
 """
 
 from transactions.services.postclose.handoff import (

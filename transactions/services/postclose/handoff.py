@@ -12,7 +12,6 @@ from django.db import IntegrityError
 from django.db import transaction as db_transaction
 from django.utils import timezone
 
-from leads.services import LeadRefused
 from members.models import Member
 from members.selectors import leaders
 from pinnacle.formats import when
@@ -24,6 +23,7 @@ from transactions.models import (
     PostCloseStep,
     Transaction,
 )
+from transactions.services import TransactionRefused
 from transactions.services.committee import audit, require_leadership, within
 from transactions.services.events import record_event
 from transactions.services.postclose.steps import (
@@ -53,16 +53,16 @@ def propose_meeting_times(
     partnership = transaction.partnership
     proposals = MeetingProposal.objects.for_partnership(partnership).filter(transaction=transaction)
     if booked := proposals.filter(confirmed_at__isnull=False).first():
-        raise LeadRefused(
+        raise TransactionRefused(
             f"The handoff meeting is already booked for {when(booked.starts_at, partnership)}."
         )
     location = within(location, 200, "the meeting place")
     times = sorted(set(times))
     if not 1 <= len(times) <= MAX_MEETING_TIMES:
-        raise LeadRefused(f"Propose between 1 and {MAX_MEETING_TIMES} different times.")
+        raise TransactionRefused(f"Propose between 1 and {MAX_MEETING_TIMES} different times.")
     now = timezone.now()
     if any(moment <= now for moment in times):
-        raise LeadRefused("Propose times that are still ahead.")
+        raise TransactionRefused("Propose times that are still ahead.")
     proposals.filter(confirmed_at__isnull=True).delete()
     created = MeetingProposal.objects.bulk_create(
         MeetingProposal(
@@ -117,23 +117,25 @@ def confirm_meeting(*, proposal: MeetingProposal, actor: Member) -> MeetingPropo
     require_leadership(transaction, actor, "confirms the handoff meeting")
     proposals = MeetingProposal.objects.for_partnership(partnership).filter(transaction=transaction)
     if booked := proposals.filter(confirmed_at__isnull=False).first():
-        raise LeadRefused(
+        raise TransactionRefused(
             f"The handoff meeting is already booked for {when(booked.starts_at, partnership)}."
         )
     proposal = proposals.filter(pk=proposal.pk).first()
     if proposal is None:
-        raise LeadRefused("Those times were replaced by new ones; choose one of the current times.")
+        raise TransactionRefused(
+            "Those times were replaced by new ones; choose one of the current times."
+        )
     now = timezone.now()
     if proposal.starts_at <= now:
         leader = transaction.leader or "the leader"
-        raise LeadRefused(f"That time has passed; ask {leader} to propose new times.")
+        raise TransactionRefused(f"That time has passed; ask {leader} to propose new times.")
     proposal.confirmed_at = now
     proposal.confirmed_by = actor
     try:
         with db_transaction.atomic():
             proposal.save(update_fields=["confirmed_at", "confirmed_by"])
     except IntegrityError as exc:
-        raise LeadRefused("The handoff meeting is already booked.") from exc
+        raise TransactionRefused("The handoff meeting is already booked.") from exc
     step = complete_step(transaction, Kind.HANDOFF_MEETING, actor, now)
     meeting = when(proposal.starts_at, partnership)
     late = {
@@ -167,7 +169,7 @@ def confirm_meeting(*, proposal: MeetingProposal, actor: Member) -> MeetingPropo
 def _rated(value, what: str) -> int:
     """A rating from 1 (poor) to 5 (excellent), or a refusal naming `what` it rates."""
     if isinstance(value, bool) or value not in HandoffEvaluation.Rating.values:
-        raise LeadRefused(f"Rate the transaction's {what} from 1 (poor) to 5 (excellent).")
+        raise TransactionRefused(f"Rate the transaction's {what} from 1 (poor) to 5 (excellent).")
     return int(value)
 
 
@@ -195,9 +197,11 @@ def record_handoff_held(
         .first()
     )
     if booked is None:
-        raise LeadRefused("The handoff meeting is not booked yet: confirm one of the times first.")
+        raise TransactionRefused(
+            "The handoff meeting is not booked yet: confirm one of the times first."
+        )
     if booked.starts_at > timezone.now():
-        raise LeadRefused(
+        raise TransactionRefused(
             f"The handoff meeting is booked for {when(booked.starts_at, partnership)}: record it "
             "once it has been held."
         )
@@ -206,7 +210,7 @@ def record_handoff_held(
         .filter(transaction=transaction)
         .exists()
     ):
-        raise LeadRefused("The handoff meeting and its evaluation are already recorded.")
+        raise TransactionRefused("The handoff meeting and its evaluation are already recorded.")
     ratings = {
         "success": _rated(success, "success"),
         "efficiency": _rated(efficiency, "efficiency"),
@@ -214,7 +218,7 @@ def record_handoff_held(
     }
     notes = within(notes, 5_000, "the notes")
     if not notes:
-        raise LeadRefused("Write the evaluation notes: what went well and what to improve.")
+        raise TransactionRefused("Write the evaluation notes: what went well and what to improve.")
     try:
         with db_transaction.atomic():
             evaluation = HandoffEvaluation.objects.create(
@@ -226,7 +230,9 @@ def record_handoff_held(
                 **ratings,
             )
     except IntegrityError as exc:
-        raise LeadRefused("The handoff meeting and its evaluation are already recorded.") from exc
+        raise TransactionRefused(
+            "The handoff meeting and its evaluation are already recorded."
+        ) from exc
     summary = (
         f"Handoff meeting of {when(booked.starts_at, partnership)} held; evaluation: success "
         f"{ratings['success']}/5, efficiency {ratings['efficiency']}/5, effectiveness "

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from django.db import transaction as db_transaction
 from django.utils import timezone
 
-from leads.services import LeadRefused
 from members.models import Member
 from pinnacle.mail.services import MailRefused, queue_email
 from transactions.models import ClientInteraction, InteractionParticipant, Transaction
 from transactions.selectors.postclose import committee_of, involved_members
+from transactions.services import TransactionRefused
 from transactions.services.committee import require_leadership, within
 from transactions.services.events import record_event
 from transactions.services.postclose.steps import (
@@ -94,21 +94,23 @@ def record_client_interaction(
         .filter(transaction=transaction)
         .exists()
     ):
-        raise LeadRefused(f"Leadership's first interaction with {lead.name} is already recorded.")
+        raise TransactionRefused(
+            f"Leadership's first interaction with {lead.name} is already recorded."
+        )
     if mode not in ClientInteraction.Mode.values:
-        raise LeadRefused("Choose how the interaction took place.")
+        raise TransactionRefused("Choose how the interaction took place.")
     written = mode == ClientInteraction.Mode.WRITTEN
     now = timezone.now()
     if email_customer:
         if not written:
-            raise LeadRefused("Only a written interaction can be emailed to the customer.")
+            raise TransactionRefused("Only a written interaction can be emailed to the customer.")
         occurred_at = now
     if occurred_at is None:
-        raise LeadRefused("Say when the interaction took place.")
+        raise TransactionRefused("Say when the interaction took place.")
     if occurred_at > now:
-        raise LeadRefused("Record the interaction once it has taken place.")
+        raise TransactionRefused("Record the interaction once it has taken place.")
     if occurred_at < partnership.start_of_day(transaction.closed_on):
-        raise LeadRefused(
+        raise TransactionRefused(
             f"The interaction after the close took place on or after the closing day, "
             f"{transaction.closed_on:%B} {transaction.closed_on.day}, {transaction.closed_on.year}."
         )
@@ -120,16 +122,16 @@ def record_client_interaction(
         if person.partnership_id != partnership.pk or not (
             person.pk in allowed or (person.is_leadership and person.is_active)
         ):
-            raise LeadRefused(
+            raise TransactionRefused(
                 f"{person.display_name} is neither on the transaction committee nor leadership."
             )
     # policy: the main transaction team leader "must participate in the first client interaction".
     if transaction.leader_id is None:
-        raise LeadRefused(
+        raise TransactionRefused(
             "The team has no leader yet; the leader must take part in this interaction."
         )
     if all(person.pk != transaction.leader_id for person in participants):
-        raise LeadRefused(
+        raise TransactionRefused(
             f"The transaction's leader, {transaction.leader}, must take part in leadership's "
             "first client interaction."
         )
@@ -138,7 +140,7 @@ def record_client_interaction(
     body = within(body, 10_000, "the written text") if written else ""
     if written:
         if not body:
-            raise LeadRefused("Write the text of the written interaction.")
+            raise TransactionRefused("Write the text of the written interaction.")
         # policy: "All written format will include the names of all ... partner members that
         # were involved in the customer's transaction": everyone who held a seat on the team.
         missing = [
@@ -147,7 +149,7 @@ def record_client_interaction(
             if not names_in_text(m.display_name, body)
         ]
         if missing:
-            raise LeadRefused(
+            raise TransactionRefused(
                 "A written interaction names every member who was involved in the transaction; "
                 f"add {_names(missing)}."
             )
@@ -178,7 +180,7 @@ def record_client_interaction(
                 about=transaction,
             )
         except MailRefused as refusal:
-            raise LeadRefused(
+            raise TransactionRefused(
                 f"{refusal.message} Record the interaction without emailing it."
             ) from refusal
         # The leader takes part in it: they get what the customer got, as it was sent.

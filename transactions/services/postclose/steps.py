@@ -10,9 +10,9 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from leads.services import LeadRefused
 from members.models import Member
 from transactions.models import PostCloseStep, Transaction, TransactionEvent
+from transactions.services import TransactionRefused
 from transactions.services.committee import locked
 
 # The leader is reminded this long before a step's deadline.
@@ -71,15 +71,19 @@ def locked_closed(transaction: Transaction) -> Transaction:
     refuses a transaction not closed yet (the post-close steps start with the close)."""
     transaction = locked(transaction, "leader__user")
     if not transaction.is_closed or transaction.closed_on is None:
-        raise LeadRefused("The post-close steps start once the transaction is marked closed.")
+        raise TransactionRefused(
+            "The post-close steps start once the transaction is marked closed."
+        )
     return transaction
 
 
 def require_leader(transaction: Transaction, actor: Member, doing: str) -> None:
     if transaction.leader_id is None:
-        raise LeadRefused(f"The team has no leader yet; once it appoints one, the leader {doing}.")
+        raise TransactionRefused(
+            f"The team has no leader yet; once it appoints one, the leader {doing}."
+        )
     if actor.pk != transaction.leader_id:
-        raise LeadRefused(f"Only the transaction's leader, {transaction.leader}, {doing}.")
+        raise TransactionRefused(f"Only the transaction's leader, {transaction.leader}, {doing}.")
 
 
 def complete_step(
