@@ -35,8 +35,12 @@ STEP_KINDS = list(PostCloseStep.Kind)
 def committee_of(transaction: Transaction) -> list[Member]:
     """Every member of the transaction committee (the team, and the leader), team order."""
     members = [seat.member for seat in team_of(transaction)]
-    if transaction.leader_id and all(m.pk != transaction.leader_id for m in members):
-        members.insert(0, transaction.leader)
+    if (
+        transaction.leader_id
+        and all(m.pk != transaction.leader_id for m in members)
+        and (leader := transaction.leader)
+    ):
+        members.insert(0, leader)
     return members
 
 

@@ -45,6 +45,7 @@ from django.db.models import (
 from django.http import Http404, HttpRequest
 
 from members.models import Member
+from pinnacle.tenancy import TenantQuerySet
 from transactions.models import (
     Disclosure,
     DisclosureCover,
@@ -181,7 +182,7 @@ def sight_annotations(viewer: Member, ref: str = "pk") -> dict:
     """Per row naming a transaction (`ref`): `is_team`, and for a member who is not leadership
     what their live authorizations cover (`granted`) and the newest one (`grant_id`); read
     back with `sight_of`. Subqueries of the row's own query: no query per row."""
-    annotations = {"is_team": on_team(viewer, ref)}
+    annotations: dict[str, Subquery] = {"is_team": on_team(viewer, ref)}
     if not viewer.is_leadership:
         live = live_disclosures(viewer).filter(transaction=OuterRef(ref))
         annotations["granted"] = ArraySubquery(
@@ -230,12 +231,13 @@ def sight_for(viewer: Member, transaction: Transaction, access: Access) -> Sight
 def outside_looks(viewer: Member, transactions: QuerySet[Transaction]) -> list[tuple[int, Sight]]:
     """(id, sight) of each of `transactions` (annotated with `sight_annotations`) the viewer
     sees from outside its team, for `log_looks`: one query of ids, however many rows."""
-    outside = transactions.filter(is_team=False).order_by()
+    # `is_team` and `grant_id` are `sight_annotations`': the stubs cannot follow **annotations.
+    outside = transactions.filter(is_team=False).order_by()  # type: ignore[misc]
     if viewer.is_leadership:
         return [(pk, LEADERSHIP_SIGHT) for pk in outside.values_list("pk", flat=True)]
     return [
         (pk, Sight(Access.DISCLOSURE, frozenset(), grant_id))
-        for pk, grant_id in outside.values_list("pk", "grant_id")
+        for pk, grant_id in outside.values_list("pk", "grant_id")  # type: ignore[misc]
     ]
 
 
@@ -254,7 +256,7 @@ def log_looks(
             partnership_id=viewer.partnership_id,
             transaction_id=transaction_id,
             member=viewer,
-            user=request.user,
+            user=request.user if request.user.is_authenticated else None,
             via=(
                 TransactionAccess.Via.LEADERSHIP
                 if sight.access is Access.LEADERSHIP
@@ -308,7 +310,7 @@ def transaction_for(
     viewer: Member,
     pk,
     *,
-    queryset: QuerySet | None = None,
+    queryset: TenantQuerySet[Transaction] | None = None,
     seen_on: str = TransactionAccess.SeenOn.PAGE,
 ) -> tuple[Transaction, Access]:
     """The transaction `pk` as the viewer may see it, or 404; a look from outside the team is
@@ -329,7 +331,7 @@ def transaction_for(
             partnership=viewer.partnership,
             transaction=transaction,
             member=viewer,
-            user=request.user,
+            user=request.user if request.user.is_authenticated else None,
             via=(
                 TransactionAccess.Via.LEADERSHIP
                 if access is Access.LEADERSHIP

@@ -133,10 +133,9 @@ def propose_leader(*, transaction: Transaction, actor: Member, candidate: Member
         )
     voters = active_team_ids(transaction)
     _require_voters(team, voters)
-    if referral_member_leads(transaction, team):
+    if referral_member_leads(transaction, team) and (referral := transaction.referral_member):
         raise LeadRefused(
-            f"{transaction.referral_member.display_name} is the referral partner member: "
-            "they lead this team."
+            f"{referral.display_name} is the referral partner member: they lead this team."
         )
     if acting_leader_id(transaction) == candidate.pk:
         raise LeadRefused(f"{candidate.display_name} already leads the team.")

@@ -186,17 +186,17 @@ def _refuse_a_second_open(
     existing = team_transactions(member).filter(lead=lead, kind=kind, stage__in=OPEN_STAGES)
     if other_than is not None:
         existing = existing.exclude(pk=other_than.pk)
-    existing = existing.select_related("partnership").order_by("created_at", "pk").first()
-    if existing is None:
+    found = existing.select_related("partnership").order_by("created_at", "pk").first()
+    if found is None:
         return
-    where = f"opened on {date_format(opened_on(existing))}"
-    if existing.stage != Stage.OPENED:
-        where += f", {existing.get_stage_display().lower()}"
+    where = f"opened on {date_format(opened_on(found))}"
+    if found.stage != Stage.OPENED:
+        where += f", {found.get_stage_display().lower()}"
     raise AlreadyOpen(
-        f"You are already on an open {existing.get_kind_display().lower()} transaction for "
+        f"You are already on an open {found.get_kind_display().lower()} transaction for "
         f"{lead.name} ({where}): work on it there rather than {doing}. A transaction of another "
         "kind is fine.",
-        existing,
+        found,
     )
 
 
@@ -255,7 +255,7 @@ def change_stage(
                 "Choose a team leader before closing: the leader directs leadership's "
                 "post-close duties."
             )
-        if acting_leader_id(transaction) is None:
+        if acting_leader_id(transaction) is None and transaction.leader is not None:
             raise LeadRefused(
                 f"{transaction.leader.display_name}, the team leader, is no longer an active "
                 "member: the team appoints another leader before closing."
@@ -278,6 +278,7 @@ def change_stage(
     summary = f"{actor.display_name} moved the transaction from {previous} to "
     summary += transaction.get_stage_display()
     if stage == Stage.CLOSED:
+        assert transaction.closed_on is not None, "set above"
         summary += f" (closed on {date_format(transaction.closed_on)})"
         schedule_post_close(transaction)
     record_event(transaction, Kind.STAGE, summary, actor=actor)
