@@ -38,8 +38,8 @@ def customer_team(transaction: Transaction) -> list[TeamMember]:
 def shared_events(transaction: Transaction) -> QuerySet[TransactionEvent]:
     """Only the entries the team marked as shared with the customer, newest first."""
     return (
-        TransactionEvent.objects.filter(
-            partnership_id=transaction.partnership_id,
+        TransactionEvent.objects.for_partnership(transaction.partnership)
+        .filter(
             transaction=transaction,
             shared_with_customer=True,
         )

@@ -79,8 +79,8 @@ def live_disclosures(viewer: Member) -> QuerySet[Disclosure]:
 def on_team(viewer: Member, ref: str = "pk") -> Exists:
     """Whether the viewer sits on the transaction `ref` names (its pk, or an FK to it)."""
     return Exists(
-        TeamMember.objects.filter(
-            partnership=viewer.partnership_id, transaction=OuterRef(ref), member=viewer
+        TeamMember.objects.for_partnership(viewer.partnership).filter(
+            transaction=OuterRef(ref), member=viewer
         )
     )
 
@@ -291,9 +291,11 @@ def access_to(viewer: Member, transaction: Transaction) -> tuple[Access, Disclos
     """How the viewer may see this transaction, or None: they may not."""
     if transaction.partnership_id != viewer.partnership_id:
         return None
-    if TeamMember.objects.filter(
-        partnership=viewer.partnership_id, transaction=transaction, member=viewer
-    ).exists():
+    if (
+        TeamMember.objects.for_partnership(viewer.partnership)
+        .filter(transaction=transaction, member=viewer)
+        .exists()
+    ):
         return Access.TEAM, None
     if viewer.is_leadership:
         return Access.LEADERSHIP, None

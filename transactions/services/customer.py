@@ -33,7 +33,7 @@ DOUBLE_SEND_WINDOW = datetime.timedelta(seconds=60)
 def _link_emails(transaction: Transaction):
     """The emails that carried a link of the transaction's current version (each send's key
     names the version; revoking starts a new one)."""
-    return OutboxMessage.objects.for_partnership(transaction.partnership_id).filter(
+    return OutboxMessage.objects.for_partnership(transaction.partnership).filter(
         content_type=ContentType.objects.get_for_model(Transaction),
         object_id=transaction.pk,
         template=CUSTOMER_LINK_TEMPLATE,

@@ -32,6 +32,7 @@ from django.utils.formats import date_format
 from leads.models import Lead
 from leads.services import LeadRefused
 from members.models import Member
+from pinnacle.models import Partnership
 from transactions.models import (  # noqa: F401 (the team page reads COMMITTEE_MINIMUM here)
     COMMITTEE_MINIMUM,
     TeamMember,
@@ -131,7 +132,7 @@ def open_transaction(
         raise LeadRefused(LEADERSHIP_NOT_ON_COMMITTEES)
     property_address = property_address.strip()
     _check_details(kind=kind, value=value, property_address=property_address)
-    lead = _lock_lead(lead.pk, lead.partnership_id)
+    lead = _lock_lead(lead.pk, lead.partnership)
     _refuse_a_second_open(lead=lead, member=member, kind=kind)
     referral_member = lead.referring_member
     transaction = Transaction.objects.create(
@@ -163,13 +164,14 @@ def open_transaction(
     return transaction
 
 
-def _lock_lead(lead_id: int, partnership_id: int) -> Lead:
+def _lock_lead(lead_id: int, partnership: Partnership) -> Lead:
     """The lead's row, locked: opens of its transactions (and a change of kind) go one after the
     other, so that a double click opens one."""
     return (
-        Lead.objects.select_for_update(of=("self",))
+        Lead.objects.for_partnership(partnership)
+        .select_for_update(of=("self",))
         .select_related("referring_member")
-        .get(pk=lead_id, partnership_id=partnership_id)
+        .get(pk=lead_id)
     )
 
 
@@ -240,7 +242,7 @@ def change_stage(
         )
     if stage in OPEN_STAGES and transaction.stage not in OPEN_STAGES:
         _refuse_a_second_open(
-            lead=_lock_lead(transaction.lead_id, transaction.partnership_id),
+            lead=_lock_lead(transaction.lead_id, transaction.partnership),
             member=actor,
             kind=transaction.kind,
             other_than=transaction,
@@ -313,7 +315,7 @@ def update_transaction_details(
         return transaction
     if "kind" in changed and transaction.stage in OPEN_STAGES:
         _refuse_a_second_open(
-            lead=_lock_lead(transaction.lead_id, transaction.partnership_id),
+            lead=_lock_lead(transaction.lead_id, transaction.partnership),
             member=actor,
             kind=kind,
             other_than=transaction,

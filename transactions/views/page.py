@@ -121,7 +121,8 @@ def _row_of(request, transaction, model, pk, *related):
     """A row of this transaction (a seat, a proposal, an entry, a document, a disclosure) by
     its id; 404 for any other, another transaction's included."""
     row = (
-        model.objects.filter(partnership=request.partnership, transaction=transaction, pk=pk)
+        model.objects.for_partnership(request.partnership)
+        .filter(transaction=transaction, pk=pk)
         .select_related(*related)
         .first()
     )
