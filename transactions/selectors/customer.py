@@ -22,12 +22,15 @@ def transaction_for_customer(partnership: Partnership, token: str) -> Transactio
         return None
     if found.partnership_id != partnership.pk:
         return None
-    return (
+    transaction = (
         Transaction.objects.for_partnership(partnership)
         .select_related("lead")
         .filter(pk=found.transaction_id, customer_link_version=found.version)
         .first()
     )
+    if transaction is not None:
+        transaction.partnership = partnership  # fetched within it: in hand at no query
+    return transaction
 
 
 def customer_team(transaction: Transaction) -> list[TeamMember]:

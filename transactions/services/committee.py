@@ -25,11 +25,13 @@ NO_LONGER_ACTIVE = "You are no longer an active member of this partnership."
 def locked(transaction: Transaction, *related: str) -> Transaction:
     """The transaction row with its partnership and lead (and `related`), locked until the
     caller's database transaction ends."""
+    # Scoped by the id in hand, not `for_partnership`: callers pass rows reached through a
+    # relation (`proposal.transaction`), whose partnership would cost a query of its own just
+    # before this one selects it with the row.
     return (
-        Transaction.objects.for_partnership(transaction.partnership)
-        .select_for_update(of=("self",))
+        Transaction.objects.select_for_update(of=("self",))
         .select_related("partnership", "lead", *related)
-        .get(pk=transaction.pk)
+        .get(pk=transaction.pk, partnership_id=transaction.partnership_id)
     )
 
 
