@@ -32,7 +32,7 @@ class LeadForm(TenantForm):
         # The lead's own partnership, also for superusers who see every partnership's members.
         field = self.fields.get("referring_member")
         if field is not None and self.instance.partnership_id:
-            field.queryset = field.queryset.filter(partnership_id=self.instance.partnership_id)
+            field.queryset = field.queryset.for_partnership(self.instance.partnership)
             field.help_text = "Reassigning the lead is recorded in its timeline."
 
 

@@ -181,8 +181,7 @@ def _arrived(submission: Submission, ago: datetime.timedelta) -> None:
         consented_at=F("consented_at") - ago,
     )
     Submission.objects.filter(pk=submission.pk).update(created_at=F("created_at") - ago)
-    OutboxMessage.objects.filter(
-        partnership_id=lead.partnership_id,
+    OutboxMessage.objects.for_partnership(lead.partnership).filter(
         content_type=ContentType.objects.get_for_model(Lead),
         object_id=lead.pk,
     ).update(created_at=F("created_at") - ago)

@@ -27,7 +27,8 @@ from django.core.exceptions import ImproperlyConfigured
 from pinnacle.extensions import ExtensionPoint
 
 if TYPE_CHECKING:
-    from django.db.models import Expression, QuerySet
+    from django.db.models import QuerySet
+    from django.db.models.expressions import BaseExpression
 
     from leads.models import Lead
     from members.models import Member
@@ -51,8 +52,8 @@ class Confidentiality:
       lead's transactions, even when filed against the lead.
     """
 
-    free_text_sealed: Callable[..., Expression]
-    email_sealed: Callable[..., Expression]
+    free_text_sealed: Callable[..., BaseExpression]
+    email_sealed: Callable[..., BaseExpression]
     worked_transactions: Callable[[Lead, Member], QuerySet]
     templates: tuple[str, ...]
 

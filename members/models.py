@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
@@ -12,7 +14,7 @@ from pinnacle.models import validate_timezone
 from pinnacle.tenancy import TenantOwned
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
@@ -37,13 +39,15 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """A login. Email is the identifier; what a person is in a partnership lives on Member."""
 
-    username = None
+    # No username: the stubs type it as AbstractUser's CharField, Django allows removing it.
+    username = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # The stubs expect auth's username-based UserManager; ours creates users by email.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta(AbstractUser.Meta):
         constraints = [

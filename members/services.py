@@ -29,7 +29,8 @@ from pinnacle.refusals import Refused
 from pinnacle.tenancy import record_audit
 
 
-class MembershipRefused(Refused, ValidationError):
+# Refused's message is text, ValidationError's may be a lazy string: ours is always text.
+class MembershipRefused(Refused, ValidationError):  # type: ignore[misc]
     """The members app's domain error: an invitation or membership use case that cannot be done,
     with a message for the person who asked. It is also a `ValidationError` (a message, a list, or
     a dict of field -> messages, with a code) so that model and form validation can raise and show
@@ -49,7 +50,7 @@ class MembershipRefused(Refused, ValidationError):
 
     def errors(self) -> dict[str | None, list]:
         if hasattr(self, "error_dict"):
-            return dict(self.error_dict)
+            return {field: errors for field, errors in self.error_dict.items()}
         return {None: self.error_list}
 
 

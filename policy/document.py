@@ -80,7 +80,8 @@ def partnership_settings(partnership: Partnership) -> dict:
 
 
 def default_settings() -> dict:
-    return {name: Partnership._meta.get_field(name).get_default() for name in POLICY_FIELDS}
+    fields = {field.name: field for field in Partnership._meta.concrete_fields}
+    return {name: fields[name].get_default() for name in POLICY_FIELDS}
 
 
 def complete(settings: dict) -> dict:

@@ -22,7 +22,7 @@ from members.models import Member
 from pinnacle.models import Partnership
 from transactions.models import ThankYouLetter, Transaction, TransactionKind
 
-_WHAT_THEY_DID = {
+_WHAT_THEY_DID: dict[str, str] = {
     TransactionKind.BUY: "home purchase",
     TransactionKind.SELL: "home sale",
     TransactionKind.REFINANCE: "refinance",
@@ -93,7 +93,7 @@ def signature_lines(member: Member | None, partnership: Partnership) -> list[str
         lines.append(
             member.display_name + (f", {member.job_title}" if member.job_title.strip() else "")
         )
-        if member.company_id:
+        if member.company is not None:
             lines.append(member.company.name)
         if member.cell_phone:
             lines.append(f"Cell {member.cell_phone}")

@@ -59,8 +59,8 @@ def transaction_events(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     """The lead's transactions' own timeline entries, only of those the viewer may see and,
     for a member the customer authorized, only those the authorization covers."""
     events = (
-        TransactionEvent.objects.filter(
-            partnership_id=lead.partnership_id,
+        TransactionEvent.objects.for_partnership(lead.partnership)
+        .filter(
             transaction__lead=lead,
             transaction__in=visible_transactions(viewer),
         )

@@ -5,7 +5,10 @@
 - Inquiry: what the prospect wrote; InquiryResponse: the member's reply or acknowledgement.
 """
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import F, Q
@@ -14,6 +17,9 @@ from django.urls import reverse
 from leads.models.intake import Lead, Submission
 from members.models import Member
 from pinnacle.tenancy import TenantOwned
+
+if TYPE_CHECKING:
+    from pinnacle.mail.models import OutboxMessage
 
 
 class InquiryState(models.TextChoices):
@@ -127,7 +133,7 @@ class Inquiry(TenantOwned):
     @property
     def addressee(self) -> str:
         """Who the prospect wrote to, as pages and emails name them."""
-        return self.member.display_name if self.member_id else "Leadership"
+        return self.member.display_name if self.member is not None else "Leadership"
 
     @property
     def is_for_leadership(self) -> bool:
@@ -173,6 +179,9 @@ class InquiryResponse(TenantOwned):
     body = models.TextField()
     follow_up_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Not a column: `selectors.inquiry_responses` says how far the email to the lead got.
+    email_status: OutboxMessage | None
 
     class Meta:
         ordering = ["created_at"]

@@ -134,7 +134,7 @@ class Submission(ChannelMixin, TenantOwned):
 # policy: all contact to a lead "must first acknowledge to the prospect/lead the origin of the
 # prospect/lead contact information": what the lead did to leave them, per form kind, said by the
 # member reaching out. Every email, script and preview reads it from `details_origin`.
-DETAILS_ORIGINS = {
+DETAILS_ORIGINS: dict[str, str] = {
     FormKind.JOIN: "you requested access to the {partnership} partner directory on the "
     "{partnership} website ({website})",
     FormKind.CONTACT: "you filled in the online form on the {partnership} website ({website})",

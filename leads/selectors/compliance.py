@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     Aggregate,
@@ -84,7 +85,8 @@ def response_compliance(
         .annotate(
             received=Count("pk"),
             on_time=Count("pk", filter=ANSWERED_IN_TIME),
-            answered_late=Count("pk", filter=ANSWERED_LATE),
+            # Not `answered_late`: that is already Inquiry's own property.
+            late=Count("pk", filter=ANSWERED_LATE),
             open=Count("pk", filter=awaiting_at(now)),
             overdue=Count("pk", filter=overdue_at(now)),
             median_response=Median(
@@ -106,7 +108,7 @@ def response_compliance(
             member_name=row["member__display_name"] or "Leadership (online form)",
             received=row["received"],
             on_time=row["on_time"],
-            answered_late=row["answered_late"],
+            answered_late=row["late"],
             open=row["open"],
             overdue=row["overdue"],
             median_response=row["median_response"],
@@ -136,7 +138,7 @@ def compliance_table(
         extra.append((len(columns.headers), columns.rows(partnership, start, end)))
         extra_headers += list(columns.headers)
     member_ids = set(inquiry_rows) | {pk for _, rows in extra for pk in rows}
-    names = dict(
+    names: dict[int | None, str] = dict(
         Member.objects.for_partnership(partnership)
         .filter(pk__in=[pk for pk in member_ids if pk is not None])
         .values_list("pk", "display_name")
@@ -145,7 +147,7 @@ def compliance_table(
     table = []
     for member_id in sorted(member_ids, key=lambda pk: (names.get(pk, ""), pk or 0)):
         row = inquiry_rows.get(member_id)
-        line = [names.get(member_id, "")]
+        line: list[Any] = [names.get(member_id, "")]
         if row is None:
             line += [0, 0, "", 0, 0, 0, ""]
         else:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -31,7 +33,7 @@ from pinnacle.tenancy import get_for_partnership_or_404
 
 LEADS_PER_PAGE = 25
 
-SORTS = {
+SORTS: dict[str, tuple[str | Lower, str]] = {
     "newest": ("-created_at", "-pk"),
     "oldest": ("created_at", "pk"),
     "name": (Lower("name"), "pk"),
@@ -100,7 +102,7 @@ def leads_for_list(
     *, partnership: Partnership, member: Member, filters: LeadFilters
 ) -> QuerySet[Lead]:
     """The partnership's leads as filtered, with each lead's referrer and opt-out state."""
-    leads = (
+    leads: QuerySet[Lead] = (
         Lead.objects.for_partnership(partnership)
         .select_related("referring_member")
         .only(
@@ -121,7 +123,8 @@ def leads_for_list(
     if filters.referrer == UNASSIGNED:
         leads = leads.filter(referring_member__isnull=True)
     elif filters.referrer:
-        leads = leads.filter(referring_member_id=filters.referrer)
+        # The form offered only members' ids (and UNASSIGNED, handled above).
+        leads = leads.filter(referring_member_id=int(filters.referrer))
     # Dates are the partnership's days, whoever looks at the list.
     if filters.created_from:
         leads = leads.filter(created_at__gte=partnership.start_of_day(filters.created_from))
@@ -129,7 +132,8 @@ def leads_for_list(
         next_day = filters.created_to + datetime.timedelta(days=1)
         leads = leads.filter(created_at__lt=partnership.start_of_day(next_day))
     if filters.opted_out:
-        leads = leads.filter(is_opted_out=filters.opted_out == "yes")
+        # Annotated above; the stubs lose annotations through `_search`'s QuerySet[Lead].
+        leads = leads.filter(is_opted_out=filters.opted_out == "yes")  # type: ignore[misc]
     return leads.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
 
 
@@ -192,7 +196,7 @@ def lead_suppression(lead: Lead, viewer: Member) -> Suppression | None:
     )
 
 
-def named_members(lead: Lead) -> list[dict]:
+def named_members(lead: Lead) -> list[Mapping[str, Any]]:
     """Every member the prospect named as their referrer, first named first, with when they
     named them first and last and how many times (one query)."""
     return list(

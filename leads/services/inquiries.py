@@ -122,11 +122,12 @@ def respond_to_inquiry(
     partnership = inquiry.partnership
     if kind == InquiryResponse.Kind.ACKNOWLEDGEMENT:
         check_follow_up_date(partnership=partnership, follow_up_on=follow_up_on)
-        if inquiry.awaits_follow_up:
+        promised_on = inquiry.follow_up_promised_on if inquiry.awaits_follow_up else None
+        if promised_on is not None:
             # A promise is kept by a reply, never pushed back by another acknowledgement.
             raise LeadRefused(
                 f"You already promised {inquiry.lead.name} a follow-up by "
-                f"{date_format(inquiry.follow_up_promised_on)}: "
+                f"{date_format(promised_on)}: "
                 "send your reply to keep it."
             )
     else:
@@ -231,6 +232,8 @@ class _Deadline:
 
 def _follow_up_key(inquiry: Inquiry) -> str:
     """One promise, one reminder and one escalation: a later promise gets keys of its own."""
+    # Only an inquiry awaiting its follow-up is reminded or escalated.
+    assert inquiry.follow_up_due_at is not None
     return f"inquiry:{inquiry.pk}:follow-up:{inquiry.follow_up_due_at.date().isoformat()}"
 
 
@@ -323,7 +326,7 @@ class _LeadersByPartnership:
 
 def _answerers(inquiry: Inquiry, leaders: _LeadersByPartnership | None = None) -> list[Member]:
     """Who is told about the inquiry and reminded of it: its member, or every active leader."""
-    if inquiry.member_id is not None:
+    if inquiry.member is not None:
         inquiry.member.partnership = inquiry.partnership
         return [inquiry.member]
     return (leaders or _LeadersByPartnership()).of(inquiry.partnership)

@@ -117,7 +117,9 @@ def submit_lead(
         except IntegrityError:
             # The same person submitted twice at once; the other request created the lead.
             lead = _lock_lead(partnership, email)
+            assert lead is not None, "the unique index refused ours: theirs exists"
     elif is_advocate_referral:
+        assert referrer is not None, "refused above"
         _adopt_referrer(lead, referrer)
     else:
         _update_lead(

@@ -49,7 +49,8 @@ def check_revision(
     title = (title or "").strip()
     if not title:
         raise GovernanceRefused({"title": "Give the revision a title."}, code="required")
-    if len(title) > PolicyRevision._meta.get_field("title").max_length:
+    longest = PolicyRevision._meta.get_field("title").max_length
+    if longest is not None and len(title) > longest:
         raise GovernanceRefused({"title": "Keep the title to 160 characters."}, code="too_long")
     try:
         document.validate_text(text or "")
@@ -178,6 +179,7 @@ def open_voting(
         )
     voting = PolicyRevision.objects.for_partnership(partnership).filter(status=Status.VOTING)
     if (other := voting.exclude(pk=revision.pk).first()) is not None:
+        assert other.voting_closes_at is not None, "a vote opens with its window"
         raise GovernanceRefused(
             f"\u201c{other.title}\u201d is being voted on until "
             f"{when(other.voting_closes_at, partnership)}; one revision is voted on at a time.",
@@ -244,6 +246,7 @@ def _not_voting(revision: PolicyRevision, now: datetime.datetime) -> str:
     if stage == "draft":
         return "Voting on this revision has not been opened."
     if stage == "scheduled":
+        assert revision.voting_opens_at is not None, "a vote opens with its window"
         return f"Voting opens {when(revision.voting_opens_at, revision.partnership)}."
     return "Voting on this revision has closed."
 
@@ -269,6 +272,7 @@ def close_voting(*, revision: PolicyRevision, now: datetime.datetime | None = No
     )
     if revision.status != Status.VOTING:
         raise GovernanceRefused("This revision is not being voted on.", code="not_voting")
+    assert revision.voting_closes_at is not None, "a vote opens with its window"
     if now < revision.voting_closes_at:
         raise GovernanceRefused(
             f"Voting is open until {when(revision.voting_closes_at, revision.partnership)}.",

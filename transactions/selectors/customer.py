@@ -22,12 +22,15 @@ def transaction_for_customer(partnership: Partnership, token: str) -> Transactio
         return None
     if found.partnership_id != partnership.pk:
         return None
-    return (
+    transaction = (
         Transaction.objects.for_partnership(partnership)
         .select_related("lead")
         .filter(pk=found.transaction_id, customer_link_version=found.version)
         .first()
     )
+    if transaction is not None:
+        transaction.partnership = partnership  # fetched within it: in hand at no query
+    return transaction
 
 
 def customer_team(transaction: Transaction) -> list[TeamMember]:
@@ -38,8 +41,8 @@ def customer_team(transaction: Transaction) -> list[TeamMember]:
 def shared_events(transaction: Transaction) -> QuerySet[TransactionEvent]:
     """Only the entries the team marked as shared with the customer, newest first."""
     return (
-        TransactionEvent.objects.filter(
-            partnership_id=transaction.partnership_id,
+        TransactionEvent.objects.for_partnership(transaction.partnership)
+        .filter(
             transaction=transaction,
             shared_with_customer=True,
         )

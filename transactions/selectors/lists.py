@@ -88,9 +88,8 @@ def transactions_for_list(viewer: Member, *, q: str = "", stage: str = "") -> Qu
 def team_of(transaction: Transaction) -> list[TeamMember]:
     """The transaction's seats with their members' details, in the order they joined."""
     return list(
-        TeamMember.objects.filter(
-            partnership_id=transaction.partnership_id, transaction=transaction
-        )
+        TeamMember.objects.for_partnership(transaction.partnership)
+        .filter(transaction=transaction)
         .select_related("member__user", "member__company")
         .order_by("added_at", "pk")
     )
@@ -98,8 +97,8 @@ def team_of(transaction: Transaction) -> list[TeamMember]:
 
 def open_proposal(transaction: Transaction) -> LeaderProposal | None:
     return (
-        LeaderProposal.objects.filter(
-            partnership_id=transaction.partnership_id,
+        LeaderProposal.objects.for_partnership(transaction.partnership)
+        .filter(
             transaction=transaction,
             closed_at__isnull=True,
         )
@@ -113,31 +112,36 @@ def open_proposal(transaction: Transaction) -> LeaderProposal | None:
 
 def timeline_of(transaction: Transaction, sight: Sight = TEAM_SIGHT) -> QuerySet[TransactionEvent]:
     """The transaction's timeline, the entries the sight covers only."""
-    events = TransactionEvent.objects.filter(
-        partnership_id=transaction.partnership_id, transaction=transaction
-    ).select_related("actor")
+    events = (
+        TransactionEvent.objects.for_partnership(transaction.partnership)
+        .filter(transaction=transaction)
+        .select_related("actor")
+    )
     kinds = sight.event_kinds()
     return events if kinds is None else events.filter(kind__in=kinds)
 
 
 def documents_of(transaction: Transaction) -> QuerySet[TransactionDocument]:
-    return TransactionDocument.objects.filter(
-        partnership_id=transaction.partnership_id, transaction=transaction
-    ).select_related("uploaded_by")
+    return (
+        TransactionDocument.objects.for_partnership(transaction.partnership)
+        .filter(transaction=transaction)
+        .select_related("uploaded_by")
+    )
 
 
 def disclosures_of(transaction: Transaction, *, today: datetime.date) -> QuerySet[Disclosure]:
     """The transaction's written authorizations, each with `is_live` on `today`."""
     return (
-        Disclosure.objects.filter(
-            partnership_id=transaction.partnership_id, transaction=transaction
-        )
+        Disclosure.objects.for_partnership(transaction.partnership)
+        .filter(transaction=transaction)
         .annotate(is_live=ExpressionWrapper(Disclosure.live_on(today), output_field=BooleanField()))
         .select_related("grantee_member", "recorded_by", "revoked_by")
     )
 
 
 def access_log_of(transaction: Transaction) -> QuerySet[TransactionAccess]:
-    return TransactionAccess.objects.filter(
-        partnership_id=transaction.partnership_id, transaction=transaction
-    ).select_related("member", "user", "disclosure")
+    return (
+        TransactionAccess.objects.for_partnership(transaction.partnership)
+        .filter(transaction=transaction)
+        .select_related("member", "user", "disclosure")
+    )

@@ -35,8 +35,12 @@ STEP_KINDS = list(PostCloseStep.Kind)
 def committee_of(transaction: Transaction) -> list[Member]:
     """Every member of the transaction committee (the team, and the leader), team order."""
     members = [seat.member for seat in team_of(transaction)]
-    if transaction.leader_id and all(m.pk != transaction.leader_id for m in members):
-        members.insert(0, transaction.leader)
+    if (
+        transaction.leader_id
+        and all(m.pk != transaction.leader_id for m in members)
+        and (leader := transaction.leader)
+    ):
+        members.insert(0, leader)
     return members
 
 
@@ -67,7 +71,7 @@ def involved_members(
         if isinstance(member_id, int) and member_id not in seated and member_id not in former:
             former.append(member_id)
     if former:
-        found = Member.objects.for_partnership(transaction.partnership_id).in_bulk(former)
+        found = Member.objects.for_partnership(transaction.partnership).in_bulk(former)
         members += [found[pk] for pk in former if pk in found]
     return members
 
@@ -123,8 +127,8 @@ def post_close_counts(viewer: Member, *, now: datetime.datetime) -> PostCloseCou
         transaction__in=visible_transactions(viewer).filter(stage=TransactionStage.CLOSED),
         completed_at__isnull=True,
     )
-    proposed = MeetingProposal.objects.filter(
-        partnership=viewer.partnership_id, transaction=OuterRef("transaction"), confirmed_at=None
+    proposed = MeetingProposal.objects.for_partnership(viewer.partnership).filter(
+        transaction=OuterRef("transaction"), confirmed_at=None
     )
     counts = pending.aggregate(
         to_confirm=Count("pk", filter=Q(Exists(proposed), kind=PostCloseStep.Kind.HANDOFF_MEETING)),

@@ -56,7 +56,7 @@ def sealed_seats(lead: Lead | int, viewer: Member) -> QuerySet[TeamMember]:
             )
         )
     )
-    seats = TeamMember.objects.filter(partnership=viewer.partnership_id, transaction__lead=lead)
+    seats = TeamMember.objects.for_partnership(viewer.partnership).filter(transaction__lead=lead)
     return seats.exclude(reads_notes).exclude(
         member__in=seats.filter(reads_notes).values("member_id")
     )

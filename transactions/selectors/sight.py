@@ -45,7 +45,7 @@ from django.db.models import (
 
 from members.models import Member
 from pinnacle.access import not_found
-from pinnacle.tenancy import get_for_partnership_or_404
+from pinnacle.tenancy import TenantQuerySet, get_for_partnership_or_404
 from transactions.models import (
     Disclosure,
     DisclosureCover,
@@ -76,8 +76,8 @@ def live_disclosures(viewer: Member) -> QuerySet[Disclosure]:
 def on_team(viewer: Member, ref: str = "pk") -> Exists:
     """Whether the viewer sits on the transaction `ref` names (its pk, or an FK to it)."""
     return Exists(
-        TeamMember.objects.filter(
-            partnership=viewer.partnership_id, transaction=OuterRef(ref), member=viewer
+        TeamMember.objects.for_partnership(viewer.partnership).filter(
+            transaction=OuterRef(ref), member=viewer
         )
     )
 
@@ -179,7 +179,7 @@ def sight_annotations(viewer: Member, ref: str = "pk") -> dict:
     """Per row naming a transaction (`ref`): `is_team`, and for a member who is not leadership
     what their live authorizations cover (`granted`) and the newest one (`grant_id`); read
     back with `sight_of`. Subqueries of the row's own query: no query per row."""
-    annotations = {"is_team": on_team(viewer, ref)}
+    annotations: dict[str, Subquery] = {"is_team": on_team(viewer, ref)}
     if not viewer.is_leadership:
         live = live_disclosures(viewer).filter(transaction=OuterRef(ref))
         annotations["granted"] = ArraySubquery(
@@ -228,12 +228,13 @@ def sight_for(viewer: Member, transaction: Transaction, access: Access) -> Sight
 def outside_looks(viewer: Member, transactions: QuerySet[Transaction]) -> list[tuple[int, Sight]]:
     """(id, sight) of each of `transactions` (annotated with `sight_annotations`) the viewer
     sees from outside its team, for the access log: one query of ids, however many rows."""
-    outside = transactions.filter(is_team=False).order_by()
+    # `is_team` and `grant_id` are `sight_annotations`': the stubs cannot follow **annotations.
+    outside = transactions.filter(is_team=False).order_by()  # type: ignore[misc]
     if viewer.is_leadership:
         return [(pk, LEADERSHIP_SIGHT) for pk in outside.values_list("pk", flat=True)]
     return [
         (pk, Sight(Access.DISCLOSURE, frozenset(), grant_id))
-        for pk, grant_id in outside.values_list("pk", "grant_id")
+        for pk, grant_id in outside.values_list("pk", "grant_id")  # type: ignore[misc]
     ]
 
 
@@ -255,9 +256,11 @@ def access_to(viewer: Member, transaction: Transaction) -> tuple[Access, Disclos
     """How the viewer may see this transaction, or None: they may not."""
     if transaction.partnership_id != viewer.partnership_id:
         return None
-    if TeamMember.objects.filter(
-        partnership=viewer.partnership_id, transaction=transaction, member=viewer
-    ).exists():
+    if (
+        TeamMember.objects.for_partnership(viewer.partnership)
+        .filter(transaction=transaction, member=viewer)
+        .exists()
+    ):
         return Access.TEAM, None
     if viewer.is_leadership:
         return Access.LEADERSHIP, None
@@ -270,7 +273,7 @@ def access_to(viewer: Member, transaction: Transaction) -> tuple[Access, Disclos
 
 
 def transaction_for(
-    viewer: Member, pk: object, *, queryset: QuerySet[Transaction] | None = None
+    viewer: Member, pk: object, *, queryset: TenantQuerySet[Transaction] | None = None
 ) -> tuple[Transaction, Access, Disclosure | None]:
     """The transaction `pk` as the viewer may see it (how, and under which live authorization),
     or the same 404 as for an id that does not exist. The caller logs a look from outside the

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser
-
-from members.models import Member
+from members.models import Member, User
 from transactions.models import Transaction, TransactionAccess
 from transactions.selectors.sight import Access, Sight
 
@@ -21,7 +19,7 @@ PATH_LENGTH = 300
 def record_transaction_access(
     *,
     viewer: Member,
-    user: AbstractBaseUser,
+    user: User,
     path: str,
     looks: Iterable[tuple[int, Sight]],
     seen_on: str,
@@ -53,7 +51,7 @@ def record_transaction_access(
 
 
 def record_admin_access(
-    *, transaction: Transaction, member: Member | None, user: AbstractBaseUser, path: str
+    *, transaction: Transaction, member: Member | None, user: User, path: str
 ) -> TransactionAccess:
     """A look at the transaction's admin page (leadership's, or a superuser's without a seat in
     the partnership: `member` is then None)."""

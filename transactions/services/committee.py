@@ -25,6 +25,9 @@ NO_LONGER_ACTIVE = "You are no longer an active member of this partnership."
 def locked(transaction: Transaction, *related: str) -> Transaction:
     """The transaction row with its partnership and lead (and `related`), locked until the
     caller's database transaction ends."""
+    # Scoped by the id in hand, not `for_partnership`: callers pass rows reached through a
+    # relation (`proposal.transaction`), whose partnership would cost a query of its own just
+    # before this one selects it with the row.
     return (
         Transaction.objects.select_for_update(of=("self",))
         .select_related("partnership", "lead", *related)
@@ -35,9 +38,9 @@ def locked(transaction: Transaction, *related: str) -> Transaction:
 def team_ids(transaction: Transaction) -> set[int]:
     """The member ids of the transaction's team committee."""
     return set(
-        TeamMember.objects.filter(
-            partnership_id=transaction.partnership_id, transaction=transaction
-        ).values_list("member_id", flat=True)
+        TeamMember.objects.for_partnership(transaction.partnership)
+        .filter(transaction=transaction)
+        .values_list("member_id", flat=True)
     )
 
 
@@ -58,11 +61,12 @@ def require_seat(transaction: Transaction, actor: Member, refusal: str = TEAM_ON
 def active_team_ids(transaction: Transaction) -> set[int]:
     """The member ids of the team who are still active members: who counts for a majority."""
     return set(
-        TeamMember.objects.filter(
-            partnership_id=transaction.partnership_id,
+        TeamMember.objects.for_partnership(transaction.partnership)
+        .filter(
             transaction=transaction,
             member__is_active=True,
-        ).values_list("member_id", flat=True)
+        )
+        .values_list("member_id", flat=True)
     )
 
 

@@ -31,7 +31,7 @@ CUSTOMER_LINK_TEMPLATE = "leads/customer_link"
 def _link_emails(transaction: Transaction):
     """The emails that carried a link of the transaction's current version (each send's key
     names the version; revoking starts a new one)."""
-    return OutboxMessage.objects.for_partnership(transaction.partnership_id).filter(
+    return OutboxMessage.objects.for_partnership(transaction.partnership).filter(
         content_type=ContentType.objects.get_for_model(Transaction),
         object_id=transaction.pk,
         template=CUSTOMER_LINK_TEMPLATE,

@@ -36,8 +36,8 @@ def make_leader(transaction: Transaction, member: Member, *, actor: Member, why:
     now = timezone.now()
     transaction.leader = member
     transaction.save(update_fields=["leader"])
-    LeaderProposal.objects.filter(
-        partnership_id=transaction.partnership_id, transaction=transaction, closed_at__isnull=True
+    LeaderProposal.objects.for_partnership(transaction.partnership).filter(
+        transaction=transaction, closed_at__isnull=True
     ).update(closed_at=now)
     summary = f"{member.display_name} leads the team ({why})"
     record_event(transaction, Kind.LEADER, summary, actor=actor)
@@ -48,8 +48,8 @@ def team_changed(transaction: Transaction) -> None:
     """After a member joined or left: the open proposal is counted again against the new team
     (it may now have its majority; a team of one never settles)."""
     proposal = (
-        LeaderProposal.objects.filter(
-            partnership_id=transaction.partnership_id,
+        LeaderProposal.objects.for_partnership(transaction.partnership)
+        .filter(
             transaction=transaction,
             closed_at__isnull=True,
         )
@@ -78,9 +78,11 @@ def _settle_if_agreed(transaction: Transaction, proposal: LeaderProposal, voters
         or referral_member_leads(transaction, voters)
     ):
         return False
-    agreed = LeaderAgreement.objects.filter(
-        partnership_id=transaction.partnership_id, proposal=proposal, member_id__in=voters
-    ).count()
+    agreed = (
+        LeaderAgreement.objects.for_partnership(transaction.partnership)
+        .filter(proposal=proposal, member_id__in=voters)
+        .count()
+    )
     if not _majority(agreed, len(voters)):
         return False
     now = timezone.now()
@@ -133,16 +135,15 @@ def propose_leader(*, transaction: Transaction, actor: Member, candidate: Member
         )
     voters = active_team_ids(transaction)
     _require_voters(team, voters)
-    if referral_member_leads(transaction, team):
+    if referral_member_leads(transaction, team) and (referral := transaction.referral_member):
         raise TransactionRefused(
-            f"{transaction.referral_member.display_name} is the referral partner member: "
-            "they lead this team."
+            f"{referral.display_name} is the referral partner member: they lead this team."
         )
     if acting_leader_id(transaction) == candidate.pk:
         raise TransactionRefused(f"{candidate.display_name} already leads the team.")
     now = timezone.now()
-    LeaderProposal.objects.filter(
-        partnership_id=transaction.partnership_id, transaction=transaction, closed_at__isnull=True
+    LeaderProposal.objects.for_partnership(transaction.partnership).filter(
+        transaction=transaction, closed_at__isnull=True
     ).update(closed_at=now)
     proposal = LeaderProposal.objects.create(
         partnership_id=transaction.partnership_id,
@@ -167,8 +168,10 @@ def agree_to_leader(*, proposal: LeaderProposal, actor: Member) -> bool:
     agreement settled it."""
     transaction = locked(proposal.transaction, "leader", "referral_member")
     # Read after the lock: another member's agreement may have settled it meanwhile.
-    proposal = LeaderProposal.objects.select_related("candidate", "proposed_by").get(
-        pk=proposal.pk, partnership_id=transaction.partnership_id
+    proposal = (
+        LeaderProposal.objects.for_partnership(transaction.partnership)
+        .select_related("candidate", "proposed_by")
+        .get(pk=proposal.pk)
     )
     team = require_seat(transaction, actor)
     if proposal.settled_at is not None:

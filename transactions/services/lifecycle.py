@@ -31,6 +31,7 @@ from django.utils.formats import date_format
 
 from leads.models import Lead
 from members.models import Member
+from pinnacle.models import Partnership
 from transactions.models import (  # noqa: F401 (the team page reads COMMITTEE_MINIMUM here)
     COMMITTEE_MINIMUM,
     TeamMember,
@@ -131,7 +132,7 @@ def open_transaction(
         raise TransactionRefused(LEADERSHIP_NOT_ON_COMMITTEES)
     property_address = property_address.strip()
     _check_details(kind=kind, value=value, property_address=property_address)
-    lead = _lock_lead(lead.pk, lead.partnership_id)
+    lead = _lock_lead(lead.pk, lead.partnership)
     _refuse_a_second_open(lead=lead, member=member, kind=kind)
     referral_member = lead.referring_member
     transaction = Transaction.objects.create(
@@ -163,13 +164,14 @@ def open_transaction(
     return transaction
 
 
-def _lock_lead(lead_id: int, partnership_id: int) -> Lead:
+def _lock_lead(lead_id: int, partnership: Partnership) -> Lead:
     """The lead's row, locked: opens of its transactions (and a change of kind) go one after the
     other, so that a double click opens one."""
     return (
-        Lead.objects.select_for_update(of=("self",))
+        Lead.objects.for_partnership(partnership)
+        .select_for_update(of=("self",))
         .select_related("referring_member")
-        .get(pk=lead_id, partnership_id=partnership_id)
+        .get(pk=lead_id)
     )
 
 
@@ -186,17 +188,17 @@ def _refuse_a_second_open(
     existing = team_transactions(member).filter(lead=lead, kind=kind, stage__in=OPEN_STAGES)
     if other_than is not None:
         existing = existing.exclude(pk=other_than.pk)
-    existing = existing.select_related("partnership").order_by("created_at", "pk").first()
-    if existing is None:
+    found = existing.select_related("partnership").order_by("created_at", "pk").first()
+    if found is None:
         return
-    where = f"opened on {date_format(opened_on(existing))}"
-    if existing.stage != Stage.OPENED:
-        where += f", {existing.get_stage_display().lower()}"
+    where = f"opened on {date_format(opened_on(found))}"
+    if found.stage != Stage.OPENED:
+        where += f", {found.get_stage_display().lower()}"
     raise AlreadyOpen(
-        f"You are already on an open {existing.get_kind_display().lower()} transaction for "
+        f"You are already on an open {found.get_kind_display().lower()} transaction for "
         f"{lead.name} ({where}): work on it there rather than {doing}. A transaction of another "
         "kind is fine.",
-        existing,
+        found,
     )
 
 
@@ -242,7 +244,7 @@ def change_stage(
         )
     if stage in OPEN_STAGES and transaction.stage not in OPEN_STAGES:
         _refuse_a_second_open(
-            lead=_lock_lead(transaction.lead_id, transaction.partnership_id),
+            lead=_lock_lead(transaction.lead_id, transaction.partnership),
             member=actor,
             kind=transaction.kind,
             other_than=transaction,
@@ -257,7 +259,7 @@ def change_stage(
                 "Choose a team leader before closing: the leader directs leadership's "
                 "post-close duties."
             )
-        if acting_leader_id(transaction) is None:
+        if acting_leader_id(transaction) is None and transaction.leader is not None:
             raise TransactionRefused(
                 f"{transaction.leader.display_name}, the team leader, is no longer an active "
                 "member: the team appoints another leader before closing."
@@ -280,6 +282,7 @@ def change_stage(
     summary = f"{actor.display_name} moved the transaction from {previous} to "
     summary += transaction.get_stage_display()
     if stage == Stage.CLOSED:
+        assert transaction.closed_on is not None, "set above"
         summary += f" (closed on {date_format(transaction.closed_on)})"
         schedule_post_close(transaction)
     record_event(transaction, Kind.STAGE, summary, actor=actor)
@@ -314,7 +317,7 @@ def update_transaction_details(
         return transaction
     if "kind" in changed and transaction.stage in OPEN_STAGES:
         _refuse_a_second_open(
-            lead=_lock_lead(transaction.lead_id, transaction.partnership_id),
+            lead=_lock_lead(transaction.lead_id, transaction.partnership),
             member=actor,
             kind=kind,
             other_than=transaction,

@@ -119,11 +119,11 @@ def remove_team_member(*, transaction: Transaction, actor: Member, member: Membe
             "A committee is two or more members: add someone else before taking "
             f"{member.display_name} off the team."
         )
-    TeamMember.objects.filter(
-        partnership_id=transaction.partnership_id, transaction=transaction, member=member
+    TeamMember.objects.for_partnership(transaction.partnership).filter(
+        transaction=transaction, member=member
     ).delete()
-    open_proposals = LeaderProposal.objects.filter(
-        partnership_id=transaction.partnership_id, transaction=transaction, closed_at__isnull=True
+    open_proposals = LeaderProposal.objects.for_partnership(transaction.partnership).filter(
+        transaction=transaction, closed_at__isnull=True
     )
     # Off the team, their agreement no longer counts; a proposal to make them leader ends.
     LeaderAgreement.objects.filter(proposal__in=open_proposals, member=member).delete()

@@ -120,11 +120,12 @@ def confirm_meeting(*, proposal: MeetingProposal, actor: Member) -> MeetingPropo
         raise TransactionRefused(
             f"The handoff meeting is already booked for {when(booked.starts_at, partnership)}."
         )
-    proposal = proposals.filter(pk=proposal.pk).first()
-    if proposal is None:
+    current = proposals.filter(pk=proposal.pk).first()
+    if current is None:
         raise TransactionRefused(
             "Those times were replaced by new ones; choose one of the current times."
         )
+    proposal = current
     now = timezone.now()
     if proposal.starts_at <= now:
         leader = transaction.leader or "the leader"
@@ -149,7 +150,7 @@ def confirm_meeting(*, proposal: MeetingProposal, actor: Member) -> MeetingPropo
         actor=actor,
         body=proposal.location,
     )
-    if transaction.leader_id:
+    if transaction.leader is not None:
         queue_email(
             partnership=partnership,
             key=f"post-close:meeting-confirmed:{proposal.pk}",

@@ -44,7 +44,7 @@ def draft_interaction_text(
     named = _names([m.display_name for m in involved]) or "our partner members"
     led = (
         f" {transaction.leader.display_name} led your team and joins us in this note."
-        if transaction.leader_id
+        if transaction.leader is not None
         else ""
     )
     return "\n\n".join(
@@ -109,6 +109,7 @@ def record_client_interaction(
         raise TransactionRefused("Say when the interaction took place.")
     if occurred_at > now:
         raise TransactionRefused("Record the interaction once it has taken place.")
+    assert transaction.closed_on is not None, "locked_closed refused an open transaction"
     if occurred_at < partnership.start_of_day(transaction.closed_on):
         raise TransactionRefused(
             f"The interaction after the close took place on or after the closing day, "
@@ -185,6 +186,7 @@ def record_client_interaction(
             ) from refusal
         # The leader takes part in it: they get what the customer got, as it was sent.
         leader = transaction.leader
+        assert leader is not None, "a transaction closes with its leader"
         queue_email(
             partnership=partnership,
             key=f"client-interaction:transaction:{transaction.pk}:leader-copy",

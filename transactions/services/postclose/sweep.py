@@ -122,7 +122,7 @@ def _reminded(step: PostCloseStep, to_confirm: bool, leadership: list[Member]) -
 
 def _team_side(transaction: Transaction) -> list[Member]:
     """The leader; a team with no (active) leader, all of it."""
-    if transaction.leader_id and transaction.leader.is_active:
+    if transaction.leader is not None and transaction.leader.is_active:
         return [transaction.leader]
     return [
         seat.member
