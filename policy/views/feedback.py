@@ -69,7 +69,7 @@ def suggestions(request):
 @require_POST
 @leadership_required
 def suggestion_respond(request, pk):
-    suggestion = selectors.get_suggestion_for_leader(request.member, pk)
+    suggestion = selectors.suggestion_for(request.member, pk)
     form = SuggestionResponseForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Write a response to the member before sending it.")
@@ -214,7 +214,7 @@ def reports(request):
 
 @leadership_required
 def report_detail(request, pk):
-    breach = selectors.get_report_for_leader(request.member, pk)
+    breach = selectors.report_for(request.member, pk)
     form = BreachUpdateForm(
         request.POST or None, initial={"status": breach.status, "resolution": breach.resolution}
     )

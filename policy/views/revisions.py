@@ -139,14 +139,14 @@ def _majority_label(value: str) -> str:
 
 @member_required
 def revision_detail(request, pk):
-    revision = selectors.get_revision_for_member(request.member, pk)
+    revision = selectors.revision_for(request.member, pk)
     return _revisionpage_of(request, revision)
 
 
 @require_POST
 @member_required
 def revision_vote(request, pk):
-    revision = selectors.get_revision_for_member(request.member, pk)
+    revision = selectors.revision_for(request.member, pk)
     form = VoteForm(request.POST)
     if form.is_valid():
         with refused_into(form) as voting:
@@ -166,7 +166,7 @@ def revision_vote(request, pk):
 @require_POST
 @leadership_required
 def revision_open(request, pk):
-    revision = selectors.get_revision_for_member(request.member, pk)
+    revision = selectors.revision_for(request.member, pk)
     form = OpenVotingForm(request.POST, partnership=request.partnership)
     if form.is_valid():
         with refused_into(form) as opening:
