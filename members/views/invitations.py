@@ -79,6 +79,16 @@ def _invalid(request, reason: str, *, status: int):
     return render(request, "members/invitation_invalid.html", {"reason": reason}, status=status)
 
 
+def _next_step(user, invitation: Invitation) -> str:
+    """What the invitee does next: accept (logged in as the invited address), log in (that
+    address has an account), sign up, or log out first (logged in as someone else)."""
+    if user.is_authenticated:
+        return "accept" if user.email.lower() == invitation.email.lower() else "wrong_user"
+    if User.objects.filter(email__lower=invitation.email.lower()).exists():
+        return "login"
+    return "signup"
+
+
 def accept_invitation(request, token):
     """GET shows the invitation (scanners fetch links: nothing changes); the button POSTs."""
     try:
@@ -102,13 +112,7 @@ def accept_invitation(request, token):
     if problem := services.invitation_problem(invitation):
         return _invalid(request, problem.message, status=410)
 
-    if user.is_authenticated:
-        step = "accept" if user.email.lower() == invitation.email.lower() else "wrong_user"
-    elif User.objects.filter(email__lower=invitation.email.lower()).exists():
-        step = "login"
-    else:
-        step = "signup"
-
+    step = _next_step(user, invitation)
     if request.method == "POST":
         if step == "accept":
             with refused_into() as accepting:

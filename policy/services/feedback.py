@@ -266,6 +266,21 @@ def _file_report(
         ),
     )
     report.partnership = partnership
+    _send_to_handlers(report, recipients)
+    record_audit(
+        partnership=partnership,
+        actor=None,  # the reporter is protected, even from the audit trail
+        action="policy.breach_reported",
+        target=report,
+        summary=f"Breach report #{report.pk} received; sent to "
+        f"{report.get_routed_to_display().lower()}",
+    )
+    return report
+
+
+def _send_to_handlers(report: BreachReport, recipients: list[Member]) -> None:
+    """The report to each leader who handles it, or to the site's superusers when none may."""
+    partnership = report.partnership
     if recipients:
         report_url = partnership.absolute_url(report.get_absolute_url())
         for leader in recipients:
@@ -288,15 +303,6 @@ def _file_report(
                 name=user.get_full_name() or user.email,
                 url=admin_url,
             )
-    record_audit(
-        partnership=partnership,
-        actor=None,  # the reporter is protected, even from the audit trail
-        action="policy.breach_reported",
-        target=report,
-        summary=f"Breach report #{report.pk} received; sent to "
-        f"{report.get_routed_to_display().lower()}",
-    )
-    return report
 
 
 def _send_report(report: BreachReport, *, key: str, to: str, name: str, url: str) -> None:

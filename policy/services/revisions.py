@@ -153,13 +153,7 @@ def open_voting(
         raise PolicyRefused(
             f"Voting on this revision was already opened ({revision.get_status_display()})."
         )
-    if opens_at < now - datetime.timedelta(minutes=5):
-        raise PolicyRefused("Voting cannot open in the past.", field="opens_at")
-    length = closes_at - opens_at
-    if length < datetime.timedelta(days=VOTING_DAYS_MIN):
-        raise PolicyRefused("Leave members at least a day to vote.", field="closes_at")
-    if length > datetime.timedelta(days=VOTING_DAYS_MAX):
-        raise PolicyRefused(f"A vote lasts at most {VOTING_DAYS_MAX} days.", field="closes_at")
+    _check_voting_window(opens_at, closes_at, now=now)
     current = current_policy(partnership)
     if revision.base_version_id != current.pk:
         raise PolicyRefused(
@@ -178,17 +172,7 @@ def open_voting(
     revision.majority_of = partnership.policy_majority_of
     revision.save(update_fields=["status", "voting_opens_at", "voting_closes_at", "majority_of"])
     revision.partnership = partnership
-    url = partnership.absolute_url(revision.get_absolute_url())
-    for member in active_members(partnership).select_related("user").order_by("pk"):
-        member.partnership = partnership
-        queue_email(
-            partnership=partnership,
-            key=f"policy-revision:{revision.pk}:vote:{member.pk}",
-            template="members/policy_vote_open",
-            to=member.email,
-            context={"revision": revision, "recipient": member, "revision_url": url},
-            about=revision,
-        )
+    _email_every_active_member(revision, key="vote", template="members/policy_vote_open")
     record_audit(
         partnership=partnership,
         actor=actor.user,
@@ -197,6 +181,34 @@ def open_voting(
         summary=f"Voting on \u201c{revision.title}\u201d until {when(closes_at, partnership)}",
     )
     return revision
+
+
+def _check_voting_window(
+    opens_at: datetime.datetime, closes_at: datetime.datetime, *, now: datetime.datetime
+) -> None:
+    if opens_at < now - datetime.timedelta(minutes=5):
+        raise PolicyRefused("Voting cannot open in the past.", field="opens_at")
+    length = closes_at - opens_at
+    if length < datetime.timedelta(days=VOTING_DAYS_MIN):
+        raise PolicyRefused("Leave members at least a day to vote.", field="closes_at")
+    if length > datetime.timedelta(days=VOTING_DAYS_MAX):
+        raise PolicyRefused(f"A vote lasts at most {VOTING_DAYS_MAX} days.", field="closes_at")
+
+
+def _email_every_active_member(revision: PolicyRevision, *, key: str, template: str, **context):
+    """Emails every active member of the revision's partnership about it, each once (`key`)."""
+    partnership = revision.partnership
+    url = partnership.absolute_url(revision.get_absolute_url())
+    for member in active_members(partnership).select_related("user").order_by("pk"):
+        member.partnership = partnership
+        queue_email(
+            partnership=partnership,
+            key=f"policy-revision:{revision.pk}:{key}:{member.pk}",
+            template=template,
+            to=member.email,
+            context={"revision": revision, "recipient": member, "revision_url": url, **context},
+            about=revision,
+        )
 
 
 @transaction.atomic
@@ -311,23 +323,13 @@ def _close(revision: PolicyRevision, now: datetime.datetime) -> PolicyRevision:
             "version": version.number if version else None,
         },
     )
-    url = partnership.absolute_url(revision.get_absolute_url())
-    for member in active_members(partnership).select_related("user").order_by("pk"):
-        member.partnership = partnership
-        queue_email(
-            partnership=partnership,
-            key=f"policy-revision:{revision.pk}:result:{member.pk}",
-            template="members/policy_result",
-            to=member.email,
-            context={
-                "revision": revision,
-                "version": version,
-                "recipient": member,
-                "revision_url": url,
-                "policy_url": partnership.absolute_url(reverse("policy")),
-            },
-            about=revision,
-        )
+    _email_every_active_member(
+        revision,
+        key="result",
+        template="members/policy_result",
+        version=version,
+        policy_url=partnership.absolute_url(reverse("policy")),
+    )
     return revision
 
 
