@@ -1,4 +1,5 @@
-"""Read queries for the public directory, profiles, the home page and the member dashboard."""
+"""Read queries for the public directory, profiles, the home page, the member dashboard and
+leadership's invitations."""
 
 from __future__ import annotations
 
@@ -12,13 +13,16 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
 
-from members.models import IN_DIRECTORY, Member
+from members.models import IN_DIRECTORY, Invitation, Member
+from pinnacle.mail.selectors import latest_email_status
 from pinnacle.models import Partnership
 from pinnacle.tenancy import get_for_partnership_or_404
 
@@ -228,3 +232,36 @@ def leaders(partnership: Partnership, *, excluding: Member | None = None) -> lis
     for leader in found:
         leader.partnership = partnership
     return found
+
+
+# --- Invitations ---------------------------------------------------------------------------------
+
+
+def invitations_for_list(partnership: Partnership) -> QuerySet[Invitation]:
+    """Invitations with the inviter's member name and the latest invitation email's status."""
+    inviter = Member.objects.for_partnership(partnership).filter(user=OuterRef("invited_by"))
+    return (
+        Invitation.objects.for_partnership(partnership)
+        .select_related("company", "invited_by")
+        .annotate(
+            inviter_name=Subquery(inviter.values("display_name")[:1]),
+            email_status=latest_email_status(Invitation),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def invitation_for(leader: Member, pk) -> Invitation:
+    """One invitation of the leader's partnership, for leadership to resend or revoke, or 404."""
+    return get_for_partnership_or_404(Invitation.objects, leader.partnership, pk=pk)
+
+
+def invitation_to_accept(*, partnership: Partnership, pk: int, email: str) -> Invitation | None:
+    """The invitation an accept link names (its id and the address it was sent to), or None:
+    the page then says the link is not valid, in its own words rather than a bare 404."""
+    return (
+        Invitation.objects.for_partnership(partnership)
+        .select_related("partnership", "invited_by", "company")
+        .filter(pk=pk, email__lower=email.lower())
+        .first()
+    )

@@ -1,12 +1,40 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from pinnacle import views
 
+# The policy's models moved from the members app to their own; breach-report emails sent before
+# the move link to their old admin pages, which keep leading to the new ones.
+MOVED_TO_POLICY = (
+    "policyversion",
+    "policysuggestion",
+    "breachreport",
+    "policyrevision",
+    "policyvote",
+)
+
+
+def moved(old: str, new: str) -> list:
+    """Permanent redirects from the pages under `old` to the same pages under `new`."""
+    return [
+        path(old, RedirectView.as_view(url=new, permanent=True, query_string=True)),
+        path(
+            f"{old}<path:rest>",
+            RedirectView.as_view(url=f"{new}%(rest)s", permanent=True, query_string=True),
+        ),
+    ]
+
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    *(
+        pattern
+        for model in MOVED_TO_POLICY
+        for pattern in moved(f"admin/members/{model}/", f"/admin/policy/{model}/")
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("anymail/", include("pinnacle.mail.webhook_urls")),

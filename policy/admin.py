@@ -10,10 +10,11 @@ from members.models import Member
 from pinnacle.admin import ReadOnlyTenantAdmin, TenantAdmin, TenantForm
 from pinnacle.membership import request_membership
 from pinnacle.models import POLICY_FIELDS
+from pinnacle.refusals import refused_into
 from policy import document
 from policy.forms import policy_setting_field
 from policy.models import BreachReport, PolicyRevision, PolicySuggestion, PolicyVersion, PolicyVote
-from policy.services import feedback, participation, revisions, versions
+from policy.services import feedback, revisions, versions
 
 
 def _leader(request) -> Member | None:
@@ -44,20 +45,13 @@ class RevisionAdminForm(TenantForm):
         cleaned = super().clean()
         partnership = self.row_partnership()
         if partnership is not None and not self.errors:
-            try:
+            with refused_into(self):
                 revisions.check_revision(
                     partnership=partnership,
                     title=cleaned.get("title", ""),
                     text=cleaned.get("text", ""),
                     settings={name: cleaned.get(name) for name in POLICY_FIELDS},
                 )
-            except participation.GovernanceRefused as refusal:
-                for field, errors in (
-                    refusal.error_dict.items()
-                    if hasattr(refusal, "error_dict")
-                    else [(None, refusal.messages)]
-                ):
-                    self.add_error(field if field in self.fields else None, errors)
         return cleaned
 
 
@@ -153,13 +147,11 @@ class PolicyRevisionAdmin(TenantAdmin):
             )
             return
         for revision in queryset:
-            try:
+            with refused_into(
+                request, level=messages.WARNING, prefix=f"{revision.title}: "
+            ) as opening:
                 revisions.open_voting(revision=revision, actor=leader)
-            except participation.GovernanceRefused as refusal:
-                self.message_user(
-                    request, f"{revision.title}: {' '.join(refusal.messages)}", messages.WARNING
-                )
-            else:
+            if not opening.refused:
                 self.message_user(
                     request, f"Voting on \u201c{revision.title}\u201d is open.", messages.SUCCESS
                 )
@@ -177,7 +169,7 @@ class PolicySuggestionAdmin(ReadOnlyTenantAdmin):
 
 class BreachReportAdminForm(TenantForm):
     """A site superuser handles a report here (those that concern every leader come to them);
-    `policy_feedback` decides, so its refusals show as the form's errors."""
+    `policy.services.feedback` decides, so its refusals show as the form's errors."""
 
     user = None
 
@@ -189,19 +181,13 @@ class BreachReportAdminForm(TenantForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        try:
+        with refused_into(self):
             cleaned["status"], cleaned["resolution"] = feedback.check_breach_update(
                 report=self.instance,
                 actor=self.user,
                 status=cleaned.get("status"),
                 resolution=cleaned.get("resolution"),
             )
-        except participation.GovernanceRefused as refusal:
-            if hasattr(refusal, "error_dict"):
-                for field, errors in refusal.error_dict.items():
-                    self.add_error(field if field in self.fields else None, errors)
-            else:
-                self.add_error(None, refusal)
         return cleaned
 
 

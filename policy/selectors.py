@@ -22,8 +22,9 @@ def policy_versions(partnership: Partnership) -> QuerySet[PolicyVersion]:
     )
 
 
-def get_policy_version(partnership: Partnership, number) -> PolicyVersion:
-    return get_for_partnership_or_404(PolicyVersion.objects, partnership, number=number)
+def version_for(member: Member, number) -> PolicyVersion:
+    """One version of the member's partnership's policy by its number, or 404."""
+    return get_for_partnership_or_404(PolicyVersion.objects, member.partnership, number=number)
 
 
 def revisions_for(member: Member) -> QuerySet[PolicyRevision]:
@@ -41,7 +42,8 @@ def revisions_for(member: Member) -> QuerySet[PolicyRevision]:
     return rows
 
 
-def get_revision_for_member(member: Member, pk) -> PolicyRevision:
+def revision_for(member: Member, pk) -> PolicyRevision:
+    """One revision the member may read (a draft only to leadership), or 404."""
     rows = PolicyRevision.objects.select_related("proposed_by", "base_version")
     if not member.is_leadership:
         rows = rows.exclude(status=PolicyRevision.Status.DRAFT)
@@ -92,7 +94,8 @@ def suggestions_for(member: Member, status: str = "") -> QuerySet[PolicySuggesti
     return rows
 
 
-def get_suggestion_for_leader(leader: Member, pk) -> PolicySuggestion:
+def suggestion_for(leader: Member, pk) -> PolicySuggestion:
+    """One suggestion of the leader's partnership, for leadership to answer, or 404."""
     return get_for_partnership_or_404(PolicySuggestion.objects, leader.partnership, pk=pk)
 
 
@@ -109,7 +112,8 @@ def breach_reports_for(leader: Member, status: str = "") -> QuerySet[BreachRepor
     return rows
 
 
-def get_report_for_leader(leader: Member, pk) -> BreachReport:
+def report_for(leader: Member, pk) -> BreachReport:
+    """One breach report the leader may handle (never one about themselves), or 404."""
     rows = BreachReport.objects.exclude(subject_member=leader).select_related(
         "subject_member", "reporter"
     )

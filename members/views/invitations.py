@@ -8,36 +8,19 @@ from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from members import services
+from members import selectors, services
 from members.auth import leadership_required
 from members.forms import InvitationForm
-from members.models import Company, Invitation, Member, User
+from members.models import Company, Invitation, User
 from members.tokens import read_invitation_token, stash_invitation
 from pinnacle.mail.models import STATUS_TONE, OutboxMessage
-from pinnacle.mail.selectors import latest_email_status
 from pinnacle.refusals import refused_into
-from pinnacle.tenancy import get_for_partnership_or_404
 
 INVITATIONS_PER_PAGE = 25
-
-
-def _invitations_for_list(partnership):
-    """Invitations with the inviter's member name and the latest invitation email's status."""
-    inviter = Member.objects.for_partnership(partnership).filter(user=OuterRef("invited_by"))
-    return (
-        Invitation.objects.for_partnership(partnership)
-        .select_related("company", "invited_by")
-        .annotate(
-            inviter_name=Subquery(inviter.values("display_name")[:1]),
-            email_status=latest_email_status(Invitation),
-        )
-        .order_by("-created_at", "-pk")
-    )
 
 
 @leadership_required
@@ -53,9 +36,9 @@ def invitation_list(request):
         if not inviting.refused:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("member_invitations")
-    page = Paginator(_invitations_for_list(request.partnership), INVITATIONS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.invitations_for_list(request.partnership), INVITATIONS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     for invitation in page.object_list:
         status = invitation.email_status
         invitation.email_status_label = OutboxMessage.Status(status).label if status else ""
@@ -71,7 +54,7 @@ def invitation_list(request):
 @require_POST
 @leadership_required
 def invitation_resend(request, pk):
-    invitation = get_for_partnership_or_404(Invitation.objects, request.partnership, pk=pk)
+    invitation = selectors.invitation_for(request.member, pk)
     with refused_into(request) as resending:
         services.resend_invitation(invitation=invitation, actor=request.user)
     if not resending.refused:
@@ -82,7 +65,7 @@ def invitation_resend(request, pk):
 @require_POST
 @leadership_required
 def invitation_revoke(request, pk):
-    invitation = get_for_partnership_or_404(Invitation.objects, request.partnership, pk=pk)
+    invitation = selectors.invitation_for(request.member, pk)
     with refused_into(request) as revoking:
         services.revoke_invitation(invitation=invitation, actor=request.user)
     if not revoking.refused:
@@ -96,17 +79,24 @@ def _invalid(request, reason: str, *, status: int):
     return render(request, "members/invitation_invalid.html", {"reason": reason}, status=status)
 
 
+def _next_step(user, invitation: Invitation) -> str:
+    """What the invitee does next: accept (logged in as the invited address), log in (that
+    address has an account), sign up, or log out first (logged in as someone else)."""
+    if user.is_authenticated:
+        return "accept" if user.email.lower() == invitation.email.lower() else "wrong_user"
+    if User.objects.filter(email__lower=invitation.email.lower()).exists():
+        return "login"
+    return "signup"
+
+
 def accept_invitation(request, token):
     """GET shows the invitation (scanners fetch links: nothing changes); the button POSTs."""
     try:
         invitation_id, email = read_invitation_token(token)
     except signing.BadSignature:
         return _invalid(request, "This invitation link is not valid or has expired.", status=404)
-    invitation = (
-        Invitation.objects.for_partnership(request.partnership)
-        .select_related("partnership", "invited_by", "company")
-        .filter(pk=invitation_id, email__lower=email.lower())
-        .first()
+    invitation = selectors.invitation_to_accept(
+        partnership=request.partnership, pk=invitation_id, email=email
     )
     if invitation is None:
         return _invalid(request, "This invitation link is not valid.", status=404)
@@ -120,15 +110,9 @@ def accept_invitation(request, token):
         messages.info(request, f"You are already a member of {request.partnership.name}.")
         return redirect("dashboard")
     if problem := services.invitation_problem(invitation):
-        return _invalid(request, problem.messages[0], status=410)
+        return _invalid(request, problem.message, status=410)
 
-    if user.is_authenticated:
-        step = "accept" if user.email.lower() == invitation.email.lower() else "wrong_user"
-    elif User.objects.filter(email__lower=invitation.email.lower()).exists():
-        step = "login"
-    else:
-        step = "signup"
-
+    step = _next_step(user, invitation)
     if request.method == "POST":
         if step == "accept":
             with refused_into() as accepting:

@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from members.models import Member
 from pinnacle.models import Partnership
+from pinnacle.refusals import refused_into
 from policy.models import BreachReport, PolicyRevision, PolicySuggestion, PolicyVote
-from policy.services import feedback, participation, revisions, versions
+from policy.services import feedback, revisions, versions
 
 PINNACLE = "pinnacle"
 LEADER = "leader@pinnacle.localhost"
@@ -85,13 +86,15 @@ def seed_demo_policy(sender, partnerships, stdout=None, **kwargs) -> None:
         ("votes", lambda: _ensure_votes(partnership)),
     )
     for name, step in steps:
-        try:
-            # A savepoint: a refused step leaves nothing half-made behind.
-            with transaction.atomic():
-                if step():
-                    done.append(name)
-        except participation.GovernanceRefused as refusal:
-            skipped.append(f"{name} ({'; '.join(refusal.messages)})")
+        made = False
+        # A savepoint inside: a refused step leaves nothing half-made behind.
+        with refused_into() as making, transaction.atomic():
+            made = step()
+        if making.refusal is not None:
+            problems = making.refusal.errors().values()
+            skipped.append(f"{name} ({'; '.join(str(m) for each in problems for m in each)})")
+        elif made:
+            done.append(name)
     if stdout is not None:
         if done:
             stdout.write(f"Demo policy governance created: {', '.join(done)}.")

@@ -2,7 +2,7 @@
 shell).
 
 Modules:
-- `participation`: who takes part, and `GovernanceRefused`, the refusal every use case raises.
+- `participation`: who takes part, and `PolicyRefused`, the refusal every use case raises.
 - `versions`: version 1 from the partnership's first moment; the current version.
 - `revisions`: revisions put to the membership's vote, votes, and the count that adopts one.
 - `feedback`: critique and suggestions, and breach reports confidential to leadership.

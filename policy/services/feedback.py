@@ -2,7 +2,7 @@
 improvement (answered by leadership, or taken into a revision put to the vote: see
 `policy.services.revisions`), and reports of a suspected breach, confidential to leadership.
 
-A refusal is a `GovernanceRefused`, keyed by field where one field is at fault.
+A refusal is a `PolicyRefused`, keyed by field where one field is at fault.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pinnacle.mail.services import queue_email
 from pinnacle.models import Partnership
 from pinnacle.tenancy import record_audit
 from policy.models import BreachReport, PolicySuggestion
-from policy.services.participation import GovernanceRefused, require_active, require_leadership
+from policy.services.participation import PolicyRefused, require_active, require_leadership
 
 MAX_BODY_LENGTH = 5000
 
@@ -31,11 +31,10 @@ MAX_BODY_LENGTH = 5000
 def _body(text: str, field: str, what: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise GovernanceRefused({field: f"Write {what}."}, code="required")
+        raise PolicyRefused(f"Write {what}.", field=field)
     if len(text) > MAX_BODY_LENGTH:
-        raise GovernanceRefused(
-            {field: f"Keep it to {MAX_BODY_LENGTH:,} characters (this has {len(text):,})."},
-            code="too_long",
+        raise PolicyRefused(
+            f"Keep it to {MAX_BODY_LENGTH:,} characters (this has {len(text):,}).", field=field
         )
     return text
 
@@ -45,7 +44,7 @@ def submit_suggestion(*, member: Member, kind: str, body: str) -> PolicySuggesti
     """Any active member critiques the policy or suggests an improvement; leadership is told."""
     require_active(member)
     if kind not in PolicySuggestion.Kind.values:
-        raise GovernanceRefused({"kind": "Choose critique or suggestion."}, code="kind")
+        raise PolicyRefused("Choose critique or suggestion.", field="kind")
     suggestion = PolicySuggestion.objects.create(
         partnership=member.partnership,
         author=member,
@@ -90,12 +89,11 @@ def respond_to_suggestion(
     )
     require_leadership(actor, suggestion.partnership_id)
     if suggestion.status == PolicySuggestion.Status.ADOPTED:
-        raise GovernanceRefused(
-            "This suggestion was taken into an approved revision; it can no longer be declined.",
-            code="adopted",
+        raise PolicyRefused(
+            "This suggestion was taken into an approved revision; it can no longer be declined."
         )
     if suggestion.status == PolicySuggestion.Status.DECLINED and decline:
-        raise GovernanceRefused("This suggestion was already declined.", code="declined")
+        raise PolicyRefused("This suggestion was already declined.")
     what = "why it is declined" if decline else "your response"
     suggestion.response = _body(response, "response", what)
     fields = ["response"]
@@ -163,9 +161,8 @@ def report_breach(
     require_active(member)
     partnership = member.partnership
     if subject_member is not None and subject_member.pk == member.pk:
-        raise GovernanceRefused(
-            {"subject_member": "You cannot report yourself; tell leadership directly."},
-            code="self",
+        raise PolicyRefused(
+            "You cannot report yourself; tell leadership directly.", field="subject_member"
         )
     return _file_report(
         partnership=partnership,
@@ -192,22 +189,20 @@ def report_breach_as_visitor(
     never shown them."""
     name = " ".join((name or "").split())
     if len(name) > REPORTER_NAME_MAX_LENGTH:
-        raise GovernanceRefused(
-            {"name": f"Keep your name to {REPORTER_NAME_MAX_LENGTH} characters."},
-            code="too_long",
+        raise PolicyRefused(
+            f"Keep your name to {REPORTER_NAME_MAX_LENGTH} characters.", field="name"
         )
     email = (email or "").strip().lower()
     if email:
         try:
             validate_email(email)
         except ValidationError as exc:
-            raise GovernanceRefused(
-                {"email": "Enter a valid email address, or leave it empty."}, code="email"
+            raise PolicyRefused(
+                "Enter a valid email address, or leave it empty.", field="email"
             ) from exc
         if len(email) > EMAIL_MAX_LENGTH:
-            raise GovernanceRefused(
-                {"email": f"Enter an email address of at most {EMAIL_MAX_LENGTH} characters."},
-                code="too_long",
+            raise PolicyRefused(
+                f"Enter an email address of at most {EMAIL_MAX_LENGTH} characters.", field="email"
             )
     return _file_report(
         partnership=partnership,
@@ -226,12 +221,9 @@ def check_occurred_on(day: datetime.date | None, partnership: Partnership) -> No
     if day is None:
         return
     if not EARLIEST_OCCURRENCE <= day <= partnership.today():
-        raise GovernanceRefused(
-            {
-                "occurred_on": "Enter a date from January 1, 2000 to today "
-                "(the day it happened, if you know it)."
-            },
-            code="future" if day > EARLIEST_OCCURRENCE else "too_early",
+        raise PolicyRefused(
+            "Enter a date from January 1, 2000 to today (the day it happened, if you know it).",
+            field="occurred_on",
         )
 
 
@@ -256,9 +248,7 @@ def _file_report(
     if subject_member is not None and (
         subject_member.partnership_id != partnership.pk or not subject_member.is_active
     ):
-        raise GovernanceRefused(
-            {"subject_member": "Choose a member of this partnership."}, code="subject"
-        )
+        raise PolicyRefused("Choose a member of this partnership.", field="subject_member")
     check_occurred_on(occurred_on, partnership)
     description = _body(description, "description", "what happened")
     recipients = leaders(partnership, excluding=subject_member)
@@ -276,6 +266,21 @@ def _file_report(
         ),
     )
     report.partnership = partnership
+    _send_to_handlers(report, recipients)
+    record_audit(
+        partnership=partnership,
+        actor=None,  # the reporter is protected, even from the audit trail
+        action="policy.breach_reported",
+        target=report,
+        summary=f"Breach report #{report.pk} received; sent to "
+        f"{report.get_routed_to_display().lower()}",
+    )
+    return report
+
+
+def _send_to_handlers(report: BreachReport, recipients: list[Member]) -> None:
+    """The report to each leader who handles it, or to the site's superusers when none may."""
+    partnership = report.partnership
     if recipients:
         report_url = partnership.absolute_url(report.get_absolute_url())
         for leader in recipients:
@@ -298,15 +303,6 @@ def _file_report(
                 name=user.get_full_name() or user.email,
                 url=admin_url,
             )
-    record_audit(
-        partnership=partnership,
-        actor=None,  # the reporter is protected, even from the audit trail
-        action="policy.breach_reported",
-        target=report,
-        summary=f"Breach report #{report.pk} received; sent to "
-        f"{report.get_routed_to_display().lower()}",
-    )
-    return report
 
 
 def _send_report(report: BreachReport, *, key: str, to: str, name: str, url: str) -> None:
@@ -339,18 +335,15 @@ def may_see_report(report: BreachReport, member: Member) -> bool:
 
 def _require_site_admin(user: User, report: BreachReport) -> None:
     if not (user.is_active and user.is_staff and user.is_superuser):
-        raise GovernanceRefused(
+        raise PolicyRefused(
             "Only the partnership's administrative leadership or the site's administrators "
-            "can do this.",
-            code="leadership",
+            "can do this."
         )
     if (
         report.subject_member_id is not None
         and Member.objects.filter(pk=report.subject_member_id, user=user).exists()
     ):
-        raise GovernanceRefused(
-            "This report concerns you; another administrator must handle it.", code="concerned"
-        )
+        raise PolicyRefused("This report concerns you; another administrator must handle it.")
 
 
 def check_breach_update(
@@ -364,21 +357,16 @@ def check_breach_update(
     else:
         require_leadership(actor, report.partnership_id)
         if not may_see_report(report, actor):
-            raise GovernanceRefused(
-                "This report concerns you; another leader must handle it.", code="concerned"
-            )
+            raise PolicyRefused("This report concerns you; another leader must handle it.")
     if status not in BreachReport.Status.values:
-        raise GovernanceRefused({"status": "Choose a status."}, code="status")
+        raise PolicyRefused("Choose a status.", field="status")
     resolution = (resolution or "").strip()
     if status in (BreachReport.Status.RESOLVED, BreachReport.Status.DISMISSED) and not resolution:
-        raise GovernanceRefused(
-            {"resolution": "Say how the report was resolved or why it was dismissed."},
-            code="resolution",
+        raise PolicyRefused(
+            "Say how the report was resolved or why it was dismissed.", field="resolution"
         )
     if len(resolution) > MAX_BODY_LENGTH:
-        raise GovernanceRefused(
-            {"resolution": f"Keep it to {MAX_BODY_LENGTH:,} characters."}, code="too_long"
-        )
+        raise PolicyRefused(f"Keep it to {MAX_BODY_LENGTH:,} characters.", field="resolution")
     return status, resolution
 
 

@@ -7,7 +7,7 @@ members for its improvement whereby the policy will be revised in consultation w
 partner membership and approved by vote of the majority."
 
 Every rule is here, for every caller (pages, admin, the beat sweep, the shell); a refusal is a
-`policy.services.participation.GovernanceRefused`.
+`policy.services.participation.PolicyRefused`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pinnacle.models import POLICY_FIELDS, Partnership
 from pinnacle.tenancy import record_audit
 from policy import document
 from policy.models import PolicyRevision, PolicySuggestion, PolicyVersion, PolicyVote
-from policy.services.participation import GovernanceRefused, require_active, require_leadership
+from policy.services.participation import PolicyRefused, require_active, require_leadership
 from policy.services.versions import current_policy
 
 VOTING_DAYS_DEFAULT = 7
@@ -48,27 +48,25 @@ def check_revision(
     that it changes something. The admin's form asks this too, to show refusals as errors."""
     title = (title or "").strip()
     if not title:
-        raise GovernanceRefused({"title": "Give the revision a title."}, code="required")
+        raise PolicyRefused("Give the revision a title.", field="title")
     longest = PolicyRevision._meta.get_field("title").max_length
     if longest is not None and len(title) > longest:
-        raise GovernanceRefused({"title": "Keep the title to 160 characters."}, code="too_long")
+        raise PolicyRefused("Keep the title to 160 characters.", field="title")
     try:
         document.validate_text(text or "")
     except ValidationError as exc:
-        raise GovernanceRefused({"text": exc.messages}, code="text") from exc
+        raise PolicyRefused.from_invalid(exc, field="text") from exc
     try:
         cleaned = document.clean_settings(settings)
         proposed = {**document.partnership_settings(partnership), **cleaned}
         document.check_consistent(proposed)
     except ValidationError as exc:
-        problem = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        raise GovernanceRefused(problem, code="settings") from exc
+        raise PolicyRefused.from_invalid(exc) from exc
     base = current_policy(partnership)
     text = text.strip() + "\n"
     if text.strip() == base.text.strip() and proposed == document.complete(base.settings):
-        raise GovernanceRefused(
-            "This revision changes neither the text nor any number of the current policy.",
-            code="no_change",
+        raise PolicyRefused(
+            "This revision changes neither the text nor any number of the current policy."
         )
     return title, text, proposed
 
@@ -98,9 +96,7 @@ def propose_revision(
         .filter(pk__in=chosen, status=PolicySuggestion.Status.OPEN)
     )
     if len(taken) != len(set(chosen)):
-        raise GovernanceRefused(
-            {"suggestions": "Choose open suggestions of this partnership."}, code="suggestions"
-        )
+        raise PolicyRefused("Choose open suggestions of this partnership.", field="suggestions")
     revision = PolicyRevision.objects.create(
         partnership=partnership,
         title=title,
@@ -128,8 +124,8 @@ MAX_RATIONALE_LENGTH = 5000
 def _body_within(text: str, field: str, limit: int) -> str:
     text = (text or "").strip()
     if len(text) > limit:
-        raise GovernanceRefused(
-            {field: f"Keep it to {limit:,} characters (this has {len(text):,})."}, code="too_long"
+        raise PolicyRefused(
+            f"Keep it to {limit:,} characters (this has {len(text):,}).", field=field
         )
     return text
 
@@ -149,41 +145,28 @@ def open_voting(
     opens_at = opens_at or now
     closes_at = closes_at or opens_at + datetime.timedelta(days=VOTING_DAYS_DEFAULT)
     if timezone.is_naive(opens_at) or timezone.is_naive(closes_at):
-        raise GovernanceRefused("Give the voting window with its time zone.", code="naive")
+        raise PolicyRefused("Give the voting window with its time zone.")
     # The partnership's row serializes "one vote at a time" between two leaders.
     partnership = Partnership.objects.select_for_update().get(pk=revision.partnership_id)
     revision = PolicyRevision.objects.select_for_update().get(pk=revision.pk)
     require_leadership(actor, partnership.pk)
     if revision.status != Status.DRAFT:
-        raise GovernanceRefused(
-            f"Voting on this revision was already opened ({revision.get_status_display()}).",
-            code="not_draft",
+        raise PolicyRefused(
+            f"Voting on this revision was already opened ({revision.get_status_display()})."
         )
-    if opens_at < now - datetime.timedelta(minutes=5):
-        raise GovernanceRefused({"opens_at": "Voting cannot open in the past."}, code="past")
-    length = closes_at - opens_at
-    if length < datetime.timedelta(days=VOTING_DAYS_MIN):
-        raise GovernanceRefused(
-            {"closes_at": "Leave members at least a day to vote."}, code="too_short"
-        )
-    if length > datetime.timedelta(days=VOTING_DAYS_MAX):
-        raise GovernanceRefused(
-            {"closes_at": f"A vote lasts at most {VOTING_DAYS_MAX} days."}, code="too_long"
-        )
+    _check_voting_window(opens_at, closes_at, now=now)
     current = current_policy(partnership)
     if revision.base_version_id != current.pk:
-        raise GovernanceRefused(
+        raise PolicyRefused(
             f"The policy changed since this revision was drafted (it is now version "
-            f"{current.number}). Draft a new revision from the current policy.",
-            code="outdated",
+            f"{current.number}). Draft a new revision from the current policy."
         )
     voting = PolicyRevision.objects.for_partnership(partnership).filter(status=Status.VOTING)
     if (other := voting.exclude(pk=revision.pk).first()) is not None:
         assert other.voting_closes_at is not None, "a vote opens with its window"
-        raise GovernanceRefused(
+        raise PolicyRefused(
             f"\u201c{other.title}\u201d is being voted on until "
-            f"{when(other.voting_closes_at, partnership)}; one revision is voted on at a time.",
-            code="other_vote",
+            f"{when(other.voting_closes_at, partnership)}; one revision is voted on at a time."
         )
     revision.status = Status.VOTING
     revision.voting_opens_at, revision.voting_closes_at = opens_at, closes_at
@@ -191,17 +174,7 @@ def open_voting(
     revision.majority_of = partnership.policy_majority_of
     revision.save(update_fields=["status", "voting_opens_at", "voting_closes_at", "majority_of"])
     revision.partnership = partnership
-    url = partnership.absolute_url(revision.get_absolute_url())
-    for member in active_members(partnership).select_related("user").order_by("pk"):
-        member.partnership = partnership
-        queue_email(
-            partnership=partnership,
-            key=f"policy-revision:{revision.pk}:vote:{member.pk}",
-            template="members/policy_vote_open",
-            to=member.email,
-            context={"revision": revision, "recipient": member, "revision_url": url},
-            about=revision,
-        )
+    _email_every_active_member(revision, key="vote", template="members/policy_vote_open")
     record_audit(
         partnership=partnership,
         actor=actor.user,
@@ -210,6 +183,34 @@ def open_voting(
         summary=f"Voting on \u201c{revision.title}\u201d until {when(closes_at, partnership)}",
     )
     return revision
+
+
+def _check_voting_window(
+    opens_at: datetime.datetime, closes_at: datetime.datetime, *, now: datetime.datetime
+) -> None:
+    if opens_at < now - datetime.timedelta(minutes=5):
+        raise PolicyRefused("Voting cannot open in the past.", field="opens_at")
+    length = closes_at - opens_at
+    if length < datetime.timedelta(days=VOTING_DAYS_MIN):
+        raise PolicyRefused("Leave members at least a day to vote.", field="closes_at")
+    if length > datetime.timedelta(days=VOTING_DAYS_MAX):
+        raise PolicyRefused(f"A vote lasts at most {VOTING_DAYS_MAX} days.", field="closes_at")
+
+
+def _email_every_active_member(revision: PolicyRevision, *, key: str, template: str, **context):
+    """Emails every active member of the revision's partnership about it, each once (`key`)."""
+    partnership = revision.partnership
+    url = partnership.absolute_url(revision.get_absolute_url())
+    for member in active_members(partnership).select_related("user").order_by("pk"):
+        member.partnership = partnership
+        queue_email(
+            partnership=partnership,
+            key=f"policy-revision:{revision.pk}:{key}:{member.pk}",
+            template=template,
+            to=member.email,
+            context={"revision": revision, "recipient": member, "revision_url": url, **context},
+            about=revision,
+        )
 
 
 @transaction.atomic
@@ -223,13 +224,13 @@ def cast_vote(*, revision: PolicyRevision, member: Member, choice: str) -> Polic
         .get(pk=revision.pk)
     )
     if member.partnership_id != revision.partnership_id:
-        raise GovernanceRefused("Only members of this partnership vote on its policy.")
+        raise PolicyRefused("Only members of this partnership vote on its policy.")
     require_active(member)
     now = timezone.now()
     if not revision.accepts_votes(now):
-        raise GovernanceRefused(_not_voting(revision, now), code="closed")
+        raise PolicyRefused(_not_voting(revision, now))
     if choice not in PolicyVote.Choice.values:
-        raise GovernanceRefused({"choice": "Choose approve or reject."}, code="choice")
+        raise PolicyRefused("Choose approve or reject.", field="choice")
     vote = PolicyVote.objects.filter(revision=revision, member=member).first()
     if vote is None:
         vote = PolicyVote.objects.create(
@@ -271,12 +272,11 @@ def close_voting(*, revision: PolicyRevision, now: datetime.datetime | None = No
         .get(pk=revision.pk)
     )
     if revision.status != Status.VOTING:
-        raise GovernanceRefused("This revision is not being voted on.", code="not_voting")
+        raise PolicyRefused("This revision is not being voted on.")
     assert revision.voting_closes_at is not None, "a vote opens with its window"
     if now < revision.voting_closes_at:
-        raise GovernanceRefused(
-            f"Voting is open until {when(revision.voting_closes_at, revision.partnership)}.",
-            code="still_open",
+        raise PolicyRefused(
+            f"Voting is open until {when(revision.voting_closes_at, revision.partnership)}."
         )
     return _close(revision, now)
 
@@ -327,23 +327,13 @@ def _close(revision: PolicyRevision, now: datetime.datetime) -> PolicyRevision:
             "version": version.number if version else None,
         },
     )
-    url = partnership.absolute_url(revision.get_absolute_url())
-    for member in active_members(partnership).select_related("user").order_by("pk"):
-        member.partnership = partnership
-        queue_email(
-            partnership=partnership,
-            key=f"policy-revision:{revision.pk}:result:{member.pk}",
-            template="members/policy_result",
-            to=member.email,
-            context={
-                "revision": revision,
-                "version": version,
-                "recipient": member,
-                "revision_url": url,
-                "policy_url": partnership.absolute_url(reverse("policy")),
-            },
-            about=revision,
-        )
+    _email_every_active_member(
+        revision,
+        key="result",
+        template="members/policy_result",
+        version=version,
+        policy_url=partnership.absolute_url(reverse("policy")),
+    )
     return revision
 
 

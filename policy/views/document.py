@@ -50,5 +50,5 @@ def policy(request):
 
 @member_required
 def policy_version(request, number):
-    version = selectors.get_policy_version(request.partnership, number)
+    version = selectors.version_for(request.member, number)
     return _policypage_of(request, version, current=current_policy(request.partnership))

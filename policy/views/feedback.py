@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from members.auth import leadership_required, member_required
 from pinnacle.membership import request_membership
 from pinnacle.ratelimit import TOO_MANY_SUBMISSIONS, too_many_submissions
+from pinnacle.refusals import refused_into
 from policy import selectors
 from policy.forms import (
     BreachReportForm,
@@ -23,8 +24,7 @@ from policy.forms import (
 )
 from policy.models import BreachReport, PolicySuggestion
 from policy.services import feedback
-from policy.services.participation import GovernanceRefused
-from policy.views.common import page_of, show_refusal
+from policy.views.common import page_of
 
 # --- Critique and suggestions ------------------------------------------------------------------
 
@@ -33,11 +33,9 @@ from policy.views.common import page_of, show_refusal
 def suggest(request):
     form = SuggestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refused_into(form) as suggesting:
             feedback.submit_suggestion(member=request.member, **form.cleaned_data)
-        except GovernanceRefused as refusal:
-            show_refusal(form, refusal)
-        else:
+        if not suggesting.refused:
             messages.success(
                 request, "Thank you. Leadership has your message and will answer it here."
             )
@@ -71,21 +69,19 @@ def suggestions(request):
 @require_POST
 @leadership_required
 def suggestion_respond(request, pk):
-    suggestion = selectors.get_suggestion_for_leader(request.member, pk)
+    suggestion = selectors.suggestion_for(request.member, pk)
     form = SuggestionResponseForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Write a response to the member before sending it.")
         return redirect("policy_suggestions")
-    try:
+    with refused_into(request) as responding:
         feedback.respond_to_suggestion(
             suggestion=suggestion,
             actor=request.member,
             response=form.cleaned_data["response"],
             decline=form.cleaned_data["decline"],
         )
-    except GovernanceRefused as refusal:
-        messages.error(request, " ".join(refusal.messages))
-    else:
+    if not responding.refused:
         verb = "declined" if form.cleaned_data["decline"] else "answered"
         messages.success(
             request, f"Suggestion {verb}; {suggestion.author.display_name} was emailed."
@@ -127,11 +123,9 @@ def report(request):
         partnership=request.partnership,
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refused_into(form) as reporting:
             breach = feedback.report_breach(member=member, **form.cleaned_data)
-        except GovernanceRefused as refusal:
-            show_refusal(form, refusal)
-        else:
+        if not reporting.refused:
             anonymous = form.cleaned_data["anonymous"]
             messages.success(
                 request,
@@ -168,13 +162,11 @@ def _visitor_report(request):
             status=429,
         )
     if form.is_valid():
-        try:
+        with refused_into(form) as reporting:
             breach = feedback.report_breach_as_visitor(
                 partnership=partnership, **form.report_data()
             )
-        except GovernanceRefused as refusal:
-            show_refusal(form, refusal)
-        else:
+        if not reporting.refused:
             request.session[REPORT_THANKS_SESSION] = {
                 "sent_to": _sent_to(breach),
                 "follow_up": bool(breach.reporter_email),
@@ -222,16 +214,14 @@ def reports(request):
 
 @leadership_required
 def report_detail(request, pk):
-    breach = selectors.get_report_for_leader(request.member, pk)
+    breach = selectors.report_for(request.member, pk)
     form = BreachUpdateForm(
         request.POST or None, initial={"status": breach.status, "resolution": breach.resolution}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refused_into(form) as saving:
             feedback.update_breach_report(report=breach, actor=request.member, **form.cleaned_data)
-        except GovernanceRefused as refusal:
-            show_refusal(form, refusal)
-        else:
+        if not saving.refused:
             messages.success(request, f"Breach report #{breach.pk} saved.")
             return redirect("policy_report_detail", pk=breach.pk)
     return render(

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from members.auth import leadership_required, member_required
+from pinnacle.refusals import refused_into
 from policy import document, selectors
 from policy.forms import OpenVotingForm, RevisionForm, VoteForm
 from policy.models import PolicySuggestion, PolicyVote
-from policy.services.participation import GovernanceRefused
 from policy.services.revisions import (
     VOTING_DAYS_DEFAULT,
     cast_vote,
@@ -24,7 +24,7 @@ from policy.services.revisions import (
     propose_revision,
 )
 from policy.services.versions import current_policy
-from policy.views.common import page_of, show_refusal
+from policy.views.common import page_of
 
 # --- Revisions and votes --------------------------------------------------------------------------
 
@@ -59,7 +59,7 @@ def revision_new(request):
         initial["suggestions"] = [pk for pk in picked if pk.isdigit()]
     form = RevisionForm(request.POST or None, initial=initial, suggestions=open_suggestions)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refused_into(form) as drafting:
             revision = propose_revision(
                 actor=request.member,
                 title=form.cleaned_data["title"],
@@ -68,9 +68,7 @@ def revision_new(request):
                 settings=form.settings(),
                 suggestions=form.cleaned_data["suggestions"],
             )
-        except GovernanceRefused as refusal:
-            show_refusal(form, refusal)
-        else:
+        if not drafting.refused:
             messages.success(
                 request, "Revision drafted. Check it below, then open the vote when ready."
             )
@@ -141,23 +139,21 @@ def _majority_label(value: str) -> str:
 
 @member_required
 def revision_detail(request, pk):
-    revision = selectors.get_revision_for_member(request.member, pk)
+    revision = selectors.revision_for(request.member, pk)
     return _revisionpage_of(request, revision)
 
 
 @require_POST
 @member_required
 def revision_vote(request, pk):
-    revision = selectors.get_revision_for_member(request.member, pk)
+    revision = selectors.revision_for(request.member, pk)
     form = VoteForm(request.POST)
     if form.is_valid():
-        try:
+        with refused_into(form) as voting:
             vote = cast_vote(
                 revision=revision, member=request.member, choice=form.cleaned_data["choice"]
             )
-        except GovernanceRefused as refusal:
-            show_refusal(form, refusal)
-        else:
+        if not voting.refused:
             messages.success(
                 request,
                 f"Your vote is recorded: {vote.get_choice_display().lower()}. You can change "
@@ -170,16 +166,14 @@ def revision_vote(request, pk):
 @require_POST
 @leadership_required
 def revision_open(request, pk):
-    revision = selectors.get_revision_for_member(request.member, pk)
+    revision = selectors.revision_for(request.member, pk)
     form = OpenVotingForm(request.POST, partnership=request.partnership)
     if form.is_valid():
-        try:
+        with refused_into(form) as opening:
             open_voting(
                 revision=revision, actor=request.member, closes_at=form.cleaned_data["closes_at"]
             )
-        except GovernanceRefused as refusal:
-            show_refusal(form, refusal)
-        else:
+        if not opening.refused:
             messages.success(request, "Voting is open; every active member was emailed a link.")
             return redirect(revision)
     return _revisionpage_of(request, revision, open_form=form, status=400)

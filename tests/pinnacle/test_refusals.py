@@ -133,7 +133,11 @@ def test_every_apps_error_is_a_refusal():
         for name, value in inspect.getmembers(module, inspect.isclass)
         if issubclass(value, Exception) and value.__module__ == module.__name__
     }
-    assert {"LeadRefused", "MembershipRefused", "MailRefused", "AdvocatesRefused"} <= {
-        name.rsplit(".", 1)[1] for name in errors
-    }
+    assert {
+        "LeadRefused",
+        "MembershipRefused",
+        "MailRefused",
+        "AdvocatesRefused",
+        "PolicyRefused",
+    } <= {name.rsplit(".", 1)[1] for name in errors}
     assert [name for name, error in errors.items() if not issubclass(error, Refused)] == []

@@ -12,7 +12,7 @@ from pinnacle.mail.models import OutboxMessage
 from pinnacle.models import AuditEvent
 from policy.models import BreachReport
 from policy.services.feedback import report_breach, report_breach_as_visitor, update_breach_report
-from policy.services.participation import GovernanceRefused
+from policy.services.participation import PolicyRefused
 from tests.conftest import client_for
 from tests.members.factories import LeadershipFactory, MemberFactory, UserFactory, bulk_members
 
@@ -158,18 +158,18 @@ def test_control_characters_are_refused_before_the_form(clock, anon_client, part
 
 
 def test_a_visitor_cannot_name_another_partnerships_member(clock, partnership, other_member):
-    with pytest.raises(GovernanceRefused) as refused:
+    with pytest.raises(PolicyRefused) as refused:
         report_breach_as_visitor(
             partnership=partnership, description="It happened.", subject_member=other_member
         )
-    assert "subject_member" in refused.value.message_dict
+    assert "subject_member" in refused.value.errors()
     assert not BreachReport.objects.exists()
 
 
 def test_a_visitors_email_is_checked_by_the_service_too(clock, partnership, leader):
-    with pytest.raises(GovernanceRefused) as refused:
+    with pytest.raises(PolicyRefused) as refused:
         report_breach_as_visitor(partnership=partnership, description="x", email="nope")
-    assert "email" in refused.value.message_dict
+    assert "email" in refused.value.errors()
     report = report_breach_as_visitor(
         partnership=partnership, description="x", name="  Vera   V ", email=" Vera@Example.com "
     )
@@ -279,13 +279,13 @@ def test_only_active_staff_superusers_handle_a_report_outside_leadership(
 ):
     report = report_breach(member=member, description="Shared my deal.", subject_member=leader)
     staff = UserFactory(email="staff@example.com", is_staff=True)
-    with pytest.raises(GovernanceRefused, match="site's administrators"):
+    with pytest.raises(PolicyRefused, match="site's administrators"):
         update_breach_report(report=report, actor=staff, status="reviewing")
     # A superuser who is the member concerned does not handle their own report.
     concerned_root = leader.user
     concerned_root.is_superuser = True
     concerned_root.save(update_fields=["is_superuser"])
-    with pytest.raises(GovernanceRefused, match="concerns you"):
+    with pytest.raises(PolicyRefused, match="concerns you"):
         update_breach_report(report=report, actor=concerned_root, status="reviewing")
     report.refresh_from_db()
     assert report.status == "open"
@@ -308,9 +308,9 @@ def test_the_day_it_happened_is_from_2000_to_today(clock, member, leader, day, a
     if accepted:
         assert report_breach(member=member, description="x", occurred_on=day).occurred_on == day
         return
-    with pytest.raises(GovernanceRefused) as refused:
+    with pytest.raises(PolicyRefused) as refused:
         report_breach(member=member, description="x", occurred_on=day)
-    assert refused.value.message_dict == {
+    assert refused.value.errors() == {
         "occurred_on": [
             "Enter a date from January 1, 2000 to today (the day it happened, if you know it)."
         ]

@@ -9,7 +9,7 @@ from members.models import Member
 from pinnacle.models import AuditEvent, Partnership
 from policy import document
 from policy.models import PolicyRevision, PolicyVersion
-from policy.services.participation import GovernanceRefused
+from policy.services.participation import PolicyRefused
 from policy.services.revisions import (
     cast_vote,
     close_due_votes,
@@ -105,7 +105,7 @@ def test_closing_a_closed_vote_is_refused_and_adopts_nothing_again(
     Member.objects.filter(pk=voters[0].pk).update(is_active=False)
     clock.shift(datetime.timedelta(hours=1))
 
-    with pytest.raises(GovernanceRefused, match="not being voted on"):
+    with pytest.raises(PolicyRefused, match="not being voted on"):
         close_voting(revision=revision)
     assert close_due_votes() == 0
 
@@ -169,6 +169,6 @@ def test_a_rejected_revision_is_emailed_too(clock, voters, leader):
 
 def test_closing_before_the_window_ends_is_refused(clock, leader):
     revision = voting(leader)
-    with pytest.raises(GovernanceRefused, match="Voting is open until"):
+    with pytest.raises(PolicyRefused, match="Voting is open until"):
         close_voting(revision=revision)
     assert PolicyRevision.objects.get().status == "voting"

@@ -9,7 +9,7 @@ from pinnacle.models import AuditEvent
 from policy.models import BreachReport, PolicySuggestion
 from policy.services import feedback
 from policy.services.feedback import report_breach, respond_to_suggestion, submit_suggestion
-from policy.services.participation import GovernanceRefused
+from policy.services.participation import PolicyRefused
 from tests.members.factories import LeadershipFactory, MemberFactory, PolicySuggestionFactory
 from tests.policy.governance_helpers import emails
 
@@ -32,16 +32,16 @@ def test_a_member_suggests_and_leadership_is_emailed(member, leader, other_partn
     ("kind", "body", "field"), [("praise", "Nice", "kind"), ("critique", "   ", "body")]
 )
 def test_a_suggestion_needs_a_kind_and_words(member, kind, body, field):
-    with pytest.raises(GovernanceRefused) as refused:
+    with pytest.raises(PolicyRefused) as refused:
         submit_suggestion(member=member, kind=kind, body=body)
-    assert field in refused.value.message_dict
+    assert field in refused.value.errors()
     assert not PolicySuggestion.objects.exists()
 
 
 def test_an_inactive_member_cannot_suggest(member):
     member.is_active = False
     member.save()
-    with pytest.raises(GovernanceRefused, match="active partner members"):
+    with pytest.raises(PolicyRefused, match="active partner members"):
         submit_suggestion(member=member, kind="critique", body="Too strict.")
 
 
@@ -59,11 +59,11 @@ def test_leadership_declines_a_suggestion_with_a_response_emailed_to_its_author(
 
 def test_only_leadership_responds_and_a_decline_needs_reasons(member, leader):
     suggestion = PolicySuggestionFactory(partnership=member.partnership, author=member)
-    with pytest.raises(GovernanceRefused, match="administrative leadership"):
+    with pytest.raises(PolicyRefused, match="administrative leadership"):
         respond_to_suggestion(suggestion=suggestion, actor=member, response="No.", decline=True)
-    with pytest.raises(GovernanceRefused) as refused:
+    with pytest.raises(PolicyRefused) as refused:
         respond_to_suggestion(suggestion=suggestion, actor=leader, response=" ", decline=True)
-    assert "response" in refused.value.message_dict
+    assert "response" in refused.value.errors()
     suggestion.refresh_from_db()
     assert suggestion.status == "open"
 
@@ -119,20 +119,20 @@ def test_a_report_must_make_sense(member, other_member, clock, problem):
         kwargs["subject_member"] = other_member
     else:
         kwargs["description"] = ""
-    with pytest.raises(GovernanceRefused):
+    with pytest.raises(PolicyRefused):
         report_breach(**kwargs)
     assert not BreachReport.objects.exists()
 
 
 def test_leadership_resolves_a_report_only_with_a_resolution(member, leader):
     report = report_breach(member=member, description="Missing seal.")
-    with pytest.raises(GovernanceRefused) as refused:
+    with pytest.raises(PolicyRefused) as refused:
         feedback.update_breach_report(report=report, actor=leader, status="resolved")
-    assert "resolution" in refused.value.message_dict
+    assert "resolution" in refused.value.errors()
     feedback.update_breach_report(
         report=report, actor=leader, status="resolved", resolution="Spoke with the member."
     )
     report.refresh_from_db()
     assert report.status == "resolved" and report.resolution == "Spoke with the member."
-    with pytest.raises(GovernanceRefused, match="administrative leadership"):
+    with pytest.raises(PolicyRefused, match="administrative leadership"):
         feedback.update_breach_report(report=report, actor=member, status="open")

@@ -5,11 +5,12 @@ import datetime
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from policy import document
 from policy.models import PolicyRevision, PolicyVote
-from policy.services.participation import GovernanceRefused
+from policy.services.participation import PolicyRefused
 from policy.services.revisions import cast_vote, close_due_votes, open_voting, propose_revision
 from policy.services.versions import current_policy
 from tests.members.factories import LeadershipFactory, MemberFactory, PolicySuggestionFactory
@@ -45,7 +46,7 @@ def test_leadership_drafts_a_revision_from_members_suggestions(partnership, memb
 
 
 def test_a_member_cannot_propose_a_revision(member):
-    with pytest.raises(GovernanceRefused, match="administrative leadership"):
+    with pytest.raises(PolicyRefused, match="administrative leadership"):
         draft(member)
     assert not PolicyRevision.objects.exists()
 
@@ -63,26 +64,37 @@ def test_a_member_cannot_propose_a_revision(member):
     ],
 )
 def test_proposed_numbers_are_checked_like_the_partnerships_own(leader, proposed, field):
-    with pytest.raises(GovernanceRefused) as refused:
+    with pytest.raises(PolicyRefused) as refused:
         draft(leader, **proposed)
-    assert field in refused.value.message_dict
+    assert field in refused.value.errors()
     assert not PolicyRevision.objects.exists()
 
 
+def test_every_wrong_number_is_refused_at_once_under_its_own_field(leader):
+    with pytest.raises(PolicyRefused) as refused:
+        draft(leader, cold_attempts_per_week=0, policy_majority_of="loudest")
+    assert refused.value.errors() == {
+        "cold_attempts_per_week": [f"Enter a whole number from 1 to {document.MAX_NUMBER}."],
+        "policy_majority_of": ["Choose all active members or votes cast."],
+    }
+    # A plain refusal: model and form validation never take it for their own error.
+    assert not isinstance(refused.value, ValidationError)
+
+
 def test_only_policy_settings_may_be_proposed(leader):
-    with pytest.raises(GovernanceRefused, match="Not a policy setting: timezone"):
+    with pytest.raises(PolicyRefused, match="Not a policy setting: timezone"):
         draft(leader, timezone="UTC")
 
 
 @pytest.mark.parametrize("text", ["Attempts: {attempts}", "Unclosed { brace", "{partnership!r}"])
 def test_the_text_uses_only_the_known_placeholders(leader, text):
-    with pytest.raises(GovernanceRefused) as refused:
+    with pytest.raises(PolicyRefused) as refused:
         propose_revision(actor=leader, title="T", rationale="", text=text, settings={})
-    assert "text" in refused.value.message_dict
+    assert "text" in refused.value.errors()
 
 
 def test_a_revision_must_change_something(leader, partnership):
-    with pytest.raises(GovernanceRefused, match="changes neither"):
+    with pytest.raises(PolicyRefused, match="changes neither"):
         propose_revision(
             actor=leader,
             title="Same",
@@ -120,7 +132,7 @@ def test_opening_the_vote_emails_every_active_member_a_link(
 )
 def test_the_voting_window_is_one_to_sixty_days(clock, leader, length, message):
     revision = draft(leader)
-    with pytest.raises(GovernanceRefused, match=message):
+    with pytest.raises(PolicyRefused, match=message):
         open_voting(revision=revision, actor=leader, closes_at=START + length)
     revision.refresh_from_db()
     assert revision.status == "draft" and not emails("members/policy_vote_open")
@@ -128,17 +140,17 @@ def test_the_voting_window_is_one_to_sixty_days(clock, leader, length, message):
 
 def test_only_leadership_opens_a_vote_and_only_once(clock, leader, member):
     revision = draft(leader)
-    with pytest.raises(GovernanceRefused, match="administrative leadership"):
+    with pytest.raises(PolicyRefused, match="administrative leadership"):
         open_voting(revision=revision, actor=member)
     open_voting(revision=revision, actor=leader)
-    with pytest.raises(GovernanceRefused, match="already opened"):
+    with pytest.raises(PolicyRefused, match="already opened"):
         open_voting(revision=revision, actor=leader)
 
 
 def test_one_revision_is_voted_on_at_a_time(clock, leader):
     voting(leader)
     second = draft(leader, cease_after_attempts=6)
-    with pytest.raises(GovernanceRefused, match="one revision is voted on at a time"):
+    with pytest.raises(PolicyRefused, match="one revision is voted on at a time"):
         open_voting(revision=second, actor=leader)
 
 
@@ -149,7 +161,7 @@ def test_a_draft_of_an_older_version_cannot_be_put_to_the_vote(clock, voters, le
         cast_vote(revision=revision, member=voter, choice="yes")
     clock.move_to(START + datetime.timedelta(days=8), tick=False)
     close_due_votes()
-    with pytest.raises(GovernanceRefused, match="now version 2"):
+    with pytest.raises(PolicyRefused, match="now version 2"):
         open_voting(revision=stale, actor=leader)
 
 
@@ -172,7 +184,7 @@ def test_a_vote_before_the_window_opens_is_refused(clock, leader, member):
         opens_at=START + datetime.timedelta(days=1),
         closes_at=START + datetime.timedelta(days=8),
     )
-    with pytest.raises(GovernanceRefused, match="Voting opens"):
+    with pytest.raises(PolicyRefused, match="Voting opens"):
         cast_vote(revision=revision, member=member, choice="yes")
     clock.move_to(START + datetime.timedelta(days=1), tick=False)
     cast_vote(revision=revision, member=member, choice="yes")
@@ -180,7 +192,7 @@ def test_a_vote_before_the_window_opens_is_refused(clock, leader, member):
 
 
 def test_a_draft_takes_no_votes(leader, member):
-    with pytest.raises(GovernanceRefused, match="has not been opened"):
+    with pytest.raises(PolicyRefused, match="has not been opened"):
         cast_vote(revision=draft(leader), member=member, choice="yes")
 
 
@@ -188,24 +200,24 @@ def test_a_vote_after_the_window_closes_is_refused(clock, leader, member):
     revision = voting(leader)
     cast_vote(revision=revision, member=member, choice="yes")
     clock.move_to(START + datetime.timedelta(days=7), tick=False)
-    with pytest.raises(GovernanceRefused, match="has closed"):
+    with pytest.raises(PolicyRefused, match="has closed"):
         cast_vote(revision=revision, member=member, choice="no")
     assert PolicyVote.objects.get().choice == "yes"
 
 
 def test_inactive_members_and_other_partnerships_do_not_vote(clock, leader, member, other_member):
     revision = voting(leader)
-    with pytest.raises(GovernanceRefused, match="members of this partnership"):
+    with pytest.raises(PolicyRefused, match="members of this partnership"):
         cast_vote(revision=revision, member=other_member, choice="yes")
     member.is_active = False
     member.save()
-    with pytest.raises(GovernanceRefused, match="active partner members"):
+    with pytest.raises(PolicyRefused, match="active partner members"):
         cast_vote(revision=revision, member=member, choice="yes")
     assert not PolicyVote.objects.exists()
 
 
 def test_a_vote_is_approve_or_reject(clock, leader, member):
-    with pytest.raises(GovernanceRefused):
+    with pytest.raises(PolicyRefused):
         cast_vote(revision=voting(leader), member=member, choice="maybe")
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from pinnacle.models import AuditEvent
 from policy import tasks
 from policy.models import PolicyRevision, PolicyVersion
-from policy.services.participation import GovernanceRefused
+from policy.services.participation import PolicyRefused
 from policy.services.revisions import cast_vote, close_due_votes, propose_revision
 from policy.services.versions import current_policy
 from tests.members.factories import LeadershipFactory, MemberFactory
@@ -146,7 +146,7 @@ def test_the_sweep_finds_due_revisions_through_the_partial_index():
 
 
 def test_the_service_bounds_the_rationale_for_any_caller(leader):
-    with pytest.raises(GovernanceRefused) as refused:
+    with pytest.raises(PolicyRefused) as refused:
         propose_revision(
             actor=leader,
             title="Three attempts a week",

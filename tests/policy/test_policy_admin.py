@@ -186,3 +186,24 @@ def test_another_partnerships_governance_rows_are_not_in_this_admin(
     assert "Harbor rules" not in leader_client.get("/admin/policy/policyrevision/").text
     response = leader_client.get(f"/admin/policy/policyrevision/{foreign.pk}/change/")
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/admin/members/breachreport/7/change/", "/admin/policy/breachreport/7/change/"),
+        ("/admin/members/policyversion/", "/admin/policy/policyversion/"),
+        ("/admin/members/policysuggestion/3/change/", "/admin/policy/policysuggestion/3/change/"),
+        ("/admin/members/policyrevision/add/", "/admin/policy/policyrevision/add/"),
+        ("/admin/members/policyvote/?choice=yes", "/admin/policy/policyvote/?choice=yes"),
+    ],
+)
+def test_the_policy_models_old_admin_links_lead_to_their_new_pages(partnership, old, new):
+    # Breach-report emails sent before the models moved to the policy app link to the old pages.
+    response = Client(HTTP_HOST=partnership.host).get(old)
+    assert (response.status_code, response["Location"]) == (301, new)
+
+
+def test_the_members_own_admin_pages_stay_where_they_are(partnership, leader):
+    client = client_for(partnership, leader)
+    assert client.get("/admin/members/member/").status_code == 200
