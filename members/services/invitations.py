@@ -1,60 +1,25 @@
-"""Member use cases: inviting people, accepting, resending and revoking invitations.
-
-Signup is closed except through an invitation, so `accept_invitation` is the only way anyone
-becomes a partner member; views, the account adapter and the admin all call these functions.
-Refusals are `MembershipRefused`, a `Refused` and a `ValidationError` with a message written
-for the person reading the form (and its field where one field is at fault).
-"""
+"""Invitations: inviting people, resending and revoking invitations, and accepting one, the only
+way anyone becomes a partner member (signup is closed otherwise)."""
 
 from __future__ import annotations
 
 import datetime
-import logging
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import slugify
 
-from members import images
 from members.models import Company, Invitation, Member, User
 from members.search import refresh_search_document
+from members.services import MembershipRefused
+from members.services.membership import sync_staff_flag, unique_member_slug
 from members.tokens import INVITATION_VALID_FOR, invitation_accept_url
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.services import queue_email
 from pinnacle.models import Partnership
-from pinnacle.refusals import Refused
 from pinnacle.tenancy import record_audit
 
-
-# Refused's message is text, ValidationError's may be a lazy string: ours is always text.
-class MembershipRefused(Refused, ValidationError):  # type: ignore[misc]
-    """The members app's domain error: an invitation or membership use case that cannot be done,
-    with a message for the person who asked. It is also a `ValidationError` (a message, a list, or
-    a dict of field -> messages, with a code) so that model and form validation can raise and show
-    it as their own; `message` is its first message and `field` that message's field."""
-
-    def __init__(self, message, field: str | None = None, code=None, params=None):
-        if field:
-            message = {field: ValidationError(message, code, params)}
-        ValidationError.__init__(self, message, code, params)
-        self.field = None
-        if not hasattr(self, "message"):
-            # A dict or a list of messages: the first one stands for the refusal. A
-            # ValidationError built from this one copies its message, code and params.
-            errors = self.message_dict if hasattr(self, "error_dict") else {None: self.messages}
-            self.field, (self.message, *_) = next(iter(errors.items()))
-            self.code, self.params = code, params
-
-    def errors(self) -> dict[str | None, list]:
-        if hasattr(self, "error_dict"):
-            return {field: errors for field, errors in self.error_dict.items()}
-        return {None: self.error_list}
-
-
-# A second click on "Resend" within this many seconds sends nothing more.
 RESEND_COOLDOWN_SECONDS = 60
 
 
@@ -276,45 +241,6 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Member:
     return member
 
 
-def member_changed_by_leadership(
-    *, member: Member, actor: User | None, changed_fields: list[str], created: bool = False
-) -> None:
-    """After an admin edit: keep the directory search, the admin access and the audit in step."""
-    refresh_search_document([member.pk])
-    sync_staff_flag(member.user)
-    record_audit(
-        partnership=member.partnership,
-        actor=actor,
-        action="member.created_in_admin" if created else "member.changed_in_admin",
-        target=member,
-        summary=f"{member.display_name}: " + (", ".join(changed_fields) or "no changes"),
-        data={"fields": changed_fields},
-    )
-
-
-def sync_staff_flag(user: User) -> None:
-    """Leadership anywhere may use the admin (scoped to their partnership); others may not."""
-    is_leadership = user.memberships.filter(role=Member.Role.LEADERSHIP, is_active=True).exists()
-    should_be_staff = user.is_superuser or is_leadership
-    if user.is_staff != should_be_staff:
-        user.is_staff = should_be_staff
-        user.save(update_fields=["is_staff"])
-
-
-def unique_member_slug(partnership: Partnership, display_name: str) -> str:
-    """The slugified name, or the name with the first free numeric suffix (jane-doe-2)."""
-    base = slugify(display_name)[:70].strip("-") or "member"
-    taken = set(
-        Member.objects.for_partnership(partnership)
-        .filter(slug__startswith=base)
-        .values_list("slug", flat=True)
-    )
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    return slug
-
-
 def _create_member(invitation: Invitation, user: User) -> Member:
     display_name = (
         invitation.display_name or user.get_full_name() or invitation.email.split("@", 1)[0]
@@ -379,71 +305,4 @@ def _queue_invitation_email(invitation: Invitation, *, key: str) -> OutboxMessag
 
 # --- The member's own profile --------------------------------------------------------------------
 
-log = logging.getLogger(__name__)
-
 # Uploaded image field -> its stored thumbnail field.
-PROFILE_IMAGES = {"photo": "photo_thumbnail", "company_logo": "company_logo_thumbnail"}
-
-
-def update_profile(
-    *,
-    member: Member,
-    fields: dict,
-    image_changes: dict[str, images.ProcessedImage | None],
-    actor: User | None,
-) -> Member:
-    """Store a member's profile, new images with their thumbnails, and the directory's search
-    document in one transaction, with an audit record of what changed. Files written for a
-    failed save are removed; replaced files are removed once the save has committed."""
-    stored_names = [*PROFILE_IMAGES, *PROFILE_IMAGES.values()]
-    before = Member.objects.filter(pk=member.pk).values(*fields, *stored_names).get()
-    for name, value in fields.items():
-        setattr(member, name, value)
-    storage = member.photo.storage
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            for field, thumb_field in PROFILE_IMAGES.items():
-                if field not in image_changes:
-                    setattr(member, field, before[field])
-                    setattr(member, thumb_field, before[thumb_field])
-                elif (processed := image_changes[field]) is None:
-                    setattr(member, field, "")
-                    setattr(member, thumb_field, "")
-                else:
-                    for name, content in (
-                        (field, processed.image),
-                        (thumb_field, processed.thumbnail),
-                    ):
-                        getattr(member, name).save(content.name, content, save=False)
-                        written.append(getattr(member, name).name)
-            member.save(update_fields=[*fields, *stored_names, "updated_at"])
-            refresh_search_document([member.pk])
-            changed = [name for name in fields if before[name] != fields[name]]
-            record_audit(
-                partnership=member.partnership,
-                actor=actor,
-                action="member.profile_updated",
-                target=member,
-                summary=f"{member.display_name} updated their profile",
-                data={"fields": [*changed, *image_changes]},
-            )
-            current = {getattr(member, name).name for name in stored_names}
-            replaced = [
-                before[name]
-                for name in stored_names
-                if before[name] and before[name] not in current
-            ]
-            transaction.on_commit(lambda: _delete_files(storage, replaced))
-    except Exception:
-        _delete_files(storage, written)
-        raise
-    return member
-
-
-def _delete_files(storage, names: list[str]) -> None:
-    for name in names:
-        try:
-            storage.delete(name)
-        except OSError:
-            log.warning("Could not delete replaced upload %s", name, exc_info=True)
