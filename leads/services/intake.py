@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -86,37 +88,28 @@ def submit_lead(
     said themselves (and an opt-out) as it was.
     """
     is_advocate_referral = form == FormKind.ADVOCATE_REFERRAL
-    if is_advocate_referral:
-        if referrer is None or not _is_active_member(partnership, referrer):
-            raise LeadRefused("An advocate referral is entered by an active member.")
-    # policy: the prospect names the partner member who referred them, one of this partnership's
-    # members in the directory; any caller (form, import, admin) is held to that.
-    elif referrer is not None and not referrer_choices(partnership).filter(pk=referrer.pk).exists():
-        raise LeadRefused("The referrer must be a listed member of this partnership.")
+    _check_referrer(
+        partnership=partnership, referrer=referrer, is_advocate_referral=is_advocate_referral
+    )
     email = email.strip().lower()
     utm = utm or {}
     channel = channel_for(utm)
     now = timezone.now()
     lead = _lock_lead(partnership, email)
     if lead is None:
-        try:
-            with transaction.atomic():
-                lead = Lead.objects.create(
-                    partnership=partnership,
-                    name=name,
-                    email=email,
-                    phone=phone,
-                    need=need,
-                    timeframe=timeframe,
-                    referring_member=referrer,
-                    channel=channel,
-                    utm=utm,
-                    consented_at=now if consent else None,
-                    last_submitted_at=now,
-                )
-        except IntegrityError:
-            # The same person submitted twice at once; the other request created the lead.
-            lead = _lock_lead(partnership, email)
+        lead = _create_lead(
+            partnership=partnership,
+            name=name,
+            email=email,
+            phone=phone,
+            need=need,
+            timeframe=timeframe,
+            referrer=referrer,
+            channel=channel,
+            utm=utm,
+            consent=consent,
+            now=now,
+        )
     elif is_advocate_referral:
         _adopt_referrer(lead, referrer)
     else:
@@ -153,6 +146,54 @@ def submit_lead(
     if not is_advocate_referral:
         send_intake_emails(submission)
     return submission
+
+
+def _check_referrer(
+    *, partnership: Partnership, referrer: Member | None, is_advocate_referral: bool
+) -> None:
+    if is_advocate_referral:
+        if referrer is None or not _is_active_member(partnership, referrer):
+            raise LeadRefused("An advocate referral is entered by an active member.")
+    # policy: the prospect names the partner member who referred them, one of this partnership's
+    # members in the directory; any caller (form, import, admin) is held to that.
+    elif referrer is not None and not referrer_choices(partnership).filter(pk=referrer.pk).exists():
+        raise LeadRefused("The referrer must be a listed member of this partnership.")
+
+
+def _create_lead(
+    *,
+    partnership: Partnership,
+    name: str,
+    email: str,
+    phone: str,
+    need: str,
+    timeframe: str,
+    referrer: Member | None,
+    channel: str,
+    utm: dict,
+    consent: bool,
+    now: datetime.datetime,
+) -> Lead | None:
+    """A new lead for `email`, or the one another request created for it at the same moment
+    (returned locked)."""
+    try:
+        with transaction.atomic():
+            return Lead.objects.create(
+                partnership=partnership,
+                name=name,
+                email=email,
+                phone=phone,
+                need=need,
+                timeframe=timeframe,
+                referring_member=referrer,
+                channel=channel,
+                utm=utm,
+                consented_at=now if consent else None,
+                last_submitted_at=now,
+            )
+    except IntegrityError:
+        # The same person submitted twice at once; the other request created the lead.
+        return _lock_lead(partnership, email)
 
 
 def _is_active_member(partnership: Partnership, member: Member) -> bool:

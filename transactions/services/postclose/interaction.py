@@ -87,7 +87,6 @@ def record_client_interaction(
     the interaction step."""
     transaction = locked_closed(transaction)
     partnership = transaction.partnership
-    lead = transaction.lead
     require_leadership(transaction, actor, "records its first client interaction")
     if (
         ClientInteraction.objects.for_partnership(partnership)
@@ -95,64 +94,30 @@ def record_client_interaction(
         .exists()
     ):
         raise TransactionRefused(
-            f"Leadership's first interaction with {lead.name} is already recorded."
+            f"Leadership's first interaction with {transaction.lead.name} is already recorded."
         )
     if mode not in ClientInteraction.Mode.values:
         raise TransactionRefused("Choose how the interaction took place.")
     written = mode == ClientInteraction.Mode.WRITTEN
     now = timezone.now()
-    if email_customer:
-        if not written:
-            raise TransactionRefused("Only a written interaction can be emailed to the customer.")
-        occurred_at = now
-    if occurred_at is None:
-        raise TransactionRefused("Say when the interaction took place.")
-    if occurred_at > now:
-        raise TransactionRefused("Record the interaction once it has taken place.")
-    if occurred_at < partnership.start_of_day(transaction.closed_on):
-        raise TransactionRefused(
-            f"The interaction after the close took place on or after the closing day, "
-            f"{transaction.closed_on:%B} {transaction.closed_on.day}, {transaction.closed_on.year}."
-        )
-
+    occurred_at = _moment_of_interaction(
+        transaction=transaction,
+        occurred_at=occurred_at,
+        written=written,
+        email_customer=email_customer,
+        now=now,
+    )
     committee = committee_of(transaction)
-    allowed = {m.pk for m in committee}
-    participants = list({m.pk: m for m in participants}.values())
-    for person in participants:
-        if person.partnership_id != partnership.pk or not (
-            person.pk in allowed or (person.is_leadership and person.is_active)
-        ):
-            raise TransactionRefused(
-                f"{person.display_name} is neither on the transaction committee nor leadership."
-            )
-    # policy: the main transaction team leader "must participate in the first client interaction".
-    if transaction.leader_id is None:
-        raise TransactionRefused(
-            "The team has no leader yet; the leader must take part in this interaction."
-        )
-    if all(person.pk != transaction.leader_id for person in participants):
-        raise TransactionRefused(
-            f"The transaction's leader, {transaction.leader}, must take part in leadership's "
-            "first client interaction."
-        )
+    participants = _checked_participants(
+        transaction=transaction, committee=committee, participants=participants
+    )
     # Only a written interaction has a text: a meeting or a call keeps none (a draft left in
     # the form is not what was said).
-    body = within(body, 10_000, "the written text") if written else ""
-    if written:
-        if not body:
-            raise TransactionRefused("Write the text of the written interaction.")
-        # policy: "All written format will include the names of all ... partner members that
-        # were involved in the customer's transaction": everyone who held a seat on the team.
-        missing = [
-            m.display_name
-            for m in involved_members(transaction, committee)
-            if not names_in_text(m.display_name, body)
-        ]
-        if missing:
-            raise TransactionRefused(
-                "A written interaction names every member who was involved in the transaction; "
-                f"add {_names(missing)}."
-            )
+    body = (
+        _checked_written_text(transaction=transaction, committee=committee, body=body)
+        if written
+        else ""
+    )
 
     interaction = ClientInteraction.objects.create(
         partnership=partnership,
@@ -168,36 +133,7 @@ def record_client_interaction(
         for person in participants
     )
     if email_customer:
-        try:
-            queue_email(
-                partnership=partnership,
-                key=f"client-interaction:transaction:{transaction.pk}",
-                template="leads/client_interaction",
-                to=lead.email,
-                context={"interaction": interaction, "lead": lead, "member": actor},
-                sender_name=f"{actor.display_name}, {partnership.name} leadership",
-                reply_to=actor.email,
-                about=transaction,
-            )
-        except MailRefused as refusal:
-            raise TransactionRefused(
-                f"{refusal.message} Record the interaction without emailing it."
-            ) from refusal
-        # The leader takes part in it: they get what the customer got, as it was sent.
-        leader = transaction.leader
-        queue_email(
-            partnership=partnership,
-            key=f"client-interaction:transaction:{transaction.pk}:leader-copy",
-            template="leads/client_interaction_copy",
-            to=leader.email,
-            context={
-                **member_context(transaction, leader),
-                "interaction": interaction,
-                "member": actor,
-            },
-            reply_to=actor.email,
-            about=transaction,
-        )
+        _email_interaction(transaction=transaction, interaction=interaction, actor=actor)
     complete_step(transaction, Kind.FIRST_INTERACTION, actor, occurred_at)
     record_event(
         transaction,
@@ -209,3 +145,115 @@ def record_client_interaction(
         body=body,
     )
     return interaction
+
+
+def _moment_of_interaction(
+    *,
+    transaction: Transaction,
+    occurred_at: datetime.datetime | None,
+    written: bool,
+    email_customer: bool,
+    now: datetime.datetime,
+) -> datetime.datetime:
+    """When the interaction took place: now when it is emailed from here, otherwise the moment
+    given, which lies between the start of the closing day and now."""
+    if email_customer:
+        if not written:
+            raise TransactionRefused("Only a written interaction can be emailed to the customer.")
+        occurred_at = now
+    if occurred_at is None:
+        raise TransactionRefused("Say when the interaction took place.")
+    if occurred_at > now:
+        raise TransactionRefused("Record the interaction once it has taken place.")
+    closed_on = transaction.closed_on
+    if occurred_at < transaction.partnership.start_of_day(closed_on):
+        raise TransactionRefused(
+            f"The interaction after the close took place on or after the closing day, "
+            f"{closed_on:%B} {closed_on.day}, {closed_on.year}."
+        )
+    return occurred_at
+
+
+def _checked_participants(
+    *, transaction: Transaction, committee: list[Member], participants: Sequence[Member]
+) -> list[Member]:
+    """The participants once each (committee members or active leadership), the leader among
+    them."""
+    allowed = {m.pk for m in committee}
+    participants = list({m.pk: m for m in participants}.values())
+    for person in participants:
+        if person.partnership_id != transaction.partnership_id or not (
+            person.pk in allowed or (person.is_leadership and person.is_active)
+        ):
+            raise TransactionRefused(
+                f"{person.display_name} is neither on the transaction committee nor leadership."
+            )
+    # policy: the main transaction team leader "must participate in the first client interaction".
+    if transaction.leader_id is None:
+        raise TransactionRefused(
+            "The team has no leader yet; the leader must take part in this interaction."
+        )
+    if all(person.pk != transaction.leader_id for person in participants):
+        raise TransactionRefused(
+            f"The transaction's leader, {transaction.leader}, must take part in leadership's "
+            "first client interaction."
+        )
+    return participants
+
+
+def _checked_written_text(*, transaction: Transaction, committee: list[Member], body: str) -> str:
+    """The text of a written interaction, which names everyone involved in the transaction."""
+    body = within(body, 10_000, "the written text")
+    if not body:
+        raise TransactionRefused("Write the text of the written interaction.")
+    # policy: "All written format will include the names of all ... partner members that
+    # were involved in the customer's transaction": everyone who held a seat on the team.
+    missing = [
+        m.display_name
+        for m in involved_members(transaction, committee)
+        if not names_in_text(m.display_name, body)
+    ]
+    if missing:
+        raise TransactionRefused(
+            "A written interaction names every member who was involved in the transaction; "
+            f"add {_names(missing)}."
+        )
+    return body
+
+
+def _email_interaction(
+    *, transaction: Transaction, interaction: ClientInteraction, actor: Member
+) -> None:
+    """Queue the written interaction to the customer, and a copy to the leader."""
+    partnership = transaction.partnership
+    lead = transaction.lead
+    try:
+        queue_email(
+            partnership=partnership,
+            key=f"client-interaction:transaction:{transaction.pk}",
+            template="leads/client_interaction",
+            to=lead.email,
+            context={"interaction": interaction, "lead": lead, "member": actor},
+            sender_name=f"{actor.display_name}, {partnership.name} leadership",
+            reply_to=actor.email,
+            about=transaction,
+        )
+    except MailRefused as refusal:
+        raise TransactionRefused(
+            f"{refusal.message} Record the interaction without emailing it."
+        ) from refusal
+    # The leader takes part in it: they get what the customer got, as it was sent.
+    leader = transaction.leader
+    queue_email(
+        partnership=partnership,
+        key=f"client-interaction:transaction:{transaction.pk}:leader-copy",
+        template="leads/client_interaction_copy",
+        to=leader.email,
+        context={
+            **member_context(transaction, leader),
+            "interaction": interaction,
+            "member": actor,
+        },
+        reply_to=actor.email,
+        about=transaction,
+    )
