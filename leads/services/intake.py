@@ -86,6 +86,9 @@ def submit_lead(
     for a person their contact referred: it creates or joins the lead the same way, but the
     lead did not ask, so it sends nothing, starts no inquiry clock, and leaves what the lead
     said themselves (and an opt-out) as it was.
+
+    Long because its twelve keyword arguments and these guarantees are half of it; the steps
+    (the referrer rule, the lead, the submission, the emails) are each one call.
     """
     is_advocate_referral = form == FormKind.ADVOCATE_REFERRAL
     _check_referrer(
@@ -95,33 +98,20 @@ def submit_lead(
     utm = utm or {}
     channel = channel_for(utm)
     now = timezone.now()
-    lead = _lock_lead(partnership, email)
-    if lead is None:
-        lead = _create_lead(
-            partnership=partnership,
-            name=name,
-            email=email,
-            phone=phone,
-            need=need,
-            timeframe=timeframe,
-            referrer=referrer,
-            channel=channel,
-            utm=utm,
-            consent=consent,
-            now=now,
-        )
-    elif is_advocate_referral:
-        _adopt_referrer(lead, referrer)
-    else:
-        _update_lead(
-            lead,
-            phone=phone,
-            need=need,
-            timeframe=timeframe,
-            consent=consent,
-            referrer=referrer,
-            now=now,
-        )
+    lead = _submitted_lead(
+        partnership=partnership,
+        name=name,
+        email=email,
+        phone=phone,
+        need=need,
+        timeframe=timeframe,
+        referrer=referrer,
+        channel=channel,
+        utm=utm,
+        consent=consent,
+        is_advocate_referral=is_advocate_referral,
+        now=now,
+    )
 
     if not is_advocate_referral:
         _reopen_if_opted_out(lead)
@@ -160,7 +150,7 @@ def _check_referrer(
         raise LeadRefused("The referrer must be a listed member of this partnership.")
 
 
-def _create_lead(
+def _submitted_lead(
     *,
     partnership: Partnership,
     name: str,
@@ -172,28 +162,44 @@ def _create_lead(
     channel: str,
     utm: dict,
     consent: bool,
+    is_advocate_referral: bool,
     now: datetime.datetime,
 ) -> Lead | None:
-    """A new lead for `email`, or the one another request created for it at the same moment
-    (returned locked)."""
-    try:
-        with transaction.atomic():
-            return Lead.objects.create(
-                partnership=partnership,
-                name=name,
-                email=email,
-                phone=phone,
-                need=need,
-                timeframe=timeframe,
-                referring_member=referrer,
-                channel=channel,
-                utm=utm,
-                consented_at=now if consent else None,
-                last_submitted_at=now,
-            )
-    except IntegrityError:
-        # The same person submitted twice at once; the other request created the lead.
-        return _lock_lead(partnership, email)
+    """The lead `email` is, locked: created, or the one it joins, updated with what they said
+    now (an advocate referral only names its referrer)."""
+    lead = _lock_lead(partnership, email)
+    if lead is None:
+        try:
+            with transaction.atomic():
+                return Lead.objects.create(
+                    partnership=partnership,
+                    name=name,
+                    email=email,
+                    phone=phone,
+                    need=need,
+                    timeframe=timeframe,
+                    referring_member=referrer,
+                    channel=channel,
+                    utm=utm,
+                    consented_at=now if consent else None,
+                    last_submitted_at=now,
+                )
+        except IntegrityError:
+            # The same person submitted twice at once; the other request created the lead.
+            return _lock_lead(partnership, email)
+    if is_advocate_referral:
+        _adopt_referrer(lead, referrer)
+    else:
+        _update_lead(
+            lead,
+            phone=phone,
+            need=need,
+            timeframe=timeframe,
+            consent=consent,
+            referrer=referrer,
+            now=now,
+        )
+    return lead
 
 
 def _is_active_member(partnership: Partnership, member: Member) -> bool:

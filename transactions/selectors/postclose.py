@@ -302,18 +302,7 @@ def post_close_section(
         .select_related("confirmed_by")
         .order_by("starts_at")
     )
-    letter = (
-        ThankYouLetter.objects.for_partnership(partnership).filter(transaction=transaction).first()
-    )
-    letter_email = None
-    if letter is not None:
-        letter.transaction = transaction
-        if letter.sent_at:
-            letter_email = (
-                OutboxMessage.objects.for_partnership(partnership)
-                .filter(idempotency_key=f"thank-you:transaction:{transaction.pk}")
-                .first()
-            )
+    letter, letter_email = _letter_and_its_email(transaction)
     interaction = (
         ClientInteraction.objects.for_partnership(partnership)
         .filter(transaction=transaction)
@@ -341,6 +330,27 @@ def post_close_section(
         else committee,
         leadership=leaders(partnership) if is_leadership and interaction is None else [],
     )
+
+
+def _letter_and_its_email(
+    transaction: Transaction,
+) -> tuple[ThankYouLetter | None, OutboxMessage | None]:
+    """The transaction's thank-you letter, and the email that sent it once it was sent."""
+    partnership = transaction.partnership
+    letter = (
+        ThankYouLetter.objects.for_partnership(partnership).filter(transaction=transaction).first()
+    )
+    if letter is None:
+        return None, None
+    letter.transaction = transaction
+    if not letter.sent_at:
+        return letter, None
+    letter_email = (
+        OutboxMessage.objects.for_partnership(partnership)
+        .filter(idempotency_key=f"thank-you:transaction:{transaction.pk}")
+        .first()
+    )
+    return letter, letter_email
 
 
 def board_rows(page_rows, now: datetime.datetime, partnership: Partnership) -> list[tuple]:

@@ -88,14 +88,7 @@ def record_client_interaction(
     transaction = locked_closed(transaction)
     partnership = transaction.partnership
     require_leadership(transaction, actor, "records its first client interaction")
-    if (
-        ClientInteraction.objects.for_partnership(partnership)
-        .filter(transaction=transaction)
-        .exists()
-    ):
-        raise TransactionRefused(
-            f"Leadership's first interaction with {transaction.lead.name} is already recorded."
-        )
+    _refuse_a_second_interaction(transaction)
     if mode not in ClientInteraction.Mode.values:
         raise TransactionRefused("Choose how the interaction took place.")
     written = mode == ClientInteraction.Mode.WRITTEN
@@ -111,14 +104,7 @@ def record_client_interaction(
     participants = _checked_participants(
         transaction=transaction, committee=committee, participants=participants
     )
-    # Only a written interaction has a text: a meeting or a call keeps none (a draft left in
-    # the form is not what was said).
-    body = (
-        _checked_written_text(transaction=transaction, committee=committee, body=body)
-        if written
-        else ""
-    )
-
+    body = _kept_text(transaction=transaction, committee=committee, written=written, body=body)
     interaction = ClientInteraction.objects.create(
         partnership=partnership,
         transaction=transaction,
@@ -145,6 +131,17 @@ def record_client_interaction(
         body=body,
     )
     return interaction
+
+
+def _refuse_a_second_interaction(transaction: Transaction) -> None:
+    if (
+        ClientInteraction.objects.for_partnership(transaction.partnership)
+        .filter(transaction=transaction)
+        .exists()
+    ):
+        raise TransactionRefused(
+            f"Leadership's first interaction with {transaction.lead.name} is already recorded."
+        )
 
 
 def _moment_of_interaction(
@@ -201,8 +198,15 @@ def _checked_participants(
     return participants
 
 
-def _checked_written_text(*, transaction: Transaction, committee: list[Member], body: str) -> str:
-    """The text of a written interaction, which names everyone involved in the transaction."""
+def _kept_text(
+    *, transaction: Transaction, committee: list[Member], written: bool, body: str
+) -> str:
+    """The text kept: a written interaction's, which names everyone involved in the
+    transaction."""
+    # Only a written interaction has a text: a meeting or a call keeps none (a draft left in
+    # the form is not what was said).
+    if not written:
+        return ""
     body = within(body, 10_000, "the written text")
     if not body:
         raise TransactionRefused("Write the text of the written interaction.")
