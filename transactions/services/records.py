@@ -19,6 +19,7 @@ from PIL import Image
 
 from members.models import Member
 from pinnacle.mail.services import queue_email
+from pinnacle.text import bounded_text
 from transactions.models import (
     Disclosure,
     DisclosureCover,
@@ -53,11 +54,15 @@ def add_note(
     """A team member writes a note on the timeline, shared with the customer or not."""
     transaction = locked(transaction)
     require_seat(transaction, actor)
-    body = body.strip()
+    body = bounded_text(
+        body,
+        max_length=MAX_NOTE_LENGTH,
+        too_long=lambda _: TransactionRefused(
+            f"Shorten the note to at most {MAX_NOTE_LENGTH} characters."
+        ),
+    )
     if not body:
         raise TransactionRefused("Write the note before saving it.")
-    if len(body) > MAX_NOTE_LENGTH:
-        raise TransactionRefused(f"Shorten the note to at most {MAX_NOTE_LENGTH} characters.")
     return record_event(
         transaction,
         Kind.NOTE,
