@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from leads.forms import CompliancePeriodForm
-from leads.selectors.lists import get_lead
+from leads.selectors.lists import lead_for
 from members.auth import leadership_required, member_required
 from members.models import Member
 from members.selectors import listed_members
@@ -71,7 +71,7 @@ class _Row:
 @member_required
 def compose(request, lead_pk):
     member = request.member
-    lead = get_lead(partnership=request.partnership, pk=lead_pk)
+    lead = lead_for(request.member, lead_pk)
     stage = lead_outreach.lead_stage(lead, member)
     templates = lead_outreach.templates_for(member, stage)
     form = ComposeForm(request.POST or None, templates=templates)
@@ -141,7 +141,7 @@ def _preview(member: Member, lead, subject: str, body: str):
 
 def _lead_action(request, lead_pk, form_class, act, success: str):
     """POST-only lead actions: validate, call the service, say what happened on the lead page."""
-    lead = get_lead(partnership=request.partnership, pk=lead_pk)
+    lead = lead_for(request.member, lead_pk)
     form = form_class(request.POST)
     if not form.is_valid():
         problems = "; ".join(e for errors in form.errors.values() for e in errors)
@@ -217,7 +217,7 @@ def decision_notes(request, lead_pk):
 @member_required
 def recommend(request, lead_pk):
     member = request.member
-    lead = get_lead(partnership=request.partnership, pk=lead_pk)
+    lead = lead_for(request.member, lead_pk)
     colleagues = (
         listed_members(partnership=request.partnership)
         .exclude(pk=member.pk)

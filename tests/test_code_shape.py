@@ -27,7 +27,7 @@ REASON = "Long because"
 
 # Apps being reshaped by other work right now (issue 19, wave 1: transactions out of leads,
 # policy out of members); their modules are checked again once that lands and this is emptied.
-RESHAPING_NOW = {"leads", "transactions"}
+RESHAPING_NOW: set[str] = set()
 
 
 def project_apps() -> list[Path]:

@@ -44,21 +44,10 @@ def _paragraphs(text: str, style: ParagraphStyle) -> list:
     return flowables
 
 
-def render_letter_pdf(letter: ThankYouLetter) -> bytes:
-    """The letter on the partnership's letterhead, for printing and mailing: seal, name and
-    website; date; the address block (the customer's name and the mailing address); the
-    leader's part and the required paragraphs; the leader's signature."""
-    transaction = letter.transaction
-    partnership = transaction.partnership
-    styles = getSampleStyleSheet()
-    body = ParagraphStyle("LetterBody", parent=styles["Normal"], fontSize=11, leading=15)
-    body.spaceAfter = 10
-    brand = colors.HexColor("#1f3b64")
-    name_style = ParagraphStyle(
-        "Partnership", parent=body, fontName="Helvetica-Bold", fontSize=16, textColor=brand
-    )
-    small = ParagraphStyle("Small", parent=body, fontSize=9.5, leading=12, textColor=brand)
-
+def _letterhead(
+    partnership: Partnership, *, name_style: ParagraphStyle, small: ParagraphStyle, brand
+) -> Table:
+    """The seal beside the partnership's name and website, underlined in the brand colour."""
     letterhead = Table(
         [
             [
@@ -80,6 +69,25 @@ def render_letter_pdf(letter: ThankYouLetter) -> bytes:
             ]
         )
     )
+    return letterhead
+
+
+def render_letter_pdf(letter: ThankYouLetter) -> bytes:
+    """The letter on the partnership's letterhead, for printing and mailing: seal, name and
+    website; date; the address block (the customer's name and the mailing address); the
+    leader's part and the required paragraphs; the leader's signature."""
+    transaction = letter.transaction
+    partnership = transaction.partnership
+    styles = getSampleStyleSheet()
+    body = ParagraphStyle("LetterBody", parent=styles["Normal"], fontSize=11, leading=15)
+    body.spaceAfter = 10
+    brand = colors.HexColor("#1f3b64")
+    name_style = ParagraphStyle(
+        "Partnership", parent=body, fontName="Helvetica-Bold", fontSize=16, textColor=brand
+    )
+    small = ParagraphStyle("Small", parent=body, fontSize=9.5, leading=12, textColor=brand)
+
+    letterhead = _letterhead(partnership, name_style=name_style, small=small, brand=brand)
     recipient = [transaction.lead.name] + [
         line.strip() for line in letter.mailing_address.splitlines() if line.strip()
     ]

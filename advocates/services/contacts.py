@@ -30,6 +30,7 @@ from advocates.services.score import refresh_score
 from members.models import Member
 from pinnacle.forms import EARLIEST_DATE, EMAIL_MAX_LENGTH
 from pinnacle.once import just_made
+from pinnacle.text import bounded_text
 
 # What a contact's own fields may hold; the forms use the same bounds.
 CONTACT_FIELDS = (
@@ -249,13 +250,18 @@ def add_service_record(
     """One line of the contact's transaction history (seed 5.3: dates, services provided,
     feedback received), with the client's rating of an allied resource when there is one."""
     service = (service or "").strip()
-    feedback = (feedback or "").strip()
     if not service:
         raise AdvocatesRefused("Say what service was provided.")
-    if len(service) > 200:
-        raise AdvocatesRefused("Keep the service under 200 characters.")
-    if len(feedback) > MAX_TEXT:
-        raise AdvocatesRefused(f"Keep the feedback under {MAX_TEXT:,} characters.")
+    service = bounded_text(
+        service,
+        max_length=200,
+        too_long=lambda _: AdvocatesRefused("Keep the service under 200 characters."),
+    )
+    feedback = bounded_text(
+        feedback,
+        max_length=MAX_TEXT,
+        too_long=lambda _: AdvocatesRefused(f"Keep the feedback under {MAX_TEXT:,} characters."),
+    )
     if not isinstance(happened_on, dt.date):
         raise AdvocatesRefused("Give the date of the service.")
     if happened_on > contact.partnership.today():
@@ -289,9 +295,11 @@ def move_to_segment(*, contact: Contact, segment: str, reason: str = "", actor=N
     """Move a contact to another segment; the history keeps every move."""
     if segment not in Segment.values:
         raise AdvocatesRefused("Choose one of the three segments.")
-    reason = (reason or "").strip()
-    if len(reason) > 300:
-        raise AdvocatesRefused("Keep the reason under 300 characters.")
+    reason = bounded_text(
+        reason,
+        max_length=300,
+        too_long=lambda _: AdvocatesRefused("Keep the reason under 300 characters."),
+    )
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if contact.segment == segment:
         raise AdvocatesRefused(f"{contact.name} is already in {contact.get_segment_display()}.")
@@ -324,9 +332,11 @@ def record_interaction(
     the portal (`message`) is logged once, however many callers log it."""
     if kind not in InteractionKind.values:
         raise AdvocatesRefused("Choose what kind of contact it was.")
-    summary = (summary or "").strip()
-    if len(summary) > 2000:
-        raise AdvocatesRefused("Keep the summary under 2,000 characters.")
+    summary = bounded_text(
+        summary,
+        max_length=2000,
+        too_long=lambda _: AdvocatesRefused("Keep the summary under 2,000 characters."),
+    )
     now = timezone.now()
     occurred_at = occurred_at or now
     if occurred_at > now + dt.timedelta(minutes=5):

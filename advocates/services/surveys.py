@@ -35,6 +35,7 @@ from members.models import Member
 from pinnacle.mail.services import MailRefused, find_suppression, queue_email
 from pinnacle.models import Partnership
 from pinnacle.once import just_made
+from pinnacle.text import bounded_text
 
 SURVEY_TEMPLATE = "advocates/survey"
 # Below this many answered surveys the page does not fit the model: with three coefficients, a
@@ -52,9 +53,13 @@ def clean_text(value, *, what: str, max_length: int, multiline: bool = True) -> 
     allowed = "\n\t" if multiline else ""
     if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text):
         raise AdvocatesRefused(f"{what} contains control characters; remove them.")
-    if len(text) > max_length:
-        raise AdvocatesRefused(f"{what} is too long: keep it under {max_length:,} characters.")
-    return text
+    return bounded_text(
+        text,
+        max_length=max_length,
+        too_long=lambda _: AdvocatesRefused(
+            f"{what} is too long: keep it under {max_length:,} characters."
+        ),
+    )
 
 
 def _recipient(*, owner: Member, name: str, email: str, contact: Contact | None) -> tuple[str, str]:

@@ -9,6 +9,7 @@ from leads.models import Lead
 from members.models import Member
 from pinnacle.mail.services import find_suppression, queue_email
 from pinnacle.tenancy import record_audit
+from pinnacle.text import bounded_text
 
 LEAD_SHARED_TEMPLATE = "comarketing/lead_shared"
 MAX_NOTE_LENGTH = 2000
@@ -60,9 +61,11 @@ def share_lead(
             f"{lead.name} opted out of outreach from {partnership.name}: they cannot be shared "
             "with a partner."
         )
-    note = note.strip()
-    if len(note) > MAX_NOTE_LENGTH:
-        raise ComarketingRefused(f"Keep the note under {MAX_NOTE_LENGTH} characters.")
+    note = bounded_text(
+        note,
+        max_length=MAX_NOTE_LENGTH,
+        too_long=lambda _: ComarketingRefused(f"Keep the note under {MAX_NOTE_LENGTH} characters."),
+    )
     try:
         with transaction.atomic():
             shared = SharedLead.objects.create(

@@ -20,7 +20,7 @@ from comarketing.forms import (
     ShareLeadForm,
 )
 from comarketing.models import Connection, Media
-from leads.selectors.lists import get_lead
+from leads.selectors.lists import lead_for
 from members.auth import member_required
 from members.models import Member
 from members.selectors import profile_progress
@@ -315,7 +315,7 @@ def edit(request, pk):
 def share_lead(request, lead_pk):
     """The lead page's "Share with a co-marketing partner" form."""
     member = request.member
-    lead = get_lead(partnership=request.partnership, pk=lead_pk)
+    lead = lead_for(request.member, lead_pk)
     connections = selectors.partners_for_lead(member, lead)
     form = ShareLeadForm(request.POST, partners=[(c.pk, c.other.display_name) for c in connections])
     if not form.is_valid():

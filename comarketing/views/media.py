@@ -17,10 +17,11 @@ from comarketing.forms import MediaForm
 from comarketing.models import Media
 from leads.forms import ProspectForm
 from leads.middleware import campaign_utm
-from leads.ratelimit import TOO_MANY_SUBMISSIONS, too_many_submissions
+from leads.ratelimit import LEAD_INTAKE
 from members.auth import member_required
 from pinnacle.http import client_ip
 from pinnacle.membership import request_membership
+from pinnacle.public_forms import handle_public_post
 from pinnacle.refusals import refused_into
 
 
@@ -111,36 +112,39 @@ def flyer(request, pk):
     return response
 
 
-def _capture(request, media: Media):
-    """The page's lead form: None once a submission was taken (or a bot was turned away), else
-    the form and the status to render it with."""
+def _capture(request, media: Media, *, render_page, thank):
+    """The page with its lead form (`render_page(form, status=, refused=)`); a POST goes through
+    the public-form pipeline and ends in `thank` once taken (or a bot was turned away)."""
     if request.method != "POST":
-        return ProspectForm(), None, 200
+        return render_page(ProspectForm(), status=200)
     form = ProspectForm(request.POST)
-    if form.is_spam():
-        # Bots get the same answer as people, and nothing is stored or sent.
-        return None, None, 302
-    if too_many_submissions(request):
-        return form, TOO_MANY_SUBMISSIONS, 429
-    if not form.is_valid():
-        return form, None, 400
-    data = form.cleaned_data
-    with refused_into() as capturing:
-        services.capture_lead(
-            media=media,
-            name=data["name"],
-            email=data["email"],
-            phone=data["phone"],
-            need=data["need"],
-            timeframe=data["timeframe"],
-            message=data["message"],
-            consent=data["consent"],
-            utm=campaign_utm(request),
-            ip_address=client_ip(request),
-        )
-    if capturing.refused:
-        raise Http404(capturing.refusal.message) from capturing.refusal
-    return None, None, 302
+
+    def submit(data):
+        with refused_into() as capturing:
+            services.capture_lead(
+                media=media,
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                need=data["need"],
+                timeframe=data["timeframe"],
+                message=data["message"],
+                consent=data["consent"],
+                utm=campaign_utm(request),
+                ip_address=client_ip(request),
+            )
+        if capturing.refused:
+            raise Http404(capturing.refusal.message) from capturing.refusal
+        return thank()
+
+    return handle_public_post(
+        request,
+        form,
+        limit_group=LEAD_INTAKE,
+        render_form=lambda *, status, refused="": render_page(form, status=status, refused=refused),
+        thank=thank,
+        submit=submit,
+    )
 
 
 def _page_context(media: Media, form, refused) -> dict:
@@ -159,13 +163,16 @@ def page(request, slug):
     media = selectors.public_media_for(
         lambda: request_membership(request), partnership=request.partnership, slug=slug
     )
-    form, refused, status = _capture(request, media)
-    if form is None:
+
+    def render_page(form, *, status, refused=""):
+        context = _page_context(media, form, refused)
+        return render(request, "comarketing/media_page.html", context, status=status)
+
+    def thank():
         request.session["lead_thanks_email"] = request.POST.get("email", "")
         return redirect("lead_thanks")
-    return render(
-        request, "comarketing/media_page.html", _page_context(media, form, refused), status=status
-    )
+
+    return _capture(request, media, render_page=render_page, thank=thank)
 
 
 # The capture form inside a partner's website: the one page that may be framed. It is posted
@@ -178,14 +185,16 @@ def embed(request, slug):
     media = selectors.public_media_for(
         lambda: request_membership(request), partnership=request.partnership, slug=slug
     )
-    form, refused, status = _capture(request, media)
-    if form is None:
-        return redirect(reverse("comarketing_media_embed", args=[media.slug]) + "?sent=1")
-    response = render(
+
+    def render_page(form, *, status, refused=""):
+        context = {**_page_context(media, form, refused), "sent": request.GET.get("sent") == "1"}
+        response = render(request, "comarketing/media_embed.html", context, status=status)
+        response["Content-Security-Policy"] = "frame-ancestors *"
+        return response
+
+    return _capture(
         request,
-        "comarketing/media_embed.html",
-        {**_page_context(media, form, refused), "sent": request.GET.get("sent") == "1"},
-        status=status,
+        media,
+        render_page=render_page,
+        thank=lambda: redirect(reverse("comarketing_media_embed", args=[media.slug]) + "?sent=1"),
     )
-    response["Content-Security-Policy"] = "frame-ancestors *"
-    return response

@@ -27,9 +27,9 @@ from django.db.models.lookups import Exact
 from leads import extensions
 from leads.models import Lead, Submission
 from members.models import Member
+from pinnacle.access import get_or_404
 from pinnacle.mail.models import Suppression
 from pinnacle.models import Partnership
-from pinnacle.tenancy import get_for_partnership_or_404
 
 LEADS_PER_PAGE = 25
 
@@ -169,13 +169,19 @@ def referrer_filter_choices(*, partnership: Partnership) -> list[tuple[str, str]
     ]
 
 
-def get_lead(*, partnership: Partnership, pk) -> Lead:
-    """A lead of this partnership with its referrer and opt-out state; any other id is a 404."""
-    return get_for_partnership_or_404(
-        Lead.objects.select_related("referring_member").annotate(is_opted_out=is_opted_out()),
-        partnership,
+def lead_for(member: Member, pk) -> Lead:
+    """A lead of the member's partnership (every member sees its leads) with its referrer and
+    opt-out state; a missing lead, another partnership's and an id that is no id are one 404."""
+    partnership = member.partnership
+    lead = get_or_404(
+        Lead.objects.for_partnership(partnership)
+        .select_related("referring_member")
+        .annotate(is_opted_out=is_opted_out()),
         pk=pk,
     )
+    # The partnership is in hand: the queries that start from the lead cost no extra one.
+    lead.partnership = partnership
+    return lead
 
 
 def lead_suppression(lead: Lead, viewer: Member) -> Suppression | None:

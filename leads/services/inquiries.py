@@ -140,6 +140,26 @@ def respond_to_inquiry(
         body=body.strip(),
         follow_up_on=follow_up_on,
     )
+    _run_clocks(inquiry=inquiry, response=response, follow_up_on=follow_up_on)
+    queue_email(
+        partnership=inquiry.partnership,
+        key=f"inquiry-response:{response.pk}",
+        template="leads/inquiry_response",
+        to=inquiry.lead.email,
+        # From the member who answered (any leader, for an inquiry to leadership).
+        context={**_context(inquiry, member), "member": member, "response": response},
+        sender_name=member.display_name,
+        reply_to=member.email,
+        about=inquiry.lead,
+    )
+    return response
+
+
+def _run_clocks(
+    *, inquiry: Inquiry, response: InquiryResponse, follow_up_on: datetime.date | None
+) -> None:
+    """The first answer stops the reply's clock; an acknowledgement starts the follow-up's, a
+    reply to an acknowledgement keeps its promise."""
     changed = []
     if inquiry.responded_at is None:
         inquiry.responded_at = response.created_at
@@ -147,8 +167,10 @@ def respond_to_inquiry(
     if follow_up_on is not None:
         # policy: the promised follow-up runs the reply's clock: a reminder before the end of the
         # promised day (the partnership's), an escalation to leadership after it.
-        due_at = partnership.start_of_day(follow_up_on + datetime.timedelta(days=1))
-        remind_at = due_at - datetime.timedelta(hours=partnership.inquiry_reminder_hours_before)
+        due_at = inquiry.partnership.start_of_day(follow_up_on + datetime.timedelta(days=1))
+        remind_at = due_at - datetime.timedelta(
+            hours=inquiry.partnership.inquiry_reminder_hours_before
+        )
         inquiry.follow_up_due_at = due_at
         inquiry.follow_up_remind_at = max(remind_at, response.created_at)
         inquiry.follow_up_reminded_at = None
@@ -166,18 +188,6 @@ def respond_to_inquiry(
         changed.append("followed_up_at")
     if changed:
         inquiry.save(update_fields=changed)
-    queue_email(
-        partnership=inquiry.partnership,
-        key=f"inquiry-response:{response.pk}",
-        template="leads/inquiry_response",
-        to=inquiry.lead.email,
-        # From the member who answered (any leader, for an inquiry to leadership).
-        context={**_context(inquiry, member), "member": member, "response": response},
-        sender_name=member.display_name,
-        reply_to=member.email,
-        about=inquiry.lead,
-    )
-    return response
 
 
 def latest_follow_up_on(partnership: Partnership) -> datetime.date:

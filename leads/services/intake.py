@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -84,53 +86,32 @@ def submit_lead(
     for a person their contact referred: it creates or joins the lead the same way, but the
     lead did not ask, so it sends nothing, starts no inquiry clock, and leaves what the lead
     said themselves (and an opt-out) as it was.
+
+    Long because its twelve keyword arguments and these guarantees are half of it; the steps
+    (the referrer rule, the lead, the submission, the emails) are each one call.
     """
     is_advocate_referral = form == FormKind.ADVOCATE_REFERRAL
-    if is_advocate_referral:
-        if referrer is None or not _is_active_member(partnership, referrer):
-            raise LeadRefused("An advocate referral is entered by an active member.")
-    # policy: the prospect names the partner member who referred them, one of this partnership's
-    # members in the directory; any caller (form, import, admin) is held to that.
-    elif referrer is not None and not referrer_choices(partnership).filter(pk=referrer.pk).exists():
-        raise LeadRefused("The referrer must be a listed member of this partnership.")
+    _check_referrer(
+        partnership=partnership, referrer=referrer, is_advocate_referral=is_advocate_referral
+    )
     email = email.strip().lower()
     utm = utm or {}
     channel = channel_for(utm)
     now = timezone.now()
-    lead = _lock_lead(partnership, email)
-    if lead is None:
-        try:
-            with transaction.atomic():
-                lead = Lead.objects.create(
-                    partnership=partnership,
-                    name=name,
-                    email=email,
-                    phone=phone,
-                    need=need,
-                    timeframe=timeframe,
-                    referring_member=referrer,
-                    channel=channel,
-                    utm=utm,
-                    consented_at=now if consent else None,
-                    last_submitted_at=now,
-                )
-        except IntegrityError:
-            # The same person submitted twice at once; the other request created the lead.
-            lead = _lock_lead(partnership, email)
-            assert lead is not None, "the unique index refused ours: theirs exists"
-    elif is_advocate_referral:
-        assert referrer is not None, "refused above"
-        _adopt_referrer(lead, referrer)
-    else:
-        _update_lead(
-            lead,
-            phone=phone,
-            need=need,
-            timeframe=timeframe,
-            consent=consent,
-            referrer=referrer,
-            now=now,
-        )
+    lead = _submitted_lead(
+        partnership=partnership,
+        name=name,
+        email=email,
+        phone=phone,
+        need=need,
+        timeframe=timeframe,
+        referrer=referrer,
+        channel=channel,
+        utm=utm,
+        consent=consent,
+        is_advocate_referral=is_advocate_referral,
+        now=now,
+    )
 
     if not is_advocate_referral:
         _reopen_if_opted_out(lead)
@@ -155,6 +136,73 @@ def submit_lead(
     if not is_advocate_referral:
         send_intake_emails(submission)
     return submission
+
+
+def _check_referrer(
+    *, partnership: Partnership, referrer: Member | None, is_advocate_referral: bool
+) -> None:
+    if is_advocate_referral:
+        if referrer is None or not _is_active_member(partnership, referrer):
+            raise LeadRefused("An advocate referral is entered by an active member.")
+    # policy: the prospect names the partner member who referred them, one of this partnership's
+    # members in the directory; any caller (form, import, admin) is held to that.
+    elif referrer is not None and not referrer_choices(partnership).filter(pk=referrer.pk).exists():
+        raise LeadRefused("The referrer must be a listed member of this partnership.")
+
+
+def _submitted_lead(
+    *,
+    partnership: Partnership,
+    name: str,
+    email: str,
+    phone: str,
+    need: str,
+    timeframe: str,
+    referrer: Member | None,
+    channel: str,
+    utm: dict,
+    consent: bool,
+    is_advocate_referral: bool,
+    now: datetime.datetime,
+) -> Lead:
+    """The lead `email` is, locked: created, or the one it joins, updated with what they said
+    now (an advocate referral only names its referrer)."""
+    lead = _lock_lead(partnership, email)
+    if lead is None:
+        try:
+            with transaction.atomic():
+                return Lead.objects.create(
+                    partnership=partnership,
+                    name=name,
+                    email=email,
+                    phone=phone,
+                    need=need,
+                    timeframe=timeframe,
+                    referring_member=referrer,
+                    channel=channel,
+                    utm=utm,
+                    consented_at=now if consent else None,
+                    last_submitted_at=now,
+                )
+        except IntegrityError:
+            # The same person submitted twice at once; the other request created the lead.
+            theirs = _lock_lead(partnership, email)
+            assert theirs is not None, "the unique index refused ours: theirs exists"
+            return theirs
+    if is_advocate_referral:
+        assert referrer is not None, "an advocate referral names its referrer (checked above)"
+        _adopt_referrer(lead, referrer)
+    else:
+        _update_lead(
+            lead,
+            phone=phone,
+            need=need,
+            timeframe=timeframe,
+            consent=consent,
+            referrer=referrer,
+            now=now,
+        )
+    return lead
 
 
 def _is_active_member(partnership: Partnership, member: Member) -> bool:

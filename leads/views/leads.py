@@ -51,7 +51,7 @@ def lead_list(request):
 @member_required
 def lead_detail(request, pk):
     member = request.member
-    lead = lists.get_lead(partnership=request.partnership, pk=pk)
+    lead = lists.lead_for(request.member, pk)
     # Leadership records an opt-out the lead gave them by phone or letter.
     may_record_opt_out = member.is_leadership and not lead.is_opted_out
     return render(
@@ -74,7 +74,7 @@ def lead_detail(request, pk):
 @leadership_required
 def lead_opt_out(request, pk):
     """Leadership records that the lead asked, by phone or letter, for no more outreach."""
-    lead = lists.get_lead(partnership=request.partnership, pk=pk)
+    lead = lists.lead_for(request.member, pk)
     form = OptOutForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))

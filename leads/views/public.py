@@ -10,7 +10,7 @@ from leads.forms import InterestForm, LeadForm
 from leads.middleware import SESSION_REF, campaign_utm
 from leads.models import FormKind, Lead
 from leads.prospect import current_prospect, start_prospect_session
-from leads.ratelimit import TOO_MANY_SUBMISSIONS, too_many_submissions
+from leads.ratelimit import LEAD_INTAKE
 from leads.services.access import confirm_prospect_access
 from leads.services.inquiries import express_interest
 from leads.services.intake import submit_lead
@@ -18,6 +18,7 @@ from leads.tokens import read_access_token
 from members import selectors as member_selectors
 from pinnacle.formats import when
 from pinnacle.http import client_ip
+from pinnacle.public_forms import handle_public_post
 from pinnacle.refusals import refused_into
 
 
@@ -41,32 +42,36 @@ def _lead_form(request, form_kind):
         return render(request, template, {"form": form, "referred_by": form.members.get(ref)})
 
     form = LeadForm(request.POST, partnership=partnership, message_required=is_contact)
-    if form.is_spam():
-        # Bots get the same page as people, and nothing is stored or sent.
-        return redirect("lead_thanks")
-    if too_many_submissions(request):
-        return render(
-            request, template, {"form": form, "refused": TOO_MANY_SUBMISSIONS}, status=429
+
+    def render_form(*, status, refused=""):
+        return render(request, template, {"form": form, "refused": refused}, status=status)
+
+    def submit(data):
+        submit_lead(
+            partnership=partnership,
+            form=form_kind,
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            need=data["need"],
+            timeframe=data["timeframe"],
+            message=data["message"],
+            consent=data["consent"],
+            referrer=form.referring_member(),
+            utm=campaign_utm(request),
+            ip_address=client_ip(request),
         )
-    if not form.is_valid():
-        return render(request, template, {"form": form}, status=400)
-    data = form.cleaned_data
-    submit_lead(
-        partnership=partnership,
-        form=form_kind,
-        name=data["name"],
-        email=data["email"],
-        phone=data["phone"],
-        need=data["need"],
-        timeframe=data["timeframe"],
-        message=data["message"],
-        consent=data["consent"],
-        referrer=form.referring_member(),
-        utm=campaign_utm(request),
-        ip_address=client_ip(request),
+        request.session["lead_thanks_email"] = data["email"]
+        return redirect("lead_thanks")
+
+    return handle_public_post(
+        request,
+        form,
+        limit_group=LEAD_INTAKE,
+        render_form=render_form,
+        thank=lambda: redirect("lead_thanks"),
+        submit=submit,
     )
-    request.session["lead_thanks_email"] = data["email"]
-    return redirect("lead_thanks")
 
 
 def thanks(request):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from members.auth import leadership_required, member_required
 from pinnacle.membership import request_membership
-from pinnacle.ratelimit import TOO_MANY_SUBMISSIONS, too_many_submissions
+from pinnacle.public_forms import handle_public_post
 from pinnacle.refusals import refused_into
 from policy import selectors
 from policy.forms import (
@@ -150,29 +150,36 @@ def _visitor_report(request):
         form = VisitorBreachReportForm(members=members, partnership=partnership)
         return render(request, "policy/report.html", {"form": form, "visitor": True})
     form = VisitorBreachReportForm(request.POST, members=members, partnership=partnership)
-    if form.is_spam():
-        # Bots get the same page as people, and nothing is stored or sent.
+
+    def render_form(*, status, refused=""):
+        context = {"form": form, "visitor": True, "refused": refused}
+        return render(request, "policy/report.html", context, status=status)
+
+    def thank():
         request.session.pop(REPORT_THANKS_SESSION, None)
         return redirect("policy_report_thanks")
-    if too_many_submissions(request, group="breach-report"):
-        return render(
-            request,
-            "policy/report.html",
-            {"form": form, "visitor": True, "refused": TOO_MANY_SUBMISSIONS},
-            status=429,
-        )
-    if form.is_valid():
+
+    def submit(data):
         with refused_into(form) as reporting:
             breach = feedback.report_breach_as_visitor(
                 partnership=partnership, **form.report_data()
             )
-        if not reporting.refused:
-            request.session[REPORT_THANKS_SESSION] = {
-                "sent_to": _sent_to(breach),
-                "follow_up": bool(breach.reporter_email),
-            }
-            return redirect("policy_report_thanks")
-    return render(request, "policy/report.html", {"form": form, "visitor": True}, status=400)
+        if reporting.refused:
+            return None
+        request.session[REPORT_THANKS_SESSION] = {
+            "sent_to": _sent_to(breach),
+            "follow_up": bool(breach.reporter_email),
+        }
+        return redirect("policy_report_thanks")
+
+    return handle_public_post(
+        request,
+        form,
+        limit_group="breach-report",
+        render_form=render_form,
+        thank=thank,
+        submit=submit,
+    )
 
 
 def report_thanks(request):

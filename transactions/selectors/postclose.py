@@ -306,18 +306,7 @@ def post_close_section(
         .select_related("confirmed_by")
         .order_by("starts_at")
     )
-    letter = (
-        ThankYouLetter.objects.for_partnership(partnership).filter(transaction=transaction).first()
-    )
-    letter_email = None
-    if letter is not None:
-        letter.transaction = transaction
-        if letter.sent_at:
-            letter_email = (
-                OutboxMessage.objects.for_partnership(partnership)
-                .filter(idempotency_key=f"thank-you:transaction:{transaction.pk}")
-                .first()
-            )
+    letter, letter_email = _letter_and_its_email(transaction)
     interaction = (
         ClientInteraction.objects.for_partnership(partnership)
         .filter(transaction=transaction)
@@ -345,6 +334,44 @@ def post_close_section(
         else committee,
         leadership=leaders(partnership) if is_leadership and interaction is None else [],
     )
+
+
+def unconfirmed_meeting_times(transaction: Transaction) -> list[MeetingProposal]:
+    """The handoff meeting times proposed and not confirmed: the ones leadership chooses from."""
+    return list(
+        MeetingProposal.objects.for_partnership(transaction.partnership).filter(
+            transaction=transaction, confirmed_at__isnull=True
+        )
+    )
+
+
+def thank_you_letter_of(transaction: Transaction) -> ThankYouLetter | None:
+    """The transaction's saved thank-you letter, if any."""
+    letter = (
+        ThankYouLetter.objects.for_partnership(transaction.partnership)
+        .filter(transaction=transaction)
+        .first()
+    )
+    if letter is not None:
+        letter.transaction = transaction
+    return letter
+
+
+def _letter_and_its_email(
+    transaction: Transaction,
+) -> tuple[ThankYouLetter | None, OutboxMessage | None]:
+    """The transaction's thank-you letter, and the email that sent it once it was sent."""
+    letter = thank_you_letter_of(transaction)
+    if letter is None:
+        return None, None
+    if not letter.sent_at:
+        return letter, None
+    letter_email = (
+        OutboxMessage.objects.for_partnership(transaction.partnership)
+        .filter(idempotency_key=f"thank-you:transaction:{transaction.pk}")
+        .first()
+    )
+    return letter, letter_email
 
 
 def board_rows(page_rows, now: datetime.datetime, partnership: Partnership) -> list[tuple]:

@@ -13,6 +13,7 @@ from django.core.validators import validate_email
 
 from members.models import Member
 from pinnacle.tenancy import record_audit
+from pinnacle.text import bounded_text
 from transactions.models import COMMITTEE_MINIMUM, TeamMember, Transaction, TransactionStage
 from transactions.services import TransactionRefused
 
@@ -118,10 +119,13 @@ def audit(transaction: Transaction, actor: Member, action: str, summary: str, **
 def within(text: str, limit: int, what: str) -> str:
     """`text` stripped, refused past `limit` characters: the services bound what every caller
     (form, admin, shell) may store, not only the forms."""
-    text = (text or "").strip()
-    if len(text) > limit:
-        raise TransactionRefused(f"Keep {what} to {limit:,} characters (this has {len(text):,}).")
-    return text
+    return bounded_text(
+        text,
+        max_length=limit,
+        too_long=lambda length: TransactionRefused(
+            f"Keep {what} to {limit:,} characters (this has {length:,})."
+        ),
+    )
 
 
 def email_address(address: str) -> str:

@@ -60,16 +60,7 @@ def send_customer_link(*, transaction: Transaction, actor: Member) -> OutboxMess
         "Only a member of the transaction's team can send the customer their page.",
     )
     lead, partnership = transaction.lead, transaction.partnership
-    if found := blocking_suppression(
-        partnership=partnership,
-        email=lead.email,
-        category=OutboxMessage.Category.TRANSACTIONAL,
-    ):
-        why = "bounced" if found.reason == found.Reason.BOUNCED else "was marked as spam"
-        raise TransactionRefused(
-            f"Email to {lead.email} {why}: no email from {partnership.name} goes to it, "
-            "so the link was not sent."
-        )
+    _refuse_a_suppressed_address(transaction)
     now = timezone.now()
     # Under the transaction's lock: a second send right after the first (a double click, even
     # across a second's turn) is the same message, nothing more is sent or recorded.
@@ -110,6 +101,21 @@ def send_customer_link(*, transaction: Transaction, actor: Member) -> OutboxMess
         f"Customer link sent for transaction {transaction.pk}",
     )
     return message
+
+
+def _refuse_a_suppressed_address(transaction: Transaction) -> None:
+    """No link goes to an address that bounced or marked the partnership's email as spam."""
+    lead, partnership = transaction.lead, transaction.partnership
+    if found := blocking_suppression(
+        partnership=partnership,
+        email=lead.email,
+        category=OutboxMessage.Category.TRANSACTIONAL,
+    ):
+        why = "bounced" if found.reason == found.Reason.BOUNCED else "was marked as spam"
+        raise TransactionRefused(
+            f"Email to {lead.email} {why}: no email from {partnership.name} goes to it, "
+            "so the link was not sent."
+        )
 
 
 @db_transaction.atomic

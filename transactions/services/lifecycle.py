@@ -253,28 +253,7 @@ def change_stage(
     previous = transaction.get_stage_display()
     fields = ["stage", "stage_changed_at"]
     if stage == Stage.CLOSED:
-        # policy: the leader directs leadership in their post-sale/close duties.
-        if transaction.leader_id is None:
-            raise TransactionRefused(
-                "Choose a team leader before closing: the leader directs leadership's "
-                "post-close duties."
-            )
-        if acting_leader_id(transaction) is None and transaction.leader is not None:
-            raise TransactionRefused(
-                f"{transaction.leader.display_name}, the team leader, is no longer an active "
-                "member: the team appoints another leader before closing."
-            )
-        today = transaction.partnership.today()
-        closed_on = closed_on or today
-        if closed_on > today:
-            raise TransactionRefused("The close date cannot be in the future.")
-        opened = opened_on(transaction)
-        if closed_on < opened:
-            raise TransactionRefused(
-                f"The close date cannot be before the transaction was opened, on "
-                f"{date_format(opened)}."
-            )
-        transaction.closed_on = closed_on
+        transaction.closed_on = _close_date(transaction, closed_on)
         fields.append("closed_on")
     transaction.stage = stage
     transaction.stage_changed_at = timezone.now()
@@ -289,6 +268,32 @@ def change_stage(
     audit(transaction, actor, "transaction.stage_changed", summary, stage=stage)
     transaction_stage_changed.send(sender=Transaction, transaction=transaction)
     return transaction
+
+
+def _close_date(transaction: Transaction, closed_on: datetime.date | None) -> datetime.date:
+    """The day the transaction closes (today when none is given), once it has an acting leader:
+    from the day it was opened to the partnership's today."""
+    # policy: the leader directs leadership in their post-sale/close duties.
+    if transaction.leader_id is None:
+        raise TransactionRefused(
+            "Choose a team leader before closing: the leader directs leadership's "
+            "post-close duties."
+        )
+    if acting_leader_id(transaction) is None and transaction.leader is not None:
+        raise TransactionRefused(
+            f"{transaction.leader.display_name}, the team leader, is no longer an active "
+            "member: the team appoints another leader before closing."
+        )
+    today = transaction.partnership.today()
+    closed_on = closed_on or today
+    if closed_on > today:
+        raise TransactionRefused("The close date cannot be in the future.")
+    opened = opened_on(transaction)
+    if closed_on < opened:
+        raise TransactionRefused(
+            f"The close date cannot be before the transaction was opened, on {date_format(opened)}."
+        )
+    return closed_on
 
 
 @db_transaction.atomic

@@ -19,6 +19,7 @@ from PIL import Image
 
 from members.models import Member
 from pinnacle.mail.services import queue_email
+from pinnacle.text import bounded_text
 from transactions.models import (
     Disclosure,
     DisclosureCover,
@@ -53,11 +54,15 @@ def add_note(
     """A team member writes a note on the timeline, shared with the customer or not."""
     transaction = locked(transaction)
     require_seat(transaction, actor)
-    body = body.strip()
+    body = bounded_text(
+        body,
+        max_length=MAX_NOTE_LENGTH,
+        too_long=lambda _: TransactionRefused(
+            f"Shorten the note to at most {MAX_NOTE_LENGTH} characters."
+        ),
+    )
     if not body:
         raise TransactionRefused("Write the note before saving it.")
-    if len(body) > MAX_NOTE_LENGTH:
-        raise TransactionRefused(f"Shorten the note to at most {MAX_NOTE_LENGTH} characters.")
     return record_event(
         transaction,
         Kind.NOTE,
@@ -190,26 +195,17 @@ def record_disclosure(
     emailed what they may read, until when, and the link."""
     transaction = locked(transaction)
     team = require_seat(transaction, actor)
-    grantee_name = " ".join(grantee_name.split())
-    if grantee_member is not None:
-        require_active_member(transaction, grantee_member)
-        if grantee_member.pk in team:
-            raise TransactionRefused(
-                f"{grantee_member.display_name} is on the team and sees the transaction already."
-            )
-        grantee_name = grantee_name or grantee_member.display_name
-        grantee_email = grantee_email or grantee_member.email
-    grantee_email = email_address(grantee_email)
-    if not grantee_name:
-        raise TransactionRefused("Say to whom the customer authorized the disclosure.")
+    grantee_name, grantee_email = _grantee(
+        transaction=transaction,
+        team=team,
+        grantee_name=grantee_name,
+        grantee_email=grantee_email,
+        grantee_member=grantee_member,
+    )
     scope = within(scope, 5000, "what the customer authorized")
     if not scope:
         raise TransactionRefused("Say what the customer authorized you to disclose.")
-    if not covers:
-        raise TransactionRefused("Tick what the customer authorized them to read.")
-    if any(cover not in DisclosureCover.values for cover in covers):
-        raise TransactionRefused("Tick only what the form offers to read.")
-    covers = [cover for cover in DisclosureCover.values if cover in covers]
+    covers = _checked_covers(covers)
     if valid_until is None or valid_until < transaction.partnership.today():
         raise TransactionRefused("The authorization must run until today or a later date.")
     if signed_document is None:
@@ -227,23 +223,62 @@ def record_disclosure(
         recorded_by=actor,
     )
     _save_with_file(disclosure, disclosure.signed_document, signed_document, extension)
+    _log_disclosure(transaction=transaction, disclosure=disclosure, actor=actor)
+    if grantee_member is not None:
+        _tell_grantee(disclosure, grantee_member, "disclosure_granted")
+    return disclosure
+
+
+def _log_disclosure(*, transaction: Transaction, disclosure: Disclosure, actor: Member) -> None:
+    """The recorded authorization on the transaction's timeline and in the audit log."""
     summary = (
         f"{actor.display_name} recorded the customer's written authorization to disclose to "
-        f"{disclosure.grantee_name} until {date_format(valid_until)}"
+        f"{disclosure.grantee_name} until {date_format(disclosure.valid_until)}"
     )
-    record_event(transaction, Kind.DISCLOSURE, summary, actor=actor, body=scope)
+    record_event(transaction, Kind.DISCLOSURE, summary, actor=actor, body=disclosure.scope)
     audit(
         transaction,
         actor,
         "transaction.disclosure_recorded",
         summary,
         disclosure=disclosure.pk,
-        grantee_member=grantee_member.pk if grantee_member else None,
-        covers=covers,
+        grantee_member=disclosure.grantee_member_id,
+        covers=disclosure.covers,
     )
+
+
+def _grantee(
+    *,
+    transaction: Transaction,
+    team: set[int],
+    grantee_name: str,
+    grantee_email: str,
+    grantee_member: Member | None,
+) -> tuple[str, str]:
+    """The name and email the authorization is recorded for: a partner member it names (not on
+    the team) fills in what the form left empty."""
+    grantee_name = " ".join(grantee_name.split())
     if grantee_member is not None:
-        _tell_grantee(disclosure, grantee_member, "disclosure_granted")
-    return disclosure
+        require_active_member(transaction, grantee_member)
+        if grantee_member.pk in team:
+            raise TransactionRefused(
+                f"{grantee_member.display_name} is on the team and sees the transaction already."
+            )
+        grantee_name = grantee_name or grantee_member.display_name
+        grantee_email = grantee_email or grantee_member.email
+    grantee_email = email_address(grantee_email)
+    if not grantee_name:
+        raise TransactionRefused("Say to whom the customer authorized the disclosure.")
+    return grantee_name, grantee_email
+
+
+def _checked_covers(covers: list[str]) -> list[str]:
+    """What the authorization lets its grantee read, in the form's order."""
+    if not covers:
+        raise TransactionRefused("Tick what the customer authorized them to read.")
+    if any(cover not in DisclosureCover.values for cover in covers):
+        raise TransactionRefused("Tick only what the form offers to read.")
+    return [cover for cover in DisclosureCover.values if cover in covers]
 
 
 def _tell_grantee(disclosure: Disclosure, grantee: Member, template: str) -> None:

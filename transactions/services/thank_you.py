@@ -14,6 +14,7 @@ from django.utils import timezone
 from members.models import Member
 from pinnacle.formats import when
 from pinnacle.mail.services import MailRefused, queue_email
+from pinnacle.text import bounded_text
 from transactions.letters import default_mailing_address, draft_letter_text, letter_text
 from transactions.models import PostCloseStep, ThankYouLetter, Transaction
 from transactions.services import TransactionRefused
@@ -69,10 +70,13 @@ def _change_address(letter: ThankYouLetter, address: str) -> list[str]:
         raise TransactionRefused(
             "The printed letter was already mailed to this address; it can no longer be changed."
         )
-    if len(address) > MAILING_ADDRESS_MAX:
-        raise TransactionRefused(
-            f"Keep the mailing address to {MAILING_ADDRESS_MAX} characters; it has {len(address)}."
-        )
+    address = bounded_text(
+        address,
+        max_length=MAILING_ADDRESS_MAX,
+        too_long=lambda length: TransactionRefused(
+            f"Keep the mailing address to {MAILING_ADDRESS_MAX} characters; it has {length}."
+        ),
+    )
     letter.mailing_address = address
     return ["mailing_address"]
 

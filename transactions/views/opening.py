@@ -21,7 +21,7 @@ from transactions.services import lifecycle as services
 def transaction_open(request, pk):
     """A member who works the lead opens its transaction and takes the first seat."""
     member = request.member
-    lead = lists.get_lead(partnership=request.partnership, pk=pk)
+    lead = lists.lead_for(request.member, pk)
     form = OpenTransactionForm(request.POST if request.method == "POST" else None)
     status = 200
     already_open = None

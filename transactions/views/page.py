@@ -39,7 +39,6 @@ def _detail(request, transaction, access, *, status=200, refusal="", **bound):
     can_edit = access is Access.TEAM
     proposal = selectors.open_proposal(transaction) if sight.team else None
     agreed_ids = {a.member_id for a in proposal.agreements.all()} if proposal else set()
-    moves = services.allowed_moves(transaction)
     today = partnership.today()
     referral_leads = services.referral_member_leads(transaction, team_ids)
     forming = services.stays_forming(transaction, set(team_ids))
@@ -79,28 +78,35 @@ def _detail(request, transaction, access, *, status=200, refusal="", **bound):
         "today": today,
     }
     if can_edit:
-        context.update(
-            add_member_form=bound.get("add_member_form")
-            or AddTeamMemberForm(partnership=partnership, exclude_ids=team_ids),
-            propose_form=bound.get("propose_form") or ProposeLeaderForm(team=team),
-            stage_form=bound.get("stage_form")
-            or StageForm(moves=moves, today=today, opened_on=services.opened_on(transaction)),
-            details_form=bound.get("details_form")
-            or TransactionDetailsForm(
-                initial={
-                    "kind": transaction.kind,
-                    "property_address": transaction.property_address,
-                    "expected_close_on": transaction.expected_close_on,
-                    "value": transaction.value,
-                }
-            ),
-            note_form=bound.get("note_form") or NoteForm(),
-            document_form=bound.get("document_form") or DocumentForm(),
-            disclosure_form=bound.get("disclosure_form")
-            or DisclosureForm(partnership=partnership, exclude_ids=team_ids, today=today),
-            open_details=bool(bound.get("details_form")),
-        )
+        context.update(_team_forms(transaction, partnership, team, today=today, bound=bound))
     return render(request, "transactions/detail.html", context, status=status)
+
+
+def _team_forms(transaction, partnership, team, *, today, bound):
+    """The team's blank forms, or the one just posted (`bound`) with its errors."""
+    team_ids = [seat.member_id for seat in team]
+    moves = services.allowed_moves(transaction)
+    return dict(
+        add_member_form=bound.get("add_member_form")
+        or AddTeamMemberForm(partnership=partnership, exclude_ids=team_ids),
+        propose_form=bound.get("propose_form") or ProposeLeaderForm(team=team),
+        stage_form=bound.get("stage_form")
+        or StageForm(moves=moves, today=today, opened_on=services.opened_on(transaction)),
+        details_form=bound.get("details_form")
+        or TransactionDetailsForm(
+            initial={
+                "kind": transaction.kind,
+                "property_address": transaction.property_address,
+                "expected_close_on": transaction.expected_close_on,
+                "value": transaction.value,
+            }
+        ),
+        note_form=bound.get("note_form") or NoteForm(),
+        document_form=bound.get("document_form") or DocumentForm(),
+        disclosure_form=bound.get("disclosure_form")
+        or DisclosureForm(partnership=partnership, exclude_ids=team_ids, today=today),
+        open_details=bool(bound.get("details_form")),
+    )
 
 
 def _timeline(transaction, sight):

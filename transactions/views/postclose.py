@@ -30,7 +30,7 @@ from transactions.forms.postclose import (
 )
 from transactions.letter_pdf import render_letter_pdf
 from transactions.letters import default_mailing_address, draft_letter_text
-from transactions.models import MeetingProposal, ThankYouLetter, Transaction, TransactionAccess
+from transactions.models import ThankYouLetter, Transaction, TransactionAccess
 from transactions.selectors import LEADERSHIP_SIGHT, Access
 from transactions.selectors import postclose as selectors
 from transactions.services import postclose as services
@@ -137,11 +137,7 @@ def propose_meeting(request, pk):
 @member_required
 def confirm_meeting(request, pk):
     transaction, access = _transaction(request, pk)
-    proposals = list(
-        MeetingProposal.objects.for_partnership(request.partnership).filter(
-            transaction=transaction, confirmed_at__isnull=True
-        )
-    )
+    proposals = selectors.unconfirmed_meeting_times(transaction)
     form = ConfirmMeetingForm(
         request.POST,
         proposals=proposals,
@@ -237,9 +233,7 @@ def letter_pdf(request, pk):
     transaction, _ = _transaction(request, pk)
     if not transaction.is_closed:
         raise Http404
-    letter = ThankYouLetter.objects.for_partnership(request.partnership).filter(
-        transaction=transaction
-    ).first() or ThankYouLetter(
+    letter = selectors.thank_you_letter_of(transaction) or ThankYouLetter(
         partnership=request.partnership,
         transaction=transaction,
         body="",

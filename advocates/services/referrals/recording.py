@@ -20,6 +20,7 @@ from leads.services import LeadRefused
 from leads.services.intake import submit_lead
 from members.models import Member
 from pinnacle.once import just_made
+from pinnacle.text import bounded_text
 
 from .stages import (
     OPEN_STAGES,
@@ -34,10 +35,11 @@ MIN_PHONE_DIGITS = 7  # as the lead forms ask
 
 
 def _clean_text(value: str, limit: int, what: str) -> str:
-    value = (value or "").strip()
-    if len(value) > limit:
-        raise AdvocatesRefused(f"Keep the {what} under {limit:,} characters.")
-    return value
+    return bounded_text(
+        value,
+        max_length=limit,
+        too_long=lambda _: AdvocatesRefused(f"Keep the {what} under {limit:,} characters."),
+    )
 
 
 def _clean_received_on(received_on: dt.date | None, today: dt.date) -> dt.date:

@@ -91,10 +91,25 @@ def propose_meeting_times(
         actor=actor,
         body=location,
     )
+    _ask_leadership_to_confirm(
+        transaction=transaction, first=created[0], times=times, location=location
+    )
+    return created
+
+
+def _ask_leadership_to_confirm(
+    *,
+    transaction: Transaction,
+    first: MeetingProposal,
+    times: Sequence[datetime.datetime],
+    location: str,
+) -> None:
+    """Every active leader is emailed the proposed times (keyed by the first of them)."""
+    partnership = transaction.partnership
     for leader in leaders(partnership):
         queue_email(
             partnership=partnership,
-            key=f"post-close:meeting-times:{created[0].pk}:{leader.pk}",
+            key=f"post-close:meeting-times:{first.pk}:{leader.pk}",
             template="leads/post_close_meeting_proposed",
             to=leader.email,
             context={
@@ -104,7 +119,6 @@ def propose_meeting_times(
             },
             about=transaction,
         )
-    return created
 
 
 @db_transaction.atomic
@@ -167,6 +181,26 @@ def confirm_meeting(*, proposal: MeetingProposal, actor: Member) -> MeetingPropo
     return proposal
 
 
+def _held_meeting(transaction: Transaction) -> MeetingProposal:
+    """The booked handoff meeting, once its time has passed."""
+    partnership = transaction.partnership
+    booked = (
+        MeetingProposal.objects.for_partnership(partnership)
+        .filter(transaction=transaction, confirmed_at__isnull=False)
+        .first()
+    )
+    if booked is None:
+        raise TransactionRefused(
+            "The handoff meeting is not booked yet: confirm one of the times first."
+        )
+    if booked.starts_at > timezone.now():
+        raise TransactionRefused(
+            f"The handoff meeting is booked for {when(booked.starts_at, partnership)}: record it "
+            "once it has been held."
+        )
+    return booked
+
+
 def _rated(value, what: str) -> int:
     """A rating from 1 (poor) to 5 (excellent), or a refusal naming `what` it rates."""
     if isinstance(value, bool) or value not in HandoffEvaluation.Rating.values:
@@ -192,20 +226,7 @@ def record_handoff_held(
     transaction = locked_closed(transaction)
     partnership = transaction.partnership
     require_leadership(transaction, actor, "records the handoff meeting and its evaluation")
-    booked = (
-        MeetingProposal.objects.for_partnership(partnership)
-        .filter(transaction=transaction, confirmed_at__isnull=False)
-        .first()
-    )
-    if booked is None:
-        raise TransactionRefused(
-            "The handoff meeting is not booked yet: confirm one of the times first."
-        )
-    if booked.starts_at > timezone.now():
-        raise TransactionRefused(
-            f"The handoff meeting is booked for {when(booked.starts_at, partnership)}: record it "
-            "once it has been held."
-        )
+    booked = _held_meeting(transaction)
     if (
         HandoffEvaluation.objects.for_partnership(partnership)
         .filter(transaction=transaction)

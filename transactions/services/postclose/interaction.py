@@ -87,20 +87,73 @@ def record_client_interaction(
     the interaction step."""
     transaction = locked_closed(transaction)
     partnership = transaction.partnership
-    lead = transaction.lead
     require_leadership(transaction, actor, "records its first client interaction")
-    if (
-        ClientInteraction.objects.for_partnership(partnership)
-        .filter(transaction=transaction)
-        .exists()
-    ):
-        raise TransactionRefused(
-            f"Leadership's first interaction with {lead.name} is already recorded."
-        )
+    _refuse_a_second_interaction(transaction)
     if mode not in ClientInteraction.Mode.values:
         raise TransactionRefused("Choose how the interaction took place.")
     written = mode == ClientInteraction.Mode.WRITTEN
     now = timezone.now()
+    occurred_at = _moment_of_interaction(
+        transaction=transaction,
+        occurred_at=occurred_at,
+        written=written,
+        email_customer=email_customer,
+        now=now,
+    )
+    committee = committee_of(transaction)
+    participants = _checked_participants(
+        transaction=transaction, committee=committee, participants=participants
+    )
+    body = _kept_text(transaction=transaction, committee=committee, written=written, body=body)
+    interaction = ClientInteraction.objects.create(
+        partnership=partnership,
+        transaction=transaction,
+        mode=mode,
+        occurred_at=occurred_at,
+        body=body,
+        recorded_by=actor,
+        emailed_at=now if email_customer else None,
+    )
+    InteractionParticipant.objects.bulk_create(
+        InteractionParticipant(partnership=partnership, interaction=interaction, member=person)
+        for person in participants
+    )
+    if email_customer:
+        _email_interaction(transaction=transaction, interaction=interaction, actor=actor)
+    complete_step(transaction, Kind.FIRST_INTERACTION, actor, occurred_at)
+    record_event(
+        transaction,
+        POST_CLOSE,
+        f"Leadership's first client interaction ({interaction.get_mode_display().lower()}) "
+        f"with {_names([p.display_name for p in participants])}"
+        + (", emailed to the customer" if email_customer else ""),
+        actor=actor,
+        body=body,
+    )
+    return interaction
+
+
+def _refuse_a_second_interaction(transaction: Transaction) -> None:
+    if (
+        ClientInteraction.objects.for_partnership(transaction.partnership)
+        .filter(transaction=transaction)
+        .exists()
+    ):
+        raise TransactionRefused(
+            f"Leadership's first interaction with {transaction.lead.name} is already recorded."
+        )
+
+
+def _moment_of_interaction(
+    *,
+    transaction: Transaction,
+    occurred_at: datetime.datetime | None,
+    written: bool,
+    email_customer: bool,
+    now: datetime.datetime,
+) -> datetime.datetime:
+    """When the interaction took place: now when it is emailed from here, otherwise the moment
+    given, which lies between the start of the closing day and now."""
     if email_customer:
         if not written:
             raise TransactionRefused("Only a written interaction can be emailed to the customer.")
@@ -109,18 +162,25 @@ def record_client_interaction(
         raise TransactionRefused("Say when the interaction took place.")
     if occurred_at > now:
         raise TransactionRefused("Record the interaction once it has taken place.")
-    assert transaction.closed_on is not None, "locked_closed refused an open transaction"
-    if occurred_at < partnership.start_of_day(transaction.closed_on):
+    closed_on = transaction.closed_on
+    assert closed_on is not None, "locked_closed refused an open transaction"
+    if occurred_at < transaction.partnership.start_of_day(closed_on):
         raise TransactionRefused(
             f"The interaction after the close took place on or after the closing day, "
-            f"{transaction.closed_on:%B} {transaction.closed_on.day}, {transaction.closed_on.year}."
+            f"{closed_on:%B} {closed_on.day}, {closed_on.year}."
         )
+    return occurred_at
 
-    committee = committee_of(transaction)
+
+def _checked_participants(
+    *, transaction: Transaction, committee: list[Member], participants: Sequence[Member]
+) -> list[Member]:
+    """The participants once each (committee members or active leadership), the leader among
+    them."""
     allowed = {m.pk for m in committee}
     participants = list({m.pk: m for m in participants}.values())
     for person in participants:
-        if person.partnership_id != partnership.pk or not (
+        if person.partnership_id != transaction.partnership_id or not (
             person.pk in allowed or (person.is_leadership and person.is_active)
         ):
             raise TransactionRefused(
@@ -136,78 +196,70 @@ def record_client_interaction(
             f"The transaction's leader, {transaction.leader}, must take part in leadership's "
             "first client interaction."
         )
+    return participants
+
+
+def _kept_text(
+    *, transaction: Transaction, committee: list[Member], written: bool, body: str
+) -> str:
+    """The text kept: a written interaction's, which names everyone involved in the
+    transaction."""
     # Only a written interaction has a text: a meeting or a call keeps none (a draft left in
     # the form is not what was said).
-    body = within(body, 10_000, "the written text") if written else ""
-    if written:
-        if not body:
-            raise TransactionRefused("Write the text of the written interaction.")
-        # policy: "All written format will include the names of all ... partner members that
-        # were involved in the customer's transaction": everyone who held a seat on the team.
-        missing = [
-            m.display_name
-            for m in involved_members(transaction, committee)
-            if not names_in_text(m.display_name, body)
-        ]
-        if missing:
-            raise TransactionRefused(
-                "A written interaction names every member who was involved in the transaction; "
-                f"add {_names(missing)}."
-            )
+    if not written:
+        return ""
+    body = within(body, 10_000, "the written text")
+    if not body:
+        raise TransactionRefused("Write the text of the written interaction.")
+    # policy: "All written format will include the names of all ... partner members that
+    # were involved in the customer's transaction": everyone who held a seat on the team.
+    missing = [
+        m.display_name
+        for m in involved_members(transaction, committee)
+        if not names_in_text(m.display_name, body)
+    ]
+    if missing:
+        raise TransactionRefused(
+            "A written interaction names every member who was involved in the transaction; "
+            f"add {_names(missing)}."
+        )
+    return body
 
-    interaction = ClientInteraction.objects.create(
-        partnership=partnership,
-        transaction=transaction,
-        mode=mode,
-        occurred_at=occurred_at,
-        body=body,
-        recorded_by=actor,
-        emailed_at=now if email_customer else None,
-    )
-    InteractionParticipant.objects.bulk_create(
-        InteractionParticipant(partnership=partnership, interaction=interaction, member=person)
-        for person in participants
-    )
-    if email_customer:
-        try:
-            queue_email(
-                partnership=partnership,
-                key=f"client-interaction:transaction:{transaction.pk}",
-                template="leads/client_interaction",
-                to=lead.email,
-                context={"interaction": interaction, "lead": lead, "member": actor},
-                sender_name=f"{actor.display_name}, {partnership.name} leadership",
-                reply_to=actor.email,
-                about=transaction,
-            )
-        except MailRefused as refusal:
-            raise TransactionRefused(
-                f"{refusal.message} Record the interaction without emailing it."
-            ) from refusal
-        # The leader takes part in it: they get what the customer got, as it was sent.
-        leader = transaction.leader
-        assert leader is not None, "a transaction closes with its leader"
+
+def _email_interaction(
+    *, transaction: Transaction, interaction: ClientInteraction, actor: Member
+) -> None:
+    """Queue the written interaction to the customer, and a copy to the leader."""
+    partnership = transaction.partnership
+    lead = transaction.lead
+    try:
         queue_email(
             partnership=partnership,
-            key=f"client-interaction:transaction:{transaction.pk}:leader-copy",
-            template="leads/client_interaction_copy",
-            to=leader.email,
-            context={
-                **member_context(transaction, leader),
-                "interaction": interaction,
-                "member": actor,
-            },
+            key=f"client-interaction:transaction:{transaction.pk}",
+            template="leads/client_interaction",
+            to=lead.email,
+            context={"interaction": interaction, "lead": lead, "member": actor},
+            sender_name=f"{actor.display_name}, {partnership.name} leadership",
             reply_to=actor.email,
             about=transaction,
         )
-    complete_step(transaction, Kind.FIRST_INTERACTION, actor, occurred_at)
-    record_event(
-        transaction,
-        POST_CLOSE,
-        f"Leadership's first client interaction ({interaction.get_mode_display().lower()}) "
-        f"with {_names([p.display_name for p in participants])}"
-        + (", emailed to the customer" if email_customer else ""),
-        actor=actor,
-        body=body,
+    except MailRefused as refusal:
+        raise TransactionRefused(
+            f"{refusal.message} Record the interaction without emailing it."
+        ) from refusal
+    # The leader takes part in it: they get what the customer got, as it was sent.
+    leader = transaction.leader
+    assert leader is not None, "a transaction closes with its leader"
+    queue_email(
+        partnership=partnership,
+        key=f"client-interaction:transaction:{transaction.pk}:leader-copy",
+        template="leads/client_interaction_copy",
+        to=leader.email,
+        context={
+            **member_context(transaction, leader),
+            "interaction": interaction,
+            "member": actor,
+        },
+        reply_to=actor.email,
+        about=transaction,
     )
-    return interaction
