@@ -13,10 +13,15 @@ from members.models import Member
 from tests.members.factories import LeadershipFactory, MemberFactory
 from tests.pinnacle.factories import PartnershipFactory
 from tests.seeded_demo import DemoSnapshot, seed_snapshot
+from tests.xdist_groups import LoadGroupIds
 
 E2E_DIRECTORY = Path(__file__).parent / "e2e"
 DEMO_GROUP = "demo"  # the xdist_group of the tests that read the seeded demo
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(LoadGroupIds(), "pinnacle-load-group-ids")
 
 
 # First: pytest-xdist reads the xdist_group marks in its own hook.
