@@ -13,9 +13,15 @@ from members.models import Member
 from tests.members.factories import LeadershipFactory, MemberFactory
 from tests.pinnacle.factories import PartnershipFactory
 from tests.seeded_demo import DemoSnapshot, seed_snapshot
+from tests.xdist_groups import LoadGroupIds
 
 E2E_DIRECTORY = Path(__file__).parent / "e2e"
+DEMO_GROUP = "demo"  # the xdist_group of the tests that read the seeded demo
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(LoadGroupIds(), "pinnacle-load-group-ids")
 
 
 # First: pytest-xdist reads the xdist_group marks in its own hook.
@@ -25,9 +31,11 @@ def pytest_collection_modifyitems(config, items):
     `unit` (neither, and not marked `slow` by hand), so `pytest -m unit` runs in seconds and
     `-m "not e2e"` skips the browsers."""
     for item in items:
-        if "seeded_demo" in item.fixturenames:
-            # Under `--dist loadgroup` one worker runs them all and seeds the demo once.
-            item.add_marker(pytest.mark.xdist_group("seeded_demo"))
+        if "demo_snapshot" in item.fixturenames:
+            # Under `--dist loadgroup` one worker runs them all and seeds the demo once. A demo
+            # test module says so itself too (`pytestmark`): the same group, whatever its tests
+            # ask for.
+            item.add_marker(pytest.mark.xdist_group(DEMO_GROUP))
         if E2E_DIRECTORY in Path(item.path).parents:
             item.add_marker(pytest.mark.e2e)
         elif item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames):
@@ -76,7 +84,10 @@ def clock(request, time_machine):
 def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory) -> DemoSnapshot:
     """The demo, seeded once per test run (per worker under xdist); see tests/seeded_demo.py."""
     with django_db_blocker.unblock():
-        return seed_snapshot(media=tmp_path_factory.mktemp("demo-media"))
+        return seed_snapshot(
+            media=tmp_path_factory.mktemp("demo-media"),
+            private_media=tmp_path_factory.mktemp("demo-private-media"),
+        )
 
 
 @pytest.fixture
@@ -84,7 +95,7 @@ def seeded_demo(db, demo_snapshot, settings, tmp_path) -> str:
     """This test's database holds the seeded demo, its media files are under this test's
     MEDIA_ROOT; returns what the first `seed_demo` printed."""
     settings.MEDIA_ROOT = tmp_path
-    yield demo_snapshot.restore(media_root=tmp_path)
+    yield demo_snapshot.restore(media_root=tmp_path, private_media_root=settings.PRIVATE_MEDIA_ROOT)
     # The rollback brings back the content types the restore replaced: forget the demo's ids.
     ContentType.objects.clear_cache()
 

@@ -29,10 +29,11 @@ class DemoSnapshot:
     output: str  # what `seed_demo` printed on its first run
     tables: dict[str, tuple[str, bytes]]  # table -> (quoted column list, COPY text of its rows)
     media: Path
+    private_media: Path  # the transaction documents, served only to their committee
 
-    def restore(self, *, media_root: Path) -> str:
-        """Puts the seeded rows in the database and the drawn files in `media_root`; returns
-        what the first `seed_demo` printed."""
+    def restore(self, *, media_root: Path, private_media_root: Path) -> str:
+        """Puts the seeded rows in the database, the drawn files in `media_root` and the
+        private documents in `private_media_root`; returns what the first `seed_demo` printed."""
         with connection.cursor() as cursor:
             raw = cursor.cursor
             for table, (columns, rows) in self.tables.items():
@@ -42,6 +43,7 @@ class DemoSnapshot:
                     copy.write(rows)
         ContentType.objects.clear_cache()
         shutil.copytree(self.media, media_root, dirs_exist_ok=True)
+        shutil.copytree(self.private_media, private_media_root, dirs_exist_ok=True)
         return self.output
 
 
@@ -69,9 +71,9 @@ def _rows(table: str, columns: str) -> bytes:
         return b"".join(bytes(block) for block in copy)
 
 
-def seed_snapshot(*, media: Path) -> DemoSnapshot:
+def seed_snapshot(*, media: Path, private_media: Path) -> DemoSnapshot:
     """Seeds the demo in a transaction it rolls back and returns what the seeding wrote: the
-    tables it changed (in full) and its files (under `media`)."""
+    tables it changed (in full) and its files (under `media` and `private_media`)."""
     tables = _tables()
     with transaction.atomic():
         before = {table: _rows(table, columns) for table, columns in tables.items()}
@@ -79,6 +81,7 @@ def seed_snapshot(*, media: Path) -> DemoSnapshot:
         # The suite's fast password hasher, as the tests that seed by themselves use.
         with override_settings(
             MEDIA_ROOT=media,
+            PRIVATE_MEDIA_ROOT=private_media,
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         ):
             call_command("seed_demo", stdout=out)
@@ -88,4 +91,6 @@ def seed_snapshot(*, media: Path) -> DemoSnapshot:
             if rows != before[table] or table in ALWAYS_RESTORED:
                 changed[table] = (columns, rows)
         transaction.set_rollback(True)
-    return DemoSnapshot(output=out.getvalue(), tables=changed, media=media)
+    return DemoSnapshot(
+        output=out.getvalue(), tables=changed, media=media, private_media=private_media
+    )

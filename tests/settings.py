@@ -1,4 +1,5 @@
-"""The suite's settings: `pinnacle.settings` with a Redis database of the suite's own.
+"""The suite's settings: `pinnacle.settings` with a Redis database of the suite's own and no
+persistent database connections.
 
 `make run` uses the local Redis's database 0 for its broker, cache and sessions, and the suite
 flushes its cache before every test, so the suite never uses database 0: it counts from the
@@ -33,3 +34,9 @@ os.environ["REDIS_URL"] = worker_redis_url(
 os.environ.pop("CELERY_BROKER_URL", None)  # the broker follows the worker's database
 
 from pinnacle.settings import *  # noqa: E402, F403
+
+# The browser journeys' live server answers in threads of its own; with persistent connections
+# (CONN_MAX_AGE 60) each of those threads left one open until the garbage collector found it,
+# and a serial run of the suite ended holding ~48 idle connections (two runs: "too many
+# clients"). Closed at the end of each request instead, the count stays at the test's own.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -3,9 +3,13 @@ run's rows and files; a test that does not finds the database as empty as ever."
 
 import io
 
+import pytest
 from django.core.management import call_command
 
 from members.models import Member
+
+# One worker runs the demo tests and seeds the demo once (`--dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("demo")
 
 
 def test_the_seeded_demo_is_what_a_first_run_of_seed_demo_leaves(seeded_demo, settings):

@@ -11,7 +11,8 @@ from advocates.models import Contact, Interaction, ServiceRecord
 from advocates.selectors.circle import allied_scorecard, exchange_of
 from members.models import Member
 
-pytestmark = pytest.mark.django_db
+# One worker runs the demo tests and seeds the demo once (`--dist loadgroup`).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 
 def test_demo_details_are_seeded_once_and_show_on_the_scorecard(seeded_demo):

@@ -5,7 +5,8 @@ from django.core.management import call_command
 
 from comarketing.models import Connection, Media, Status
 
-pytestmark = pytest.mark.django_db
+# One worker runs the demo tests and seeds the demo once (`--dist loadgroup`).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 
 def test_seed_demo_shows_co_marketing_once(seeded_demo):

@@ -1,5 +1,5 @@
-"""Shared by the test_inquiries_*.py modules: a Tuesday-morning clock in New York, a lead with
-its access link, an open inquiry, and posting a reply or an acknowledgement."""
+"""Shared by the test_inquiries_*.py modules: the Tuesday morning in New York their clock starts
+at, a lead with its access link, an open inquiry, and posting a reply or an acknowledgement."""
 
 import datetime
 from zoneinfo import ZoneInfo
@@ -18,12 +18,6 @@ from tests.leads.factories import LeadFactory
 NEW_YORK = ZoneInfo("America/New_York")
 # A Tuesday morning in New York; every timed test starts here.
 START = datetime.datetime(2025, 3, 4, 9, 0, tzinfo=NEW_YORK)
-
-
-@pytest.fixture
-def clock(time_machine):
-    time_machine.move_to(START, tick=False)
-    return time_machine
 
 
 @pytest.fixture

@@ -11,17 +11,11 @@ from pinnacle.formats import duration_text as format_duration
 from tests.leads.factories import InquiryFactory, LeadFactory
 from tests.members.factories import MemberFactory
 
-pytestmark = pytest.mark.django_db
-
 NEW_YORK = ZoneInfo("America/New_York")
 NOW = datetime.datetime(2025, 3, 20, 12, 0, tzinfo=NEW_YORK)
 HOUR = datetime.timedelta(hours=1)
 
-
-@pytest.fixture
-def clock(time_machine):
-    time_machine.move_to(NOW, tick=False)
-    return time_machine
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at(NOW)]
 
 
 def inquiry(member, *, received, answered_after=None):

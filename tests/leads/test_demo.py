@@ -7,16 +7,15 @@ from leads.models import FormKind, Inquiry, Lead, Submission
 from members.models import Member
 from pinnacle.mail.models import OutboxMessage
 
-pytestmark = pytest.mark.django_db
+# One worker runs the demo tests and seeds the demo once (`--dist loadgroup`).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 
 def counts():
     return [m.objects.count() for m in (Lead, Submission, Inquiry, OutboxMessage)]
 
 
-def test_seed_demo_adds_leads_and_inquiries_once(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", stdout=io.StringIO())
+def test_seed_demo_adds_leads_and_inquiries_once(seeded_demo):
     agent = Member.objects.get(user__email="agent@pinnacle.localhost")
     # The advocate CRM's demo adds its own leads (advocate referrals the agent entered).
     leads = Lead.objects.exclude(submissions__form=FormKind.ADVOCATE_REFERRAL)

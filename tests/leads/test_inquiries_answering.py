@@ -15,10 +15,9 @@ from tests.leads.factories import InquiryFactory
 from tests.leads.inquiry_helpers import START, acknowledge, deliver, reply
 from tests.members.factories import MemberFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at(START)]
 
 # The shared fixtures, bound here so that pytest finds them in this module.
-clock = inquiry_helpers.clock
 inquiry = inquiry_helpers.inquiry
 lead = inquiry_helpers.lead
 

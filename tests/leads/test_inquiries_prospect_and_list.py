@@ -16,10 +16,9 @@ from tests.leads.factories import InquiryFactory, LeadFactory
 from tests.leads.inquiry_helpers import START, deliver
 from tests.members.factories import MemberFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at(START)]
 
 # The shared fixtures, bound here so that pytest finds them in this module.
-clock = inquiry_helpers.clock
 inquiry = inquiry_helpers.inquiry
 lead = inquiry_helpers.lead
 prospect_client = inquiry_helpers.prospect_client

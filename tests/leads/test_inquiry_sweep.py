@@ -18,15 +18,9 @@ from tests.conftest import client_for
 from tests.leads.factories import LeadFactory
 from tests.members.factories import LeadershipFactory, MemberFactory
 
-pytestmark = pytest.mark.django_db
-
 START = datetime.datetime(2025, 3, 4, 9, 0, tzinfo=ZoneInfo("America/New_York"))
 
-
-@pytest.fixture
-def clock(time_machine):
-    time_machine.move_to(START, tick=False)
-    return time_machine
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at(START)]
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from members.models import Company, Member, User
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.models import Partnership
 
-pytestmark = pytest.mark.django_db
+# One worker runs the demo tests and seeds the demo once (`--dist loadgroup`).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 DEMO_LOGINS = (
     "leader@pinnacle.localhost",
@@ -34,44 +35,45 @@ def snapshot(media_root):
     }
 
 
-@pytest.fixture(scope="module")
-def media_root(tmp_path_factory):
-    # Shared by this module's tests: seeds after the first reuse the drawn files (as a rerun
-    # would), which keeps the tests fast. The idempotency test draws into its own directory.
-    return tmp_path_factory.mktemp("media")
-
-
-def seed(settings, media_root) -> str:
-    settings.MEDIA_ROOT = media_root
+def seed() -> str:
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     return out.getvalue()
 
 
-@pytest.fixture
-def seeded(settings, media_root):
-    return seed(settings, media_root)
-
-
-def test_second_run_changes_nothing(settings, tmp_path):
-    first = seed(settings, tmp_path)
+# The one test that seeds an empty database for real; the others read the demo seeded once per
+# run (`seeded_demo`).
+def test_a_first_run_seeds_without_email_and_a_second_changes_nothing(
+    settings, tmp_path, mailoutbox
+):
+    settings.MEDIA_ROOT = tmp_path
+    first = seed()
     assert "created this run: 36 members" in first
+    # Nothing is sent while seeding: demo leads' and co-marketing invitations, and the policy
+    # governance demo's notices and calls to vote, wait in the outbox; demo outreach is recorded
+    # as sent days ago, as are the demo satisfaction surveys. Members themselves are created
+    # directly, never invited.
+    assert mailoutbox == []
+    others = OutboxMessage.objects.exclude(
+        template__regex=r"^((leads|outreach|comarketing)/|members/policy_|advocates/survey$)"
+    )
+    assert not others.exists()
     before = snapshot(tmp_path)
     assert len(before["files"]) > 100
-    second = seed(settings, tmp_path)
+    second = seed()
     assert snapshot(tmp_path) == before
     assert "created this run: 0 members, 0 companies, 0 users, 0 images." in second
 
 
-def test_missing_image_files_are_redrawn(seeded, settings, media_root):
+def test_missing_image_files_are_redrawn(seeded_demo, settings):
     member = Member.objects.get(user__email="agent@pinnacle.localhost")
-    (media_root / member.photo.name).unlink()
-    assert "0 users, 1 image." in seed(settings, media_root)
+    (settings.MEDIA_ROOT / member.photo.name).unlink()
+    assert "0 users, 1 image." in seed()
     member.refresh_from_db()
     assert open_image(member.photo) == ("JPEG", (512, 512), "RGB")
 
 
-def test_default_partnership_has_members_of_every_kind(seeded, settings):
+def test_default_partnership_has_members_of_every_kind(seeded_demo, settings):
     pinnacle = Partnership.objects.get(slug=settings.DEFAULT_PARTNERSHIP)
     assert pinnacle.name == "Pinnacle Partnerships"
     assert pinnacle.website_url == "https://www.pinnaclepartnerships.com"
@@ -102,7 +104,7 @@ def test_default_partnership_has_members_of_every_kind(seeded, settings):
     assert lender.license_number.startswith("NMLS")
 
 
-def test_second_partnership_is_separate(seeded, settings):
+def test_second_partnership_is_separate(seeded_demo, settings):
     pinnacle = Partnership.objects.get(slug=settings.DEFAULT_PARTNERSHIP)
     harbor = Partnership.objects.get(slug="harbor")
     assert harbor.name == "Harbor Point Alliance"
@@ -120,10 +122,10 @@ def test_second_partnership_is_separate(seeded, settings):
     assert leader.membership_in(pinnacle) is None
 
 
-def test_demo_logins_work_and_others_cannot_log_in(seeded, settings):
+def test_demo_logins_work_and_others_cannot_log_in(seeded_demo, settings):
     for email in DEMO_LOGINS:
         assert User.objects.get(email=email).check_password("pinnacle-demo"), email
-        assert email in seeded
+        assert email in seeded_demo
     pinnacle = Partnership.objects.get(slug=settings.DEFAULT_PARTNERSHIP)
     leader = User.objects.get(email="leader@pinnacle.localhost")
     assert leader.is_staff and not leader.is_superuser
@@ -137,7 +139,7 @@ def test_demo_logins_work_and_others_cannot_log_in(seeded, settings):
     assert not any(user.has_usable_password() for user in others)
 
 
-def test_reset_passwords_restores_demo_password(seeded):
+def test_reset_passwords_restores_demo_password(seeded_demo):
     leader = User.objects.get(email="leader@pinnacle.localhost")
     leader.set_password("changed-by-someone")
     leader.save()
@@ -155,7 +157,7 @@ def open_image(field_file):
         return image.format, image.size, image.mode
 
 
-def test_images_are_generated_and_valid(seeded):
+def test_images_are_generated_and_valid(seeded_demo):
     for partnership in Partnership.objects.all():
         assert open_image(partnership.seal) == ("PNG", (256, 256), "RGBA")
     for company in Company.objects.all():
@@ -171,12 +173,12 @@ def test_images_are_generated_and_valid(seeded):
     assert len(photos) == members.count()
 
 
-def test_seals_differ_between_partnerships(seeded):
+def test_seals_differ_between_partnerships(seeded_demo):
     seals = {p.slug: p.seal.open("rb").read() for p in Partnership.objects.all()}
     assert seals["harbor"] != seals["pinnacle"]
 
 
-def test_search_document_is_populated(seeded, settings):
+def test_search_document_is_populated(seeded_demo, settings):
     pinnacle = Partnership.objects.get(slug=settings.DEFAULT_PARTNERSHIP)
     members = Member.objects.for_partnership(pinnacle)
     assert not members.filter(search_document__isnull=True).exists()
@@ -186,24 +188,9 @@ def test_search_document_is_populated(seeded, settings):
     assert members.filter(search_document=SearchQuery("Georgetown")).count() >= 3
 
 
-def test_seed_sends_no_email(settings, media_root, mailoutbox):
-    seed(settings, media_root)
-    # Nothing is sent while seeding: demo leads' and co-marketing invitations, and the policy
-    # governance demo's notices and calls to vote, wait in the outbox; demo outreach is recorded
-    # as sent days ago, as are the demo satisfaction surveys. Members themselves are created
-    # directly, never invited.
-    assert mailoutbox == []
-    others = OutboxMessage.objects.exclude(
-        template__regex=r"^((leads|outreach|comarketing)/|members/policy_|advocates/survey$)"
-    )
-    assert not others.exists()
-
-
-def test_the_demo_data_seeds_without_the_command(settings, media_root):
-    settings.MEDIA_ROOT = media_root
+def test_the_demo_data_refreshes_without_the_command(seeded_demo, settings):
     seeded = demo.seed_demo()
-    assert seeded.created["member"] == 36
+    assert seeded.created == {"member": 0, "company": 0, "user": 0, "image": 0}
     pinnacle, harbor = seeded.partnerships
     assert pinnacle[0].slug == settings.DEFAULT_PARTNERSHIP and harbor[0].slug == "harbor"
     assert "leader@harbor.localhost" in [user.email for user in harbor[1]]
-    assert demo.seed_demo().created == {"member": 0, "company": 0, "user": 0, "image": 0}

@@ -19,7 +19,8 @@ from outreach.models import (
 from outreach.selectors.policy import pair_state
 from pinnacle.mail.models import OutboxMessage, Suppression
 
-pytestmark = pytest.mark.django_db
+# One worker runs the demo tests and seeds the demo once (`--dist loadgroup`).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 MODELS = (
     Template,

@@ -3,15 +3,8 @@
 import pytest
 
 from tests.members.factories import MemberFactory
-from tests.policy.governance_helpers import START
 
 # --- Policy governance (test_governance_*.py) -----------------------------------------------------
-
-
-@pytest.fixture
-def clock(time_machine):
-    time_machine.move_to(START, tick=False)
-    return time_machine
 
 
 @pytest.fixture

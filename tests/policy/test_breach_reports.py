@@ -16,15 +16,9 @@ from policy.services.participation import PolicyRefused
 from tests.conftest import client_for
 from tests.members.factories import LeadershipFactory, MemberFactory, UserFactory, bulk_members
 
-pytestmark = pytest.mark.django_db
-
 START = datetime.datetime(2025, 4, 1, 9, 0, tzinfo=ZoneInfo("America/New_York"))
 
-
-@pytest.fixture
-def clock(time_machine):
-    time_machine.move_to(START, tick=False)
-    return time_machine
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at(START)]
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from policy.services.versions import current_policy
 from tests.members.factories import PolicySuggestionFactory
 from tests.policy.governance_helpers import START, emails, vote_and_close, voting
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at(START)]
 
 
 # --- Closing: the majority rules ------------------------------------------------------------------

@@ -11,9 +11,9 @@ from policy.services import feedback
 from policy.services.feedback import report_breach, respond_to_suggestion, submit_suggestion
 from policy.services.participation import PolicyRefused
 from tests.members.factories import LeadershipFactory, MemberFactory, PolicySuggestionFactory
-from tests.policy.governance_helpers import emails
+from tests.policy.governance_helpers import START, emails
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at(START)]
 
 
 # --- Critique and suggestions -------------------------------------------------------------------

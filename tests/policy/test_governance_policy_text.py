@@ -14,7 +14,7 @@ from policy.models import PolicyVersion
 from policy.services import versions
 from policy.services.revisions import open_voting, propose_revision
 from policy.services.versions import current_policy
-from tests.policy.governance_helpers import vote_and_close, voting
+from tests.policy.governance_helpers import START, vote_and_close, voting
 
 
 def historical_apps(node):
@@ -22,7 +22,7 @@ def historical_apps(node):
     return MigrationExecutor(connection).loader.project_state(node).apps
 
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at(START)]
 
 
 SEED = django_settings.BASE_DIR / ".." / "shared" / "seeds" / "000_082075c1d0053480.txt"

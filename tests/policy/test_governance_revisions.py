@@ -17,7 +17,7 @@ from tests.members.factories import LeadershipFactory, MemberFactory, PolicySugg
 from tests.pinnacle.factories import PartnershipFactory
 from tests.policy.governance_helpers import START, draft, emails, voting
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at(START)]
 
 
 # --- Proposing a revision ------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from tests.members.factories import LeadershipFactory, MemberFactory
 from tests.pinnacle.factories import PartnershipFactory
 from tests.policy.governance_helpers import START, emails, voting
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at(START)]
 
 
 # --- The sweep ------------------------------------------------------------------------------------

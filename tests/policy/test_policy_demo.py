@@ -11,7 +11,8 @@ from pinnacle.models import Partnership
 from policy.models import BreachReport, PolicyRevision, PolicySuggestion, PolicyVote
 from tests.conftest import client_for
 
-pytestmark = pytest.mark.django_db
+# One worker runs the demo tests and seeds the demo once (`--dist loadgroup`).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 MODELS = (PolicySuggestion, BreachReport, PolicyRevision, PolicyVote, OutboxMessage)
 DEMO_LOGINS = ("leader@pinnacle.localhost", "agent@pinnacle.localhost", "lender@pinnacle.localhost")
@@ -27,9 +28,8 @@ def seed() -> str:
     return out.getvalue()
 
 
-def test_seed_demo_puts_a_members_suggestion_to_the_vote_once(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    first = seed()
+def test_seed_demo_puts_a_members_suggestion_to_the_vote_once(seeded_demo):
+    first = seeded_demo
     assert "Demo policy governance created: a critique, a suggestion, an anonymous breach " in first
     pinnacle = Partnership.objects.get(slug="pinnacle")
     assert pinnacle.thank_you_letter_days == 7  # a proposal, not yet the policy
@@ -69,11 +69,9 @@ def test_seed_demo_puts_a_members_suggestion_to_the_vote_once(settings, tmp_path
     assert "Demo policy governance" not in second
 
 
-def test_a_vote_opened_by_leadership_meanwhile_skips_the_demo_revision(settings, tmp_path):
+def test_a_vote_opened_by_leadership_meanwhile_skips_the_demo_revision(seeded_demo):
     from policy.services import versions
 
-    settings.MEDIA_ROOT = tmp_path
-    seed()
     pinnacle = Partnership.objects.get(slug="pinnacle")
     demo_revision = PolicyRevision.objects.get(partnership=pinnacle)
     PolicyRevision.objects.filter(pk=demo_revision.pk).update(title="Renamed by leadership")

@@ -20,15 +20,9 @@ from tests.members.factories import (
     bulk_members,
 )
 
-pytestmark = pytest.mark.django_db
-
 START = datetime.datetime(2025, 4, 1, 9, 0, tzinfo=ZoneInfo("America/New_York"))
 
-
-@pytest.fixture
-def clock(time_machine):
-    time_machine.move_to(START, tick=False)
-    return time_machine
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at(START)]
 
 
 def draft(leader, title="Three attempts a week", **settings):

@@ -1,6 +1,6 @@
 """Shared by the test_post_close_*.py modules: a committee that closes on a Monday evening in
-Los Angeles, the partnership's clock, a booked handoff meeting, and readers of the post-close
-page and leadership's board."""
+Los Angeles (where the modules' clock starts), a booked handoff meeting, and readers of the
+post-close page and leadership's board."""
 
 import datetime
 import re
@@ -23,12 +23,6 @@ LA = ZoneInfo("America/Los_Angeles")
 # Monday evening in Los Angeles, already Tuesday in UTC.
 CLOSING_EVENING = datetime.datetime(2025, 3, 3, 22, 30, tzinfo=LA)
 Kind = PostCloseStep.Kind
-
-
-@pytest.fixture
-def clock(time_machine):
-    time_machine.move_to(CLOSING_EVENING, tick=False)
-    return time_machine
 
 
 @pytest.fixture

@@ -27,16 +27,10 @@ from transactions.models import Transaction, TransactionEvent, TransactionStage
 from transactions.services.customer import revoke_customer_links, send_customer_link
 from transactions.tokens import customer_url, make_customer_token
 
-pytestmark = pytest.mark.django_db
-
 NEW_YORK = ZoneInfo("America/New_York")
 START = datetime.datetime(2025, 3, 4, 9, 0, tzinfo=NEW_YORK)
 
-
-@pytest.fixture
-def clock(time_machine):
-    time_machine.move_to(START, tick=False)
-    return time_machine
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at(START)]
 
 
 @pytest.fixture

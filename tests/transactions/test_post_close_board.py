@@ -26,10 +26,9 @@ from transactions.services.postclose import (
     record_client_interaction,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at(CLOSING_EVENING)]
 
 # The shared fixtures, bound here so that pytest finds them in this module.
-clock = post_close_helpers.clock
 closed = post_close_helpers.closed
 people = post_close_helpers.people
 

@@ -28,11 +28,10 @@ from transactions.services.postclose import (
     record_handoff_held,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at(CLOSING_EVENING)]
 
 # The shared fixtures, bound here so that pytest finds them in this module.
 booked = post_close_helpers.booked
-clock = post_close_helpers.clock
 closed = post_close_helpers.closed
 people = post_close_helpers.people
 

@@ -21,10 +21,9 @@ from transactions.services.postclose import (
 from transactions.services.postclose.sweep import sweep_post_close
 from transactions.services.thank_you import send_letter
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at(CLOSING_EVENING)]
 
 # The shared fixtures, bound here so that pytest finds them in this module.
-clock = post_close_helpers.clock
 closed = post_close_helpers.closed
 people = post_close_helpers.people
 

@@ -11,17 +11,25 @@ from tests.conftest import client_for
 from tests.members.factories import LeadershipFactory
 from tests.transactions import post_close_helpers
 from tests.transactions.factories import TransactionFactory
-from tests.transactions.post_close_helpers import LA, Kind, at, board_row, delivered, events, step
+from tests.transactions.post_close_helpers import (
+    CLOSING_EVENING,
+    LA,
+    Kind,
+    at,
+    board_row,
+    delivered,
+    events,
+    step,
+)
 from transactions.models import MeetingProposal, TransactionStage
 from transactions.services.postclose import (
     confirm_meeting,
     propose_meeting_times,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at(CLOSING_EVENING)]
 
 # The shared fixtures, bound here so that pytest finds them in this module.
-clock = post_close_helpers.clock
 closed = post_close_helpers.closed
 people = post_close_helpers.people
 

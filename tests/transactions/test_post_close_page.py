@@ -9,17 +9,16 @@ from django.test import RequestFactory
 from tests.conftest import client_for
 from tests.members.factories import LeadershipFactory
 from tests.transactions import post_close_helpers
-from tests.transactions.post_close_helpers import actions, at, page
+from tests.transactions.post_close_helpers import CLOSING_EVENING, actions, at, page
 from transactions.models import ClientInteraction, MeetingProposal, TransactionAccess
 from transactions.services.postclose import (
     draft_interaction_text,
     propose_meeting_times,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at(CLOSING_EVENING)]
 
 # The shared fixtures, bound here so that pytest finds them in this module.
-clock = post_close_helpers.clock
 closed = post_close_helpers.closed
 people = post_close_helpers.people
 

@@ -19,17 +19,12 @@ from transactions.models import PostCloseStep
 from transactions.services.postclose import confirm_meeting, propose_meeting_times
 from transactions.services.postclose.sweep import sweep_post_close
 
-pytestmark = pytest.mark.django_db
-
 LA = ZoneInfo("America/Los_Angeles")
 CLOSING_EVENING = datetime.datetime(2025, 3, 3, 22, 30, tzinfo=LA)  # Tuesday 06:30 in UTC
+
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at(CLOSING_EVENING)]
+
 Kind = PostCloseStep.Kind
-
-
-@pytest.fixture
-def clock(time_machine):
-    time_machine.move_to(CLOSING_EVENING, tick=False)
-    return time_machine
 
 
 @pytest.fixture

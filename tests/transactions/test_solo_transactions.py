@@ -15,7 +15,7 @@ from tests.members.factories import LeadershipFactory, MemberFactory
 from transactions.models import PostCloseStep, Transaction, TransactionEvent
 from transactions.services import lifecycle as services
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at("2025-03-03 15:00Z")]
 
 FORMING_REFUSAL = "A committee is two or more members"
 
@@ -23,12 +23,6 @@ FORMING_REFUSAL = "A committee is two or more members"
 @pytest.fixture
 def bob(partnership):
     return MemberFactory(partnership=partnership, display_name="Bob Lender")
-
-
-@pytest.fixture
-def clock(time_machine):
-    time_machine.move_to("2025-03-03 15:00Z", tick=False)
-    return time_machine
 
 
 @pytest.fixture

@@ -21,7 +21,8 @@ from transactions.models import (
 )
 from transactions.selectors.postclose import post_close_board
 
-pytestmark = pytest.mark.django_db
+# One worker runs the demo tests and seeds the demo once (`--dist loadgroup`).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 MODELS = (
     Transaction,
@@ -46,18 +47,12 @@ def seed() -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def seeded(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return seed()
-
-
 def login(email: str) -> Member:
     return Member.objects.select_related("partnership", "user").get(user__email=email)
 
 
-def test_seed_demo_opens_the_three_transactions_once(seeded):
-    assert "Demo transactions created: a buy under contract, a refinance closed" in seeded
+def test_seed_demo_opens_the_three_transactions_once(seeded_demo):
+    assert "Demo transactions created: a buy under contract, a refinance closed" in seeded_demo
     pinnacle = Partnership.objects.get(slug="pinnacle")
     assert Transaction.objects.filter(partnership=pinnacle).count() == 3
     assert not Transaction.objects.exclude(partnership=pinnacle).exists()
@@ -67,7 +62,7 @@ def test_seed_demo_opens_the_three_transactions_once(seeded):
     assert "Demo transactions" not in again
 
 
-def test_the_live_transaction_is_under_contract_with_a_team_the_agent_leads(seeded, settings):
+def test_the_live_transaction_is_under_contract_with_a_team_the_agent_leads(seeded_demo, settings):
     agent, lender = login("agent@pinnacle.localhost"), login("lender@pinnacle.localhost")
     live = Transaction.objects.get(lead__email="grace.liu@example.net")
     assert (live.kind, live.stage) == ("buy", "under_contract")
@@ -96,7 +91,7 @@ def test_the_live_transaction_is_under_contract_with_a_team_the_agent_leads(seed
     assert client_for(agent.partnership, outsider).get(live.get_absolute_url()).status_code == 404
 
 
-def test_the_closed_transaction_waits_on_leadership_on_the_post_close_board(seeded):
+def test_the_closed_transaction_waits_on_leadership_on_the_post_close_board(seeded_demo):
     leader, lender = login("leader@pinnacle.localhost"), login("lender@pinnacle.localhost")
     pinnacle = leader.partnership
     closed = Transaction.objects.get(lead__email="marcus.hill@example.net")
@@ -123,7 +118,7 @@ def test_the_closed_transaction_waits_on_leadership_on_the_post_close_board(seed
     assert "Late: leadership&#x27;s step" in board
 
 
-def test_the_forming_transaction_shows_as_forming_to_leadership(seeded):
+def test_the_forming_transaction_shows_as_forming_to_leadership(seeded_demo):
     leader = login("leader@pinnacle.localhost")
     forming = Transaction.objects.get(lead__email="noah.patel@example.net")
     assert forming.opened_by.slug == "derek-olsen" and forming.leader is None

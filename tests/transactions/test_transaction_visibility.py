@@ -26,15 +26,9 @@ from tests.transactions.transaction_builders import team_transaction
 from transactions.models import TeamMember, Transaction, TransactionStage
 from transactions.panels import transaction_column
 
-pytestmark = pytest.mark.django_db
-
 START = datetime.datetime(2025, 3, 4, 9, 0, tzinfo=ZoneInfo("America/New_York"))
 
-
-@pytest.fixture
-def clock(time_machine):
-    time_machine.move_to(START, tick=False)
-    return time_machine
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_at(START)]
 
 
 @pytest.fixture(autouse=True)
