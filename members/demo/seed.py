@@ -4,7 +4,7 @@ demo logins, written through the same models every page reads.
 Idempotent: rows are keyed on slugs and emails and saved only when a value differs; images are
 drawn only when their file is missing. No email is sent (members are created directly, not
 invited) and nothing is downloaded. Apps built on members add their own demo data from the
-`demo_seeded` signal (policy/demo/seed.py, leads/demo.py).
+`demo_seeded` signal (policy/demo/seed.py, leads/demo/).
 """
 
 from __future__ import annotations
