@@ -22,6 +22,7 @@ from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.services import queue_email
 from pinnacle.models import Partnership
 from pinnacle.tenancy import record_audit
+from pinnacle.text import bounded_text
 from policy.models import BreachReport, PolicySuggestion
 from policy.services.participation import PolicyRefused, require_active, require_leadership
 
@@ -29,13 +30,15 @@ MAX_BODY_LENGTH = 5000
 
 
 def _body(text: str, field: str, what: str) -> str:
-    text = (text or "").strip()
+    text = bounded_text(
+        text,
+        max_length=MAX_BODY_LENGTH,
+        too_long=lambda length: PolicyRefused(
+            f"Keep it to {MAX_BODY_LENGTH:,} characters (this has {length:,}).", field=field
+        ),
+    )
     if not text:
         raise PolicyRefused(f"Write {what}.", field=field)
-    if len(text) > MAX_BODY_LENGTH:
-        raise PolicyRefused(
-            f"Keep it to {MAX_BODY_LENGTH:,} characters (this has {len(text):,}).", field=field
-        )
     return text
 
 

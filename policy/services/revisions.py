@@ -26,6 +26,7 @@ from pinnacle.formats import when
 from pinnacle.mail.services import queue_email
 from pinnacle.models import POLICY_FIELDS, Partnership
 from pinnacle.tenancy import record_audit
+from pinnacle.text import bounded_text
 from policy import document
 from policy.models import PolicyRevision, PolicySuggestion, PolicyVersion, PolicyVote
 from policy.services.participation import PolicyRefused, require_active, require_leadership
@@ -122,12 +123,13 @@ MAX_RATIONALE_LENGTH = 5000
 
 
 def _body_within(text: str, field: str, limit: int) -> str:
-    text = (text or "").strip()
-    if len(text) > limit:
-        raise PolicyRefused(
-            f"Keep it to {limit:,} characters (this has {len(text):,}).", field=field
-        )
-    return text
+    return bounded_text(
+        text,
+        max_length=limit,
+        too_long=lambda length: PolicyRefused(
+            f"Keep it to {limit:,} characters (this has {length:,}).", field=field
+        ),
+    )
 
 
 @transaction.atomic
