@@ -1,0 +1,71 @@
+"""What PostgreSQL's planner does with a query: the tables it would read from end to end.
+
+A page or a sweep whose cost must not grow with a partnership's size reaches its rows through an
+index. These helpers ask the planner (`EXPLAIN`, never `ANALYZE`: nothing runs) and name the tables
+it would scan sequentially, so a test can say "not this one". The planner only prefers an index
+when a table is big enough for it to matter: a test grows the tables first (`grow`), then asks.
+"""
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+
+
+def plan(query: QuerySet | str, params: Iterable[Any] = ()) -> dict[str, Any]:
+    """The planner's chosen plan for a queryset or a SQL string, as EXPLAIN's JSON tree."""
+    if isinstance(query, QuerySet):
+        sql, params = query.query.sql_with_params()
+    else:
+        sql = query
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", list(params))
+        return cursor.fetchone()[0][0]["Plan"]
+
+
+def _nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield node
+    for child in node.get("Plans", ()):
+        yield from _nodes(child)
+
+
+def sequential_scans(query: QuerySet | str, params: Iterable[Any] = ()) -> set[str]:
+    """The tables the plan reads from end to end."""
+    return {
+        node["Relation Name"]
+        for node in _nodes(plan(query, params))
+        if node["Node Type"] == "Seq Scan"
+    }
+
+
+def assert_no_sequential_scan(
+    query: QuerySet | str, tables: Iterable[str], params: Iterable[Any] = ()
+) -> None:
+    """Fail when the plan reads one of `tables` end to end; the message shows the whole plan."""
+    scanned = sequential_scans(query, params) & set(tables)
+    if scanned:
+        raise AssertionError(
+            f"sequential scan of {sorted(scanned)} in:\n{_explain_text(query, params)}"
+        )
+
+
+def _explain_text(query: QuerySet | str, params: Iterable[Any]) -> str:
+    if isinstance(query, QuerySet):
+        sql, params = query.query.sql_with_params()
+    else:
+        sql = query
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", list(params))
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def grow(table: str, sql: str, params: Iterable[Any] = ()) -> None:
+    """Run one bulk INSERT … SELECT … generate_series(…) into `table`, then refresh its statistics.
+
+    Inside a test's transaction: the rows vanish with it. ANALYZE matters: without fresh
+    statistics the planner still believes the table is empty and any plan looks fine.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        cursor.execute(f'ANALYZE "{table}"')
