@@ -69,30 +69,3 @@ def grow(table: str, sql: str, params: Iterable[Any] = ()) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         cursor.execute(f'ANALYZE "{table}"')
-
-
-def rows_read(query: QuerySet | str, table: str, params: Iterable[Any] = ()) -> int:
-    """How many rows of `table` the query actually reads (EXPLAIN ANALYZE: it runs): the rows its
-    scans return plus those they read and threw away. A sweep through the right partial index
-    reads about the rows that are due; through a wider index it reads every row the index holds.
-    """
-    if isinstance(query, QuerySet):
-        sql, params = query.query.sql_with_params()
-    else:
-        sql = query
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", list(params))
-        root = cursor.fetchone()[0][0]["Plan"]
-    # EXPLAIN gives each count per loop.
-    return sum(
-        round(
-            (
-                node.get("Actual Rows", 0)
-                + node.get("Rows Removed by Filter", 0)
-                + node.get("Rows Removed by Index Recheck", 0)
-            )
-            * node.get("Actual Loops", 1)
-        )
-        for node in _nodes(root)
-        if node.get("Relation Name") == table
-    )

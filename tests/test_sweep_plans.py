@@ -19,7 +19,7 @@ from django.utils import timezone
 from advocates.models import CircleSettings, Contact
 from advocates.services.score import refresh_due_scores
 from advocates.services.touches import send_due_digests
-from bench.rows import analyze, clone_rows
+from bench.rows import analyze, clone_rows, rows_read
 from comarketing.models import Connection, Status
 from comarketing.services import sweep_reminders
 from leads.models import Inquiry, Lead
@@ -33,7 +33,7 @@ from tests.advocates.factories import ContactFactory
 from tests.comarketing.factories import ConnectionFactory
 from tests.leads.factories import InquiryFactory, LeadFactory
 from tests.members.factories import MemberFactory, PolicyRevisionFactory
-from tests.plans import assert_no_sequential_scan, rows_read
+from tests.plans import assert_no_sequential_scan
 from tests.transactions.factories import TransactionFactory
 from transactions.models import PostCloseStep, Transaction
 from transactions.services.postclose.sweep import sweep_post_close
