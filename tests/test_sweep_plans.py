@@ -197,3 +197,19 @@ def test_the_digest_sweep(partnership, member):
     )
     CircleSettings.objects.filter(pk=mine.pk).update(next_digest_at=timezone.now() - HOUR)
     assert_sweep_reads_only_due_rows(send_due_digests, CircleSettings)
+
+
+# A new beat task is a new sweep: it gets a test above (and a kit in bench/sweep_data.py).
+COVERED = {
+    "pinnacle.mail.tasks.sweep_outbox": test_the_outbox_sweep,
+    "leads.tasks.sweep_inquiries": test_the_inquiry_sweep,
+    "transactions.tasks.sweep_post_close_steps": test_the_post_close_sweep,
+    "comarketing.tasks.sweep_reminders": test_the_comarketing_sweep,
+    "policy.tasks.close_policy_votes": test_the_policy_vote_sweep,
+    "advocates.tasks.refresh_due_scores": test_the_score_sweep,
+    "advocates.tasks.send_due_digests": test_the_digest_sweep,
+}
+
+
+def test_every_beat_task_has_its_test_here(settings):
+    assert {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} == set(COVERED)
