@@ -66,7 +66,9 @@ class Connection(TenantOwned):
     link_clicked_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
-    # How many reminders went out (pending invitation; incomplete profile after acceptance).
+    # How many of the reminder days are dealt with (pending invitation; incomplete profile after
+    # acceptance): a reminder went out, or none was needed (the profile was complete that day).
+    # At 2 the row is done and leaves the sweep's partial index.
     pending_reminders_sent = models.PositiveSmallIntegerField(default=0)
     profile_reminders_sent = models.PositiveSmallIntegerField(default=0)
 
@@ -91,15 +93,21 @@ class Connection(TenantOwned):
                 condition=models.Q(deleted_at__isnull=True),
                 name="comarketing_menu_idx",
             ),
-            # The reminder sweep: live rows, by when their clock started.
+            # The reminder sweep: live rows with a reminder day still ahead, by when their clock
+            # started. A row whose reminders are dealt with leaves the index, so the sweep reads
+            # the rows in their reminder window, not every connection ever made.
             models.Index(
                 fields=["invited_at"],
-                condition=models.Q(deleted_at__isnull=True, accepted_at__isnull=True),
+                condition=models.Q(
+                    deleted_at__isnull=True, accepted_at__isnull=True, pending_reminders_sent__lt=2
+                ),
                 name="comarketing_pending_due_idx",
             ),
             models.Index(
                 fields=["accepted_at"],
-                condition=models.Q(deleted_at__isnull=True, accepted_at__isnull=False),
+                condition=models.Q(
+                    deleted_at__isnull=True, accepted_at__isnull=False, profile_reminders_sent__lt=2
+                ),
                 name="comarketing_profile_due_idx",
             ),
         ]

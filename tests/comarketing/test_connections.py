@@ -343,6 +343,28 @@ def test_an_incomplete_profile_is_reminded_after_acceptance(lender, agent, time_
     assert mail.outbox == []  # queued; delivery is the pipeline's
 
 
+def test_a_complete_profile_is_not_reminded_and_its_days_are_done(lender, agent, time_machine):
+    """A reminder day on which the profile is complete is dealt with, no email: once both days
+    have passed the connection is done, and the sweep (through its partial index) never reads it
+    again. A profile incomplete on the second day still hears then."""
+    start = datetime.datetime(2026, 4, 6, 9, tzinfo=datetime.UTC)
+    time_machine.move_to(start, tick=False)
+    (connection,) = invite(lender, agent.email)
+    services.accept_connection(connection=connection, member=agent, actor=agent.user)
+    Member.objects.filter(pk=agent.pk).update(**COMPLETE_PROFILE)
+    time_machine.move_to(start + datetime.timedelta(days=3), tick=False)
+    assert services.sweep_reminders() == (0, 0)
+    connection.refresh_from_db()
+    assert connection.profile_reminders_sent == 1
+    Member.objects.filter(pk=agent.pk).update(cell_phone="")
+    time_machine.move_to(start + datetime.timedelta(days=7), tick=False)
+    assert services.sweep_reminders() == (0, 1)
+    connection.refresh_from_db()
+    assert connection.profile_reminders_sent == 2
+    (reminder,) = OutboxMessage.objects.filter(template="comarketing/profile_reminder")
+    assert reminder.idempotency_key.endswith("profile-reminder:2")
+
+
 @pytest.mark.parametrize("count", [10, 300])
 def test_the_menu_reads_a_fixed_number_of_queries(
     lender, partnership, count, django_assert_num_queries
