@@ -3,6 +3,7 @@
     make bench                       # seed (once), serve, load, report
     BENCH_SCALE=0.05 make bench      # a smaller seed, for a quick look
     BENCH_DURATION=5 make bench      # seconds of load per page (default 10)
+    BENCH_SWEEPS=0 make bench        # pages only (the sweeps take about 5 minutes more)
 
 1. Migrates the bench database (BENCH_DATABASE_URL, else DATABASE_URL's server with the database
    `pinnacle_bench`) and seeds it with `bench.seed` (skipped when already seeded at that scale).
@@ -13,7 +14,8 @@
    the same way, anonymous or with the same session, on the same server in the same run.
 4. An anatomy pass in this process: per page, median time, queries and the share spent rendering
    templates.
-Writes `bench/results/pages.json` and `pages.md`; prints the table.
+5. The sweeps at 1x and 10x table size and outbox delivery per worker (`bench/sweeps.py`).
+Writes `bench/results/pages.json` and `pages.md` (and sweeps.json/.md); prints the tables.
 """
 
 from __future__ import annotations
@@ -203,6 +205,9 @@ def main() -> int:
         finally:
             stop(server)
         anatomy.measure(manifest, sessions, rows)
+        if os.environ.get("BENCH_SWEEPS", "1") != "0":
+            say("Sweeps at 1x and 10x, and outbox delivery per worker (bench/sweeps.py)")
+            subprocess.run([PYTHON, "-m", "bench.sweeps"], cwd=ROOT, env=env, check=True)
     result = {
         "date": time.strftime("%Y-%m-%d"),
         "machine": machine(),
