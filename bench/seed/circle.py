@@ -51,7 +51,10 @@ def seed_circle(tenant: Tenant) -> int:
 
 
 def _contacts(params: dict) -> int:
-    owner = f"(CASE WHEN k < %(n_bench_contacts)s THEN %(b_members)s ELSE {pick('ids_owners', 'k', 101)} END)"
+    owner = (
+        "(CASE WHEN k < %(n_bench_contacts)s THEN %(b_members)s "
+        f"ELSE {pick('ids_owners', 'k', 101)} END)"
+    )
     segment = f"""(CASE WHEN {u("k", 104)} < 0.2 THEN 'allied_resources'
         WHEN {u("k", 104)} < 0.8 THEN 'advocates' ELSE 'core_advocates' END)"""
     points = [f"round((100 * {u('k', salt)})::numeric, 2)" for salt in (105, 106, 107)]
@@ -65,16 +68,19 @@ def _contacts(params: dict) -> int:
         SELECT %(b_contacts)s + k, %(p)s, m.id, NULL, segment, first || ' ' || last,
                CASE WHEN {u("k", 108)} < 0.85 THEN lower(first || '.' || last || '.'
                    || (%(pnum)s * 10000000 + k) || '@example.net') ELSE '' END,
-               '(' || {word(AREA_CODES, "k", 109)} || ') 555-' || lpad(mod(k * 31, 10000)::text, 4, '0'),
+               '(' || {word(AREA_CODES, "k", 109)} || ') 555-'
+                   || lpad(mod(k * 31, 10000)::text, 4, '0'),
                CASE WHEN segment = 'allied_resources' THEN last || ' Services' ELSE '' END,
                CASE WHEN segment = 'allied_resources' THEN {word(SERVICES, "k", 110)} ELSE '' END,
-               (200 + mod(k, 800)) || ' Willow Bend, Austin, TX 787' || lpad(mod(k, 100)::text, 2, '0'),
+               (200 + mod(k, 800)) || ' Willow Bend, Austin, TX 787'
+                   || lpad(mod(k, 100)::text, 2, '0'),
                '', {word(HOBBIES, "k", 111)}, 'Local schools and the farmers market',
                CASE WHEN {u("k", 112)} < 0.7
                     THEN date '1950-01-01' + floor(14600 * {u("k", 113)})::int END,
                CASE WHEN {u("k", 114)} < 0.5
                     THEN date '2000-01-01' + floor(8000 * {u("k", 115)})::int END,
-               '', CASE WHEN segment = 'allied_resources' THEN 6 + floor(5 * {u("k", 116)})::int END,
+               '',
+               CASE WHEN segment = 'allied_resources' THEN 6 + floor(5 * {u("k", 116)})::int END,
                f, r, a, round(0.4 * f + 0.4 * r + 0.2 * a, 2),
                %(today)s::date + floor(365 * {u("k", 117)})::int, m.user_id, created, created
         FROM generate_series(0, %(n_contacts)s - 1) AS k
@@ -110,7 +116,10 @@ def _plans(params: dict) -> int:
         """,
         params,
     )
-    done = f"((t_due + 1 + floor(2 * {u('e.id * 40 + s.day', 124)})::int)::timestamp + interval '10 hours') AT TIME ZONE %(tz)s"
+    done = (
+        f"((t_due + 1 + floor(2 * {u('e.id * 40 + s.day', 124)})::int)::timestamp "
+        "+ interval '10 hours') AT TIME ZONE %(tz)s"
+    )
     rows += execute(
         f"""
         INSERT INTO {Touch._meta.db_table} (partnership_id, enrollment_id, contact_id, owner_id,
@@ -130,7 +139,8 @@ def _plans(params: dict) -> int:
     execute(
         f"""
         UPDATE {CircleSettings._meta.db_table} cs
-        SET next_digest_at = ((%(today)s::date + 1)::timestamp + interval '7 hours') AT TIME ZONE %(tz)s
+        SET next_digest_at =
+            ((%(today)s::date + 1)::timestamp + interval '7 hours') AT TIME ZONE %(tz)s
         WHERE cs.partnership_id = %(p)s AND cs.member_id IN (
             SELECT owner_id FROM {Enrollment._meta.db_table} WHERE partnership_id = %(p)s)
         """,
@@ -151,7 +161,8 @@ def _logs(params: dict) -> int:
         FROM {Touch._meta.db_table} t
         WHERE t.partnership_id = %(p)s AND t.done_at IS NOT NULL
         UNION ALL
-        SELECT %(p)s, c.id, c.owner_id, (ARRAY['call', 'meeting'])[1 + floor(2 * {u("c.id", 131)})::int],
+        SELECT %(p)s, c.id, c.owner_id,
+               (ARRAY['call', 'meeting'])[1 + floor(2 * {u("c.id", 131)})::int],
                greatest(c.created_at, %(now)s - interval '1 day' * 365 * {u("c.id", 132)}),
                'Caught up over coffee; they mentioned a neighbor thinking of selling.', NULL,
                NULL, c.created_by_id, %(now)s - interval '1 day' * 365 * {u("c.id", 132)}

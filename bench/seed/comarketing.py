@@ -15,14 +15,20 @@ from members.models import Member, User
 def seed_comarketing(tenant: Tenant) -> int:
     tenant.base["connections"] = reserve(Connection, tenant.counts["connections"])
     partners = [tenant.base["members"], *tenant.members["agents"]]
-    params = tenant.params(ids_partners=partners, n_pairs=len(partners) * len(tenant.members["lenders"]))
+    params = tenant.params(
+        ids_partners=partners, n_pairs=len(partners) * len(tenant.members["lenders"])
+    )
     n_lenders = "cardinality(%(ids_lenders)s::bigint[])"
-    drawn = f"""(CASE WHEN {u("c", 91)} < 0.5 THEN 'active' WHEN {u("c", 91)} < 0.6 THEN 'link_clicked'
+    drawn = f"""(CASE WHEN {u("c", 91)} < 0.5 THEN 'active'
+        WHEN {u("c", 91)} < 0.6 THEN 'link_clicked'
         WHEN {u("c", 91)} < 0.75 THEN 'opened' WHEN {u("c", 91)} < 0.95 THEN 'delivered'
         ELSE 'not_delivered' END)"""
-    status = f"(CASE WHEN {drawn} = 'active' AND c >= %(n_pairs)s THEN 'delivered' ELSE {drawn} END)"
+    status = (
+        f"(CASE WHEN {drawn} = 'active' AND c >= %(n_pairs)s THEN 'delivered' ELSE {drawn} END)"
+    )
     partner = (
-        f"(%(ids_partners)s::bigint[])[1 + mod(c / {n_lenders}, cardinality(%(ids_partners)s::bigint[]))]"
+        f"(%(ids_partners)s::bigint[])"
+        f"[1 + mod(c / {n_lenders}, cardinality(%(ids_partners)s::bigint[]))]"
     )
     return execute(
         f"""
@@ -34,7 +40,8 @@ def seed_comarketing(tenant: Tenant) -> int:
                coalesce(pu.email, 'invitee' || c || '.' || %(pnum)s || '@example.org'), x.status,
                '', md5('bench:' || %(p)s || ':' || c) || md5(c || ':' || %(p)s), NULL, '{{}}',
                lender.user_id, x.invited,
-               CASE WHEN x.status IN ('link_clicked', 'active') THEN x.invited + interval '1 day' END,
+               CASE WHEN x.status IN ('link_clicked', 'active')
+                    THEN x.invited + interval '1 day' END,
                CASE WHEN x.status = 'active' THEN x.invited + interval '2 days' END,
                CASE WHEN {u("c", 92)} < 0.03 AND x.invited + interval '10 days' < %(now)s
                     THEN x.invited + interval '10 days' END,

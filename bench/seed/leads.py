@@ -12,14 +12,20 @@ from bench.seed.words import AREA_CODES, CONTACT_MESSAGES, FIRST_NAMES, SURNAMES
 from leads.models import Inquiry, InquiryResponse, Lead, Submission
 
 # Weighted by repetition: most prospects arrive on the website.
-CHANNELS = ["website"] * 10 + ["facebook"] * 3 + ["instagram"] * 2 + ["search"] * 2 + [
-    "email",
-    "linkedin",
-    "youtube",
-    "tiktok",
-    "x",
-    "other",
-]
+CHANNELS = (
+    ["website"] * 10
+    + ["facebook"] * 3
+    + ["instagram"] * 2
+    + ["search"] * 2
+    + [
+        "email",
+        "linkedin",
+        "youtube",
+        "tiktok",
+        "x",
+        "other",
+    ]
+)
 # The utm_source each channel was read from (leads.services.intake.channel_for maps it back).
 SOURCES = {
     "facebook": "facebook",
@@ -57,8 +63,12 @@ def _leads(params: dict) -> None:
         f"(CASE WHEN n < %(n_bench_leads)s THEN %(b_members)s "
         f"WHEN {u('n', 31)} < 0.75 THEN {pick('ids_referrers', 'n', 32)} END)"
     )
-    created = f"(%(now)s::timestamptz - interval '2 hours' - interval '1 day' * 1095 * {u('n', 33)})"
-    source = "(CASE channel " + " ".join(f"WHEN '{c}' THEN '{s}'" for c, s in SOURCES.items()) + " END)"
+    created = (
+        f"(%(now)s::timestamptz - interval '2 hours' - interval '1 day' * 1095 * {u('n', 33)})"
+    )
+    source = (
+        "(CASE channel " + " ".join(f"WHEN '{c}' THEN '{s}'" for c, s in SOURCES.items()) + " END)"
+    )
     phone = (
         f"(CASE WHEN {u('n', 37)} < 0.85 THEN '(' || {word(AREA_CODES, 'n', 38)} || ') ' "
         f"|| (200 + mod(n * 7, 800)) || '-' || lpad(mod(n * 7919, 10000)::text, 4, '0') "
@@ -76,7 +86,8 @@ def _leads(params: dict) -> None:
                    'utm_campaign', 'spring-open-house') END,
                CASE WHEN {u("n", 41)} < 0.7 THEN created END, created,
                CASE WHEN mod(n, 10) = 3
-                    THEN created + (%(now)s::timestamptz - interval '1 hour' - created) * {u("n", 42)}
+                    THEN created
+                         + (%(now)s::timestamptz - interval '1 hour' - created) * {u("n", 42)}
                     ELSE created END
         FROM generate_series(0, %(n_leads)s - 1) AS n,
         LATERAL (SELECT {word(FIRST_NAMES, "n", 35)} AS first, {word(SURNAMES, "n", 36)} AS last,

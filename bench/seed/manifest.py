@@ -75,7 +75,9 @@ def write_manifest(*, scale: float, counts: dict[str, int], path: Path) -> dict:
 
 def _rows(partnership: Partnership) -> dict[str, int]:
     return {
-        table: scalar(f"SELECT count(*) FROM {table} WHERE partnership_id = %(p)s", {"p": partnership.pk})
+        table: scalar(
+            f"SELECT count(*) FROM {table} WHERE partnership_id = %(p)s", {"p": partnership.pk}
+        )
         for table in BIG_TABLES
     }
 

@@ -33,18 +33,31 @@ def member_from(alias: str) -> str:
 
 def fixed() -> list[str]:
     """Every kind whose count the rows decide (all but the contact emails that fill up)."""
-    return [_welcome(), _referrer_notice(), _referrer_thanks(), *_inquiries(), _outreach(),
-            _invitations(), _team_added(), _thank_you()]
+    return [
+        _welcome(),
+        _referrer_notice(),
+        _referrer_thanks(),
+        *_inquiries(),
+        _outreach(),
+        _invitations(),
+        _team_added(),
+        _thank_you(),
+    ]
 
 
 def _welcome() -> str:
     return _select(
         "leads/welcome",
-        key="'welcome:submission:' || s.id", to_email="l.email", from_email="%(pfrom)s",
-        reply_to="''", subject="'Welcome to ' || %(pname)s",
+        key="'welcome:submission:' || s.id",
+        to_email="l.email",
+        from_email="%(pfrom)s",
+        reply_to="''",
+        subject="'Welcome to ' || %(pname)s",
         body=f"'Hi ' || {FIRST} || E',\\n\\nThank you for visiting ' || %(pname)s || '. "
         "Browse the partner directory any time; a member will be in touch.'",
-        ct="%(ct_lead)s", object_id="l.id", created_at="s.created_at",
+        ct="%(ct_lead)s",
+        object_id="l.id",
+        created_at="s.created_at",
         rest=f"FROM {SUBS} s JOIN {LEADS} l ON l.id = s.lead_id WHERE s.partnership_id = %(p)s",
     )
 
@@ -53,10 +66,15 @@ def _referrer_notice() -> str:
     """To the member the prospect named (else the lead's), unless their inquiry told them."""
     return _select(
         "leads/referrer_notice",
-        key="'referrer-notice:submission:' || s.id", to_email="mu.email", from_email="%(pfrom)s",
-        reply_to="''", subject="'New lead: ' || l.name",
+        key="'referrer-notice:submission:' || s.id",
+        to_email="mu.email",
+        from_email="%(pfrom)s",
+        reply_to="''",
+        subject="'New lead: ' || l.name",
         body="'Hi ' || m.display_name || E',\\n\\n' || l.name || ' named you on the form.'",
-        ct="%(ct_lead)s", object_id="l.id", created_at="s.created_at",
+        ct="%(ct_lead)s",
+        object_id="l.id",
+        created_at="s.created_at",
         rest=f"""FROM {SUBS} s JOIN {LEADS} l ON l.id = s.lead_id
         JOIN {MEMBERS} m ON m.id = coalesce(s.named_referrer_id, l.referring_member_id)
         JOIN {USERS} mu ON mu.id = m.user_id
@@ -68,11 +86,15 @@ def _referrer_notice() -> str:
 def _referrer_thanks() -> str:
     return _select(
         "leads/referrer_thanks",
-        key="'referrer-thanks:lead:' || l.id || ':member:' || m.id", to_email="l.email",
-        from_email=member_from("m"), reply_to="mu.email",
+        key="'referrer-thanks:lead:' || l.id || ':member:' || m.id",
+        to_email="l.email",
+        from_email=member_from("m"),
+        reply_to="mu.email",
         subject=f"{FIRST} || ', thank you for choosing ' || m.display_name",
         body=f"'Hi ' || {FIRST} || E',\\n\\nThank you for reaching out. I will call you soon.'",
-        ct="%(ct_lead)s", object_id="l.id", created_at="l.created_at",
+        ct="%(ct_lead)s",
+        object_id="l.id",
+        created_at="l.created_at",
         rest=f"""FROM {LEADS} l JOIN {MEMBERS} m ON m.id = l.referring_member_id
         JOIN {USERS} mu ON mu.id = m.user_id WHERE l.partnership_id = %(p)s""",
     )
@@ -83,9 +105,14 @@ def _inquiries() -> list[str]:
     answer the lead got."""
     notice = _select(
         "leads/inquiry_notice",
-        key="'inquiry:' || q.id || ':notice:' || r.id", to_email="ru.email",
-        from_email="%(pfrom)s", reply_to="''", subject="'New inquiry from ' || l.name",
-        body="l.name || E' wrote:\\n\\n' || q.message", ct="%(ct_lead)s", object_id="l.id",
+        key="'inquiry:' || q.id || ':notice:' || r.id",
+        to_email="ru.email",
+        from_email="%(pfrom)s",
+        reply_to="''",
+        subject="'New inquiry from ' || l.name",
+        body="l.name || E' wrote:\\n\\n' || q.message",
+        ct="%(ct_lead)s",
+        object_id="l.id",
         created_at="q.created_at",
         rest=f"""FROM {Inquiry._meta.db_table} q JOIN {LEADS} l ON l.id = q.lead_id
         JOIN {MEMBERS} r ON r.id = q.member_id OR (q.member_id IS NULL
@@ -94,9 +121,15 @@ def _inquiries() -> list[str]:
     )
     answer = _select(
         "leads/inquiry_response",
-        key="'inquiry-response:' || a.id", to_email="l.email", from_email=member_from("m"),
-        reply_to="mu.email", subject="'Re: your message to ' || m.display_name",
-        body="a.body", ct="%(ct_lead)s", object_id="l.id", created_at="a.created_at",
+        key="'inquiry-response:' || a.id",
+        to_email="l.email",
+        from_email=member_from("m"),
+        reply_to="mu.email",
+        subject="'Re: your message to ' || m.display_name",
+        body="a.body",
+        ct="%(ct_lead)s",
+        object_id="l.id",
+        created_at="a.created_at",
         rest=f"""FROM {InquiryResponse._meta.db_table} a
         JOIN {Inquiry._meta.db_table} q ON q.id = a.inquiry_id JOIN {LEADS} l ON l.id = q.lead_id
         JOIN {MEMBERS} m ON m.id = a.member_id JOIN {USERS} mu ON mu.id = m.user_id
@@ -109,11 +142,15 @@ def _outreach() -> str:
     return _select(
         "outreach/message",
         key="'outreach:message:' || a.lead_id || ':' || a.member_id || ':' || md5(a.id::text)",
-        to_email="l.email", from_email=member_from("m"), reply_to="mu.email",
+        to_email="l.email",
+        from_email=member_from("m"),
+        reply_to="mu.email",
         subject=f"'Following up, ' || {FIRST}",
         body=f"'Hi ' || {FIRST} || E',\\n\\nI have your contact details because you filled in "
         "the form on our website. Would you like to see a few homes this weekend?'",
-        ct="%(ct_lead)s", object_id="l.id", created_at="a.made_at",
+        ct="%(ct_lead)s",
+        object_id="l.id",
+        created_at="a.made_at",
         rest=f"""FROM {Attempt._meta.db_table} a JOIN {LEADS} l ON l.id = a.lead_id
         JOIN {MEMBERS} m ON m.id = a.member_id JOIN {USERS} mu ON mu.id = m.user_id
         WHERE a.partnership_id = %(p)s AND a.channel = 'portal_email'""",
@@ -123,11 +160,15 @@ def _outreach() -> str:
 def _invitations() -> str:
     return _select(
         "comarketing/invitation",
-        key="'comarketing:' || c.id || ':invitation'", to_email="c.email",
-        from_email=member_from("m"), reply_to="mu.email",
+        key="'comarketing:' || c.id || ':invitation'",
+        to_email="c.email",
+        from_email=member_from("m"),
+        reply_to="mu.email",
         subject="m.display_name || ' invites you to co-market with ' || %(pname)s",
         body="E'Hello,\\n\\n' || m.display_name || ' would like to co-market with you.'",
-        ct="%(ct_connection)s", object_id="c.id", created_at="c.invited_at",
+        ct="%(ct_connection)s",
+        object_id="c.id",
+        created_at="c.invited_at",
         rest=f"""FROM {Connection._meta.db_table} c JOIN {MEMBERS} m ON m.id = c.lender_id
         JOIN {USERS} mu ON mu.id = m.user_id WHERE c.partnership_id = %(p)s""",
     )
@@ -137,9 +178,14 @@ def _team_added() -> str:
     return _select(
         "leads/team_added",
         key="'transaction:' || tm.transaction_id || ':team-added:' || tm.id",
-        to_email="mu.email", from_email="%(pfrom)s", reply_to="''",
-        subject="'You joined the team for ' || l.name", body="'You are on the team as ' || tm.role",
-        ct="%(ct_transaction)s", object_id="tm.transaction_id", created_at="tm.added_at",
+        to_email="mu.email",
+        from_email="%(pfrom)s",
+        reply_to="''",
+        subject="'You joined the team for ' || l.name",
+        body="'You are on the team as ' || tm.role",
+        ct="%(ct_transaction)s",
+        object_id="tm.transaction_id",
+        created_at="tm.added_at",
         rest=f"""FROM {TeamMember._meta.db_table} tm
         JOIN {Transaction._meta.db_table} x ON x.id = tm.transaction_id
         JOIN {LEADS} l ON l.id = x.lead_id JOIN {MEMBERS} m ON m.id = tm.member_id
@@ -151,9 +197,15 @@ def _team_added() -> str:
 def _thank_you() -> str:
     return _select(
         "leads/thank_you_letter",
-        key="'thank-you:transaction:' || x.id", to_email="l.email", from_email=member_from("m"),
-        reply_to="mu.email", subject="'Thank you, ' || l.name", body="t.body",
-        ct="%(ct_transaction)s", object_id="x.id", created_at="t.sent_at",
+        key="'thank-you:transaction:' || x.id",
+        to_email="l.email",
+        from_email=member_from("m"),
+        reply_to="mu.email",
+        subject="'Thank you, ' || l.name",
+        body="t.body",
+        ct="%(ct_transaction)s",
+        object_id="x.id",
+        created_at="t.sent_at",
         rest=f"""FROM {ThankYouLetter._meta.db_table} t
         JOIN {Transaction._meta.db_table} x ON x.id = t.transaction_id
         JOIN {LEADS} l ON l.id = x.lead_id JOIN {MEMBERS} m ON m.id = t.sent_by_id
@@ -166,10 +218,17 @@ def touch_emails() -> str:
     """Done email touches, up to `remaining`, each to its contact (who has an address)."""
     return _select(
         "advocates/touch",
-        key="'advocates-touch:' || t.id", to_email="c.email", from_email=member_from("m"),
-        reply_to="mu.email", subject="t.title", body="E'Hi,\\n\\n' || t.title",
-        ct="%(ct_contact)s", object_id="c.id", created_at="t.done_at",
-        rest=f"""FROM {Touch._meta.db_table} t JOIN {Contact._meta.db_table} c ON c.id = t.contact_id
+        key="'advocates-touch:' || t.id",
+        to_email="c.email",
+        from_email=member_from("m"),
+        reply_to="mu.email",
+        subject="t.title",
+        body="E'Hi,\\n\\n' || t.title",
+        ct="%(ct_contact)s",
+        object_id="c.id",
+        created_at="t.done_at",
+        rest=f"""FROM {Touch._meta.db_table} t
+        JOIN {Contact._meta.db_table} c ON c.id = t.contact_id
         JOIN {MEMBERS} m ON m.id = t.owner_id JOIN {USERS} mu ON mu.id = m.user_id
         WHERE t.partnership_id = %(p)s AND t.is_email AND t.done_at IS NOT NULL AND c.email <> ''
         ORDER BY t.id LIMIT %(remaining)s""",
@@ -181,10 +240,13 @@ def contact_emails() -> str:
     with an address, over the last three years."""
     return _select(
         "advocates/message",
-        key="'advocates:message:' || c.id || ':' || md5(g::text)", to_email="c.email",
-        from_email=member_from("m"), reply_to="mu.email",
+        key="'advocates:message:' || c.id || ':' || md5(g::text)",
+        to_email="c.email",
+        from_email=member_from("m"),
+        reply_to="mu.email",
         subject="'Checking in, ' || split_part(c.name, ' ', 1)",
-        body="E'Hi,\\n\\nIt has been a while; how is the new house?'", ct="%(ct_contact)s",
+        body="E'Hi,\\n\\nIt has been a while; how is the new house?'",
+        ct="%(ct_contact)s",
         object_id="c.id",
         created_at="greatest(c.created_at, %(now)s - interval '1 day' * mod(g * 7919, 1095))",
         rest=f"""FROM (SELECT c.*, row_number() OVER (ORDER BY c.id) - 1 AS rn

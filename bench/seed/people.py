@@ -31,7 +31,10 @@ STATES = [state for _, state in CITIES]
 
 # Member i: kind by i mod 10 (six agents, two lenders, two allied in ten), leadership for
 # i = 1 (the bench leader) and every five hundredth from 2; a few unlisted or inactive.
-KIND = "(CASE WHEN i < 2 OR mod(i, 10) < 6 THEN 'agent' WHEN mod(i, 10) < 8 THEN 'lender' ELSE 'allied' END)"
+KIND = (
+    "(CASE WHEN i < 2 OR mod(i, 10) < 6 THEN 'agent' WHEN mod(i, 10) < 8 THEN 'lender' "
+    "ELSE 'allied' END)"
+)
 ROLE = "(CASE WHEN i = 1 OR mod(i, 500) = 2 THEN 'leadership' ELSE 'member' END)"
 ALLIED_CATEGORIES = ["inspection", "attorney", "title", "insurance", "appraisal", "contractor"]
 
@@ -118,7 +121,9 @@ def _members(tenant: Tenant, params: dict) -> None:
         f"(CASE {KIND} WHEN 'agent' THEN 'real_estate' WHEN 'lender' THEN 'mortgage' "
         f"ELSE {word(ALLIED_CATEGORIES, 'i', 22)} END)"
     )
-    phone = f"'(' || {word(AREA_CODES, 'i', 23)} || ') 555-' || lpad(mod(i * 37, 10000)::text, 4, '0')"
+    phone = (
+        f"'(' || {word(AREA_CODES, 'i', 23)} || ') 555-' || lpad(mod(i * 37, 10000)::text, 4, '0')"
+    )
     execute(
         f"""
         INSERT INTO {Member._meta.db_table} (id, partnership_id, user_id, company_id, slug, kind,

@@ -11,6 +11,7 @@ runs at the same scale make the same rows.
 from __future__ import annotations
 
 import datetime
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,12 +94,17 @@ class Tenant:
 
 def u(expr: str, salt: int) -> str:
     """SQL for a uniform number in [0, 1) drawn from `expr` (an integer) and `salt`."""
-    return f"((hashint8extended(({expr})::bigint, {salt}) & 140737488355327)::float8 / 140737488355328.0)"
+    # 47 bits of the hash over 2**47.
+    return (
+        f"((hashint8extended(({expr})::bigint, {salt}) & 140737488355327)::float8 "
+        "/ 140737488355328.0)"
+    )
 
 
 def pick(array: str, expr: str, salt: int) -> str:
     """SQL for one element of the bigint[] parameter `array`, drawn from `expr` and `salt`."""
-    return f"(%({array})s::bigint[])[1 + floor({u(expr, salt)} * cardinality(%({array})s::bigint[]))::int]"
+    values = f"%({array})s::bigint[]"
+    return f"({values})[1 + floor({u(expr, salt)} * cardinality({values}))::int]"
 
 
 def text_array(words: list[str]) -> str:
@@ -111,10 +117,19 @@ def word(words: list[str], expr: str, salt: int) -> str:
     return f"({text_array(words)})[1 + floor({u(expr, salt)} * {len(words)})::int]"
 
 
+# BENCH_SEED_PROFILE=1 prints every statement slower than a second (where the seed's time goes).
+PROFILE = os.environ.get("BENCH_SEED_PROFILE") == "1"
+
+
 def execute(sql: str, params: dict[str, Any] | None = None) -> int:
+    started = time.monotonic()
     with connection.cursor() as cursor:
         cursor.execute(sql, params or {})
-        return cursor.rowcount
+        rows = cursor.rowcount
+    if PROFILE and time.monotonic() - started > 1:
+        what = " ".join(sql.split())[:90]
+        print(f"    {time.monotonic() - started:5.1f} s {rows:>9,} rows  {what}", flush=True)
+    return rows
 
 
 def scalar(sql: str, params: dict[str, Any] | None = None) -> Any:

@@ -33,7 +33,9 @@ def seed_transactions(tenant: Tenant) -> int:
         "* (%(n_leads)s - %(n_bench_leads)s))::bigint END)"
     )
     created = f"(l.created_at + (%(now)s::timestamptz - l.created_at) * (0.1 + 0.5 * {u('t', 72)}))"
-    close = f"(c.created + least(interval '30 days' + interval '60 days' * {u('t', 74)}, c.age * 0.9))"
+    close = (
+        f"(c.created + least(interval '30 days' + interval '60 days' * {u('t', 74)}, c.age * 0.9))"
+    )
     rows = execute(
         f"""
         INSERT INTO {Transaction._meta.db_table} (id, partnership_id, lead_id, kind,
