@@ -56,7 +56,9 @@ def seed_people(tenant: Tenant) -> int:
     tenant.base["companies"] = reserve(Company, companies_count(tenant))
     params = tenant.params(hash=tenant.password_hash, n_companies=companies_count(tenant))
     _companies(params)
-    first, last = word(FIRST_NAMES, "i", 11), word(SURNAMES, "i", 12)
+    # The two partnerships' members have different names (the hash sees the partnership).
+    who = "(i + 1000000 * %(pnum)s)"
+    first, last = word(FIRST_NAMES, who, 11), word(SURNAMES, who, 12)
     joined = f"(%(now)s::timestamptz - interval '1 day' * (30 + 1065 * {u('i', 13)}))"
     execute(
         f"""
