@@ -169,6 +169,33 @@ def load(port: int, manifest: dict, sessions: dict[str, str | None]) -> list[dic
     return rows
 
 
+# A member's view of the public pages is left out (the anonymous one is measured); leadership's
+# whole list is added to the seed's pages: every lead of the partnership, and a page deep into it.
+SKIPPED = {("agent", "directory"), ("agent", "profile"), ("agent", "join")}
+LEADERSHIP_LISTS = {
+    "leads (all)": "/leads/",
+    "leads by name, page 150": "/leads/?sort=name&page=150",
+}
+
+
+def pages_to_measure(seeded: dict) -> dict:
+    """The seed's manifest (bench/seed/manifest.py) as the list of pages this run measures."""
+    pages = [
+        {"name": name.replace("_", " "), "url": url, "as": who}
+        for who, named in seeded["pages"].items()
+        for name, url in named.items()
+        if (who, name) not in SKIPPED
+    ]
+    pages += [{"name": name, "url": url, "as": "leader"} for name, url in LEADERSHIP_LISTS.items()]
+    return {
+        "scale": seeded["scale"],
+        "host": seeded["partnerships"][0]["host"],
+        "logins": {who: login["email"] for who, login in seeded["logins"].items()},
+        "pages": pages,
+        "rows": seeded["rows"],
+    }
+
+
 def machine() -> dict:
     cpu = next(
         (
@@ -195,7 +222,7 @@ def main() -> int:
             ["-m", "bench.seed", "--scale", SCALE],  # skipped when already seeded at that scale
         ):
             subprocess.run([PYTHON, *command], cwd=ROOT, env=env, check=True)
-        manifest = json.loads(MANIFEST.read_text())
+        manifest = pages_to_measure(json.loads(MANIFEST.read_text()))
         os.environ.update(env)
         sessions = anatomy.setup(manifest)
         port = free_port()
@@ -212,6 +239,7 @@ def main() -> int:
         "date": time.strftime("%Y-%m-%d"),
         "machine": machine(),
         "scale": manifest["scale"],
+        "rows": manifest["rows"],
         "concurrency": CONCURRENCY,
         "seconds_per_page": DURATION,
         "gunicorn": compose_web_command(),
