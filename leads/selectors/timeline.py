@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, Q
 from django.utils import timezone
 
@@ -52,10 +53,10 @@ def _submission_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
 
 
 def _about(model) -> Q:
-    return Q(
-        content_type__app_label=model._meta.app_label,
-        content_type__model=model._meta.model_name,
-    )
+    # By the content type's id (cached by ContentType's manager), not a join on its app label
+    # and model: the planner then reaches the lead's emails through the outbox's
+    # (partnership, content_type, object_id) index instead of reading the whole outbox.
+    return Q(content_type_id=ContentType.objects.get_for_model(model).pk)
 
 
 def _email_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
