@@ -40,11 +40,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='lead',
-            index=models.Index(models.F('partnership'), django.db.models.functions.text.Lower('name'), models.F('id'), name='lead_name_idx'),
+            index=models.Index(models.F('partnership'), django.db.models.functions.text.Lower('name'), models.F('id'), include=('name',), name='lead_name_idx'),
         ),
         migrations.AddIndex(
             model_name='lead',
-            index=models.Index(models.F('partnership'), models.F('referring_member'), django.db.models.functions.text.Lower('name'), models.F('id'), name='lead_mine_name_idx'),
+            index=models.Index(models.F('partnership'), models.F('referring_member'), django.db.models.functions.text.Lower('name'), models.F('id'), include=('name',), name='lead_mine_name_idx'),
         ),
         migrations.AddIndex(
             model_name='lead',

@@ -115,13 +115,17 @@ class Lead(ChannelMixin, TenantOwned):
                 F("id").desc(),
                 name="lead_mine_newest_idx",
             ),
-            models.Index(F("partnership"), Lower("name"), F("id"), name="lead_name_idx"),
+            # The name too: a page's ids are read from the index alone (an index-only scan).
+            models.Index(
+                F("partnership"), Lower("name"), F("id"), name="lead_name_idx", include=["name"]
+            ),
             models.Index(
                 F("partnership"),
                 F("referring_member"),
                 Lower("name"),
                 F("id"),
                 name="lead_mine_name_idx",
+                include=["name"],
             ),
             models.Index(
                 F("partnership"),
