@@ -56,6 +56,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='lead',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('name'), name='gin_trgm_ops'), django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('email'), name='gin_trgm_ops'), django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('phone'), name='gin_trgm_ops'), django.contrib.postgres.indexes.OpClass(models.F('phone_digits'), name='gin_trgm_ops'), name='lead_search_idx'),
+            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('name'), name='gin_trgm_ops'), django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('email'), name='gin_trgm_ops'), django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('phone'), name='gin_trgm_ops'), django.contrib.postgres.indexes.OpClass(models.F('phone_digits'), name='gin_trgm_ops'), fastupdate=False, name='lead_search_idx'),
         ),
     ]

@@ -142,13 +142,16 @@ class Lead(ChannelMixin, TenantOwned):
             ),
             models.Index(fields=["partnership", "channel"]),
             # The search: a substring of the name, email or phone (icontains compares UPPER()),
-            # or of the phone's digits, through trigrams (pg_trgm).
+            # or of the phone's digits, through trigrams (pg_trgm). Without fastupdate: a new
+            # lead goes into the index at once rather than into a pending list every search
+            # reads until a vacuum (leads arrive one form at a time; searches are many).
             GinIndex(
                 OpClass(Upper("name"), name="gin_trgm_ops"),
                 OpClass(Upper("email"), name="gin_trgm_ops"),
                 OpClass(Upper("phone"), name="gin_trgm_ops"),
                 OpClass(F("phone_digits"), name="gin_trgm_ops"),
                 name="lead_search_idx",
+                fastupdate=False,
             ),
         ]
 
