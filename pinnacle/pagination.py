@@ -26,9 +26,9 @@ COUNT_CAP = 10_000
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list: QuerySet, per_page: int, *, cap: int = COUNT_CAP) -> None:
+    def __init__(self, object_list: QuerySet, per_page: int, *, cap: int | None = None) -> None:
         super().__init__(object_list, per_page)
-        self.cap = cap
+        self.cap = COUNT_CAP if cap is None else cap
         self.counted_all = False
 
     @cached_property

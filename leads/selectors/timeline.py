@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, Q
+from django.db.models import Count, Exists, Q, QuerySet
 from django.utils import timezone
 
 from leads import extensions
@@ -59,7 +59,7 @@ def _about(model) -> Q:
     return Q(content_type_id=ContentType.objects.get_for_model(model).pk)
 
 
-def _email_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+def lead_emails(lead: Lead, viewer: Member) -> QuerySet[OutboxMessage]:
     """The emails about the lead, and about the lead's transactions the viewer works on (one
     query). An email sent with a transaction's template shows only to those who work on one of
     the lead's transactions, even when it was filed against the lead. The subject of one a
@@ -72,7 +72,7 @@ def _email_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
         transaction_template |= Q(template__startswith=prefix)
     about_lead = _about(Lead) & Q(object_id=lead.pk)
     about_a_worked_transaction = _about(worked.model) & Q(object_id__in=worked.values("pk"))
-    messages = (
+    return (
         OutboxMessage.objects.for_partnership(lead.partnership)
         .filter(
             (about_lead & (~transaction_template | Q(Exists(worked)))) | about_a_worked_transaction
@@ -80,6 +80,10 @@ def _email_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
         .annotate(event_count=Count("events"), sealed=rules.email_sealed(lead, viewer))
         .defer("body_text", "body_html", "headers", "last_error")
     )
+
+
+def _email_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+    messages = lead_emails(lead, viewer)
     for message in messages:
         hide_sealed_text(message, "subject")
         yield TimelineEntry(
