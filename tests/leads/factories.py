@@ -63,7 +63,7 @@ def grow_leads(partnership, count: int, *, referrer=None, every: int = 10) -> No
                 || (ARRAY['Smith', 'Jones', 'Brown', 'Garcia', 'Lee'])[1 + n %% 5] || ' ' || n,
             'grown' || n || '@example.com', '(' || (200 + n %% 800) || ') 555-' || n,
             'buy', '3m', 'website', '{{}}', now() - n * interval '1 minute',
-            now() - n * interval '1 minute', CASE WHEN n %% %s = 0 THEN %s END
+            now() - n * interval '1 minute', CASE WHEN n %% %s = 0 THEN %s::bigint END
         FROM generate_series(1, %s) AS n
         """,
         [partnership.pk, every, referrer.pk if referrer else None, count],
