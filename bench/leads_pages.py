@@ -3,11 +3,12 @@
     DATABASE_URL=... SECRET_KEY=x .venv/bin/python bench/leads_pages.py [--repeat 30]
 
 Run after `seed_demo` and `bench/grow_leads.py` in a database of your own. Times each page with
-Django's test client (DEBUG off, the whole middleware) as a median of REPEAT requests, next to a
-fixed view served through the same middleware (the reference), and prints for each page: its
-median as a multiple of the reference, its query count, and the share of its time spent
-rendering templates (the outermost `Template.render` of the request, extension points' own
-`render_to_string` calls included).
+Django's test client (DEBUG off, the whole middleware) as a median of REPEAT requests, each next
+to a request of a fixed view served through the same middleware (the reference: the machine's
+noise touches both alike), and prints for each page: its median, as a multiple of the
+reference's, its query count, and the share of its time spent rendering templates (the
+outermost `Template.render` of the request, extension points' own `render_to_string` calls
+included).
 """
 
 import argparse
@@ -38,9 +39,10 @@ from leads.models import Lead  # noqa: E402
 from members.models import Member  # noqa: E402
 
 # The reference: a fixed response through the full middleware, on the same URL conf.
+REFERENCE = "/bench-fixed/"
 bench_urls = types.ModuleType("bench_urls")
 bench_urls.urlpatterns = [  # type: ignore[attr-defined]
-    path("bench-fixed/", lambda request: HttpResponse("ok")),
+    path(REFERENCE.strip("/") + "/", lambda request: HttpResponse("ok")),
     path("", include("pinnacle.urls")),
 ]
 sys.modules["bench_urls"] = bench_urls
@@ -69,8 +71,18 @@ def client(member: Member) -> Client:
     return c
 
 
-def measure(c: Client, url: str, repeat: int) -> tuple[float, int, float]:
-    """Median seconds, queries of one request, median template share."""
+def timed(c: Client, url: str) -> tuple[float, float]:
+    """Seconds for one request, and the share of it spent rendering templates."""
+    _rendering["seconds"] = 0.0
+    started = time.perf_counter()
+    c.get(url, secure=True)
+    spent = time.perf_counter() - started
+    return spent, _rendering["seconds"] / spent
+
+
+def measure(c: Client, url: str, reference: Client, repeat: int) -> tuple[float, float, int, float]:
+    """Median seconds, median ratio to the reference (each request next to a reference request,
+    so the machine's noise touches both alike), queries of one request, median template share."""
     queries: list[str] = []
 
     def count(execute, sql, params, many, context):
@@ -80,15 +92,14 @@ def measure(c: Client, url: str, repeat: int) -> tuple[float, int, float]:
     with connection.execute_wrapper(count):
         response = c.get(url, secure=True)
     assert response.status_code == 200, (url, response.status_code)
-    samples, shares = [], []
+    samples, references, shares = [], [], []
     for _ in range(repeat):
-        _rendering["seconds"] = 0.0
-        started = time.perf_counter()
-        c.get(url, secure=True)
-        spent = time.perf_counter() - started
+        references.append(timed(reference, REFERENCE)[0])
+        spent, share = timed(c, url)
         samples.append(spent)
-        shares.append(_rendering["seconds"] / spent)
-    return statistics.median(samples), len(queries), statistics.median(shares)
+        shares.append(share)
+    median = statistics.median(samples)
+    return median, median / statistics.median(references), len(queries), statistics.median(shares)
 
 
 def main() -> None:
@@ -114,7 +125,6 @@ def main() -> None:
     print(f"{partnership.name}: {total} leads, {mine} the agent's; phone search {digits}")
     as_agent, as_leader = client(agent), client(leader)
     pages = [
-        ("reference (fixed view)", as_agent, "/bench-fixed/"),
         ("/leads/ agent", as_agent, "/leads/"),
         ("/leads/ leadership", as_leader, "/leads/"),
         ("/leads/?mine=1 agent", as_agent, "/leads/?mine=1"),
@@ -130,19 +140,16 @@ def main() -> None:
         ("/outreach/ agent", as_agent, "/outreach/"),
         ("/outreach/?page=40 agent", as_agent, "/outreach/?page=40"),
     ]
-    results = {}
+    print(f"{'page':<36}{'median':>9}{'x ref':>8}{'queries':>9}{'templates':>11}")
     with override_settings(ROOT_URLCONF="bench_urls"):
         for label, c, url in pages:
-            if args.only and args.only not in label and not label.startswith("reference"):
+            if args.only and args.only not in label:
                 continue
-            results[label] = measure(c, url, args.repeat)
-    reference = results["reference (fixed view)"][0]
-    print(f"{'page':<36}{'median':>9}{'x ref':>8}{'queries':>9}{'templates':>11}")
-    for label, (median, queries, share) in results.items():
-        print(
-            f"{label:<36}{median * 1000:>7.1f}ms{median / reference:>7.1f}x"
-            f"{queries:>9}{share:>10.0%}"
-        )
+            median, ratio, queries, share = measure(c, url, as_agent, args.repeat)
+            print(
+                f"{label:<36}{median * 1000:>7.1f}ms{ratio:>7.1f}x{queries:>9}{share:>10.0%}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
