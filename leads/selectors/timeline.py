@@ -86,11 +86,13 @@ def _email_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
     messages = lead_emails(lead, viewer)
     for message in messages:
         hide_sealed_text(message, "subject")
+        # Annotated by lead_emails; the stubs lose annotations through its QuerySet[...].
+        sealed = message.sealed  # type: ignore[attr-defined]
         yield TimelineEntry(
             at=message.created_at,
             kind="email",
             label="Email",
-            title=f"Email from {message.sender_name}" if message.sealed else message.subject,
+            title=f"Email from {message.sender_name}" if sealed else message.subject,
             template="leads/_lead_event_email.html",
             item=message,
             status=message.get_status_display(),
