@@ -71,7 +71,7 @@ class LongSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        html = [
+        html: list[str] = [
             format_html('<select name="{}"{}>', widget["name"], mark_safe(_attrs(widget["attrs"])))
         ]
         for group_name, options, _index in widget["optgroups"]:
