@@ -12,7 +12,7 @@ from leads.models import Channel, Need, Timeframe
 from leads.selectors import lists
 from leads.selectors.lists import LeadFilters
 from leads.services.intake import referrer_choices
-from pinnacle.forms import BoundedDateField, BoundedEmailField
+from pinnacle.forms import BoundedDateField, BoundedEmailField, LongSelect
 from pinnacle.mail.models import Suppression
 
 NO_REFERRER = "none"
@@ -123,7 +123,8 @@ class LeadFilterForm(forms.Form):
     need = forms.ChoiceField(
         label="Need", required=False, choices=[("", "Any need"), *Need.choices]
     )
-    referrer = forms.ChoiceField(label="Referred by", required=False)
+    # Every member of the partnership (2,000 at a large one): written by LongSelect.
+    referrer = forms.ChoiceField(label="Referred by", required=False, widget=LongSelect)
     created_from = BoundedDateField(label="First seen from", required=False)
     created_to = BoundedDateField(label="First seen to", required=False)
     opted_out = forms.ChoiceField(

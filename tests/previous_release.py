@@ -20,6 +20,10 @@ THE_MOVES = [
     ("members", "0009_policy_models_move_to_the_policy_app"),
     ("leads", "0013_transactions_become_their_own_app"),
 ]
+# Written after the moves: going back to that release undoes them too (before the moves).
+AFTER_THE_MOVES = [
+    ("leads", "0014_lead_list_indexes"),
+]
 
 
 def previous_release_nodes(executor: MigrationExecutor) -> list[tuple[str, str | None]]:

@@ -6,8 +6,10 @@
   came from, said to them.
 """
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import F, Func, Value
+from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 
 from members.models import Member
@@ -78,6 +80,13 @@ class Lead(ChannelMixin, TenantOwned):
     name = models.CharField(max_length=120)
     email = models.EmailField()
     phone = models.CharField(max_length=32, blank=True)
+    # The phone's digits alone, kept by PostgreSQL: "512 555 0101" finds "(512) 555-0101"
+    # through this column's trigram index.
+    phone_digits = models.GeneratedField(
+        expression=Func(F("phone"), Value(r"\D"), Value(""), Value("g"), function="regexp_replace"),
+        output_field=models.CharField(max_length=32),
+        db_persist=True,
+    )
     need = models.CharField(max_length=12, choices=Need.choices)
     timeframe = models.CharField(max_length=10, choices=Timeframe.choices)
     # The member the lead named as their referrer the first time they named one.
@@ -93,10 +102,57 @@ class Lead(ChannelMixin, TenantOwned):
         constraints = [
             models.UniqueConstraint("partnership", Lower("email"), name="unique_lead_email")
         ]
+        # The list's sorts (each with the pk that breaks ties, so a page's ids come from the
+        # index alone), for every lead of the partnership and for a member's own.
         indexes = [
-            models.Index(fields=["partnership", "-created_at"]),
-            models.Index(fields=["partnership", "referring_member", "-created_at"]),
+            models.Index(
+                F("partnership"), F("created_at").desc(), F("id").desc(), name="lead_newest_idx"
+            ),
+            models.Index(
+                F("partnership"),
+                F("referring_member"),
+                F("created_at").desc(),
+                F("id").desc(),
+                name="lead_mine_newest_idx",
+            ),
+            # The name too: a page's ids are read from the index alone (an index-only scan).
+            models.Index(
+                F("partnership"), Lower("name"), F("id"), name="lead_name_idx", include=["name"]
+            ),
+            models.Index(
+                F("partnership"),
+                F("referring_member"),
+                Lower("name"),
+                F("id"),
+                name="lead_mine_name_idx",
+                include=["name"],
+            ),
+            models.Index(
+                F("partnership"),
+                F("last_submitted_at").desc(),
+                F("id").desc(),
+                name="lead_activity_idx",
+            ),
+            models.Index(
+                F("partnership"),
+                F("referring_member"),
+                F("last_submitted_at").desc(),
+                F("id").desc(),
+                name="lead_mine_activity_idx",
+            ),
             models.Index(fields=["partnership", "channel"]),
+            # The search: a substring of the name, email or phone (icontains compares UPPER()),
+            # or of the phone's digits, through trigrams (pg_trgm). Without fastupdate: a new
+            # lead goes into the index at once rather than into a pending list every search
+            # reads until a vacuum (leads arrive one form at a time; searches are many).
+            GinIndex(
+                OpClass(Upper("name"), name="gin_trgm_ops"),
+                OpClass(Upper("email"), name="gin_trgm_ops"),
+                OpClass(Upper("phone"), name="gin_trgm_ops"),
+                OpClass(F("phone_digits"), name="gin_trgm_ops"),
+                name="lead_search_idx",
+                fastupdate=False,
+            ),
         ]
 
     def __str__(self) -> str:

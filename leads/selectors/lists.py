@@ -10,8 +10,6 @@ from typing import Any
 from django.db.models import (
     Count,
     Exists,
-    F,
-    Func,
     IntegerField,
     Max,
     Min,
@@ -19,7 +17,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
 from django.db.models.functions import Coalesce, Lower
 from django.db.models.lookups import Exact
@@ -84,16 +81,12 @@ def is_opted_out() -> Exists:
     )
 
 
-def _digits(expression) -> Func:
-    return Func(expression, Value(r"\D"), Value(""), Value("g"), function="regexp_replace")
-
-
 def _search(leads: QuerySet[Lead], q: str) -> QuerySet[Lead]:
+    """Each condition is one the lead's trigram index (`lead_search_idx`) answers."""
     matches = Q(name__icontains=q) | Q(email__icontains=q) | Q(phone__icontains=q)
     digits = "".join(c for c in q if c.isdigit())
     if len(digits) >= 3:
         # "512 555 0101" finds "(512) 555-0101": phone numbers are compared digit by digit.
-        leads = leads.alias(phone_digits=_digits(F("phone")))
         matches |= Q(phone_digits__contains=digits)
     return leads.filter(matches)
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, Q, QuerySet
 from django.utils import timezone
 
 from leads import extensions
@@ -52,13 +53,13 @@ def _submission_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
 
 
 def _about(model) -> Q:
-    return Q(
-        content_type__app_label=model._meta.app_label,
-        content_type__model=model._meta.model_name,
-    )
+    # By the content type's id (cached by ContentType's manager), not a join on its app label
+    # and model: the planner then reaches the lead's emails through the outbox's
+    # (partnership, content_type, object_id) index instead of reading the whole outbox.
+    return Q(content_type_id=ContentType.objects.get_for_model(model).pk)
 
 
-def _email_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+def lead_emails(lead: Lead, viewer: Member) -> QuerySet[OutboxMessage]:
     """The emails about the lead, and about the lead's transactions the viewer works on (one
     query). An email sent with a transaction's template shows only to those who work on one of
     the lead's transactions, even when it was filed against the lead. The subject of one a
@@ -71,7 +72,7 @@ def _email_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
         transaction_template |= Q(template__startswith=prefix)
     about_lead = _about(Lead) & Q(object_id=lead.pk)
     about_a_worked_transaction = _about(worked.model) & Q(object_id__in=worked.values("pk"))
-    messages = (
+    return (
         OutboxMessage.objects.for_partnership(lead.partnership)
         .filter(
             (about_lead & (~transaction_template | Q(Exists(worked)))) | about_a_worked_transaction
@@ -79,13 +80,19 @@ def _email_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
         .annotate(event_count=Count("events"), sealed=rules.email_sealed(lead, viewer))
         .defer("body_text", "body_html", "headers", "last_error")
     )
+
+
+def _email_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+    messages = lead_emails(lead, viewer)
     for message in messages:
         hide_sealed_text(message, "subject")
+        # Annotated by lead_emails; the stubs lose annotations through its QuerySet[...].
+        sealed = message.sealed  # type: ignore[attr-defined]
         yield TimelineEntry(
             at=message.created_at,
             kind="email",
             label="Email",
-            title=f"Email from {message.sender_name}" if message.sealed else message.subject,
+            title=f"Email from {message.sender_name}" if sealed else message.subject,
             template="leads/_lead_event_email.html",
             item=message,
             status=message.get_status_display(),

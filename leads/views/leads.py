@@ -6,7 +6,6 @@ import datetime
 from collections.abc import Iterator
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -18,6 +17,7 @@ from leads.services.exports import record_lead_export
 from members.auth import leadership_required, member_required
 from pinnacle.mail.services import record_opt_out
 from pinnacle.models import Partnership
+from pinnacle.pagination import CappedPaginator
 from pinnacle.refusals import refused_into
 from pinnacle.spreadsheets import csv_lines, csv_response
 
@@ -30,7 +30,7 @@ def lead_list(request):
     form = LeadFilterForm(request.GET, partnership=partnership)
     filters = form.filters()
     leads = lists.leads_for_list(partnership=partnership, member=member, filters=filters)
-    page = Paginator(leads, lists.LEADS_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(leads, lists.LEADS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "leads/lead_list.html",

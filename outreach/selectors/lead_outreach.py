@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Case, Count, IntegerField, Max, When
+from django.db.models import Case, Count, IntegerField, Max, OuterRef, Subquery, When
 
 from leads.extensions import TimelineEntry, hide_sealed_text
 from leads.models import Inquiry, Lead
@@ -74,13 +74,23 @@ def member_for(leader: Member, pk) -> Member:
 
 
 def my_outreach(member: Member):
-    """Per lead the member tried to reach: attempts made and the latest, latest first."""
+    """Per lead the member tried to reach: attempts made and the latest, latest first.
+
+    Grouped by the lead's id alone, from the attempts' (partnership, member, lead, made_at)
+    index; the lead's name and email are read only for the page's rows (a join before the
+    grouping read every lead of the partnership)."""
+    leads = Lead.objects.filter(
+        partnership_id=member.partnership_id, pk=OuterRef("lead_id")
+    ).order_by()
     return (
         Attempt.objects.for_partnership(member.partnership)
         .filter(member=member)
-        .values("lead_id", "lead__name", "lead__email")
+        .values("lead_id")
         .annotate(attempts=Count("pk"), last_at=Max("made_at"))
         .order_by("-last_at", "lead_id")
+        .annotate(
+            lead__name=Subquery(leads.values("name")), lead__email=Subquery(leads.values("email"))
+        )
     )
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from leads.models import Inquiry, Lead, Need, Submission, Timeframe
 from tests.members.factories import MemberFactory
 from tests.pinnacle.factories import PartnershipFactory
+from tests.plans import grow
 
 
 class LeadFactory(factory.django.DjangoModelFactory):
@@ -47,3 +48,23 @@ class InquiryFactory(factory.django.DjangoModelFactory):
 
 # Transactions. The rows only: the rules live in the services, and the small builders that put a
 # team together (team_transaction, closed_transaction, Committee) are in transaction_builders.
+
+
+def grow_leads(partnership, count: int, *, referrer=None, every: int = 10) -> None:
+    """`count` leads by one INSERT … generate_series, then ANALYZE (tests.plans.grow): names
+    repeat as in life ("Alex Smith"), emails and phones do not; one lead in `every` is
+    `referrer`'s. For EXPLAIN tests: the planner prefers an index only on a table this big."""
+    grow(
+        Lead._meta.db_table,
+        f"""
+        INSERT INTO {Lead._meta.db_table} (partnership_id, name, email, phone, need, timeframe,
+            channel, utm, created_at, last_submitted_at, referring_member_id)
+        SELECT %s, (ARRAY['Alex', 'Sam', 'Jordan', 'Casey'])[1 + n %% 4] || ' '
+                || (ARRAY['Smith', 'Jones', 'Brown', 'Garcia', 'Lee'])[1 + n %% 5] || ' ' || n,
+            'grown' || n || '@example.com', '(' || (200 + n %% 800) || ') 555-' || n,
+            'buy', '3m', 'website', '{{}}', now() - n * interval '1 minute',
+            now() - n * interval '1 minute', CASE WHEN n %% %s = 0 THEN %s::bigint END
+        FROM generate_series(1, %s) AS n
+        """,
+        [partnership.pk, every, referrer.pk if referrer else None, count],
+    )

@@ -8,6 +8,8 @@ import pytest
 from django.utils import timezone
 
 from leads.models import Channel, Lead, Need, Timeframe
+from leads.templatetags.leads_tags import short_date
+from pinnacle import pagination
 from pinnacle.mail.models import Suppression
 from tests.conftest import client_for
 from tests.leads.factories import LeadFactory
@@ -255,6 +257,31 @@ def test_pagination_keeps_the_filters(member_client, partnership, member):
     assert names(member_client.get("/leads/", {"channel": "linkedin", "page": "99"}))
 
 
+def test_a_long_list_counts_up_to_the_cap_and_still_pages_past_it(
+    member_client, partnership, member, monkeypatch
+):
+    # The cap is 10,000 leads; at 60 leads, a cap of 30 shows the same thing.
+    monkeypatch.setattr(pagination, "COUNT_CAP", 30)
+    _bulk_leads(partnership, 60, referrer=member, channel=Channel.LINKEDIN)
+    params = {"channel": "linkedin", "sort": "name"}
+
+    first = member_client.get("/leads/", params)
+    assert "Showing 1&ndash;25 of <strong>30+</strong> leads" in first.text
+    assert "All leads, page 1</caption>" in first.text
+    # The last pages are not known: the numbers stop after the next page.
+    pages = first.text[first.text.index('<ul class="page-numbers">') :].split("</ul>")[0]
+    assert 'aria-label="Page 2"' in pages and "&hellip;" in pages
+    assert 'aria-label="Page 3"' not in pages
+    assert 'href="?channel=linkedin&amp;sort=name&amp;page=2" rel="next"' in first.text
+
+    # A page past the cap counts every lead, and reads its rows like any other page.
+    last = member_client.get("/leads/", {**params, "page": "3"})
+    assert names(last) == [f"Bulk Lead {n:05d}" for n in range(50, 60)]
+    assert "Showing 51&ndash;60 of <strong>60</strong> leads" in last.text
+    assert "All leads, page 3 of 3</caption>" in last.text
+    assert names(member_client.get("/leads/", {**params, "page": "99"})) == names(last)
+
+
 def test_empty_states(member_client, partnership):
     assert "No leads yet." in member_client.get("/leads/").text
 
@@ -299,3 +326,14 @@ def test_query_count_does_not_grow_with_the_leads(
     assert len(names(response)) == min(count, 25)
     with django_assert_num_queries(LIST_QUERIES):
         assert member_client.get("/leads/", {**params, "page": "2", "mine": "1"}).status_code == 200
+
+
+def test_a_rows_date_is_short_this_year_with_the_full_time_on_hover():
+    moment = datetime.datetime(2026, 3, 4, 14, 30, tzinfo=datetime.UTC)
+    with timezone.override(NEW_YORK):
+        assert short_date(moment, "2026") == (
+            '<time datetime="2026-03-04T09:30:00-05:00" title="March 4, 2026, 9:30 a.m.">'
+            "Mar 4</time>"
+        )
+        assert short_date(moment, "2027").endswith(">Mar 4, 2026</time>")
+        assert short_date(moment, "").endswith(">Mar 4, 2026</time>")

@@ -8,9 +8,9 @@ from outreach.models import Attempt, DecisionNote, LeadReply, Recommendation, Te
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage
 from tests.conftest import client_for
-from tests.leads.factories import LeadFactory
+from tests.leads.factories import LeadFactory, grow_leads
 from tests.members.factories import MemberFactory
-from tests.outreach.factories import TemplateFactory
+from tests.outreach.factories import TemplateFactory, grow_attempts
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +200,22 @@ def test_the_sent_message_is_wrapped_by_the_system(client, agent, lead, partners
     assert partnership.seal_url in html
     assert sent.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert sent.extra_headers["List-Unsubscribe"].strip("<>") in sent.body
+
+
+# Partnership, user, membership; the page's count of leads tried and its rows; the policy state
+# of the page's leads (five); the member's template count.
+MY_OUTREACH_QUERIES = 11
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_my_outreach_query_count_does_not_grow_with_the_leads_tried(
+    client, agent, partnership, count, django_assert_num_queries
+):
+    grow_leads(partnership, count)
+    grow_attempts(partnership, agent)
+    with django_assert_num_queries(MY_OUTREACH_QUERIES):
+        page = client.get("/outreach/").text
+    assert page.count('<th scope="row" class="lead-name">') == min(count, 25)
+    assert "2 of 2 this week" in page
+    with django_assert_num_queries(MY_OUTREACH_QUERIES):
+        assert client.get("/outreach/", {"page": "2"}).status_code == 200

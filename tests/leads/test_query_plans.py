@@ -1,0 +1,61 @@
+"""The leads pages' main queries reach their rows through an index at a partnership's size:
+the lead's emails (timeline), the list's search (name, email, phone, the phone's digits), its
+sorts and a page's ids deep in the list, for every lead and for a member's own."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from leads.models import Lead
+from leads.selectors.lists import LeadFilters, leads_for_list
+from leads.selectors.timeline import lead_emails
+from pinnacle.mail.models import OutboxMessage
+from tests.leads.factories import LeadFactory, grow_leads
+from tests.plans import assert_no_sequential_scan, grow
+
+pytestmark = pytest.mark.django_db
+
+LEADS = Lead._meta.db_table
+OUTBOX = OutboxMessage._meta.db_table
+
+
+@pytest.fixture
+def grown(partnership, member):
+    grow_leads(partnership, 20_000, referrer=member)
+
+
+def listed(partnership, member, **filters):
+    return leads_for_list(partnership=partnership, member=member, filters=LeadFilters(**filters))
+
+
+def test_a_leads_emails_come_through_the_outbox_index(partnership, member, grown):
+    lead = LeadFactory(partnership=partnership)
+    grow(
+        OUTBOX,
+        f"""
+        INSERT INTO {OUTBOX} (partnership_id, idempotency_key, template, category, to_email,
+            from_email, reply_to, subject, body_text, body_html, headers, status, status_reason,
+            attempts, last_error, esp_message_id, created_at, content_type_id, object_id)
+        SELECT l.partnership_id, 'welcome:' || l.id, 'leads/welcome', 'transactional', l.email,
+            'f', '', 's', 'b', '', '{{}}', 'sent', '', 0, '', '', now(), %s, l.id
+        FROM {LEADS} l WHERE l.partnership_id = %s
+        """,
+        [ContentType.objects.get_for_model(Lead).pk, partnership.pk],
+    )
+    assert_no_sequential_scan(lead_emails(lead, member), [OUTBOX])
+
+
+def test_the_search_uses_the_trigram_index(partnership, member, grown):
+    # A name, an email, a phone as written, a phone's digits written otherwise.
+    for q in ["smith 12", "GROWN123@", "555-1234", "(201) 555 12"]:
+        # The count's query reads every match: the one a scan would serve without the index.
+        matches = listed(partnership, member, q=q).order_by().values("pk")
+        assert_no_sequential_scan(matches, [LEADS])
+
+
+def test_each_sort_reads_a_page_from_an_index(partnership, member, grown):
+    for mine in [False, True]:
+        for sort in ["name", "newest", "oldest", "activity"]:
+            leads = listed(partnership, member, sort=sort, mine=mine)
+            assert_no_sequential_scan(leads[:25], [LEADS])
+            # A page deep in the list: its ids come from the index (CappedPaginator.page).
+            assert_no_sequential_scan(leads.values("pk")[1_000:1_025], [LEADS])
