@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from members.models import Member, User
 from members.search import refresh_search_document
 from pinnacle.models import Partnership
+from pinnacle.public_pages import public_pages_changed
 from pinnacle.tenancy import record_audit
 
 
@@ -16,6 +17,7 @@ def member_changed_by_leadership(
 ) -> None:
     """After an admin edit: keep the directory search, the admin access and the audit in step."""
     refresh_search_document([member.pk])
+    public_pages_changed(member.partnership)
     sync_staff_flag(member.user)
     record_audit(
         partnership=member.partnership,

@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from members import extensions, selectors
 from members.forms import DirectoryFilterForm
+from pinnacle.public_pages import public_page
 
 DIRECTORY_PAGE_SIZE = 12
 
@@ -19,6 +20,7 @@ def home(request):
     )
 
 
+@public_page
 def directory(request):
     partnership = request.partnership
     form = DirectoryFilterForm(
@@ -42,6 +44,7 @@ def directory(request):
     )
 
 
+@public_page
 def directory_profile(request, slug):
     member = selectors.get_listed_member(partnership=request.partnership, slug=slug)
     intro = ""
