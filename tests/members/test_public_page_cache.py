@@ -1,0 +1,180 @@
+"""The public pages come from the cache for visitors who bring nothing of their own: per
+partnership, fresh right after a change made through a service, never another tenant's or a
+member's page, and still served when Redis is down."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from members import services
+from members.models import Member
+from members.search import refresh_search_document
+from tests.conftest import client_for
+from tests.members.factories import InvitationFactory, MemberFactory, UserFactory, bulk_members
+
+pytestmark = pytest.mark.django_db
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def listed(partnership, **fields) -> Member:
+    member = MemberFactory(partnership=partnership, **fields)
+    refresh_search_document([member.pk])
+    return member
+
+
+def rename_behind_the_services(member: Member, name: str) -> None:
+    """A write no service knows of: the cached pages keep the old name until they expire."""
+    Member.objects.filter(pk=member.pk).update(display_name=name)
+
+
+@pytest.fixture
+def rita(partnership):
+    return listed(partnership, display_name="Rita Realtor", specialization="lakefront homes")
+
+
+@pytest.mark.parametrize("page", ["/directory/", "/directory/rita/", "/join/"])
+def test_a_public_page_is_served_from_the_cache_until_a_profile_changes(anon_client, rita, page):
+    rita.slug = "rita"
+    rita.save(update_fields=["slug"])
+    assert "Rita Realtor" in anon_client.get(page).text
+
+    rename_behind_the_services(rita, "Rita Renamed")
+    assert "Rita Realtor" in anon_client.get(page).text  # the cached page
+
+    rita.refresh_from_db()
+    services.update_profile(
+        member=rita, fields={"display_name": "Rita Lakeside"}, image_changes={}, actor=rita.user
+    )
+
+    text = anon_client.get(page).text
+    assert "Rita Lakeside" in text
+    assert "Rita Realtor" not in text
+
+
+def test_a_member_who_joins_appears_on_the_cached_directory_and_join_form_at_once(
+    anon_client, partnership, rita
+):
+    anon_client.get("/directory/")
+    anon_client.get("/join/")
+    invitation = InvitationFactory(partnership=partnership, display_name="Nina New")
+
+    services.accept_invitation(invitation=invitation, user=UserFactory(email=invitation.email))
+
+    assert "Nina New" in anon_client.get("/directory/").text
+    assert "Nina New" in anon_client.get("/join/").text
+
+
+def test_a_member_leadership_takes_out_of_the_directory_leaves_the_cached_pages(
+    anon_client, leader, rita
+):
+    assert "Rita Realtor" in anon_client.get("/directory/").text
+    Member.objects.filter(pk=rita.pk).update(is_listed=False)
+
+    services.member_changed_by_leadership(
+        member=rita, actor=leader.user, changed_fields=["is_listed"]
+    )
+
+    assert "Rita Realtor" not in anon_client.get("/directory/").text
+    assert "Rita Realtor" not in anon_client.get("/join/").text
+    assert anon_client.get(f"/directory/{rita.slug}/").status_code == 404
+
+
+def test_two_partnerships_never_see_each_others_cached_pages(partnership, other_partnership, rita):
+    listed(other_partnership, display_name="Oscar Other", slug=rita.slug)
+    ours, theirs = client_for(partnership), client_for(other_partnership)
+
+    for page in ("/directory/", f"/directory/{rita.slug}/", "/join/"):
+        for _ in range(2):  # the second visit of each reads the cache
+            mine, other = ours.get(page).text, theirs.get(page).text
+            assert "Rita Realtor" in mine and "Oscar Other" not in mine
+            assert "Oscar Other" in other and "Rita Realtor" not in other
+
+
+def test_a_change_in_one_partnership_leaves_the_others_cache_alone(
+    partnership, other_partnership, rita
+):
+    oscar = listed(other_partnership, display_name="Oscar Other")
+    theirs = client_for(other_partnership)
+    theirs.get("/directory/")
+    rename_behind_the_services(oscar, "Oscar Renamed")
+
+    services.update_profile(
+        member=rita, fields={"job_title": "Broker"}, image_changes={}, actor=rita.user
+    )
+
+    assert "Oscar Other" in theirs.get("/directory/").text
+
+
+def test_every_visitor_of_the_cached_join_form_gets_a_token_of_their_own_that_works(
+    partnership, rita
+):
+    first, second = (Client(HTTP_HOST=partnership.host, enforce_csrf_checks=True) for _ in range(2))
+    first.get("/join/")  # fills the cache
+
+    page = second.get("/join/")
+    token = CSRF_INPUT.search(page.text).group(1)
+    posted = second.post(
+        "/join/",
+        {
+            "csrfmiddlewaretoken": token,
+            "name": "Pat Prospect",
+            "email": "pat@example.com",
+            "need": "buy",
+            "timeframe": "3m",
+            "referrer": rita.slug,
+            "consent": "on",
+        },
+    )
+
+    assert "__pinnacle_csrf_token__" not in page.text
+    assert token != CSRF_INPUT.search(first.get("/join/").text).group(1)
+    assert posted.status_code == 302
+
+
+def test_a_logged_in_members_pages_are_never_cached_nor_served_from_the_cache(
+    anon_client, member_client, rita
+):
+    anon_client.get("/directory/")
+
+    as_member = member_client.get("/directory/").text
+    as_visitor = anon_client.get("/directory/").text
+
+    assert "Log out" in as_member
+    assert "Log out" not in as_visitor and "Member login" in as_visitor
+
+
+@pytest.mark.parametrize("page", ["/directory/", "/directory/rita/", "/join/"])
+def test_the_public_pages_answer_with_redis_down(anon_client, rita, redis_down, caplog, page):
+    rita.slug = "rita"
+    rita.save(update_fields=["slug"])
+
+    response = anon_client.get(page)
+
+    assert response.status_code == 200
+    assert "Rita Realtor" in response.text
+    assert "Page cache unavailable" in caplog.text
+
+
+def test_a_profile_change_with_redis_down_still_saves(rita, redis_down):
+    services.update_profile(
+        member=rita, fields={"job_title": "Broker"}, image_changes={}, actor=rita.user
+    )
+
+    rita.refresh_from_db()
+    assert rita.job_title == "Broker"
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_a_cached_directory_page_costs_one_query_whatever_the_size(
+    anon_client, partnership, count, django_assert_num_queries
+):
+    bulk_members(partnership, count, service_areas=lambda n: [f"Area {n % 5}"])
+    anon_client.get("/directory/", {"q": "member", "area": "Area 1"})
+
+    # The partnership, from the host.
+    with django_assert_num_queries(1):
+        response = anon_client.get("/directory/", {"q": "member", "area": "Area 1"})
+
+    assert f"<strong>{count // 5}</strong> members" in response.text
