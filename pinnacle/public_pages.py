@@ -27,6 +27,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,6 +45,7 @@ PAGE_SECONDS = 300
 CSRF_PLACEHOLDER = b"__pinnacle_csrf_token__"
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _UNSET = object()
+T = TypeVar("T")
 
 
 def _version_key(partnership_id: int) -> str:
@@ -80,6 +82,21 @@ def _version(partnership_id: int) -> str | None:
         _fail_open(lambda: cache.add(key, uuid.uuid4().hex, None))
         version = _fail_open(lambda: cache.get(key))
     return version
+
+
+def remembered(partnership: Partnership, name: str, compute: Callable[[], T]) -> T:
+    """What `compute()` answers about the partnership's public pages (a part every visitor
+    sees alike, such as the directory's list of service areas), kept until they change."""
+    version = _version(partnership.pk)
+    if version is None:
+        return compute()
+    key = f"public-part:{partnership.pk}:{version}:{name}"
+    found = _fail_open(lambda: cache.get(key, _UNSET), _UNSET)
+    if found is not _UNSET:
+        return found
+    value = compute()
+    _fail_open(lambda: cache.set(key, value, PAGE_SECONDS))
+    return value
 
 
 def _serves_everyone_alike(request: HttpRequest) -> bool:
