@@ -2,18 +2,18 @@
 nothing of their own, per partnership.
 
 A visitor without a session or pending messages sees exactly what every such visitor of the same
-partnership sees at the same address, except the form's CSRF token: `@public_page` keeps the
-rendered page in the cache under a key made of the partnership, its public-pages version, the
-language, the host and the path with its query string, with any CSRF token replaced by a
-placeholder, and writes a fresh token of the visitor's own into it on every answer. Logged-in
-members, prospects and anyone with a session (or a message to show) get the page rendered for
-them, and never fill the cache.
+partnership sees at the same address, except the form's CSRF token. `@public_page` keeps the
+rendered page in the cache under a key made of the partnership, the language, the host and the
+path with its query string, together with the partnership's public-pages version it was rendered
+in and with any CSRF token replaced by a placeholder; every answer writes a fresh token of the
+visitor's own into it. Logged-in members, prospects and anyone with a session (or a message to
+show) get the page rendered for them, and never fill the cache.
 
 Invalidation is one write: the services that change what these pages show (a profile, a member
 joining or leaving the directory, a company, the partnership's branding or policy text) call
-`public_pages_changed(partnership)`, which gives the partnership a new version, so every key of
-the old one is left to expire. Entries also expire after PAGE_SECONDS, which bounds what a change
-made outside the services (or a bump lost while Redis was down) can leave behind.
+`public_pages_changed(partnership)`, which gives the partnership a new version, so every page
+kept with the old one is rendered again. Entries also expire after PAGE_SECONDS, which bounds
+what a change made outside the services (or a bump lost while Redis was down) can leave behind.
 
 Redis only makes these pages faster: when it is down, each call fails open (logged) and the page
 is rendered as if nothing were cached.
@@ -111,9 +111,9 @@ def _serves_everyone_alike(request: HttpRequest) -> bool:
     )
 
 
-def _page_key(request: HttpRequest, version: str) -> str:
+def _page_key(request: HttpRequest) -> str:
     address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-    return f"public-page:{request.partnership.pk}:{version}:{get_language()}:{address}"
+    return f"public-page:{request.partnership.pk}:{get_language()}:{address}"
 
 
 def _answer(request: HttpRequest, content: bytes, content_type: str) -> HttpResponse:
@@ -130,17 +130,20 @@ def public_page(view):
         partnership = getattr(request, "partnership", None)
         if partnership is None or not _serves_everyone_alike(request):
             return view(request, *args, **kwargs)
-        version = _version(partnership.pk)
-        if version is None:
+        # One round trip: the partnership's version and the page, kept with the version it
+        # was rendered in (a page of an older version is rendered again).
+        version_key, key = _version_key(partnership.pk), _page_key(request)
+        found = _fail_open(lambda: cache.get_many([version_key, key]))
+        if found is None:
             return view(request, *args, **kwargs)
-        key = _page_key(request, version)
-        cached = _fail_open(lambda: cache.get(key))
-        if cached is not None:
-            return _answer(request, *cached)
+        version = found.get(version_key) or _version(partnership.pk)
+        cached = found.get(key)
+        if cached is not None and cached[0] == version:
+            return _answer(request, *cached[1:])
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
             page = _CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
-            entry = (page, response["Content-Type"])
+            entry = (version, page, response["Content-Type"])
             _fail_open(lambda: cache.set(key, entry, PAGE_SECONDS))
         return response
 
