@@ -34,21 +34,21 @@ def rita(partnership):
     return listed(partnership, display_name="Rita Realtor", specialization="lakefront homes")
 
 
-@pytest.mark.parametrize("page", ["/directory/", "/directory/rita/", "/join/"])
-def test_a_public_page_is_served_from_the_cache_until_a_profile_changes(anon_client, rita, page):
+@pytest.mark.parametrize("address", ["/directory/", "/directory/rita/", "/join/"])
+def test_a_public_page_is_served_from_the_cache_until_a_profile_changes(anon_client, rita, address):
     rita.slug = "rita"
     rita.save(update_fields=["slug"])
-    assert "Rita Realtor" in anon_client.get(page).text
+    assert "Rita Realtor" in anon_client.get(address).text
 
     rename_behind_the_services(rita, "Rita Renamed")
-    assert "Rita Realtor" in anon_client.get(page).text  # the cached page
+    assert "Rita Realtor" in anon_client.get(address).text  # the cached page
 
     rita.refresh_from_db()
     services.update_profile(
         member=rita, fields={"display_name": "Rita Lakeside"}, image_changes={}, actor=rita.user
     )
 
-    text = anon_client.get(page).text
+    text = anon_client.get(address).text
     assert "Rita Lakeside" in text
     assert "Rita Realtor" not in text
 
@@ -85,9 +85,9 @@ def test_two_partnerships_never_see_each_others_cached_pages(partnership, other_
     listed(other_partnership, display_name="Oscar Other", slug=rita.slug)
     ours, theirs = client_for(partnership), client_for(other_partnership)
 
-    for page in ("/directory/", f"/directory/{rita.slug}/", "/join/"):
+    for address in ("/directory/", f"/directory/{rita.slug}/", "/join/"):
         for _ in range(2):  # the second visit of each reads the cache
-            mine, other = ours.get(page).text, theirs.get(page).text
+            mine, other = ours.get(address).text, theirs.get(address).text
             assert "Rita Realtor" in mine and "Oscar Other" not in mine
             assert "Oscar Other" in other and "Rita Realtor" not in other
 
@@ -145,12 +145,12 @@ def test_a_logged_in_members_pages_are_never_cached_nor_served_from_the_cache(
     assert "Log out" not in as_visitor and "Member login" in as_visitor
 
 
-@pytest.mark.parametrize("page", ["/directory/", "/directory/rita/", "/join/"])
-def test_the_public_pages_answer_with_redis_down(anon_client, rita, redis_down, caplog, page):
+@pytest.mark.parametrize("address", ["/directory/", "/directory/rita/", "/join/"])
+def test_the_public_pages_answer_with_redis_down(anon_client, rita, redis_down, caplog, address):
     rita.slug = "rita"
     rita.save(update_fields=["slug"])
 
-    response = anon_client.get(page)
+    response = anon_client.get(address)
 
     assert response.status_code == 200
     assert "Rita Realtor" in response.text
@@ -178,3 +178,29 @@ def test_a_cached_directory_page_costs_one_query_whatever_the_size(
         response = anon_client.get("/directory/", {"q": "member", "area": "Area 1"})
 
     assert f"<strong>{count // 5}</strong> members" in response.text
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_a_members_directory_is_rendered_with_the_same_queries_whatever_the_size(
+    member_client, partnership, count, django_assert_num_queries
+):
+    bulk_members(partnership, count, service_areas=lambda n: [f"Area {n % 5}"])
+    member_client.get("/directory/")  # the service areas are remembered from here on
+
+    # Partnership, user, membership, count, page: never the cached page, nor a scan of areas.
+    with django_assert_num_queries(5):
+        response = member_client.get("/directory/", {"q": "member", "area": "Area 1"})
+
+    assert "Log out" in response.text
+    assert response.context["page"].paginator.count == count // 5
+
+
+def test_a_new_service_area_is_offered_right_after_the_profile_names_it(member_client, rita):
+    member_client.get("/directory/")
+
+    services.update_profile(
+        member=rita, fields={"service_areas": ["New Town"]}, image_changes={}, actor=rita.user
+    )
+
+    choices = member_client.get("/directory/").context["form"].fields["area"].choices
+    assert ("New Town", "New Town") in choices
