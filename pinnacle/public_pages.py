@@ -111,9 +111,9 @@ def _serves_everyone_alike(request: HttpRequest) -> bool:
     )
 
 
-def _page_key(request: HttpRequest) -> str:
+def _page_key(request: HttpRequest, partnership: Partnership) -> str:
     address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-    return f"public-page:{request.partnership.pk}:{get_language()}:{address}"
+    return f"public-page:{partnership.pk}:{get_language()}:{address}"
 
 
 def _answer(request: HttpRequest, content: bytes, content_type: str) -> HttpResponse:
@@ -132,7 +132,7 @@ def public_page(view):
             return view(request, *args, **kwargs)
         # One round trip: the partnership's version and the page, kept with the version it
         # was rendered in (a page of an older version is rendered again).
-        version_key, key = _version_key(partnership.pk), _page_key(request)
+        version_key, key = _version_key(partnership.pk), _page_key(request, partnership)
         found = _fail_open(lambda: cache.get_many([version_key, key]))
         if found is None:
             return view(request, *args, **kwargs)

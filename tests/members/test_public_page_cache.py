@@ -11,7 +11,13 @@ from members import services
 from members.models import Member
 from members.search import refresh_search_document
 from tests.conftest import client_for
-from tests.members.factories import InvitationFactory, MemberFactory, UserFactory, bulk_members
+from tests.members.factories import (
+    CompanyFactory,
+    InvitationFactory,
+    MemberFactory,
+    UserFactory,
+    bulk_members,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +210,35 @@ def test_a_new_service_area_is_offered_right_after_the_profile_names_it(member_c
 
     choices = member_client.get("/directory/").context["form"].fields["area"].choices
     assert ("New Town", "New Town") in choices
+
+
+def admin_form_data(response) -> dict:
+    """What an admin change form would post back as it is (files left out)."""
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if name in ("seal", "logo") or value is None:
+            value = ""
+        if value is not False:
+            data[name] = value
+    return data
+
+
+def test_leadership_renaming_the_partnership_or_a_company_refreshes_the_cached_pages(
+    anon_client, leader, partnership, rita
+):
+    company = CompanyFactory(partnership=partnership, name="Lakeside Homes")
+    Member.objects.filter(pk=rita.pk).update(company=company)
+    services.member_changed_by_leadership(member=rita, actor=leader.user, changed_fields=[])
+    assert "Lakeside Homes" in anon_client.get("/directory/").text
+    admin = client_for(partnership, leader)
+
+    for url, field, value in [
+        (f"/admin/members/company/{company.pk}/change/", "name", "Hilltop Homes"),
+        (f"/admin/pinnacle/partnership/{partnership.pk}/change/", "name", "Summit Partners"),
+    ]:
+        data = {**admin_form_data(admin.get(url)), field: value}
+        assert admin.post(url, data).status_code == 302
+
+        assert value in anon_client.get("/directory/").text
