@@ -29,6 +29,13 @@ def member_changed_by_leadership(
     )
 
 
+def account_changed(user: User) -> None:
+    """A person's account changed (their address, on the public profile of each of their
+    memberships): every partnership they belong to shows its public pages afresh."""
+    for partnership in Partnership.objects.filter(pk__in=user.memberships.values("partnership")):
+        public_pages_changed(partnership)
+
+
 def sync_staff_flag(user: User) -> None:
     """Leadership anywhere may use the admin (scoped to their partnership); others may not."""
     is_leadership = user.memberships.filter(role=Member.Role.LEADERSHIP, is_active=True).exists()

@@ -5,6 +5,7 @@ member's page, and still served when Redis is down."""
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.test import Client
 
 from members import services
@@ -242,3 +243,19 @@ def test_leadership_renaming_the_partnership_or_a_company_refreshes_the_cached_p
         assert admin.post(url, data).status_code == 302
 
         assert value in anon_client.get("/directory/").text
+
+
+def test_a_member_who_makes_another_address_primary_shows_it_on_the_cached_profile(
+    anon_client, rita
+):
+    profile = f"/directory/{rita.slug}/"
+    EmailAddress.objects.create(user=rita.user, email=rita.user.email, primary=True, verified=True)
+    EmailAddress.objects.create(user=rita.user, email="rita@lakeside.example.com", verified=True)
+    assert rita.user.email in anon_client.get(profile).text
+
+    settings_page = client_for(rita.partnership, rita).post(
+        "/accounts/email/", {"action_primary": "", "email": "rita@lakeside.example.com"}
+    )
+
+    assert settings_page.status_code == 302
+    assert "rita@lakeside.example.com" in anon_client.get(profile).text
