@@ -7,7 +7,8 @@ rendered page in the cache under a key made of the partnership, the language, th
 path with its query string, together with the partnership's public-pages version it was rendered
 in and with any CSRF token replaced by a placeholder; every answer writes a fresh token of the
 visitor's own into it. Logged-in members, prospects and anyone with a session (or a message to
-show) get the page rendered for them, and never fill the cache.
+show) get the page rendered for them, and never fill the cache; so do addresses with parameters
+the page does not read (a campaign's utm_*), each of which would keep a copy.
 
 Invalidation is one write: the services that change what these pages show (a profile, a member
 joining or leaving the directory, a company, the partnership's branding or policy text) call
@@ -26,6 +27,7 @@ import hashlib
 import logging
 import re
 import uuid
+import zlib
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -42,6 +44,7 @@ from pinnacle.models import Partnership
 log = logging.getLogger(__name__)
 
 PAGE_SECONDS = 300
+MAX_QUERY_STRING = 200
 CSRF_PLACEHOLDER = b"__pinnacle_csrf_token__"
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _UNSET = object()
@@ -99,11 +102,15 @@ def remembered(partnership: Partnership, name: str, compute: Callable[[], T]) ->
     return value
 
 
-def _serves_everyone_alike(request: HttpRequest) -> bool:
+def _serves_everyone_alike(request: HttpRequest, query: frozenset[str]) -> bool:
     """Nothing on the page can be the visitor's own: no session (a login, a prospect's access,
-    a remembered referrer), no pending message, no partial page for htmx."""
+    a remembered referrer), no pending message, no partial page for htmx. And the address is
+    one worth keeping: only the parameters the page reads, within reason (campaign parameters
+    or junk would each keep a copy of the page)."""
     return (
         request.method in ("GET", "HEAD")
+        and query.issuperset(request.GET)
+        and len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_STRING
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in request.COOKIES
         and "HTTP_HX_REQUEST" not in request.META
@@ -116,35 +123,49 @@ def _page_key(request: HttpRequest, partnership: Partnership) -> str:
     return f"public-page:{partnership.pk}:{get_language()}:{address}"
 
 
-def _answer(request: HttpRequest, content: bytes, content_type: str) -> HttpResponse:
+def _answer(request: HttpRequest, compressed: bytes, content_type: str) -> HttpResponse:
+    content = zlib.decompress(compressed)
     if CSRF_PLACEHOLDER in content:
         content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
     return HttpResponse(content, content_type=content_type)
 
 
-def public_page(view):
-    """Serve the view's page from the cache to visitors who bring nothing of their own."""
+def public_page(*, query: tuple[str, ...] = ()):
+    """Serve the view's page from the cache to visitors who bring nothing of their own, at
+    addresses whose query string has only the parameters in `query`."""
+    known = frozenset(query)
 
-    @functools.wraps(view)
-    def serve(request, *args, **kwargs):
-        partnership = getattr(request, "partnership", None)
-        if partnership is None or not _serves_everyone_alike(request):
-            return view(request, *args, **kwargs)
-        # One round trip: the partnership's version and the page, kept with the version it
-        # was rendered in (a page of an older version is rendered again).
-        version_key, key = _version_key(partnership.pk), _page_key(request, partnership)
-        found = _fail_open(lambda: cache.get_many([version_key, key]))
-        if found is None:
-            return view(request, *args, **kwargs)
-        version = found.get(version_key) or _version(partnership.pk)
-        cached = found.get(key)
-        if cached is not None and cached[0] == version:
-            return _answer(request, *cached[1:])
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            page = _CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
-            entry = (version, page, response["Content-Type"])
-            _fail_open(lambda: cache.set(key, entry, PAGE_SECONDS))
-        return response
+    def decorator(view):
+        @functools.wraps(view)
+        def serve(request, *args, **kwargs):
+            partnership = getattr(request, "partnership", None)
+            if partnership is None or not _serves_everyone_alike(request, known):
+                return view(request, *args, **kwargs)
+            return _cached(request, partnership, lambda: view(request, *args, **kwargs))
 
-    return serve
+        return serve
+
+    return decorator
+
+
+def _cached(request: HttpRequest, partnership: Partnership, render: Callable[[], HttpResponse]):
+    """The page from the cache, or rendered and kept. One round trip reads the partnership's
+    version and the page, which is kept with the version it was rendered in (a page of an
+    older version is rendered again), compressed (a /join/ form listing 2,000 members is 147 kB,
+    17 kB compressed)."""
+    version_key, key = _version_key(partnership.pk), _page_key(request, partnership)
+    found = _fail_open(lambda: cache.get_many([version_key, key]))
+    if found is None:
+        return render()
+    version = found.get(version_key) or _version(partnership.pk)
+    if version is None:
+        return render()
+    cached = found.get(key)
+    if cached is not None and cached[0] == version:
+        return _answer(request, *cached[1:])
+    response = render()
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        page = _CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+        entry = (version, zlib.compress(page), response["Content-Type"])
+        _fail_open(lambda: cache.set(key, entry, PAGE_SECONDS))
+    return response

@@ -23,12 +23,12 @@ from pinnacle.public_pages import public_page
 from pinnacle.refusals import refused_into
 
 
-@public_page
+@public_page(query=("ref",))
 def join(request):
     return _lead_form(request, FormKind.JOIN)
 
 
-@public_page
+@public_page(query=("ref",))
 def contact(request):
     return _lead_form(request, FormKind.CONTACT)
 

@@ -20,7 +20,7 @@ def home(request):
     )
 
 
-@public_page
+@public_page(query=("q", "kind", "service_category", "area", "page"))
 def directory(request):
     partnership = request.partnership
     areas = remembered(
@@ -47,7 +47,7 @@ def directory(request):
     )
 
 
-@public_page
+@public_page()
 def directory_profile(request, slug):
     member = selectors.get_listed_member(partnership=request.partnership, slug=slug)
     intro = ""
