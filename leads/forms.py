@@ -15,6 +15,7 @@ from leads.selectors.lists import LeadFilters
 from leads.services.intake import referrer_choices
 from pinnacle.forms import BoundedDateField, BoundedEmailField, QuickSelect
 from pinnacle.mail.models import Suppression
+from pinnacle.public_pages import remembered
 
 NO_REFERRER = "none"
 
@@ -92,12 +93,15 @@ class LeadForm(ProspectForm):
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
-        self.members = {
-            row[0]: Referrer(*row)
-            for row in referrer_choices(partnership).values_list(
-                "slug", "display_name", "company__name"
-            )
-        }
+        # The same list for every visitor until a member joins, leaves or edits their profile.
+        rows = remembered(
+            partnership,
+            "referrers",
+            lambda: list(
+                referrer_choices(partnership).values_list("slug", "display_name", "company__name")
+            ),
+        )
+        self.members = {row[0]: Referrer(*row) for row in rows}
         self.fields["referrer"].choices = [
             ("", "Choose the member who referred you"),
             (NO_REFERRER, "No one referred me"),
