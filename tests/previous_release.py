@@ -30,6 +30,20 @@ def previous_release_nodes(executor: MigrationExecutor) -> list[tuple[str, str |
     return list(nodes.items())
 
 
+def undone_going_back(executor: MigrationExecutor) -> set[tuple[str, str]]:
+    """The migrations that going back to the previous release undoes: the moves, and whatever
+    was added since (a later index, say). Fails if it would undo any of that release's own."""
+    plan = executor.migration_plan(previous_release_nodes(executor))
+    assert all(backwards for _, backwards in plan)
+    undone = {(migration.app_label, migration.name) for migration, _ in plan}
+    graph = executor.loader.graph
+    released = {
+        ancestor for node in PREVIOUS_RELEASE.items() for ancestor in graph.forwards_plan(node)
+    }
+    assert not undone & released
+    return undone
+
+
 def migrate(executor: MigrationExecutor, targets) -> None:
     """`executor.migrate(targets)`, one migration at a time from the state just before it: the
     same operations, without rendering every state of the project's history on the way back
