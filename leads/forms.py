@@ -4,6 +4,7 @@ the compliance period, and a member's two ways of answering an inquiry."""
 from __future__ import annotations
 
 import datetime
+from typing import NamedTuple
 
 from django import forms
 from django.utils.formats import date_format
@@ -12,8 +13,9 @@ from leads.models import Channel, Need, Timeframe
 from leads.selectors import lists
 from leads.selectors.lists import LeadFilters
 from leads.services.intake import referrer_choices
-from pinnacle.forms import BoundedDateField, BoundedEmailField, LongSelect
+from pinnacle.forms import BoundedDateField, BoundedEmailField, QuickSelect
 from pinnacle.mail.models import Suppression
+from pinnacle.public_pages import remembered
 
 NO_REFERRER = "none"
 
@@ -64,25 +66,46 @@ class ProspectForm(forms.Form):
         return bool(self.data.get("website"))
 
 
+class Referrer(NamedTuple):
+    """A member a prospect may name, as the form lists them (no model row: there are thousands)."""
+
+    slug: str
+    display_name: str
+    company_name: str | None
+
+    @property
+    def label(self) -> str:
+        if self.company_name is None:
+            return self.display_name
+        return f"{self.display_name} \u2014 {self.company_name}"
+
+
 class LeadForm(ProspectForm):
     """/join/ and /contact/: the prospect's form, and who referred them."""
 
     referrer = forms.ChoiceField(
         label="Which partner member referred you?",
         help_text="The member who sent you here becomes your main contact.",
+        widget=QuickSelect,
     )
     field_order = ["name", "email", "phone", "need", "timeframe", "referrer"]
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.members = {m.slug: m for m in referrer_choices(partnership)}
+        self.partnership = partnership
+        # The same list for every visitor until a member joins, leaves or edits their profile.
+        rows = remembered(
+            partnership,
+            "referrers",
+            lambda: list(
+                referrer_choices(partnership).values_list("slug", "display_name", "company__name")
+            ),
+        )
+        self.members = {row[0]: Referrer(*row) for row in rows}
         self.fields["referrer"].choices = [
             ("", "Choose the member who referred you"),
             (NO_REFERRER, "No one referred me"),
-            *(
-                (slug, f"{m.display_name} \u2014 {m.company.name}" if m.company else m.display_name)
-                for slug, m in self.members.items()
-            ),
+            *((slug, referrer.label) for slug, referrer in self.members.items()),
         ]
         self.fields["referrer"].error_messages["required"] = (
             "Choose the member who referred you, or \u201cNo one referred me\u201d."
@@ -90,7 +113,9 @@ class LeadForm(ProspectForm):
 
     def referring_member(self):
         slug = self.cleaned_data["referrer"]
-        return None if slug == NO_REFERRER else self.members.get(slug)
+        if slug == NO_REFERRER:
+            return None
+        return referrer_choices(self.partnership).filter(slug=slug).first()
 
 
 class InterestForm(forms.Form):
@@ -123,8 +148,8 @@ class LeadFilterForm(forms.Form):
     need = forms.ChoiceField(
         label="Need", required=False, choices=[("", "Any need"), *Need.choices]
     )
-    # Every member of the partnership (2,000 at a large one): written by LongSelect.
-    referrer = forms.ChoiceField(label="Referred by", required=False, widget=LongSelect)
+    # Every member of the partnership (2,000 at a large one): written by QuickSelect.
+    referrer = forms.ChoiceField(label="Referred by", required=False, widget=QuickSelect)
     created_from = BoundedDateField(label="First seen from", required=False)
     created_to = BoundedDateField(label="First seen to", required=False)
     opted_out = forms.ChoiceField(

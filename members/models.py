@@ -3,10 +3,10 @@ from typing import ClassVar
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 from django.utils import timezone as dj_timezone
 
@@ -207,8 +207,20 @@ class Member(TenantOwned):
                 condition=IN_DIRECTORY,
                 name="member_directory_idx",
             ),
+            # The directory's pages in its order, a page at a time.
+            models.Index(
+                fields=["partnership", "display_name", "id"],
+                condition=IN_DIRECTORY,
+                name="member_listing_idx",
+            ),
             GinIndex(fields=["search_document"], name="member_search_idx"),
             GinIndex(fields=["service_areas"], name="member_areas_idx"),
+            # The directory's search for part of a name ("endez" in "Mendez"): icontains
+            # compares UPPER(display_name).
+            GinIndex(
+                OpClass(Upper("display_name"), name="gin_trgm_ops"),
+                name="member_name_trigram_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 
 from pinnacle.admin_site import is_partnership_leadership
 from pinnacle.models import POLICY_FIELDS, AuditEvent, Partnership
+from pinnacle.public_pages import public_pages_changed
 from pinnacle.services import create_partnership
 
 
@@ -230,6 +231,7 @@ class PartnershipAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
+            public_pages_changed(obj)  # its name, seal, website and statement are on every page
         else:
             create_partnership(partnership=obj)
 

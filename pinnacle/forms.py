@@ -1,12 +1,12 @@
-"""Form fields every app shares, bounded to what the portal can store and compute with, the
-form renderer that gives every field the same markup, and a select for long lists of choices."""
+"""Form fields every app shares, bounded to what the portal can store and compute with, and the
+form renderer that gives every field the same markup."""
 
 import datetime
+import html
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 # The models' EmailField is varchar(254), the longest address SMTP carries; Django's form field
@@ -55,39 +55,50 @@ class FormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
-def _attrs(attrs: dict) -> str:
-    """django/forms/widgets/attrs.html, in Python."""
+def _escaped(value) -> str:
+    """What `{{ value }}` writes in a template: safe strings as they are, the rest escaped."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def _attributes(attrs: dict) -> str:
+    """Django's widgets/attrs.html: ` name="value"` each, a True flag by its name alone."""
     return "".join(
-        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+        f" {_escaped(name)}" if value is True else f' {_escaped(name)}="{_escaped(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
 
 
-class LongSelect(forms.Select):
-    """A select whose options are written in Python: the same HTML as Django's `Select`, whose
-    templates cost ~30 µs an option (a partnership's 2,000 members in the leads list's
-    "Referred by" filter cost more than the rest of the page)."""
+class QuickSelect(forms.Select):
+    """A select of many plain options (a partnership's members, its service areas) with the
+    markup of Django's own select, written in Python: the widget's templates include a template
+    per option, which cost ~70 ms for a /join/ form listing 2,000 members."""
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        html: list[str] = [
-            format_html('<select name="{}"{}>', widget["name"], mark_safe(_attrs(widget["attrs"])))
-        ]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                html.append(format_html('\n  <optgroup label="{}">', group_name))
-            for option in options:
-                html.append(
-                    format_html(
-                        # The option template's own line end: the same bytes as Django's.
-                        '\n  <option value="{}"{}>{}</option>\n',
-                        option["value"],
-                        mark_safe(_attrs(option["attrs"])),
-                        option["label"],
-                    )
-                )
-            if group_name:
-                html.append("\n  </optgroup>")
-        html.append("\n</select>")
-        return mark_safe("".join(html))
+        # The select's own attributes, without ChoiceWidget's option dicts.
+        select_attrs = forms.Widget.get_context(self, name, value, attrs)["widget"]["attrs"]
+        if self.allow_multiple_selected:
+            select_attrs["multiple"] = True
+        chosen = set(self.format_value(value))
+        found = False
+
+        def option(option_value, label) -> str:
+            nonlocal found
+            text = "" if option_value is None else str(option_value)
+            selected = text in chosen and (self.allow_multiple_selected or not found)
+            found = found or selected
+            marked = " selected" if selected else ""
+            return f'\n  <option value="{_escaped(text)}"{marked}>{_escaped(label)}</option>\n'
+
+        parts = []
+        for group_name, choices in self.choices:
+            if isinstance(choices, (list, tuple)):
+                parts.append(f'\n  <optgroup label="{_escaped(group_name)}">')
+                parts.extend(option(v, label) for v, label in choices)
+                parts.append("\n  </optgroup>")
+            else:
+                parts.append(option(group_name, choices))
+        opening = f'<select name="{_escaped(name)}"{_attributes(select_attrs)}>'
+        return mark_safe(f"{opening}{''.join(parts)}\n</select>")

@@ -20,10 +20,6 @@ THE_MOVES = [
     ("members", "0009_policy_models_move_to_the_policy_app"),
     ("leads", "0013_transactions_become_their_own_app"),
 ]
-# Written after the moves: going back to that release undoes them too (before the moves).
-AFTER_THE_MOVES = [
-    ("leads", "0014_lead_list_indexes"),
-]
 
 
 def previous_release_nodes(executor: MigrationExecutor) -> list[tuple[str, str | None]]:
@@ -32,6 +28,20 @@ def previous_release_nodes(executor: MigrationExecutor) -> list[tuple[str, str |
     nodes: dict[str, str | None] = dict(executor.loader.graph.leaf_nodes())
     nodes.update(PREVIOUS_RELEASE, transactions=None, policy=None)
     return list(nodes.items())
+
+
+def undone_going_back(executor: MigrationExecutor) -> set[tuple[str, str]]:
+    """The migrations that going back to the previous release undoes: the moves, and whatever
+    was added since (a later index, say). Fails if it would undo any of that release's own."""
+    plan = executor.migration_plan(previous_release_nodes(executor))
+    assert all(backwards for _, backwards in plan)
+    undone = {(migration.app_label, migration.name) for migration, _ in plan}
+    graph = executor.loader.graph
+    released = {
+        ancestor for node in PREVIOUS_RELEASE.items() for ancestor in graph.forwards_plan(node)
+    }
+    assert not undone & released
+    return undone
 
 
 def migrate(executor: MigrationExecutor, targets) -> None:

@@ -19,13 +19,16 @@ from members import selectors as member_selectors
 from pinnacle.formats import when
 from pinnacle.http import client_ip
 from pinnacle.public_forms import handle_public_post
+from pinnacle.public_pages import public_page
 from pinnacle.refusals import refused_into
 
 
+@public_page(query=("ref",))
 def join(request):
     return _lead_form(request, FormKind.JOIN)
 
 
+@public_page(query=("ref",))
 def contact(request):
     return _lead_form(request, FormKind.CONTACT)
 

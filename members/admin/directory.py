@@ -10,6 +10,7 @@ from members import services
 from members.admin.common import with_partnership
 from members.models import Company, Member
 from pinnacle.admin import TenantAdmin, TenantForm
+from pinnacle.public_pages import public_pages_changed
 
 
 class CompanyForm(TenantForm):
@@ -58,6 +59,15 @@ class CompanyAdmin(TenantAdmin):
             },
         ),
     ]
+
+    # A company's name, website and logo are on its members' cards and profiles.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        public_pages_changed(obj.partnership)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        public_pages_changed(obj.partnership)
 
     def get_fieldsets(self, request, obj=None):
         return with_partnership(request, super().get_fieldsets(request, obj))
@@ -195,3 +205,7 @@ class MemberAdmin(TenantAdmin):
         services.member_changed_by_leadership(
             member=obj, actor=request.user, changed_fields=form.changed_data, created=not change
         )
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        public_pages_changed(obj.partnership)

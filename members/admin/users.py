@@ -126,6 +126,11 @@ class UserAdmin(BaseUserAdmin):
     def get_list_filter(self, request):
         return self.list_filter if request.user.is_superuser else ["is_active"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data:
+            services.account_changed(obj)
+
     def user_change_password(self, request, id, form_url=""):
         # A password opens every partnership the person belongs to: only superusers set one.
         if not request.user.is_superuser:

@@ -37,6 +37,7 @@ from members.models import Company, Member, User
 from members.search import refresh_search_document
 from members.signals import demo_seeded
 from pinnacle.models import Partnership
+from pinnacle.public_pages import public_pages_changed
 from pinnacle.services import create_partnership
 
 DEMO_PASSWORD = "pinnacle-demo"
@@ -178,6 +179,7 @@ class _Seeder:
             if member_spec.email:
                 logins.append(member.user)
         refresh_search_document(member_ids)
+        public_pages_changed(partnership)
         return partnership, logins
 
     def seed_company(self, partnership: Partnership, spec: CompanySeed) -> Company:

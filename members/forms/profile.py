@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from members import images
 from members.models import Member
+from pinnacle.forms import QuickSelect
 
 logger = logging.getLogger(__name__)
 
@@ -34,13 +35,15 @@ class DirectoryFilterForm(forms.Form):
         label="Member type",
         required=False,
         choices=[("", "All types"), *Member.Kind.choices],
+        widget=QuickSelect,
     )
     service_category = forms.ChoiceField(
         label="Service",
         required=False,
         choices=[("", "All services"), *Member.ServiceCategory.choices],
+        widget=QuickSelect,
     )
-    area = forms.ChoiceField(label="Service area", required=False)
+    area = forms.ChoiceField(label="Service area", required=False, widget=QuickSelect)
 
     def __init__(self, *args, areas: list[str], **kwargs):
         super().__init__(*args, **kwargs)

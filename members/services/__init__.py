@@ -54,6 +54,7 @@ from members.services.invitations import (  # noqa: E402
     revoke_invitation,
 )
 from members.services.membership import (  # noqa: E402
+    account_changed,
     member_changed_by_leadership,
     sync_staff_flag,
     unique_member_slug,
@@ -65,6 +66,7 @@ __all__ = [
     "RESEND_COOLDOWN_SECONDS",
     "MembershipRefused",
     "accept_invitation",
+    "account_changed",
     "check_can_invite",
     "invitation_problem",
     "invite_member",

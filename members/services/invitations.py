@@ -18,6 +18,7 @@ from members.tokens import INVITATION_VALID_FOR, invitation_accept_url
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.services import queue_email
 from pinnacle.models import Partnership
+from pinnacle.public_pages import public_pages_changed
 from pinnacle.tenancy import record_audit
 
 RESEND_COOLDOWN_SECONDS = 60
@@ -229,6 +230,7 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Member:
     invitation.member = member
     invitation.save(update_fields=["status", "accepted_at", "member"])
     refresh_search_document([member.pk])
+    public_pages_changed(partnership)
     record_audit(
         partnership=partnership,
         actor=user,

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from members.models import Member, User
 from members.search import refresh_search_document
 from pinnacle.models import Partnership
+from pinnacle.public_pages import public_pages_changed
 from pinnacle.tenancy import record_audit
 
 
@@ -16,6 +17,7 @@ def member_changed_by_leadership(
 ) -> None:
     """After an admin edit: keep the directory search, the admin access and the audit in step."""
     refresh_search_document([member.pk])
+    public_pages_changed(member.partnership)
     sync_staff_flag(member.user)
     record_audit(
         partnership=member.partnership,
@@ -25,6 +27,13 @@ def member_changed_by_leadership(
         summary=f"{member.display_name}: " + (", ".join(changed_fields) or "no changes"),
         data={"fields": changed_fields},
     )
+
+
+def account_changed(user: User) -> None:
+    """A person's account changed (their address, on the public profile of each of their
+    memberships): every partnership they belong to shows its public pages afresh."""
+    for partnership in Partnership.objects.filter(pk__in=user.memberships.values("partnership")):
+        public_pages_changed(partnership)
 
 
 def sync_staff_flag(user: User) -> None:

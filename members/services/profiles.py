@@ -9,6 +9,7 @@ from django.db import transaction
 from members import images
 from members.models import Member, User
 from members.search import refresh_search_document
+from pinnacle.public_pages import public_pages_changed
 from pinnacle.tenancy import record_audit
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ def update_profile(
                         written.append(getattr(member, name).name)
             member.save(update_fields=[*fields, *stored_names, "updated_at"])
             refresh_search_document([member.pk])
+            public_pages_changed(member.partnership)
             changed = [name for name in fields if before[name] != fields[name]]
             record_audit(
                 partnership=member.partnership,

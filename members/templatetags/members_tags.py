@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -21,3 +22,24 @@ def initials(name: str) -> str:
     if len(letters) == 1:
         return letters[0].upper()
     return (letters[0] + letters[-1]).upper()
+
+
+@register.simple_tag
+def avatar(m, px) -> str:
+    """A member's photo (its thumbnail when there is one), or their initials when there is none,
+    `px` wide (72 or 160). A tag rather than an include: the directory shows one per card."""
+    if m.photo_thumbnail or m.photo:
+        src = m.photo_thumbnail.url if m.photo_thumbnail else m.photo.url
+        return format_html(
+            '<img class="avatar avatar-{px}" src="{src}" alt="{name}" width="{px}" height="{px}"'
+            ' loading="lazy">',
+            px=px,
+            src=src,
+            name=m.display_name,
+        )
+    return format_html(
+        '<span class="avatar avatar-{} avatar-initials" role="img" aria-label="{}">{}</span>',
+        px,
+        m.display_name,
+        initials(m.display_name),
+    )

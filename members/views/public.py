@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from members import extensions, selectors
 from members.forms import DirectoryFilterForm
+from pinnacle.public_pages import public_page, remembered
 
 DIRECTORY_PAGE_SIZE = 12
 
@@ -19,11 +20,15 @@ def home(request):
     )
 
 
+@public_page(query=("q", "kind", "service_category", "area", "page"))
 def directory(request):
     partnership = request.partnership
-    form = DirectoryFilterForm(
-        request.GET, areas=selectors.directory_area_choices(partnership=partnership)
+    areas = remembered(
+        partnership,
+        "directory-areas",
+        lambda: selectors.directory_area_choices(partnership=partnership),
     )
+    form = DirectoryFilterForm(request.GET, areas=areas)
     filters = form.filters()
     members = selectors.directory_members(partnership=partnership, **filters)
     page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -42,6 +47,7 @@ def directory(request):
     )
 
 
+@public_page()
 def directory_profile(request, slug):
     member = selectors.get_listed_member(partnership=request.partnership, slug=slug)
     intro = ""

@@ -25,6 +25,7 @@ from members.selectors import active_members
 from pinnacle.formats import when
 from pinnacle.mail.services import queue_email
 from pinnacle.models import POLICY_FIELDS, Partnership
+from pinnacle.public_pages import public_pages_changed
 from pinnacle.tenancy import record_audit
 from pinnacle.text import bounded_text
 from policy import document
@@ -347,6 +348,7 @@ def _adopt(revision: PolicyRevision, partnership: Partnership, now) -> PolicyVer
         setattr(partnership, name, settings[name])
     if changed:
         partnership.save(update_fields=changed)
+        public_pages_changed(partnership)  # the introductory statement is on every profile
     latest = PolicyVersion.objects.for_partnership(partnership).aggregate(n=Max("number"))["n"]
     version = PolicyVersion.objects.create(
         partnership=partnership,
