@@ -33,11 +33,7 @@ def _submission_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterabl
     submissions = (
         Submission.objects.for_partnership(lead.partnership)
         .filter(lead=lead)
-        .annotate(
-            sealed=sealing.free_text_sealed(
-                author="inquiry__member", at="created_at"
-            )
-        )
+        .annotate(sealed=sealing.free_text_sealed(author="inquiry__member", at="created_at"))
         .select_related("named_referrer")
     )
     for submission in submissions:
@@ -109,11 +105,7 @@ def _inquiry_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[T
     inquiries = (
         Inquiry.objects.for_partnership(lead.partnership)
         .filter(lead=lead)
-        .annotate(
-            sealed=sealing.free_text_sealed(
-                author="member", at="created_at"
-            )
-        )
+        .annotate(sealed=sealing.free_text_sealed(author="member", at="created_at"))
         .select_related("member")
     )
     for inquiry in inquiries:
@@ -139,11 +131,7 @@ def _response_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[
     responses = (
         InquiryResponse.objects.for_partnership(lead.partnership)
         .filter(inquiry__lead=lead)
-        .annotate(
-            sealed=sealing.free_text_sealed(
-                author="member", at="created_at"
-            )
-        )
+        .annotate(sealed=sealing.free_text_sealed(author="member", at="created_at"))
         .select_related("member")
     )
     for response in responses:

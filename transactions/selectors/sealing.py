@@ -115,7 +115,9 @@ class LeadSealing:
     seats: tuple[tuple[int, str, datetime.datetime], ...] = ()
 
     def free_text_sealed(self, *, author: str, at: str) -> Case | Value:
-        return _any_of(Q(**{author: member, f"{at}__gte": opened}) for member, _, opened in self.seats)
+        return _any_of(
+            Q(**{author: member, f"{at}__gte": opened}) for member, _, opened in self.seats
+        )
 
     def email_sealed(self, *, at: str = "created_at", reply_to: str = "reply_to") -> Case | Value:
         return _any_of(
