@@ -4,9 +4,11 @@ Apps built on leads (outreach, co-marketing, the advocate CRM) register from the
 AppConfig.ready(). Every point receives the viewer (the member asking), so an app can hide what
 that viewer may not see. See pinnacle.extensions for how a template point works.
 
-- `timeline_sources`: functions `(lead, viewer) -> iterable of TimelineEntry`, one query each,
-  merged into the lead's timeline. A source whose rows carry free text annotates them with
-  `transactions.selectors.free_text_sealed` as `sealed` and calls `hide_sealed_text`.
+- `timeline_sources`: functions `(lead, viewer, sealing) -> iterable of TimelineEntry`, one
+  query each, merged into the lead's timeline. A source whose rows carry free text annotates
+  them with `sealing.free_text_sealed(author=…, at=…)` as `sealed` and calls
+  `hide_sealed_text` (`sealing`: `confidentiality().sealing(lead, viewer)`, read once for the
+  whole timeline).
 - `lead_columns`: `LeadColumn`s, a per-viewer status column on the leads list and a line on the
   lead's page. `values(leads, viewer)` answers for a whole page of leads at once (one query).
 - `lead_actions(request, lead, viewer)`: buttons and forms on the lead's page.
@@ -20,7 +22,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -32,6 +34,14 @@ if TYPE_CHECKING:
 
     from leads.models import Lead
     from members.models import Member
+
+
+class Sealing(Protocol):
+    """`free_text_sealed` and `email_sealed` of one lead and viewer, read once for a page."""
+
+    def free_text_sealed(self, *, author: str, at: str) -> BaseExpression: ...
+
+    def email_sealed(self, *, at: str = ..., reply_to: str = ...) -> BaseExpression: ...
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,8 @@ class Confidentiality:
       subject of an email (an `OutboxMessage` row, or the fields named through a relation).
     - `worked_transactions(lead, viewer)`: the lead's transactions whose emails the viewer may
       read (a queryset; its model is the one the emails are filed against).
+    - `sealing(lead, viewer)`: `free_text_sealed` and `email_sealed` of that lead and viewer
+      read once (one query), for a page that asks them many times (the lead's timeline).
     - `templates`: the prefixes of the email templates of a transaction (its team, post-close
       steps, letter, the customer's link): those emails show only to who works one of the
       lead's transactions, even when filed against the lead.
@@ -55,6 +67,7 @@ class Confidentiality:
     free_text_sealed: Callable[..., BaseExpression]
     email_sealed: Callable[..., BaseExpression]
     worked_transactions: Callable[[Lead, Member], QuerySet]
+    sealing: Callable[[Lead, Member], Sealing]
     templates: tuple[str, ...]
 
 
@@ -102,7 +115,7 @@ def hide_sealed_text(row, *fields: str) -> None:
             setattr(row, field, "")
 
 
-TimelineSource = Callable[["Lead", "Member"], Iterable[TimelineEntry]]
+TimelineSource = Callable[["Lead", "Member", Sealing], Iterable[TimelineEntry]]
 timeline_sources: list[TimelineSource] = []
 
 

@@ -42,7 +42,7 @@ def registered(extension_templates):
     def column_values(leads, viewer):
         return {lead.pk: f"seen by {viewer.display_name}" for lead in leads}
 
-    def timeline(lead, viewer):
+    def timeline(lead, viewer, sealing):
         if viewer.is_leadership:  # confidential: hidden from other members
             yield TimelineEntry(
                 at=lead.created_at,

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leads import extensions as lead_extensions
-from leads.extensions import LeadColumn, TimelineEntry
+from leads.extensions import LeadColumn, Sealing, TimelineEntry
 from leads.models import Lead
 from members import extensions as member_extensions
 from members.models import Member
@@ -55,7 +55,7 @@ def covered_events(viewer: Member) -> Q:
     return covered
 
 
-def transaction_events(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+def transaction_events(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
     """The lead's transactions' own timeline entries, only of those the viewer may see and,
     for a member the customer authorized, only those the authorization covers."""
     events = (

@@ -1,7 +1,8 @@
 """A lead's timeline: what happened to the lead, from leads itself and every app that registers a
 source in leads.extensions. Each source is one query and receives the viewer. What a
 transaction's team wrote is sealed by the confidentiality rules the transactions app registers
-(`extensions.confidentiality()`); without them the timeline refuses to show."""
+(`extensions.confidentiality()`), read once for the whole timeline (`sealing`) and passed to
+every source; without them the timeline refuses to show."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.db.models import Count, Exists, Q, QuerySet
 from django.utils import timezone
 
 from leads import extensions
-from leads.extensions import TimelineEntry, hide_sealed_text
+from leads.extensions import Sealing, TimelineEntry, hide_sealed_text
 from leads.models import Inquiry, InquiryResponse, InquiryState, Lead, Submission
 from members.models import Member
 from pinnacle.mail.models import OutboxMessage
@@ -26,17 +27,13 @@ INQUIRY_STATE_TONE = {
 }
 
 
-def _submission_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+def _submission_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
     """The forms; the message of one written to a member (its inquiry's) is sealed like the
     inquiry's."""
     submissions = (
         Submission.objects.for_partnership(lead.partnership)
         .filter(lead=lead)
-        .annotate(
-            sealed=extensions.confidentiality().free_text_sealed(
-                lead, viewer, author="inquiry__member", at="created_at"
-            )
-        )
+        .annotate(sealed=sealing.free_text_sealed(author="inquiry__member", at="created_at"))
         .select_related("named_referrer")
     )
     for submission in submissions:
@@ -59,7 +56,7 @@ def _about(model) -> Q:
     return Q(content_type_id=ContentType.objects.get_for_model(model).pk)
 
 
-def lead_emails(lead: Lead, viewer: Member) -> QuerySet[OutboxMessage]:
+def lead_emails(lead: Lead, viewer: Member, sealing: Sealing) -> QuerySet[OutboxMessage]:
     """The emails about the lead, and about the lead's transactions the viewer works on (one
     query). An email sent with a transaction's template shows only to those who work on one of
     the lead's transactions, even when it was filed against the lead. The subject of one a
@@ -77,13 +74,13 @@ def lead_emails(lead: Lead, viewer: Member) -> QuerySet[OutboxMessage]:
         .filter(
             (about_lead & (~transaction_template | Q(Exists(worked)))) | about_a_worked_transaction
         )
-        .annotate(event_count=Count("events"), sealed=rules.email_sealed(lead, viewer))
+        .annotate(event_count=Count("events"), sealed=sealing.email_sealed())
         .defer("body_text", "body_html", "headers", "last_error")
     )
 
 
-def _email_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
-    messages = lead_emails(lead, viewer)
+def _email_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
+    messages = lead_emails(lead, viewer, sealing)
     for message in messages:
         hide_sealed_text(message, "subject")
         # Annotated by lead_emails; the stubs lose annotations through its QuerySet[...].
@@ -101,18 +98,14 @@ def _email_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
         )
 
 
-def _inquiry_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+def _inquiry_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
     """The customer's inquiries; the message of one to a member of a transaction's team is
     sealed from its opening (`free_text_sealed`, of `extensions.confidentiality()`)."""
     now = timezone.now()
     inquiries = (
         Inquiry.objects.for_partnership(lead.partnership)
         .filter(lead=lead)
-        .annotate(
-            sealed=extensions.confidentiality().free_text_sealed(
-                lead, viewer, author="member", at="created_at"
-            )
-        )
+        .annotate(sealed=sealing.free_text_sealed(author="member", at="created_at"))
         .select_related("member")
     )
     for inquiry in inquiries:
@@ -133,16 +126,12 @@ def _inquiry_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
         )
 
 
-def _response_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+def _response_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
     """Members' answers to the inquiries; a team member's is sealed from the opening."""
     responses = (
         InquiryResponse.objects.for_partnership(lead.partnership)
         .filter(inquiry__lead=lead)
-        .annotate(
-            sealed=extensions.confidentiality().free_text_sealed(
-                lead, viewer, author="member", at="created_at"
-            )
-        )
+        .annotate(sealed=sealing.free_text_sealed(author="member", at="created_at"))
         .select_related("member")
     )
     for response in responses:
@@ -164,7 +153,7 @@ AUDIT_TITLES = {
 }
 
 
-def _audit_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+def _audit_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
     events = AuditEvent.objects.filter(
         partnership_id=lead.partnership_id,
         target_type=Lead._meta.label_lower,
@@ -194,5 +183,6 @@ BUILT_IN_SOURCES = [
 def lead_timeline(lead: Lead, viewer: Member) -> list[TimelineEntry]:
     """Everything that happened to the lead that `viewer` may see, newest first."""
     sources = [*BUILT_IN_SOURCES, *extensions.timeline_sources]
-    entries = [entry for source in sources for entry in source(lead, viewer)]
+    sealing = extensions.confidentiality().sealing(lead, viewer)
+    entries = [entry for source in sources for entry in source(lead, viewer, sealing)]
     return sorted(entries, key=lambda e: (e.at, e.order), reverse=True)

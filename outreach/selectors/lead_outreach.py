@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Case, Count, IntegerField, Max, OuterRef, Subquery, When
+from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Subquery, When
 
-from leads.extensions import TimelineEntry, hide_sealed_text
+from leads.extensions import Sealing, TimelineEntry, hide_sealed_text
 from leads.models import Inquiry, Lead
 from members.models import Member
 from outreach.models import (
@@ -21,13 +21,13 @@ from outreach.models import (
 )
 from pinnacle.access import get_or_404
 from transactions.models import DisclosureCover, TransactionStage
-from transactions.selectors import free_text_sealed, transactions_covering
+from transactions.selectors import transactions_covering
 
 
 def lead_stage(lead: Lead, viewer: Member) -> Stage:
     """Derived from what happened: a customer while a transaction the viewer may see is open,
     a past customer once it closed; in conversation once the lead and a member reached each
-    other, contacted once any member tried, new before that. Four queries at most.
+    other, contacted once any member tried, new before that. Two queries at most.
 
     Whether a lead is a customer is transaction information: a viewer outside its committee
     (and leadership) sees only the engagement stages, as if there were no transaction; so
@@ -42,13 +42,23 @@ def lead_stage(lead: Lead, viewer: Member) -> Stage:
         return Stage.CUSTOMER
     if stages:
         return Stage.PAST_CUSTOMER
+    # What happened, in one query.
     scope = {"partnership_id": lead.partnership_id, "lead": lead}
-    if Inquiry.objects.filter(**scope, responded_at__isnull=False).exists():
+    attempts = Attempt.objects.filter(**scope)
+    answered, spoke, replied, tried = (
+        Lead.objects.for_partnership(lead.partnership)
+        .filter(pk=lead.pk)
+        .values_list(
+            Exists(Inquiry.objects.filter(**scope, responded_at__isnull=False)),
+            Exists(attempts.filter(outcome=CallOutcome.SPOKE)),
+            Exists(LeadReply.objects.filter(**scope)),
+            Exists(attempts),
+        )
+        .get()
+    )
+    if answered or spoke or replied:
         return Stage.IN_CONVERSATION
-    outcomes = set(Attempt.objects.filter(**scope).values_list("outcome", flat=True).distinct())
-    if CallOutcome.SPOKE in outcomes or LeadReply.objects.filter(**scope).exists():
-        return Stage.IN_CONVERSATION
-    return Stage.CONTACTED if outcomes else Stage.NEW
+    return Stage.CONTACTED if tried else Stage.NEW
 
 
 def templates_for(member: Member, stage: str) -> list[Template]:
@@ -96,14 +106,14 @@ def my_outreach(member: Member):
 
 # --- The lead's timeline (registered in leads.extensions) --------------------------------------
 # A member's notes are sealed from a viewer outside the committee of a transaction they sit on,
-# from its opening (`free_text_sealed`): the entry shows, its text does not.
+# from its opening (`sealing.free_text_sealed`): the entry shows, its text does not.
 
 
-def attempt_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+def attempt_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
     attempts = (
         Attempt.objects.for_partnership(lead.partnership)
         .filter(lead=lead)
-        .annotate(sealed=free_text_sealed(lead, viewer, author="member", at="made_at"))
+        .annotate(sealed=sealing.free_text_sealed(author="member", at="made_at"))
         .select_related("member", "message")
     )
     for attempt in attempts:
@@ -128,7 +138,7 @@ def attempt_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
         )
 
 
-def refusal_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+def refusal_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
     """Refused attempts: shown to the member refused, and to leadership."""
     refusals = Refusal.objects.for_partnership(lead.partnership).filter(lead=lead)
     if not viewer.is_leadership:
@@ -146,11 +156,11 @@ def refusal_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
         )
 
 
-def reply_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+def reply_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
     replies = (
         LeadReply.objects.for_partnership(lead.partnership)
         .filter(lead=lead)
-        .annotate(sealed=free_text_sealed(lead, viewer, author="member", at="replied_at"))
+        .annotate(sealed=sealing.free_text_sealed(author="member", at="replied_at"))
         .select_related("member", "logged_by")
     )
     for reply in replies:
@@ -166,11 +176,11 @@ def reply_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
         )
 
 
-def recommendation_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+def recommendation_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
     recommendations = (
         Recommendation.objects.for_partnership(lead.partnership)
         .filter(lead=lead)
-        .annotate(sealed=free_text_sealed(lead, viewer, author="member", at="created_at"))
+        .annotate(sealed=sealing.free_text_sealed(author="member", at="created_at"))
         .select_related("member")
         .prefetch_related("recommended")
     )
@@ -188,11 +198,11 @@ def recommendation_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry
         )
 
 
-def decision_entries(lead: Lead, viewer: Member) -> Iterable[TimelineEntry]:
+def decision_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
     notes = (
         DecisionNote.objects.for_partnership(lead.partnership)
         .filter(lead=lead)
-        .annotate(sealed=free_text_sealed(lead, viewer, author="member", at="created_at"))
+        .annotate(sealed=sealing.free_text_sealed(author="member", at="created_at"))
         .select_related("member")
     )
     for note in notes:

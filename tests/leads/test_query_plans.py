@@ -5,6 +5,7 @@ sorts and a page's ids deep in the list, for every lead and for a member's own."
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
+from leads import extensions
 from leads.models import Lead
 from leads.selectors.lists import LeadFilters, leads_for_list
 from leads.selectors.timeline import lead_emails
@@ -41,7 +42,8 @@ def test_a_leads_emails_come_through_the_outbox_index(partnership, member, grown
         """,
         [ContentType.objects.get_for_model(Lead).pk, partnership.pk],
     )
-    assert_no_sequential_scan(lead_emails(lead, member), [OUTBOX])
+    sealing = extensions.confidentiality().sealing(lead, member)
+    assert_no_sequential_scan(lead_emails(lead, member, sealing), [OUTBOX])
 
 
 def test_the_search_uses_the_trigram_index(partnership, member, grown):

@@ -7,6 +7,8 @@ writes to one of them, and the subjects of their emails to the customer are the 
 
 - sealed_seats: whose writing about a lead the viewer may not read, and from when.
 - free_text_sealed, email_sealed: the same, as an annotation of a timeline row's own query.
+- LeadSealing, lead_sealing: the same, read once for a whole page (one query), then as cheap
+  annotations of every timeline source's query.
 - worked_transactions, TRANSACTION_TEMPLATES: whose transaction emails the viewer may read.
 - CONFIDENTIALITY: all of it, as leads' timeline and leads list ask for it
   (`leads.extensions.confidentiality()`, registered from TransactionsConfig.ready()).
@@ -14,13 +16,20 @@ writes to one of them, and the subjects of their emails to the customer are the 
 
 from __future__ import annotations
 
+import datetime
+import operator
+from dataclasses import dataclass
+from functools import reduce
+
 from django.db.models import (
     BooleanField,
+    Case,
     Exists,
     OuterRef,
     Q,
     QuerySet,
     Value,
+    When,
 )
 
 from leads.extensions import Confidentiality
@@ -96,6 +105,49 @@ def email_sealed(
     )
 
 
+@dataclass(frozen=True)
+class LeadSealing:
+    """The sealed seats of one lead for one viewer (`sealed_seats`), read once: (member id,
+    their address, their transaction's opening). Its annotations say the same as
+    `free_text_sealed` and `email_sealed` with the seats written in: no subquery for the
+    database to run per row, nor for Django to build per timeline source."""
+
+    seats: tuple[tuple[int, str, datetime.datetime], ...] = ()
+
+    def free_text_sealed(self, *, author: str, at: str) -> Case | Value:
+        return _any_of(
+            Q(**{author: member, f"{at}__gte": opened}) for member, _, opened in self.seats
+        )
+
+    def email_sealed(self, *, at: str = "created_at", reply_to: str = "reply_to") -> Case | Value:
+        return _any_of(
+            Q(**{f"{reply_to}__iexact": address, f"{at}__gte": opened})
+            for _, address, opened in self.seats
+        )
+
+
+def _any_of(conditions) -> Case | Value:
+    conditions = list(conditions)
+    if not conditions:
+        return Value(False, output_field=BooleanField())
+    return Case(
+        When(reduce(operator.or_, conditions), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def lead_sealing(lead: Lead, viewer: Member) -> LeadSealing:
+    """The lead's sealed seats for the viewer, for a whole page (one query; none for
+    leadership, from whom nothing is sealed)."""
+    if viewer.is_leadership:
+        return LeadSealing()
+    seats = sealed_seats(lead, viewer).values_list(
+        "member_id", "member__user__email", "transaction__created_at"
+    )
+    return LeadSealing(tuple(seats))
+
+
 # The emails of a lead's transactions (its team, the post-close steps, the letter, the
 # customer's link): confidential to the committee and leadership, whatever they were filed
 # against. (Their templates keep the names they were sent under: emails/leads/….)
@@ -125,5 +177,6 @@ CONFIDENTIALITY = Confidentiality(
     free_text_sealed=free_text_sealed,
     email_sealed=email_sealed,
     worked_transactions=worked_transactions,
+    sealing=lead_sealing,
     templates=TRANSACTION_TEMPLATES,
 )
