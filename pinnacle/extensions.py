@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
+from typing import cast
 
+from django.template import engines
+from django.template.backends.django import DjangoTemplates
 from django.template.context import make_context
-from django.template.loader import get_template
 from django.utils.safestring import SafeString
 
 ContextFunction = Callable[..., dict | None]
@@ -56,18 +58,17 @@ class ExtensionPoint:
         html: list[SafeString] = []
         # One template context for all of them, its context processors run once (as an
         # `{% include %}` renders in its page's context), rather than one per extension.
+        engine = cast(DjangoTemplates, engines["django"]).engine  # HTML ("text" is for email)
         with ExitStack() as bound:
             page = None
             for extension in self._extensions:
                 extra = extension.context(request, **about)
                 if extra is None:
                     continue
-                template = get_template(extension.template)
+                template = engine.get_template(extension.template)
                 if page is None:
-                    page = make_context(
-                        about, request, autoescape=template.backend.engine.autoescape
-                    )
-                    bound.enter_context(page.bind_template(template.template))
+                    page = make_context(about, request, autoescape=engine.autoescape)
+                    bound.enter_context(page.bind_template(template))
                 with page.push(extra):
-                    html.append(SafeString(template.template.render(page)))
+                    html.append(SafeString(template.render(page)))
         return html
