@@ -8,7 +8,6 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
-
 from urllib.parse import urlencode
 
 from django.db.models import Count, OuterRef, Q, Subquery
