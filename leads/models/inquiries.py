@@ -122,6 +122,8 @@ class Inquiry(TenantOwned):
                 ),
                 name="inquiry_follow_up_escalate_idx",
             ),
+            # Leadership's compliance report: the partnership's inquiries of a period.
+            models.Index(fields=["partnership", "created_at"], name="inquiry_period_idx"),
         ]
 
     def __str__(self) -> str:
