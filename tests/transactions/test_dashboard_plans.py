@@ -5,20 +5,11 @@ import pytest
 
 from leads.models import Lead
 from tests.members.factories import MemberFactory
-from tests.plans import assert_no_sequential_scan, grow, plan
+from tests.plans import assert_no_sequential_scan, grow, indexes_read
 from transactions.models import TeamMember, Transaction
 from transactions.panels import newest_team_transactions
 
 pytestmark = pytest.mark.django_db
-
-
-def _index_scans(node) -> set[tuple[str, str]]:
-    found = set()
-    if "Index Name" in node:
-        found.add((node["Relation Name"], node["Index Name"]))
-    for child in node.get("Plans", ()):
-        found |= _index_scans(child)
-    return found
 
 
 def test_the_panel_reaches_transactions_by_key_through_the_members_seats(partnership, member):
@@ -61,7 +52,4 @@ def test_the_panel_reaches_transactions_by_key_through_the_members_seats(partner
     assert len(list(newest)) == 6
     assert_no_sequential_scan(newest, [Transaction._meta.db_table, TeamMember._meta.db_table])
     # Not the partnership's transactions walked newest first, looking for the member's seats.
-    transaction_indexes = {
-        index for table, index in _index_scans(plan(newest)) if table == "leads_transaction"
-    }
-    assert transaction_indexes == {"leads_transaction_pkey"}
+    assert indexes_read(newest, Transaction._meta.db_table) == {"leads_transaction_pkey"}

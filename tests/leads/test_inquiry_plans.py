@@ -1,5 +1,6 @@
-"""Leadership's compliance report reads the period's inquiries through an index: its cost
-follows the period's rows, not every inquiry the partnership ever received."""
+"""Inquiries are read through indexes: leadership's compliance report reads the period's
+inquiries, the dashboard's panel the open ones of the member (and leadership's); their cost
+follows those rows, not every inquiry the partnership ever received."""
 
 import datetime
 
@@ -10,8 +11,9 @@ from django.utils import timezone
 
 from leads.models import Inquiry, Lead
 from leads.selectors.compliance import response_compliance
-from tests.members.factories import MemberFactory
-from tests.plans import assert_no_sequential_scan, grow
+from leads.selectors.inquiries import first_open_inquiries
+from tests.members.factories import LeadershipFactory, MemberFactory
+from tests.plans import assert_no_sequential_scan, grow, indexes_read
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +61,33 @@ def test_the_report_reads_the_periods_inquiries_by_index(grown, partnership):
         )
     )
     assert_no_sequential_scan(sql, [Inquiry._meta.db_table])
+
+
+@pytest.mark.parametrize("as_leader", [False, True])
+def test_the_dashboards_open_inquiries_are_read_from_the_members_own_entries(
+    grown, partnership, as_leader
+):
+    """The panel reads the open inquiries of the member (300) and a leader's to leadership (300)
+    through the index that starts with them: not the 3,000 open inquiries of another member,
+    nor the 10,000 answered ones to leadership."""
+    factory = LeadershipFactory if as_leader else MemberFactory
+    reader = factory(partnership=partnership)
+    grow(
+        Inquiry._meta.db_table,
+        """
+        INSERT INTO leads_inquiry (partnership_id, lead_id, member_id, message, created_at,
+                                   due_at, remind_at)
+        SELECT %s, id,
+               CASE WHEN id %% 100 = 0 THEN %s WHEN id %% 100 = 1 THEN NULL ELSE %s END,
+               'Still open', now(), now(), now()
+        FROM leads_lead
+        WHERE partnership_id = %s AND email LIKE 'grown%%' AND (id %% 100 < 2 OR id %% 10 = 5)
+        """,
+        [partnership.pk, reader.pk, MemberFactory(partnership=partnership).pk, partnership.pk],
+    )
+    table = Inquiry._meta.db_table
+    for sql in _queries_of(lambda: first_open_inquiries(reader, 5)):  # the first five, the count
+        assert_no_sequential_scan(sql, [table, Lead._meta.db_table])
+        read_through = indexes_read(sql, table)
+        assert read_through, sql
+        assert read_through <= {"inquiry_open_by_member_idx", "inquiry_open_to_leaders_idx"}, sql
