@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
@@ -38,7 +39,7 @@ def due_touches(member: Member, *, today: dt.date, until: dt.date) -> QuerySet[T
     )
 
 
-def open_enrollments_of(member: Member) -> QuerySet[Enrollment]:
+def open_enrollments_of(member: Member) -> QuerySet[Enrollment, Any]:
     """The keys of the member's enrolments still running (a subquery for touch reads)."""
     return (
         Enrollment.objects.for_partnership(member.partnership)
