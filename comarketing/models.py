@@ -93,6 +93,18 @@ class Connection(TenantOwned):
                 condition=models.Q(deleted_at__isnull=True),
                 name="comarketing_menu_idx",
             ),
+            # The menu from the partner's side, and leadership's menu of every live connection
+            # (its page in order and its count, read from the index alone).
+            models.Index(
+                fields=["partnership", "partner", "-invited_at", "-id"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="comarketing_partner_menu_idx",
+            ),
+            models.Index(
+                fields=["partnership", "-invited_at", "-id"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="comarketing_all_menu_idx",
+            ),
             # The reminder sweep: live rows with a reminder day still ahead, by when their clock
             # started. A row whose reminders are dealt with leaves the index, so the sweep reads
             # the rows in their reminder window, not every connection ever made.

@@ -57,6 +57,15 @@ class OutreachPair(TenantOwned):
                 fields=["partnership", "member", "lead"], name="one_outreach_pair"
             )
         ]
+        indexes = [
+            # Leadership's compliance report: the pairs that ceased in a period (a few among
+            # every pair the partnership's members ever had).
+            models.Index(
+                fields=["partnership", "ceased_at"],
+                condition=models.Q(ceased_at__isnull=False),
+                name="outreach_pair_ceased_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} \u2192 {self.lead}"

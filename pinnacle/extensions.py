@@ -11,9 +11,13 @@ panel_context)`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
+from typing import cast
 
-from django.template.loader import render_to_string
+from django.template import engines
+from django.template.backends.django import DjangoTemplates
+from django.template.context import make_context
 from django.utils.safestring import SafeString
 
 ContextFunction = Callable[..., dict | None]
@@ -51,9 +55,20 @@ class ExtensionPoint:
     def render(self, request, **about) -> list[SafeString]:
         """Each extension's HTML, in order; those whose context function answers None are left
         out. The template sees `about` (e.g. member=…) and what its context function returned."""
-        html = []
-        for extension in self._extensions:
-            context = extension.context(request, **about)
-            if context is not None:
-                html.append(render_to_string(extension.template, {**about, **context}, request))
+        html: list[SafeString] = []
+        # One template context for all of them, its context processors run once (as an
+        # `{% include %}` renders in its page's context), rather than one per extension.
+        engine = cast(DjangoTemplates, engines["django"]).engine  # HTML ("text" is for email)
+        with ExitStack() as bound:
+            page = None
+            for extension in self._extensions:
+                extra = extension.context(request, **about)
+                if extra is None:
+                    continue
+                template = engine.get_template(extension.template)
+                if page is None:
+                    page = make_context(about, request, autoescape=engine.autoescape)
+                    bound.enter_context(page.bind_template(template))
+                with page.push(extra):
+                    html.append(SafeString(template.render(page)))
         return html

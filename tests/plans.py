@@ -39,6 +39,25 @@ def sequential_scans(query: QuerySet | str, params: Iterable[Any] = ()) -> set[s
     }
 
 
+def indexes_read(query: QuerySet | str, table: str, params: Iterable[Any] = ()) -> set[str]:
+    """The indexes the plan reads `table` through (a bitmap's index scans included; they name
+    no table of their own); "Seq Scan" when it reads the table end to end."""
+    found = set()
+    for node in _nodes(plan(query, params)):
+        if "Index Name" in node:
+            found.add(node["Index Name"])
+        elif node["Node Type"] == "Seq Scan" and node["Relation Name"] == table:
+            found.add("Seq Scan")
+    if not found - {"Seq Scan"}:
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexname = ANY(%s)",
+            [table, sorted(found - {"Seq Scan"})],
+        )
+        return {row[0] for row in cursor.fetchall()} | (found & {"Seq Scan"})
+
+
 def assert_no_sequential_scan(
     query: QuerySet | str, tables: Iterable[str], params: Iterable[Any] = ()
 ) -> None:

@@ -6,6 +6,7 @@ import pytest
 from leads import extensions as lead_extensions
 from leads.extensions import LeadColumn, TimelineEntry
 from members import extensions as member_extensions
+from pinnacle.extensions import ExtensionPoint
 from tests.conftest import client_for
 from tests.leads.factories import LeadFactory
 
@@ -101,3 +102,38 @@ def test_an_app_registers_once_however_often_ready_runs(extension_templates):
     point.register("ext/menu.html")
     assert point.templates == [*before, "ext/menu.html"]
     point._extensions = [e for e in point._extensions if e.template != "ext/menu.html"]
+
+
+PROCESSOR_CALLS: list[str] = []
+
+
+def counting_processor(request) -> dict:
+    """A context processor that notes each time a template context is filled for a request."""
+    PROCESSOR_CALLS.append(request.path)
+    return {}
+
+
+def test_a_point_fills_the_template_context_once_for_all_its_extensions(
+    extension_templates, settings, rf, member
+):
+    # Each fill runs every context processor of the project (auth, messages, the menu's
+    # membership, CSRF...): a point renders all its templates in one context, as an include
+    # renders in its page's, so their cost does not grow with the apps registered.
+    processors = [f"{__name__}.counting_processor"]
+    settings.TEMPLATES = [
+        {**engine, "OPTIONS": {**engine["OPTIONS"], "context_processors": processors}}
+        for engine in settings.TEMPLATES
+    ]
+    point = ExtensionPoint("test_point", "request, member")
+    point.register("ext/panel.html", lambda request, member: {"note": "first"})
+    point.register("ext/section.html")
+    point.register("ext/menu.html", lambda request, member: None)
+    request = rf.get("/dashboard/")
+    request.user = member.user
+    PROCESSOR_CALLS.clear()
+    html = point.render(request, member=member)
+    assert html == [
+        "<section>Panel for Alice Agent: first</section>",
+        "<section>Co-marketing section for Alice Agent</section>",
+    ]
+    assert PROCESSOR_CALLS == ["/dashboard/"]

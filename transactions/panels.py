@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.db.models import Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import F, Lookup, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,13 +26,18 @@ from leads.models import Lead
 from members import extensions as member_extensions
 from members.models import Member
 from pinnacle.membership import request_membership
-from transactions.models import TransactionAccess, TransactionEvent, TransactionStage
+from transactions.models import (
+    TeamMember,
+    Transaction,
+    TransactionAccess,
+    TransactionEvent,
+    TransactionStage,
+)
 from transactions.selectors import (
     EVENT_COVERS,
     Cover,
     sight_annotations,
     sight_of,
-    team_transactions,
     transactions_covering,
     visible_transactions,
 )
@@ -125,13 +131,38 @@ def lead_transactions(request, lead: Lead, viewer: Member) -> dict | None:
     return {"transactions": transactions, "open_transaction_url": open_url}
 
 
+class AnyOf(Lookup):
+    """`column = ANY(ARRAY(subquery))`: PostgreSQL computes the array first, then fetches the
+    rows by their index, whatever their number in the table."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+def newest_team_transactions(member: Member) -> QuerySet[Transaction]:
+    """The transactions of `team_transactions(member)`, newest first, reached through the
+    member's own seats. As a join (or EXISTS), the planner walks the partnership's transactions
+    newest first looking for the member's: every one of them for a member on no team."""
+    seats = (
+        TeamMember.objects.for_partnership(member.partnership)
+        .filter(member=member)
+        .order_by()
+        .values("transaction_id")
+    )
+    return (
+        Transaction.objects.for_partnership(member.partnership)
+        .filter(AnyOf(F("pk"), ArraySubquery(seats)))
+        .order_by("-created_at", "-pk")
+    )
+
+
 def transactions_panel(request, member: Member) -> dict:
     """The member's own committees, newest first; leadership gets the way to all of them."""
-    transactions = list(
-        team_transactions(member)
-        .select_related("lead")
-        .order_by("-created_at", "-pk")[: PANEL_SIZE + 1]
-    )
+    transactions = list(newest_team_transactions(member).select_related("lead")[: PANEL_SIZE + 1])
     return {
         "transactions": transactions[:PANEL_SIZE],
         "more": len(transactions) > PANEL_SIZE,

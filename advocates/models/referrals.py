@@ -86,6 +86,13 @@ class Referral(TenantOwned):
                 condition=Q(lead__isnull=False),
                 name="referral_by_lead",
             ),
+            # The dashboard's "referrers to update": the member's untold referrals, the latest
+            # stage change first, read in order from here (a few entries, not all their rows).
+            models.Index(
+                fields=["partnership", "owner", "-stage_changed_at", "-id"],
+                condition=~Q(untold_stage=""),
+                name="referral_untold_idx",
+            ),
         ]
 
 

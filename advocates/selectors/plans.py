@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
@@ -35,6 +36,15 @@ def due_touches(member: Member, *, today: dt.date, until: dt.date) -> QuerySet[T
         .filter(due_on__lte=until)
         .select_related("contact")
         .order_by("due_on", "pk")
+    )
+
+
+def open_enrollments_of(member: Member) -> QuerySet[Enrollment, Any]:
+    """The keys of the member's enrolments still running (a subquery for touch reads)."""
+    return (
+        Enrollment.objects.for_partnership(member.partnership)
+        .filter(owner=member, closed_at__isnull=True)
+        .values("pk")
     )
 
 
@@ -106,7 +116,16 @@ def touches_in(member: Member, bucket: str, today: dt.date) -> QuerySet[Touch]:
 def dashboard_touches(member: Member, today: dt.date, first: int = 5) -> dict | None:
     """The dashboard's counts of today's and this week's touches (overdue ones too) and the
     first few, in two queries; None (one query) when nothing is due this week."""
-    counts = pending_touches(member).aggregate(
+    # The member's open enrolments as a key list (a few hundred at most), not a join that reads
+    # every enrolment of the partnership to learn which are closed. Touches and enrolments have
+    # the same owner (enrol() gives the touches the enrolment's), so the rows are those of
+    # pending_touches().
+    live = (
+        Touch.objects.for_partnership(member.partnership)
+        .filter(owner=member, done_at__isnull=True)
+        .filter(enrollment__in=open_enrollments_of(member))
+    )
+    counts = live.aggregate(
         **{
             name: Count("pk", filter=bucket_filter(name, today))
             for name in ("overdue", "today", "week")

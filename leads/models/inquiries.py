@@ -122,6 +122,22 @@ class Inquiry(TenantOwned):
                 ),
                 name="inquiry_follow_up_escalate_idx",
             ),
+            # The dashboard's open inquiries of a member, and those to leadership, nearest
+            # deadline first: only the open ones are here, not every answered one. Leadership's
+            # have their own (an `IS NULL` condition does not let the planner read the shared
+            # one in deadline order).
+            models.Index(
+                fields=["partnership", "member", "due_at", "id"],
+                condition=models.Q(responded_at__isnull=True),
+                name="inquiry_open_by_member_idx",
+            ),
+            models.Index(
+                fields=["partnership", "due_at", "id"],
+                condition=models.Q(responded_at__isnull=True, member__isnull=True),
+                name="inquiry_open_to_leaders_idx",
+            ),
+            # Leadership's compliance report: the partnership's inquiries of a period.
+            models.Index(fields=["partnership", "created_at"], name="inquiry_period_idx"),
         ]
 
     def __str__(self) -> str:

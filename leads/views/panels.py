@@ -18,6 +18,10 @@ def referral_panel(request, member) -> dict:
     }
 
 
+PANEL_INQUIRIES = 5
+
+
 def inquiry_panel(request, member) -> dict:
-    """Inquiries waiting for the member's reply, nearest deadline first."""
-    return {"inquiries": inquiry_selectors.open_inquiries(member)}
+    """Inquiries waiting for the member's reply: the first few by deadline, and how many."""
+    inquiries, count = inquiry_selectors.first_open_inquiries(member, PANEL_INQUIRIES)
+    return {"inquiries": inquiries, "open_count": count, "more": count - len(inquiries)}

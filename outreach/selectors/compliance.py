@@ -8,9 +8,11 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from outreach.models import Attempt, Channel, OutreachPair, Recommendation, Refusal
 from pinnacle.mail.models import OutboxMessage, Suppression
@@ -30,6 +32,7 @@ class MemberOutreach:
     ceased: int = 0
     opt_outs: int = 0
     bounced: int = 0
+    details_url: str = ""
 
     @property
     def attempt_total(self) -> int:
@@ -142,7 +145,13 @@ def opt_outs_after_messages(partnership: Partnership, since, until):
 
 
 def report_section(request, partnership, start, end) -> dict:
-    return {"outreach_rows": outreach_by_member(partnership, start, end)}
+    rows = outreach_by_member(partnership, start, end)
+    # Each row's link to the member's details, built here once per row rather than by a
+    # `{% url %}` with two dates per row of a report that lists every member.
+    period = urlencode({"start": start.isoformat(), "end": end.isoformat()})
+    for row in rows:
+        row.details_url = f"{reverse('outreach_member_compliance', args=[row.member_id])}?{period}"
+    return {"outreach_rows": rows}
 
 
 CSV_HEADERS = [

@@ -380,9 +380,10 @@ def test_the_menu_reads_a_fixed_number_of_queries(
             status=Status.ACTIVE if n % 2 else Status.NOT_DELIVERED,
         )
     client = client_for(partnership, lender)
-    # Partnership, user, membership; the page count and the page's connections with their
-    # lender, partner and email (one query): completion is computed from the loaded rows.
-    with django_assert_num_queries(5):
+    # Partnership, user, membership; the page count, the page's keys, and those connections
+    # with their lender, partner and email (one query): completion is computed from the loaded
+    # rows.
+    with django_assert_num_queries(6):
         page = client.get("/comarketing/")
     # A progress bar for each active partner on the page (every other row; newest first).
     shown = range(count - 1, max(count - 26, -1), -1)

@@ -59,6 +59,9 @@ def test_the_report_shows_each_members_outreach(story, leader_client):
     assert '<span class="status bad">1</span>' in alice_row  # Dana opted out after her email
     bob_row = section[section.index("Bob Broker") :]
     assert '<td class="num">1</td>\n            <td><a' in bob_row  # one bounced
+    # Each row leads to the member's own details for the same period.
+    details = f"/outreach/compliance/{story['alice'].pk}/?start=2025-04-01&amp;end=2025-04-30"
+    assert f'<a href="{details}">Details</a>' in alice_row
 
 
 def test_the_period_is_the_partnerships_days(story, leader_client):
