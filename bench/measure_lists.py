@@ -79,23 +79,44 @@ def client_for(email: str) -> Client:
     return client
 
 
-def measure(client: Client, path: str) -> tuple[float, float, int]:
-    """(median seconds, median rendering seconds, queries) of REPEAT requests of `path`."""
+class Spent:
+    """Time spent in the database and in template rendering during one request."""
+
+    def __init__(self):
+        self.database = 0.0
+        self.queries = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.database += time.perf_counter() - start
+            self.queries += 1
+
+
+def measure(client: Client, path: str) -> dict[str, float]:
+    """Medians of REPEAT requests of `path`, each after one of the fixed view (the reference
+    of the same moment: the machine is shared and noisy)."""
     response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
-    queries = []
-    with connection.execute_wrapper(
-        lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)
-    ):
-        client.get(path)
-    samples, renders = [], []
+    samples: dict[str, list[float]] = {"fixed": [], "page": [], "render": [], "db": []}
+    queries = 0
     for _ in range(REPEAT):
-        rendering["spent"] = 0.0
         start = time.perf_counter()
-        client.get(path)
-        samples.append(time.perf_counter() - start)
-        renders.append(rendering["spent"])
-    return statistics.median(samples), statistics.median(renders), len(queries)
+        client.get("/bench/fixed")
+        samples["fixed"].append(time.perf_counter() - start)
+        rendering["spent"] = 0.0
+        spent = Spent()
+        with connection.execute_wrapper(spent):
+            start = time.perf_counter()
+            client.get(path)
+            samples["page"].append(time.perf_counter() - start)
+        samples["render"].append(rendering["spent"])
+        samples["db"].append(spent.database)
+        queries = spent.queries
+    result = {name: statistics.median(values) for name, values in samples.items()}
+    return {**result, "queries": queries}
 
 
 def main() -> None:
@@ -103,7 +124,6 @@ def main() -> None:
     seat = TeamMember.objects.filter(member=member).order_by("-transaction_id").first()
     contact = Contact.objects.filter(owner=member).order_by("-strength").first()
     pages = [
-        (MEMBER, "/bench/fixed"),
         (MEMBER, "/healthz"),
         (MEMBER, "/transactions/"),
         (MEMBER, "/transactions/?page=20"),
@@ -127,14 +147,14 @@ def main() -> None:
         (LEADER, "/advocates/overview/"),
     ]
     clients = {email: client_for(email) for email in {MEMBER, LEADER}}
-    results = [(who, path, *measure(clients[who], path)) for who, path in pages]
-    reference = results[0][2]
-    print(f"reference (a fixed view): {reference * 1000:.2f} ms (median of {REPEAT})")
-    print(f"{'as':<8}{'page':<46}{'x fixed':>10}{'render %':>10}{'queries':>9}")
-    for who, page, median, render, queries in results[1:]:
+    results = [(who, page, measure(clients[who], page)) for who, page in pages]
+    print(f"medians of {REPEAT} requests; x fixed: against a fixed view requested just before each")
+    print(f"{'as':<8}{'page':<46}{'ms':>7}{'x fixed':>9}{'render':>8}{'db':>6}{'queries':>9}")
+    for who, page, r in results:
         print(
-            f"{who.split('@')[0]:<8}{page[:45]:<46}{median / reference:>9.1f}x"
-            f"{100 * render / median:>9.0f}%{queries:>9}"
+            f"{who.split('@')[0]:<8}{page[:45]:<46}{r['page'] * 1000:>7.1f}"
+            f"{r['page'] / r['fixed']:>8.1f}x{100 * r['render'] / r['page']:>7.0f}%"
+            f"{100 * r['db'] / r['page']:>5.0f}%{r['queries']:>9}"
         )
 
 

@@ -1,0 +1,78 @@
+"""The transactions pages' main queries reach their rows through indexes at a real size: a
+member's list costs their share, not the partnership's 20,000 transactions."""
+
+import pytest
+
+from tests.members.factories import MemberFactory
+from tests.plans import assert_no_sequential_scan, grow
+from tests.transactions.factories import TransactionFactory
+from transactions import selectors
+from transactions.models import PostCloseStep, TeamMember, Transaction
+
+pytestmark = pytest.mark.django_db
+
+TRANSACTIONS = Transaction._meta.db_table
+SEATS = TeamMember._meta.db_table
+STEPS = PostCloseStep._meta.db_table
+
+
+@pytest.fixture
+def other_in_partnership(partnership):
+    return MemberFactory(partnership=partnership)
+
+
+@pytest.fixture
+def grown(partnership, member, other_in_partnership):
+    """20,000 transactions of other members (their lead and opener: one of the member's
+    transactions'), each with a seat and, for the closed ones, three post-close steps."""
+    mine = TransactionFactory(lead__partnership=partnership, opened_by=member)
+    other = other_in_partnership
+    grow(
+        TRANSACTIONS,
+        f"""
+        INSERT INTO {TRANSACTIONS} (partnership_id, lead_id, kind, property_address, stage,
+            created_at, closed_on, customer_link_version, opened_by_id)
+        SELECT %s, %s, 'buy', n || ' Main St',
+            CASE WHEN n %% 2 = 0 THEN 'closed' ELSE 'opened' END,
+            now() - n * interval '1 hour', CASE WHEN n %% 2 = 0 THEN current_date END, 1, %s
+        FROM generate_series(1, 20000) AS n
+        """,
+        [partnership.pk, mine.lead_id, other.pk],
+    )
+    grow(
+        SEATS,
+        f"""
+        INSERT INTO {SEATS} (partnership_id, transaction_id, member_id, role, added_at)
+        SELECT partnership_id, id, opened_by_id, '', created_at FROM {TRANSACTIONS}
+        WHERE partnership_id = %s AND id <> %s
+        """,
+        [partnership.pk, mine.pk],
+    )
+    grow(
+        STEPS,
+        f"""
+        INSERT INTO {STEPS} (partnership_id, transaction_id, kind, due_at, remind_at)
+        SELECT t.partnership_id, t.id, k.kind, now() + k.due, now()
+        FROM {TRANSACTIONS} t, (VALUES ('handoff', interval '2 days'),
+            ('letter', interval '7 days'), ('interaction', interval '30 days')) AS k(kind, due)
+        WHERE t.partnership_id = %s AND t.stage = 'closed'
+        """,
+        [partnership.pk],
+    )
+    return mine
+
+
+def test_a_members_list_and_its_count_read_their_own_seats_not_every_transaction(member, grown):
+    rows = selectors.transactions_for_list(member)
+    assert list(rows) == [grown]
+    assert_no_sequential_scan(rows, [TRANSACTIONS, SEATS])
+    assert_no_sequential_scan(rows.order_by().values("pk"), [TRANSACTIONS, SEATS])
+
+
+def test_a_members_search_and_stage_filter_read_their_own_seats(member, grown):
+    for rows in (
+        selectors.transactions_for_list(member, q="main"),
+        selectors.transactions_for_list(member, stage="closed"),
+        selectors.transactions_for_list(member, stage=selectors.FORMING),
+    ):
+        assert_no_sequential_scan(rows, [TRANSACTIONS, SEATS])
