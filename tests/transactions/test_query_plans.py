@@ -8,6 +8,7 @@ from tests.plans import assert_no_sequential_scan, grow
 from tests.transactions.factories import TransactionFactory
 from transactions import selectors
 from transactions.models import PostCloseStep, TeamMember, Transaction
+from transactions.selectors.board import post_close_board
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,8 @@ def other_in_partnership(partnership):
 @pytest.fixture
 def grown(partnership, member, other_in_partnership):
     """20,000 transactions of other members (their lead and opener: one of the member's
-    transactions'), each with a seat and, for the closed ones, three post-close steps."""
+    transactions'), each with a seat; half of them closed, two a day, with their three
+    post-close steps (those of the last ten days still to do)."""
     mine = TransactionFactory(lead__partnership=partnership, opened_by=member)
     other = other_in_partnership
     grow(
@@ -34,7 +36,7 @@ def grown(partnership, member, other_in_partnership):
             created_at, closed_on, customer_link_version, opened_by_id)
         SELECT %s, %s, 'buy', n || ' Main St',
             CASE WHEN n %% 2 = 0 THEN 'closed' ELSE 'opened' END,
-            now() - n * interval '1 hour', CASE WHEN n %% 2 = 0 THEN current_date END, 1, %s
+            now() - n * interval '1 hour', CASE WHEN n %% 2 = 0 THEN current_date - n / 4 END, 1, %s
         FROM generate_series(1, 20000) AS n
         """,
         [partnership.pk, mine.lead_id, other.pk],
@@ -51,8 +53,10 @@ def grown(partnership, member, other_in_partnership):
     grow(
         STEPS,
         f"""
-        INSERT INTO {STEPS} (partnership_id, transaction_id, kind, due_at, remind_at)
-        SELECT t.partnership_id, t.id, k.kind, now() + k.due, now()
+        INSERT INTO {STEPS} (partnership_id, transaction_id, kind, due_at, remind_at,
+            completed_at)
+        SELECT t.partnership_id, t.id, k.kind, t.closed_on + k.due, t.closed_on,
+            CASE WHEN t.closed_on < current_date - 10 THEN t.closed_on + k.due END
         FROM {TRANSACTIONS} t, (VALUES ('handoff', interval '2 days'),
             ('letter', interval '7 days'), ('interaction', interval '30 days')) AS k(kind, due)
         WHERE t.partnership_id = %s AND t.stage = 'closed'
@@ -76,3 +80,23 @@ def test_a_members_search_and_stage_filter_read_their_own_seats(member, grown):
         selectors.transactions_for_list(member, stage=selectors.FORMING),
     ):
         assert_no_sequential_scan(rows, [TRANSACTIONS, SEATS])
+
+
+def test_leaderships_post_close_board_reads_the_pending_steps_and_the_closes_by_index(
+    leader, grown
+):
+    board = post_close_board(leader)
+    # The closes of the last ten days (two a day, and today's one) have their steps to do.
+    assert board.counts == {"total": 10000, "pending": 21}
+    for start in (0, 20, 2000):
+        assert_no_sequential_scan(board.rows(start, start + 25), [TRANSACTIONS, SEATS, STEPS])
+    first = board[0:25]
+    assert [t.pk for t in post_close_board(leader, open_only=True)[0:25]] == [
+        t.pk for t in first[:21]
+    ]
+    due = [t.next_due_at for t in first[:21]]
+    assert None not in due and due == sorted(due)
+    closes = [t.closed_on for t in first[21:]] + [t.closed_on for t in board[25:30]]
+    assert closes == sorted(closes, reverse=True) and max(closes) < min(
+        t.closed_on for t in first[:20]
+    )

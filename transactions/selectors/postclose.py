@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q
 
 from members.models import Member
 from members.selectors import leaders
@@ -74,36 +74,6 @@ def involved_members(
         found = Member.objects.for_partnership(transaction.partnership).in_bulk(former)
         members += [found[pk] for pk in former if pk in found]
     return members
-
-
-def post_close_board(viewer: Member, *, now: datetime.datetime, open_only: bool = False):
-    """Every closed transaction the viewer may see (leadership: all of the partnership's), with
-    its steps: those with an overdue step first, then by the nearest pending deadline, then the
-    completed ones, latest close first."""
-    pending = PostCloseStep.objects.filter(
-        partnership=OuterRef("partnership"), transaction=OuterRef("pk"), completed_at__isnull=True
-    )
-    transactions = (
-        visible_transactions(viewer)
-        .filter(stage=TransactionStage.CLOSED)
-        .select_related("lead", "leader", "handoff_evaluation__meeting")
-        .annotate(
-            has_overdue=Exists(pending.filter(due_at__lte=now)),
-            next_due_at=Subquery(pending.order_by("due_at").values("due_at")[:1]),
-        )
-        .prefetch_related(
-            Prefetch(
-                "post_close_steps",
-                queryset=PostCloseStep.objects.select_related(
-                    "times_proposed_by", "completed_by"
-                ).order_by("due_at", "pk"),
-            )
-        )
-        .order_by("-has_overdue", "next_due_at", "-closed_on", "-pk")
-    )
-    if open_only:
-        transactions = transactions.filter(Exists(pending))
-    return transactions
 
 
 @dataclass(frozen=True)
