@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test coverage install lint format clean
+.PHONY: run test coverage bench install lint format clean
 
 run: install
 	$(PY) -m pinnacle.devservices run
@@ -15,6 +15,13 @@ test: install
 # Not in `make test`: measuring coverage nearly doubles the suite's CPU time on Python 3.11.
 coverage: install
 	$(PY) -m pinnacle.devservices test --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+
+# The pages under load at a real partnership's size and the sweeps at 1x and 10x, as ratios
+# (README: Performance). Seeds its own database once (minutes); writes bench/results/.
+bench: install
+	@command -v wrk >/dev/null || { echo "Installing wrk (Debian package)"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(PY) bench/run.py
 
 install: $(VENV)/.installed
 
