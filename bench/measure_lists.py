@@ -1,6 +1,6 @@
 """Time the transactions and advocates pages of a grown partnership (bench/grow_lists.py).
 
-    DATABASE_URL=... SECRET_KEY=x .venv/bin/python bench/measure_lists.py [REPEAT]
+    DATABASE_URL=... SECRET_KEY=x .venv/bin/python bench/measure_lists.py [REPEAT] [PATH-PART...]
 
 Production settings (DEBUG off) through Django's test client, logged in as the member and as
 leadership. For each page: the median time of REPEAT requests as a ratio of a fixed view's
@@ -145,6 +145,12 @@ def main() -> None:
         (MEMBER, "/advocates/satisfaction/"),
         (MEMBER, "/advocates/experiments/"),
         (LEADER, "/advocates/overview/"),
+    ]
+    only = sys.argv[2:]
+    pages = [
+        (who, page)
+        for who, page in pages
+        if not only or page == "/healthz" or any(part in page for part in only)
     ]
     clients = {email: client_for(email) for email in {MEMBER, LEADER}}
     results = [(who, page, measure(clients[who], page)) for who, page in pages]

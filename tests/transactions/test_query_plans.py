@@ -2,9 +2,13 @@
 member's list costs their share, not the partnership's 20,000 transactions."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from leads.models import Lead
+from tests.conftest import client_for
 from tests.members.factories import MemberFactory
-from tests.plans import assert_no_sequential_scan, grow
+from tests.plans import assert_no_sequential_scan, grow, plan
 from tests.transactions.factories import TransactionFactory
 from transactions import selectors
 from transactions.models import PostCloseStep, TeamMember, Transaction
@@ -100,3 +104,92 @@ def test_leaderships_post_close_board_reads_the_pending_steps_and_the_closes_by_
     assert closes == sorted(closes, reverse=True) and max(closes) < min(
         t.closed_on for t in first[:20]
     )
+
+
+# --- A member's list page and search at a real size --------------------------------------------
+
+LEADS = Lead._meta.db_table
+SHARE = 300
+
+
+@pytest.fixture
+def customers(partnership, member, other_in_partnership):
+    """20,000 transactions of another member and SHARE of the member's, each with its own
+    customer, all of them named "Customer n"."""
+    grow(
+        LEADS,
+        f"""
+        INSERT INTO {LEADS} (partnership_id, name, email, phone, need, timeframe, channel, utm,
+            consented_at, created_at, last_submitted_at)
+        SELECT %s, 'Customer ' || n, 'customer-' || n || '@example.com', '', 'buy', 'now',
+            'online_form', '{{}}', now(), now() - n * interval '1 hour', now()
+        FROM generate_series(1, 20000 + %s) AS n
+        """,
+        [partnership.pk, SHARE],
+    )
+    grow(
+        TRANSACTIONS,
+        f"""
+        INSERT INTO {TRANSACTIONS} (partnership_id, lead_id, kind, property_address, stage,
+            created_at, customer_link_version, opened_by_id)
+        SELECT partnership_id, id, 'buy', id || ' Main St', 'opened', created_at, 1,
+            CASE WHEN id %% 67 = 0 THEN %s ELSE %s END
+        FROM {LEADS} WHERE partnership_id = %s
+        """,
+        [member.pk, other_in_partnership.pk, partnership.pk],
+    )
+    grow(
+        SEATS,
+        f"""
+        INSERT INTO {SEATS} (partnership_id, transaction_id, member_id, role, added_at)
+        SELECT partnership_id, id, opened_by_id, '', created_at FROM {TRANSACTIONS}
+        WHERE partnership_id = %s
+        """,
+        [partnership.pk],
+    )
+    return TeamMember.objects.filter(member=member).count()
+
+
+def _page_query(client, path: str) -> str:
+    """The SQL of the query that reads the list page's rows with their customers (its literals'
+    `%` escaped, to run without parameters)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    # The only one reading the customer's phone (a column no search nor filter uses).
+    (sql,) = [q["sql"] for q in queries if '"leads_lead"."phone"' in q["sql"]]
+    return sql.replace("%", "%%")
+
+
+def _reads(node: dict, table: str) -> list[dict]:
+    found = [node] if node.get("Relation Name") == table else []
+    for child in node.get("Plans", ()):
+        found += _reads(child, table)
+    return found
+
+
+def test_a_members_list_page_reads_the_customers_of_its_own_rows_only(
+    partnership, member, customers
+):
+    assert customers >= SHARE - 10
+    client = client_for(partnership, member)
+    for path in ("/transactions/", "/transactions/?page=3"):
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {_page_query(client, path)}", [])
+            analyzed = cursor.fetchone()[0][0]["Plan"]
+        reads = _reads(analyzed, LEADS)
+        assert sum(n["Actual Rows"] * n["Actual Loops"] for n in reads) == 25, path
+
+
+def test_a_members_search_reaches_customers_by_primary_key_from_their_own_transactions(
+    partnership, member, customers
+):
+    """Every customer matches "customer": the search still reads the member's share, and the
+    leads only by id, never through a scan of the matching leads of the partnership."""
+    rows = selectors.transactions_matching(member, q="customer")
+    assert rows.count() == customers
+    sql = _page_query(client_for(partnership, member), "/transactions/?q=customer")
+    for query in (rows, rows.order_by().values("pk"), sql):
+        assert_no_sequential_scan(query, [TRANSACTIONS, SEATS, LEADS])
+        assert {node.get("Index Name") for node in _reads(plan(query), LEADS)} <= {
+            "leads_lead_pkey"
+        }
