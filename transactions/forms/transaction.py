@@ -5,6 +5,7 @@ transactions list's filters."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.html import format_html_join
 
 from members.models import Member
 from pinnacle.forms import BoundedDateField, BoundedEmailField
@@ -19,7 +20,32 @@ def _member_label(member) -> str:
     )
 
 
+class MemberSelect(forms.Select):
+    """A choice among a partnership's members (thousands at a real size) with the markup of
+    Django's select (no option groups), its options written in one pass here rather than built
+    as dicts and rendered through two template includes each."""
+
+    template_name = "transactions/widgets/member_select.html"
+
+    def get_context(self, name, value, attrs):
+        # The widget's own context, without ChoiceWidget's option dicts.
+        context = forms.Widget.get_context(self, name, value, attrs)
+        chosen, selected, options = context["widget"]["value"], False, []
+        for choice, label in self.choices:
+            choice = "" if choice is None else str(choice)
+            # As Django's select: the first option of the value is the selected one.
+            here = not selected and choice in chosen
+            selected = selected or here
+            options.append((choice, " selected" if here else "", label))
+        context["widget"]["options_html"] = format_html_join(
+            "", '\n  <option value="{}"{}>{}</option>\n', options
+        )
+        return context
+
+
 class MemberChoiceField(forms.ModelChoiceField):
+    widget = MemberSelect
+
     def label_from_instance(self, obj):
         return _member_label(obj)
 

@@ -22,6 +22,7 @@ from transactions.models import (
     HandoffEvaluation,
     MeetingProposal,
     PostCloseStep,
+    TeamMember,
     ThankYouLetter,
     Transaction,
     TransactionStage,
@@ -32,9 +33,10 @@ from transactions.selectors import team_of, visible_transactions
 STEP_KINDS = list(PostCloseStep.Kind)
 
 
-def committee_of(transaction: Transaction) -> list[Member]:
-    """Every member of the transaction committee (the team, and the leader), team order."""
-    members = [seat.member for seat in team_of(transaction)]
+def committee_of(transaction: Transaction, team: list[TeamMember] | None = None) -> list[Member]:
+    """Every member of the transaction committee (the team, and the leader), team order; `team`:
+    its seats as `team_of` gives them, when the caller has them in hand."""
+    members = [seat.member for seat in (team_of(transaction) if team is None else team)]
     if (
         transaction.leader_id
         and all(m.pk != transaction.leader_id for m in members)
@@ -255,8 +257,12 @@ class PostCloseSection:
 
 
 def post_close_section(
-    transaction: Transaction, viewer: Member, now: datetime.datetime
+    transaction: Transaction,
+    viewer: Member,
+    now: datetime.datetime,
+    team: list[TeamMember] | None = None,
 ) -> PostCloseSection:
+    """The section's rows; `team`: the transaction's seats (`team_of`), when the page has them."""
     partnership = transaction.partnership
     transaction.partnership = partnership
     steps = (
@@ -285,7 +291,7 @@ def post_close_section(
         .first()
     )
     is_leadership = viewer.is_leadership
-    committee = committee_of(transaction)
+    committee = committee_of(transaction, team)
     return PostCloseSection(
         transaction=transaction,
         viewer=viewer,
