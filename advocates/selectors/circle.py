@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
-    Avg,
     BooleanField,
     Case,
     Count,
@@ -32,10 +31,8 @@ from advocates.models import (
     Direction,
     Experiment,
     Referral,
-    ReferralStage,
     Segment,
     ServiceRecord,
-    Touch,
 )
 from members.models import Member
 from pinnacle.access import get_or_404
@@ -305,50 +302,3 @@ def exchange_of(row: ScorecardRow) -> Exchange:
         received=row.received_n,
         sent=row.sent_n,
     )
-
-
-# --- Leadership's aggregate view (counts only, never a contact's name) -------------------------
-
-
-def circles_overview(partnership, *, today: dt.date) -> dict:
-    """Across every member of the partnership: contacts per segment, average strength, members
-    with a circle, touches due and done this year, referrals per stage. Counts only. Four
-    queries."""
-    contacts = Contact.objects.for_partnership(partnership)
-    totals = contacts.aggregate(
-        contacts=Count("pk"),
-        average=Avg("strength"),
-        members=Count("owner", distinct=True),
-        **{choice.value: Count("pk", filter=Q(segment=choice.value)) for choice in Segment},
-    )
-    year_start = today.replace(month=1, day=1)
-    touches = Touch.objects.for_partnership(partnership).aggregate(
-        due=Count("pk", filter=Q(due_on__gte=year_start, due_on__lte=today)),
-        done=Count(
-            "pk", filter=Q(due_on__gte=year_start, due_on__lte=today, done_at__isnull=False)
-        ),
-        planned=Count("pk", filter=Q(due_on__year=today.year)),
-    )
-    stages = dict(
-        Referral.objects.for_partnership(partnership)
-        .order_by()
-        .values_list("stage")
-        .annotate(n=Count("pk"))
-    )
-    per_member = (
-        contacts.order_by()
-        .values("owner", "owner__display_name")
-        .annotate(
-            contacts=Count("pk"),
-            average=Avg("strength"),
-            core=Count("pk", filter=Q(segment=Segment.CORE_ADVOCATES)),
-        )
-        .order_by("owner__display_name", "owner")
-    )
-    return {
-        "totals": totals,
-        "segments": [(choice.label, totals[choice.value]) for choice in Segment],
-        "touches": touches,
-        "stages": [(stage.label, stages.get(stage.value, 0)) for stage in ReferralStage],
-        "per_member": per_member,
-    }

@@ -18,6 +18,14 @@ from pinnacle.access import get_or_404
 WEEK_DAYS = 6  # "this week": today and the six days after it
 
 
+def _own_enrollments(member: Member) -> Q:
+    """Touches whose enrolment is the member's (every touch of theirs: a touch has its plan's
+    owner). Said in SQL too, so that a count of the member's touches joins the member's
+    enrolments through (partnership, owner, kind), not every enrolment of the partnership (a
+    page of them reads the touches in order through `touch_pending_by_owner` instead)."""
+    return Q(enrollment__partnership=member.partnership_id, enrollment__owner=member)
+
+
 def touches_of(member: Member) -> QuerySet[Touch]:
     """The member's touches on plans still running (a closed plan's misses are not chased)."""
     return Touch.objects.for_partnership(member.partnership).filter(
@@ -99,9 +107,12 @@ def with_bucket(touches: QuerySet[Touch], today: dt.date) -> QuerySet[Touch]:
 
 
 def touch_counts(member: Member, today: dt.date) -> dict[str, int]:
-    """How many of the member's touches are in each bucket, in one query."""
-    return touches_of(member).aggregate(
-        **{name: Count("pk", filter=bucket_filter(name, today)) for name in BUCKETS}
+    """How many of the member's touches are in each bucket, in one query (each the count of
+    `touches_in` that bucket: its pages need no other)."""
+    return (
+        touches_of(member)
+        .filter(_own_enrollments(member))
+        .aggregate(**{name: Count("pk", filter=bucket_filter(name, today)) for name in BUCKETS})
     )
 
 
@@ -166,7 +177,7 @@ def completion_by_plan(member: Member, today: dt.date) -> dict[str, Completion]:
     done, due = _completion_counts(today)
     rows = (
         Touch.objects.for_partnership(member.partnership)
-        .filter(owner=member)
+        .filter(_own_enrollments(member), owner=member)
         .values("enrollment__kind")
         .annotate(touches_done=done, touches_due=due)
         .order_by()

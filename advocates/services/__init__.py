@@ -10,7 +10,8 @@
 - `referrals`: referrals both ways, their stages, progress notes; `rewards`: reward programs and
   the rewards given;
 - `experiments`: the reward A/B test;
-- `surveys`: the satisfaction survey and its model.
+- `surveys`: the satisfaction survey and its model;
+- `overview`: tells leadership's cached overview of the circles that they changed.
 """
 
 from pinnacle.refusals import Refused

@@ -26,6 +26,7 @@ from advocates.models import (
     ServiceRecord,
 )
 from advocates.services import AdvocatesRefused
+from advocates.services.overview import circles_changed
 from advocates.services.score import refresh_score
 from members.models import Member
 from pinnacle.forms import EARLIEST_DATE, EMAIL_MAX_LENGTH
@@ -168,6 +169,7 @@ def create_contact(
         reason="Added to the inner circle",
         changed_by=contact.created_by,
     )
+    circles_changed(contact.partnership_id)
     return contact
 
 
@@ -235,6 +237,7 @@ def delete_contact(*, contact: Contact) -> None:
             partnership_id=contact.partnership_id, assignment=assignment
         ).delete()
     Contact.objects.filter(pk=contact.pk, owner_id=contact.owner_id).delete()
+    circles_changed(contact.partnership_id)
 
 
 @transaction.atomic
@@ -314,6 +317,7 @@ def move_to_segment(*, contact: Contact, segment: str, reason: str = "", actor=N
         reason=reason,
         changed_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    circles_changed(contact.partnership_id)
     return contact
 
 

@@ -28,6 +28,7 @@ from advocates.models import (
     TouchKind,
 )
 from advocates.services import AdvocatesRefused
+from advocates.services.overview import circles_changed
 from advocates.services.plan_calendar import touch_dates
 from members.models import Member
 from pinnacle.models import Partnership
@@ -350,6 +351,7 @@ def enroll(*, contact: Contact, kind: str, starts_on: dt.date, actor=None) -> En
         )
         for step, due in zip(steps, touch_dates(steps, contact, starts_on, ends_on), strict=True)
     )
+    circles_changed(partnership.pk)
     _arm_digest(contact.owner, next_morning(partnership, now))
     return enrollment
 
@@ -364,4 +366,5 @@ def cancel_enrollment(*, enrollment: Enrollment, actor=None) -> int:
     enrollment.closed_at = timezone.now()
     enrollment.save(update_fields=["closed_at"])
     deleted, _ = enrollment.touches.filter(done_at__isnull=True).delete()
+    circles_changed(enrollment.partnership_id)
     return deleted

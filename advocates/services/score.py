@@ -31,6 +31,7 @@ from advocates.models import (
     Touch,
 )
 from advocates.services import AdvocatesRefused
+from advocates.services.overview import circles_changed
 from members.models import Member
 from pinnacle.models import Partnership
 
@@ -111,6 +112,7 @@ def set_weights(*, member: Member, frequency, reciprocal, appreciation) -> Circl
             + F("appreciation_points") * weights.appreciation
         )
     )
+    circles_changed(member.partnership_id)
     return settings
 
 
@@ -180,6 +182,7 @@ def refresh_score(contact: Contact, *, now: dt.datetime | None = None) -> Contac
         strength=contact.strength,
         score_due_on=contact.score_due_on,
     )
+    circles_changed(contact.partnership_id)
     return contact
 
 

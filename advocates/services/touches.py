@@ -21,6 +21,7 @@ from advocates.selectors.plans import WEEK_DAYS, due_touches, with_bucket
 from advocates.services import AdvocatesRefused
 from advocates.services.contacts import record_interaction
 from advocates.services.emails import email_contact
+from advocates.services.overview import circles_changed
 from advocates.services.plans import DIGEST_HOUR, local_at, next_morning
 from advocates.services.score import refresh_score
 from members.models import Member
@@ -57,6 +58,7 @@ def _claim(touch: Touch, actor, message=None) -> None:
     claimed = Touch.objects.filter(pk=touch.pk, done_at__isnull=True).update(**fields)
     if not claimed:
         raise AdvocatesRefused(f"“{touch.title}” is already done.")
+    circles_changed(touch.partnership_id)
     touch.done_at, touch.done_by, touch.message = done_at, done_by, message or touch.message
 
 

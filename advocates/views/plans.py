@@ -83,8 +83,9 @@ def touches(request):
     if show not in plan_reads.BUCKETS:
         show = "due"
     counts = plan_reads.touch_counts(member, today)
-    rows = plan_reads.touches_in(member, show, today)
-    page = Paginator(rows, TOUCHES_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(plan_reads.touches_in(member, show, today), TOUCHES_PER_PAGE)
+    paginator.count = counts[show]  # the bucket's count: no second COUNT of the same rows
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "advocates/plans/touches.html",

@@ -11,6 +11,7 @@ from advocates.forms.contacts import (
     WeightsForm,
 )
 from advocates.selectors import circle as circle_reads
+from advocates.selectors import overview as overview_reads
 from advocates.services import score
 from advocates.views.contacts import CONTACTS_PER_PAGE, SCORE_TARGETS
 from members.auth import leadership_required, member_required
@@ -68,8 +69,13 @@ def allied_scorecard(request):
 
 @leadership_required
 def overview(request):
-    found = circle_reads.circles_overview(request.partnership, today=request.partnership.today())
-    page = Paginator(found.pop("per_member"), CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
+    partnership = request.partnership
+    found = overview_reads.overview_counts(partnership, today=partnership.today())
+    per_owner = found.pop("per_owner")
+    page = Paginator(
+        overview_reads.members_with_a_circle(partnership, per_owner), CONTACTS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    page.object_list = overview_reads.member_rows(page.object_list, per_owner)
     return render(
         request,
         "advocates/overview.html",

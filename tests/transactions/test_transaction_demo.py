@@ -19,7 +19,7 @@ from transactions.models import (
     TransactionDocument,
     TransactionEvent,
 )
-from transactions.selectors.postclose import post_close_board
+from transactions.selectors.board import post_close_board
 
 # One worker runs the demo tests and seeds the demo once (`--dist loadgroup`).
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
@@ -111,7 +111,7 @@ def test_the_closed_transaction_waits_on_leadership_on_the_post_close_board(seed
     assert letter.edited_by == lender and "15-year loan" in letter.body
 
     # Leadership's board: overdue first, so the demo's closed transaction leads it.
-    assert list(post_close_board(leader, now=now)) == [closed]
+    assert list(post_close_board(leader)) == [closed]
     board = client_for(pinnacle, leader).get("/transactions/post-close/").text
     assert "Marcus Hill" in board and "Overdue" in board
     # The lender proposed the day after the close: the lateness is leadership's.

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 
 from members.models import Member
-from pinnacle.forms import BoundedDateField, BoundedEmailField
+from pinnacle.forms import BoundedDateField, BoundedEmailField, QuickSelect
 from transactions.models import DisclosureCover, TransactionKind, TransactionStage
 
 
@@ -20,6 +20,9 @@ def _member_label(member) -> str:
 
 
 class MemberChoiceField(forms.ModelChoiceField):
+    # A partnership's members, thousands at a real size: options written in one pass.
+    widget = QuickSelect
+
     def label_from_instance(self, obj):
         return _member_label(obj)
 

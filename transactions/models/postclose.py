@@ -78,6 +78,13 @@ class PostCloseStep(TenantOwned):
                 condition=models.Q(completed_at__isnull=True, escalated_at__isnull=True),
                 name="post_close_escalation_due_idx",
             ),
+            # Leadership's board: the transactions with a step still to do, by their nearest
+            # deadline (transactions.selectors.board).
+            models.Index(
+                fields=["partnership", "transaction", "due_at"],
+                condition=models.Q(completed_at__isnull=True),
+                name="post_close_pending_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,11 +13,14 @@ from transactions.selectors.lists import (
     access_log_of,
     disclosures_of,
     documents_of,
+    list_page,
     open_proposal,
     team_of,
     team_size,
     timeline_of,
     transactions_for_list,
+    transactions_matching,
+    with_list_columns,
 )
 from transactions.selectors.rows import (
     disclosure_for,
@@ -76,6 +79,7 @@ __all__ = [
     "email_sealed",
     "event_for",
     "free_text_sealed",
+    "list_page",
     "live_disclosures",
     "on_team",
     "open_proposal",
@@ -94,5 +98,7 @@ __all__ = [
     "transaction_for",
     "transactions_covering",
     "transactions_for_list",
+    "transactions_matching",
     "visible_transactions",
+    "with_list_columns",
 ]

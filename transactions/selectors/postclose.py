@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q
 
 from members.models import Member
 from members.selectors import leaders
@@ -22,6 +22,7 @@ from transactions.models import (
     HandoffEvaluation,
     MeetingProposal,
     PostCloseStep,
+    TeamMember,
     ThankYouLetter,
     Transaction,
     TransactionStage,
@@ -32,9 +33,10 @@ from transactions.selectors import team_of, visible_transactions
 STEP_KINDS = list(PostCloseStep.Kind)
 
 
-def committee_of(transaction: Transaction) -> list[Member]:
-    """Every member of the transaction committee (the team, and the leader), team order."""
-    members = [seat.member for seat in team_of(transaction)]
+def committee_of(transaction: Transaction, team: list[TeamMember] | None = None) -> list[Member]:
+    """Every member of the transaction committee (the team, and the leader), team order; `team`:
+    its seats as `team_of` gives them, when the caller has them in hand."""
+    members = [seat.member for seat in (team_of(transaction) if team is None else team)]
     if (
         transaction.leader_id
         and all(m.pk != transaction.leader_id for m in members)
@@ -74,36 +76,6 @@ def involved_members(
         found = Member.objects.for_partnership(transaction.partnership).in_bulk(former)
         members += [found[pk] for pk in former if pk in found]
     return members
-
-
-def post_close_board(viewer: Member, *, now: datetime.datetime, open_only: bool = False):
-    """Every closed transaction the viewer may see (leadership: all of the partnership's), with
-    its steps: those with an overdue step first, then by the nearest pending deadline, then the
-    completed ones, latest close first."""
-    pending = PostCloseStep.objects.filter(
-        partnership=OuterRef("partnership"), transaction=OuterRef("pk"), completed_at__isnull=True
-    )
-    transactions = (
-        visible_transactions(viewer)
-        .filter(stage=TransactionStage.CLOSED)
-        .select_related("lead", "leader", "handoff_evaluation__meeting")
-        .annotate(
-            has_overdue=Exists(pending.filter(due_at__lte=now)),
-            next_due_at=Subquery(pending.order_by("due_at").values("due_at")[:1]),
-        )
-        .prefetch_related(
-            Prefetch(
-                "post_close_steps",
-                queryset=PostCloseStep.objects.select_related(
-                    "times_proposed_by", "completed_by"
-                ).order_by("due_at", "pk"),
-            )
-        )
-        .order_by("-has_overdue", "next_due_at", "-closed_on", "-pk")
-    )
-    if open_only:
-        transactions = transactions.filter(Exists(pending))
-    return transactions
 
 
 @dataclass(frozen=True)
@@ -285,8 +257,12 @@ class PostCloseSection:
 
 
 def post_close_section(
-    transaction: Transaction, viewer: Member, now: datetime.datetime
+    transaction: Transaction,
+    viewer: Member,
+    now: datetime.datetime,
+    team: list[TeamMember] | None = None,
 ) -> PostCloseSection:
+    """The section's rows; `team`: the transaction's seats (`team_of`), when the page has them."""
     partnership = transaction.partnership
     transaction.partnership = partnership
     steps = (
@@ -315,7 +291,7 @@ def post_close_section(
         .first()
     )
     is_leadership = viewer.is_leadership
-    committee = committee_of(transaction)
+    committee = committee_of(transaction, team)
     return PostCloseSection(
         transaction=transaction,
         viewer=viewer,

@@ -1,7 +1,8 @@
 """The post-close section of a transaction's pages (`transactions/_post_close.html`).
 
-The page including it provides `transaction`, `viewer` (the Member) and `access_name`; the
-section reads its own rows here, so its queries are that page's, counted by its tests.
+The page including it provides `transaction`, `viewer` (the Member) and `access_name`, and may
+provide `team` (the transaction's seats, `selectors.team_of`: the team page has them); the section
+reads its own rows here, so its queries are that page's, counted by its tests.
 """
 
 from django import template
@@ -30,6 +31,6 @@ def post_close_section(context):
     partnership = context.get("partnership")
     if partnership is not None and partnership.pk == transaction.partnership_id:
         transaction.partnership = partnership
-    section = read_section(transaction, viewer, timezone.now())
+    section = read_section(transaction, viewer, timezone.now(), context.get("team"))
     section.forms = section_forms(section, context.get("post_close_forms"))
     return section

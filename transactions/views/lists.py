@@ -24,9 +24,9 @@ def transaction_list(request):
     member = request.member
     form = TransactionFilterForm(request.GET)
     q, stage = form.values()
-    rows = selectors.transactions_for_list(member, q=q, stage=stage)
+    rows = selectors.transactions_matching(member, q=q, stage=stage)
     page = Paginator(rows, selectors.TRANSACTIONS_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
+    page.object_list = selectors.list_page(member, page.object_list)
     for row in page.object_list:
         row.sight = selectors.sight_of(member, row)
     record_transaction_access(

@@ -31,7 +31,7 @@ from transactions.forms.postclose import (
 from transactions.letter_pdf import render_letter_pdf
 from transactions.letters import default_mailing_address, draft_letter_text
 from transactions.models import ThankYouLetter, Transaction, TransactionAccess
-from transactions.selectors import LEADERSHIP_SIGHT, Access
+from transactions.selectors import LEADERSHIP_SIGHT, Access, board
 from transactions.selectors import postclose as selectors
 from transactions.services import postclose as services
 from transactions.services import thank_you
@@ -47,9 +47,7 @@ def post_close_board(request):
     member = request.member
     now = timezone.now()
     open_only = request.GET.get("open") == "1"
-    paginator = Paginator(
-        selectors.post_close_board(member, now=now, open_only=open_only), BOARD_PER_PAGE
-    )
+    paginator = Paginator(board.post_close_board(member, open_only=open_only), BOARD_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     # policy: every look from outside a transaction's team is logged (leadership included).

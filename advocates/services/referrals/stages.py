@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from advocates.models import Direction, Referral, ReferralEvent, ReferralStage
 from advocates.services import AdvocatesRefused
+from advocates.services.overview import circles_changed
 from members.models import Member
 from transactions.models import Transaction, TransactionStage
 from transactions.selectors import visible_transactions
@@ -66,6 +67,7 @@ def _move(referral: Referral, stage: str, summary: str, actor=None) -> None:
         referral.untold_stage = stage
         fields.append("untold_stage")
     referral.save(update_fields=fields)
+    circles_changed(referral.partnership_id)
     _event(referral, summary, actor)
 
 

@@ -1,0 +1,195 @@
+"""The transactions pages' main queries reach their rows through indexes at a real size: a
+member's list costs their share, not the partnership's 20,000 transactions."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from leads.models import Lead
+from tests.conftest import client_for
+from tests.members.factories import MemberFactory
+from tests.plans import assert_no_sequential_scan, grow, plan
+from tests.transactions.factories import TransactionFactory
+from transactions import selectors
+from transactions.models import PostCloseStep, TeamMember, Transaction
+from transactions.selectors.board import post_close_board
+
+pytestmark = pytest.mark.django_db
+
+TRANSACTIONS = Transaction._meta.db_table
+SEATS = TeamMember._meta.db_table
+STEPS = PostCloseStep._meta.db_table
+
+
+@pytest.fixture
+def other_in_partnership(partnership):
+    return MemberFactory(partnership=partnership)
+
+
+@pytest.fixture
+def grown(partnership, member, other_in_partnership):
+    """20,000 transactions of other members (their lead and opener: one of the member's
+    transactions'), each with a seat; half of them closed, two a day, with their three
+    post-close steps (those of the last ten days still to do)."""
+    mine = TransactionFactory(lead__partnership=partnership, opened_by=member)
+    other = other_in_partnership
+    grow(
+        TRANSACTIONS,
+        f"""
+        INSERT INTO {TRANSACTIONS} (partnership_id, lead_id, kind, property_address, stage,
+            created_at, closed_on, customer_link_version, opened_by_id)
+        SELECT %s, %s, 'buy', n || ' Main St',
+            CASE WHEN n %% 2 = 0 THEN 'closed' ELSE 'opened' END,
+            now() - n * interval '1 hour', CASE WHEN n %% 2 = 0 THEN current_date - n / 4 END, 1, %s
+        FROM generate_series(1, 20000) AS n
+        """,
+        [partnership.pk, mine.lead_id, other.pk],
+    )
+    grow(
+        SEATS,
+        f"""
+        INSERT INTO {SEATS} (partnership_id, transaction_id, member_id, role, added_at)
+        SELECT partnership_id, id, opened_by_id, '', created_at FROM {TRANSACTIONS}
+        WHERE partnership_id = %s AND id <> %s
+        """,
+        [partnership.pk, mine.pk],
+    )
+    grow(
+        STEPS,
+        f"""
+        INSERT INTO {STEPS} (partnership_id, transaction_id, kind, due_at, remind_at,
+            completed_at)
+        SELECT t.partnership_id, t.id, k.kind, t.closed_on + k.due, t.closed_on,
+            CASE WHEN t.closed_on < current_date - 10 THEN t.closed_on + k.due END
+        FROM {TRANSACTIONS} t, (VALUES ('handoff', interval '2 days'),
+            ('letter', interval '7 days'), ('interaction', interval '30 days')) AS k(kind, due)
+        WHERE t.partnership_id = %s AND t.stage = 'closed'
+        """,
+        [partnership.pk],
+    )
+    return mine
+
+
+def test_a_members_list_and_its_count_read_their_own_seats_not_every_transaction(member, grown):
+    rows = selectors.transactions_for_list(member)
+    assert list(rows) == [grown]
+    assert_no_sequential_scan(rows, [TRANSACTIONS, SEATS])
+    assert_no_sequential_scan(rows.order_by().values("pk"), [TRANSACTIONS, SEATS])
+
+
+def test_a_members_search_and_stage_filter_read_their_own_seats(member, grown):
+    for rows in (
+        selectors.transactions_for_list(member, q="main"),
+        selectors.transactions_for_list(member, stage="closed"),
+        selectors.transactions_for_list(member, stage=selectors.FORMING),
+    ):
+        assert_no_sequential_scan(rows, [TRANSACTIONS, SEATS])
+
+
+def test_leaderships_post_close_board_reads_the_pending_steps_and_the_closes_by_index(
+    leader, grown
+):
+    board = post_close_board(leader)
+    # The closes of the last ten days (two a day, and today's one) have their steps to do.
+    assert board.counts == {"total": 10000, "pending": 21}
+    for start in (0, 20, 2000):
+        assert_no_sequential_scan(board.rows(start, start + 25), [TRANSACTIONS, SEATS, STEPS])
+    first = board[0:25]
+    assert [t.pk for t in post_close_board(leader, open_only=True)[0:25]] == [
+        t.pk for t in first[:21]
+    ]
+    due = [t.next_due_at for t in first[:21]]
+    assert None not in due and due == sorted(due)
+    closes = [t.closed_on for t in first[21:]] + [t.closed_on for t in board[25:30]]
+    assert closes == sorted(closes, reverse=True) and max(closes) < min(
+        t.closed_on for t in first[:20]
+    )
+
+
+# --- A member's list page and search at a real size --------------------------------------------
+
+LEADS = Lead._meta.db_table
+SHARE = 300
+
+
+@pytest.fixture
+def customers(partnership, member, other_in_partnership):
+    """20,000 transactions of another member and SHARE of the member's, each with its own
+    customer, all of them named "Customer n"."""
+    grow(
+        LEADS,
+        f"""
+        INSERT INTO {LEADS} (partnership_id, name, email, phone, need, timeframe, channel, utm,
+            consented_at, created_at, last_submitted_at)
+        SELECT %s, 'Customer ' || n, 'customer-' || n || '@example.com', '', 'buy', 'now',
+            'online_form', '{{}}', now(), now() - n * interval '1 hour', now()
+        FROM generate_series(1, 20000 + %s) AS n
+        """,
+        [partnership.pk, SHARE],
+    )
+    grow(
+        TRANSACTIONS,
+        f"""
+        INSERT INTO {TRANSACTIONS} (partnership_id, lead_id, kind, property_address, stage,
+            created_at, customer_link_version, opened_by_id)
+        SELECT partnership_id, id, 'buy', id || ' Main St', 'opened', created_at, 1,
+            CASE WHEN id %% 67 = 0 THEN %s ELSE %s END
+        FROM {LEADS} WHERE partnership_id = %s
+        """,
+        [member.pk, other_in_partnership.pk, partnership.pk],
+    )
+    grow(
+        SEATS,
+        f"""
+        INSERT INTO {SEATS} (partnership_id, transaction_id, member_id, role, added_at)
+        SELECT partnership_id, id, opened_by_id, '', created_at FROM {TRANSACTIONS}
+        WHERE partnership_id = %s
+        """,
+        [partnership.pk],
+    )
+    return TeamMember.objects.filter(member=member).count()
+
+
+def _page_query(client, path: str) -> str:
+    """The SQL of the query that reads the list page's rows with their customers (its literals'
+    `%` escaped, to run without parameters)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    # The only one reading the customer's phone (a column no search nor filter uses).
+    (sql,) = [q["sql"] for q in queries if '"leads_lead"."phone"' in q["sql"]]
+    return sql.replace("%", "%%")
+
+
+def _reads(node: dict, table: str) -> list[dict]:
+    found = [node] if node.get("Relation Name") == table else []
+    for child in node.get("Plans", ()):
+        found += _reads(child, table)
+    return found
+
+
+def test_a_members_list_page_reads_the_customers_of_its_own_rows_only(
+    partnership, member, customers
+):
+    assert customers >= SHARE - 10
+    client = client_for(partnership, member)
+    for path in ("/transactions/", "/transactions/?page=3"):
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {_page_query(client, path)}", [])
+            analyzed = cursor.fetchone()[0][0]["Plan"]
+        reads = _reads(analyzed, LEADS)
+        assert sum(n["Actual Rows"] * n["Actual Loops"] for n in reads) == 25, path
+
+
+def test_a_members_search_reaches_customers_by_primary_key_from_their_own_transactions(
+    partnership, member, customers
+):
+    """Every customer matches "customer": the search still reads the member's share, and the
+    leads only by id, never through a scan of the matching leads of the partnership."""
+    rows = selectors.transactions_matching(member, q="customer")
+    assert rows.count() == customers
+    sql = _page_query(client_for(partnership, member), "/transactions/?q=customer")
+    for query in (rows, rows.order_by().values("pk"), sql):
+        assert_no_sequential_scan(query, [TRANSACTIONS, SEATS, LEADS])
+        assert {node.get("Index Name") for node in _reads(plan(query), LEADS)} <= {
+            "leads_lead_pkey"
+        }

@@ -1,0 +1,109 @@
+"""Leadership's post-close board, read through indexes at any size of the partnership.
+
+The board's order (overdue first, then the nearest pending deadline, then the finished ones,
+latest close first) is the order of each transaction's nearest pending deadline, the finished
+ones (no pending step) last: an overdue transaction's nearest deadline has passed, so it comes
+before any other. Sorting every closed transaction by a per-row subquery read all of them for
+each page; here the board is two parts, each read in its order through its own index:
+
+- the transactions with a step still to do (the due work: `post_close_pending_idx`), by their
+  nearest pending deadline;
+- the finished ones, latest close first (the `(partnership, stage, -closed_on)` index), walked
+  only as deep as the page asked for.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.functional import cached_property
+
+from members.models import Member
+from transactions.models import PostCloseStep, Transaction, TransactionStage
+from transactions.selectors.sight import visible_transactions
+
+
+class PostCloseBoard:
+    """The board's transactions in its order, sliceable for a `Paginator` (one query for the
+    counts, one for a page's rows, one for their steps)."""
+
+    def __init__(self, viewer: Member, *, open_only: bool = False):
+        self.open_only = open_only
+        self.closed = visible_transactions(viewer).filter(stage=TransactionStage.CLOSED)
+        pending_steps = PostCloseStep.objects.for_partnership(viewer.partnership).filter(
+            completed_at__isnull=True
+        )
+        self.pending_ids = pending_steps.order_by().values("transaction_id")
+        nearest = pending_steps.filter(transaction=OuterRef("pk")).order_by("due_at")
+        self.next_due_at = Subquery(nearest.values("due_at")[:1])
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        """How many closed transactions the viewer may see, and how many have a step to do."""
+        return self.closed.aggregate(
+            total=Count("pk"), pending=Count("pk", filter=Q(pk__in=self.pending_ids))
+        )
+
+    def count(self) -> int:
+        return self.counts["pending" if self.open_only else "total"]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[0 : self.count()])
+
+    def __getitem__(self, window: slice) -> list[Transaction]:
+        return sorted(self.rows(window.start or 0, window.stop), key=_board_order)
+
+    def rows(self, start: int, stop: int) -> QuerySet[Transaction]:
+        """The rows from `start` to `stop` in the board's order, in no order (`__getitem__`
+        sorts them): a part's page by its own index, the other part skipped or its first rows."""
+        pending = self.counts["pending"]
+        with_steps = (
+            self.closed.filter(pk__in=self.pending_ids)
+            .annotate(next_due_at=self.next_due_at)
+            .order_by("next_due_at", "-closed_on", "-pk")
+            .values("pk")
+        )
+        finished = (
+            self.closed.exclude(pk__in=self.pending_ids).order_by("-closed_on", "-pk").values("pk")
+        )
+        page: QuerySet = with_steps[start:stop] if start < pending else with_steps.none()
+        if not self.open_only and stop > pending:
+            page = page.union(finished[max(start - pending, 0) : stop - pending], all=True)
+        return (
+            self.closed.filter(pk__in=page)
+            .select_related("lead", "leader", "handoff_evaluation__meeting")
+            .annotate(next_due_at=self.next_due_at)
+            .prefetch_related(
+                Prefetch(
+                    "post_close_steps",
+                    queryset=PostCloseStep.objects.select_related(
+                        "times_proposed_by", "completed_by"
+                    ).order_by("due_at", "pk"),
+                )
+            )
+        )
+
+
+def _board_order(transaction: Transaction) -> tuple:
+    """The board's order in Python, as SQL says it: nearest pending deadline first (none:
+    last), then the latest close (descending, nulls first), then the newest."""
+    due: datetime.datetime | None = transaction.next_due_at  # type: ignore[attr-defined]
+    closed_on = transaction.closed_on
+    return (
+        due is None,
+        due.timestamp() if due else 0.0,
+        -closed_on.toordinal() if closed_on else -math.inf,
+        -transaction.pk,
+    )
+
+
+def post_close_board(viewer: Member, *, open_only: bool = False) -> PostCloseBoard:
+    """Every closed transaction the viewer may see (leadership: all of the partnership's), with
+    its steps: those with an overdue step first, then by the nearest pending deadline, then the
+    completed ones, latest close first."""
+    return PostCloseBoard(viewer, open_only=open_only)
