@@ -36,7 +36,8 @@ def clone_rows(
     columns = [
         field.column
         for field in meta.concrete_fields
-        if field.column != meta.pk.column  # type: ignore[union-attr]
+        # The database writes a generated column itself (Lead.phone_digits).
+        if field.column != meta.pk.column and not field.generated  # type: ignore[union-attr]
     ]
     unknown = set(overrides) - set(columns)
     if unknown:

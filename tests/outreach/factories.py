@@ -20,8 +20,9 @@ class TemplateFactory(factory.django.DjangoModelFactory):
 
 
 def grow_attempts(partnership, member, *, every: int = 1) -> None:
-    """Two attempts (an email, then a call) by `member` on every `every`-th lead of the
-    partnership, through their pair, by SQL (tests.plans.grow): for query counts and plans."""
+    """Two attempts (an email, then a call, both within the last 100 hours: this week to the
+    policy) by `member` on every `every`-th lead of the partnership, through their pair, by SQL
+    (tests.plans.grow): for query counts and plans."""
     pairs, attempts = OutreachPair._meta.db_table, Attempt._meta.db_table
     grow(
         pairs,
@@ -40,7 +41,7 @@ def grow_attempts(partnership, member, *, every: int = 1) -> None:
         SELECT partnership_id, id, member_id, lead_id,
             CASE WHEN k = 1 THEN 'portal_email' ELSE 'call' END,
             CASE WHEN k = 1 THEN '' ELSE 'voicemail' END, '', true,
-            now() - (id %% 500) * interval '1 hour' - k * interval '1 minute'
+            now() - (id %% 100) * interval '1 hour' - k * interval '1 minute'
         FROM {pairs}, generate_series(1, 2) AS k
         WHERE partnership_id = %s AND member_id = %s
         """,
