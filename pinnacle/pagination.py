@@ -46,6 +46,13 @@ class CappedPaginator(Paginator):
         """The count as shown: "10,000+" past the cap."""
         return f"{self.cap:,}+" if self.is_capped else str(self.count)
 
+    @cached_property
+    def num_pages(self) -> int:
+        """Past the cap: the pages the cap reaches into, and one more that is known to exist."""
+        if self.is_capped:
+            return -(-self.cap // self.per_page) + 1
+        return super().num_pages
+
     def validate_number(self, number: Any) -> int:
         """A page past the cap exists only if the exact count says so: count them all then."""
         try:
@@ -61,7 +68,8 @@ class CappedPaginator(Paginator):
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
+        # Past the cap the rows go on: the page the cap falls in is a whole page.
+        top = bottom + self.per_page if self.is_capped else min(bottom + self.per_page, self.count)
         ids = self.object_list.values("pk")[bottom:top]
         return self._get_page(self.object_list.filter(pk__in=ids), number, self)
 

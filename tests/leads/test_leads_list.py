@@ -274,6 +274,11 @@ def test_a_long_list_counts_up_to_the_cap_and_still_pages_past_it(
     assert 'aria-label="Page 3"' not in pages
     assert 'href="?channel=linkedin&amp;sort=name&amp;page=2" rel="next"' in first.text
 
+    # The page the cap falls in is a whole page, with a next one (30 is not a multiple of 25).
+    second = member_client.get("/leads/", {**params, "page": "2"})
+    assert names(second) == [f"Bulk Lead {n:05d}" for n in range(25, 50)]
+    assert 'href="?channel=linkedin&amp;sort=name&amp;page=3" rel="next"' in second.text
+
     # A page past the cap counts every lead, and reads its rows like any other page.
     last = member_client.get("/leads/", {**params, "page": "3"})
     assert names(last) == [f"Bulk Lead {n:05d}" for n in range(50, 60)]
