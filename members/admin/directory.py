@@ -13,6 +13,21 @@ from pinnacle.admin import TenantAdmin, TenantForm
 from pinnacle.public_pages import public_pages_changed
 
 
+class ShownOnPublicPages:
+    """An admin of rows the public pages show: deleting one, or a selection, shows them afresh."""
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        public_pages_changed(obj.partnership)
+
+    def delete_queryset(self, request, queryset):
+        """ "Delete selected": every partnership whose rows went is shown afresh."""
+        partnerships = {row.partnership for row in queryset.select_related("partnership")}
+        super().delete_queryset(request, queryset)
+        for partnership in partnerships:
+            public_pages_changed(partnership)
+
+
 class CompanyForm(TenantForm):
     website_url = forms.URLField(label="Website", required=False, assume_scheme="https")
 
@@ -38,7 +53,7 @@ class CompanyForm(TenantForm):
 
 
 @admin.register(Company)
-class CompanyAdmin(TenantAdmin):
+class CompanyAdmin(ShownOnPublicPages, TenantAdmin):
     form = CompanyForm
     list_display = [
         "name",
@@ -65,10 +80,6 @@ class CompanyAdmin(TenantAdmin):
         super().save_model(request, obj, form, change)
         public_pages_changed(obj.partnership)
 
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        public_pages_changed(obj.partnership)
-
     def get_fieldsets(self, request, obj=None):
         return with_partnership(request, super().get_fieldsets(request, obj))
 
@@ -81,7 +92,7 @@ class CompanyAdmin(TenantAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(TenantAdmin):
+class MemberAdmin(ShownOnPublicPages, TenantAdmin):
     form = TenantForm
     list_display = [
         "display_name",
@@ -205,7 +216,3 @@ class MemberAdmin(TenantAdmin):
         services.member_changed_by_leadership(
             member=obj, actor=request.user, changed_fields=form.changed_data, created=not change
         )
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        public_pages_changed(obj.partnership)

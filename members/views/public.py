@@ -20,7 +20,9 @@ def home(request):
     )
 
 
-@public_page(query=("q", "kind", "service_category", "area", "page"))
+# Free-text searches are not kept: each distinct one would hold a copy of the page in the Redis
+# the broker shares. The listing, its filters and pages are a bounded set.
+@public_page(query=("kind", "service_category", "area", "page"))
 def directory(request):
     partnership = request.partnership
     areas = remembered(

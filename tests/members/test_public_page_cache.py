@@ -178,13 +178,21 @@ def test_a_cached_directory_page_costs_one_query_whatever_the_size(
     anon_client, partnership, count, django_assert_num_queries
 ):
     bulk_members(partnership, count, service_areas=lambda n: [f"Area {n % 5}"])
-    anon_client.get("/directory/", {"q": "member", "area": "Area 1"})
+    anon_client.get("/directory/", {"area": "Area 1"})
 
     # The partnership, from the host.
     with django_assert_num_queries(1):
-        response = anon_client.get("/directory/", {"q": "member", "area": "Area 1"})
+        response = anon_client.get("/directory/", {"area": "Area 1"})
 
     assert f"<strong>{count // 5}</strong> members" in response.text
+
+
+def test_a_free_text_search_is_never_kept(anon_client, partnership, django_assert_num_queries):
+    bulk_members(partnership, 3)
+    anon_client.get("/directory/", {"q": "member"})
+    # Partnership, count, page, service areas (remembered), and no copy of the page kept.
+    with django_assert_num_queries(3):
+        assert anon_client.get("/directory/", {"q": "member"}).status_code == 200
 
 
 @pytest.mark.parametrize("count", [10, 1000])
@@ -279,3 +287,21 @@ def test_a_referral_link_is_cached_and_a_campaign_link_is_rendered_each_time(par
     assert not rendered(again) and "You were referred by <strong>Rita Realtor" in again.text
     assert rendered(campaign_page)
     assert 'name="utm_source" value="newsletter"' in campaign_page.text
+
+
+def test_companies_leadership_deletes_as_a_selection_leave_the_cached_pages(
+    anon_client, leader, partnership, rita
+):
+    company = CompanyFactory(partnership=partnership, name="Lakeside Homes")
+    Member.objects.filter(pk=rita.pk).update(company=company)
+    services.member_changed_by_leadership(member=rita, actor=leader.user, changed_fields=[])
+    assert "Lakeside Homes" in anon_client.get("/directory/").text
+
+    admin = client_for(partnership, leader)
+    response = admin.post(
+        "/admin/members/company/",
+        {"action": "delete_selected", "_selected_action": [company.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+
+    assert "Lakeside Homes" not in anon_client.get("/directory/").text
