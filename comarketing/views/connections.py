@@ -58,7 +58,8 @@ def _page_of_connections(member: Member, number) -> Page:
         .select_related("lender__company", "partner__user", "message")
     )
     by_key = {connection.pk: connection for connection in rows}
-    page.object_list = [by_key[key] for key in keys]
+    # A connection deleted between the two reads (its member removed) is simply not shown.
+    page.object_list = [by_key[key] for key in keys if key in by_key]
     return page
 
 
