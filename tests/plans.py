@@ -88,3 +88,10 @@ def grow(table: str, sql: str, params: Iterable[Any] = ()) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         cursor.execute(f'ANALYZE "{table}"')
+
+
+def trigrams_installed() -> bool:
+    """Whether pg_trgm is there (the embedded server `make test` may start has none)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        return cursor.fetchone() is not None

@@ -11,7 +11,7 @@ from leads.selectors.lists import LeadFilters, leads_for_list
 from leads.selectors.timeline import lead_emails
 from pinnacle.mail.models import OutboxMessage
 from tests.leads.factories import LeadFactory, grow_leads
-from tests.plans import assert_no_sequential_scan, grow
+from tests.plans import assert_no_sequential_scan, grow, trigrams_installed
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,8 @@ def test_a_leads_emails_come_through_the_outbox_index(partnership, member, grown
 
 
 def test_the_search_uses_the_trigram_index(partnership, member, grown):
+    if not trigrams_installed():
+        pytest.skip("this PostgreSQL has no pg_trgm (the embedded server): searches read the table")
     # A name, an email, a phone as written, a phone's digits written otherwise.
     for q in ["smith 12", "GROWN123@", "555-1234", "(201) 555 12"]:
         # The count's query reads every match: the one a scan would serve without the index.
