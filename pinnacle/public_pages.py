@@ -24,82 +24,44 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 import re
-import uuid
 import zlib
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
-from redis.exceptions import RedisError
 
 from pinnacle.models import Partnership
-
-log = logging.getLogger(__name__)
+from pinnacle.versions import Versioned, fail_open
 
 PAGE_SECONDS = 300
 MAX_QUERY_STRING = 200
 CSRF_PLACEHOLDER = b"__pinnacle_csrf_token__"
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-_UNSET = object()
 T = TypeVar("T")
 
 
-def _version_key(partnership_id: int) -> str:
-    return f"public-pages:version:{partnership_id}"
-
-
-def _fail_open(action: Callable, default=None):
-    try:
-        return action()
-    except (RedisError, OSError):
-        log.warning("Page cache unavailable; rendering the page", exc_info=True)
-        return default
-
-
-def _bump(partnership_id: int) -> None:
-    _fail_open(lambda: cache.set(_version_key(partnership_id), uuid.uuid4().hex, None))
+UNAVAILABLE = "Page cache unavailable; rendering the page"
+PUBLIC_PAGES = Versioned("public-pages", seconds=PAGE_SECONDS, unavailable=UNAVAILABLE)
 
 
 def public_pages_changed(partnership: Partnership) -> None:
     """What the public pages of `partnership` show has changed: they are rendered afresh.
 
-    Bumped now (the next page in this transaction, or a test's, sees the change) and again once
-    the transaction commits: a visitor's request that read the new version before the commit
-    may have cached the rows as they were, under it."""
-    _bump(partnership.pk)
-    transaction.on_commit(lambda: _bump(partnership.pk))
-
-
-def _version(partnership_id: int) -> str | None:
-    """The partnership's current version of its public pages; None when Redis is down."""
-    key = _version_key(partnership_id)
-    version = _fail_open(lambda: cache.get(key, _UNSET), None)
-    if version is _UNSET:
-        _fail_open(lambda: cache.add(key, uuid.uuid4().hex, None))
-        version = _fail_open(lambda: cache.get(key))
-    return version
+    Replaced now (the next page in this transaction, or a test's, sees the change) and again
+    once the transaction commits: a visitor's request that read the new version before the
+    commit may have cached the rows as they were, under it."""
+    PUBLIC_PAGES.changed(partnership.pk, at_once=True)
 
 
 def remembered(partnership: Partnership, name: str, compute: Callable[[], T]) -> T:
     """What `compute()` answers about the partnership's public pages (a part every visitor
     sees alike, such as the directory's list of service areas), kept until they change."""
-    version = _version(partnership.pk)
-    if version is None:
-        return compute()
-    key = f"public-part:{partnership.pk}:{version}:{name}"
-    found = _fail_open(lambda: cache.get(key, _UNSET), _UNSET)
-    if found is not _UNSET:
-        return found
-    value = compute()
-    _fail_open(lambda: cache.set(key, value, PAGE_SECONDS))
-    return value
+    return PUBLIC_PAGES.remember(partnership.pk, name, compute)
 
 
 def _serves_everyone_alike(request: HttpRequest, query: frozenset[str]) -> bool:
@@ -153,11 +115,12 @@ def _cached(request: HttpRequest, partnership: Partnership, render: Callable[[],
     version and the page, which is kept with the version it was rendered in (a page of an
     older version is rendered again), compressed (a /join/ form listing 2,000 members is 147 kB,
     17 kB compressed)."""
-    version_key, key = _version_key(partnership.pk), _page_key(request, partnership)
-    found = _fail_open(lambda: cache.get_many([version_key, key]))
+    version_key = PUBLIC_PAGES.version_key(partnership.pk)
+    key = _page_key(request, partnership)
+    found = fail_open(lambda: cache.get_many([version_key, key]), unavailable=UNAVAILABLE)
     if found is None:
         return render()
-    version = found.get(version_key) or _version(partnership.pk)
+    version = found.get(version_key) or PUBLIC_PAGES.version(partnership.pk)
     if version is None:
         return render()
     cached = found.get(key)
@@ -167,5 +130,5 @@ def _cached(request: HttpRequest, partnership: Partnership, render: Callable[[],
     if response.status_code == 200 and not response.streaming and not response.cookies:
         page = _CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
         entry = (version, zlib.compress(page), response["Content-Type"])
-        _fail_open(lambda: cache.set(key, entry, PAGE_SECONDS))
+        fail_open(lambda: cache.set(key, entry, PAGE_SECONDS), unavailable=UNAVAILABLE)
     return response

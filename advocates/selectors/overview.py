@@ -12,54 +12,29 @@ With Redis unreachable the counts are computed on every request.
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import uuid
 
-from django.core.cache import cache
 from django.db.models import Avg, Count, Q, QuerySet
 
 from advocates.models import Contact, Referral, ReferralStage, Segment, Touch
 from members.models import Member
-
-log = logging.getLogger(__name__)
+from pinnacle.versions import Versioned
 
 # How long a partnership's counts may be served without a change through the services.
 OVERVIEW_TTL = 10 * 60
 
 
-def version_key(partnership_id: int) -> str:
-    return f"advocates:overview:{partnership_id}:version"
-
-
-def _cached(partnership, today: dt.date) -> dict | None:
-    """The counts cached for the partnership's current version and day, or None (also when
-    Redis is unreachable); `_key` in the answer says where to store them."""
-    try:
-        version = cache.get(version_key(partnership.pk))
-        if version is None:
-            cache.add(version_key(partnership.pk), uuid.uuid4().hex, None)
-            version = cache.get(version_key(partnership.pk))
-        key = f"advocates:overview:{partnership.pk}:{version}:{today.isoformat()}"
-        return cache.get(key) or {"_key": key}
-    except Exception:
-        log.warning("Overview cache unavailable; counting in the database", exc_info=True)
-        return None
+OVERVIEW = Versioned(
+    "advocates:overview",
+    seconds=OVERVIEW_TTL,
+    unavailable="Overview cache unavailable; counting in the database",
+)
 
 
 def overview_counts(partnership, *, today: dt.date) -> dict:
     """Across every member of the partnership: contacts per segment, average strength, members
     with a circle, touches due and done this year, referrals per stage, and per member (by id)
     their contacts, core advocates and average strength. From the cache, or four queries."""
-    cached = _cached(partnership, today)
-    if cached is not None and "_key" not in cached:
-        return cached
-    counts = _count(partnership, today)
-    if cached is not None:
-        try:
-            cache.set(cached["_key"], counts, OVERVIEW_TTL)
-        except Exception:
-            log.warning("Overview cache unavailable; not stored", exc_info=True)
-    return counts
+    return OVERVIEW.remember(partnership.pk, today.isoformat(), lambda: _count(partnership, today))
 
 
 def _count(partnership, today: dt.date) -> dict:
