@@ -181,6 +181,14 @@ def load(port: int, manifest: dict, sessions: dict[str, str | None]) -> list[dic
 # A member's view of the public pages is left out (the anonymous one is measured); leadership's
 # whole list is added to the seed's pages: every lead of the partnership, and a page deep into it.
 SKIPPED = {("agent", "directory"), ("agent", "profile"), ("agent", "join")}
+# Not a page of the portal: the site's layout, empty, for a signed-in member (bench/urls.py),
+# what every member page costs before its own content.
+FLOOR = {
+    "name": "empty member page (floor)",
+    "url": "/bench/floor",
+    "as": "agent",
+    "yardstick": True,
+}
 LEADERSHIP_LISTS = {
     "leads (all)": "/leads/",
     "leads by name, page 150": "/leads/?sort=name&page=150",
@@ -196,6 +204,7 @@ def pages_to_measure(seeded: dict) -> dict:
         if (who, name) not in SKIPPED
     ]
     pages += [{"name": name, "url": url, "as": "leader"} for name, url in LEADERSHIP_LISTS.items()]
+    pages.append(FLOOR)
     return {
         "scale": seeded["scale"],
         "host": seeded["partnerships"][0]["host"],

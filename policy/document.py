@@ -14,7 +14,7 @@ import difflib
 import re
 import string
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -164,7 +164,14 @@ def render_html(text: str, settings: dict, partnership: Partnership) -> SafeStri
     """The rendered text as HTML. Raw HTML in the text is escaped, not passed through, so
     what leadership types can never become markup of its own. Headings move one level down
     (# is an h2), under the page's own h1."""
-    tokens = _markdown.parse(render_text(text, settings, partnership))
+    return _markdown_html(render_text(text, settings, partnership))
+
+
+@lru_cache(maxsize=64)
+def _markdown_html(filled: str) -> SafeString:
+    """The Markdown of a filled-in text as HTML, kept per process: the policy page shows the
+    same few versions to every member, and parsing one took most of the page's time."""
+    tokens = _markdown.parse(filled)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"

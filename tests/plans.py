@@ -58,6 +58,15 @@ def indexes_read(query: QuerySet | str, table: str, params: Iterable[Any] = ()) 
         return {row[0] for row in cursor.fetchall()} | (found & {"Seq Scan"})
 
 
+def index_conditions(query: QuerySet | str, table: str, params: Iterable[Any] = ()) -> list[str]:
+    """The index conditions of each index scan that reads `table` (what bounds the rows read)."""
+    return [
+        node["Index Cond"]
+        for node in _nodes(plan(query, params))
+        if node.get("Relation Name") == table and "Index Cond" in node
+    ]
+
+
 def assert_no_sequential_scan(
     query: QuerySet | str, tables: Iterable[str], params: Iterable[Any] = ()
 ) -> None:

@@ -131,9 +131,12 @@ def dashboard_touches(member: Member, today: dt.date, first: int = 5) -> dict | 
     # every enrolment of the partnership to learn which are closed. Touches and enrolments have
     # the same owner (enrol() gives the touches the enrolment's), so the rows are those of
     # pending_touches().
+    # Only those due by the week's end (every bucket counted here is), read through the
+    # pending-by-owner index's due date rather than every pending touch of the member's plans.
+    week_end = today + dt.timedelta(days=WEEK_DAYS)
     live = (
         Touch.objects.for_partnership(member.partnership)
-        .filter(owner=member, done_at__isnull=True)
+        .filter(owner=member, done_at__isnull=True, due_on__lte=week_end)
         .filter(enrollment__in=open_enrollments_of(member))
     )
     counts = live.aggregate(
@@ -144,9 +147,7 @@ def dashboard_touches(member: Member, today: dt.date, first: int = 5) -> dict | 
     )
     if not any(counts.values()):
         return None
-    rows = list(
-        due_touches(member, today=today, until=today + dt.timedelta(days=WEEK_DAYS))[:first]
-    )
+    rows = list(due_touches(member, today=today, until=week_end)[:first])
     return {"counts": counts, "first": rows, "total": sum(counts.values())}
 
 

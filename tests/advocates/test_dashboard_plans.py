@@ -13,7 +13,7 @@ from advocates.selectors.referrals import untold_referrals
 from advocates.views.referrals import DASHBOARD_LIMIT
 from tests.advocates.factories import plan_template
 from tests.members.factories import MemberFactory
-from tests.plans import assert_no_sequential_scan, grow, indexes_read
+from tests.plans import assert_no_sequential_scan, grow, index_conditions, indexes_read
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,8 @@ BIG = [Contact._meta.db_table, Enrollment._meta.db_table, Touch._meta.db_table]
 @pytest.fixture
 def circles(partnership, member):
     """20,000 contacts of 100 members, the member's 200 of them; one enrolment each (a seventh
-    closed), two touches each (the member's ten); 20,000 referrals, a third of them untold."""
+    closed), two touches each (the member's ten) due over the year ahead; 20,000 referrals, a
+    third of them untold."""
     owners = [member.pk, *(m.pk for m in MemberFactory.create_batch(99, partnership=partnership))]
     template = plan_template(partnership, PlanKind.YEARLY)
     grow(
@@ -56,7 +57,7 @@ def circles(partnership, member):
         INSERT INTO advocates_touch (partnership_id, enrollment_id, contact_id, owner_id, kind,
                                      title, is_email, due_on)
         SELECT e.partnership_id, e.id, e.contact_id, e.owner_id, 'phone_call', 'Call', false,
-               current_date + ((e.id + k) %% 20 - 5)::int
+               current_date + ((e.id + k * 37) %% 365 - 5)::int
         FROM advocates_enrollment e,
              generate_series(1, CASE WHEN e.owner_id = %s THEN 10 ELSE 2 END) AS k
         WHERE e.partnership_id = %s
@@ -104,3 +105,14 @@ def test_the_referrers_to_update_are_read_in_order_from_the_untold_referrals(
     # The first few entries, already in order: not all the member's referrals read and sorted.
     assert indexes_read(first, Referral._meta.db_table) == {"referral_untold_idx"}
     assert indexes_read(first, Contact._meta.db_table) == {"advocates_contact_pkey"}
+
+
+def test_the_touches_panel_counts_only_the_touches_due_by_the_weeks_end(
+    circles, partnership, member
+):
+    """A member's plans run a year ahead: the counts read the week's touches off the index's due
+    date, not every pending touch of the year (12 ms for a member with 300 contacts)."""
+    counts = _queries_of(lambda: dashboard_touches(member, partnership.today()))[0]
+    conditions = index_conditions(counts, Touch._meta.db_table)
+    assert conditions
+    assert all("due_on" in condition for condition in conditions), conditions

@@ -277,6 +277,23 @@ def test_the_policy_text_never_becomes_markup_of_its_own(partnership):
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
+def test_the_same_text_is_parsed_once_and_a_changed_one_again(partnership, monkeypatch):
+    """Every member's policy page shows the same version: its Markdown is parsed once per
+    process (most of the page's time), and a different text (another number) is parsed anew."""
+    parsed = []
+    parse = document._markdown.parse
+    monkeypatch.setattr(
+        document._markdown, "parse", lambda text: parsed.append(text) or parse(text)
+    )
+    # A text no earlier test in this process rendered.
+    text = f"# Terms {id(parsed)}\n\n{{partnership}} allows {{cold_attempts_per_week}} attempts."
+    first = document.render_html(text, {"cold_attempts_per_week": 3}, partnership)
+    again = document.render_html(text, {"cold_attempts_per_week": 3}, partnership)
+    assert first == again and len(parsed) == 1
+    changed = document.render_html(text, {"cold_attempts_per_week": 4}, partnership)
+    assert "allows 4 attempts" in changed and len(parsed) == 2
+
+
 def test_existing_partnerships_get_version_one_from_the_data_migration(partnership):
     PolicyVersion.objects.all().delete()
     name = "0006_policy_version_one_for_existing_partnerships"
