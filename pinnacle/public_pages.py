@@ -16,6 +16,10 @@ joining or leaving the directory, a company, the partnership's branding or polic
 kept with the old one is rendered again. Entries also expire after PAGE_SECONDS, which bounds
 what a change made outside the services (or a bump lost while Redis was down) can leave behind.
 
+Each process also keeps the last pages it served, decompressed and split at the token, and
+serves one only while the partnership's version in Redis is still the one it was rendered in (so
+a change reaches every process at once) and no longer than the copy in Redis lives.
+
 Redis only makes these pages faster: when it is down, each call fails open (logged) and the page
 is rendered as if nothing were cached.
 """
@@ -25,8 +29,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import threading
+import time
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.conf import settings
@@ -85,11 +93,57 @@ def _page_key(request: HttpRequest, partnership: Partnership) -> str:
     return f"public-page:{partnership.pk}:{get_language()}:{address}"
 
 
-def _answer(request: HttpRequest, compressed: bytes, content_type: str) -> HttpResponse:
-    content = zlib.decompress(compressed)
-    if CSRF_PLACEHOLDER in content:
-        content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-    return HttpResponse(content, content_type=content_type)
+@dataclass(frozen=True)
+class _Page:
+    """A kept page as this process serves it: split at its CSRF token, so each answer joins the
+    visitor's own token in without decompressing or searching the page again."""
+
+    version: str
+    parts: tuple[bytes, ...]
+    content_type: str
+    expires: float
+
+    @classmethod
+    def of(cls, entry: tuple) -> _Page:
+        version, compressed, content_type, rendered_at = entry
+        parts = tuple(zlib.decompress(compressed).split(CSRF_PLACEHOLDER))
+        return cls(version, parts, content_type, rendered_at + PAGE_SECONDS)
+
+    def answer(self, request: HttpRequest) -> HttpResponse:
+        content = self.parts[0]
+        if len(self.parts) > 1:
+            content = get_token(request).encode().join(self.parts)
+        return HttpResponse(content, content_type=self.content_type)
+
+
+class _ProcessPages:
+    """The last pages this process served, decompressed: a page is still read from here only
+    while the partnership's version in Redis is the one it was rendered in (one small read per
+    answer), and no longer than the copy in Redis lives. A /join/ form listing 2,000 members
+    took longer to decompress than to send."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._pages: OrderedDict[str, _Page] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> _Page | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is None or page.expires <= time.time():
+                return None
+            self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: _Page) -> None:
+        with self._lock:
+            self._pages[key] = page
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+
+PROCESS_PAGES = _ProcessPages(size=64)
 
 
 def public_page(*, query: tuple[str, ...] = ()):
@@ -111,24 +165,34 @@ def public_page(*, query: tuple[str, ...] = ()):
 
 
 def _cached(request: HttpRequest, partnership: Partnership, render: Callable[[], HttpResponse]):
-    """The page from the cache, or rendered and kept. One round trip reads the partnership's
-    version and the page, which is kept with the version it was rendered in (a page of an
-    older version is rendered again), compressed (a /join/ form listing 2,000 members is 147 kB,
-    17 kB compressed)."""
+    """The page from the cache, or rendered and kept. The page is kept in Redis with the version
+    it was rendered in (a page of an older version is rendered again), compressed (a /join/
+    form listing 2,000 members is 147 kB, 17 kB compressed), and in this process as last
+    served; one round trip reads the partnership's version, and the page too when this process
+    has no copy of it."""
     version_key = PUBLIC_PAGES.version_key(partnership.pk)
     key = _page_key(request, partnership)
-    found = fail_open(lambda: cache.get_many([version_key, key]), unavailable=UNAVAILABLE)
+    local = PROCESS_PAGES.get(key)
+    wanted = [version_key] if local else [version_key, key]
+    found = fail_open(lambda: cache.get_many(wanted), unavailable=UNAVAILABLE)
     if found is None:
         return render()
     version = found.get(version_key) or PUBLIC_PAGES.version(partnership.pk)
     if version is None:
         return render()
-    cached = found.get(key)
-    if cached is not None and cached[0] == version:
-        return _answer(request, *cached[1:])
+    if local is not None and local.version == version:
+        return local.answer(request)
+    entry = found.get(key) if local is None else None
+    if entry is not None and len(entry) == 4 and entry[0] == version:
+        page = _Page.of(entry)
+        PROCESS_PAGES.put(key, page)
+        return page.answer(request)
     response = render()
     if response.status_code == 200 and not response.streaming and not response.cookies:
-        page = _CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
-        entry = (version, zlib.compress(page), response["Content-Type"])
+        content = _CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+        now = time.time()
+        entry = (version, zlib.compress(content), response["Content-Type"], now)
         fail_open(lambda: cache.set(key, entry, PAGE_SECONDS), unavailable=UNAVAILABLE)
+        parts = tuple(content.split(CSRF_PLACEHOLDER))
+        PROCESS_PAGES.put(key, _Page(version, parts, entry[2], now + PAGE_SECONDS))
     return response

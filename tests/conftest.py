@@ -124,7 +124,7 @@ def redis_down(settings, broker_down):
     """Redis is unreachable: cache, rate limits, session cache and broker all fail."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "pinnacle.cache.RedisCache",
             "LOCATION": DEAD_REDIS,
         }
     }

@@ -3,6 +3,7 @@ partnership, fresh right after a change made through a service, never another te
 member's page, and still served when Redis is down."""
 
 import re
+import time
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -11,6 +12,8 @@ from django.test import Client
 from members import services
 from members.models import Member
 from members.search import refresh_search_document
+from pinnacle import public_pages
+from pinnacle.public_pages import PUBLIC_PAGES
 from tests.conftest import client_for
 from tests.members.factories import (
     CompanyFactory,
@@ -112,6 +115,46 @@ def test_a_change_in_one_partnership_leaves_the_others_cache_alone(
     )
 
     assert "Oscar Other" in theirs.get("/directory/").text
+
+
+def test_a_process_serves_its_own_copy_without_reading_the_page_again(
+    anon_client, rita, monkeypatch
+):
+    """After the first answer, this process's copy is served: only the version is read from
+    Redis, nothing is decompressed, and the visitor's token is joined in."""
+    first = anon_client.get("/join/").text
+    decompressed = []
+    decompress = public_pages.zlib.decompress
+    monkeypatch.setattr(
+        public_pages.zlib, "decompress", lambda data: decompressed.append(1) or decompress(data)
+    )
+    read = []
+    get_many = public_pages.cache.get_many
+    monkeypatch.setattr(
+        public_pages.cache, "get_many", lambda keys: read.append(list(keys)) or get_many(keys)
+    )
+
+    again = Client(HTTP_HOST=rita.partnership.host).get("/join/").text
+
+    assert decompressed == [] and read == [[PUBLIC_PAGES.version_key(rita.partnership_id)]]
+    assert CSRF_INPUT.sub("", again) == CSRF_INPUT.sub("", first)
+    assert CSRF_INPUT.search(again).group(1) != CSRF_INPUT.search(first).group(1)
+
+
+def test_a_process_copy_lives_no_longer_than_the_page_in_redis(anon_client, rita, monkeypatch):
+    assert "Rita Realtor" in anon_client.get("/directory/").text
+    rename_behind_the_services(rita, "Rita Renamed")
+    assert "Rita Realtor" in anon_client.get("/directory/").text
+
+    later = time.time() + public_pages.PAGE_SECONDS + 1
+    monkeypatch.setattr(public_pages.time, "time", lambda: later)
+    # Redis's copy has expired by then; the partnership's version has not changed.
+    version_key = PUBLIC_PAGES.version_key(rita.partnership_id)
+    version = public_pages.cache.get(version_key)
+    public_pages.cache.clear()
+    public_pages.cache.set(version_key, version, None)
+
+    assert "Rita Renamed" in anon_client.get("/directory/").text
 
 
 def test_every_visitor_of_the_cached_join_form_gets_a_token_of_their_own_that_works(
