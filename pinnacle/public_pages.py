@@ -40,7 +40,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_TOKEN_LENGTH, _unmask_cipher_token, get_token
 from django.utils.translation import get_language
 
 from pinnacle.models import Partnership
@@ -50,6 +50,7 @@ PAGE_SECONDS = 300
 MAX_QUERY_STRING = 200
 CSRF_PLACEHOLDER = b"__pinnacle_csrf_token__"
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_TOKEN_LIKE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" % CSRF_TOKEN_LENGTH)
 T = TypeVar("T")
 
 
@@ -146,6 +147,16 @@ class _ProcessPages:
 PROCESS_PAGES = _ProcessPages(size=64)
 
 
+def _carries_a_token(request: HttpRequest, content: bytes) -> bool:
+    """Whether the page still holds this visitor's CSRF token somewhere the placeholder did not
+    replace (a `{{ csrf_token }}` in an attribute or a script): a token reveals the visitor's
+    CSRF secret, so such a page is not kept for others."""
+    secret = request.META.get("CSRF_COOKIE")
+    return bool(secret) and any(
+        _unmask_cipher_token(found.decode()) == secret for found in _TOKEN_LIKE.findall(content)
+    )
+
+
 def public_page(*, query: tuple[str, ...] = ()):
     """Serve the view's page from the cache to visitors who bring nothing of their own, at
     addresses whose query string has only the parameters in `query`."""
@@ -190,6 +201,8 @@ def _cached(request: HttpRequest, partnership: Partnership, render: Callable[[],
     response = render()
     if response.status_code == 200 and not response.streaming and not response.cookies:
         content = _CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+        if _carries_a_token(request, content):
+            return response  # outside a form's hidden input: never shown to anyone else
         now = time.time()
         entry = (version, zlib.compress(content), response["Content-Type"], now)
         fail_open(lambda: cache.set(key, entry, PAGE_SECONDS), unavailable=UNAVAILABLE)

@@ -10,11 +10,19 @@ from members import services
 from members.admin.common import with_partnership
 from members.models import Company, Member
 from pinnacle.admin import TenantAdmin, TenantForm
+from pinnacle.models import Partnership
 from pinnacle.public_pages import public_pages_changed
 
 
 class ShownOnPublicPages:
-    """An admin of rows the public pages show: deleting one, or a selection, shows them afresh."""
+    """An admin of rows the public pages show: deleting one, or a selection, or moving one to
+    another partnership (a superuser's edit) shows the partnership it left afresh."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        left = form.initial.get("partnership")
+        if change and "partnership" in form.changed_data and left is not None:
+            public_pages_changed(Partnership(pk=left))
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

@@ -7,6 +7,9 @@ import time
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse
+from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.test import Client
 
 from members import services
@@ -348,3 +351,48 @@ def test_companies_leadership_deletes_as_a_selection_leave_the_cached_pages(
     assert response.status_code == 302
 
     assert "Lakeside Homes" not in anon_client.get("/directory/").text
+
+
+def test_a_member_a_superuser_moves_to_another_partnership_leaves_the_first_ones_pages(
+    anon_client, partnership, other_partnership, rita
+):
+    assert "Rita Realtor" in anon_client.get("/directory/").text
+    root = UserFactory(email="root@example.com", is_superuser=True, is_staff=True)
+    admin = Client(HTTP_HOST=partnership.host)
+    admin.force_login(root, backend="members.auth.PartnershipMemberBackend")
+    url = f"/admin/members/member/{rita.pk}/change/"
+    data = {
+        **admin_form_data(admin.get(url)),
+        "partnership": other_partnership.pk,
+        "company": "",
+        "service_areas": "",
+        "languages": "",
+    }
+
+    assert admin.post(url, data).status_code == 302
+
+    assert Member.objects.get(pk=rita.pk).partnership == other_partnership
+    assert "Rita Realtor" not in anon_client.get("/directory/").text
+    there = Client(HTTP_HOST=other_partnership.host).get("/directory/").text
+    assert "Rita Realtor" in there
+
+
+def test_a_page_showing_a_token_outside_the_forms_input_is_never_kept_for_others(partnership, rf):
+    """The placeholder replaces the hidden input's token; a token shown anywhere else would give
+    the first visitor's CSRF secret to every later one, so such a page is rendered each time."""
+
+    def visit():
+        request = rf.get("/anywhere/", HTTP_HOST=partnership.host)
+        request.user = AnonymousUser()
+        page = HttpResponse(
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{get_token(request)}">'
+            f'<div data-token="{get_token(request)}"></div>'
+        )
+        response = public_pages._cached(request, partnership, lambda: page)
+        shown = re.search(r'data-token="([^"]+)"', response.content.decode()).group(1)
+        return request, shown
+
+    visit()
+    request, shown = visit()
+
+    assert _unmask_cipher_token(shown) == request.META["CSRF_COOKIE"]
