@@ -13,9 +13,11 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    Q,
 )
 from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from leads import extensions
 from leads.models import ANSWERED_IN_TIME, ANSWERED_LATE, Inquiry, awaiting_at, overdue_at
@@ -67,20 +69,21 @@ class ComplianceRow:
         return "ok" if self.share_on_time == 100 else "warn"
 
 
-def response_compliance(
-    *, partnership: Partnership, start: datetime.date, end: datetime.date
-) -> list[ComplianceRow]:
-    """Per member, the inquiries received from `start` to `end` (inclusive, in the partnership's
-    own days, whoever asks) and how they were answered. Worst share on time first; members
-    without inquiries omitted. One query."""
+def _period_inquiries(partnership: Partnership, start: datetime.date, end: datetime.date):
+    """The partnership's inquiries received from `start` to `end` (inclusive, in the
+    partnership's own days, whoever asks), through `inquiry_period_idx`."""
+    return Inquiry.objects.for_partnership(partnership).filter(
+        created_at__gte=partnership.start_of_day(start),
+        created_at__lt=partnership.start_of_day(end + datetime.timedelta(days=1)),
+    )
+
+
+def _rows_by_member(
+    partnership: Partnership, start: datetime.date, end: datetime.date, now: datetime.datetime
+):
     # policy: reply to a prospect inquiry within 24 hours (the deadline is stored as due_at).
-    now = timezone.now()
-    rows = (
-        Inquiry.objects.for_partnership(partnership)
-        .filter(
-            created_at__gte=partnership.start_of_day(start),
-            created_at__lt=partnership.start_of_day(end + datetime.timedelta(days=1)),
-        )
+    return (
+        _period_inquiries(partnership, start, end)
         .values("member_id", "member__display_name")
         .annotate(
             received=Count("pk"),
@@ -102,19 +105,86 @@ def response_compliance(
         )
         .order_by("share", "-overdue", "member__display_name", "member_id")
     )
+
+
+def _compliance_row(row: dict) -> ComplianceRow:
+    return ComplianceRow(
+        member_id=row["member_id"],
+        member_name=row["member__display_name"] or "Leadership (online form)",
+        received=row["received"],
+        on_time=row["on_time"],
+        answered_late=row["late"],
+        open=row["open"],
+        overdue=row["overdue"],
+        median_response=row["median_response"],
+    )
+
+
+def response_compliance(
+    *, partnership: Partnership, start: datetime.date, end: datetime.date
+) -> list[ComplianceRow]:
+    """Per member, the inquiries received from `start` to `end` (inclusive, in the partnership's
+    own days, whoever asks) and how they were answered. Worst share on time first; members
+    without inquiries omitted. One query."""
     return [
-        ComplianceRow(
-            member_id=row["member_id"],
-            member_name=row["member__display_name"] or "Leadership (online form)",
-            received=row["received"],
-            on_time=row["on_time"],
-            answered_late=row["late"],
-            open=row["open"],
-            overdue=row["overdue"],
-            median_response=row["median_response"],
-        )
-        for row in rows
+        _compliance_row(row) for row in _rows_by_member(partnership, start, end, timezone.now())
     ]
+
+
+@dataclass(frozen=True)
+class ComplianceTotals:
+    """The period's inquiries over every member, and how many members' rows they make."""
+
+    received: int
+    on_time: int
+    open: int
+    overdue: int
+    rows: int
+
+    @property
+    def share_on_time(self) -> int | None:
+        decided = self.received - self.open
+        return round(100 * self.on_time / decided) if decided else None
+
+
+class ComplianceReport:
+    """The report's rows in its order, sliceable for a `Paginator`: the totals over every
+    member in one query (which also counts the rows), a page's rows in another, so a page
+    costs the same whether 10 or 2,000 members had inquiries."""
+
+    def __init__(self, *, partnership: Partnership, start: datetime.date, end: datetime.date):
+        # One moment for the totals and the rows, so that "open" and "overdue" agree.
+        self.now = timezone.now()
+        self.inquiries = _period_inquiries(partnership, start, end)
+        self.rows = _rows_by_member(partnership, start, end, self.now)
+
+    @cached_property
+    def totals(self) -> ComplianceTotals:
+        found = self.inquiries.aggregate(
+            received=Count("pk"),
+            on_time=Count("pk", filter=ANSWERED_IN_TIME),
+            open=Count("pk", filter=awaiting_at(self.now)),
+            overdue=Count("pk", filter=overdue_at(self.now)),
+            members=Count("member_id", distinct=True),
+            # The inquiries to leadership from the online form make one row of their own.
+            to_leadership=Count("pk", filter=Q(member__isnull=True)),
+        )
+        return ComplianceTotals(
+            received=found["received"],
+            on_time=found["on_time"],
+            open=found["open"],
+            overdue=found["overdue"],
+            rows=found["members"] + (1 if found["to_leadership"] else 0),
+        )
+
+    def count(self) -> int:
+        return self.totals.rows
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[ComplianceRow]:
+        return [_compliance_row(row) for row in self.rows[window]]
 
 
 @dataclass(frozen=True)

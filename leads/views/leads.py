@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterator
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -22,6 +23,8 @@ from pinnacle.refusals import refused_into
 from pinnacle.spreadsheets import csv_lines, csv_response
 
 COMPLIANCE_DEFAULT_DAYS = 30
+# Members per page of each of the report's tables (worst first; the CSV export has them all).
+COMPLIANCE_PER_PAGE = 25
 
 
 @member_required
@@ -172,23 +175,19 @@ def _compliance_period(request):
 def response_compliance(request):
     partnership = request.partnership
     form, period = _compliance_period(request)
-    rows = compliance.response_compliance(partnership=partnership, **period)
-    received = sum(row.received for row in rows)
-    on_time = sum(row.on_time for row in rows)
-    decided = sum(row.decided for row in rows)
+    report = compliance.ComplianceReport(partnership=partnership, **period)
+    paginator = Paginator(report, COMPLIANCE_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "leads/compliance.html",
         {
             "form": form,
             "period": period,
-            "rows": rows,
-            "totals": {
-                "received": received,
-                "on_time": on_time,
-                "share": round(100 * on_time / decided) if decided else None,
-                "overdue": sum(row.overdue for row in rows),
-            },
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            "rows": page.object_list,
+            "totals": report.totals,
             "sections": extensions.compliance_sections.render(
                 request, partnership=partnership, **period
             ),

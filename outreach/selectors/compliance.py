@@ -1,15 +1,17 @@
 """Outreach in leadership's compliance report: per member and period (the partnership's days),
 attempts by channel, refusals and why, ceased pairs, opt-outs that followed their messages, and
-their messages that bounced. Five queries for the whole partnership, however many members."""
+their messages that bounced. Four queries for the whole partnership's rows in the report's order,
+however many members, and one for the bounced messages of the rows shown."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -19,16 +21,23 @@ from pinnacle.mail.models import OutboxMessage, Suppression
 from pinnacle.models import Partnership
 
 OPT_OUT_REASONS = (Suppression.Reason.UNSUBSCRIBED, Suppression.Reason.MANUAL)
+# Read once: an enum's `values` and `choices` build their lists anew on every call, and the
+# report makes a row per member.
+CHANNELS = tuple(Channel.values)
+CHANNEL_LABELS = dict(Channel.choices)
+REASONS = tuple(Refusal.Reason.values)
+REASON_LABELS = dict(Refusal.Reason.choices)
+# Members per page of the report's outreach table, and the page's parameter in the address.
+PER_PAGE = 25
+PAGE_PARAMETER = "outreach_page"
 
 
 @dataclass
 class MemberOutreach:
     member_id: int
     member_name: str = ""
-    attempts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Channel.values, 0))
-    refusals: dict[str, int] = field(
-        default_factory=lambda: dict.fromkeys(Refusal.Reason.values, 0)
-    )
+    attempts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CHANNELS, 0))
+    refusals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REASONS, 0))
     ceased: int = 0
     opt_outs: int = 0
     bounced: int = 0
@@ -44,13 +53,11 @@ class MemberOutreach:
 
     @property
     def refusal_summary(self) -> str:
-        labels = dict(Refusal.Reason.choices)
-        return ", ".join(f"{labels[r]}: {n}" for r, n in self.refusals.items() if n)
+        return ", ".join(f"{REASON_LABELS[r]}: {n}" for r, n in self.refusals.items() if n)
 
     @property
     def attempt_summary(self) -> str:
-        labels = dict(Channel.choices)
-        return ", ".join(f"{labels[c]}: {n}" for c, n in self.attempts.items() if n)
+        return ", ".join(f"{CHANNEL_LABELS[c]}: {n}" for c, n in self.attempts.items() if n)
 
 
 def period_bounds(partnership: Partnership, start: datetime.date, end: datetime.date):
@@ -63,38 +70,45 @@ def outreach_by_member(
     partnership: Partnership, start: datetime.date, end: datetime.date
 ) -> list[MemberOutreach]:
     """One row per member with any outreach figure in the period, most refusals first."""
+    rows = _rows_in_order(partnership, start, end)
+    add_bounced(rows, partnership, start, end)
+    return rows
+
+
+def _rows_in_order(
+    partnership: Partnership, start: datetime.date, end: datetime.date
+) -> list[MemberOutreach]:
+    """Every row of the period in the report's order, without their bounced messages (an
+    attempt's message is a row of the outbox: reading it for every attempt of the period would
+    cost more than all the rest; `add_bounced` reads them for the rows shown)."""
     since, until = period_bounds(partnership, start, end)
     rows: dict[int, MemberOutreach] = {}
 
     def row(member_id: int, name: str) -> MemberOutreach:
-        return rows.setdefault(member_id, MemberOutreach(member_id=member_id, member_name=name))
+        found = rows.get(member_id)
+        if found is None:
+            found = rows[member_id] = MemberOutreach(member_id=member_id, member_name=name)
+        return found
 
     attempts = (
         Attempt.objects.for_partnership(partnership)
         .filter(made_at__gte=since, made_at__lt=until)
         .values("member_id", "member__display_name")
-        .annotate(
-            **{c: Count("pk", filter=Q(channel=c)) for c in Channel.values},
-            bounced=Count("pk", filter=Q(message__status=OutboxMessage.Status.BOUNCED)),
-        )
+        .annotate(**{c: Count("pk", filter=Q(channel=c)) for c in CHANNELS})
     )
     # The counts are annotated under names computed at run time (one per channel, per reason).
     for a in cast("Iterable[Mapping[str, Any]]", attempts):
-        r = row(a["member_id"], a["member__display_name"])
-        r.attempts = {c: a[c] for c in Channel.values}
-        r.bounced = a["bounced"]
+        row(a["member_id"], a["member__display_name"]).attempts = {c: a[c] for c in CHANNELS}
 
     refusals = (
         Refusal.objects.for_partnership(partnership)
         .filter(refused_at__gte=since, refused_at__lt=until)
         .values("member_id", "member__display_name")
-        .annotate(
-            **{reason: Count("pk", filter=Q(reason=reason)) for reason in Refusal.Reason.values}
-        )
+        .annotate(**{reason: Count("pk", filter=Q(reason=reason)) for reason in REASONS})
     )
     for f in cast("Iterable[Mapping[str, Any]]", refusals):
         row(f["member_id"], f["member__display_name"]).refusals = {
-            reason: f[reason] for reason in Refusal.Reason.values
+            reason: f[reason] for reason in REASONS
         }
 
     ceased = (
@@ -112,6 +126,33 @@ def outreach_by_member(
     return sorted(
         rows.values(), key=lambda r: (-r.refusal_total, -r.opt_outs, r.member_name, r.member_id)
     )
+
+
+def add_bounced(
+    rows: Sequence[MemberOutreach],
+    partnership: Partnership,
+    start: datetime.date,
+    end: datetime.date,
+) -> None:
+    """Sets `bounced` on these rows: their members' messages of the period that bounced (one
+    query, through the members' own attempts)."""
+    if not rows:
+        return
+    since, until = period_bounds(partnership, start, end)
+    bounced = dict(
+        Attempt.objects.for_partnership(partnership)
+        .filter(
+            member_id__in=[r.member_id for r in rows],
+            made_at__gte=since,
+            made_at__lt=until,
+            message__status=OutboxMessage.Status.BOUNCED,
+        )
+        .values("member_id")
+        .annotate(n=Count("pk"))
+        .values_list("member_id", "n")
+    )
+    for r in rows:
+        r.bounced = bounced.get(r.member_id, 0)
 
 
 def opt_outs_after_messages(partnership: Partnership, since, until):
@@ -145,13 +186,34 @@ def opt_outs_after_messages(partnership: Partnership, since, until):
 
 
 def report_section(request, partnership, start, end) -> dict:
-    rows = outreach_by_member(partnership, start, end)
+    """A page of the rows (`?outreach_page=`; the inquiry table above pages with `?page=`)."""
+    paginator = Paginator(_rows_in_order(partnership, start, end), PER_PAGE)
+    page = paginator.get_page(request.GET.get(PAGE_PARAMETER))
+    rows: list[MemberOutreach] = list(page.object_list)
+    add_bounced(rows, partnership, start, end)
     # Each row's link to the member's details, built here once per row rather than by a
-    # `{% url %}` with two dates per row of a report that lists every member.
+    # `{% url %}` with two dates per row.
     period = urlencode({"start": start.isoformat(), "end": end.isoformat()})
     for row in rows:
         row.details_url = f"{reverse('outreach_member_compliance', args=[row.member_id])}?{period}"
-    return {"outreach_rows": rows}
+    return {
+        "outreach_rows": rows,
+        "outreach_page": page,
+        "outreach_pages": [
+            (number, "" if isinstance(number, str) else _page_link(request, number))
+            for number in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+        ],
+        "outreach_previous": _page_link(request, page.number - 1) if page.has_previous() else "",
+        "outreach_next": _page_link(request, page.number + 1) if page.has_next() else "",
+    }
+
+
+def _page_link(request, number: int) -> str:
+    """The report's address with this page of the outreach table (the period and the inquiry
+    table's page kept), to its heading."""
+    query = request.GET.copy()
+    query[PAGE_PARAMETER] = str(number)
+    return f"?{query.urlencode()}#outreach-compliance-heading"
 
 
 CSV_HEADERS = [

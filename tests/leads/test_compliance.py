@@ -9,7 +9,7 @@ from leads.models import Inquiry, Lead
 from leads.selectors.compliance import response_compliance
 from pinnacle.formats import duration_text as format_duration
 from tests.leads.factories import InquiryFactory, LeadFactory
-from tests.members.factories import MemberFactory
+from tests.members.factories import MemberFactory, bulk_members
 
 NEW_YORK = ZoneInfo("America/New_York")
 NOW = datetime.datetime(2025, 3, 20, 12, 0, tzinfo=NEW_YORK)
@@ -117,30 +117,63 @@ def test_an_empty_period(leader_client, clock):
     assert "No inquiries in this period." in page
 
 
-@pytest.mark.parametrize("count", [10, 1000])
-def test_report_page_query_count_does_not_grow(
-    leader_client, clock, partnership, count, django_assert_num_queries
-):
-    members = [MemberFactory(partnership=partnership) for _ in range(5)]
+def members_with_inquiries(partnership, count, *, answered_after=lambda n: n % 30 * HOUR):
+    """`count` members ("Member 0000" …), each with one inquiry received two days ago."""
+    members = bulk_members(partnership, count)
     leads = Lead.objects.bulk_create(LeadFactory.build_batch(count, partnership=partnership))
     received = NOW - 48 * HOUR
     Inquiry.objects.bulk_create(
         InquiryFactory.build(
             lead=lead,
-            member=members[n % 5],
+            member=member,
             due_at=received + 24 * HOUR,
             remind_at=received + 20 * HOUR,
-            responded_at=received + n % 30 * HOUR,
+            responded_at=received + answered_after(n),
         )
-        for n, lead in enumerate(leads)
+        for n, (member, lead) in enumerate(zip(members, leads, strict=True))
     )
+    return members
 
-    # Partnership, user, membership, the report's one query: 10 inquiries or 1,000; and the
-    # outreach app's section (attempts, refusals, ceased pairs, opt-outs).
-    with django_assert_num_queries(8):
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_report_page_query_count_does_not_grow(
+    leader_client, clock, partnership, count, django_assert_num_queries
+):
+    members_with_inquiries(partnership, count)
+
+    # Partnership, user, membership; the period's totals (with the number of rows), a page of
+    # rows: 10 members with inquiries or 1,000; the outreach app's section (attempts,
+    # refusals, ceased pairs, opt-outs; none, so no page of bounced messages to read).
+    with django_assert_num_queries(9):
         response = leader_client.get("/leads/compliance/")
 
-    assert sum(row.received for row in response.context["rows"]) == count
+    assert len(response.context["rows"]) == min(count, 25)
+    assert response.context["totals"].received == count
+    assert response.context["page"].paginator.count == count
+
+
+def test_the_report_pages_its_members_worst_first_with_totals_over_all(
+    leader_client, clock, partnership
+):
+    # Member n answered after n hours: members 25 to 29 were late, the rest in time.
+    members_with_inquiries(partnership, 30, answered_after=lambda n: n * HOUR)
+    first = leader_client.get("/leads/compliance/")
+    second = leader_client.get("/leads/compliance/", {"page": "2"})
+
+    names = [row.member_name for row in first.context["rows"]]
+    names += [row.member_name for row in second.context["rows"]]
+    late = [f"Member {n:04d}" for n in range(25, 30)]
+    assert names == late + [f"Member {n:04d}" for n in range(25)]
+    assert len(first.context["rows"]) == 25
+    # The totals speak for every member, on every page.
+    for page in (first.text, second.text):
+        assert "<strong>30</strong>, of which <strong>83%</strong> answered in time" in page
+    assert "Members 1&ndash;25 of 30" in first.text
+    assert "Members 26&ndash;30 of 30" in second.text
+    assert 'href="?page=2#inquiries-heading"' in first.text
+    # The CSV export still has every member.
+    export = leader_client.get("/leads/compliance/export.csv")
+    assert b"".join(export).decode().count("Member 00") == 30
 
 
 def test_only_leadership_sees_the_report(member_client, anon_client):

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from leads.models import Inquiry, Lead
-from leads.selectors.compliance import response_compliance
+from leads.selectors.compliance import ComplianceReport, response_compliance
 from leads.selectors.inquiries import first_open_inquiries
 from tests.members.factories import LeadershipFactory, MemberFactory
 from tests.plans import assert_no_sequential_scan, grow, indexes_read
@@ -61,6 +61,19 @@ def test_the_report_reads_the_periods_inquiries_by_index(grown, partnership):
         )
     )
     assert_no_sequential_scan(sql, [Inquiry._meta.db_table])
+
+
+def test_a_page_of_the_report_and_its_totals_read_the_periods_inquiries_by_index(
+    grown, partnership
+):
+    today = timezone.localdate()
+    report = ComplianceReport(
+        partnership=partnership, start=today - datetime.timedelta(days=30), end=today
+    )
+    totals, page = _queries_of(lambda: (report.totals, report[25:50]))
+    assert report.totals.rows > 25  # a second page: members, and leadership's online-form row
+    for sql in (totals, page):
+        assert indexes_read(sql, Inquiry._meta.db_table) == {"inquiry_period_idx"}
 
 
 @pytest.mark.parametrize("as_leader", [False, True])

@@ -9,14 +9,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from leads.models import Inquiry, Lead
 from outreach import services
-from outreach.models import Attempt
+from outreach.models import Attempt, Channel, OutreachPair
 from outreach.services import OutreachRefused
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.services import opt_out
 from tests.conftest import client_for
-from tests.leads.factories import LeadFactory
-from tests.members.factories import MemberFactory
+from tests.leads.factories import InquiryFactory, LeadFactory
+from tests.members.factories import MemberFactory, bulk_members
 
 pytestmark = pytest.mark.django_db
 
@@ -97,18 +98,63 @@ def test_only_leadership_sees_the_drilldown(story, partnership):
     assert member_client.get("/leads/compliance/export.csv", PERIOD).status_code == 404
 
 
-@pytest.mark.parametrize("members", [2, 20])
+def members_with_calls(partnership, count):
+    """`count` members ("Member 0000" …), each with one call to a lead of their own, made on
+    START, and an inquiry received the same day."""
+    members = bulk_members(partnership, count)
+    leads = Lead.objects.bulk_create(LeadFactory.build_batch(count, partnership=partnership))
+    pairs = OutreachPair.objects.bulk_create(
+        OutreachPair(partnership=partnership, member=member, lead=lead)
+        for member, lead in zip(members, leads, strict=True)
+    )
+    Attempt.objects.bulk_create(
+        Attempt(
+            partnership=partnership,
+            pair=pair,
+            member=pair.member,
+            lead=pair.lead,
+            channel=Channel.CALL,
+            outcome="spoke",
+            was_cold=True,
+            made_at=START,
+        )
+        for pair in pairs
+    )
+    Inquiry.objects.bulk_create(
+        InquiryFactory.build(lead=lead, member=member, due_at=START, remind_at=START)
+        for member, lead in zip(members, leads, strict=True)
+    )
+    return members
+
+
+@pytest.mark.parametrize("members", [10, 1000])
 def test_the_report_reads_outreach_in_a_fixed_number_of_queries(
     partnership, leader_client, members, django_assert_num_queries, time_machine
 ):
     time_machine.move_to(START, tick=False)
-    for _ in range(members):
-        member = MemberFactory(partnership=partnership)
-        services.log_call(
-            member=member, lead=LeadFactory(partnership=partnership), outcome="spoke", actor=None
-        )
-    assert Attempt.objects.count() == members
-    # Partnership, user, membership; the inquiry table; outreach: attempts, refusals, ceased
-    # pairs, opt-outs.
-    with django_assert_num_queries(8):
-        assert leader_client.get("/leads/compliance/", PERIOD).status_code == 200
+    members_with_calls(partnership, members)
+    # Partnership, user, membership; the inquiry table's totals and page; outreach: attempts,
+    # refusals, ceased pairs, opt-outs, and the bounced messages of the rows shown.
+    with django_assert_num_queries(10):
+        response = leader_client.get("/leads/compliance/", PERIOD)
+    assert len(response.context["rows"]) == min(members, 25)
+    assert response.text.count("Phone call: 1") == min(members, 25)
+
+
+def test_the_outreach_table_pages_on_its_own(partnership, leader_client, time_machine):
+    time_machine.move_to(START, tick=False)
+    members_with_calls(partnership, 30)
+    first = leader_client.get("/leads/compliance/", PERIOD).text
+    section = first[first.index("Outreach under the engagement policy") :]
+    assert "Members 1&ndash;25 of 30, most refusals first." in section
+    assert "Member 0024" in section and "Member 0025" not in section
+    # The next page keeps the period and the inquiry table's own page.
+    link = "?start=2025-04-01&amp;end=2025-04-30&amp;outreach_page=2#outreach-compliance-heading"
+    assert f'<a class="button secondary" href="{link}" rel="next">' in section
+
+    second = leader_client.get("/leads/compliance/", {**PERIOD, "outreach_page": "2"})
+    section = second.text[second.text.index("Outreach under the engagement policy") :]
+    assert "Members 26&ndash;30 of 30" in section
+    assert "Member 0025" in section and "Member 0024" not in section
+    # The inquiry table stays on its first page.
+    assert second.context["page"].number == 1
