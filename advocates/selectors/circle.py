@@ -52,8 +52,9 @@ def contact_for(member: Member, pk, *, for_update: bool = False) -> Contact:
     if for_update:
         rows = rows.select_for_update()
     contact = get_or_404(rows, pk=pk)
-    # The member's partnership is the contact's: the queries scoped from it cost no lookup.
-    contact.partnership = member.partnership
+    # The member's partnership is the contact's, and the member its owner: the queries scoped
+    # from them cost no lookup.
+    contact.partnership, contact.owner = member.partnership, member
     return contact
 
 

@@ -316,7 +316,7 @@ def test_contact_page_query_count_does_not_grow_with_the_log(
         )
         for _ in range(5)
     )
-    with django_assert_num_queries(18) as few:
+    with django_assert_num_queries(16) as few:
         visit()
     Interaction.objects.bulk_create(
         Interaction(
