@@ -29,7 +29,7 @@ from django.core.exceptions import ImproperlyConfigured
 from pinnacle.extensions import ExtensionPoint
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
+    from django.db.models import Model
     from django.db.models.expressions import BaseExpression
 
     from leads.models import Lead
@@ -55,8 +55,10 @@ class Confidentiality:
       written by the member its field `author` names at its field `at`, is hidden from `viewer`.
     - `email_sealed(lead, viewer, *, at="created_at", reply_to="reply_to")`: the same for the
       subject of an email (an `OutboxMessage` row, or the fields named through a relation).
-    - `worked_transactions(lead, viewer)`: the lead's transactions whose emails the viewer may
-      read (a queryset; its model is the one the emails are filed against).
+    - `worked_transaction_ids(lead, viewer)`: the ids of the lead's transactions whose emails
+      the viewer may read (`transaction_model`: the model their emails are filed against). Ids,
+      not a subquery: the outbox's (partnership, content_type, object_id) index then finds
+      their emails, instead of the planner reading every transaction's to filter them.
     - `sealing(lead, viewer)`: `free_text_sealed` and `email_sealed` of that lead and viewer
       read once (one query), for a page that asks them many times (the lead's timeline).
     - `templates`: the prefixes of the email templates of a transaction (its team, post-close
@@ -66,7 +68,8 @@ class Confidentiality:
 
     free_text_sealed: Callable[..., BaseExpression]
     email_sealed: Callable[..., BaseExpression]
-    worked_transactions: Callable[[Lead, Member], QuerySet]
+    worked_transaction_ids: Callable[[Lead, Member], Sequence[int]]
+    transaction_model: type[Model]
     sealing: Callable[[Lead, Member], Sealing]
     templates: tuple[str, ...]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from leads import extensions
@@ -17,6 +17,7 @@ from leads.extensions import Sealing, TimelineEntry, hide_sealed_text
 from leads.models import Inquiry, InquiryResponse, InquiryState, Lead, Submission
 from members.models import Member
 from pinnacle.mail.models import OutboxMessage
+from pinnacle.memo import page_memo
 from pinnacle.models import AuditEvent
 
 INQUIRY_STATE_TONE = {
@@ -63,17 +64,16 @@ def lead_emails(lead: Lead, viewer: Member, sealing: Sealing) -> QuerySet[Outbox
     team member wrote from the opening is sealed (`email_sealed`): the email shows, not what
     it is about."""
     rules = extensions.confidentiality()
-    worked = rules.worked_transactions(lead, viewer)
-    transaction_template = Q()
-    for prefix in rules.templates:
-        transaction_template |= Q(template__startswith=prefix)
-    about_lead = _about(Lead) & Q(object_id=lead.pk)
-    about_a_worked_transaction = _about(worked.model) & Q(object_id__in=worked.values("pk"))
+    worked = list(rules.worked_transaction_ids(lead, viewer))
+    about = _about(Lead) & Q(object_id=lead.pk)
+    if worked:
+        about |= _about(rules.transaction_model) & Q(object_id__in=worked)
+    else:
+        for prefix in rules.templates:
+            about &= ~Q(template__startswith=prefix)
     return (
         OutboxMessage.objects.for_partnership(lead.partnership)
-        .filter(
-            (about_lead & (~transaction_template | Q(Exists(worked)))) | about_a_worked_transaction
-        )
+        .filter(about)
         .annotate(event_count=Count("events"), sealed=sealing.email_sealed())
         .defer("body_text", "body_html", "headers", "last_error")
     )
@@ -183,6 +183,8 @@ BUILT_IN_SOURCES = [
 def lead_timeline(lead: Lead, viewer: Member) -> list[TimelineEntry]:
     """Everything that happened to the lead that `viewer` may see, newest first."""
     sources = [*BUILT_IN_SOURCES, *extensions.timeline_sources]
-    sealing = extensions.confidentiality().sealing(lead, viewer)
-    entries = [entry for source in sources for entry in source(lead, viewer, sealing)]
+    # Sources that ask the same question (the lead's transactions) read it once.
+    with page_memo():
+        sealing = extensions.confidentiality().sealing(lead, viewer)
+        entries = [entry for source in sources for entry in source(lead, viewer, sealing)]
     return sorted(entries, key=lambda e: (e.at, e.order), reverse=True)

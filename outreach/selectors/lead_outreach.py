@@ -20,8 +20,8 @@ from outreach.models import (
     Template,
 )
 from pinnacle.access import get_or_404
-from transactions.models import DisclosureCover, TransactionStage
-from transactions.selectors import transactions_covering
+from transactions.models import TransactionStage
+from transactions.selectors import lead_transactions_seen
 
 
 def lead_stage(lead: Lead, viewer: Member) -> Stage:
@@ -31,13 +31,13 @@ def lead_stage(lead: Lead, viewer: Member) -> Stage:
 
     Whether a lead is a customer is transaction information: a viewer outside its committee
     (and leadership) sees only the engagement stages, as if there were no transaction; so
-    does a member the customer authorized to read it without its stage."""
-    stages = set(
-        transactions_covering(viewer, DisclosureCover.STAGE)
-        .filter(lead=lead)
-        .exclude(stage=TransactionStage.FELL_THROUGH)
-        .values_list("stage", flat=True)
-    )
+    does a member the customer authorized to read it without its stage. (The lead's
+    transactions are the page's one read of them, `lead_transactions_seen`.)"""
+    stages = {
+        transaction.stage
+        for transaction, sight in lead_transactions_seen(lead, viewer)
+        if sight.stage and transaction.stage != TransactionStage.FELL_THROUGH
+    }
     if stages - {TransactionStage.CLOSED}:
         return Stage.CUSTOMER
     if stages:

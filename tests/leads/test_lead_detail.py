@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from leads.models import FormKind, Lead
 from leads.selectors.timeline import lead_timeline
@@ -231,8 +233,8 @@ def test_timeline_queries_do_not_grow_with_its_rows(
 ):
     # Submissions, emails, inquiries, responses, audit events: one query each; the outreach
     # app's five sources (attempts, refusals, replies, recommendations, decision notes); the
-    # entries of the lead's transactions the viewer may see; and, once for all of them, whose
-    # writing is sealed from the viewer.
+    # lead's transactions the viewer may see (their entries are not read: there are none);
+    # and, once for all of them, whose writing is sealed from the viewer.
     lead = story["lead"]
     with django_assert_num_queries(12):
         before = len(lead_timeline(lead, member))
@@ -247,17 +249,39 @@ def test_timeline_queries_do_not_grow_with_its_rows(
 def test_detail_page_query_budget(partnership, member, story, django_assert_num_queries):
     client = client_for(partnership, member)
     lead = story["lead"]
-    # Partnership, user, membership, lead, the members they named; the outreach panel's policy
-    # state (5), where the lead's details came from for its scripts (1), and the lead's stage
-    # (2 here: the transactions the viewer may see, then what happened); the co-marketing share
-    # panel's partners (1); the transaction column (1) and panel (1); eleven timeline sources
-    # and the seats sealed from the viewer, read once for all of them (1).
-    with django_assert_num_queries(28):
+    # Partnership, user, membership, lead, the members they named; the lead's transactions the
+    # viewer may see, read once for the transaction column, the transaction panel, the outreach
+    # stage and the timeline (1); the outreach panel's policy state (5), where the lead's
+    # details came from for its scripts (1), and what happened for its stage (1); the
+    # co-marketing share panel's partners (1); ten timeline sources (the transactions' own
+    # entries are not read: the viewer sees none here) and the seats sealed from the viewer,
+    # read once for all of them (1).
+    with django_assert_num_queries(25):
         assert client.get(f"/leads/{lead.pk}/").status_code == 200
     for _ in range(5):
         SubmissionFactory(lead=lead, named_referrer=MemberFactory(partnership=partnership))
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(25):
         assert client.get(f"/leads/{lead.pk}/").status_code == 200
+
+
+def test_the_leads_transactions_are_read_once_for_the_page(partnership, member, story):
+    """The transaction column, the transactions panel, the outreach stage, the transactions'
+    timeline entries and the emails the viewer's committee may read all ask for the lead's
+    transactions as the viewer sees them: the page reads them once."""
+    lead = story["lead"]
+    transaction = transactions.open_transaction(lead=lead, member=member, kind="buy")
+    transactions.change_stage(transaction=transaction, actor=member, stage="under_contract")
+    client = client_for(partnership, member)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/leads/{lead.pk}/").text
+    reads = [q["sql"] for q in queries if 'FROM "leads_transaction" ' in q["sql"]]
+    assert len(reads) == 1, reads
+    head = page[: page.index('id="timeline-heading"')]
+    assert '<dt>Transaction</dt>\n        <dd><span class="badge badge-info">Under contract' in head
+    assert 'class="transaction-name">Buy</a>' in head  # the panel
+    assert "Stage: Customer" in head  # the outreach panel
+    timeline = page[page.index('id="timeline-heading"') :]
+    assert "Transaction</span>" in timeline
 
 
 def test_a_lead_with_no_history(member_client, partnership):
