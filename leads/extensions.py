@@ -4,9 +4,11 @@ Apps built on leads (outreach, co-marketing, the advocate CRM) register from the
 AppConfig.ready(). Every point receives the viewer (the member asking), so an app can hide what
 that viewer may not see. See pinnacle.extensions for how a template point works.
 
-- `timeline_sources`: functions `(lead, viewer, sealing) -> iterable of TimelineEntry`, one
-  query each, merged into the lead's timeline. A source whose rows carry free text annotates
-  them with `sealing.free_text_sealed(author=…, at=…)` as `sealed` and calls
+- `timeline_sources`: functions `(lead, viewer, sealing, *, newest) -> iterable of
+  TimelineEntry`, one query each, merged into the lead's timeline. The page shows a lead's
+  newest entries a page at a time, so a source returns only its `newest` newest entries
+  (`newest_first(rows, at, newest)`; None: all of them). A source whose rows carry free text
+  annotates them with `sealing.free_text_sealed(author=…, at=…)` as `sealed` and calls
   `hide_sealed_text` (`sealing`: `confidentiality().sealing(lead, viewer)`, read once for the
   whole timeline).
 - `lead_columns`: `LeadColumn`s, a per-viewer status column on the leads list and a line on the
@@ -22,14 +24,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 
 from pinnacle.extensions import ExtensionPoint
 
 if TYPE_CHECKING:
-    from django.db.models import Model
+    from django.db.models import Model, QuerySet
     from django.db.models.expressions import BaseExpression
 
     from leads.models import Lead
@@ -118,7 +120,18 @@ def hide_sealed_text(row, *fields: str) -> None:
             setattr(row, field, "")
 
 
-TimelineSource = Callable[["Lead", "Member", Sealing], Iterable[TimelineEntry]]
+M = TypeVar("M", bound="Model")
+
+
+def newest_first(rows: QuerySet[M], at: str, newest: int | None) -> QuerySet[M]:
+    """A timeline source's rows, newest first by their field `at` (ties: the row written last
+    first), only the `newest` of them (None: all). Each source's `newest` newest rows are all
+    that the `newest` newest entries of the merged timeline can come from."""
+    rows = rows.order_by(f"-{at}", "-pk")
+    return rows if newest is None else rows[:newest]
+
+
+TimelineSource = Callable[..., Iterable[TimelineEntry]]
 timeline_sources: list[TimelineSource] = []
 
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leads import extensions as lead_extensions
-from leads.extensions import LeadColumn, Sealing, TimelineEntry
+from leads.extensions import LeadColumn, Sealing, TimelineEntry, newest_first
 from leads.models import Lead
 from members import extensions as member_extensions
 from members.models import Member
@@ -45,7 +45,9 @@ from transactions.services.access_log import record_transaction_access
 PANEL_SIZE = 5
 
 
-def transaction_events(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
+def transaction_events(
+    lead: Lead, viewer: Member, sealing: Sealing, *, newest: int | None
+) -> Iterable[TimelineEntry]:
     """The lead's transactions' own timeline entries, only of those the viewer may see and,
     for a member the customer authorized, only those the authorization covers (their sight,
     read once for the page: `lead_transactions_seen`; no query when they see none)."""
@@ -62,11 +64,12 @@ def transaction_events(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable
             covered |= Q(transaction_id=pk, kind__in=kinds)
     if not covered:
         return
-    events = (
+    events = newest_first(
         TransactionEvent.objects.for_partnership(lead.partnership)
         .filter(covered)
-        .select_related("actor")
-        .order_by()
+        .select_related("actor"),
+        "created_at",
+        newest,
     )
     for event in events:
         event.transaction, event.sight = seen[event.transaction_id]

@@ -66,9 +66,15 @@ def lead_detail(request, pk):
             "named_members": lists.named_members(lead),
             "columns": extensions.column_cells([lead], member),
             "actions": extensions.lead_actions.render(request, lead=lead, viewer=member),
-            "timeline": timeline.lead_timeline(lead, member),
+            "timeline": timeline.timeline_page(lead, member, _page_number(request)),
         }
     return render(request, "leads/lead_detail.html", context)
+
+
+def _page_number(request) -> int:
+    """The timeline's page the address asks for: a whole number from 1 (else the first)."""
+    number = request.GET.get("page", "")
+    return int(number) if number.isdigit() and int(number) > 0 else 1
 
 
 @require_POST

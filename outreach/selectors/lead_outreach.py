@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Subquery, When
 
-from leads.extensions import Sealing, TimelineEntry, hide_sealed_text
+from leads.extensions import Sealing, TimelineEntry, hide_sealed_text, newest_first
 from leads.models import Inquiry, Lead
 from members.models import Member
 from outreach.models import (
@@ -109,12 +109,16 @@ def my_outreach(member: Member):
 # from its opening (`sealing.free_text_sealed`): the entry shows, its text does not.
 
 
-def attempt_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
-    attempts = (
+def attempt_entries(
+    lead: Lead, viewer: Member, sealing: Sealing, *, newest: int | None
+) -> Iterable[TimelineEntry]:
+    attempts = newest_first(
         Attempt.objects.for_partnership(lead.partnership)
         .filter(lead=lead)
         .annotate(sealed=sealing.free_text_sealed(author="member", at="made_at"))
-        .select_related("member", "message")
+        .select_related("member", "message"),
+        "made_at",
+        newest,
     )
     for attempt in attempts:
         hide_sealed_text(attempt, "note")
@@ -138,12 +142,14 @@ def attempt_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[Ti
         )
 
 
-def refusal_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
+def refusal_entries(
+    lead: Lead, viewer: Member, sealing: Sealing, *, newest: int | None
+) -> Iterable[TimelineEntry]:
     """Refused attempts: shown to the member refused, and to leadership."""
     refusals = Refusal.objects.for_partnership(lead.partnership).filter(lead=lead)
     if not viewer.is_leadership:
         refusals = refusals.filter(member=viewer)
-    for refusal in refusals.select_related("member"):
+    for refusal in newest_first(refusals.select_related("member"), "refused_at", newest):
         yield TimelineEntry(
             at=refusal.refused_at,
             kind="refusal",
@@ -156,12 +162,16 @@ def refusal_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[Ti
         )
 
 
-def reply_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
-    replies = (
+def reply_entries(
+    lead: Lead, viewer: Member, sealing: Sealing, *, newest: int | None
+) -> Iterable[TimelineEntry]:
+    replies = newest_first(
         LeadReply.objects.for_partnership(lead.partnership)
         .filter(lead=lead)
         .annotate(sealed=sealing.free_text_sealed(author="member", at="replied_at"))
-        .select_related("member", "logged_by")
+        .select_related("member", "logged_by"),
+        "replied_at",
+        newest,
     )
     for reply in replies:
         hide_sealed_text(reply, "note")
@@ -176,13 +186,17 @@ def reply_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[Time
         )
 
 
-def recommendation_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
-    recommendations = (
+def recommendation_entries(
+    lead: Lead, viewer: Member, sealing: Sealing, *, newest: int | None
+) -> Iterable[TimelineEntry]:
+    recommendations = newest_first(
         Recommendation.objects.for_partnership(lead.partnership)
         .filter(lead=lead)
         .annotate(sealed=sealing.free_text_sealed(author="member", at="created_at"))
         .select_related("member")
-        .prefetch_related("recommended")
+        .prefetch_related("recommended"),
+        "created_at",
+        newest,
     )
     for recommendation in recommendations:
         hide_sealed_text(recommendation, "note")
@@ -198,12 +212,16 @@ def recommendation_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iter
         )
 
 
-def decision_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
-    notes = (
+def decision_entries(
+    lead: Lead, viewer: Member, sealing: Sealing, *, newest: int | None
+) -> Iterable[TimelineEntry]:
+    notes = newest_first(
         DecisionNote.objects.for_partnership(lead.partnership)
         .filter(lead=lead)
         .annotate(sealed=sealing.free_text_sealed(author="member", at="created_at"))
-        .select_related("member")
+        .select_related("member"),
+        "created_at",
+        newest,
     )
     for note in notes:
         hide_sealed_text(note, "decision_process", "feedback")

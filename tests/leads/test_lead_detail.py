@@ -9,11 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from leads.models import FormKind, Lead
-from leads.selectors.timeline import lead_timeline
+from leads.selectors.timeline import TIMELINE_PAGE_SIZE, lead_timeline, timeline_page
 from leads.services.inquiries import express_interest, respond_to_inquiry
 from leads.services.intake import submit_lead
 from pinnacle.mail.models import DeliveryEvent, OutboxMessage
 from pinnacle.mail.services import advance_status, suppress
+from pinnacle.models import AuditEvent
 from pinnacle.tenancy import record_audit
 from tests.conftest import client_for
 from tests.leads.factories import InquiryFactory, LeadFactory, SubmissionFactory
@@ -282,6 +283,56 @@ def test_the_leads_transactions_are_read_once_for_the_page(partnership, member, 
     assert "Stage: Customer" in head  # the outreach panel
     timeline = page[page.index('id="timeline-heading"') :]
     assert "Transaction</span>" in timeline
+
+
+def add_changes(lead, count):
+    """`count` recorded changes to the lead, all at the same moment (ties on the timeline)."""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            partnership=lead.partnership,
+            action="lead.reopened",
+            target_type=Lead._meta.label_lower,
+            target_id=lead.pk,
+            summary=f"Change {n}",
+        )
+        for n in range(count)
+    )
+
+
+@pytest.mark.parametrize("count", [10, 1_000])
+def test_the_page_shows_the_newest_entries_in_the_same_queries(
+    partnership, member, story, count, django_assert_num_queries
+):
+    """The timeline shows its newest entries a page at a time: a lead with years of history
+    costs its page the same queries, and no more rows, than a new one."""
+    lead = story["lead"]
+    transactions.open_transaction(lead=lead, member=member, kind="buy")
+    add_changes(lead, count)
+    total = len(lead_timeline(lead, member))
+    client = client_for(partnership, member)
+    # As test_detail_page_query_budget, with the entries of the transaction the viewer works
+    # on, and without what happened for the outreach stage (a customer's needs no more).
+    with django_assert_num_queries(25):
+        page = client.get(f"/leads/{lead.pk}/").text
+    assert page.count('<li class="timeline-item') == min(total, TIMELINE_PAGE_SIZE)
+    assert ("Older entries" in page) == (total > TIMELINE_PAGE_SIZE)
+    with django_assert_num_queries(25):
+        older = client.get(f"/leads/{lead.pk}/?page=2").text
+    assert "Newer entries" in older
+    assert older.count('<li class="timeline-item') == min(
+        max(total - TIMELINE_PAGE_SIZE, 0), TIMELINE_PAGE_SIZE
+    )
+
+
+def test_the_timelines_pages_hold_every_entry_once_in_order(partnership, member, story):
+    lead = story["lead"]
+    add_changes(lead, 2 * TIMELINE_PAGE_SIZE)
+    everything = lead_timeline(lead, member)
+    pages = [timeline_page(lead, member, number) for number in (1, 2, 3, 4)]
+    assert [page.has_older for page in pages] == [True, True, False, False]
+    shown = [(e.kind, e.item.pk) for page in pages for e in page.entries]
+    assert shown == [(e.kind, e.item.pk) for e in everything]
+    assert len(set(shown)) == len(everything) > 2 * TIMELINE_PAGE_SIZE
 
 
 def test_a_lead_with_no_history(member_client, partnership):
