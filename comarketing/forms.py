@@ -18,6 +18,7 @@ from comarketing.services import (
 from members import images
 from members.forms import ProfileForm, timezone_choices
 from members.models import Member
+from pinnacle.forms import QuickSelect
 
 
 class InviteForm(forms.Form):
@@ -141,7 +142,8 @@ class PartnerProfileForm(forms.ModelForm):
 
 
 class ShareLeadForm(forms.Form):
-    connection = forms.TypedChoiceField(label="Share with", coerce=int)
+    # A member's partners (hundreds for some): written by QuickSelect.
+    connection = forms.TypedChoiceField(label="Share with", coerce=int, widget=QuickSelect)
     note = forms.CharField(
         required=False,
         max_length=MAX_NOTE_LENGTH,

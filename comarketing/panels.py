@@ -10,17 +10,15 @@ from leads import extensions as lead_extensions
 
 def share_lead_panel(request, lead, viewer) -> dict | None:
     """The lead page's "Share with a co-marketing partner" panel, for a member with active partners
-    (one query); the service decides again when they share."""
-    connections = selectors.partners_for_lead(viewer, lead)
-    if not connections:
+    (one query, of their names); the service decides again when they share."""
+    choices = selectors.share_choices(viewer, lead)
+    if not choices:
         return None
-    available = [c for c in connections if not c.already_shared]
+    available = [(c.connection_id, c.partner_name) for c in choices if not c.already_shared]
     return {
-        "form": ShareLeadForm(
-            partners=[(c.pk, c.other.display_name) for c in available], auto_id="id_share_%s"
-        ),
+        "form": ShareLeadForm(partners=available, auto_id="id_share_%s"),
         "available": available,
-        "shared_with": [c.other for c in connections if c.already_shared],
+        "shared_with": [c.partner_name for c in choices if c.already_shared],
         "opted_out": getattr(lead, "is_opted_out", False),
     }
 

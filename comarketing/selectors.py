@@ -5,8 +5,9 @@ the picker), whatever the number of rows."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
 
 from comarketing.models import Connection, Media, MediaPhoto, SharedLead, Status
 from comarketing.services import PUBLIC_KINDS
@@ -90,19 +91,45 @@ def active_connections(member: Member) -> QuerySet[Connection]:
 def partners_for_lead(member: Member, lead: Lead) -> list[Connection]:
     """The member's active connections, each with `other` (the partner on the other side) and
     `already_shared` (whether the member shared this lead through it)."""
-    rows = active_connections(member).annotate(
-        already_shared=Exists(
-            SharedLead.objects.for_partnership(member.partnership).filter(
-                connection=OuterRef("pk"),
-                lead=lead,
-                shared_by=member,
-            )
-        )
-    )
+    rows = active_connections(member).annotate(already_shared=_already_shared(member, lead))
     connections: list[Connection] = list(rows)
     for connection in connections:
         connection.other = other_side(connection, member)
     return connections
+
+
+@dataclass(frozen=True)
+class ShareChoice:
+    """One of the member's active connections as the lead page's share panel shows it."""
+
+    connection_id: int
+    partner_name: str  # the partner on the member's other side
+    already_shared: bool  # the member shared the lead through it
+
+
+def share_choices(member: Member, lead: Lead) -> list[ShareChoice]:
+    """`partners_for_lead` as values for the lead's page (one query): a member may have
+    hundreds of partners, and the panel shows only their names."""
+    rows = (
+        active_connections(member)
+        .annotate(
+            partner_name=Case(
+                When(partner_id=member.pk, then=F("lender__display_name")),
+                default=F("partner__display_name"),
+            ),
+            already_shared=_already_shared(member, lead),
+        )
+        .values_list("pk", "partner_name", "already_shared")
+    )
+    return [ShareChoice(*row) for row in rows]
+
+
+def _already_shared(member: Member, lead: Lead) -> Exists:
+    return Exists(
+        SharedLead.objects.for_partnership(member.partnership).filter(
+            connection=OuterRef("pk"), lead=lead, shared_by=member
+        )
+    )
 
 
 def other_side(connection: Connection, member: Member) -> Member | None:

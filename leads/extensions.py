@@ -4,9 +4,11 @@ Apps built on leads (outreach, co-marketing, the advocate CRM) register from the
 AppConfig.ready(). Every point receives the viewer (the member asking), so an app can hide what
 that viewer may not see. See pinnacle.extensions for how a template point works.
 
-- `timeline_sources`: functions `(lead, viewer, sealing) -> iterable of TimelineEntry`, one
-  query each, merged into the lead's timeline. A source whose rows carry free text annotates
-  them with `sealing.free_text_sealed(author=…, at=…)` as `sealed` and calls
+- `timeline_sources`: functions `(lead, viewer, sealing, *, newest) -> iterable of
+  TimelineEntry`, one query each, merged into the lead's timeline. The page shows a lead's
+  newest entries a page at a time, so a source returns only its `newest` newest entries
+  (`newest_first(rows, at, newest)`; None: all of them). A source whose rows carry free text
+  annotates them with `sealing.free_text_sealed(author=…, at=…)` as `sealed` and calls
   `hide_sealed_text` (`sealing`: `confidentiality().sealing(lead, viewer)`, read once for the
   whole timeline).
 - `lead_columns`: `LeadColumn`s, a per-viewer status column on the leads list and a line on the
@@ -22,14 +24,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 
 from pinnacle.extensions import ExtensionPoint
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
+    from django.db.models import Model, QuerySet
     from django.db.models.expressions import BaseExpression
 
     from leads.models import Lead
@@ -55,8 +57,10 @@ class Confidentiality:
       written by the member its field `author` names at its field `at`, is hidden from `viewer`.
     - `email_sealed(lead, viewer, *, at="created_at", reply_to="reply_to")`: the same for the
       subject of an email (an `OutboxMessage` row, or the fields named through a relation).
-    - `worked_transactions(lead, viewer)`: the lead's transactions whose emails the viewer may
-      read (a queryset; its model is the one the emails are filed against).
+    - `worked_transaction_ids(lead, viewer)`: the ids of the lead's transactions whose emails
+      the viewer may read (`transaction_model`: the model their emails are filed against). Ids,
+      not a subquery: the outbox's (partnership, content_type, object_id) index then finds
+      their emails, instead of the planner reading every transaction's to filter them.
     - `sealing(lead, viewer)`: `free_text_sealed` and `email_sealed` of that lead and viewer
       read once (one query), for a page that asks them many times (the lead's timeline).
     - `templates`: the prefixes of the email templates of a transaction (its team, post-close
@@ -66,7 +70,8 @@ class Confidentiality:
 
     free_text_sealed: Callable[..., BaseExpression]
     email_sealed: Callable[..., BaseExpression]
-    worked_transactions: Callable[[Lead, Member], QuerySet]
+    worked_transaction_ids: Callable[[Lead, Member], Sequence[int]]
+    transaction_model: type[Model]
     sealing: Callable[[Lead, Member], Sealing]
     templates: tuple[str, ...]
 
@@ -115,7 +120,18 @@ def hide_sealed_text(row, *fields: str) -> None:
             setattr(row, field, "")
 
 
-TimelineSource = Callable[["Lead", "Member", Sealing], Iterable[TimelineEntry]]
+M = TypeVar("M", bound="Model")
+
+
+def newest_first(rows: QuerySet[M], at: str, newest: int | None) -> QuerySet[M]:
+    """A timeline source's rows, newest first by their field `at` (ties: the row written last
+    first), only the `newest` of them (None: all). Each source's `newest` newest rows are all
+    that the `newest` newest entries of the merged timeline can come from."""
+    rows = rows.order_by(f"-{at}", "-pk")
+    return rows if newest is None else rows[:newest]
+
+
+TimelineSource = Callable[..., Iterable[TimelineEntry]]
 timeline_sources: list[TimelineSource] = []
 
 

@@ -43,7 +43,7 @@ def registered(extension_templates):
     def column_values(leads, viewer):
         return {lead.pk: f"seen by {viewer.display_name}" for lead in leads}
 
-    def timeline(lead, viewer, sealing):
+    def timeline(lead, viewer, sealing, *, newest):
         if viewer.is_leadership:  # confidential: hidden from other members
             yield TimelineEntry(
                 at=lead.created_at,

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leads import extensions as lead_extensions
-from leads.extensions import LeadColumn, Sealing, TimelineEntry
+from leads.extensions import LeadColumn, Sealing, TimelineEntry, newest_first
 from leads.models import Lead
 from members import extensions as member_extensions
 from members.models import Member
@@ -34,12 +34,9 @@ from transactions.models import (
     TransactionStage,
 )
 from transactions.selectors import (
-    EVENT_COVERS,
     Cover,
-    sight_annotations,
-    sight_of,
+    lead_transactions_seen,
     transactions_covering,
-    visible_transactions,
 )
 from transactions.selectors import postclose as postclose_selectors
 from transactions.services.access_log import record_transaction_access
@@ -48,35 +45,34 @@ from transactions.services.access_log import record_transaction_access
 PANEL_SIZE = 5
 
 
-def covered_events(viewer: Member) -> Q:
-    """The entries (annotated with `sight_annotations` of their transaction) the viewer reads:
-    all for the team and leadership, for a grantee those its authorizations cover."""
-    if viewer.is_leadership:
-        return Q()
-    covered = Q(is_team=True)
-    for cover in Cover:
-        kinds = [kind for kind, covering in EVENT_COVERS.items() if covering == cover]
-        if kinds:
-            covered |= Q(kind__in=kinds, granted__contains=[cover])
-    return covered
-
-
-def transaction_events(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
+def transaction_events(
+    lead: Lead, viewer: Member, sealing: Sealing, *, newest: int | None
+) -> Iterable[TimelineEntry]:
     """The lead's transactions' own timeline entries, only of those the viewer may see and,
-    for a member the customer authorized, only those the authorization covers."""
-    events = (
+    for a member the customer authorized, only those the authorization covers (their sight,
+    read once for the page: `lead_transactions_seen`; no query when they see none)."""
+    seen = {
+        transaction.pk: (transaction, sight)
+        for transaction, sight in lead_transactions_seen(lead, viewer)
+    }
+    covered = Q()
+    for pk, (_, sight) in seen.items():
+        kinds = sight.event_kinds()
+        if kinds is None:
+            covered |= Q(transaction_id=pk)
+        elif kinds:
+            covered |= Q(transaction_id=pk, kind__in=kinds)
+    if not covered:
+        return
+    events = newest_first(
         TransactionEvent.objects.for_partnership(lead.partnership)
-        .filter(
-            transaction__lead=lead,
-            transaction__in=visible_transactions(viewer),
-        )
-        .annotate(**sight_annotations(viewer, "transaction_id"))
-        .filter(covered_events(viewer))
-        .select_related("transaction", "actor")
-        .order_by()
+        .filter(covered)
+        .select_related("actor"),
+        "created_at",
+        newest,
     )
     for event in events:
-        event.sight = sight_of(viewer, event)
+        event.transaction, event.sight = seen[event.transaction_id]
         yield TimelineEntry(
             at=event.created_at,
             kind="transaction",
@@ -92,9 +88,13 @@ def transaction_events(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable
 
 def transaction_column(leads: Sequence[Lead], viewer: Member) -> dict[int, TransactionStage]:
     """The stage of each lead's newest transaction whose stage the viewer may read (one
-    query)."""
+    query; on a lead's own page, the page's one read of its transactions)."""
     if not leads:
         return {}
+    if len(leads) == 1:
+        (lead,) = leads
+        staged = [t for t, sight in lead_transactions_seen(lead, viewer) if sight.stage]
+        return {lead.pk: TransactionStage(staged[0].stage)} if staged else {}
     newest = (
         transactions_covering(viewer, Cover.STAGE)
         .filter(lead__in=[lead.pk for lead in leads])
@@ -109,15 +109,10 @@ def lead_transactions(request, lead: Lead, viewer: Member) -> dict | None:
     """The lead's transactions the viewer may see, and "Open a transaction" for members
     (leadership does not work transactions; it follows up after the close). Logs the page's
     looks from outside the team (see the module's docstring)."""
-    transactions = list(
-        visible_transactions(viewer)
-        .filter(lead=lead)
-        .annotate(**sight_annotations(viewer))
-        .select_related("leader")
-        .order_by("-created_at", "-pk")
-    )
-    for transaction in transactions:
-        transaction.sight = sight_of(viewer, transaction)
+    transactions = []
+    for transaction, sight in lead_transactions_seen(lead, viewer):
+        transaction.sight = sight  # what the panel's template reads of it
+        transactions.append(transaction)
     record_transaction_access(
         viewer=viewer,
         user=request.user,

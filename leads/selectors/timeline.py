@@ -7,16 +7,18 @@ every source; without them the timeline refuses to show."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from leads import extensions
-from leads.extensions import Sealing, TimelineEntry, hide_sealed_text
+from leads.extensions import Sealing, TimelineEntry, hide_sealed_text, newest_first
 from leads.models import Inquiry, InquiryResponse, InquiryState, Lead, Submission
 from members.models import Member
 from pinnacle.mail.models import OutboxMessage
+from pinnacle.memo import page_memo
 from pinnacle.models import AuditEvent
 
 INQUIRY_STATE_TONE = {
@@ -27,14 +29,18 @@ INQUIRY_STATE_TONE = {
 }
 
 
-def _submission_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
+def _submission_entries(
+    lead: Lead, viewer: Member, sealing: Sealing, *, newest: int | None
+) -> Iterable[TimelineEntry]:
     """The forms; the message of one written to a member (its inquiry's) is sealed like the
     inquiry's."""
-    submissions = (
+    submissions = newest_first(
         Submission.objects.for_partnership(lead.partnership)
         .filter(lead=lead)
         .annotate(sealed=sealing.free_text_sealed(author="inquiry__member", at="created_at"))
-        .select_related("named_referrer")
+        .select_related("named_referrer"),
+        "created_at",
+        newest,
     )
     for submission in submissions:
         hide_sealed_text(submission, "message")
@@ -63,24 +69,25 @@ def lead_emails(lead: Lead, viewer: Member, sealing: Sealing) -> QuerySet[Outbox
     team member wrote from the opening is sealed (`email_sealed`): the email shows, not what
     it is about."""
     rules = extensions.confidentiality()
-    worked = rules.worked_transactions(lead, viewer)
-    transaction_template = Q()
-    for prefix in rules.templates:
-        transaction_template |= Q(template__startswith=prefix)
-    about_lead = _about(Lead) & Q(object_id=lead.pk)
-    about_a_worked_transaction = _about(worked.model) & Q(object_id__in=worked.values("pk"))
+    worked = list(rules.worked_transaction_ids(lead, viewer))
+    about = _about(Lead) & Q(object_id=lead.pk)
+    if worked:
+        about |= _about(rules.transaction_model) & Q(object_id__in=worked)
+    else:
+        for prefix in rules.templates:
+            about &= ~Q(template__startswith=prefix)
     return (
         OutboxMessage.objects.for_partnership(lead.partnership)
-        .filter(
-            (about_lead & (~transaction_template | Q(Exists(worked)))) | about_a_worked_transaction
-        )
+        .filter(about)
         .annotate(event_count=Count("events"), sealed=sealing.email_sealed())
         .defer("body_text", "body_html", "headers", "last_error")
     )
 
 
-def _email_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
-    messages = lead_emails(lead, viewer, sealing)
+def _email_entries(
+    lead: Lead, viewer: Member, sealing: Sealing, *, newest: int | None
+) -> Iterable[TimelineEntry]:
+    messages = newest_first(lead_emails(lead, viewer, sealing), "created_at", newest)
     for message in messages:
         hide_sealed_text(message, "subject")
         # Annotated by lead_emails; the stubs lose annotations through its QuerySet[...].
@@ -98,15 +105,19 @@ def _email_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[Tim
         )
 
 
-def _inquiry_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
+def _inquiry_entries(
+    lead: Lead, viewer: Member, sealing: Sealing, *, newest: int | None
+) -> Iterable[TimelineEntry]:
     """The customer's inquiries; the message of one to a member of a transaction's team is
     sealed from its opening (`free_text_sealed`, of `extensions.confidentiality()`)."""
     now = timezone.now()
-    inquiries = (
+    inquiries = newest_first(
         Inquiry.objects.for_partnership(lead.partnership)
         .filter(lead=lead)
         .annotate(sealed=sealing.free_text_sealed(author="member", at="created_at"))
-        .select_related("member")
+        .select_related("member"),
+        "created_at",
+        newest,
     )
     for inquiry in inquiries:
         hide_sealed_text(inquiry, "message")
@@ -126,13 +137,17 @@ def _inquiry_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[T
         )
 
 
-def _response_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
+def _response_entries(
+    lead: Lead, viewer: Member, sealing: Sealing, *, newest: int | None
+) -> Iterable[TimelineEntry]:
     """Members' answers to the inquiries; a team member's is sealed from the opening."""
-    responses = (
+    responses = newest_first(
         InquiryResponse.objects.for_partnership(lead.partnership)
         .filter(inquiry__lead=lead)
         .annotate(sealed=sealing.free_text_sealed(author="member", at="created_at"))
-        .select_related("member")
+        .select_related("member"),
+        "created_at",
+        newest,
     )
     for response in responses:
         hide_sealed_text(response, "body")
@@ -153,12 +168,18 @@ AUDIT_TITLES = {
 }
 
 
-def _audit_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
-    events = AuditEvent.objects.filter(
-        partnership_id=lead.partnership_id,
-        target_type=Lead._meta.label_lower,
-        target_id=lead.pk,
-    ).select_related("actor")
+def _audit_entries(
+    lead: Lead, viewer: Member, sealing: Sealing, *, newest: int | None
+) -> Iterable[TimelineEntry]:
+    events = newest_first(
+        AuditEvent.objects.filter(
+            partnership_id=lead.partnership_id,
+            target_type=Lead._meta.label_lower,
+            target_id=lead.pk,
+        ).select_related("actor"),
+        "created_at",
+        newest,
+    )
     for event in events:
         yield TimelineEntry(
             at=event.created_at,
@@ -180,9 +201,37 @@ BUILT_IN_SOURCES = [
 ]
 
 
-def lead_timeline(lead: Lead, viewer: Member) -> list[TimelineEntry]:
-    """Everything that happened to the lead that `viewer` may see, newest first."""
+# How many entries the lead's page shows at a time, newest first; "Older entries" shows the
+# next ones. A lead with years of emails and calls must not cost its page more than this.
+TIMELINE_PAGE_SIZE = 50
+
+
+def lead_timeline(lead: Lead, viewer: Member, *, newest: int | None = None) -> list[TimelineEntry]:
+    """What happened to the lead that `viewer` may see, newest first: the `newest` newest
+    entries (None: all of them). One query per source, however long the timeline."""
     sources = [*BUILT_IN_SOURCES, *extensions.timeline_sources]
-    sealing = extensions.confidentiality().sealing(lead, viewer)
-    entries = [entry for source in sources for entry in source(lead, viewer, sealing)]
-    return sorted(entries, key=lambda e: (e.at, e.order), reverse=True)
+    # Sources that ask the same question (the lead's transactions) read it once.
+    with page_memo():
+        sealing = extensions.confidentiality().sealing(lead, viewer)
+        entries = [
+            entry for source in sources for entry in source(lead, viewer, sealing, newest=newest)
+        ]
+    # Stable: entries of the same moment and order keep their source's order (its newest row
+    # first), so a page's entries are the same whatever the page size asked for.
+    entries.sort(key=lambda e: (e.at, e.order), reverse=True)
+    return entries if newest is None else entries[:newest]
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    entries: list[TimelineEntry]
+    number: int
+    has_older: bool
+
+
+def timeline_page(lead: Lead, viewer: Member, number: int = 1) -> TimelinePage:
+    """The `number`th page of the lead's timeline (`TIMELINE_PAGE_SIZE` entries), and whether
+    older entries follow: each source reads its newest rows down to the page's end, one more."""
+    end = number * TIMELINE_PAGE_SIZE
+    entries = lead_timeline(lead, viewer, newest=end + 1)
+    return TimelinePage(entries[end - TIMELINE_PAGE_SIZE : end], number, len(entries) > end)

@@ -17,6 +17,7 @@ from leads.selectors import compliance, lists, timeline
 from leads.services.exports import record_lead_export
 from members.auth import leadership_required, member_required
 from pinnacle.mail.services import record_opt_out
+from pinnacle.memo import page_memo
 from pinnacle.models import Partnership
 from pinnacle.pagination import CappedPaginator
 from pinnacle.refusals import refused_into
@@ -57,10 +58,10 @@ def lead_detail(request, pk):
     lead = lists.lead_for(request.member, pk)
     # Leadership records an opt-out the lead gave them by phone or letter.
     may_record_opt_out = member.is_leadership and not lead.is_opted_out
-    return render(
-        request,
-        "leads/lead_detail.html",
-        {
+    # The page's columns, panels and timeline sources ask some questions alike (e.g. the
+    # lead's transactions as the viewer sees them): each is read once for the page.
+    with page_memo():
+        context = {
             "lead": lead,
             "utm": sorted(lead.utm.items()) if isinstance(lead.utm, dict) else [],
             "suppression": lists.lead_suppression(lead, member) if lead.is_opted_out else None,
@@ -68,9 +69,15 @@ def lead_detail(request, pk):
             "named_members": lists.named_members(lead),
             "columns": extensions.column_cells([lead], member),
             "actions": extensions.lead_actions.render(request, lead=lead, viewer=member),
-            "timeline": timeline.lead_timeline(lead, member),
-        },
-    )
+            "timeline": timeline.timeline_page(lead, member, _page_number(request)),
+        }
+    return render(request, "leads/lead_detail.html", context)
+
+
+def _page_number(request) -> int:
+    """The timeline's page the address asks for: a whole number from 1 (else the first)."""
+    number = request.GET.get("page", "")
+    return int(number) if number.isdigit() and int(number) > 0 else 1
 
 
 @require_POST

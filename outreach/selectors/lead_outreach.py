@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Subquery, When
 
-from leads.extensions import Sealing, TimelineEntry, hide_sealed_text
+from leads.extensions import Sealing, TimelineEntry, hide_sealed_text, newest_first
 from leads.models import Inquiry, Lead
 from members.models import Member
 from outreach.models import (
@@ -20,8 +20,8 @@ from outreach.models import (
     Template,
 )
 from pinnacle.access import get_or_404
-from transactions.models import DisclosureCover, TransactionStage
-from transactions.selectors import transactions_covering
+from transactions.models import TransactionStage
+from transactions.selectors import lead_transactions_seen
 
 
 def lead_stage(lead: Lead, viewer: Member) -> Stage:
@@ -31,13 +31,13 @@ def lead_stage(lead: Lead, viewer: Member) -> Stage:
 
     Whether a lead is a customer is transaction information: a viewer outside its committee
     (and leadership) sees only the engagement stages, as if there were no transaction; so
-    does a member the customer authorized to read it without its stage."""
-    stages = set(
-        transactions_covering(viewer, DisclosureCover.STAGE)
-        .filter(lead=lead)
-        .exclude(stage=TransactionStage.FELL_THROUGH)
-        .values_list("stage", flat=True)
-    )
+    does a member the customer authorized to read it without its stage. (The lead's
+    transactions are the page's one read of them, `lead_transactions_seen`.)"""
+    stages = {
+        transaction.stage
+        for transaction, sight in lead_transactions_seen(lead, viewer)
+        if sight.stage and transaction.stage != TransactionStage.FELL_THROUGH
+    }
     if stages - {TransactionStage.CLOSED}:
         return Stage.CUSTOMER
     if stages:
@@ -109,12 +109,16 @@ def my_outreach(member: Member):
 # from its opening (`sealing.free_text_sealed`): the entry shows, its text does not.
 
 
-def attempt_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
-    attempts = (
+def attempt_entries(
+    lead: Lead, viewer: Member, sealing: Sealing, *, newest: int | None
+) -> Iterable[TimelineEntry]:
+    attempts = newest_first(
         Attempt.objects.for_partnership(lead.partnership)
         .filter(lead=lead)
         .annotate(sealed=sealing.free_text_sealed(author="member", at="made_at"))
-        .select_related("member", "message")
+        .select_related("member", "message"),
+        "made_at",
+        newest,
     )
     for attempt in attempts:
         hide_sealed_text(attempt, "note")
@@ -138,12 +142,14 @@ def attempt_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[Ti
         )
 
 
-def refusal_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
+def refusal_entries(
+    lead: Lead, viewer: Member, sealing: Sealing, *, newest: int | None
+) -> Iterable[TimelineEntry]:
     """Refused attempts: shown to the member refused, and to leadership."""
     refusals = Refusal.objects.for_partnership(lead.partnership).filter(lead=lead)
     if not viewer.is_leadership:
         refusals = refusals.filter(member=viewer)
-    for refusal in refusals.select_related("member"):
+    for refusal in newest_first(refusals.select_related("member"), "refused_at", newest):
         yield TimelineEntry(
             at=refusal.refused_at,
             kind="refusal",
@@ -156,12 +162,16 @@ def refusal_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[Ti
         )
 
 
-def reply_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
-    replies = (
+def reply_entries(
+    lead: Lead, viewer: Member, sealing: Sealing, *, newest: int | None
+) -> Iterable[TimelineEntry]:
+    replies = newest_first(
         LeadReply.objects.for_partnership(lead.partnership)
         .filter(lead=lead)
         .annotate(sealed=sealing.free_text_sealed(author="member", at="replied_at"))
-        .select_related("member", "logged_by")
+        .select_related("member", "logged_by"),
+        "replied_at",
+        newest,
     )
     for reply in replies:
         hide_sealed_text(reply, "note")
@@ -176,13 +186,17 @@ def reply_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[Time
         )
 
 
-def recommendation_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
-    recommendations = (
+def recommendation_entries(
+    lead: Lead, viewer: Member, sealing: Sealing, *, newest: int | None
+) -> Iterable[TimelineEntry]:
+    recommendations = newest_first(
         Recommendation.objects.for_partnership(lead.partnership)
         .filter(lead=lead)
         .annotate(sealed=sealing.free_text_sealed(author="member", at="created_at"))
         .select_related("member")
-        .prefetch_related("recommended")
+        .prefetch_related("recommended"),
+        "created_at",
+        newest,
     )
     for recommendation in recommendations:
         hide_sealed_text(recommendation, "note")
@@ -198,12 +212,16 @@ def recommendation_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iter
         )
 
 
-def decision_entries(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable[TimelineEntry]:
-    notes = (
+def decision_entries(
+    lead: Lead, viewer: Member, sealing: Sealing, *, newest: int | None
+) -> Iterable[TimelineEntry]:
+    notes = newest_first(
         DecisionNote.objects.for_partnership(lead.partnership)
         .filter(lead=lead)
         .annotate(sealed=sealing.free_text_sealed(author="member", at="created_at"))
-        .select_related("member")
+        .select_related("member"),
+        "created_at",
+        newest,
     )
     for note in notes:
         hide_sealed_text(note, "decision_process", "feedback")

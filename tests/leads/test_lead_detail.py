@@ -5,13 +5,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from leads.models import FormKind, Lead
-from leads.selectors.timeline import lead_timeline
+from leads.selectors.timeline import TIMELINE_PAGE_SIZE, lead_timeline, timeline_page
 from leads.services.inquiries import express_interest, respond_to_inquiry
 from leads.services.intake import submit_lead
 from pinnacle.mail.models import DeliveryEvent, OutboxMessage
 from pinnacle.mail.services import advance_status, suppress
+from pinnacle.models import AuditEvent
 from pinnacle.tenancy import record_audit
 from tests.conftest import client_for
 from tests.leads.factories import InquiryFactory, LeadFactory, SubmissionFactory
@@ -231,8 +234,8 @@ def test_timeline_queries_do_not_grow_with_its_rows(
 ):
     # Submissions, emails, inquiries, responses, audit events: one query each; the outreach
     # app's five sources (attempts, refusals, replies, recommendations, decision notes); the
-    # entries of the lead's transactions the viewer may see; and, once for all of them, whose
-    # writing is sealed from the viewer.
+    # lead's transactions the viewer may see (their entries are not read: there are none);
+    # and, once for all of them, whose writing is sealed from the viewer.
     lead = story["lead"]
     with django_assert_num_queries(12):
         before = len(lead_timeline(lead, member))
@@ -247,17 +250,89 @@ def test_timeline_queries_do_not_grow_with_its_rows(
 def test_detail_page_query_budget(partnership, member, story, django_assert_num_queries):
     client = client_for(partnership, member)
     lead = story["lead"]
-    # Partnership, user, membership, lead, the members they named; the outreach panel's policy
-    # state (5), where the lead's details came from for its scripts (1), and the lead's stage
-    # (2 here: the transactions the viewer may see, then what happened); the co-marketing share
-    # panel's partners (1); the transaction column (1) and panel (1); eleven timeline sources
-    # and the seats sealed from the viewer, read once for all of them (1).
-    with django_assert_num_queries(28):
+    # Partnership, user, membership, lead, the members they named; the lead's transactions the
+    # viewer may see, read once for the transaction column, the transaction panel, the outreach
+    # stage and the timeline (1); the outreach panel's policy state (5), where the lead's
+    # details came from for its scripts (1), and what happened for its stage (1); the
+    # co-marketing share panel's partners (1); ten timeline sources (the transactions' own
+    # entries are not read: the viewer sees none here) and the seats sealed from the viewer,
+    # read once for all of them (1).
+    with django_assert_num_queries(25):
         assert client.get(f"/leads/{lead.pk}/").status_code == 200
     for _ in range(5):
         SubmissionFactory(lead=lead, named_referrer=MemberFactory(partnership=partnership))
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(25):
         assert client.get(f"/leads/{lead.pk}/").status_code == 200
+
+
+def test_the_leads_transactions_are_read_once_for_the_page(partnership, member, story):
+    """The transaction column, the transactions panel, the outreach stage, the transactions'
+    timeline entries and the emails the viewer's committee may read all ask for the lead's
+    transactions as the viewer sees them: the page reads them once."""
+    lead = story["lead"]
+    transaction = transactions.open_transaction(lead=lead, member=member, kind="buy")
+    transactions.change_stage(transaction=transaction, actor=member, stage="under_contract")
+    client = client_for(partnership, member)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/leads/{lead.pk}/").text
+    reads = [q["sql"] for q in queries if 'FROM "leads_transaction" ' in q["sql"]]
+    assert len(reads) == 1, reads
+    head = page[: page.index('id="timeline-heading"')]
+    assert '<dt>Transaction</dt>\n        <dd><span class="badge badge-info">Under contract' in head
+    assert 'class="transaction-name">Buy</a>' in head  # the panel
+    assert "Stage: Customer" in head  # the outreach panel
+    timeline = page[page.index('id="timeline-heading"') :]
+    assert "Transaction</span>" in timeline
+
+
+def add_changes(lead, count):
+    """`count` recorded changes to the lead, all at the same moment (ties on the timeline)."""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            partnership=lead.partnership,
+            action="lead.reopened",
+            target_type=Lead._meta.label_lower,
+            target_id=lead.pk,
+            summary=f"Change {n}",
+        )
+        for n in range(count)
+    )
+
+
+@pytest.mark.parametrize("count", [10, 1_000])
+def test_the_page_shows_the_newest_entries_in_the_same_queries(
+    partnership, member, story, count, django_assert_num_queries
+):
+    """The timeline shows its newest entries a page at a time: a lead with years of history
+    costs its page the same queries, and no more rows, than a new one."""
+    lead = story["lead"]
+    transactions.open_transaction(lead=lead, member=member, kind="buy")
+    add_changes(lead, count)
+    total = len(lead_timeline(lead, member))
+    client = client_for(partnership, member)
+    # As test_detail_page_query_budget, with the entries of the transaction the viewer works
+    # on, and without what happened for the outreach stage (a customer's needs no more).
+    with django_assert_num_queries(25):
+        page = client.get(f"/leads/{lead.pk}/").text
+    assert page.count('<li class="timeline-item') == min(total, TIMELINE_PAGE_SIZE)
+    assert ("Older entries" in page) == (total > TIMELINE_PAGE_SIZE)
+    with django_assert_num_queries(25):
+        older = client.get(f"/leads/{lead.pk}/?page=2").text
+    assert "Newer entries" in older
+    assert older.count('<li class="timeline-item') == min(
+        max(total - TIMELINE_PAGE_SIZE, 0), TIMELINE_PAGE_SIZE
+    )
+
+
+def test_the_timelines_pages_hold_every_entry_once_in_order(partnership, member, story):
+    lead = story["lead"]
+    add_changes(lead, 2 * TIMELINE_PAGE_SIZE)
+    everything = lead_timeline(lead, member)
+    pages = [timeline_page(lead, member, number) for number in (1, 2, 3, 4)]
+    assert [page.has_older for page in pages] == [True, True, False, False]
+    shown = [(e.kind, e.item.pk) for page in pages for e in page.entries]
+    assert shown == [(e.kind, e.item.pk) for e in everything]
+    assert len(set(shown)) == len(everything) > 2 * TIMELINE_PAGE_SIZE
 
 
 def test_a_lead_with_no_history(member_client, partnership):

@@ -11,7 +11,16 @@ from leads.selectors.lists import LeadFilters, leads_for_list
 from leads.selectors.timeline import lead_emails
 from pinnacle.mail.models import OutboxMessage
 from tests.leads.factories import LeadFactory, grow_leads
-from tests.plans import assert_no_sequential_scan, grow, trigrams_installed
+from tests.plans import (
+    _explain_text,
+    _nodes,
+    assert_no_sequential_scan,
+    grow,
+    plan,
+    trigrams_installed,
+)
+from tests.transactions.transaction_builders import team_transaction
+from transactions.models import Transaction
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +53,43 @@ def test_a_leads_emails_come_through_the_outbox_index(partnership, member, grown
     )
     sealing = extensions.confidentiality().sealing(lead, member)
     assert_no_sequential_scan(lead_emails(lead, member, sealing), [OUTBOX])
+
+
+def test_a_worked_transactions_emails_are_read_by_its_id(partnership, member):
+    """The emails of the lead's transaction the member works on are found by its id in the
+    outbox's (partnership, content_type, object_id) index, not among every transaction's
+    emails (as a subquery of the lead's transactions, the planner read all of them). The
+    outbox holds 20,000 emails about other leads and 20,000 about other transactions."""
+    lead = LeadFactory(partnership=partnership)
+    team_transaction(member, lead=lead)
+    grow(
+        OUTBOX,
+        f"""
+        INSERT INTO {OUTBOX} (partnership_id, idempotency_key, template, category, to_email,
+            from_email, reply_to, subject, body_text, body_html, headers, status, status_reason,
+            attempts, last_error, esp_message_id, created_at, content_type_id, object_id)
+        SELECT %s, 'mail:' || n, 'leads/team_added', 'transactional', 'x@example.com',
+            'f', '', 's', 'b', '', '{{}}', 'sent', '', 0, '', '', now(),
+            CASE WHEN n %% 2 = 0 THEN %s ELSE %s END, 1000000 + n / 4
+        FROM generate_series(1, 40000) AS n
+        """,
+        [
+            partnership.pk,
+            ContentType.objects.get_for_model(Transaction).pk,
+            ContentType.objects.get_for_model(Lead).pk,
+        ],
+    )
+    sealing = extensions.confidentiality().sealing(lead, member)
+    emails = lead_emails(lead, member, sealing)
+    assert_no_sequential_scan(emails, [OUTBOX])
+    outbox_indexes = [
+        node
+        for node in _nodes(plan(emails))
+        if node.get("Index Name", "").startswith("mail_outbox")
+    ]
+    assert outbox_indexes
+    plan_text = _explain_text(emails, ())
+    assert all("object_id" in node["Index Cond"] for node in outbox_indexes), plan_text
 
 
 def test_the_search_uses_the_trigram_index(partnership, member, grown):

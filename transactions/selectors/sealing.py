@@ -9,7 +9,7 @@ writes to one of them, and the subjects of their emails to the customer are the 
 - free_text_sealed, email_sealed: the same, as an annotation of a timeline row's own query.
 - LeadSealing, lead_sealing: the same, read once for a whole page (one query), then as cheap
   annotations of every timeline source's query.
-- worked_transactions, TRANSACTION_TEMPLATES: whose transaction emails the viewer may read.
+- worked_transaction_ids, TRANSACTION_TEMPLATES: whose transaction emails the viewer may read.
 - CONFIDENTIALITY: all of it, as leads' timeline and leads list ask for it
   (`leads.extensions.confidentiality()`, registered from TransactionsConfig.ready()).
 """
@@ -38,10 +38,9 @@ from members.models import Member
 from transactions.models import TeamMember, Transaction
 from transactions.selectors.sight import (
     Cover,
+    lead_transactions_seen,
     live_disclosures,
     on_team,
-    team_transactions,
-    visible_transactions,
 )
 
 
@@ -163,20 +162,23 @@ TRANSACTION_TEMPLATES = tuple(
 )
 
 
-def worked_transactions(lead: Lead, viewer: Member) -> QuerySet[Transaction]:
-    """The lead's transactions whose emails the viewer may read: their committee's, and every
-    one for leadership. (A member named in a customer's authorization reads what it covers on
-    the transaction's pages, never its emails.)"""
-    transactions = (
-        visible_transactions(viewer) if viewer.is_leadership else team_transactions(viewer)
-    )
-    return transactions.filter(lead=lead)
+def worked_transaction_ids(lead: Lead, viewer: Member) -> list[int]:
+    """The ids of the lead's transactions whose emails the viewer may read: their committee's,
+    and every one for leadership. (A member named in a customer's authorization reads what it
+    covers on the transaction's pages, never its emails.) The page's one read of the lead's
+    transactions (`lead_transactions_seen`)."""
+    return [
+        transaction.pk
+        for transaction, sight in lead_transactions_seen(lead, viewer)
+        if viewer.is_leadership or sight.is_team
+    ]
 
 
 CONFIDENTIALITY = Confidentiality(
     free_text_sealed=free_text_sealed,
     email_sealed=email_sealed,
-    worked_transactions=worked_transactions,
+    worked_transaction_ids=worked_transaction_ids,
+    transaction_model=Transaction,
     sealing=lead_sealing,
     templates=TRANSACTION_TEMPLATES,
 )

@@ -20,6 +20,7 @@ several live authorizations reads what they cover together; the log names the ne
 - visible_transactions, team_transactions, access_to, transaction_for: which transactions a
   viewer may see at all (the 404 for the rest).
 - outside_looks: the looks from outside the team a request logs.
+- lead_transactions_seen: a lead's transactions as the viewer sees them, read once for a page.
 
 The same rule for free text on the lead's timeline is in `sealing`; lists and the parts of a
 transaction's page are in `lists`.
@@ -43,8 +44,10 @@ from django.db.models import (
     Subquery,
 )
 
+from leads.models import Lead
 from members.models import Member
 from pinnacle.access import not_found
+from pinnacle.memo import remember
 from pinnacle.tenancy import TenantQuerySet, get_for_partnership_or_404
 from transactions.models import (
     Disclosure,
@@ -255,6 +258,24 @@ def visible_transactions(viewer: Member) -> QuerySet[Transaction]:
         .values("transaction_id")
         .union(granted.order_by().values("transaction_id"))
     )
+
+
+def lead_transactions_seen(lead: Lead, viewer: Member) -> list[tuple[Transaction, Sight]]:
+    """The lead's transactions the viewer may see, newest first, each with its leader and its
+    sight (one query). Read once for a page (`pinnacle.memo`): the lead's page asks it for the
+    transactions column, the panel, the outreach stage and the timeline."""
+
+    def read() -> list[tuple[Transaction, Sight]]:
+        transactions = (
+            visible_transactions(viewer)
+            .filter(lead=lead)
+            .annotate(**sight_annotations(viewer))
+            .select_related("leader")
+            .order_by("-created_at", "-pk")
+        )
+        return [(transaction, sight_of(viewer, transaction)) for transaction in transactions]
+
+    return remember(("transactions.lead_transactions_seen", lead.pk, viewer.pk), read)
 
 
 def team_transactions(viewer: Member) -> QuerySet[Transaction]:
