@@ -13,7 +13,7 @@ from leads.models import Channel, Need, Timeframe
 from leads.selectors import lists
 from leads.selectors.lists import LeadFilters
 from leads.services.intake import referrer_choices
-from pinnacle.forms import BoundedDateField, BoundedEmailField, QuickSelect
+from pinnacle.forms import BoundedDateField, BoundedEmailField, PlainChoices, QuickSelect
 from pinnacle.mail.models import Suppression
 from pinnacle.public_pages import remembered
 
@@ -171,11 +171,16 @@ class LeadFilterForm(forms.Form):
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["referrer"].choices = [
-            ("", "Anyone"),
-            (lists.UNASSIGNED, "Unassigned"),
-            *lists.referrer_filter_choices(partnership=partnership),
-        ]
+        # The same for every member of the partnership until a member joins, leaves or is
+        # renamed (2,000 at a large one: read from the cache, taken by the field as they are).
+        members = remembered(
+            partnership,
+            "leads-referrer-filter",
+            lambda: lists.referrer_filter_choices(partnership=partnership),
+        )
+        self.fields["referrer"].choices = PlainChoices(
+            [("", "Anyone"), (lists.UNASSIGNED, "Unassigned"), *members]
+        )
 
     def clean(self):
         cleaned = super().clean()
