@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django.db.models.expressions import BaseExpression
 
+    from django.utils.safestring import SafeString
+
     from leads.models import Lead
     from members.models import Member
 
@@ -123,12 +125,14 @@ timeline_sources: list[TimelineSource] = []
 class LeadColumn:
     """A column of the leads list (and a line on the lead's page), as the viewer sees it.
 
-    `values(leads, viewer)` returns {lead pk: value} for the leads shown (one query); `template`
-    renders one cell with `value` (None when the lead has none) and `lead` in its context.
+    `values(leads, viewer)` returns {lead pk: value} for the leads shown (one query); `cell(value)`
+    writes one cell's HTML (`value` None when the lead has none), with `format_html`: a function,
+    not a template, since the list writes a cell per row and column, and an include each cost
+    more than the rest of the row.
     """
 
     header: str
-    template: str
+    cell: Callable[[Any], SafeString]
     values: Callable[[Sequence[Lead], Member], dict[int, Any]]
 
 
@@ -167,6 +171,13 @@ def register_lead_column(column: LeadColumn) -> None:
         lead_columns.append(column)
 
 
-def column_cells(leads: Sequence[Lead], viewer: Member) -> list[tuple[LeadColumn, dict[int, Any]]]:
-    """Each registered column with its values for these leads: what the list and page render."""
-    return [(column, column.values(leads, viewer)) for column in lead_columns]
+def column_cells(
+    leads: Sequence[Lead], viewer: Member
+) -> list[tuple[LeadColumn, dict[int, SafeString]]]:
+    """Each registered column with its cell for each of these leads, {lead pk: HTML}: what the
+    list and the lead's page show."""
+    cells = []
+    for column in lead_columns:
+        values = column.values(leads, viewer)
+        cells.append((column, {lead.pk: column.cell(values.get(lead.pk)) for lead in leads}))
+    return cells

@@ -8,6 +8,7 @@ from django.utils import timezone
 from leads import extensions as lead_extensions
 from members import extensions as member_extensions
 from outreach.forms import CallForm, DecisionNoteForm, LeadReplyForm, PersonalMessageForm
+from outreach.cells import outreach_cell
 from outreach.models import Channel
 from outreach.selectors import compliance, lead_outreach
 from outreach.selectors.policy import pair_state, pair_states
@@ -54,7 +55,7 @@ def register() -> None:
     for source in lead_outreach.TIMELINE_SOURCES:
         lead_extensions.register_timeline_source(source)
     lead_extensions.register_lead_column(
-        lead_extensions.LeadColumn("Your outreach", "outreach/_cell.html", outreach_column)
+        lead_extensions.LeadColumn("Your outreach", outreach_cell, outreach_column)
     )
     lead_extensions.lead_actions.register("outreach/_lead_actions.html", lead_actions)
     lead_extensions.compliance_sections.register(

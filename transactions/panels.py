@@ -26,6 +26,7 @@ from leads.models import Lead
 from members import extensions as member_extensions
 from members.models import Member
 from pinnacle.membership import request_membership
+from transactions.cells import stage_cell
 from transactions.models import (
     TeamMember,
     Transaction,
@@ -192,7 +193,7 @@ def register() -> None:
     only to those who may see them; then leadership's post-close board."""
     lead_extensions.register_timeline_source(transaction_events)
     lead_extensions.register_lead_column(
-        LeadColumn("Transaction", "transactions/_cell.html", transaction_column)
+        LeadColumn("Transaction", stage_cell, transaction_column)
     )
     lead_extensions.lead_actions.register("transactions/_lead_actions.html", lead_transactions, 50)
     member_extensions.dashboard_panels.register(

@@ -365,6 +365,17 @@ def test_query_count_does_not_grow_with_the_leads(
         assert member_client.get("/leads/", {**params, "page": "2", "mine": "1"}).status_code == 200
 
 
+def test_a_page_of_rows_renders_no_template_per_row(member_client, partnership, member):
+    # The columns other apps add (outreach, transaction) write their cells in Python: an
+    # include per cell cost more than the rest of the row.
+    LeadFactory(partnership=partnership, referring_member=member)
+    one_row = [t.name for t in member_client.get("/leads/").templates]
+    _bulk_leads(partnership, 24, referrer=member)
+    full_page = member_client.get("/leads/")
+    assert len(names(full_page)) == 25
+    assert [t.name for t in full_page.templates] == one_row
+
+
 def test_a_rows_date_is_short_this_year_with_the_full_time_on_hover():
     moment = datetime.datetime(2026, 3, 4, 14, 30, tzinfo=datetime.UTC)
     with timezone.override(NEW_YORK):
