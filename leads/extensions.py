@@ -10,7 +10,8 @@ that viewer may not see. See pinnacle.extensions for how a template point works.
   `hide_sealed_text` (`sealing`: `confidentiality().sealing(lead, viewer)`, read once for the
   whole timeline).
 - `lead_columns`: `LeadColumn`s, a per-viewer status column on the leads list and a line on the
-  lead's page. `values(leads, viewer)` answers for a whole page of leads at once (one query).
+  lead's page. What each reads is annotations of the lead's row: one query for a whole page of
+  leads and every column at once.
 - `lead_actions(request, lead, viewer)`: buttons and forms on the lead's page.
 - `compliance_sections(request, partnership, start, end)`: sections of leadership's compliance
   report for the period (the partnership's days, inclusive).
@@ -20,7 +21,7 @@ that viewer may not see. See pinnacle.extensions for how a template point works.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -31,7 +32,6 @@ from pinnacle.extensions import ExtensionPoint
 if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django.db.models.expressions import BaseExpression
-
     from django.utils.safestring import SafeString
 
     from leads.models import Lead
@@ -122,18 +122,29 @@ timeline_sources: list[TimelineSource] = []
 
 
 @dataclass(frozen=True)
+class ColumnRead:
+    """What a column reads about each lead for one viewer: `annotations` of the lead's row
+    ({name: expression}, e.g. a subquery on `OuterRef("pk")`), and `value(row, lead)`, the cell's
+    value of one lead from what they read ({name: answer}; None when the lead has none)."""
+
+    annotations: Mapping[str, BaseExpression]
+    value: Callable[[Mapping[str, Any], Lead], Any]
+
+
+@dataclass(frozen=True)
 class LeadColumn:
     """A column of the leads list (and a line on the lead's page), as the viewer sees it.
 
-    `values(leads, viewer)` returns {lead pk: value} for the leads shown (one query); `cell(value)`
-    writes one cell's HTML (`value` None when the lead has none), with `format_html`: a function,
-    not a template, since the list writes a cell per row and column, and an include each cost
-    more than the rest of the row.
+    `read(viewer)` says what the column reads: the list reads every column's annotations for
+    the page's leads in one query (`leads.selectors.lists.column_values`), however many columns
+    there are. `cell(value)` writes one cell's HTML with `format_html`: a function, not a
+    template, since the list writes a cell per row and column, and an include each cost more
+    than the rest of the row.
     """
 
     header: str
     cell: Callable[[Any], SafeString]
-    values: Callable[[Sequence[Lead], Member], dict[int, Any]]
+    read: Callable[[Member], ColumnRead]
 
 
 lead_columns: list[LeadColumn] = []
@@ -169,15 +180,3 @@ def register_timeline_source(source: TimelineSource) -> None:
 def register_lead_column(column: LeadColumn) -> None:
     if all(c.header != column.header for c in lead_columns):
         lead_columns.append(column)
-
-
-def column_cells(
-    leads: Sequence[Lead], viewer: Member
-) -> list[tuple[LeadColumn, dict[int, SafeString]]]:
-    """Each registered column with its cell for each of these leads, {lead pk: HTML}: what the
-    list and the lead's page show."""
-    cells = []
-    for column in lead_columns:
-        values = column.values(leads, viewer)
-        cells.append((column, {lead.pk: column.cell(values.get(lead.pk)) for lead in leads}))
-    return cells

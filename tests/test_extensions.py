@@ -2,10 +2,11 @@
 pages, receives the viewer, and can hide itself from a viewer who may not see it."""
 
 import pytest
+from django.db.models import Value
 from django.utils.html import format_html
 
 from leads import extensions as lead_extensions
-from leads.extensions import LeadColumn, TimelineEntry
+from leads.extensions import ColumnRead, LeadColumn, TimelineEntry
 from members import extensions as member_extensions
 from pinnacle.extensions import ExtensionPoint
 from tests.conftest import client_for
@@ -40,8 +41,9 @@ def registered(extension_templates):
         # Leadership only: anyone else sees nothing.
         return {"note": "leaders only"} if member.is_leadership else None
 
-    def column_values(leads, viewer):
-        return {lead.pk: f"seen by {viewer.display_name}" for lead in leads}
+    def column_read(viewer):
+        seen = Value(f"seen by {viewer.display_name}")
+        return ColumnRead({"seen": seen}, lambda row, lead: row["seen"])
 
     def timeline(lead, viewer, sealing):
         if viewer.is_leadership:  # confidential: hidden from other members
@@ -62,10 +64,11 @@ def registered(extension_templates):
     ]
     for point, template, context in points:
         point.register(template, context) if context else point.register(template)
+
     def cell(value):
         return format_html("<i>{}</i>", value or "none")
 
-    column = LeadColumn("Outreach", cell, column_values)
+    column = LeadColumn("Outreach", cell, column_read)
     lead_extensions.register_lead_column(column)
     lead_extensions.register_timeline_source(timeline)
     yield

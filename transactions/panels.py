@@ -13,15 +13,15 @@ in the panel, the timeline's entries and the column's line alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import F, Lookup, Q, QuerySet
+from django.db.models import F, Lookup, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from leads import extensions as lead_extensions
-from leads.extensions import LeadColumn, Sealing, TimelineEntry
+from leads.extensions import ColumnRead, LeadColumn, Sealing, TimelineEntry
 from leads.models import Lead
 from members import extensions as member_extensions
 from members.models import Member
@@ -91,19 +91,22 @@ def transaction_events(lead: Lead, viewer: Member, sealing: Sealing) -> Iterable
         )
 
 
-def transaction_column(leads: Sequence[Lead], viewer: Member) -> dict[int, TransactionStage]:
-    """The stage of each lead's newest transaction whose stage the viewer may read (one
-    query)."""
-    if not leads:
-        return {}
+def transaction_column(viewer: Member) -> ColumnRead:
+    """The stage of each lead's newest transaction whose stage the viewer may read, read with
+    the page's other columns."""
     newest = (
         transactions_covering(viewer, Cover.STAGE)
-        .filter(lead__in=[lead.pk for lead in leads])
-        .order_by("lead_id", "-created_at", "-pk")
-        .distinct("lead_id")
-        .values_list("lead_id", "stage")
+        .filter(lead=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values("stage")[:1]
     )
-    return {lead_id: TransactionStage(stage) for lead_id, stage in newest}
+    return ColumnRead(
+        {"stage": Subquery(newest)},
+        lambda row, lead: TransactionStage(row["stage"]) if row["stage"] else None,
+    )
+
+
+TRANSACTION_COLUMN = LeadColumn("Transaction", stage_cell, transaction_column)
 
 
 def lead_transactions(request, lead: Lead, viewer: Member) -> dict | None:
@@ -192,9 +195,7 @@ def register() -> None:
     """Transactions on the lead's page, the leads list, the dashboard and the menu, each shown
     only to those who may see them; then leadership's post-close board."""
     lead_extensions.register_timeline_source(transaction_events)
-    lead_extensions.register_lead_column(
-        LeadColumn("Transaction", stage_cell, transaction_column)
-    )
+    lead_extensions.register_lead_column(TRANSACTION_COLUMN)
     lead_extensions.lead_actions.register("transactions/_lead_actions.html", lead_transactions, 50)
     member_extensions.dashboard_panels.register(
         "transactions/_dashboard_panel.html", transactions_panel, 30

@@ -247,16 +247,17 @@ def test_timeline_queries_do_not_grow_with_its_rows(
 def test_detail_page_query_budget(partnership, member, story, django_assert_num_queries):
     client = client_for(partnership, member)
     lead = story["lead"]
-    # Partnership, user, membership, lead, the members they named; the outreach panel's policy
-    # state (5), where the lead's details came from for its scripts (1), and the lead's stage
-    # (2 here: the transactions the viewer may see, then what happened); the co-marketing share
-    # panel's partners (1); the transaction column (1) and panel (1); eleven timeline sources
-    # and the seats sealed from the viewer, read once for all of them (1).
-    with django_assert_num_queries(28):
+    # Partnership, user, membership, lead, the members they named; the columns (1: the outreach
+    # policy state, which the outreach panel reuses, and the transaction's stage); where the
+    # lead's details came from for its scripts (1), and the lead's stage (2 here: the
+    # transactions the viewer may see, then what happened); the co-marketing share panel's
+    # partners (1); the transaction panel (1); eleven timeline sources and the seats sealed from
+    # the viewer, read once for all of them (1).
+    with django_assert_num_queries(23):
         assert client.get(f"/leads/{lead.pk}/").status_code == 200
     for _ in range(5):
         SubmissionFactory(lead=lead, named_referrer=MemberFactory(partnership=partnership))
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(23):
         assert client.get(f"/leads/{lead.pk}/").status_code == 200
 
 
