@@ -142,13 +142,17 @@ class LeadFilterForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, email or phone"}),
     )
+    # Every select written by QuickSelect: Django's select widget renders a template per option.
     channel = forms.ChoiceField(
-        label="Channel", required=False, choices=[("", "All channels"), *Channel.choices]
+        label="Channel",
+        required=False,
+        choices=[("", "All channels"), *Channel.choices],
+        widget=QuickSelect,
     )
     need = forms.ChoiceField(
-        label="Need", required=False, choices=[("", "Any need"), *Need.choices]
+        label="Need", required=False, choices=[("", "Any need"), *Need.choices], widget=QuickSelect
     )
-    # Every member of the partnership (2,000 at a large one): written by QuickSelect.
+    # Every member of the partnership (2,000 at a large one).
     referrer = forms.ChoiceField(label="Referred by", required=False, widget=QuickSelect)
     created_from = BoundedDateField(label="First seen from", required=False)
     created_to = BoundedDateField(label="First seen to", required=False)
@@ -156,6 +160,7 @@ class LeadFilterForm(forms.Form):
         label="Opted out",
         required=False,
         choices=[("", "Everyone"), ("no", "Not opted out"), ("yes", "Opted out")],
+        widget=QuickSelect,
     )
     sort = forms.ChoiceField(
         label="Sort by",
@@ -166,6 +171,7 @@ class LeadFilterForm(forms.Form):
             ("name", "Name A\u2013Z"),
             ("activity", "Last activity"),
         ],
+        widget=QuickSelect,
     )
     mine = forms.BooleanField(required=False, widget=forms.HiddenInput)
 

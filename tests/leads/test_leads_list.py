@@ -376,6 +376,13 @@ def test_a_page_of_rows_renders_no_template_per_row(member_client, partnership, 
     assert [t.name for t in full_page.templates] == one_row
 
 
+def test_the_filters_selects_render_no_template_per_option(member_client, leads):
+    response = member_client.get("/leads/", {"channel": "facebook", "sort": "name"})
+    assert names(response) == ["Evan Seller"]
+    assert '<option value="facebook" selected>Facebook</option>' in response.text
+    assert not [t.name for t in response.templates if "select" in t.name]
+
+
 def test_a_rows_date_is_short_this_year_with_the_full_time_on_hover():
     moment = datetime.datetime(2026, 3, 4, 14, 30, tzinfo=datetime.UTC)
     with timezone.override(NEW_YORK):
