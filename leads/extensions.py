@@ -12,7 +12,8 @@ that viewer may not see. See pinnacle.extensions for how a template point works.
   `hide_sealed_text` (`sealing`: `confidentiality().sealing(lead, viewer)`, read once for the
   whole timeline).
 - `lead_columns`: `LeadColumn`s, a per-viewer status column on the leads list and a line on the
-  lead's page. `values(leads, viewer)` answers for a whole page of leads at once (one query).
+  lead's page. What each reads is annotations of the lead's row: one query for a whole page of
+  leads and every column at once.
 - `lead_actions(request, lead, viewer)`: buttons and forms on the lead's page.
 - `compliance_sections(request, partnership, start, end)`: sections of leadership's compliance
   report for the period (the partnership's days, inclusive).
@@ -22,7 +23,7 @@ that viewer may not see. See pinnacle.extensions for how a template point works.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -33,6 +34,7 @@ from pinnacle.extensions import ExtensionPoint
 if TYPE_CHECKING:
     from django.db.models import Model, QuerySet
     from django.db.models.expressions import BaseExpression
+    from django.utils.safestring import SafeString
 
     from leads.models import Lead
     from members.models import Member
@@ -136,16 +138,29 @@ timeline_sources: list[TimelineSource] = []
 
 
 @dataclass(frozen=True)
+class ColumnRead:
+    """What a column reads about each lead for one viewer: `annotations` of the lead's row
+    ({name: expression}, e.g. a subquery on `OuterRef("pk")`), and `value(row, lead)`, the cell's
+    value of one lead from what they read ({name: answer}; None when the lead has none)."""
+
+    annotations: Mapping[str, BaseExpression]
+    value: Callable[[Mapping[str, Any], Lead], Any]
+
+
+@dataclass(frozen=True)
 class LeadColumn:
     """A column of the leads list (and a line on the lead's page), as the viewer sees it.
 
-    `values(leads, viewer)` returns {lead pk: value} for the leads shown (one query); `template`
-    renders one cell with `value` (None when the lead has none) and `lead` in its context.
+    `read(viewer)` says what the column reads: the list reads every column's annotations for
+    the page's leads in one query (`leads.selectors.lists.column_values`), however many columns
+    there are. `cell(value)` writes one cell's HTML with `format_html`: a function, not a
+    template, since the list writes a cell per row and column, and an include each cost more
+    than the rest of the row.
     """
 
     header: str
-    template: str
-    values: Callable[[Sequence[Lead], Member], dict[int, Any]]
+    cell: Callable[[Any], SafeString]
+    read: Callable[[Member], ColumnRead]
 
 
 lead_columns: list[LeadColumn] = []
@@ -181,8 +196,3 @@ def register_timeline_source(source: TimelineSource) -> None:
 def register_lead_column(column: LeadColumn) -> None:
     if all(c.header != column.header for c in lead_columns):
         lead_columns.append(column)
-
-
-def column_cells(leads: Sequence[Lead], viewer: Member) -> list[tuple[LeadColumn, dict[int, Any]]]:
-    """Each registered column with its values for these leads: what the list and page render."""
-    return [(column, column.values(leads, viewer)) for column in lead_columns]

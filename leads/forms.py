@@ -13,7 +13,7 @@ from leads.models import Channel, Need, Timeframe
 from leads.selectors import lists
 from leads.selectors.lists import LeadFilters
 from leads.services.intake import referrer_choices
-from pinnacle.forms import BoundedDateField, BoundedEmailField, QuickSelect
+from pinnacle.forms import BoundedDateField, BoundedEmailField, PlainChoices, QuickSelect
 from pinnacle.mail.models import Suppression
 from pinnacle.public_pages import remembered
 
@@ -142,13 +142,17 @@ class LeadFilterForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, email or phone"}),
     )
+    # Every select written by QuickSelect: Django's select widget renders a template per option.
     channel = forms.ChoiceField(
-        label="Channel", required=False, choices=[("", "All channels"), *Channel.choices]
+        label="Channel",
+        required=False,
+        choices=[("", "All channels"), *Channel.choices],
+        widget=QuickSelect,
     )
     need = forms.ChoiceField(
-        label="Need", required=False, choices=[("", "Any need"), *Need.choices]
+        label="Need", required=False, choices=[("", "Any need"), *Need.choices], widget=QuickSelect
     )
-    # Every member of the partnership (2,000 at a large one): written by QuickSelect.
+    # Every member of the partnership (2,000 at a large one).
     referrer = forms.ChoiceField(label="Referred by", required=False, widget=QuickSelect)
     created_from = BoundedDateField(label="First seen from", required=False)
     created_to = BoundedDateField(label="First seen to", required=False)
@@ -156,6 +160,7 @@ class LeadFilterForm(forms.Form):
         label="Opted out",
         required=False,
         choices=[("", "Everyone"), ("no", "Not opted out"), ("yes", "Opted out")],
+        widget=QuickSelect,
     )
     sort = forms.ChoiceField(
         label="Sort by",
@@ -166,16 +171,22 @@ class LeadFilterForm(forms.Form):
             ("name", "Name A\u2013Z"),
             ("activity", "Last activity"),
         ],
+        widget=QuickSelect,
     )
     mine = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["referrer"].choices = [
-            ("", "Anyone"),
-            (lists.UNASSIGNED, "Unassigned"),
-            *lists.referrer_filter_choices(partnership=partnership),
-        ]
+        # The same for every member of the partnership until a member joins, leaves or is
+        # renamed (2,000 at a large one: read from the cache, taken by the field as they are).
+        members = remembered(
+            partnership,
+            "leads-referrer-filter",
+            lambda: lists.referrer_filter_choices(partnership=partnership),
+        )
+        self.fields["referrer"].choices = PlainChoices(
+            [("", "Anyone"), (lists.UNASSIGNED, "Unassigned"), *members]
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -7,10 +7,11 @@ from django.utils import timezone
 
 from leads import extensions as lead_extensions
 from members import extensions as member_extensions
+from outreach.cells import outreach_cell
 from outreach.forms import CallForm, DecisionNoteForm, LeadReplyForm, PersonalMessageForm
 from outreach.models import Channel
 from outreach.selectors import compliance, lead_outreach
-from outreach.selectors.policy import pair_state, pair_states
+from outreach.selectors.policy import PairState, pair_annotations, pair_state, state_from
 from outreach.selectors.scripts import SCRIPTS, channel_scripts
 from pinnacle.mail.categories import register_outreach_template
 
@@ -18,11 +19,20 @@ from pinnacle.mail.categories import register_outreach_template
 _PAGE_STATES = "_outreach_page_states"
 
 
-def outreach_column(leads, viewer) -> dict:
-    """The viewer's own policy state with each lead on the page (five queries in all)."""
-    states = pair_states(viewer, leads, timezone.now())
+def outreach_column(viewer) -> lead_extensions.ColumnRead:
+    """The viewer's own policy state with each lead on the page, read with the page's other
+    columns (`pair_annotations`); kept on the viewer for the same page's panel."""
+    now = timezone.now()
+    states: dict[int, PairState] = {}
     setattr(viewer, _PAGE_STATES, states)
-    return states
+
+    def state(row, lead) -> PairState:
+        states[lead.pk] = state_from(
+            row, partnership=viewer.partnership, now=now, lead_name=lead.name
+        )
+        return states[lead.pk]
+
+    return lead_extensions.ColumnRead(pair_annotations(viewer, now), state)
 
 
 def lead_actions(request, lead, viewer) -> dict:
@@ -54,7 +64,7 @@ def register() -> None:
     for source in lead_outreach.TIMELINE_SOURCES:
         lead_extensions.register_timeline_source(source)
     lead_extensions.register_lead_column(
-        lead_extensions.LeadColumn("Your outreach", "outreach/_cell.html", outreach_column)
+        lead_extensions.LeadColumn("Your outreach", outreach_cell, outreach_column)
     )
     lead_extensions.lead_actions.register("outreach/_lead_actions.html", lead_actions)
     lead_extensions.compliance_sections.register(

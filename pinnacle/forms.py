@@ -3,10 +3,12 @@ form renderer that gives every field the same markup."""
 
 import datetime
 import html
+from collections.abc import Iterator
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import SafeString, mark_safe
 
 # The models' EmailField is varchar(254), the longest address SMTP carries; Django's form field
@@ -69,6 +71,21 @@ def _attributes(attrs: dict) -> str:
         for name, value in attrs.items()
         if value is not False
     )
+
+
+class PlainChoices(BaseChoiceIterator):
+    """Choices already in the form Django normalizes them to, (value, label) pairs of plain
+    text, that a field and its widget take as they are: assigning a list of 2,000 members to a
+    ChoiceField normalizes it twice (field and widget), one call per pair, ~10 ms a request."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.pairs = pairs
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.pairs)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
 
 
 class QuickSelect(forms.Select):

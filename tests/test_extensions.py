@@ -2,9 +2,11 @@
 pages, receives the viewer, and can hide itself from a viewer who may not see it."""
 
 import pytest
+from django.db.models import Value
+from django.utils.html import format_html
 
 from leads import extensions as lead_extensions
-from leads.extensions import LeadColumn, TimelineEntry
+from leads.extensions import ColumnRead, LeadColumn, TimelineEntry
 from members import extensions as member_extensions
 from pinnacle.extensions import ExtensionPoint
 from tests.conftest import client_for
@@ -16,7 +18,6 @@ TEMPLATES = {
     "ext/panel.html": "<section>Panel for {{ member.display_name }}: {{ note }}</section>",
     "ext/menu.html": "<li>Outreach menu</li>",
     "ext/section.html": "<section>Co-marketing section for {{ member.display_name }}</section>",
-    "ext/cell.html": "{{ value|default:'none' }}",
     "ext/action.html": "<b>Log a call with {{ lead.name }} as {{ viewer.display_name }}</b>",
     "ext/entry.html": "<p>{{ item }}</p>",
 }
@@ -40,8 +41,9 @@ def registered(extension_templates):
         # Leadership only: anyone else sees nothing.
         return {"note": "leaders only"} if member.is_leadership else None
 
-    def column_values(leads, viewer):
-        return {lead.pk: f"seen by {viewer.display_name}" for lead in leads}
+    def column_read(viewer):
+        seen = Value(f"seen by {viewer.display_name}")
+        return ColumnRead({"seen": seen}, lambda row, lead: row["seen"])
 
     def timeline(lead, viewer, sealing, *, newest):
         if viewer.is_leadership:  # confidential: hidden from other members
@@ -62,7 +64,11 @@ def registered(extension_templates):
     ]
     for point, template, context in points:
         point.register(template, context) if context else point.register(template)
-    column = LeadColumn("Outreach", "ext/cell.html", column_values)
+
+    def cell(value):
+        return format_html("<i>{}</i>", value or "none")
+
+    column = LeadColumn("Outreach", cell, column_read)
     lead_extensions.register_lead_column(column)
     lead_extensions.register_timeline_source(timeline)
     yield
@@ -85,7 +91,8 @@ def test_members_pages_show_what_is_registered(registered, member, leader):
 def test_leads_pages_show_columns_actions_and_timeline_per_viewer(registered, member, leader):
     lead = LeadFactory(partnership=member.partnership, name="Dana Prospect")
     listing = client_for(member.partnership, member).get("/leads/").text
-    assert '<th scope="col">Outreach</th>' in listing and "seen by Alice Agent" in listing
+    assert '<th scope="col">Outreach</th>' in listing
+    assert '<td data-label="Outreach"><i>seen by Alice Agent</i></td>' in listing
 
     as_member = client_for(member.partnership, member).get(f"/leads/{lead.pk}/").text
     assert "Log a call with Dana Prospect as Alice Agent" in as_member

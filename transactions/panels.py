@@ -13,19 +13,20 @@ in the panel, the timeline's entries and the column's line alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import F, Lookup, Q, QuerySet
+from django.db.models import F, Lookup, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from leads import extensions as lead_extensions
-from leads.extensions import LeadColumn, Sealing, TimelineEntry, newest_first
+from leads.extensions import ColumnRead, LeadColumn, Sealing, TimelineEntry, newest_first
 from leads.models import Lead
 from members import extensions as member_extensions
 from members.models import Member
 from pinnacle.membership import request_membership
+from transactions.cells import stage_cell
 from transactions.models import (
     TeamMember,
     Transaction,
@@ -86,23 +87,22 @@ def transaction_events(
         )
 
 
-def transaction_column(leads: Sequence[Lead], viewer: Member) -> dict[int, TransactionStage]:
-    """The stage of each lead's newest transaction whose stage the viewer may read (one
-    query; on a lead's own page, the page's one read of its transactions)."""
-    if not leads:
-        return {}
-    if len(leads) == 1:
-        (lead,) = leads
-        staged = [t for t, sight in lead_transactions_seen(lead, viewer) if sight.stage]
-        return {lead.pk: TransactionStage(staged[0].stage)} if staged else {}
+def transaction_column(viewer: Member) -> ColumnRead:
+    """The stage of each lead's newest transaction whose stage the viewer may read, read with
+    the page's other columns."""
     newest = (
         transactions_covering(viewer, Cover.STAGE)
-        .filter(lead__in=[lead.pk for lead in leads])
-        .order_by("lead_id", "-created_at", "-pk")
-        .distinct("lead_id")
-        .values_list("lead_id", "stage")
+        .filter(lead=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values("stage")[:1]
     )
-    return {lead_id: TransactionStage(stage) for lead_id, stage in newest}
+    return ColumnRead(
+        {"stage": Subquery(newest)},
+        lambda row, lead: TransactionStage(row["stage"]) if row["stage"] else None,
+    )
+
+
+TRANSACTION_COLUMN = LeadColumn("Transaction", stage_cell, transaction_column)
 
 
 def lead_transactions(request, lead: Lead, viewer: Member) -> dict | None:
@@ -186,9 +186,7 @@ def register() -> None:
     """Transactions on the lead's page, the leads list, the dashboard and the menu, each shown
     only to those who may see them; then leadership's post-close board."""
     lead_extensions.register_timeline_source(transaction_events)
-    lead_extensions.register_lead_column(
-        LeadColumn("Transaction", "transactions/_cell.html", transaction_column)
-    )
+    lead_extensions.register_lead_column(TRANSACTION_COLUMN)
     lead_extensions.lead_actions.register("transactions/_lead_actions.html", lead_transactions, 50)
     member_extensions.dashboard_panels.register(
         "transactions/_dashboard_panel.html", transactions_panel, 30

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +20,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lower
 from django.db.models.lookups import Exact
+from django.utils.safestring import SafeString
 
 from leads import extensions
+from leads.extensions import ColumnRead, LeadColumn
 from leads.models import Lead, Submission
 from members.models import Member
 from pinnacle.access import get_or_404
@@ -159,6 +161,53 @@ def referrer_filter_choices(*, partnership: Partnership) -> list[tuple[str, str]
     )
     return [
         (str(pk), name if is_active else f"{name} (inactive)") for pk, name, is_active in members
+    ]
+
+
+def column_rows(leads: Sequence[Lead], viewer: Member, reads: Sequence[ColumnRead]) -> QuerySet:
+    """The one query of `column_values`: each of `leads` with what every column reads."""
+    annotations = {
+        f"column{index}_{name}": expression
+        for index, read in enumerate(reads)
+        for name, expression in read.annotations.items()
+    }
+    return (
+        Lead.objects.for_partnership(viewer.partnership)
+        .filter(pk__in=[lead.pk for lead in leads])
+        .order_by()
+        .values("pk", **annotations)
+    )
+
+
+def column_values(
+    leads: Sequence[Lead], viewer: Member, columns: Sequence[LeadColumn] | None = None
+) -> list[tuple[LeadColumn, dict[int, Any]]]:
+    """Each column (every registered one unless `columns` says) with its value for each of
+    `leads` as the viewer sees it: what all of them read, in one query."""
+    columns = extensions.lead_columns if columns is None else columns
+    reads = [column.read(viewer) for column in columns]
+    rows: dict[int, Mapping[str, Any]] = {}
+    if leads and any(read.annotations for read in reads):
+        rows = {row["pk"]: row for row in column_rows(leads, viewer, reads)}
+    answers = []
+    for index, (column, read) in enumerate(zip(columns, reads, strict=True)):
+        values = {}
+        for lead in leads:
+            row = rows.get(lead.pk, {})
+            read_here = {name: row.get(f"column{index}_{name}") for name in read.annotations}
+            values[lead.pk] = read.value(read_here, lead)
+        answers.append((column, values))
+    return answers
+
+
+def column_cells(
+    leads: Sequence[Lead], viewer: Member
+) -> list[tuple[LeadColumn, dict[int, SafeString]]]:
+    """Each registered column with its cell for each of these leads, {lead pk: HTML}: what the
+    list and the lead's page show."""
+    return [
+        (column, {pk: column.cell(value) for pk, value in values.items()})
+        for column, values in column_values(leads, viewer)
     ]
 
 

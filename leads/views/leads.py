@@ -45,7 +45,7 @@ def lead_list(request):
             "page_range": page.paginator.get_elided_page_range(
                 page.number, on_each_side=1, on_ends=1
             ),
-            "columns": extensions.column_cells(page.object_list, member),
+            "columns": lists.column_cells(page.object_list, member),
             "my_lead_count": lists.count_my_leads(partnership=partnership, member=member),
             "this_year": str(partnership.today().year),
         },
@@ -67,7 +67,7 @@ def lead_detail(request, pk):
             "suppression": lists.lead_suppression(lead, member) if lead.is_opted_out else None,
             "opt_out_form": OptOutForm() if may_record_opt_out else None,
             "named_members": lists.named_members(lead),
-            "columns": extensions.column_cells([lead], member),
+            "columns": lists.column_cells([lead], member),
             "actions": extensions.lead_actions.render(request, lead=lead, viewer=member),
             "timeline": timeline.timeline_page(lead, member, _page_number(request)),
         }

@@ -1,7 +1,7 @@
 """The engagement policy for one member and one lead, computed from what happened.
 
 `pair_states(member, leads, now)` reads everything the rules need for a page of leads at once
-(a few queries, however many leads); `PairState.decide(channel)` applies the rules. The same two
+(one query, however many leads); `PairState.decide(channel)` applies the rules. The same two
 functions serve the leads list, the lead's page and `services.may_attempt`, so what a member is
 shown is exactly what the services enforce.
 """
@@ -9,12 +9,15 @@ shown is exactly what the services enforce.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Max, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import BaseExpression
 from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 from django.utils.formats import date_format
 
 from leads.models import Inquiry, Lead
@@ -140,74 +143,91 @@ class PairState:
         return self.decide(Channel.CALL).next_allowed_at
 
 
+def pair_annotations(member: Member, now: datetime.datetime) -> dict[str, BaseExpression]:
+    """What the rules read about `member` and one lead, as annotations of the lead's row (each a
+    subquery through an index that leads with the partnership and the member or the lead):
+    `pair_states` reads them for a page of leads in one query, and the leads list's column
+    within its own. `state_from` makes them a PairState."""
+    partnership = member.partnership
+    lead = OuterRef("pk")
+    attempts = (
+        Attempt.objects.for_partnership(partnership)
+        .filter(member=member, lead=lead)
+        .filter(Q(made_at__gt=now - _longest_window(partnership)) | Q(outcome=CallOutcome.SPOKE))
+    )
+
+    def latest(rows: QuerySet, field: str) -> Subquery:
+        return Subquery(rows.order_by(f"-{field}").values(field)[:1])
+
+    return {
+        # policy: an opt-out stops every channel; a bounce or complaint stops email only.
+        "suppressed_for": Subquery(
+            Suppression.objects.for_partnership(partnership)
+            .filter(Exact(Lower("email"), Lower(OuterRef("email"))))
+            .order_by()  # one row at most: the address is unique per partnership
+            .values("reason")[:1]
+        ),
+        # The latest moments the lead reached the member: an inquiry, a logged reply.
+        "inquired_at": latest(
+            Inquiry.objects.for_partnership(partnership).filter(member=member, lead=lead),
+            "created_at",
+        ),
+        "replied_at": latest(
+            LeadReply.objects.for_partnership(partnership).filter(member=member, lead=lead),
+            "replied_at",
+        ),
+        # A call in which the member spoke with the lead is contact made.
+        "spoke_at": latest(attempts.filter(outcome=CallOutcome.SPOKE), "made_at"),
+        "attempt_times": ArraySubquery(attempts.order_by("-made_at").values("made_at")),
+        "ceased_at": Subquery(
+            OutreachPair.objects.for_partnership(partnership)
+            .filter(member=member, lead=lead, ceased_at__isnull=False)
+            .order_by()  # one pair at most
+            .values("ceased_at")[:1]
+        ),
+    }
+
+
+def state_from(
+    row: Mapping[str, Any], *, partnership: Partnership, now: datetime.datetime, lead_name: str
+) -> PairState:
+    """The PairState of one lead's row annotated with `pair_annotations`."""
+    reason = row["suppressed_for"]
+    reached = [at for at in (row["inquired_at"], row["replied_at"]) if at is not None]
+    lead_reached_at = max(reached, default=None)
+    spoke_at = row["spoke_at"]
+    contact_at = max([*reached, spoke_at] if spoke_at else reached, default=None)
+    return PairState(
+        partnership=partnership,
+        now=now,
+        lead_name=lead_name,
+        opted_out=reason in OPT_OUT_REASONS,
+        email_blocked=reason is not None,
+        lead_reached_at=lead_reached_at,
+        contact_at=contact_at,
+        ceased_at=row["ceased_at"],
+        attempt_times=list(row["attempt_times"]),  # newest first
+    )
+
+
 def pair_states(
     member: Member, leads: Sequence[Lead], now: datetime.datetime
 ) -> dict[int, PairState]:
-    """The policy state of `member` with each of `leads`: five queries for any number of leads.
-
-    Long because the five queries and the filling of every pair's state from them read as one:
-    the query budget the lists rely on is visible in one place."""
+    """The policy state of `member` with each of `leads`: one query for any number of leads."""
     partnership = member.partnership
-    lead_ids = [lead.pk for lead in leads]
-    states = {
-        lead.pk: PairState(partnership=partnership, now=now, lead_name=lead.name) for lead in leads
+    names = {lead.pk: lead.name for lead in leads}
+    if not names:
+        return {}
+    rows = (
+        Lead.objects.for_partnership(partnership)
+        .filter(pk__in=list(names))
+        .order_by()
+        .values("pk", **pair_annotations(member, now))
+    )
+    return {
+        row["pk"]: state_from(row, partnership=partnership, now=now, lead_name=names[row["pk"]])
+        for row in rows
     }
-    if not lead_ids:
-        return states
-
-    emails = {lead.email.lower(): lead.pk for lead in leads}
-    suppressions = (
-        Suppression.objects.for_partnership(partnership)
-        .annotate(address=Lower("email"))
-        .filter(address__in=list(emails))
-        .values_list("address", "reason")
-    )
-    for address, reason in suppressions:
-        state = states[emails[address]]
-        state.opted_out = reason in OPT_OUT_REASONS
-        state.email_blocked = True
-
-    reached: dict[int, list] = defaultdict(list)
-    inquiries = (
-        Inquiry.objects.for_partnership(partnership)
-        .filter(member=member, lead_id__in=lead_ids)
-        .values("lead_id")
-        .annotate(at=Max("created_at"))
-    )
-    replies = (
-        LeadReply.objects.for_partnership(partnership)
-        .filter(member=member, lead_id__in=lead_ids)
-        .values("lead_id")
-        .annotate(at=Max("replied_at"))
-    )
-    for row in [*inquiries, *replies]:
-        reached[row["lead_id"]].append(row["at"])
-    for lead_id, moments in reached.items():
-        states[lead_id].lead_reached_at = max(moments)
-        states[lead_id].contact_at = max(moments)
-
-    # Attempts, newest first; a call in which the member spoke with the lead is contact made.
-    attempts = (
-        Attempt.objects.for_partnership(partnership)
-        .filter(member=member, lead_id__in=lead_ids)
-        .filter(Q(made_at__gt=now - _longest_window(partnership)) | Q(outcome=CallOutcome.SPOKE))
-        .order_by("-made_at")
-        .values_list("lead_id", "made_at", "outcome")
-    )
-    for lead_id, made_at, outcome in attempts:
-        state = states[lead_id]
-        if outcome == CallOutcome.SPOKE and (
-            state.contact_at is None or made_at > state.contact_at
-        ):
-            state.contact_at = made_at
-        state.attempt_times.append(made_at)
-
-    ceased = OutreachPair.objects.for_partnership(partnership).filter(
-        member=member, lead_id__in=lead_ids, ceased_at__isnull=False
-    )
-    for lead_id, ceased_at in ceased.values_list("lead_id", "ceased_at"):
-        states[lead_id].ceased_at = ceased_at
-    return states
 
 
 def _longest_window(partnership: Partnership) -> datetime.timedelta:

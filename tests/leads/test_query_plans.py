@@ -1,16 +1,20 @@
 """The leads pages' main queries reach their rows through an index at a partnership's size:
 the lead's emails (timeline), the list's search (name, email, phone, the phone's digits), its
-sorts and a page's ids deep in the list, for every lead and for a member's own."""
+sorts and a page's ids deep in the list, for every lead and for a member's own, and the columns
+other apps add to a page."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from leads import extensions
 from leads.models import Lead
-from leads.selectors.lists import LeadFilters, leads_for_list
+from leads.selectors.lists import LeadFilters, column_rows, leads_for_list
 from leads.selectors.timeline import lead_emails
+from outreach.models import Attempt, OutreachPair
 from pinnacle.mail.models import OutboxMessage
 from tests.leads.factories import LeadFactory, grow_leads
+from tests.members.factories import MemberFactory
+from tests.outreach.factories import grow_attempts
 from tests.plans import (
     _explain_text,
     _nodes,
@@ -109,3 +113,15 @@ def test_each_sort_reads_a_page_from_an_index(partnership, member, grown):
             assert_no_sequential_scan(leads[:25], [LEADS])
             # A page deep in the list: its ids come from the index (CappedPaginator.page).
             assert_no_sequential_scan(leads.values("pk")[1_000:1_025], [LEADS])
+
+
+def test_the_columns_of_a_page_read_each_lead_through_indexes(partnership, member):
+    # The outreach and transaction columns, in the one query the list makes for them.
+    grow_leads(partnership, 20_000, referrer=member)
+    grow_attempts(partnership, member, every=3)
+    grow_attempts(partnership, MemberFactory(partnership=partnership), every=2)
+    page = list(listed(partnership, member, mine=True)[:25])
+    rows = column_rows(page, member, [column.read(member) for column in extensions.lead_columns])
+    assert {column.header for column in extensions.lead_columns} >= {"Your outreach", "Transaction"}
+    assert_no_sequential_scan(rows, [LEADS, Attempt._meta.db_table, OutreachPair._meta.db_table])
+    assert len(list(rows)) == 25

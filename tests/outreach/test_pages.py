@@ -203,8 +203,8 @@ def test_the_sent_message_is_wrapped_by_the_system(client, agent, lead, partners
 
 
 # Partnership, user, membership; the page's count of leads tried and its rows; the policy state
-# of the page's leads (five); the member's template count.
-MY_OUTREACH_QUERIES = 11
+# of the page's leads (one); the member's template count.
+MY_OUTREACH_QUERIES = 7
 
 
 @pytest.mark.parametrize("count", [10, 1000])

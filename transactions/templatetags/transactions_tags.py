@@ -1,14 +1,19 @@
-"""Template helpers for the customer's read-only page of a transaction, shown on its team page."""
+"""Template helpers for the customer's read-only page of a transaction, shown on its team page,
+and a transaction's stage as a badge."""
 
 from __future__ import annotations
 
 from django import template
 
+from transactions import cells
 from transactions.models import Transaction
 from transactions.services.customer import has_live_links
 from transactions.tokens import customer_link_days as link_days
 
 register = template.Library()
+
+# `{% stage_badge transaction.stage transaction.get_stage_display %}` (transactions.cells).
+register.simple_tag(cells.stage_badge, name="stage_badge")
 
 
 @register.simple_tag
