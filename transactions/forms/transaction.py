@@ -10,6 +10,9 @@ from pinnacle.forms import BoundedDateField, BoundedEmailField, QuickSelect
 from transactions.models import DisclosureCover, TransactionKind, TransactionStage
 from transactions.selectors.members import offered_members
 
+# Every select of these pages is written by QuickSelect: Django's own renders a template per
+# option, and the list's filter and the team page's forms are on every view of them.
+
 
 class MemberChoiceField(forms.ModelChoiceField):
     """One partner member, validated against `queryset` (the members the choice may offer); the
@@ -24,7 +27,9 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 
 class TransactionDetailsForm(forms.Form):
-    kind = forms.ChoiceField(label="Kind", choices=[("", "Choose one"), *TransactionKind.choices])
+    kind = forms.ChoiceField(
+        label="Kind", choices=[("", "Choose one"), *TransactionKind.choices], widget=QuickSelect
+    )
     property_address = forms.CharField(label="Property address", max_length=250, required=False)
     expected_close_on = BoundedDateField(label="Expected close date", required=False)
     value = forms.DecimalField(
@@ -71,7 +76,7 @@ class AddTeamMemberForm(forms.Form):
 
 
 class ProposeLeaderForm(forms.Form):
-    candidate = forms.TypedChoiceField(label="Team leader", coerce=int)
+    candidate = forms.TypedChoiceField(label="Team leader", coerce=int, widget=QuickSelect)
 
     def __init__(self, *args, team=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,7 +92,7 @@ class ProposeLeaderForm(forms.Form):
 
 
 class StageForm(forms.Form):
-    stage = forms.ChoiceField(label="Move to")
+    stage = forms.ChoiceField(label="Move to", widget=QuickSelect)
     closed_on = BoundedDateField(
         label="Closed on",
         required=False,
@@ -195,6 +200,7 @@ class TransactionFilterForm(forms.Form):
         label="Stage",
         required=False,
         choices=[("", "Any stage"), ("forming", "Forming"), *TransactionStage.choices],
+        widget=QuickSelect,
     )
 
     def values(self) -> tuple[str, str]:
