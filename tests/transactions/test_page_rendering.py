@@ -153,7 +153,7 @@ def test_in_a_large_partnership_the_member_to_add_is_found_by_a_search_without_j
     page = client.get(url).text
     # The search is a GET form of its own, named by a label, that reloads this page.
     assert '<form id="find-team-member" method="get"' in page
-    assert '<label for="id_member_q">Find a partner member</label>' in page
+    assert '<label for="id_member_q">Find a partner member to add</label>' in page
     assert 'form="find-team-member"' in page
     # By part of a name, a company or an email address.
     for words in ("inspector", "sharp eyes", "@inspect.example"):
