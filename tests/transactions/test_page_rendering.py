@@ -7,17 +7,20 @@ import re
 
 import pytest
 from django import forms
+from django.db import connection
 from django.db.models.signals import post_init
 from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext
 
 from members.models import Member, User
 from pinnacle.forms import QuickSelect
 from tests.conftest import client_for
 from tests.members.factories import CompanyFactory, LeadershipFactory, MemberFactory
+from tests.plans import rows_read
 from tests.transactions import transaction_helpers
 from tests.transactions.transaction_helpers import open_for
 from transactions.models import TeamMember
-from transactions.selectors.members import CHOICES_SHOWN
+from transactions.selectors.members import CHOICES_SHOWN, member_choices
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +215,16 @@ def test_a_refused_choice_found_by_a_search_stays_chosen(partnership, member, bo
     )
     assert response.status_code == 400
     assert f'<option value="{carol.pk}" selected>Carol Inspector' in response.text
+
+
+def test_a_large_partnerships_member_choice_reads_no_more_members_than_it_could_list(
+    partnership, member, bob
+):
+    _bulk_members(partnership, 1000)
+    with CaptureQueriesContext(connection) as seen:
+        choices = member_choices(partnership, exclude_ids=[member.pk, bob.pk])
+    assert choices.for_team.searching and choices.for_team.choices == []
+    (query,) = seen.captured_queries
+    members_read = rows_read(query["sql"], Member._meta.db_table)
+    # The first CHOICES_SHOWN + 1 found and their rows, not the partnership's 1,000 sorted.
+    assert members_read <= 2 * (CHOICES_SHOWN + 1)
