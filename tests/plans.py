@@ -67,6 +67,23 @@ def index_conditions(query: QuerySet | str, table: str, params: Iterable[Any] = 
     ]
 
 
+def rows_read(query: QuerySet | str, table: str, params: Iterable[Any] = ()) -> int:
+    """The rows the query, run once (EXPLAIN ANALYZE), read from `table`: each node that reads
+    it, its rows times its loops."""
+    if isinstance(query, QuerySet):
+        sql, params = query.query.sql_with_params()
+    else:
+        sql = query
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", list(params))
+        tree = cursor.fetchone()[0][0]["Plan"]
+    return sum(
+        node["Actual Rows"] * node["Actual Loops"]
+        for node in _nodes(tree)
+        if node.get("Relation Name") == table
+    )
+
+
 def assert_no_sequential_scan(
     query: QuerySet | str, tables: Iterable[str], params: Iterable[Any] = ()
 ) -> None:

@@ -8,6 +8,8 @@ from tests.e2e.conftest import SCREENSHOTS, log_in
 from tests.leads.factories import LeadFactory
 from tests.members.factories import MemberFactory, UserFactory
 from transactions.models import Transaction
+from transactions.selectors.members import CHOICES_SHOWN
+from transactions.services import lifecycle as services
 
 
 @pytest.mark.django_db(transaction=True)
@@ -61,3 +63,29 @@ def test_a_team_committee_forms_and_works_the_transaction(site, partnership, bro
     expect(outsider.get_by_text("No transactions yet.")).to_be_visible()
     response = outsider.goto(f"{base}/transactions/{transaction.pk}/")
     assert response.status == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_a_large_partnership_the_member_to_add_is_found_as_one_types(site, partnership, browser):
+    base = site.replace("127.0.0.1", "localhost")
+    rita = MemberFactory(
+        partnership=partnership,
+        display_name="Rita Referrer",
+        user=UserFactory(email="rita@example.com"),
+    )
+    sam = MemberFactory(partnership=partnership, display_name="Sam Lender", job_title="Lender")
+    # More members than a choice lists: the team page offers a search instead.
+    MemberFactory.create_batch(CHOICES_SHOWN, partnership=partnership)
+    lead = LeadFactory(partnership=partnership, name="Dana Customer", referring_member=rita)
+    transaction = services.open_transaction(lead=lead, member=rita, kind="buy", role="Agent")
+
+    page = log_in(browser.new_context().new_page(), base, "rita@example.com")
+    page.goto(f"{base}{transaction.get_absolute_url()}")
+    expect(page.locator("#id_member option")).to_have_count(1)
+    page.get_by_label("Find a partner member to add").fill("sam lend")
+    # htmx swaps in the matches as the member types; no "Find" needed.
+    expect(page.locator("#member_q_status")).to_have_text("1 member match \u201csam lend\u201d.")
+    page.locator("#id_member").select_option(str(sam.pk))
+    page.get_by_label("Their role").fill("Lender")
+    page.get_by_role("button", name="Add to the team").click()
+    expect(page.get_by_text("Sam Lender is on the team")).to_be_visible()

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.signals import template_rendered
 from django.utils import timezone
 
 from leads.models import Lead, Need, Timeframe
@@ -264,6 +265,31 @@ def test_query_count_does_not_grow_with_the_transactions(
     assert len(response.context["page"].object_list) == min(count, 25)
     with django_assert_num_queries(LIST_QUERIES):
         assert client.get("/transactions/", {"page": "2", "stage": "forming"}).status_code == 200
+
+
+def test_the_list_renders_as_many_templates_for_a_full_page_as_for_one_row(
+    partnership, member, bob, lead
+):
+    """Each row's stage badge is written by a tag, not an include per row."""
+    client = client_for(partnership, member)
+    rendered: list[str] = []
+
+    def count(sender, template, context, **kwargs):
+        rendered.append(template.name)
+
+    def templates_for_list() -> int:
+        rendered.clear()
+        template_rendered.connect(count)
+        try:
+            assert client.get("/transactions/").status_code == 200
+        finally:
+            template_rendered.disconnect(count)
+        return len(rendered)
+
+    open_for(lead, member, bob)
+    one = templates_for_list()
+    _bulk_transactions(partnership, member, bob, 30)
+    assert templates_for_list() == one
 
 
 # --- Admin --------------------------------------------------------------------------------------

@@ -6,29 +6,30 @@ from __future__ import annotations
 
 from django import forms
 
-from members.models import Member
 from pinnacle.forms import BoundedDateField, BoundedEmailField, QuickSelect
 from transactions.models import DisclosureCover, TransactionKind, TransactionStage
+from transactions.selectors.members import offered_members
 
-
-def _member_label(member) -> str:
-    return (
-        f"{member.display_name} \u2014 {member.company.name}"
-        if member.company
-        else (member.display_name)
-    )
+# Every select of these pages is written by QuickSelect: Django's own renders a template per
+# option, and the list's filter and the team page's forms are on every view of them.
 
 
 class MemberChoiceField(forms.ModelChoiceField):
-    # A partnership's members, thousands at a real size: options written in one pass.
+    """One partner member, validated against `queryset` (the members the choice may offer); the
+    options written are `choices`, (id, label) pairs read as values (`selectors.member_choices`):
+    a partnership has thousands of members, and a model instance each cost most of the page."""
+
     widget = QuickSelect
 
-    def label_from_instance(self, obj):
-        return _member_label(obj)
+    def offer(self, choices) -> None:
+        blank = [] if self.empty_label is None else [("", self.empty_label)]
+        self.choices = [*blank, *choices]
 
 
 class TransactionDetailsForm(forms.Form):
-    kind = forms.ChoiceField(label="Kind", choices=[("", "Choose one"), *TransactionKind.choices])
+    kind = forms.ChoiceField(
+        label="Kind", choices=[("", "Choose one"), *TransactionKind.choices], widget=QuickSelect
+    )
     property_address = forms.CharField(label="Property address", max_length=250, required=False)
     expected_close_on = BoundedDateField(label="Expected close date", required=False)
     value = forms.DecimalField(
@@ -67,17 +68,15 @@ class AddTeamMemberForm(forms.Form):
 
     def __init__(self, *args, partnership, exclude_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = (
-            Member.objects.for_partnership(partnership)
-            .filter(is_active=True, role=Member.Role.MEMBER)
-            .exclude(pk__in=exclude_ids)
-            .select_related("company")
-            .order_by("display_name", "pk")
+        self.fields["member"].queryset = offered_members(
+            partnership, exclude_ids=exclude_ids, team_only=True
         )
+        # What it lists is offered by the page (`offer`); nothing until then.
+        self.fields["member"].offer(())
 
 
 class ProposeLeaderForm(forms.Form):
-    candidate = forms.TypedChoiceField(label="Team leader", coerce=int)
+    candidate = forms.TypedChoiceField(label="Team leader", coerce=int, widget=QuickSelect)
 
     def __init__(self, *args, team=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,7 +92,7 @@ class ProposeLeaderForm(forms.Form):
 
 
 class StageForm(forms.Form):
-    stage = forms.ChoiceField(label="Move to")
+    stage = forms.ChoiceField(label="Move to", widget=QuickSelect)
     closed_on = BoundedDateField(
         label="Closed on",
         required=False,
@@ -174,13 +173,10 @@ class DisclosureForm(forms.Form):
 
     def __init__(self, *args, partnership, exclude_ids=(), today=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grantee_member"].queryset = (
-            Member.objects.for_partnership(partnership)
-            .filter(is_active=True)
-            .exclude(pk__in=exclude_ids)
-            .select_related("company")
-            .order_by("display_name", "pk")
+        self.fields["grantee_member"].queryset = offered_members(
+            partnership, exclude_ids=exclude_ids
         )
+        self.fields["grantee_member"].offer(())
         if today is not None:
             self.fields["valid_until"].widget.attrs["min"] = today.isoformat()
 
@@ -204,6 +200,7 @@ class TransactionFilterForm(forms.Form):
         label="Stage",
         required=False,
         choices=[("", "Any stage"), ("forming", "Forming"), *TransactionStage.choices],
+        widget=QuickSelect,
     )
 
     def values(self) -> tuple[str, str]:

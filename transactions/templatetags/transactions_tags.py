@@ -1,12 +1,15 @@
-"""Template helpers for the customer's read-only page of a transaction, shown on its team page,
-and a transaction's stage as a badge."""
+"""Template helpers for a transaction's pages: its stage as a badge (two ways: the stage alone,
+and the transaction with its "Forming" state), and the customer's read-only page shown on its
+team page."""
 
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from transactions import cells
-from transactions.models import Transaction
+from transactions.models import Transaction, TransactionStage
 from transactions.services.customer import has_live_links
 from transactions.tokens import customer_link_days as link_days
 
@@ -14,6 +17,28 @@ register = template.Library()
 
 # `{% stage_badge transaction.stage transaction.get_stage_display %}` (transactions.cells).
 register.simple_tag(cells.stage_badge, name="stage_badge")
+
+STAGE_BADGES = {
+    TransactionStage.CLOSED: "badge-ok",
+    TransactionStage.FELL_THROUGH: "badge-bad",
+    TransactionStage.UNDER_CONTRACT: "badge-info",
+}
+
+
+@register.simple_tag
+def transaction_badge(transaction: Transaction, forming: bool = False) -> SafeString:
+    """`{% transaction_badge transaction forming %}`: the stage as a badge; "Forming" while its
+    committee has fewer than two members. A tag, not an include: the list writes one per row."""
+    if forming:
+        return format_html(
+            '<span class="badge badge-warn" title="A committee is two or more members">'
+            "Forming</span>"
+        )
+    return format_html(
+        '<span class="badge {}">{}</span>',
+        STAGE_BADGES.get(transaction.stage, "badge-neutral"),
+        transaction.get_stage_display(),
+    )
 
 
 @register.simple_tag

@@ -22,8 +22,13 @@ from transactions.forms.transaction import (
 )
 from transactions.models import Transaction, TransactionAccess
 from transactions.selectors import Access, Sight
+from transactions.selectors.members import member_choices, search_text
 from transactions.services import lifecycle as services
 from transactions.services.access_log import record_transaction_access
+
+# The page's searches for a partner member (when the partnership has too many to list).
+TEAM_SEARCH = "member_q"
+DISCLOSURE_SEARCH = "grantee_q"
 
 DETAIL_QUERYSET = Transaction.objects.select_related(
     "lead", "leader", "referral_member", "opened_by", "solo_member", "solo_confirmed_by"
@@ -78,17 +83,38 @@ def _detail(request, transaction, access, *, status=200, refusal="", **bound):
         "today": today,
     }
     if can_edit:
-        context.update(_team_forms(transaction, partnership, team, today=today, bound=bound))
+        context.update(
+            _team_forms(request, transaction, partnership, team, today=today, bound=bound)
+        )
     return render(request, "transactions/detail.html", context, status=status)
 
 
-def _team_forms(transaction, partnership, team, *, today, bound):
-    """The team's blank forms, or the one just posted (`bound`) with its errors."""
+def _team_forms(request, transaction, partnership, team, *, today, bound):
+    """The team's blank forms, or the one just posted (`bound`) with its errors. The two choices
+    of a partner member list what `member_choices` offers: everyone when few, else what the
+    page's searches (`member_q`, `grantee_q`) found, and the member a posted form chose."""
     team_ids = [seat.member_id for seat in team]
     moves = services.allowed_moves(transaction)
+    add_member_form = bound.get("add_member_form") or AddTeamMemberForm(
+        partnership=partnership, exclude_ids=team_ids
+    )
+    disclosure_form = bound.get("disclosure_form") or DisclosureForm(
+        partnership=partnership, exclude_ids=team_ids, today=today
+    )
+    choices = member_choices(
+        partnership,
+        exclude_ids=team_ids,
+        team_query=search_text(request.GET.get(TEAM_SEARCH)),
+        disclosure_query=search_text(request.GET.get(DISCLOSURE_SEARCH)),
+        team_chosen=_posted_id(add_member_form, "member"),
+        disclosure_chosen=_posted_id(disclosure_form, "grantee_member"),
+    )
+    add_member_form.fields["member"].offer(choices.for_team.choices)
+    disclosure_form.fields["grantee_member"].offer(choices.for_disclosure.choices)
     return dict(
-        add_member_form=bound.get("add_member_form")
-        or AddTeamMemberForm(partnership=partnership, exclude_ids=team_ids),
+        add_member_form=add_member_form,
+        team_search=choices.for_team,
+        disclosure_search=choices.for_disclosure,
         propose_form=bound.get("propose_form") or ProposeLeaderForm(team=team),
         stage_form=bound.get("stage_form")
         or StageForm(moves=moves, today=today, opened_on=services.opened_on(transaction)),
@@ -103,10 +129,19 @@ def _team_forms(transaction, partnership, team, *, today, bound):
         ),
         note_form=bound.get("note_form") or NoteForm(),
         document_form=bound.get("document_form") or DocumentForm(),
-        disclosure_form=bound.get("disclosure_form")
-        or DisclosureForm(partnership=partnership, exclude_ids=team_ids, today=today),
+        disclosure_form=disclosure_form,
         open_details=bool(bound.get("details_form")),
+        open_disclosure=disclosure_form.is_bound or bool(choices.for_disclosure.query),
     )
+
+
+def _posted_id(form, name: str) -> int | None:
+    """The member id a posted form chose, if it is one."""
+    value = form[name].value() if form.is_bound else None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _timeline(transaction, sight):
