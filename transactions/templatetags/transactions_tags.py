@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from transactions import cells
 from transactions.models import Transaction, TransactionStage
@@ -18,6 +18,9 @@ register = template.Library()
 # `{% stage_badge transaction.stage transaction.get_stage_display %}` (transactions.cells).
 register.simple_tag(cells.stage_badge, name="stage_badge")
 
+FORMING = mark_safe(
+    '<span class="badge badge-warn" title="A committee is two or more members">Forming</span>'
+)
 STAGE_BADGES = {
     TransactionStage.CLOSED: "badge-ok",
     TransactionStage.FELL_THROUGH: "badge-bad",
@@ -30,10 +33,7 @@ def transaction_badge(transaction: Transaction, forming: bool = False) -> SafeSt
     """`{% transaction_badge transaction forming %}`: the stage as a badge; "Forming" while its
     committee has fewer than two members. A tag, not an include: the list writes one per row."""
     if forming:
-        return format_html(
-            '<span class="badge badge-warn" title="A committee is two or more members">'
-            "Forming</span>"
-        )
+        return FORMING
     return format_html(
         '<span class="badge {}">{}</span>',
         STAGE_BADGES.get(transaction.stage, "badge-neutral"),
