@@ -5,13 +5,21 @@ import datetime
 import time
 
 import pytest
+from django.test.signals import template_rendered
 
 from leads.models import Lead
 from tests.conftest import client_for
 from tests.leads.factories import LeadFactory
 from tests.transactions import post_close_helpers
 from tests.transactions.factories import TransactionFactory
-from tests.transactions.post_close_helpers import CLOSING_EVENING, Kind, at, board, names_in
+from tests.transactions.post_close_helpers import (
+    CLOSING_EVENING,
+    Kind,
+    at,
+    board,
+    board_row,
+    names_in,
+)
 from tests.transactions.transaction_builders import Committee
 from transactions.models import (
     ClientInteraction,
@@ -234,3 +242,46 @@ def test_leaderships_dashboard_query_count_does_not_grow_with_the_transactions(
     with django_assert_num_queries(LEADERSHIP_DASHBOARD_QUERIES):
         response = client.get("/dashboard/")
     assert "overdue step" in response.text
+
+
+def test_each_part_of_the_handoff_says_where_it_stands_on_the_board(people, closed, clock):
+    lead = LeadFactory(partnership=people.partnership, name="Old Customer")
+    TransactionFactory(  # closed before post-close steps existed: none scheduled
+        partnership=people.partnership, lead=lead, closed=True, closed_on=datetime.date(2024, 5, 1)
+    )
+    row = board_row(people)
+    assert "<li>Times proposed: not yet</li>" in row
+    assert "<li>Confirmed by leadership: once times are proposed</li>" in row
+    assert row.count('<span class="tag tag-warn">Due by') == 3
+    assert board_row(people, "Old Customer").count('<span class="tag">Not scheduled</span>') == 3
+
+    clock.move_to(at(4, 9))
+    propose_meeting_times(transaction=closed, actor=people.alice, times=[at(7, 10)])
+    row = board_row(people)
+    assert "Times proposed March 4, 2025, 9 a.m. by Alice Agent: " in row
+    assert '<span class="status ok">on time</span>' in row
+    assert "<li>Confirmed by leadership: awaiting</li>" in row
+
+    clock.move_to(at(6, 1))
+    assert "Confirmed by leadership: " in board_row(people)
+    assert ': <span class="status bad">not yet, overdue</span></li>' in board_row(people)
+
+
+def test_the_board_renders_as_many_templates_however_many_rows_it_shows(people):
+    def templates_rendered() -> list[str]:
+        names: list[str] = []
+
+        def rendered(sender, template, context, **kwargs):
+            names.append(template.name)
+
+        template_rendered.connect(rendered)
+        try:
+            assert board(client_for(people.partnership, people.lee)).status_code == 200
+        finally:
+            template_rendered.disconnect(rendered)
+        return names
+
+    people.close()
+    one = templates_rendered()
+    _bulk_closed(people, 30)
+    assert templates_rendered() == one
