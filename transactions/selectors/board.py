@@ -33,6 +33,22 @@ from pinnacle.models import Partnership
 from transactions.models import PostCloseStep, Transaction, TransactionStage
 from transactions.selectors.sight import visible_transactions
 
+# What a board row reads of its transaction and of its steps (`transactions.selectors.postclose`
+# `board_rows`, the board's template); the steps' partnership is set from the viewer's.
+BOARD_COLUMNS = (
+    "partnership",
+    "lead__name",
+    "leader__display_name",
+    "property_address",
+    "closed_on",
+    "handoff_evaluation__meeting__starts_at",
+    *(
+        f"handoff_evaluation__{name}"
+        for name in ("transaction", "meeting", "success", "efficiency", "effectiveness")
+    ),
+)
+STEP_COLUMNS = ("transaction", "kind", "due_at", "completed_at", "times_proposed_at")
+
 
 class PostCloseBoard:
     """The board's transactions in its order, sliceable for a `Paginator` (one query for the
@@ -90,18 +106,19 @@ class PostCloseBoard:
         page: QuerySet = with_steps[start:stop] if start < pending else with_steps.none()
         if not self.open_only and stop > pending:
             page = page.union(finished[max(start - pending, 0) : stop - pending], all=True)
+        # The columns the board shows: a member's whole row (its biography, search document,
+        # photos) for each name on the page cost more to load than the rest of the page's rows.
+        steps = (
+            PostCloseStep.objects.select_related("times_proposed_by", "completed_by")
+            .only(*STEP_COLUMNS, "times_proposed_by__display_name", "completed_by__display_name")
+            .order_by("due_at", "pk")
+        )
         return (
             self.closed.filter(pk__in=page)
             .select_related("lead", "leader", "handoff_evaluation__meeting")
+            .only(*BOARD_COLUMNS)
             .annotate(next_due_at=self.next_due_at)
-            .prefetch_related(
-                Prefetch(
-                    "post_close_steps",
-                    queryset=PostCloseStep.objects.select_related(
-                        "times_proposed_by", "completed_by"
-                    ).order_by("due_at", "pk"),
-                )
-            )
+            .prefetch_related(Prefetch("post_close_steps", queryset=steps))
         )
 
 
