@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import F, Lookup, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from leads.extensions import ColumnRead, LeadColumn, Sealing, TimelineEntry, new
 from leads.models import Lead
 from members import extensions as member_extensions
 from members.models import Member
+from pinnacle.lookups import AnyOf
 from pinnacle.membership import request_membership
 from transactions.cells import stage_cell
 from transactions.models import (
@@ -124,18 +125,6 @@ def lead_transactions(request, lead: Lead, viewer: Member) -> dict | None:
     if not transactions and open_url is None:
         return None
     return {"transactions": transactions, "open_transaction_url": open_url}
-
-
-class AnyOf(Lookup):
-    """`column = ANY(ARRAY(subquery))`: PostgreSQL computes the array first, then fetches the
-    rows by their index, whatever their number in the table."""
-
-    lookup_name = "any_of"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
 
 
 def newest_team_transactions(member: Member) -> QuerySet[Transaction]:

@@ -5,13 +5,21 @@ import datetime
 import time
 
 import pytest
+from django.test.signals import template_rendered
 
 from leads.models import Lead
 from tests.conftest import client_for
 from tests.leads.factories import LeadFactory
 from tests.transactions import post_close_helpers
 from tests.transactions.factories import TransactionFactory
-from tests.transactions.post_close_helpers import CLOSING_EVENING, Kind, at, board, names_in
+from tests.transactions.post_close_helpers import (
+    CLOSING_EVENING,
+    Kind,
+    at,
+    board,
+    board_row,
+    names_in,
+)
 from tests.transactions.transaction_builders import Committee
 from transactions.models import (
     ClientInteraction,
@@ -93,6 +101,8 @@ def test_the_boards_empty_states(people):
 
 
 def _bulk_closed(people, count):
+    """`count` closed transactions; every third one's steps done (times proposed by the
+    leader, confirmed by leadership), the others' still to do."""
     leads = Lead.objects.bulk_create(
         Lead(
             partnership=people.partnership,
@@ -123,6 +133,10 @@ def _bulk_closed(people, count):
             kind=kind,
             due_at=at(4, 0) + datetime.timedelta(days=n % 9 - 4),
             remind_at=at(3, 0),
+            completed_at=at(3, 23) if n % 3 == 0 else None,
+            completed_by=people.lee if n % 3 == 0 else None,
+            times_proposed_at=at(3, 22) if n % 3 == 0 and kind == Kind.HANDOFF_MEETING else None,
+            times_proposed_by=people.alice if n % 3 == 0 else None,
         )
         for n, transaction in enumerate(transactions)
         for kind in Kind
@@ -144,9 +158,13 @@ def test_the_boards_query_count_does_not_grow_with_the_transactions(
     client = client_for(people.partnership, people.lee)
     with django_assert_num_queries(BOARD_QUERIES):
         response = board(client, open="1")
-    assert len(names_in(response.text)) == min(count, 25)
+    assert len(names_in(response.text)) == min(count - len(range(0, count, 3)), 25)
     with django_assert_num_queries(BOARD_QUERIES):
         board(client, page="2")
+    with django_assert_num_queries(BOARD_QUERIES):
+        finished = board(client, page=str(-(-count // 25))).text  # the last page
+    assert "Times proposed March 3, 2025, 10 p.m. by Alice Agent" in finished
+    assert "Confirmed by leadership March 3, 2025, 11 p.m. by Lee Leadership" in finished
 
 
 def test_leaderships_look_at_the_board_is_logged_for_every_row_shown(people):
@@ -234,3 +252,46 @@ def test_leaderships_dashboard_query_count_does_not_grow_with_the_transactions(
     with django_assert_num_queries(LEADERSHIP_DASHBOARD_QUERIES):
         response = client.get("/dashboard/")
     assert "overdue step" in response.text
+
+
+def test_each_part_of_the_handoff_says_where_it_stands_on_the_board(people, closed, clock):
+    lead = LeadFactory(partnership=people.partnership, name="Old Customer")
+    TransactionFactory(  # closed before post-close steps existed: none scheduled
+        partnership=people.partnership, lead=lead, closed=True, closed_on=datetime.date(2024, 5, 1)
+    )
+    row = board_row(people)
+    assert "<li>Times proposed: not yet</li>" in row
+    assert "<li>Confirmed by leadership: once times are proposed</li>" in row
+    assert row.count('<span class="tag tag-warn">Due by') == 3
+    assert board_row(people, "Old Customer").count('<span class="tag">Not scheduled</span>') == 3
+
+    clock.move_to(at(4, 9))
+    propose_meeting_times(transaction=closed, actor=people.alice, times=[at(7, 10)])
+    row = board_row(people)
+    assert "Times proposed March 4, 2025, 9 a.m. by Alice Agent: " in row
+    assert '<span class="status ok">on time</span>' in row
+    assert "<li>Confirmed by leadership: awaiting</li>" in row
+
+    clock.move_to(at(6, 1))
+    assert "Confirmed by leadership: " in board_row(people)
+    assert ': <span class="status bad">not yet, overdue</span></li>' in board_row(people)
+
+
+def test_the_board_renders_as_many_templates_however_many_rows_it_shows(people):
+    def templates_rendered() -> list[str]:
+        names: list[str] = []
+
+        def rendered(sender, template, context, **kwargs):
+            names.append(template.name)
+
+        template_rendered.connect(rendered)
+        try:
+            assert board(client_for(people.partnership, people.lee)).status_code == 200
+        finally:
+            template_rendered.disconnect(rendered)
+        return names
+
+    people.close()
+    one = templates_rendered()
+    _bulk_closed(people, 30)
+    assert templates_rendered() == one

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from leads.models import Lead
 from tests.conftest import client_for
 from tests.members.factories import MemberFactory
-from tests.plans import assert_no_sequential_scan, grow, plan
+from tests.plans import assert_no_sequential_scan, grow, indexes_read, plan
 from tests.transactions.factories import TransactionFactory
 from transactions import selectors
 from transactions.models import PostCloseStep, TeamMember, Transaction
@@ -104,6 +104,80 @@ def test_leaderships_post_close_board_reads_the_pending_steps_and_the_closes_by_
     assert closes == sorted(closes, reverse=True) and max(closes) < min(
         t.closed_on for t in first[:20]
     )
+
+
+@pytest.fixture
+def backlog(partnership, member, other_in_partnership):
+    """A real partnership's post-close board: 20,000 transactions, two in three closed (eight
+    closes a day), each close with its three steps; those of the last fortnight's closes and of
+    one older close in 50 are still to do (about 400 transactions, 3% of the closed ones)."""
+    mine = TransactionFactory(lead__partnership=partnership, opened_by=member)
+    grow(
+        TRANSACTIONS,
+        f"""
+        INSERT INTO {TRANSACTIONS} (partnership_id, lead_id, kind, property_address, stage,
+            created_at, closed_on, customer_link_version, opened_by_id)
+        SELECT %s, %s, 'buy', n || ' Main St',
+            CASE WHEN n %% 3 <> 0 THEN 'closed' ELSE 'opened' END,
+            now() - n * interval '1 hour',
+            CASE WHEN n %% 3 <> 0 THEN current_date - n / 12 END, 1, %s
+        FROM generate_series(1, 20000) AS n
+        """,
+        [partnership.pk, mine.lead_id, other_in_partnership.pk],
+    )
+    grow(
+        STEPS,
+        f"""
+        INSERT INTO {STEPS} (partnership_id, transaction_id, kind, due_at, remind_at,
+            completed_at)
+        SELECT t.partnership_id, t.id, k.kind, t.closed_on + k.due, t.closed_on,
+            CASE WHEN t.closed_on < current_date - 14 AND t.id %% 50 <> 0
+                THEN t.closed_on + k.due END
+        FROM {TRANSACTIONS} t, (VALUES ('handoff', interval '2 days'),
+            ('letter', interval '7 days'), ('interaction', interval '7 days')) AS k(kind, due)
+        WHERE t.partnership_id = %s AND t.stage = 'closed'
+        """,
+        [partnership.pk],
+    )
+    closed = Transaction.objects.filter(partnership=partnership, stage="closed")
+    return closed.filter(post_close_steps__completed_at=None).distinct().count()
+
+
+def _transactions_read(sql: str) -> int:
+    """How many rows of transactions running `sql` reads (those its filters then drop too)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql.replace('%', '%%')}", [])
+        analyzed = cursor.fetchone()[0][0]["Plan"]
+    return sum(
+        (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node["Actual Loops"]
+        for node in _reads(analyzed, TRANSACTIONS)
+    )
+
+
+def test_the_boards_count_and_pages_read_the_transactions_with_steps_to_do_by_key(leader, backlog):
+    """The due work is found in the steps' partial index and each of its transactions read by
+    its key: neither the count nor a page hashes the partnership's 13,000 closes to find the
+    400 with a step to do."""
+    assert 300 < backlog < 500
+    board = post_close_board(leader, open_only=True)
+    with CaptureQueriesContext(connection) as counted:
+        assert board.count() == backlog
+    (count_sql,) = [q["sql"] for q in counted]
+    assert _transactions_read(count_sql) == backlog
+    everything = post_close_board(leader)
+    assert everything.count() == 13334
+    # The first page, one deep in the due work, the one where the finished ones begin, and the
+    # first of them: the due work's transactions and a page of the finished ones at most.
+    pages = [(board, 0), (board, backlog - 10), (everything, backlog - 10), (everything, backlog)]
+    for shown, start in pages:
+        with CaptureQueriesContext(connection) as read:
+            assert len(shown[start : start + 25]) == min(25, shown.count() - start)
+        sql = read.captured_queries[0]["sql"]  # then their steps
+        assert _transactions_read(sql) <= 2 * backlog + 2 * 25
+        assert indexes_read(sql.replace("%", "%%"), TRANSACTIONS) <= {
+            "leads_transaction_pkey",
+            "leads_trans_partner_41bde5_idx",
+        }
 
 
 # --- A member's list page and search at a real size --------------------------------------------
