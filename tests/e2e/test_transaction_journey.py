@@ -66,7 +66,9 @@ def test_a_team_committee_forms_and_works_the_transaction(site, partnership, bro
 
 
 @pytest.mark.django_db(transaction=True)
-def test_in_a_large_partnership_the_member_to_add_is_found_as_one_types(site, partnership, browser):
+def test_in_a_large_partnership_the_member_to_add_is_found_as_one_types(
+    site, partnership, browser, shot_sizes
+):
     base = site.replace("127.0.0.1", "localhost")
     rita = MemberFactory(
         partnership=partnership,
@@ -85,6 +87,7 @@ def test_in_a_large_partnership_the_member_to_add_is_found_as_one_types(site, pa
     page.get_by_label("Find a partner member to add").fill("sam lend")
     # htmx swaps in the matches as the member types; no "Find" needed.
     expect(page.locator("#member_q_status")).to_have_text("1 member match \u201csam lend\u201d.")
+    shot_sizes(page, "transaction-member-search")
     page.locator("#id_member").select_option(str(sam.pk))
     page.get_by_label("Their role").fill("Lender")
     page.get_by_role("button", name="Add to the team").click()
