@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     F,
@@ -23,6 +23,7 @@ from django.db.models import (
 )
 
 from members.models import IN_DIRECTORY, Company, Invitation, Member
+from pinnacle.lookups import AnyOf
 from pinnacle.mail.selectors import latest_email_status
 from pinnacle.models import Partnership
 from pinnacle.tenancy import get_for_partnership_or_404
@@ -64,15 +65,6 @@ def _uses_search_operators(text: str) -> bool:
     return '"' in text or any(word.startswith("-") for word in text.split())
 
 
-class AnyOf(Func):
-    """`column = ANY(ARRAY(subquery))`: the subquery runs once, and its ids are an array the
-    column's index can look up (`IN (subquery)` inside an OR cannot use it)."""
-
-    template = "%(expressions)s)"
-    arg_joiner = " = ANY(ARRAY"
-    output_field = BooleanField()
-
-
 def directory_members(
     *,
     partnership: Partnership,
@@ -100,7 +92,7 @@ def directory_members(
     # is one index (the search document's, the names' trigrams, the members' company): the
     # company's name is matched first, as an array of ids, which a join in the OR would not allow.
     companies = Company.objects.for_partnership(partnership).filter(name__icontains=q)
-    of_matching_company = AnyOf(F("company_id"), Subquery(companies.values("pk")))
+    of_matching_company = AnyOf(F("company_id"), ArraySubquery(companies.values("pk")))
     matches = Q(search_document=query) | Q(display_name__icontains=q) | of_matching_company
     return (
         members.filter(matches)
