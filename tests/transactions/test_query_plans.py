@@ -4,6 +4,7 @@ member's list costs their share, not the partnership's 20,000 transactions."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from leads.models import Lead
 from tests.conftest import client_for
@@ -13,6 +14,7 @@ from tests.transactions.factories import TransactionFactory
 from transactions import selectors
 from transactions.models import PostCloseStep, TeamMember, Transaction
 from transactions.selectors.board import post_close_board
+from transactions.selectors.postclose import post_close_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -178,6 +180,18 @@ def test_the_boards_count_and_pages_read_the_transactions_with_steps_to_do_by_ke
             "leads_transaction_pkey",
             "leads_trans_partner_41bde5_idx",
         }
+
+
+def test_leaderships_post_close_counts_read_the_transactions_with_steps_to_do_by_key(
+    leader, backlog
+):
+    """The dashboard's post-close panel counts the steps to do the same way: their transactions
+    by key, not every close of the partnership hashed."""
+    with CaptureQueriesContext(connection) as counted:
+        counts = post_close_counts(leader, now=timezone.now())
+    assert counts.interactions > 0
+    (sql,) = [q["sql"] for q in counted]
+    assert _transactions_read(sql) <= 2 * backlog
 
 
 # --- A member's list page and search at a real size --------------------------------------------

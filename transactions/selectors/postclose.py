@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from members.models import Member
 from members.selectors import leaders
+from pinnacle.lookups import AnyOf
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.models import AuditEvent, Partnership
 from pinnacle.tenancy import audit_target_type
@@ -94,10 +96,16 @@ class PostCloseCounts:
 def post_close_counts(viewer: Member, *, now: datetime.datetime) -> PostCloseCounts:
     """The viewer's (leadership's) post-close work, counted over the closed transactions they
     may see, in one query whatever their number."""
-    pending = PostCloseStep.objects.filter(
-        partnership=viewer.partnership,
-        transaction__in=visible_transactions(viewer).filter(stage=TransactionStage.CLOSED),
-        completed_at__isnull=True,
+    # The steps to do, their transactions by key (as the board reads them): with
+    # `transaction__in=` the planner hashed every closed transaction of the partnership to
+    # keep the few hundred with a step to do.
+    steps = PostCloseStep.objects.filter(partnership=viewer.partnership, completed_at__isnull=True)
+    to_do = ArraySubquery(steps.order_by().values("transaction_id").distinct())
+    closed = visible_transactions(viewer).filter(
+        AnyOf(F("pk"), to_do), stage=TransactionStage.CLOSED
+    )
+    pending = steps.filter(
+        AnyOf(F("transaction_id"), ArraySubquery(closed.order_by().values("pk")))
     )
     proposed = MeetingProposal.objects.for_partnership(viewer.partnership).filter(
         transaction=OuterRef("transaction"), confirmed_at=None
