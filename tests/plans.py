@@ -13,14 +13,21 @@ from django.db import connection
 from django.db.models import QuerySet
 
 
-def plan(query: QuerySet | str, params: Iterable[Any] = ()) -> dict[str, Any]:
-    """The planner's chosen plan for a queryset or a SQL string, as EXPLAIN's JSON tree."""
+def _sql(query: QuerySet | str, params: Iterable[Any]) -> tuple[str, list[Any]]:
     if isinstance(query, QuerySet):
         sql, params = query.query.sql_with_params()
-    else:
-        sql = query
+        return sql, list(params)
+    return query, list(params)
+
+
+def plan(
+    query: QuerySet | str, params: Iterable[Any] = (), *, analyze: bool = False
+) -> dict[str, Any]:
+    """The planner's chosen plan for a queryset or a SQL string, as EXPLAIN's JSON tree; run
+    (`analyze`), with what each node actually read."""
+    sql, params = _sql(query, params)
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", list(params))
+        cursor.execute(f"EXPLAIN ({'ANALYZE, ' if analyze else ''}FORMAT JSON) {sql}", params)
         return cursor.fetchone()[0][0]["Plan"]
 
 
@@ -70,16 +77,9 @@ def index_conditions(query: QuerySet | str, table: str, params: Iterable[Any] = 
 def rows_read(query: QuerySet | str, table: str, params: Iterable[Any] = ()) -> int:
     """The rows the query, run once (EXPLAIN ANALYZE), read from `table`: each node that reads
     it, its rows times its loops."""
-    if isinstance(query, QuerySet):
-        sql, params = query.query.sql_with_params()
-    else:
-        sql = query
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", list(params))
-        tree = cursor.fetchone()[0][0]["Plan"]
     return sum(
         node["Actual Rows"] * node["Actual Loops"]
-        for node in _nodes(tree)
+        for node in _nodes(plan(query, params, analyze=True))
         if node.get("Relation Name") == table
     )
 
@@ -96,12 +96,9 @@ def assert_no_sequential_scan(
 
 
 def _explain_text(query: QuerySet | str, params: Iterable[Any]) -> str:
-    if isinstance(query, QuerySet):
-        sql, params = query.query.sql_with_params()
-    else:
-        sql = query
+    sql, params = _sql(query, params)
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN {sql}", list(params))
+        cursor.execute(f"EXPLAIN {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
