@@ -20,14 +20,11 @@ def _sql(query: QuerySet | str, params: Iterable[Any]) -> tuple[str, list[Any]]:
     return query, list(params)
 
 
-def plan(
-    query: QuerySet | str, params: Iterable[Any] = (), *, analyze: bool = False
-) -> dict[str, Any]:
-    """The planner's chosen plan for a queryset or a SQL string, as EXPLAIN's JSON tree; run
-    (`analyze`), with what each node actually read."""
+def plan(query: QuerySet | str, params: Iterable[Any] = ()) -> dict[str, Any]:
+    """The planner's chosen plan for a queryset or a SQL string, as EXPLAIN's JSON tree."""
     sql, params = _sql(query, params)
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN ({'ANALYZE, ' if analyze else ''}FORMAT JSON) {sql}", params)
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         return cursor.fetchone()[0][0]["Plan"]
 
 
@@ -72,16 +69,6 @@ def index_conditions(query: QuerySet | str, table: str, params: Iterable[Any] = 
         for node in _nodes(plan(query, params))
         if node.get("Relation Name") == table and "Index Cond" in node
     ]
-
-
-def rows_read(query: QuerySet | str, table: str, params: Iterable[Any] = ()) -> int:
-    """The rows the query, run once (EXPLAIN ANALYZE), read from `table`: each node that reads
-    it, its rows times its loops."""
-    return sum(
-        node["Actual Rows"] * node["Actual Loops"]
-        for node in _nodes(plan(query, params, analyze=True))
-        if node.get("Relation Name") == table
-    )
 
 
 def assert_no_sequential_scan(

@@ -12,11 +12,11 @@ from django.db.models.signals import post_init
 from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 
+from bench.rows import rows_read
 from members.models import Member, User
 from pinnacle.forms import QuickSelect
 from tests.conftest import client_for
 from tests.members.factories import CompanyFactory, LeadershipFactory, MemberFactory
-from tests.plans import rows_read
 from tests.transactions import transaction_helpers
 from tests.transactions.transaction_helpers import open_for
 from transactions.models import TeamMember
