@@ -175,7 +175,7 @@ def _markdown_html(filled: str) -> SafeString:
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
-    return mark_safe(_markdown.renderer.render(tokens, _markdown.options, {}))
+    return mark_safe(_markdown.renderer.render(tokens, _markdown.options, {}))  # nosec B308, B703: markdown-it with html=False escapes raw HTML
 
 
 def validate_text(text: str) -> None:

@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from transactions.models import TransactionStage
 
 TONES = {TransactionStage.CLOSED: "ok", TransactionStage.FELL_THROUGH: "bad"}
-NO_TRANSACTION = mark_safe('<span class="muted">&mdash;</span>')
+NO_TRANSACTION = mark_safe('<span class="muted">&mdash;</span>')  # nosec B308: constant markup
 
 
 def stage_badge(stage: str, label: str) -> SafeString:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406: escapes text into ReportLab markup; parses no XML
 
 from django.conf import settings
 from django.utils.formats import date_format

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from decimal import Decimal
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406: escapes text into ReportLab markup; parses no XML
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER

@@ -203,7 +203,7 @@ def capture_lead(
         lead = reassign_lead(lead=lead, member=media.owner, actor=None)
     other = connection.partner if media.owner_id == connection.lender_id else connection.lender
     # A page is made through an active connection, which has its partner.
-    assert other is not None
+    assert other is not None  # nosec B101: type narrowing for mypy, not a guard: the invariant holds by construction
     if not told_by_intake:
         _tell_owner(media, submission, lead, other)
     _share_once(media, lead, other)

@@ -38,7 +38,7 @@ PROFILE_EDITED_TEMPLATE = "comarketing/profile_edited"
 def _profile_field(name: str) -> Field:
     field = Member._meta.get_field(name)
     # The editable profile fields are the member's own columns, never a relation's other side.
-    assert isinstance(field, Field)
+    assert isinstance(field, Field)  # nosec B101: type narrowing for mypy, not a guard: the invariant holds by construction
     return field
 
 

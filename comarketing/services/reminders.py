@@ -111,7 +111,7 @@ def _remind_incomplete_profiles(now: datetime.datetime) -> int:
     for connection in accepted:
         partner, accepted_at = connection.partner, connection.accepted_at
         # Accepting a connection sets both (the query asks for accepted ones).
-        assert partner is not None and accepted_at is not None
+        assert partner is not None and accepted_at is not None  # nosec B101: type narrowing for mypy, not a guard: the invariant holds by construction
         days = reminder_days(connection.partnership)
         due = sum(1 for d in days if accepted_at + datetime.timedelta(days=d) <= now)
         if due <= connection.profile_reminders_sent:

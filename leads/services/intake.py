@@ -187,10 +187,10 @@ def _submitted_lead(
         except IntegrityError:
             # The same person submitted twice at once; the other request created the lead.
             theirs = _lock_lead(partnership, email)
-            assert theirs is not None, "the unique index refused ours: theirs exists"
+            assert theirs is not None, "the unique index refused ours: theirs exists"  # nosec B101: type narrowing for mypy, not a guard: the invariant holds by construction
             return theirs
     if is_advocate_referral:
-        assert referrer is not None, "an advocate referral names its referrer (checked above)"
+        assert referrer is not None, "an advocate referral names its referrer (checked above)"  # nosec B101: type narrowing for mypy, not a guard: the invariant holds by construction
         _adopt_referrer(lead, referrer)
     else:
         _update_lead(

@@ -40,7 +40,7 @@ from pinnacle.models import Partnership
 from pinnacle.public_pages import public_pages_changed
 from pinnacle.services import create_partnership
 
-DEMO_PASSWORD = "pinnacle-demo"
+DEMO_PASSWORD = "pinnacle-demo"  # nosec B105: the demo accounts' published password (README), seed_demo only
 SUPERUSER_EMAIL = "admin@pinnacle.localhost"
 PHOTO_SIZE, PHOTO_THUMB_SIZE, LOGO_SIZE, LOGO_THUMB_SIZE = 512, 256, 512, 256  # as uploads
 

@@ -46,7 +46,7 @@ def backoff(attempts: int) -> timedelta:
     """Full-jitter exponential backoff: anywhere up to 30 s, 60 s, 120 s ... capped at 6 hours
     (full jitter spreads the retries of many failed rows instead of bunching them)."""
     ceiling = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
-    return timedelta(seconds=random.uniform(0, ceiling))
+    return timedelta(seconds=random.uniform(0, ceiling))  # nosec B311: retry jitter, not a secret
 
 
 def is_permanent(exc: Exception) -> bool:

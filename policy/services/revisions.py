@@ -166,7 +166,7 @@ def open_voting(
         )
     voting = PolicyRevision.objects.for_partnership(partnership).filter(status=Status.VOTING)
     if (other := voting.exclude(pk=revision.pk).first()) is not None:
-        assert other.voting_closes_at is not None, "a vote opens with its window"
+        assert other.voting_closes_at is not None, "a vote opens with its window"  # nosec B101: type narrowing for mypy, not a guard: the invariant holds by construction
         raise PolicyRefused(
             f"\u201c{other.title}\u201d is being voted on until "
             f"{when(other.voting_closes_at, partnership)}; one revision is voted on at a time."
@@ -250,7 +250,7 @@ def _not_voting(revision: PolicyRevision, now: datetime.datetime) -> str:
     if stage == "draft":
         return "Voting on this revision has not been opened."
     if stage == "scheduled":
-        assert revision.voting_opens_at is not None, "a vote opens with its window"
+        assert revision.voting_opens_at is not None, "a vote opens with its window"  # nosec B101: type narrowing for mypy, not a guard: the invariant holds by construction
         return f"Voting opens {when(revision.voting_opens_at, revision.partnership)}."
     return "Voting on this revision has closed."
 
@@ -276,7 +276,7 @@ def close_voting(*, revision: PolicyRevision, now: datetime.datetime | None = No
     )
     if revision.status != Status.VOTING:
         raise PolicyRefused("This revision is not being voted on.")
-    assert revision.voting_closes_at is not None, "a vote opens with its window"
+    assert revision.voting_closes_at is not None, "a vote opens with its window"  # nosec B101: type narrowing for mypy, not a guard: the invariant holds by construction
     if now < revision.voting_closes_at:
         raise PolicyRefused(
             f"Voting is open until {when(revision.voting_closes_at, revision.partnership)}."

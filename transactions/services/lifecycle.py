@@ -261,7 +261,7 @@ def change_stage(
     summary = f"{actor.display_name} moved the transaction from {previous} to "
     summary += transaction.get_stage_display()
     if stage == Stage.CLOSED:
-        assert transaction.closed_on is not None, "set above"
+        assert transaction.closed_on is not None, "set above"  # nosec B101: type narrowing for mypy, not a guard: the invariant holds by construction
         summary += f" (closed on {date_format(transaction.closed_on)})"
         schedule_post_close(transaction)
     record_event(transaction, Kind.STAGE, summary, actor=actor)

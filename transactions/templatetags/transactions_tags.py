@@ -18,7 +18,7 @@ register = template.Library()
 # `{% stage_badge transaction.stage transaction.get_stage_display %}` (transactions.cells).
 register.simple_tag(cells.stage_badge, name="stage_badge")
 
-FORMING = mark_safe(
+FORMING = mark_safe(  # nosec B308: constant markup
     '<span class="badge badge-warn" title="A committee is two or more members">Forming</span>'
 )
 STAGE_BADGES = {

@@ -163,7 +163,7 @@ def _moment_of_interaction(
     if occurred_at > now:
         raise TransactionRefused("Record the interaction once it has taken place.")
     closed_on = transaction.closed_on
-    assert closed_on is not None, "locked_closed refused an open transaction"
+    assert closed_on is not None, "locked_closed refused an open transaction"  # nosec B101: type narrowing for mypy, not a guard: the invariant holds by construction
     if occurred_at < transaction.partnership.start_of_day(closed_on):
         raise TransactionRefused(
             f"The interaction after the close took place on or after the closing day, "
@@ -249,7 +249,7 @@ def _email_interaction(
         ) from refusal
     # The leader takes part in it: they get what the customer got, as it was sent.
     leader = transaction.leader
-    assert leader is not None, "a transaction closes with its leader"
+    assert leader is not None, "a transaction closes with its leader"  # nosec B101: type narrowing for mypy, not a guard: the invariant holds by construction
     queue_email(
         partnership=partnership,
         key=f"client-interaction:transaction:{transaction.pk}:leader-copy",

@@ -25,7 +25,7 @@ def step_deadlines(transaction: Transaction) -> dict[str, datetime.datetime]:
     when Wednesday ends, wherever the server runs."""
     partnership = transaction.partnership
     closed_on = transaction.closed_on
-    assert closed_on is not None, "the post-close steps start with the close"
+    assert closed_on is not None, "the post-close steps start with the close"  # nosec B101: type narrowing for mypy, not a guard: the invariant holds by construction
 
     def end_of(days: int) -> datetime.datetime:
         return partnership.start_of_day(closed_on + datetime.timedelta(days=days + 1))
