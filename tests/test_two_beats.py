@@ -30,15 +30,16 @@ from django.utils import timezone
 from advocates.models import CircleSettings, Contact, PlanKind
 from advocates.services.plans import enroll
 from comarketing.models import Connection
+from comarketing.services.invitations import invite_partners
 from leads.models import Inquiry
+from leads.services.inquiries import express_interest
 from members.models import Member
 from members.selectors import active_members
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.models import AuditEvent, Partnership
 from policy.models import PolicyRevision
 from tests.advocates.factories import ContactFactory
-from tests.comarketing.factories import ConnectionFactory
-from tests.leads.factories import InquiryFactory, LeadFactory
+from tests.leads.factories import LeadFactory
 from tests.members.factories import LeadershipFactory, MemberFactory, PolicyRevisionFactory
 from tests.pinnacle.factories import PartnershipFactory
 from tests.transactions.factories import TransactionFactory
@@ -46,7 +47,7 @@ from transactions.models import PostCloseStep
 
 ROOT = Path(__file__).resolve().parent.parent
 BEATS = 2
-ROWS = 12  # due rows of each kind per partnership
+ROWS = 8  # due rows of each kind per partnership
 RUN_TIMEOUT = 60
 HOUR = datetime.timedelta(hours=1)
 MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"  # Django's file backend, between two messages
@@ -98,26 +99,22 @@ def seed_outbox(world: World) -> Expected:
 
 
 def seed_inquiries(world: World) -> Expected:
-    """Inquiries to the agent, some near their deadline (the agent is reminded), some past it
-    (every leader is told)."""
+    """Prospects who wrote to the agent from the directory, some near their reply deadline (the
+    agent is reminded), some past it (every leader is told)."""
     now = timezone.now()
     mail: Counter[str] = Counter()
     for partnership in world.partnerships:
         agent = world.agents[partnership.pk]
-        for _ in range(ROWS):
-            InquiryFactory(
-                lead=LeadFactory(partnership=partnership),
-                member=agent,
-                remind_at=now - HOUR,
-                due_at=now + HOUR,
+        for n in range(2 * ROWS):
+            inquiry = express_interest(
+                lead=LeadFactory(partnership=partnership), member=agent, message="Hello"
             )
-            InquiryFactory(
-                lead=LeadFactory(partnership=partnership),
-                member=agent,
-                remind_at=now - 3 * HOUR,
-                reminded_at=now - 3 * HOUR,
-                due_at=now - HOUR,
-            )
+            if n % 2:  # past its deadline, reminded before it
+                inquiry.remind_at = inquiry.reminded_at = now - 3 * HOUR
+                inquiry.due_at = now - HOUR
+            else:
+                inquiry.remind_at, inquiry.due_at = now - HOUR, now + HOUR
+            inquiry.save(update_fields=["remind_at", "reminded_at", "due_at"])
         mail[agent.email] += ROWS
         for leader in world.leaders[partnership.pk]:
             mail[leader.email] += ROWS
@@ -166,13 +163,10 @@ def seed_comarketing(world: World) -> Expected:
     mail: Counter[str] = Counter()
     for partnership in world.partnerships:
         lender = MemberFactory(partnership=partnership, kind="lender")
-        for _ in range(ROWS):
-            invited = ConnectionFactory(
-                partnership=partnership,
-                lender=lender,
-                invited_at=timezone.now() - datetime.timedelta(days=4),
-            )
-            mail[invited.email] += 1
+        invitees = [f"partner{n}@{partnership.slug}.example" for n in range(ROWS)]
+        invite_partners(lender=lender, emails=invitees, actor=lender.user)
+        mail.update(invitees)
+    Connection.objects.update(invited_at=timezone.now() - datetime.timedelta(days=4))
     rows = ROWS * len(world.partnerships)
 
     def each_counted():
@@ -256,7 +250,7 @@ def world(partnership) -> World:
     partnerships = [partnership, PartnershipFactory(slug="harbor", name="Harbor Alliance")]
     return World(
         partnerships=partnerships,
-        agents={p.pk: MemberFactory(partnership=p) for p in partnerships},
+        agents={p.pk: MemberFactory(partnership=p, is_listed=True) for p in partnerships},
         leaders={p.pk: [LeadershipFactory(partnership=p) for _ in range(2)] for p in partnerships},
     )
 
