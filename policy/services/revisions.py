@@ -378,7 +378,8 @@ def close_due_votes(now: datetime.datetime | None = None) -> int:
 
     Picks due rows through the partial index on revisions being voted on, with SKIP LOCKED, so
     an overlapping sweep (or a member's last vote, which locks the row) is never waited for
-    and never counted twice. Returns how many were closed."""
+    and never counted twice; any number of beats may run it at once. Returns how many were
+    closed."""
     now = now or timezone.now()
     with transaction.atomic():
         due = list(
@@ -387,6 +388,8 @@ def close_due_votes(now: datetime.datetime | None = None) -> int:
             .filter(status=Status.VOTING, voting_closes_at__lte=now)
             .order_by("voting_closes_at")[:SWEEP_BATCH]
         )
-        for revision in due:
+        # Closing locks the revision's partnership: every sweep takes those locks in the same
+        # order, so two beats' sweeps never each hold a partnership the other waits for.
+        for revision in sorted(due, key=lambda r: (r.partnership_id, r.voting_closes_at)):
             _close(revision, now)
     return len(due)

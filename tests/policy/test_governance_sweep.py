@@ -1,6 +1,7 @@
 """Policy governance: the periodic sweep that closes due votes once, under concurrency, through the
 partial index; and the service's bound on the rationale."""
 
+import contextlib
 import datetime
 import threading
 
@@ -15,7 +16,7 @@ from policy.models import PolicyRevision, PolicyVersion
 from policy.services.participation import PolicyRefused
 from policy.services.revisions import cast_vote, close_due_votes, propose_revision
 from policy.services.versions import current_policy
-from tests.members.factories import LeadershipFactory, MemberFactory
+from tests.members.factories import LeadershipFactory, MemberFactory, PolicyRevisionFactory
 from tests.pinnacle.factories import PartnershipFactory
 from tests.policy.governance_helpers import START, emails, voting
 
@@ -133,6 +134,72 @@ def test_a_sweep_passes_over_a_revision_another_holds_without_waiting():
     assert revision.status == "voting"
     assert close_due_votes(now=after) == 1
     assert PolicyVersion.objects.for_partnership(partnership).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_closing_in_two_partnerships_at_once_do_not_deadlock(monkeypatch):
+    """Two beats: one sweep holds the revisions due by its `now`, the other those that came due
+    just after. Closing one locks its partnership's row; both sweeps take those locks in the
+    same order, so neither waits for the other while holding what the other needs."""
+    from policy.services import revisions
+
+    first, second = PartnershipFactory(slug="first"), PartnershipFactory(slug="second")
+    now = timezone.now()
+
+    def revision(partnership, minutes):
+        return PolicyRevisionFactory(
+            partnership=partnership,
+            proposed_by=LeadershipFactory(partnership=partnership),
+            status=PolicyRevision.Status.VOTING,
+            voting_closes_at=now + datetime.timedelta(minutes=minutes),
+        )
+
+    # The earlier sweep's: the first partnership's, then the second's; the later sweep's the
+    # other way round.
+    revisions_due = [revision(first, -2), revision(second, -1), revision(second, 1)]
+    revisions_due.append(revision(first, 2))
+    picked, each_closed_one = threading.Event(), threading.Barrier(2)
+    later_sweep, closed, errors = [], [], []
+    close = revisions._close
+
+    def close_then_meet(revision, at):
+        if threading.current_thread() is not later_sweep[0]:  # the earlier sweep has picked
+            picked.set()
+        result = close(revision, at)
+        # Each sweep holds its first partnership; broken when the other is waiting for this
+        # one's lock instead (it never comes).
+        with contextlib.suppress(threading.BrokenBarrierError):
+            each_closed_one.wait(timeout=3)
+        return result
+
+    monkeypatch.setattr(revisions, "_close", close_then_meet)
+
+    def sweep(at, wait_for_the_other):
+        try:
+            if wait_for_the_other:
+                picked.wait(timeout=5)
+            closed.append(close_due_votes(now=at))
+        except Exception as exc:  # reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=sweep, args=(now, False)),
+        threading.Thread(target=sweep, args=(now + datetime.timedelta(minutes=3), True)),
+    ]
+    later_sweep.append(threads[1])
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(closed) == [2, 2]
+    assert not PolicyRevision.objects.filter(status=PolicyRevision.Status.VOTING).exists()
+    decided = AuditEvent.objects.filter(action__startswith="policy.revision_")
+    assert sorted(decided.values_list("target_id", flat=True)) == sorted(
+        r.pk for r in revisions_due
+    )
 
 
 def test_the_sweep_finds_due_revisions_through_the_partial_index():
