@@ -75,9 +75,12 @@ def lead_detail(request, pk):
 
 
 def _page_number(request) -> int:
-    """The timeline's page the address asks for: a whole number from 1 (else the first)."""
+    """The timeline's page the address asks for: a whole number from 1 to 99,999 (else the
+    first; a longer one would ask PostgreSQL for more rows than a LIMIT takes)."""
     number = request.GET.get("page", "")
-    return int(number) if number.isdigit() and int(number) > 0 else 1
+    if number.isascii() and number.isdigit() and len(number) <= 5:
+        return max(int(number), 1)
+    return 1
 
 
 @require_POST

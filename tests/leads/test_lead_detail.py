@@ -418,3 +418,9 @@ def test_a_transactions_emails_show_on_the_lead_timeline_to_its_committee_only(
     letter = OutboxMessage.objects.get(template="leads/thank_you_letter")
     assert letter.subject in client_for(partnership, bob).get(f"/leads/{lead.pk}/").text
     assert letter.subject not in client_for(partnership, nora).get(f"/leads/{lead.pk}/").text
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "٣", "9" * 20, "1" * 5000, "99999"])
+def test_any_timeline_page_in_the_address_answers_a_page(partnership, member, story, page):
+    response = client_for(partnership, member).get(f"/leads/{story['lead'].pk}/", {"page": page})
+    assert response.status_code == 200
