@@ -12,6 +12,7 @@ from django.utils import timezone
 from leads.models import Inquiry, Lead
 from leads.selectors.compliance import ComplianceReport, response_compliance
 from leads.selectors.inquiries import first_open_inquiries
+from tests.leads.factories import grow_leads
 from tests.members.factories import LeadershipFactory, MemberFactory
 from tests.plans import assert_no_sequential_scan, grow, indexes_read
 
@@ -23,17 +24,7 @@ def grown(partnership):
     """30,000 inquiries over three years, all answered: to 100 members, and a third of them
     through the online form to leadership (no member)."""
     others = [m.pk for m in MemberFactory.create_batch(100, partnership=partnership)]
-    grow(
-        Lead._meta.db_table,
-        """
-        INSERT INTO leads_lead (partnership_id, name, email, phone, need, timeframe, channel,
-                                utm, created_at, last_submitted_at)
-        SELECT %s, 'Lead ' || n, 'grown' || n || '@example.com', '', '', '', 'website', '{}',
-               now(), now()
-        FROM generate_series(1, 30000) AS n
-        """,
-        [partnership.pk],
-    )
+    grow_leads(partnership, 30_000)
     grow(
         Inquiry._meta.db_table,
         """

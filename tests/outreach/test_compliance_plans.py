@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from leads.models import Lead
 from outreach.models import OutreachPair
 from outreach.selectors.compliance import outreach_by_member
+from tests.leads.factories import grow_leads
 from tests.members.factories import MemberFactory
 from tests.plans import assert_no_sequential_scan, grow
 
@@ -20,17 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_the_ceased_pairs_of_a_period_are_counted_through_an_index(partnership):
     """30,000 pairs of 100 members, one in a hundred ceased over three years."""
     members = [m.pk for m in MemberFactory.create_batch(100, partnership=partnership)]
-    grow(
-        Lead._meta.db_table,
-        """
-        INSERT INTO leads_lead (partnership_id, name, email, phone, need, timeframe, channel,
-                                utm, created_at, last_submitted_at)
-        SELECT %s, 'Lead ' || n, 'grown' || n || '@example.com', '', '', '', 'website', '{}',
-               now(), now()
-        FROM generate_series(1, 30000) AS n
-        """,
-        [partnership.pk],
-    )
+    grow_leads(partnership, 30_000)
     grow(
         OutreachPair._meta.db_table,
         """

@@ -3,7 +3,7 @@ transactions: its plan stays the same however many transactions the partnership 
 
 import pytest
 
-from leads.models import Lead
+from tests.leads.factories import grow_leads
 from tests.members.factories import MemberFactory
 from tests.plans import assert_no_sequential_scan, grow, indexes_read
 from transactions.models import TeamMember, Transaction
@@ -16,17 +16,7 @@ def test_the_panel_reaches_transactions_by_key_through_the_members_seats(partner
     # 20,000 transactions of the partnership, each with the seat of one of 100 members, the
     # member one of them: the planner expects the member's few among many.
     others = [member.pk, *(m.pk for m in MemberFactory.create_batch(99, partnership=partnership))]
-    grow(
-        Lead._meta.db_table,
-        """
-        INSERT INTO leads_lead (partnership_id, name, email, phone, need, timeframe, channel,
-                                utm, created_at, last_submitted_at)
-        SELECT %s, 'Lead ' || n, 'grown' || n || '@example.com', '', '', '', 'website', '{}',
-               now(), now()
-        FROM generate_series(1, 20000) AS n
-        """,
-        [partnership.pk],
-    )
+    grow_leads(partnership, 20_000)
     grow(
         Transaction._meta.db_table,
         """
