@@ -139,7 +139,9 @@ def member_choices(
             ),
         )
     team_found, team_more = _search(
-        offered.filter(role=Member.Role.MEMBER), team_query, team_chosen
+        offered_members(partnership, exclude_ids=exclude_ids, team_only=True),
+        team_query,
+        team_chosen,
     )
     disclosure_found, disclosure_more = _search(offered, disclosure_query, disclosure_chosen)
     return MemberChoices(
