@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test coverage bench install lint format clean
+.PHONY: run test coverage bench soak install lint format clean
 
 run: install
 	$(PY) -m pinnacle.devservices run
@@ -22,6 +22,13 @@ bench: install
 	@command -v wrk >/dev/null || { echo "Installing wrk (Debian package)"; \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py
+
+# A bounded soak (README: Reliability): prospects and members at a fixed rate (open loop) against
+# gunicorn, a Celery worker and beat with production settings and the demo seed, 10 minutes by
+# default (SOAK_SECONDS, SOAK_RATE). Fails on any error or a process's RSS growing past its bound;
+# writes bench/results/soak.md. Its own database (pinnacle_soak) and Redis database (11).
+soak: install
+	$(PY) bench/soak.py
 
 install: $(VENV)/.installed
 
