@@ -406,6 +406,7 @@ def emails_since(started) -> tuple[int, int]:
 def report(load: Load, took: float, samples: dict, emails: tuple[int, int], why):
     memory = {name: growth(values) for name, values in samples.items()}
     total = sum(len(v) for v in load.latencies.values())
+    behind = max(took - SECONDS, 0.0)
     lines = [
         "# Soak",
         "",
@@ -416,9 +417,9 @@ def report(load: Load, took: float, samples: dict, emails: tuple[int, int], why)
         "seed, TRUSTED_PROXIES=127.0.0.1 with one X-Forwarded-For address per prospect.",
         "",
         f"{total} requests in {took:.0f} s ({total / took:.1f}/s), "
-        f"{sum(load.errors.values())} errors; the last answer came {took - SECONDS:.0f} s after "
-        "the schedule's end (how far the server fell behind). Latency from when each request was "
-        "due, in ms.",
+        f"{sum(load.errors.values())} errors; the last answer came {behind:.0f} s after the "
+        "schedule's end (how far the server fell behind). Latency from when each request was due, "
+        "in ms.",
         "",
         "| kind | requests | errors | p50 | p95 | p99 | max |",
         "|---|---:|---:|---:|---:|---:|---:|",
