@@ -1,14 +1,18 @@
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from members import extensions, selectors
 from members.forms import DirectoryFilterForm
+from pinnacle.membership import request_membership
 from pinnacle.public_pages import public_page, remembered
 
 DIRECTORY_PAGE_SIZE = 12
 
 
 def home(request):
+    # A member opening the site lands on their dashboard; `/?public` shows them the public home.
+    if "public" not in request.GET and request_membership(request) is not None:
+        return redirect("dashboard")
     partnership = request.partnership
     return render(
         request,

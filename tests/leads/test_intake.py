@@ -425,3 +425,20 @@ def test_the_thank_you_to_a_prospect_who_wrote_through_the_online_form_says_so(
     for body in (thanks.body_text, thanks.body_html):
         assert "Thank you for writing to us through the Pinnacle Partnerships website." in body
         assert "requesting access" not in body
+
+
+def test_every_description_a_field_names_is_on_the_page(anon_client, partnership, referrer):
+    # Screen readers announce a field's help and errors through `aria-describedby`: an id it
+    # names that the page lacks is never read out.
+    for response in (
+        anon_client.get("/join/"),
+        anon_client.post("/join/", form_data(email="nope", consent="", referrer="")),
+    ):
+        named = {
+            name
+            for names in re.findall(r'aria-describedby="([^"]*)"', response.text)
+            for name in names.split()
+        }
+        present = set(re.findall(r'\sid="([^"]+)"', response.text))
+        assert named, "the form describes no field"
+        assert named - present == set()

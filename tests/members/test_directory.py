@@ -353,3 +353,16 @@ def test_home_query_count_does_not_grow_with_members(
         response = anon_client.get("/")
 
     assert len(response.context["featured"]) == 6
+
+
+def test_a_member_opening_the_site_lands_on_their_dashboard(member_client, anon_client):
+    response = member_client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/"
+    dashboard = member_client.get("/dashboard/")
+    assert 'href="/?public"' in dashboard.text
+    public = member_client.get("/?public")
+    assert public.status_code == 200
+    assert public.templates[0].name == "home.html"
+    assert anon_client.get("/").status_code == 200
