@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from advocates.tokens import make_survey_token
 from leads.tokens import make_access_token
@@ -65,6 +66,7 @@ class Place:
     outsider: object  # on another transaction's team, not this one's
     grantee: object  # the customer authorized them in writing, until next month
     expired: object  # the customer authorized them in writing, until last week
+    revoked: object  # the customer authorized them in writing, then took it back
     objects: dict = field(default_factory=dict)
 
     def __getattr__(self, name):
@@ -92,6 +94,7 @@ def build_place(partnership, *, tag: str, secret: str) -> Place:
         outsider=_member(partnership, tag, "Outsider"),
         grantee=_member(partnership, tag, "Grantee"),
         expired=_member(partnership, tag, "Expired"),
+        revoked=_member(partnership, tag, "Revoked"),
     )
     o = place.objects
     today = partnership.today()
@@ -138,6 +141,14 @@ def build_place(partnership, *, tag: str, secret: str) -> Place:
         covers=list(DisclosureCover.values),
         valid_until=today - datetime.timedelta(days=7),
     )
+    o["revoked_disclosure"] = DisclosureFactory(
+        transaction=deal,
+        grantee_member=place.revoked,
+        scope=f"{secret}-SCOPE taken back",
+        covers=list(DisclosureCover.values),
+        valid_until=today + datetime.timedelta(days=30),
+        revoked_at=timezone.now(),
+    )
     o["proposal"] = LeaderProposalFactory(transaction=deal, candidate=lender, proposed_by=lender)
     deal.refresh_from_db()
     o["deal"] = deal
@@ -157,6 +168,13 @@ def build_place(partnership, *, tag: str, secret: str) -> Place:
         team=((lender, "Lender"),),
         lead=LeadFactory(partnership=partnership, name=f"{tag} Closed customer"),
         property_address=f"{tag} 5 Closed Court",
+    )
+    # The grantee is authorized on the closed one too: its post-close duties stay the committee's.
+    DisclosureFactory(
+        transaction=o["closed"],
+        grantee_member=place.grantee,
+        covers=list(DisclosureCover.values),
+        valid_until=today + datetime.timedelta(days=30),
     )
     o["prospect_token"] = make_access_token(o["prospect"])
     o["inquiry"] = InquiryFactory(
@@ -255,5 +273,6 @@ def build_viewers(home: Place, away: Place) -> dict[str, Client]:
         "foreign_home": logged_in(away.partnership.host, away.leader.user),
         "outsider": logged_in(host, home.outsider.user),
         "expired_grantee": logged_in(host, home.expired.user),
+        "revoked_grantee": logged_in(host, home.revoked.user),
         "grantee": logged_in(host, home.grantee.user),
     }
