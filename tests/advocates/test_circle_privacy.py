@@ -9,7 +9,14 @@ from advocates.services.experiments import note_feedback
 from advocates.services.surveys import send_survey
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.services import opt_out, queue_email
-from tests.advocates.factories import AssignmentFactory, ContactFactory, ExperimentFactory
+from tests.advocates.factories import (
+    AssignmentFactory,
+    ContactFactory,
+    ExperimentFactory,
+    ReferralFactory,
+    RewardFactory,
+    RewardRuleFactory,
+)
 from tests.conftest import client_for
 from tests.members.factories import MemberFactory
 
@@ -155,25 +162,66 @@ def test_a_referral_shows_on_the_lead_as_the_members_without_naming_the_contact(
 
 
 # Every advocates URL that names an object, built for one member of this very partnership.
-def _same_partnership_objects():
-    from tests.test_tenant_isolation import FOREIGN_OBJECTS
+def _contact(partnership):
+    return ContactFactory(owner=MemberFactory(partnership=partnership))
 
-    own_experiment = lambda partnership: {  # noqa: E731 - a builder like the others
-        "pk": ExperimentFactory(owner=MemberFactory(partnership=partnership)).pk
+
+def _enrollment(partnership):
+    from advocates.services.plans import enroll
+
+    return enroll(
+        contact=_contact(partnership), kind="eight_by_eight", starts_on=partnership.today()
+    )
+
+
+def _same_partnership_objects():
+    contact = lambda p: {"pk": _contact(p).pk}  # noqa: E731 - builders, one line each
+    referral = lambda p: {"pk": ReferralFactory(contact=_contact(p)).pk}  # noqa: E731
+    rule = lambda p: {"pk": RewardRuleFactory(owner=MemberFactory(partnership=p)).pk}  # noqa: E731
+    touch = lambda p: {"pk": _enrollment(p).touches.filter(is_email=True).first().pk}  # noqa: E731
+    # A member's own experiment is nobody else's (leadership's are leadership's to open).
+    experiment = lambda p: {  # noqa: E731
+        "pk": ExperimentFactory(owner=MemberFactory(partnership=p)).pk
     }
-    builders = {
-        name: build
-        for name, build in FOREIGN_OBJECTS.items()
-        if name.startswith(("advocates_", "referral_", "reward_"))
+    return {
+        **dict.fromkeys(
+            (
+                "referral_detail",
+                "referral_stage",
+                "referral_email",
+                "referral_progress_note",
+                "referral_dismiss_note",
+                "referral_give_reward",
+            ),
+            referral,
+        ),
+        "reward_rule_edit": rule,
+        "reward_rule_deactivate": rule,
+        "reward_redeemed": lambda p: {"pk": RewardFactory(contact=_contact(p)).pk},
+        **dict.fromkeys(
+            (
+                "advocates_contact",
+                "advocates_contact_edit",
+                "advocates_contact_delete",
+                "advocates_contact_move",
+                "advocates_contact_log",
+                "advocates_contact_history",
+                "advocates_contact_email",
+                "advocates_contact_survey",
+            ),
+            contact,
+        ),
+        **dict.fromkeys(
+            ("advocates_touch_done", "advocates_touch_email", "advocates_touch_acknowledge"),
+            touch,
+        ),
+        "advocates_enrollment_cancel": lambda p: {"pk": _enrollment(p).pk},
+        "advocates_enroll": lambda p: {"contact_pk": _contact(p).pk},
+        **dict.fromkeys(
+            ("advocates_experiment", "advocates_experiment_feedback", "advocates_experiment_end"),
+            experiment,
+        ),
     }
-    # Leadership experiments are leadership's to open; a member's own is nobody else's.
-    for name in (
-        "advocates_experiment",
-        "advocates_experiment_feedback",
-        "advocates_experiment_end",
-    ):
-        builders[name] = own_experiment
-    return builders
 
 
 @pytest.mark.parametrize("name", sorted(_same_partnership_objects()))

@@ -2,12 +2,16 @@
 transaction to anyone outside of the ... Transaction Team Committee unless explicitly authorized
 to do so by the customer in writing", and it holds after the close.
 
-Table-driven: every transaction URL (pages, downloads, every POST, the list and the export) as
-a member of the same partnership who is not on the team, a member of another partnership, a
-member the customer authorized in writing (while it lasts, after revocation, after it ends),
-and leadership. A transaction URL missing from the table fails
-`test_every_transaction_url_is_in_the_table`. Also the committee's own timeline entries, the
-transaction's emails, and a team's URLs against another transaction's rows.
+Who gets what at each transaction URL (the team, leadership, a member outside the team, another
+partnership's member, a grantee while it lasts, after it ended, after revocation), that they
+change nothing, and that the list and the export show the transaction to those alone, is the
+access-control matrix's (tests/test_access_matrix.py, whose table also fails on a transaction
+URL missing from it). Here: what the matrix does not see. Every look by a grantee or
+leadership is logged; the grantee's page says why they see it and offers no form; the grantee
+is refused the team's changes with a message; the last day of an authorization; the closed
+transaction's own URLs; the post-close duties and the customer's link send nothing for those
+who may not; the committee's own timeline entries; the transaction's emails; and a team's URLs
+against another transaction's rows.
 (What an authorization covers: test_transaction_confidentiality_covers.py; the logging of
 looks: test_transaction_confidentiality_logging.py.)
 """
@@ -16,19 +20,14 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from leads.selectors.timeline import lead_timeline
 from pinnacle.mail.models import OutboxMessage
 from tests.conftest import client_for
 from tests.leads.factories import LeadFactory
-from tests.test_tenant_isolation import parameterised_patterns
 from tests.transactions import confidentiality_world
 from tests.transactions.confidentiality_world import (
-    COMMITTEE_ONLY,
     CUSTOMER_LINKS,
-    LISTS,
-    NOT_A_TRANSACTION,
     NOT_FOR_GRANTEES,
     READS,
     START,
@@ -50,47 +49,6 @@ pytestmark = pytest.mark.django_db
 
 # The shared fixtures, bound here so that pytest finds them in this module.
 world = confidentiality_world.world
-
-
-def test_every_transaction_url_is_in_the_table():
-    names = {
-        name
-        for name, _ in parameterised_patterns()
-        if name.startswith(("transaction", "post_close"))
-    }
-    names |= {"transaction_list", "transaction_export"}
-    covered = set(READS) | set(WRITES) | set(LISTS) | NOT_A_TRANSACTION | set(COMMITTEE_ONLY)
-    assert names == covered, f"Add to the confidentiality table: {names - covered}"
-
-
-# --- (a) a member of the same partnership who is not on the team ------------------------------
-
-
-def test_a_member_not_on_the_team_gets_404_everywhere_and_no_row(world):
-    client = client_for(world.outsider.partnership, world.outsider)
-    assert_all_404(client, world)
-    assert listed(client) == (False, False)
-    assert (
-        client.get(reverse("transaction_list"), {"q": "Secret"}).context["page"].paginator.count
-        == 0
-    )
-    assert not TransactionAccess.objects.exists()
-
-
-# --- (b) a member of another partnership -------------------------------------------------------
-
-
-def test_a_member_of_another_partnership_gets_404_everywhere(world, other_member):
-    # On their own portal, with this transaction's ids.
-    own_portal = client_for(other_member.partnership, other_member)
-    assert_all_404(own_portal, world)
-    assert listed(own_portal) == (False, False)
-    # On this partnership's portal they are no member at all.
-    here = client_for(world.transaction.partnership, other_member)
-    assert (
-        here.get(url(world, "transaction_detail", READS["transaction_detail"])).status_code == 404
-    )
-    assert not TransactionAccess.objects.exists()
 
 
 # --- (c) a member the customer authorized in writing --------------------------------------------
@@ -125,13 +83,6 @@ def test_an_authorized_member_writes_nothing(world):
     assert state(world) == before
 
 
-def test_after_revocation_the_authorized_member_sees_nothing(world):
-    records.revoke_disclosure(disclosure=world.disclosure, actor=world.team[0])
-    client = client_for(world.grantee.partnership, world.grantee)
-    assert_all_404(client, world)
-    assert listed(client) == (False, False)
-
-
 def test_when_the_authorization_ends_the_member_sees_nothing(world, time_machine):
     client = client_for(world.grantee.partnership, world.grantee)
     # The last day it covers is March 14 (partnership time), all of it.
@@ -155,19 +106,13 @@ def test_confidentiality_holds_after_the_close(world):
 # --- (d) leadership -----------------------------------------------------------------------------
 
 
-def test_leadership_reads_every_page_logged_and_writes_nothing(world):
+def test_leadership_reads_every_page_logged(world):
     client = client_for(world.leader.partnership, world.leader)
     for name, extra in READS.items():
         assert client.get(url(world, name, extra)).status_code == 200, name
     accesses = TransactionAccess.objects.filter(member=world.leader)
     assert accesses.count() == len(READS)
     assert set(accesses.values_list("via", flat=True)) == {"leadership"}
-    before = state(world)
-    for name, (extra, data) in WRITES.items():
-        response = client.post(url(world, name, extra), data(world))
-        assert response.status_code == 400, name
-    assert state(world) == before
-    assert listed(client) == (True, True)
 
 
 def test_leadership_reads_the_post_close_pages_but_cannot_send_the_customer_link(world):
