@@ -33,3 +33,15 @@ class RaisingBackend(LocmemBackend):
 
     def send_messages(self, messages):
         raise RaisingBackend.error
+
+
+class RecoveringBackend(LocmemBackend):
+    """The ESP answers with each of `errors` in turn (one per send), then accepts every message:
+    an outage that ends."""
+
+    errors: list[Exception] = []
+
+    def send_messages(self, messages):
+        if RecoveringBackend.errors:
+            raise RecoveringBackend.errors.pop(0)
+        return super().send_messages(messages)
