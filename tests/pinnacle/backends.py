@@ -1,6 +1,10 @@
 """Email backends that misbehave on purpose, to test the pipeline's retries."""
 
+import os
+import time
+
 from anymail.exceptions import AnymailRecipientsRefused
+from django.core.mail.backends.filebased import EmailBackend as FileBackend
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
 
@@ -45,3 +49,14 @@ class RecoveringBackend(LocmemBackend):
         if RecoveringBackend.errors:
             raise RecoveringBackend.errors.pop(0)
         return super().send_messages(messages)
+
+
+class SlowFileBackend(FileBackend):
+    """Django's file backend (each message written to EMAIL_FILE_PATH, as an ESP accepting it)
+    that then waits SEND_PAUSE_SECONDS before returning: the moment between the ESP's acceptance
+    and the outbox recording it, held open for a test to kill the worker in."""
+
+    def send_messages(self, messages):
+        sent = super().send_messages(messages)
+        time.sleep(float(os.environ.get("SEND_PAUSE_SECONDS", "0")))
+        return sent
