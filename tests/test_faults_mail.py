@@ -143,10 +143,7 @@ def test_a_worker_killed_mid_batch_leaves_nothing_unsent_and_its_resend_has_the_
     sent = tmp_path / "sent"
     sent.mkdir()
     with celery_worker(worker_env(broker, sent, pause=1.5), tmp_path / "first.log") as first:
-        rows = [notice(partnership, key=f"batch:{n}", to=f"lead{n}@example.com") for n in range(3)]
-        rows += [
-            notice(partnership, key=f"batch:{n}", to=f"lead{n}@example.com") for n in (3, 4, 5)
-        ]
+        rows = [notice(partnership, key=f"n:{n}", to=f"lead{n}@example.com") for n in range(batch)]
         # The third message is accepted by the "ESP" (written): the worker is inside its pause.
         wait_until(lambda: len(list(sent.iterdir())) >= 3, WORKER_WAIT, "three messages sent")
         stop_group(first, signal.SIGKILL)
