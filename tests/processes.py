@@ -203,3 +203,43 @@ def celery_worker(env: dict[str, str], log: Path, *, name: str = "worker"):
         "--without-heartbeat", "--hostname", f"{name}@%h",
     ]  # fmt: skip
     return portal_process(command, env, log)
+
+
+def production_env(database_url: str, redis_url: str, **overrides: str) -> dict[str, str]:
+    """The environment of a portal process with the production settings (`pinnacle.settings`,
+    DEBUG off, the connection pool at its default) on loopback: plain http, each prospect's
+    address from X-Forwarded-For (one trusted proxy), mail kept in memory."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "pinnacle.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "fault-tests-" + "k" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "STATIC_MANIFEST": "false",
+        "TRUSTED_PROXIES": "1",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "CELERY_BROKER_URL": redis_url,
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "LOG_LEVEL": "WARNING",
+        **overrides,
+    }
+
+
+def gunicorn(port: int, env: dict[str, str], log: Path, *, threads: int = 4):
+    """The portal served by gunicorn: one process, `threads` threads (gthread)."""
+    command = [
+        *(sys.executable, "-m", "gunicorn", "pinnacle.wsgi", "--bind", f"127.0.0.1:{port}"),
+        *("--workers", "1", "--threads", str(threads), "--timeout", "30"),
+    ]
+    return portal_process(command, env, log)
+
+
+WEB_PORTS = range(8101, 8120)  # the machine's ports for test web servers
+
+
+def web_port(taken: tuple[int, ...] = ()) -> int:
+    for port in WEB_PORTS:
+        if port not in taken and not port_open(port):
+            return port
+    return free_port()

@@ -1,5 +1,5 @@
 """PostgreSQL faults with real processes: the portal served by gunicorn (production settings:
-DEBUG off, persistent connections with health checks) from a PostgreSQL of the test's own, which
+DEBUG off, psycopg's connection pool with health checks) from a PostgreSQL of the test's own, which
 the test restarts under load and then fills up until it refuses new connections ("too many
 clients", as when several processes shared one server).
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 import ipaddress
 import itertools
 import re
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -29,25 +28,18 @@ from tests.processes import (
     PostgresServer,
     RedisServer,
     database_url,
-    free_port,
+    gunicorn,
     port_open,
-    portal_process,
+    production_env,
     wait_until,
+    web_port,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-WEB_PORTS = range(8101, 8120)  # the machine's ports for test web servers
 DATABASE = "portal"
 UNAVAILABLE = "Temporarily unavailable"
 NEVER_SHOWN = ("Traceback", "OperationalError", "psycopg", "Exception Value", "DEBUG = True")
-
-
-def web_port() -> int:
-    for port in WEB_PORTS:
-        if not port_open(port):
-            return port
-    return free_port()
 
 
 @dataclass
@@ -55,16 +47,17 @@ class Portal:
     url: str
     database: PostgresServer
     database_url: str
+    timeout: float = 10  # seconds a request may take (the pool waits 5 s for a connection)
     prospects: ClassVar[Iterator[int]] = itertools.count(1)
 
     def get(self, path: str) -> requests.Response:
-        return requests.get(self.url + path, timeout=10, allow_redirects=False)
+        return requests.get(self.url + path, timeout=self.timeout, allow_redirects=False)
 
     def join(self, email: str) -> requests.Response:
         """A prospect's /join/ form, posted the way a browser does (CSRF cookie and token), each
         from an address of its own behind the proxy (the per-IP limit counts prospects)."""
         address = str(ipaddress.IPv4Address("10.0.0.0") + next(Portal.prospects))
-        page = requests.get(self.url + "/join/", timeout=10)
+        page = requests.get(self.url + "/join/", timeout=self.timeout)
         if page.status_code != 200:
             return page
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
@@ -86,7 +79,7 @@ class Portal:
             self.url + "/join/",
             data=data,
             headers={"Cookie": cookie, "X-Forwarded-For": address},
-            timeout=10,
+            timeout=self.timeout,
             allow_redirects=False,
         )
 
@@ -107,26 +100,8 @@ def portal(partnership, tmp_path) -> Iterator[Portal]:
         redis.start()
         port = web_port()
         url = f"postgres://postgres@127.0.0.1:{server.port}/{DATABASE}"
-        env = {
-            "DJANGO_SETTINGS_MODULE": "pinnacle.settings",
-            "DEBUG": "false",
-            "SECRET_KEY": "fault-tests-" + "k" * 50,
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SECURE_SSL_REDIRECT": "false",
-            "STATIC_MANIFEST": "false",
-            "TRUSTED_PROXIES": "1",  # each prospect's own address, for the per-IP form limit
-            "DATABASE_URL": url,
-            "CONN_MAX_AGE": "60",
-            "REDIS_URL": redis.url(),
-            "CELERY_BROKER_URL": redis.url(),
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "LOG_LEVEL": "WARNING",
-        }
-        command = [
-            *(sys.executable, "-m", "gunicorn", "pinnacle.wsgi", "--bind", f"127.0.0.1:{port}"),
-            *("--workers", "1", "--threads", "4", "--timeout", "30"),
-        ]
-        with portal_process(command, env, tmp_path / "gunicorn.log"):
+        env = production_env(url, redis.url(), DATABASE_POOL_SIZE="4")
+        with gunicorn(port, env, tmp_path / "gunicorn.log"):
             wait_until(lambda: port_open(port), 30, "gunicorn to listen")
             yield Portal(url=f"http://127.0.0.1:{port}", database=server, database_url=url)
     finally:
