@@ -31,7 +31,12 @@ from tests.processes import (
 )
 from tests.test_faults_database import DATABASE, Portal
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# One xdist worker runs the tests that serve on the machine's web ports (8101-8119), one at a time.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("web-ports"),
+]
 
 POOL_SIZE = 2
 WEB_PROCESSES, WEB_THREADS = 2, 10  # more threads than pooled connections

@@ -35,7 +35,12 @@ from tests.processes import (
     web_port,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# One xdist worker runs the tests that serve on the machine's web ports (8101-8119), one at a time.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("web-ports"),
+]
 
 DATABASE = "portal"
 UNAVAILABLE = "Temporarily unavailable"
