@@ -105,7 +105,7 @@ def portal(partnership, tmp_path) -> Iterator[Portal]:
         redis.start()
         port = web_port()
         url = f"postgres://postgres@127.0.0.1:{server.port}/{DATABASE}"
-        env = production_env(url, redis.url(), DATABASE_POOL_SIZE="4")
+        env = production_env(url, redis.url(), DATABASE_POOL_SIZE="4", DATABASE_POOL_TIMEOUT="2")
         with gunicorn(port, env, tmp_path / "gunicorn.log"):
             wait_until(lambda: port_open(port), 30, "gunicorn to listen")
             yield Portal(url=f"http://127.0.0.1:{port}", database=server, database_url=url)
