@@ -111,8 +111,21 @@ DATABASES = {
     "default": env.dj_db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/pinnacle")
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", 60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # with the pool: checked as taken from it
+# Each process keeps at most DATABASE_POOL_SIZE connections (psycopg's pool), whatever its
+# threads, so the database's connections stay within the budget in README "Processes"; a request
+# that finds the pool taken waits up to DATABASE_POOL_TIMEOUT seconds, then gets the plain 503.
+# 0 turns the pool off: one connection per thread, kept CONN_MAX_AGE seconds.
+DATABASE_POOL_SIZE = env.int("DATABASE_POOL_SIZE", 4)
+if DATABASE_POOL_SIZE > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django: pooled connections are never persistent
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_SIZE,
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", 5),
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", 60)
 # The portal's queries are short and go through indexes; PostgreSQL's JIT compiler, which switches
 # itself on by estimated cost, added 20-70 ms to a large count or sort (bench/ at 200,000 leads).
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"

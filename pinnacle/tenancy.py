@@ -22,6 +22,9 @@ M = TypeVar("M", bound=models.Model)
 
 # Paths that answer without a tenant: health checks and ESP webhooks arrive on any host.
 TENANTLESS_PREFIXES = ("/healthz", "/anymail/", "/static/", "/media/")
+# The health check names each dependency that is down, the database included: it never looks
+# the partnership up (which needs the database) before answering.
+HEALTH_CHECK = "/healthz"
 
 
 class TenantQuerySet(models.QuerySet[M]):
@@ -67,6 +70,9 @@ class PartnershipMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: TenantRequest):
+        if request.path == HEALTH_CHECK:
+            request.partnership = None
+            return self.get_response(request)
         request.partnership = resolve_partnership(request.get_host())
         if request.partnership is None:
             if not request.path.startswith(TENANTLESS_PREFIXES):

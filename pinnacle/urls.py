@@ -28,6 +28,9 @@ def moved(old: str, new: str) -> list:
     ]
 
 
+# With DEBUG off: a plain page, and a 503 while the database is unreachable (pinnacle.views).
+handler500 = "pinnacle.views.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     *(

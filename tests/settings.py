@@ -40,3 +40,7 @@ from pinnacle.settings import *  # noqa: E402, F403
 # and a serial run of the suite ended holding ~48 idle connections (two runs: "too many
 # clients"). Closed at the end of each request instead, the count stays at the test's own.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# The suite's own connection per test thread, as before the pool: pytest-django's transactions
+# and its database setup assume one; the pool is proven in tests/test_faults_database.py, whose
+# processes run with the production settings.
+DATABASES["default"]["OPTIONS"].pop("pool", None)  # noqa: F405

@@ -114,6 +114,20 @@ def test_the_client_answers_once_on_a_private_page(member, partnership):
     assert survey.satisfaction == 8
 
 
+def test_the_client_answers_with_redis_down(member, partnership, redis_down):
+    """Cache, sessions' cache and broker unreachable: the answer is still saved and thanked for."""
+    survey = send_survey(owner=member, name="Casey Client", email="casey@example.com")
+    client = client_for(partnership)
+    client.get("/?utm_source=newsletter")  # the visitor carries a session, read on every page
+    assert client.cookies.get("sessionid")
+    url = link_in(survey.message).removeprefix(partnership.base_url)
+    assert client.get(url).status_code == 200
+    done = client.post(url, ANSWER)
+    assert done.status_code == 200 and "Your answers are with Alice Agent" in done.text
+    survey.refresh_from_db()
+    assert survey.answered_at == timezone.now() and survey.satisfaction == 8
+
+
 @pytest.mark.parametrize(
     ("data", "error"),
     [

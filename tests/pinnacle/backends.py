@@ -1,6 +1,10 @@
 """Email backends that misbehave on purpose, to test the pipeline's retries."""
 
+import os
+import time
+
 from anymail.exceptions import AnymailRecipientsRefused
+from django.core.mail.backends.filebased import EmailBackend as FileBackend
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
 
@@ -33,3 +37,26 @@ class RaisingBackend(LocmemBackend):
 
     def send_messages(self, messages):
         raise RaisingBackend.error
+
+
+class RecoveringBackend(LocmemBackend):
+    """The ESP answers with each of `errors` in turn (one per send), then accepts every message:
+    an outage that ends."""
+
+    errors: list[Exception] = []
+
+    def send_messages(self, messages):
+        if RecoveringBackend.errors:
+            raise RecoveringBackend.errors.pop(0)
+        return super().send_messages(messages)
+
+
+class SlowFileBackend(FileBackend):
+    """Django's file backend (each message written to EMAIL_FILE_PATH, as an ESP accepting it)
+    that then waits SEND_PAUSE_SECONDS before returning: the moment between the ESP's acceptance
+    and the outbox recording it, held open for a test to kill the worker in."""
+
+    def send_messages(self, messages):
+        sent = super().send_messages(messages)
+        time.sleep(float(os.environ.get("SEND_PAUSE_SECONDS", "0")))
+        return sent

@@ -22,7 +22,14 @@ from django.utils import timezone
 
 from pinnacle.mail import delivery
 from pinnacle.mail.signals import message_status_changed
-from tests.pinnacle.backends import FlakyBackend, RaisingBackend, RefusingBackend
+from tests.conftest import client_for
+from tests.members.factories import LeadershipFactory
+from tests.pinnacle.backends import (
+    FlakyBackend,
+    RaisingBackend,
+    RecoveringBackend,
+    RefusingBackend,
+)
 from tests.pinnacle.mail_pipeline_helpers import Status, notice
 
 pytestmark = [
@@ -309,6 +316,53 @@ def test_permanent_errors_fail_at_once_and_transient_ones_are_retried(
         assert message.next_attempt_at > timezone.now() - datetime.timedelta(seconds=1)
         clock.move_to(message.next_attempt_at + datetime.timedelta(seconds=1))
         assert delivery.due_message_ids() == [message.pk]
+
+
+def esp_timeout():
+    """What anymail's API backends raise when the ESP does not answer in time: an error that is
+    both anymail's and requests' own (anymail/backends/base_requests.py)."""
+    error = requests.ReadTimeout("Read timed out. (read timeout=30)")
+    both = type("AnymailRequestsAPIError", (AnymailRequestsAPIError, requests.ReadTimeout), {})
+    try:
+        raise both("Error posting to https://api.postmarkapp.com/email:") from error
+    except AnymailRequestsAPIError as raised:
+        return raised
+
+
+def test_an_esp_outage_backs_off_shows_its_attempts_and_ends_in_one_delivery(
+    partnership, settings, clock, top_of_the_jitter
+):
+    """The ESP answers 500, 503, then times out, then recovers: each attempt is counted on the
+    row, each wait is longer, leadership sees the attempts and the last error in the admin while
+    it lasts, and the message goes out once when the ESP is back."""
+    settings.EMAIL_BACKEND = "tests.pinnacle.backends.RecoveringBackend"
+    RecoveringBackend.errors = [esp_error(500), esp_error(503), esp_timeout()]
+    message = notice(partnership)
+    waits, errors = [], []
+    for _ in range(3):
+        message.refresh_from_db()
+        clock.move_to(message.next_attempt_at)
+        assert delivery.due_message_ids() == [message.pk]
+        assert delivery.deliver(message.pk) is None
+        message.refresh_from_db()
+        waits.append((message.next_attempt_at - timezone.now()).total_seconds())
+        errors.append(message.last_error)
+        assert delivery.due_message_ids() == []  # nothing is sent again before its wait ends
+    assert waits == [30, 60, 120]
+    assert message.status == Status.QUEUED and message.attempts == 3
+    assert "500" in errors[0] and "503" in errors[1] and "timed out" in errors[2]
+    leader = LeadershipFactory(partnership=partnership)
+    page = client_for(partnership, leader).get(f"/admin/mail/outboxmessage/{message.pk}/change/")
+    assert "Read timed out" in page.text and "Queued" in page.text
+
+    clock.move_to(message.next_attempt_at)
+    for message_id in delivery.due_message_ids():
+        assert delivery.deliver(message_id) == Status.SENT
+    message.refresh_from_db()
+    assert message.status == Status.SENT and message.attempts == 4 and message.last_error == ""
+    assert [m.subject for m in mail.outbox] == ["Hello there"]
+    clock.shift(datetime.timedelta(days=1))
+    assert delivery.due_message_ids() == []  # and never again
 
 
 class Killed(BaseException):

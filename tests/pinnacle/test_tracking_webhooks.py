@@ -1,6 +1,7 @@
 """Postmark's documented webhook payloads, posted to anymail's tracking URL with basic auth."""
 
 import base64
+import itertools
 import json
 
 import pytest
@@ -153,6 +154,21 @@ def test_a_retried_webhook_is_stored_once(partnership, sent):
     post(partnership, bounced(sent))
     post(partnership, bounced(sent))
     assert DeliveryEvent.objects.filter(message=sent).count() == 2
+
+
+@pytest.mark.parametrize(
+    "order", list(itertools.permutations(["delivered", "opened", "bounced"])), ids="-".join
+)
+def test_in_any_order_and_replayed_the_events_end_in_the_furthest_status(partnership, sent, order):
+    """The ESP delivers its webhooks out of order and replays them (its retries, an operator's
+    "resend"): whatever the order, the row ends at the furthest status, each event is stored
+    once and the address is suppressed once."""
+    events = {"delivered": delivered, "opened": opened, "bounced": bounced}
+    for name in [*order, *order]:  # then each replayed, in the same order
+        assert post(partnership, events[name](sent)).status_code == 200
+    assert status_of(sent) == Status.BOUNCED
+    assert sorted(sent.events.values_list("event_type", flat=True)) == sorted(order)
+    assert Suppression.objects.filter(email="lead@example.com").count() == 1
 
 
 def test_bounce_records_reason_and_suppresses(partnership, sent):
