@@ -1,5 +1,6 @@
 import datetime
 import re
+from email.utils import parseaddr
 
 import pytest
 from django.core import mail
@@ -188,7 +189,8 @@ def test_a_contact_message_naming_nobody_goes_to_leadership(anon_client, partner
     inquiry.refresh_from_db()
     assert inquiry.responded_at is not None
     reply = OutboxMessage.objects.get(template="leads/inquiry_response")
-    assert reply.from_email.startswith(leaders[1].display_name)
+    # A name with a dot ("Mrs. Morgan Cruz") comes quoted.
+    assert parseaddr(reply.from_email)[0] == leaders[1].display_name
     assert reply.subject == "Re: your message to Pinnacle Partnerships"
 
 
