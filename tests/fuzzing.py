@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 # Small and reproducible: the same examples on every run (derandomize), no example database.
 FUZZ = settings(
-    max_examples=8,
+    max_examples=15,
     deadline=None,
     derandomize=True,
     database=None,
@@ -68,6 +68,7 @@ class Field:
     kind: str  # text, email, number, date, hidden, checkbox, radio, file, select, textarea, ...
     value: str = ""
     options: list[str] = dataclasses.field(default_factory=list)
+    required: bool = False
 
 
 @dataclasses.dataclass
@@ -113,7 +114,7 @@ class PageParser(HTMLParser):
             return
         if tag == "input":
             kind = attrs.get("type", "text").lower()
-            field = form.fields.setdefault(name, Field(name, kind))
+            field = form.fields.setdefault(name, Field(name, kind, required="required" in attrs))
             if kind in ("radio", "checkbox", "submit"):
                 field.options.append(attrs.get("value", "on"))
                 if "checked" in attrs:
@@ -123,10 +124,12 @@ class PageParser(HTMLParser):
         elif tag == "button" and attrs.get("type", "submit") == "submit":
             field = form.fields.setdefault(name, Field(name, "submit"))
             field.options.append(attrs.get("value", ""))
-        elif tag == "select":
-            self._select = form.fields.setdefault(name, Field(name, "select"))
-        elif tag == "textarea":
-            self._textarea = form.fields.setdefault(name, Field(name, "textarea"))
+        elif tag in ("select", "textarea"):
+            field = form.fields.setdefault(name, Field(name, tag, required="required" in attrs))
+            if tag == "select":
+                self._select = field
+            else:
+                self._textarea = field
 
     def handle_data(self, data):
         if self._textarea is not None:
@@ -161,11 +164,13 @@ PLAUSIBLE = {
 
 
 def _plausible(field: Field) -> str:
+    """What a person would send: the value shown, an offered option, or for a required field
+    left empty something of its type (an optional empty one, such as a honeypot, stays empty)."""
     if field.value:
         return field.value
-    if field.options:
-        return field.options[-1]
-    return PLAUSIBLE.get(field.kind, "Plain words")
+    if options := [option for option in field.options if option]:
+        return options[-1]
+    return PLAUSIBLE.get(field.kind, "Plain words") if field.required else ""
 
 
 def hostile_text() -> st.SearchStrategy:
@@ -197,14 +202,42 @@ def field_values(field: Field) -> st.SearchStrategy:
     )
 
 
-def form_data(form: Form) -> st.SearchStrategy:
-    """A whole submission (fields left out where MISSING was drawn); csrf is left as it is."""
-    fuzzed = {
-        name: field_values(field)
+# Every nasty thing at once that a form's checks let through, so it reaches the service.
+TYPED_ATTACK = (
+    '<script>alert(1)</script>"><img src=x onerror=alert(1)>\r\nBcc: evil@example.com =1+1 🏠\u202e'
+)
+TYPED_FIELDS = ("text", "textarea", "search", "email", "tel", "url", "hidden")
+
+
+def one_field_attacks(form: Form) -> list[dict]:
+    """A plausible submission per field a person types into, with that field TYPED_ATTACK:
+    tried on every run, whatever Hypothesis draws."""
+    plausible = {
+        name: _plausible(field)
         for name, field in form.fields.items()
         if name != "csrfmiddlewaretoken"
     }
-    return st.fixed_dictionaries(fuzzed).map(
+    return [
+        {**plausible, name: TYPED_ATTACK}
+        for name, field in form.fields.items()
+        if name in plausible and field.kind in TYPED_FIELDS
+    ]
+
+
+def form_data(form: Form) -> st.SearchStrategy:
+    """A whole submission (fields left out where MISSING was drawn); csrf is left as it is.
+    Half the draws are a plausible submission with one field hostile, so the hostile value gets
+    past the other fields' checks into the service; the rest fuzz every field at once."""
+    fields = {name: f for name, f in form.fields.items() if name != "csrfmiddlewaretoken"}
+    plausible = {name: _plausible(field) for name, field in fields.items()}
+    everything = st.fixed_dictionaries({name: field_values(f) for name, f in fields.items()})
+    drawn = everything
+    if fields:
+        one_hostile = st.sampled_from(sorted(fields)).flatmap(
+            lambda name: field_values(fields[name]).map(lambda value: {**plausible, name: value})
+        )
+        drawn = st.one_of(one_hostile, everything)
+    return drawn.map(
         lambda values: {name: value for name, value in values.items() if value is not MISSING}
     )
 
