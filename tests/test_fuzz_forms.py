@@ -1,10 +1,11 @@
 """Every POST form of the site, fuzzed: no 500, a clear error for every refusal, nothing half-saved.
 
 The forms are found, not listed. On the seeded demo, a crawler visits the site as a prospect
-(anonymous, from every parameterless page and the token links a prospect is sent), as a member
-and as leadership (from every parameterless page), follows the links it finds (one page per URL
-pattern) and reads every form that posts. Each form's target is then sent Hypothesis-drawn
-submissions (tests/fuzzing.py): its fields with hostile text, NULs, huge strings, out-of-range
+(anonymous), as a member and as leadership, from every parameterless page and the pages people
+reach from an email (access, survey, invitation links ...), follows the links it finds (up to
+three pages per URL pattern) and reads every form that posts. Each form's target is then sent
+Hypothesis-drawn submissions (tests/fuzzing.py): one plausible submission per typed field with
+that field hostile (always), then fields with hostile text, NULs, huge strings, out-of-range
 numbers, malformed dates, choices not offered, fields missing or doubled, random files.
 
 For each submission, inside a savepoint rolled back after it:
