@@ -335,6 +335,9 @@ def preview_email(
 
 
 def _new_message(partnership, template, to, sender_name, reply_to) -> OutboxMessage:
+    # A display name is typed by a person: a newline in it made Django refuse the From header
+    # (BadHeaderError) on every attempt, so the message was never sent. Folded, as subjects are.
+    sender_name = " ".join(sender_name.split())
     return OutboxMessage(
         partnership=partnership,
         template=template,

@@ -5,16 +5,19 @@ never trust; `check --deploy` fails on it too. Wrong or missing credentials are 
 (anymail itself answers 400). A body the ESP's parser cannot read, or an event that could not be
 stored (a NUL, which PostgreSQL refuses; a field of the wrong type), is a 400 before any event of
 the request is handled, so nothing of it is stored. An event that arrives before its sender
-recorded the ESP message id (receivers.EventTooEarly) answers 503, which ESPs retry.
+recorded the ESP message id (receivers.EventTooEarly) answers 503, which ESPs retry. The
+webhooks of an ESP this site is not set up for (no API key or signing secret of its own, or its
+package not installed: Amazon SES without boto3) answer 404: anymail cannot build their view,
+and every POST to them was a 500.
 """
 
 import logging
 
-from anymail.exceptions import AnymailWebhookValidationFailure
+from anymail.exceptions import AnymailConfigurationError, AnymailWebhookValidationFailure
 from anymail.utils import get_anymail_setting
 from django.core import checks
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import HttpResponse, HttpResponseForbidden
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotFound
 
 from pinnacle.mail.receivers import EventTooEarly
 
@@ -30,6 +33,24 @@ def webhook_secret_is_set() -> bool:
 class GuardedWebhookView:
     """Put in front of each anymail webhook view (webhook_urls): anymail's own flow, with
     refused credentials answered 403 and an unreadable body or event 400."""
+
+    not_set_up: AnymailConfigurationError | None = None
+
+    def __init__(self, **kwargs):
+        try:
+            super().__init__(**kwargs)
+        except AnymailConfigurationError as exc:
+            # An ESP's view reads its own settings (and Amazon SES's imports boto3) when built.
+            self.not_set_up = exc
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            if self.not_set_up is not None:
+                raise self.not_set_up
+            return super().dispatch(request, *args, **kwargs)
+        except AnymailConfigurationError:
+            # Mandrill's view reads its webhook key only when it checks a request.
+            return HttpResponseNotFound(f"{self.esp_name} webhooks are not set up here.")
 
     def run_validators(self, request):
         try:
