@@ -34,12 +34,23 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 from hypothesis import example, given
 
+from advocates.tokens import make_survey_token
+from leads.tokens import make_access_token
 from members.models import Member
+from members.services import invite_member
+from members.tokens import make_invitation_token
+from pinnacle.mail.services import queue_email
+from pinnacle.mail.tokens import make_unsubscribe_token
 from pinnacle.models import Partnership
+from tests.advocates.factories import SurveyFactory
+from tests.comarketing.factories import ConnectionFactory, MediaFactory
 from tests.conftest import client_for
 from tests.fuzzing import FUZZ, Form, form_data, one_field_attacks, parse_page, table_counts
+from tests.leads.factories import LeadFactory
+from tests.members.factories import MemberFactory
 from tests.test_safe_redirects import _sources
-from tests.test_tenant_isolation import FOREIGN_OBJECTS
+from tests.transactions.factories import TransactionFactory
+from transactions.tokens import make_customer_token
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -89,18 +100,51 @@ WRITTEN_BY_SHOWING = {
 # How a page shows a refusal: an error list under a field, an alert, an error message.
 ERROR_MARKERS = re.compile(r'class="errorlist|class="message error|class="notice notice-bad')
 
-# Pages people reach from an email or a shared link, not from the site: made with the isolation
-# walker's builders (tests/test_tenant_isolation.py), here in the demo's own partnership.
-EMAILED_PAGES = (
-    "prospect_access",
-    "customer_transaction",
-    "satisfaction_survey",
-    "comarketing_join",
-    "accept_invitation",
-    "unsubscribe",
-    "comarketing_media_page",
-    "comarketing_media_embed",
-)
+
+# Pages people reach from an email or a shared link, not from the site: each made for the demo's
+# own partnership.
+def _accept_kwargs(partnership):
+    invitation = invite_member(
+        partnership=partnership,
+        invited_by=MemberFactory(partnership=partnership).user,
+        email="fuzz-invitee@example.com",
+        display_name="Fuzz Invitee",
+        kind="agent",
+        service_category="real_estate",
+        role="member",
+    )
+    return {"token": make_invitation_token(invitation)}
+
+
+def _unsubscribe_kwargs(partnership):
+    message = queue_email(
+        partnership=partnership,
+        key="fuzz:notice",
+        template="mail/notice",
+        to="lead@example.com",
+        context={"subject": "Hello", "body": "Hello"},
+    )
+    return {
+        "token": make_unsubscribe_token(
+            partnership=partnership, email=message.to_email, message_id=message.pk
+        )
+    }
+
+
+EMAILED_PAGES = {
+    "prospect_access": lambda p: {"token": make_access_token(LeadFactory(partnership=p))},
+    "customer_transaction": lambda p: {
+        "token": make_customer_token(TransactionFactory(lead__partnership=p))
+    },
+    "satisfaction_survey": lambda p: {
+        "token": make_survey_token(SurveyFactory(owner=MemberFactory(partnership=p)))
+    },
+    "comarketing_join": lambda p: {"token": ConnectionFactory(partnership=p).token},
+    "accept_invitation": _accept_kwargs,
+    "unsubscribe": _unsubscribe_kwargs,
+    "comarketing_media_page": lambda p: {"slug": MediaFactory(partnership=p).slug},
+    "comarketing_media_embed": lambda p: {"slug": MediaFactory(partnership=p).slug},
+}
 # How a view's code shows it takes a POST.
 READS_POST = re.compile(
     r"""request\.POST|request\.method\s*[!=]=\s*["']POST|require_POST|require_http_methods"""
@@ -184,7 +228,7 @@ def demo_people():
 def discover(partnership, agent, leader):
     """(role, client, form) for each form target, first found as anonymous, agent, leadership."""
     pages = list(parameterless_pages())
-    emailed = [reverse(name, kwargs=FOREIGN_OBJECTS[name](partnership)) for name in EMAILED_PAGES]
+    emailed = [reverse(name, kwargs=build(partnership)) for name, build in EMAILED_PAGES.items()]
     found: dict[str, tuple[str, object, Form]] = {}
     for role, member in (("anonymous", None), ("agent", agent), ("leadership", leader)):
         client = client_for(partnership, member)
