@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pinnacle.tenancy.SuperuserAdminMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -107,15 +108,22 @@ TEMPLATES = [
 # Forms render through TEMPLATES (so `as_field_group` finds templates/forms/field.html).
 FORM_RENDERER = "pinnacle.forms.FormRenderer"
 
+DATABASE_URL = env.str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pinnacle")
+# Two roles (pinnacle/rls.py): `default` is the app role, held by row-level security to the
+# request's or task's partnership; `owner` owns the tables (migrations, the demo seed, superusers'
+# admin). Unset, the owner is the app's own URL: one role, and no wall.
 DATABASES = {
-    "default": env.dj_db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/pinnacle")
+    "default": env.dj_db_url("DATABASE_URL", default=DATABASE_URL),
+    "owner": env.dj_db_url("DATABASE_OWNER_URL", default=DATABASE_URL),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", 60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# The portal's queries are short and go through indexes; PostgreSQL's JIT compiler, which switches
-# itself on by estimated cost, added 20-70 ms to a large count or sort (bench/ at 200,000 leads).
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+for _database in DATABASES.values():
+    _database["ATOMIC_REQUESTS"] = False
+    _database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", 60)
+    _database["CONN_HEALTH_CHECKS"] = True
+    # The portal's queries are short and go through indexes; PostgreSQL's JIT compiler, which
+    # switches itself on by estimated cost, added 20-70 ms to a large count or sort (bench/ at
+    # 200,000 leads).
+    _database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -39,4 +39,16 @@ from pinnacle.settings import *  # noqa: E402, F403
 # (CONN_MAX_AGE 60) each of those threads left one open until the garbage collector found it,
 # and a serial run of the suite ended holding ~48 idle connections (two runs: "too many
 # clients"). Closed at the end of each request instead, the count stays at the test's own.
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+for _database in DATABASES.values():  # noqa: F405
+    _database["CONN_MAX_AGE"] = 0
+
+# The suite runs as the owner (a superuser, whom row-level security does not hold: most tests
+# make rows of two partnerships outside any request). tests/test_row_level_security.py checks the
+# wall through `app`: the same test database, as the app role (pinnacle/rls.py's APP_ROLE).
+DATABASES["owner"]["TEST"] = {"MIRROR": "default"}  # noqa: F405
+DATABASES["app"] = {  # noqa: F405
+    **DATABASES["default"],  # noqa: F405
+    "USER": "pinnacle_app",
+    "PASSWORD": "",
+    "TEST": {"MIRROR": "default"},
+}

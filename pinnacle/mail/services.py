@@ -232,7 +232,9 @@ def retry_message(*, message: OutboxMessage, actor) -> OutboxMessage:
     )
     from pinnacle.mail.tasks import deliver_message
 
-    transaction.on_commit(lambda: enqueue_delivery(deliver_message, message.pk))
+    transaction.on_commit(
+        lambda: enqueue_delivery(deliver_message, message.pk, message.partnership_id)
+    )
     return message
 
 
@@ -312,7 +314,9 @@ def queue_email(
 
     from pinnacle.mail.tasks import deliver_message
 
-    transaction.on_commit(lambda: enqueue_delivery(deliver_message, message.pk))
+    transaction.on_commit(
+        lambda: enqueue_delivery(deliver_message, message.pk, message.partnership_id)
+    )
     return message
 
 
@@ -379,7 +383,7 @@ BROKER_BACKOFF_SECONDS = 30
 _broker_down_until = 0.0
 
 
-def enqueue_delivery(task, message_id: int) -> None:
+def enqueue_delivery(task, message_id: int, partnership_id: int) -> None:
     """Hand a message to the broker, fire-and-forget; if the broker is down, the outbox sweep
     sends it later (the row is already stored, so nothing is lost)."""
     global _broker_down_until
@@ -387,7 +391,7 @@ def enqueue_delivery(task, message_id: int) -> None:
         return
     try:
         # No publish retries and a short connect timeout (settings): a request never hangs.
-        task.apply_async((message_id,), retry=False)
+        task.apply_async((message_id, partnership_id), retry=False)
     except Exception:  # any broker failure is recoverable by the sweep
         _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         log.warning("Broker unavailable; outbox message %s waits for the sweep", message_id)

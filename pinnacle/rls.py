@@ -1,0 +1,144 @@
+"""The second tenant wall: PostgreSQL row-level security on every tenant table.
+
+Two roles (docs/architecture.md, Tenancy):
+- the owner (`DATABASE_OWNER_URL`, the `owner` alias) owns the tables: migrations, the demo seed
+  and superusers' cross-tenant admin run as it. Owners and superusers are not held by the policies.
+- the app role (`DATABASE_URL`, the `default` alias) that web, worker and beat use: it owns
+  nothing, so every tenant table's policy holds it. A policy shows only the rows whose
+  `partnership_id` is the session's `pinnacle.partnership` setting (`pinnacle.tenancy.tenant_scope`
+  sets it); no setting, no rows, and a row of another partnership cannot be written.
+
+The policies follow the models: after every `migrate` (post_migrate) each table of a model with a
+`partnership` foreign key to Partnership gets row-level security and the policy if it lacks them,
+so a new tenant model is walled without anyone remembering.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db import DatabaseError, connections, models
+from psycopg import sql
+
+POLICY = "pinnacle_partnership"
+SETTING = "pinnacle.partnership"
+# The session's partnership as a bigint; NULL (no rows) when unset or reset to ''.
+CURRENT = f"NULLIF(current_setting('{SETTING}', true), '')::bigint"
+APP_ROLE = "pinnacle_app"
+
+
+def tenant_models() -> list[type[models.Model]]:
+    """Every concrete model whose `partnership` field is a foreign key to Partnership."""
+    from pinnacle.models import Partnership
+
+    found = []
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.proxy or not meta.managed:
+            continue
+        field = next((f for f in meta.concrete_fields if f.name == "partnership"), None)
+        if field is not None and field.related_model is Partnership:
+            found.append(model)
+    return found
+
+
+def tenant_tables() -> list[str]:
+    return sorted({model._meta.db_table for model in tenant_models()})
+
+
+def unwalled_tables(using: str = "default") -> list[str]:
+    """Tenant tables lacking row-level security or the policy."""
+    tables = tenant_tables()
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
+            WHERE c.relname = ANY(%s) AND c.relrowsecurity
+              AND EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname = %s)
+            """,
+            [tables, POLICY],
+        )
+        walled = {row[0] for row in cursor.fetchall()}
+    return [table for table in tables if table not in walled]
+
+
+def apply_policies(using: str = "default") -> list[str]:
+    """Give every tenant table row-level security and the partnership policy (idempotent: one
+    catalog query when nothing is missing). Returns the tables it changed."""
+    missing = unwalled_tables(using)
+    if not missing:
+        return []
+    condition = sql.SQL(CURRENT)
+    with connections[using].cursor() as cursor:
+        for table in missing:
+            name = sql.Identifier(table)
+            cursor.execute(sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(name))
+            cursor.execute(
+                sql.SQL("DROP POLICY IF EXISTS {} ON {}").format(sql.Identifier(POLICY), name)
+            )
+            cursor.execute(
+                sql.SQL(
+                    "CREATE POLICY {} ON {} USING (partnership_id = {}) "
+                    "WITH CHECK (partnership_id = {})"
+                ).format(sql.Identifier(POLICY), name, condition, condition)
+            )
+    return missing
+
+
+def on_post_migrate(sender, using: str = "default", **kwargs) -> None:
+    apply_policies(using)
+
+
+def ensure_app_role(role: str = APP_ROLE, password: str | None = None, using: str = "default"):
+    """Create the app role if missing (LOGIN; no superuser, no BYPASSRLS, owns nothing) and grant
+    it the data, not the schema: SELECT/INSERT/UPDATE/DELETE on every table, the sequences, and
+    the same on tables later migrations create (default privileges of the role running this,
+    which must be the one that runs migrations). Idempotent; safe to run from several processes."""
+    ident = sql.Identifier(role)
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT current_user, current_database()")
+        owner, database = cursor.fetchone()
+        if owner == role:
+            raise ValueError(f"{role} is the role running this: it cannot be its own app role")
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+        if cursor.fetchone() is None:
+            try:
+                cursor.execute(sql.SQL("CREATE ROLE {} LOGIN").format(ident))
+            except DatabaseError:  # another process made it first
+                cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+                if cursor.fetchone() is None:
+                    raise
+        cursor.execute(sql.SQL("ALTER ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS").format(ident))
+        if password is not None:
+            cursor.execute(
+                sql.SQL("ALTER ROLE {} PASSWORD {}").format(ident, sql.Literal(password or None))
+            )
+        statements = [
+            "GRANT CONNECT ON DATABASE {db} TO {role}",
+            "GRANT USAGE ON SCHEMA public TO {role}",
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+            "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA public "
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role}",
+        ]
+        for statement in statements:
+            cursor.execute(sql.SQL(statement).format(db=sql.Identifier(database), role=ident))
+
+
+def _same_role(alias: str, other: str) -> bool:
+    mine, theirs = connections[alias].settings_dict, connections[other].settings_dict
+    return all(mine.get(key) == theirs.get(key) for key in ("USER", "NAME", "HOST", "PORT"))
+
+
+def owner_alias() -> str:
+    """The alias whose connection is not held by the wall: `owner` when it is a role of its own,
+    else `default` (one role for both: the wall is off, and one connection serves)."""
+    return "default" if _same_role("default", "owner") else "owner"
+
+
+def walled(using: str = "default") -> bool:
+    """Whether the wall holds this alias's connection: it logs in as another role than the owner.
+    With one role (DATABASE_OWNER_URL unset, as in the suite, which runs as a superuser) nothing
+    holds it, and setting the partnership would only cost queries."""
+    return not _same_role(using, "owner")
