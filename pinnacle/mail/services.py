@@ -230,11 +230,7 @@ def retry_message(*, message: OutboxMessage, actor) -> OutboxMessage:
         target=message,
         summary=f"Retry of \u201c{message.subject}\u201d to {message.to_email}",
     )
-    from pinnacle.mail.tasks import deliver_message
-
-    transaction.on_commit(
-        lambda: enqueue_delivery(deliver_message, message.pk, message.partnership_id)
-    )
+    deliver_on_commit(message)
     return message
 
 
@@ -312,11 +308,7 @@ def queue_email(
         if not _insert(message):
             return existing.get()
 
-    from pinnacle.mail.tasks import deliver_message
-
-    transaction.on_commit(
-        lambda: enqueue_delivery(deliver_message, message.pk, message.partnership_id)
-    )
+    deliver_on_commit(message)
     return message
 
 
@@ -381,6 +373,16 @@ def _insert(message: OutboxMessage) -> bool:
 # several emails pays for one failed connection at most, and the sweep sends them all later.
 BROKER_BACKOFF_SECONDS = 30
 _broker_down_until = 0.0
+
+
+def deliver_on_commit(message: OutboxMessage) -> None:
+    """Hand the message to a worker once the transaction that wrote it commits; the task runs
+    within the message's partnership (row-level security, pinnacle/rls.py)."""
+    from pinnacle.mail.tasks import deliver_message
+
+    transaction.on_commit(
+        lambda: enqueue_delivery(deliver_message, message.pk, message.partnership_id)
+    )
 
 
 def enqueue_delivery(task, message_id: int, partnership_id: int) -> None:
