@@ -285,3 +285,21 @@ def test_a_superusers_admin_sees_every_partnership(two):
         assert b_lead.name in response.text  # another partnership's lead, through the owner
         assert connections["default"] is app
         assert session_setting(app) == ""
+
+
+def test_a_webhook_is_recorded_within_its_messages_partnership(two, settings):
+    """ESP webhooks arrive on no partnership's host: the message's partnership is read on the
+    owner's connection and the event recorded within it."""
+    from tests.pinnacle.test_tracking_webhooks import bounced, post
+
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "hook:s3cret-value"}
+    a, b = two
+    message = OutboxMessage.objects.get(partnership=b)
+    OutboxMessage.objects.filter(pk=message.pk).update(status="sent", esp_message_id="esp-1")
+    message.refresh_from_db()
+    with as_app() as app:
+        assert post(a, bounced(message)).status_code == 200
+        assert session_setting(app) == ""
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.BOUNCED
+    assert message.events.get().partnership == b
