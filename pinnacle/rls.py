@@ -10,7 +10,8 @@ Two roles (docs/architecture.md, Tenancy):
 
 The policies follow the models: after every `migrate` (post_migrate) each table of a model with a
 `partnership` foreign key to Partnership gets row-level security and the policy if it lacks them,
-so a new tenant model is walled without anyone remembering.
+so a new tenant model is walled without anyone remembering; so does a table of tenant data with no
+`partnership_id` (a many-to-many table), through its parents' rows (`child_tables`).
 """
 
 from __future__ import annotations
@@ -41,13 +42,53 @@ def tenant_models() -> list[type[models.Model]]:
     return found
 
 
-def tenant_tables() -> list[str]:
-    return sorted({model._meta.db_table for model in tenant_models()})
+def child_tables() -> dict[str, list[tuple[str, str, str]]]:
+    """Tables of tenant data without a `partnership_id` (today one: a many-to-many table between
+    two tenant models), as their foreign keys to tenant tables: (column, parent table, parent's
+    key). Their rows are walled through their parents: each parent must be in the partnership."""
+    tenant = set(tenant_models())
+    found = {}
+    for model in apps.get_models(include_auto_created=True):
+        meta = model._meta
+        if model in tenant or meta.proxy or not meta.managed:
+            continue
+        parents = [
+            (str(f.column), f.related_model._meta.db_table, str(f.related_model._meta.pk.column))
+            for f in meta.concrete_fields
+            if isinstance(f, models.ForeignKey) and f.related_model in tenant
+        ]
+        if parents:
+            found[meta.db_table] = parents
+    return found
+
+
+def policies() -> dict[str, sql.Composable]:
+    """Every walled table and its policy's condition."""
+    current = sql.SQL(CURRENT)
+    found: dict[str, sql.Composable] = {
+        model._meta.db_table: sql.SQL("partnership_id = {}").format(current)
+        for model in tenant_models()
+    }
+    for table, parents in child_tables().items():
+        found[table] = sql.SQL(" AND ").join(
+            sql.SQL(
+                "EXISTS (SELECT 1 FROM {parent} p WHERE p.{key} = {table}.{column} "
+                "AND p.partnership_id = {current})"
+            ).format(
+                parent=sql.Identifier(parent),
+                key=sql.Identifier(key),
+                table=sql.Identifier(table),
+                column=sql.Identifier(column),
+                current=current,
+            )
+            for column, parent, key in parents
+        )
+    return found
 
 
 def unwalled_tables(using: str = "default") -> list[str]:
-    """Tenant tables lacking row-level security or the policy."""
-    tables = tenant_tables()
+    """Walled tables lacking row-level security or the policy."""
+    tables = sorted(policies())
     with connections[using].cursor() as cursor:
         cursor.execute(
             """
@@ -68,7 +109,7 @@ def apply_policies(using: str = "default") -> list[str]:
     missing = unwalled_tables(using)
     if not missing:
         return []
-    condition = sql.SQL(CURRENT)
+    conditions = policies()
     with connections[using].cursor() as cursor:
         for table in missing:
             name = sql.Identifier(table)
@@ -77,10 +118,9 @@ def apply_policies(using: str = "default") -> list[str]:
                 sql.SQL("DROP POLICY IF EXISTS {} ON {}").format(sql.Identifier(POLICY), name)
             )
             cursor.execute(
-                sql.SQL(
-                    "CREATE POLICY {} ON {} USING (partnership_id = {}) "
-                    "WITH CHECK (partnership_id = {})"
-                ).format(sql.Identifier(POLICY), name, condition, condition)
+                sql.SQL("CREATE POLICY {} ON {} USING ({}) WITH CHECK ({})").format(
+                    sql.Identifier(POLICY), name, conditions[table], conditions[table]
+                )
             )
     return missing
 

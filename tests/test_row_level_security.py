@@ -22,6 +22,7 @@ from django.utils import timezone
 from advocates.models import Contact
 from leads.models import Lead
 from members.models import Member
+from outreach.models import Recommendation
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.tasks import deliver_message, sweep_outbox
 from pinnacle.models import AuditEvent, Partnership
@@ -85,6 +86,23 @@ def tenant_models():
     return found
 
 
+def child_models():
+    """Models of tenant data without a partnership (many-to-many tables between tenant models):
+    walled through their parents."""
+    tenant = set(tenant_models())
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model not in tenant
+        and model._meta.managed
+        and not model._meta.proxy
+        and any(f.is_relation and f.related_model in tenant for f in model._meta.concrete_fields)
+    ]
+
+
+Recommended = Recommendation.recommended.through
+
+
 def session_setting(connection) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting(%s, true)", [SETTING])
@@ -103,6 +121,11 @@ def populate(partnership) -> None:
     BreachReportFactory(partnership=partnership)
     TemplateFactory(partnership=partnership)
     MediaFactory(partnership=partnership)
+    lead = Lead.objects.filter(partnership=partnership).first()
+    recommendation = Recommendation.objects.create(
+        partnership=partnership, member=member, lead=lead, note="Two good agents."
+    )
+    recommendation.recommended.add(MemberFactory(partnership=partnership))
     contact = ContactFactory(owner=member)
     ReferralFactory(contact=contact)
     SurveyFactory(owner=member)
@@ -116,6 +139,7 @@ def probe(request):
     for model in tenant_models():
         ids = list(model._default_manager.all().values_list("partnership_id", flat=True))
         seen[model._meta.label] = [len(ids), sorted(set(ids))]
+    seen["recommended"] = [Recommended.objects.count(), []]
     if request.GET.get("fail"):
         raise RuntimeError("the view failed after reading")
     return JsonResponse(seen)
@@ -139,13 +163,16 @@ def owner_counts(partnership) -> dict[str, int]:
     return {
         model._meta.label: model._default_manager.filter(partnership=partnership).count()
         for model in tenant_models()
-    }
+    } | {"recommended": Recommended.objects.filter(recommendation__partnership=partnership).count()}
 
 
 def test_every_tenant_table_has_the_policy():
-    """A model with a partnership, or a table with a partnership_id column, without row-level
-    security and the partnership policy fails here."""
-    tables = {model._meta.db_table for model in tenant_models()}
+    """A model with a partnership, a table with a partnership_id column, or a table of tenant
+    data reached through its parents, without row-level security and the partnership policy
+    fails here."""
+    children = {model._meta.db_table for model in child_models()}
+    assert "outreach_recommendation_recommended" in children
+    tables = {model._meta.db_table for model in tenant_models()} | children
     with connections["default"].cursor() as cursor:
         cursor.execute(
             "SELECT table_name FROM information_schema.columns "
@@ -175,18 +202,20 @@ def test_every_tenant_row_is_hidden_outside_a_partnership(two):
     both = [label for label, n in expected.items() if n and owner_counts(b)[label]]
     # The data spans every app with tenant models, so the checks below mean something.
     assert len(both) >= 20, both
-    assert {label.split(".")[0] for label in both} == {m._meta.app_label for m in tenant_models()}
+    apps_with_rows = {label.split(".")[0] for label in both if "." in label}
+    assert apps_with_rows == {m._meta.app_label for m in tenant_models()}
 
     with as_app() as app:
         assert session_setting(app) == ""
         # No partnership set: no rows of any tenant model.
-        for model in tenant_models():
+        for model in tenant_models() + child_models():
             assert not model._default_manager.exists(), model._meta.label
 
         # A request of A: an unscoped read of every tenant model sees A's rows, all of them.
         response = app_client(a).get("/rls-probe/")
         assert response.status_code == 200
         seen = response.json()
+        assert seen["recommended"][0] == expected["recommended"] == 1
         for label, (count, partnerships) in seen.items():
             assert partnerships in ([], [a.pk]), label
             assert count == expected[label], label
@@ -194,6 +223,7 @@ def test_every_tenant_row_is_hidden_outside_a_partnership(two):
         # The request is over: the same connection, reused, has no partnership again.
         assert session_setting(app) == ""
         assert not Lead.objects.exists()
+        assert not Recommended.objects.exists()
 
         # A failing request resets it too.
         with pytest.raises(RuntimeError):
