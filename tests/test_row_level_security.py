@@ -26,7 +26,7 @@ from outreach.models import Recommendation
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.tasks import deliver_message, sweep_outbox
 from pinnacle.models import AuditEvent, Partnership
-from pinnacle.rls import APP_ROLE, ensure_app_role
+from pinnacle.rls import APP_ROLE, ensure_app_role, leaky_search_functions
 from pinnacle.tenancy import each_partnership, record_audit, tenant_scope
 from policy.models import PolicyRevision
 from policy.tasks import close_policy_votes
@@ -194,6 +194,13 @@ def test_every_tenant_table_has_the_policy():
         for condition in (qual, check):
             assert condition is not None, table
             assert "partnership_id" in condition and f"'{SETTING}'" in condition, table
+
+
+def test_the_searches_keep_their_indexes_under_the_wall():
+    """The searches' functions are leakproof, so PostgreSQL may still use their conditions as
+    index conditions under the policy (a trigram search: 4 ms, not 150, at 200,000 leads; see
+    bench/results/rls.md). The suite's owner is a superuser, who may declare them so."""
+    assert leaky_search_functions() == []
 
 
 def test_every_tenant_row_is_hidden_outside_a_partnership(two):
