@@ -199,7 +199,13 @@ def ensure_app_role(role: str = APP_ROLE, password: str | None = None, using: st
                 cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
                 if cursor.fetchone() is None:
                     raise
-        cursor.execute(sql.SQL("ALTER ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS").format(ident))
+        cursor.execute(
+            "SELECT rolcanlogin AND NOT rolsuper AND NOT rolbypassrls FROM pg_roles "
+            "WHERE rolname = %s",
+            [role],
+        )
+        if not cursor.fetchone()[0]:
+            cursor.execute(sql.SQL("ALTER ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS").format(ident))
         if password is not None:
             cursor.execute(
                 sql.SQL("ALTER ROLE {} PASSWORD {}").format(ident, sql.Literal(password or None))

@@ -49,6 +49,8 @@ from tests.transactions.factories import DisclosureFactory, TransactionFactory
 pytestmark = [
     pytest.mark.django_db(transaction=True, databases=["default", "owner", "app"]),
     pytest.mark.slow,
+    # One worker makes the app role (a cluster-wide row, which two workers' ALTER ROLE could race).
+    pytest.mark.xdist_group("row_level_security"),
 ]
 
 SETTING = "pinnacle.partnership"
@@ -57,9 +59,10 @@ SETTING = "pinnacle.partnership"
 @pytest.fixture(scope="session")
 def app_role(django_db_setup, django_db_blocker):
     """The app role and its grants on the test database, as `make run` and docker-compose make
-    them (the `app_role` command), with no password (the test server trusts loopback)."""
+    them (the `app_role` command); its password left as it is (none when made here: the test
+    server trusts loopback)."""
     with django_db_blocker.unblock():
-        ensure_app_role(APP_ROLE, "", using="default")
+        ensure_app_role(APP_ROLE, None, using="default")
 
 
 @contextlib.contextmanager
