@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterable, Iterator
 from typing import Self, TypeVar
 
@@ -25,6 +26,8 @@ from pinnacle.models import AuditEvent, Partnership
 from pinnacle.rls import SETTING, owner_alias, walled
 
 M = TypeVar("M", bound=models.Model)
+
+log = logging.getLogger(__name__)
 
 # Paths that answer without a tenant: health checks and ESP webhooks arrive on any host.
 TENANTLESS_PREFIXES = ("/healthz", "/anymail/", "/static/", "/media/")
@@ -71,7 +74,8 @@ def tenant_scope(partnership: Partnership | int, using: str = DEFAULT_DB_ALIAS) 
     autocommit, where a transaction-local setting would be gone after the first statement. The
     exit puts the previous value back, on exceptions too, so a reused connection (CONN_MAX_AGE)
     never carries one request's partnership into the next; if that reset fails, the connection
-    is closed rather than reused. Nothing to set where the wall is off (`walled`)."""
+    is closed rather than reused (the block's result stands). Nothing to set where the wall is
+    off (`walled`)."""
     pk = partnership if isinstance(partnership, int) else partnership.pk
     if pk is None or isinstance(pk, bool):
         raise ValueError("tenant_scope needs a saved partnership or its id")
@@ -95,8 +99,9 @@ def tenant_scope(partnership: Partnership | int, using: str = DEFAULT_DB_ALIAS) 
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config(%s, %s, false)", [SETTING, before])
         except DatabaseError:
+            # A closed connection carries nothing over; the block's own answer stands.
+            log.warning("Could not reset the partnership setting; connection closed")
             connection.close()
-            raise
 
 
 def each_partnership() -> Iterator[Partnership]:

@@ -145,6 +145,9 @@ def probe(request):
     seen["recommended"] = [Recommended.objects.count(), []]
     if request.GET.get("fail"):
         raise RuntimeError("the view failed after reading")
+    if request.GET.get("drop"):  # the connection dies under the view (a restart, a kill)
+        with contextlib.suppress(DatabaseError), connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
     return JsonResponse(seen)
 
 
@@ -238,6 +241,11 @@ def test_every_tenant_row_is_hidden_outside_a_partnership(two):
         # A failing request resets it too.
         with pytest.raises(RuntimeError):
             app_client(b).get("/rls-probe/?fail=1")
+        assert session_setting(app) == ""
+        assert not Member.objects.exists()
+
+        # A connection that died under the view cannot be reset: it is closed, the answer stands.
+        assert app_client(a).get("/rls-probe/?drop=1").status_code == 200
         assert session_setting(app) == ""
         assert not Member.objects.exists()
 
