@@ -109,7 +109,9 @@ def measure(count: int, rounds: int) -> dict:
             seconds = _drain(lambda: [noop.delay() for _ in range(count)])
             noops.append(count / seconds)
             ids = _queued(partnership, template, count, f"r{round_}")
-            seconds = _drain(lambda ids=ids: [deliver_message.delay(pk) for pk in ids])
+            seconds = _drain(
+                lambda ids=ids: [deliver_message.delay(pk, partnership.pk) for pk in ids]
+            )
             deliveries.append(count / seconds)
             sent = OutboxMessage.objects.filter(pk__in=ids, status="sent").count()
             if sent != count:

@@ -10,7 +10,13 @@ class PinnacleConfig(AppConfig):
     verbose_name = "Partnerships"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from pinnacle.ratelimit import let_allauth_through_when_redis_is_down
+        from pinnacle.rls import on_post_migrate
+
+        # Row-level security for every tenant table, new ones included (pinnacle/rls.py).
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="pinnacle.rls")
 
         let_allauth_through_when_redis_is_down()
         # `email__lower=address.lower()` compiles to LOWER("email") = %s, which the indexes on

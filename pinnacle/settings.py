@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pinnacle.tenancy.SuperuserAdminMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -107,28 +108,37 @@ TEMPLATES = [
 # Forms render through TEMPLATES (so `as_field_group` finds templates/forms/field.html).
 FORM_RENDERER = "pinnacle.forms.FormRenderer"
 
+DATABASE_URL = env.str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pinnacle")
+# Two roles (pinnacle/rls.py): `default` is the app role, held by row-level security to the
+# request's or task's partnership; `owner` owns the tables (migrations, the demo seed, superusers'
+# admin). Unset, the owner is the app's own URL: one role, and no wall.
 DATABASES = {
-    "default": env.dj_db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/pinnacle")
+    "default": env.dj_db_url("DATABASE_URL", default=DATABASE_URL),
+    "owner": env.dj_db_url("DATABASE_OWNER_URL", default=DATABASE_URL),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # with the pool: checked as taken from it
-# Each process keeps at most DATABASE_POOL_SIZE connections (psycopg's pool), whatever its
-# threads, so the database's connections stay within the budget in README "Processes"; a request
-# that finds the pool taken waits up to DATABASE_POOL_TIMEOUT seconds, then gets the plain 503.
-# 0 turns the pool off: one connection per thread, kept CONN_MAX_AGE seconds.
+for _database in DATABASES.values():
+    _database["ATOMIC_REQUESTS"] = False
+    _database["CONN_HEALTH_CHECKS"] = True  # with the pool: checked as taken from it
+    # The portal's queries are short and go through indexes; PostgreSQL's JIT compiler, which
+    # switches itself on by estimated cost, added 20-70 ms to a large count or sort (bench/ at
+    # 200,000 leads).
+    _database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# Each process keeps at most DATABASE_POOL_SIZE connections as the app role (psycopg's pool),
+# whatever its threads, and at most one as the owner (superusers' admin, a webhook's lookup of its
+# message's partnership), so the database's connections stay within the budget in README
+# "Processes"; a request that finds the pool taken waits up to DATABASE_POOL_TIMEOUT seconds, then
+# gets the plain 503. 0 turns the pool off: one connection per thread, kept CONN_MAX_AGE seconds.
 DATABASE_POOL_SIZE = env.int("DATABASE_POOL_SIZE", 4)
-if DATABASE_POOL_SIZE > 0:
-    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django: pooled connections are never persistent
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": 1,
-        "max_size": DATABASE_POOL_SIZE,
-        "timeout": env.float("DATABASE_POOL_TIMEOUT", 5),
-    }
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", 60)
-# The portal's queries are short and go through indexes; PostgreSQL's JIT compiler, which switches
-# itself on by estimated cost, added 20-70 ms to a large count or sort (bench/ at 200,000 leads).
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+for _alias, _size in (("default", DATABASE_POOL_SIZE), ("owner", min(DATABASE_POOL_SIZE, 1))):
+    if DATABASE_POOL_SIZE > 0:
+        DATABASES[_alias]["CONN_MAX_AGE"] = 0  # Django: pooled connections are never persistent
+        DATABASES[_alias]["OPTIONS"]["pool"] = {
+            "min_size": 1 if _alias == "default" else 0,
+            "max_size": _size,
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", 5),
+        }
+    else:
+        DATABASES[_alias]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", 60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", "redis://127.0.0.1:6379/0")

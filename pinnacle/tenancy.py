@@ -2,23 +2,32 @@
 
 - `PartnershipMiddleware` resolves `request.partnership` from the Host header.
 - `TenantOwned` models carry `partnership` and a manager with `for_partnership(p)`.
+- `tenant_scope(p)` sets the database session's partnership, which the row-level security policies
+  compare every tenant row with (pinnacle/rls.py): the middleware wraps each request in it, the
+  tasks each partnership's work.
 - `get_for_partnership_or_404` fetches a tenant object by id with `pinnacle.access.get_or_404`:
   missing and foreign objects give the same 404, so nothing leaks that another tenant's row exists.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Iterable, Iterator
 from typing import Self, TypeVar
 
 from django.conf import settings
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models
 from django.http import HttpRequest, HttpResponseNotFound
 from django.utils import timezone
 
 from pinnacle.access import get_or_404
 from pinnacle.models import AuditEvent, Partnership
+from pinnacle.rls import SETTING, owner_alias, walled
 
 M = TypeVar("M", bound=models.Model)
+
+log = logging.getLogger(__name__)
 
 # Paths that answer without a tenant: health checks and ESP webhooks arrive on any host.
 TENANTLESS_PREFIXES = ("/healthz", "/anymail/", "/static/", "/media/")
@@ -59,6 +68,61 @@ def resolve_partnership(host: str) -> Partnership | None:
     return Partnership.objects.filter(domain=host).first()
 
 
+@contextlib.contextmanager
+def tenant_scope(partnership: Partnership | int, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Run the block with the database session's partnership set (pinnacle/rls.py), then put back
+    the one before (none, outside another scope).
+
+    A session setting (`set_config(..., false)`), not a transaction's: requests and tasks run in
+    autocommit, where a transaction-local setting would be gone after the first statement. The
+    exit puts the previous value back, on exceptions too, so a reused connection (CONN_MAX_AGE)
+    never carries one request's partnership into the next; if that reset fails, the connection
+    is closed rather than reused (the block's result stands). Nothing to set where the wall is
+    off (`walled`)."""
+    pk = partnership if isinstance(partnership, int) else partnership.pk
+    if pk is None or isinstance(pk, bool):
+        raise ValueError("tenant_scope needs a saved partnership or its id")
+    if not walled(using):
+        yield
+        return
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        # OFFSET 0 keeps the subquery (the value before) from being merged into the outer query,
+        # so it is read before set_config changes it.
+        cursor.execute(
+            "SELECT before.value, set_config(%s, %s, false) FROM "
+            "(SELECT current_setting(%s, true) AS value OFFSET 0) before",
+            [SETTING, str(int(pk)), SETTING],
+        )
+        before = cursor.fetchone()[0] or ""
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, %s, false)", [SETTING, before])
+        except DatabaseError:
+            # A closed connection carries nothing over; the block's own answer stands.
+            log.warning("Could not reset the partnership setting; connection closed")
+            connection.close()
+
+
+def each_partnership() -> Iterator[Partnership]:
+    """Every partnership in turn, the loop's body within its `tenant_scope`: what a sweep over
+    all tenants runs in (the partnership table itself has no row-level security)."""
+    for partnership in Partnership.objects.order_by("id"):
+        with tenant_scope(partnership):
+            yield partnership
+
+
+def totals(counts: Iterable[tuple[int, int]]) -> tuple[int, int]:
+    """A sweep's (x, y) counts over every partnership, added up."""
+    first = second = 0
+    for x, y in counts:
+        first, second = first + x, second + y
+    return first, second
+
+
 class TenantRequest(HttpRequest):
     """What `PartnershipMiddleware` makes of a request, for annotations."""
 
@@ -79,8 +143,32 @@ class PartnershipMiddleware:
                 return HttpResponseNotFound("Unknown partnership.")
             return self.get_response(request)
         # Pages show the partnership's time by default; member pages switch to the member's own.
-        with timezone.override(request.partnership.tzinfo):
+        with tenant_scope(request.partnership), timezone.override(request.partnership.tzinfo):
             return self.get_response(request)
+
+
+class SuperuserAdminMiddleware:
+    """A superuser's admin pages see every partnership: the request runs on the owner's
+    connection, which the row-level security policies do not hold. Leadership's admin (staff, not
+    superusers) stays on the app role's connection, walled to the request's partnership.
+    After AuthenticationMiddleware (it reads `request.user`). Streaming responses are not used by
+    the admin; one would be read after the connection is swapped back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/admin/") or not request.user.is_superuser:
+            return self.get_response(request)
+        alias = owner_alias()
+        if alias == DEFAULT_DB_ALIAS:
+            return self.get_response(request)  # one role: the wall is off anyway
+        app = connections[DEFAULT_DB_ALIAS]
+        connections[DEFAULT_DB_ALIAS] = connections[alias]
+        try:
+            return self.get_response(request)
+        finally:
+            connections[DEFAULT_DB_ALIAS] = app
 
 
 def partnership_context(request: HttpRequest) -> dict:

@@ -39,8 +39,20 @@ from pinnacle.settings import *  # noqa: E402, F403
 # (CONN_MAX_AGE 60) each of those threads left one open until the garbage collector found it,
 # and a serial run of the suite ended holding ~48 idle connections (two runs: "too many
 # clients"). Closed at the end of each request instead, the count stays at the test's own.
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # The suite's own connection per test thread, as before the pool: pytest-django's transactions
-# and its database setup assume one; the pool is proven in tests/test_faults_database.py, whose
-# processes run with the production settings.
-DATABASES["default"]["OPTIONS"].pop("pool", None)  # noqa: F405
+# and its database setup assume one; the pool is proven in tests/test_faults_database.py and
+# tests/test_connection_budget.py, whose processes run with the production settings.
+for _database in DATABASES.values():  # noqa: F405
+    _database["CONN_MAX_AGE"] = 0
+    _database["OPTIONS"].pop("pool", None)
+
+# The suite runs as the owner (a superuser, whom row-level security does not hold: most tests
+# make rows of two partnerships outside any request). tests/test_row_level_security.py checks the
+# wall through `app`: the same test database, as the app role (pinnacle/rls.py's APP_ROLE).
+DATABASES["owner"]["TEST"] = {"MIRROR": "default"}  # noqa: F405
+DATABASES["app"] = {  # noqa: F405
+    **DATABASES["default"],  # noqa: F405
+    "USER": "pinnacle_app",
+    "PASSWORD": "",
+    "TEST": {"MIRROR": "default"},
+}

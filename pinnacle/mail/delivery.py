@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.signals import message_status_changed
+from pinnacle.models import Partnership
 
 log = logging.getLogger(__name__)
 
@@ -184,23 +185,29 @@ def deliver(message_id: int) -> str | None:
     return message.status if recorded else None
 
 
-def due_message_ids(limit: int = SWEEP_BATCH) -> list[int]:
-    """Queued rows whose next attempt is due and that nobody holds (or whose holder died)."""
+def due_messages(limit: int = SWEEP_BATCH, partnership: Partnership | None = None):
+    """Queued rows whose next attempt is due and that nobody holds (or whose holder died), as
+    (id, partnership id) pairs; one partnership's only when it is given."""
     now = timezone.now()
-    return list(
-        OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED, next_attempt_at__lte=now)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE))
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    due = OutboxMessage.objects.filter(
+        status=OutboxMessage.Status.QUEUED, next_attempt_at__lte=now
+    ).filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE))
+    if partnership is not None:
+        due = due.filter(partnership=partnership)
+    return list(due.order_by("next_attempt_at").values_list("pk", "partnership_id")[:limit])
 
 
-def sweep() -> int:
-    """Re-enqueue due rows (broker lost, worker died, retry due). Returns how many it handed on."""
+def due_message_ids(limit: int = SWEEP_BATCH) -> list[int]:
+    return [pk for pk, _ in due_messages(limit)]
+
+
+def sweep(partnership: Partnership | None = None) -> int:
+    """Re-enqueue due rows (broker lost, worker died, retry due). Returns how many it handed on.
+    The task sweeps one partnership at a time (its scope, pinnacle/rls.py)."""
     from pinnacle.mail.services import enqueue_delivery
     from pinnacle.mail.tasks import deliver_message
 
-    ids = due_message_ids()
-    for message_id in ids:
-        enqueue_delivery(deliver_message, message_id)
-    return len(ids)
+    due = due_messages(partnership=partnership)
+    for message_id, partnership_id in due:
+        enqueue_delivery(deliver_message, message_id, partnership_id)
+    return len(due)

@@ -4,6 +4,10 @@ An event maps to a row only when its ESP message id is the one recorded for the 
 only move forward (ESPs deliver webhooks out of order); each ESP event is stored once
 (deduplicated on its event id) in the same transaction as the status change; hard bounces and
 complaints suppress the row's recipient for all mail, an ESP unsubscribe for outreach.
+
+Webhooks arrive on no partnership's host: the row's partnership is read on the owner's connection
+(`message_partnership`, one indexed read), and the event is handled within that partnership's
+scope (row-level security, pinnacle/rls.py).
 """
 
 import logging
@@ -16,6 +20,8 @@ from django.utils import timezone
 
 from pinnacle.mail.models import DeliveryEvent, OutboxMessage, Suppression
 from pinnacle.mail.services import advance_status, suppress
+from pinnacle.rls import owner_alias
+from pinnacle.tenancy import tenant_scope
 
 log = logging.getLogger(__name__)
 
@@ -52,17 +58,37 @@ class EventTooEarly(Exception):
     told to try again (503), and by then the id is there to check."""
 
 
+def event_outbox_id(event) -> int | None:
+    outbox_id = str((event.metadata or {}).get("outbox_id", ""))
+    # Our own ids are plain ASCII digits ("²" is a digit to str.isdigit, not to int()).
+    return int(outbox_id) if outbox_id.isascii() and outbox_id.isdigit() else None
+
+
+def message_partnership(event) -> int | None:
+    """The partnership of the row the event names, read on the owner's connection (the wall
+    holds the app's connection to no partnership here); `find_message` then checks the event
+    against the row within that partnership's scope."""
+    if not event.message_id:
+        return None
+    rows = OutboxMessage.objects.using(owner_alias())
+    outbox_id = event_outbox_id(event)
+    if outbox_id is not None:
+        rows = rows.filter(pk=outbox_id)
+    else:
+        rows = rows.filter(esp_message_id=str(event.message_id))
+    return rows.values_list("partnership_id", flat=True).first()
+
+
 def find_message(event) -> OutboxMessage | None:
     """The row this event is about: the ESP's message id must be the one recorded for the row,
     so an event can never be pointed at a row by its outbox id alone."""
     if not event.message_id:
         return None
     rows = OutboxMessage.objects.select_related("partnership")
-    outbox_id = str((event.metadata or {}).get("outbox_id", ""))
-    # Our own ids are plain ASCII digits ("²" is a digit to str.isdigit, not to int()).
-    is_outbox_id = outbox_id.isascii() and outbox_id.isdigit()
+    outbox_id = event_outbox_id(event)
+    is_outbox_id = outbox_id is not None
     if is_outbox_id:
-        rows = rows.filter(pk=int(outbox_id))
+        rows = rows.filter(pk=outbox_id)
     if message := rows.filter(esp_message_id=str(event.message_id)).first():
         return message
     if is_outbox_id and rows.filter(status=Status.QUEUED, claimed_at__isnull=False).exists():
@@ -103,6 +129,15 @@ def event_key(event, esp_name: str, message: OutboxMessage) -> str:
 
 @receiver(tracking, dispatch_uid="pinnacle.mail.tracking")
 def on_tracking_event(sender, event, esp_name, **kwargs):
+    partnership_id = message_partnership(event)
+    if partnership_id is None:
+        log.info("%s %s event for an unknown message ignored", esp_name, event.event_type)
+        return
+    with tenant_scope(partnership_id):
+        record_event(event, esp_name)
+
+
+def record_event(event, esp_name: str) -> None:
     message = find_message(event)
     if message is None:
         log.info("%s %s event for an unknown message ignored", esp_name, event.event_type)

@@ -230,9 +230,7 @@ def retry_message(*, message: OutboxMessage, actor) -> OutboxMessage:
         target=message,
         summary=f"Retry of \u201c{message.subject}\u201d to {message.to_email}",
     )
-    from pinnacle.mail.tasks import deliver_message
-
-    transaction.on_commit(lambda: enqueue_delivery(deliver_message, message.pk))
+    deliver_on_commit(message)
     return message
 
 
@@ -310,9 +308,7 @@ def queue_email(
         if not _insert(message):
             return existing.get()
 
-    from pinnacle.mail.tasks import deliver_message
-
-    transaction.on_commit(lambda: enqueue_delivery(deliver_message, message.pk))
+    deliver_on_commit(message)
     return message
 
 
@@ -382,7 +378,17 @@ BROKER_BACKOFF_SECONDS = 30
 _broker_down_until = 0.0
 
 
-def enqueue_delivery(task, message_id: int) -> None:
+def deliver_on_commit(message: OutboxMessage) -> None:
+    """Hand the message to a worker once the transaction that wrote it commits; the task runs
+    within the message's partnership (row-level security, pinnacle/rls.py)."""
+    from pinnacle.mail.tasks import deliver_message
+
+    transaction.on_commit(
+        lambda: enqueue_delivery(deliver_message, message.pk, message.partnership_id)
+    )
+
+
+def enqueue_delivery(task, message_id: int, partnership_id: int) -> None:
     """Hand a message to the broker, fire-and-forget; if the broker is down, the outbox sweep
     sends it later (the row is already stored, so nothing is lost)."""
     global _broker_down_until
@@ -390,7 +396,7 @@ def enqueue_delivery(task, message_id: int) -> None:
         return
     try:
         # No publish retries and a short connect timeout (settings): a request never hangs.
-        task.apply_async((message_id,), retry=False)
+        task.apply_async((message_id, partnership_id), retry=False)
     except Exception:  # any broker failure is recoverable by the sweep
         _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         log.warning("Broker unavailable; outbox message %s waits for the sweep", message_id)
