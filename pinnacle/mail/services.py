@@ -331,8 +331,7 @@ def preview_email(
 
 
 def _new_message(partnership, template, to, sender_name, reply_to) -> OutboxMessage:
-    # A display name is typed by a person: a newline in it made Django refuse the From header
-    # (BadHeaderError) on every attempt, so the message was never sent. Folded, as subjects are.
+    # Folded, as subjects are: a typed newline made Django refuse From on every attempt.
     sender_name = " ".join(sender_name.split())
     return OutboxMessage(
         partnership=partnership,
