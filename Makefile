@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test coverage bench install lint format clean
+.PHONY: run test coverage bench mutate install lint format clean
 
 run: install
 	$(PY) -m pinnacle.devservices run
@@ -22,6 +22,13 @@ bench: install
 	@command -v wrk >/dev/null || { echo "Installing wrk (Debian package)"; \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py
+
+# Mutation testing of the core rules, on demand (not in `make test`): each module's mutants one
+# at a time against the tests that run the mutated line; prints each module's score and its
+# surviving mutants, writes bench/results/mutation.md. MODULE=advocates/stats.py for one
+# module (the list: MODULES in tests/mutate.py). Slow: minutes per module.
+mutate: install
+	$(PY) -m tests.mutate $(MODULE)
 
 install: $(VENV)/.installed
 
