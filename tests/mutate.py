@@ -38,6 +38,15 @@ RESULTS = ROOT / "bench" / "results"
 
 # Each module under test and the tests that exercise it (the baseline runs all of them; each
 # mutant only those that ran one of its lines). Browser journeys are left out (`not e2e`).
+CONFIDENTIALITY_TESTS = [
+    "tests/transactions/test_transaction_confidentiality_access.py",
+    "tests/transactions/test_transaction_confidentiality_covers.py",
+    "tests/transactions/test_transaction_confidentiality_logging.py",
+    "tests/transactions/test_transaction_visibility.py",
+    "tests/transactions/test_disclosures.py",
+    "tests/leads/test_timeline_confidentiality.py",
+    "tests/outreach/test_timeline_confidentiality.py",
+]
 MODULES: dict[str, list[str]] = {
     "advocates/stats.py": ["tests/advocates/test_stats.py"],
     "pinnacle/mail/delivery.py": [
@@ -48,8 +57,8 @@ MODULES: dict[str, list[str]] = {
     ],
     "outreach/selectors/policy.py": ["tests/outreach"],
     "outreach/services/attempts.py": ["tests/outreach"],
-    "transactions/selectors/sight.py": ["tests/transactions", "tests/test_tenant_isolation.py"],
-    "transactions/selectors/sealing.py": ["tests/transactions", "tests/test_tenant_isolation.py"],
+    "transactions/selectors/sight.py": CONFIDENTIALITY_TESTS,
+    "transactions/selectors/sealing.py": CONFIDENTIALITY_TESTS,
     "policy/services/revisions.py": ["tests/policy"],
     "leads/services/intake.py": [
         "tests/leads/test_intake.py",
@@ -64,6 +73,7 @@ MODULES: dict[str, list[str]] = {
 # listed mutant still runs; it is reported as equivalent only if it survives.
 _STATS = "advocates/stats.py"
 _DELIVERY = "pinnacle/mail/delivery.py"
+_SEALING = "transactions/selectors/sealing.py"
 _BLOCK = "the block size of the redraws: every size sums the same products, so only memory changes"
 _TIE = (
     "with the 1e-9 tie tolerance `>` and `>=` differ only when a redrawn difference is exactly "
@@ -168,6 +178,31 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         for after in (
             'esp_id = getattr(getattr(email, "anymail_status", None), "message_id", )',
             'esp_id = getattr(getattr(email, "anymail_status", ), "message_id", None)',
+        )
+    ),
+    (
+        _DELIVERY,
+        "due_message_ids",
+        ".values_list(flat=True)[:limit]",
+        "values_list(flat=True) without a field lists the model's first field, its primary key",
+    ),
+    *(
+        (
+            _SEALING,
+            function,
+            after,
+            "Django resolves the output field of Value(False), and of a Case whose values are "
+            "all booleans, to BooleanField by itself",
+        )
+        for function, after in (
+            ("email_sealed", "return Value(False, output_field=None)"),
+            ("email_sealed", "return Value(False, )"),
+            ("free_text_sealed", "return Value(False, output_field=None)"),
+            ("free_text_sealed", "return Value(False, )"),
+            ("_any_of", "return Value(False, output_field=None)"),
+            ("_any_of", "return Value(False, )"),
+            ("_any_of", "output_field=None,"),
+            ("_any_of", ")"),
         )
     ),
     (

@@ -33,3 +33,12 @@ class RaisingBackend(LocmemBackend):
 
     def send_messages(self, messages):
         raise RaisingBackend.error
+
+
+class LongIdBackend(LocmemBackend):
+    """An ESP whose message ids run past the outbox's 200-character column."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            message.anymail_status.message_id = "m" * 300
+        return super().send_messages(messages)

@@ -443,3 +443,49 @@ def test_a_row_a_webhook_moved_on_while_it_waited_for_a_retry_is_no_longer_due(p
     assert advance_status(message, Status.DELIVERED)
     with time_machine.travel(message.next_attempt_at + datetime.timedelta(seconds=1)):
         assert delivery.due_message_ids() == []
+
+
+def test_a_retry_that_goes_through_clears_the_last_error(partnership, flaky):
+    flaky.failures_left = 1
+    message = notice(partnership)
+    assert delivery.deliver(message.pk) is None
+    message.refresh_from_db()
+    with time_machine.travel(message.next_attempt_at + datetime.timedelta(seconds=1)):
+        assert delivery.deliver(message.pk) == Status.SENT
+    message.refresh_from_db()
+    assert message.last_error == "" and message.sent_at
+
+
+def test_an_esp_id_is_cut_to_its_column(partnership, settings):
+    settings.EMAIL_BACKEND = "tests.pinnacle.backends.LongIdBackend"
+    message = notice(partnership)
+    assert delivery.deliver(message.pk) == Status.SENT
+    message.refresh_from_db()
+    assert message.esp_message_id == "m" * 200
+
+
+def test_a_tag_is_the_template_cut_to_50_characters(partnership):
+    message = notice(partnership)
+    message.template = "mail/" + "t" * 60
+    assert delivery.build_email(message).tags == ["mail-" + "t" * 45]
+
+
+@pytest.fixture
+def eager_tasks():
+    """Tasks run in this process when queued, as a worker would run them."""
+    from pinnacle.celery import app
+
+    previous, app.conf.task_always_eager = app.conf.task_always_eager, True
+    yield
+    app.conf.task_always_eager = previous
+
+
+def test_the_sweep_hands_each_due_row_to_the_delivery_task(partnership, flaky, eager_tasks):
+    flaky.failures_left = 1
+    message = notice(partnership)
+    assert delivery.deliver(message.pk) is None  # a transient failure: due again later
+    message.refresh_from_db()
+    with time_machine.travel(message.next_attempt_at + datetime.timedelta(seconds=1)):
+        assert delivery.sweep() == 1
+    message.refresh_from_db()
+    assert message.status == Status.SENT and message.attempts == 2
