@@ -206,6 +206,18 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         )
     ),
     (
+        "transactions/selectors/sight.py",
+        "sight_annotations",
+        '.annotate(cover=Func(F("covers"), function="UNNEST", output_field=CharField()))',
+        "PostgreSQL reads unquoted function names case-blind: UNNEST is unnest",
+    ),
+    (
+        "transactions/selectors/sight.py",
+        "outside_looks",
+        "return [(pk, LEADERSHIP_SIGHT) for pk in outside.values_list(flat=True)]",
+        "values_list(flat=True) without a field lists the model's first field, its primary key",
+    ),
+    (
         _STATS,
         "fit_satisfaction",
         "coefficients, *_ = np.linalg.lstsq(x, y, )",
