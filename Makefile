@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test coverage bench soak install lint format clean
+.PHONY: run test coverage bench soak mutate install lint format clean
 
 run: install
 	$(PY) -m pinnacle.devservices run
@@ -29,6 +29,13 @@ bench: install
 # writes bench/results/soak.md. Its own database (pinnacle_soak) and Redis database (11).
 soak: install
 	$(PY) bench/soak.py
+
+# Mutation testing of the core rules, on demand (not in `make test`): each module's mutants one
+# at a time against the tests that run the mutated line; prints each module's score and its
+# surviving mutants, writes bench/results/mutation.md. MODULE=advocates/stats.py for one
+# module (the list: MODULES in tests/mutate.py). Slow: minutes per module.
+mutate: install
+	$(PY) -m tests.mutate $(MODULE)
 
 install: $(VENV)/.installed
 

@@ -382,9 +382,8 @@ def deliver_on_commit(message: OutboxMessage) -> None:
     within the message's partnership (row-level security, pinnacle/rls.py)."""
     from pinnacle.mail.tasks import deliver_message
 
-    transaction.on_commit(
-        lambda: enqueue_delivery(deliver_message, message.pk, message.partnership_id)
-    )
+    message_id, partnership_id = message.pk, message.partnership_id
+    transaction.on_commit(lambda: enqueue_delivery(deliver_message, message_id, partnership_id))
 
 
 def enqueue_delivery(task, message_id: int, partnership_id: int) -> None:

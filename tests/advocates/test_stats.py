@@ -95,6 +95,37 @@ def test_the_interval_leaves_out_zero_exactly_when_p_is_below_five_percent():
     assert verdicts == {True, False}  # both kinds of experiment were checked
 
 
+@pytest.mark.parametrize(
+    "a, b, seed",
+    [
+        # Counts of 0 and 1 only (the smallest spread there is), a clear difference.
+        ([0, 1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0], [1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1], 3),
+        # No clear difference: 0 lies inside, the upper bound just above it.
+        ([1, 2, 0, 3, 2, 6, 0], [1, 0, 0, 1], 59),
+    ],
+)
+def test_the_interval_s_bounds_are_where_the_same_test_starts_rejecting_the_shift(a, b, seed):
+    # Recomputed independently: B's counts lowered by d, the permutation test run again over
+    # the same redraws. Inside the bounds p >= 0.05, just outside p < 0.05.
+    result = compare_counts(a, b, seed=seed)
+    in_b = redraws(len(a), len(b), seed=seed)
+
+    def p(shift):
+        return permutation_p_values([a + [x - shift for x in b]], len(a), in_b)[0]
+
+    assert result.p_value == p(0.0)
+    assert -math.inf < result.low < result.difference < result.high < math.inf
+    assert p(result.low + 1e-6) >= 0.05 > p(result.low - 1e-6)
+    assert p(result.high - 1e-6) >= 0.05 > p(result.high + 1e-6)
+
+
+def test_fewer_redraws_when_asked():
+    a, b = [0, 1, 0, 2, 0], [1, 0, 2, 0, 1]
+    result = compare_counts(a, b, seed=8, rounds=99)
+    assert result.p_value == permutation_p_values(a + b, 5, redraws(5, 5, seed=8, rounds=99))[0]
+    assert 0.5 < result.p_value <= 1
+
+
 def test_the_same_seed_gives_the_same_numbers_on_every_visit():
     a, b = [0, 1, 0, 2, 0, 0, 5, 0, 1, 0], [3, 0, 2, 4, 1, 0, 6, 2, 0, 1]
     assert compare_counts(a, b, seed=99) == compare_counts(a, b, seed=99)
@@ -146,20 +177,50 @@ def test_a_group_of_one_is_compared_without_a_bound_it_cannot_have():
     assert math.isinf(result.low) and math.isinf(result.high)
 
 
+NOT_COUNTS = "Group A must be a list of referral counts."
+NOT_WHOLE = "Group A's counts must be whole numbers, 0 or more."
+
+
 @pytest.mark.parametrize(
-    "a, b",
+    "a, b, message",
     [
-        ([], [1, 2]),  # an empty group
-        ([1, 2], []),
-        ([1, -1], [1, 2]),  # a negative count
-        ([1.5, 1], [1, 2]),  # half a referral
-        ([1, float("nan")], [1, 2]),
-        ([[1, 2]], [1, 2]),  # not a list of counts
+        ([], [1, 2], "Each group needs at least one contact."),  # an empty group
+        ([1, 2], [], "Each group needs at least one contact."),
+        ([1, -1], [1, 2], NOT_WHOLE),  # a negative count
+        ([1.5, 1], [1, 2], NOT_WHOLE),  # half a referral
+        ([1, 2], [1, -1], "Group B's counts must be whole numbers, 0 or more."),
+        ([1, float("nan")], [1, 2], NOT_COUNTS),
+        ([1, None], [1, 2], NOT_COUNTS),  # a count missing
+        ([[1, 2]], [1, 2], NOT_COUNTS),  # not a list of counts
+        ([1, 2], [[1, 2]], "Group B must be a list of referral counts."),
     ],
 )
-def test_compare_counts_refuses_impossible_counts(a, b):
-    with pytest.raises(ValueError):
+def test_compare_counts_refuses_impossible_counts_and_says_why(a, b, message):
+    with pytest.raises(ValueError) as refused:
         compare_counts(a, b, seed=1)
+    assert str(refused.value) == message
+
+
+def test_a_seed_is_its_64_bits_so_a_negative_stored_seed_draws_like_its_unsigned_twin():
+    # Experiment.seed is a signed bigint; NumPy's generator takes 0 <= seed, so the seed is
+    # read as its 64 bits: -1 and 2**64 - 1 are the same seed, 1 and 3 are not.
+    assert np.array_equal(redraws(4, 4, seed=-1), redraws(4, 4, seed=2**64 - 1))
+    assert not np.array_equal(redraws(4, 4, seed=1), redraws(4, 4, seed=3))
+
+
+def test_the_p_value_counts_each_redraw_at_least_as_far_from_zero_as_the_observed_split():
+    # Redraws chosen by hand: the first is the observed split itself (difference 1), the other
+    # two put one referrer in each group (difference 0), so p = (1 + 1) / (1 + 3).
+    in_b = np.array([[0, 0, 1, 1], [1, 0, 1, 0], [0, 1, 0, 1]], dtype=np.int8)
+    assert permutation_p_values([[0, 0, 1, 1]], 2, in_b) == [0.5]
+
+
+def test_each_row_of_a_simulation_is_its_own_experiment():
+    rows = [[0, 0, 0, 1, 2, 4], [1, 0, 2, 0, 0, 1], [5, 0, 1, 0, 0, 0]]
+    in_b = redraws(3, 3, seed=5, rounds=50)
+    together = permutation_p_values(rows, 3, in_b)
+    assert together == [permutation_p_values([row], 3, in_b)[0] for row in rows]
+    assert len(set(together)) > 1
 
 
 # --- The satisfaction model ----------------------------------------------------------------------
@@ -200,19 +261,29 @@ def test_r2_is_one_minus_sse_over_sst_about_the_mean():
     assert fit.r2 == pytest.approx(1 - sse / sst)
 
 
+TOO_ALIKE = (
+    "The answers for communication, quality and value do not vary enough to tell their "
+    "weights apart."
+)
+
+
 @pytest.mark.parametrize(
-    "rows",
+    "rows, message",
     [
-        [(5, 5, 5, 5)] * 12,  # every answer identical
-        [(c, c, 3, c) for c in range(1, 11)],  # C and Q always equal: rank-deficient
-        [(1, 2, 3, 7), (3, 1, 2, 7), (2, 3, 1, 7), (4, 4, 5, 7)],  # S never varies
-        [(1, 2, 3, 4)],  # fewer rows than factors
-        [],
+        ([(5, 5, 5, 5)] * 12, TOO_ALIKE),  # every answer identical
+        ([(c, c, 3, c) for c in range(1, 11)], TOO_ALIKE),  # C and Q always equal
+        (  # S never varies
+            [(1, 2, 3, 7), (3, 1, 2, 7), (2, 3, 1, 7), (4, 4, 5, 7)],
+            "Every answer gives the same overall satisfaction.",
+        ),
+        ([(1, 2, 3, 4)], TOO_ALIKE),  # fewer rows than factors
+        ([], "No answers yet."),
     ],
 )
-def test_degenerate_answers_are_named_not_fitted(rows):
-    with pytest.raises(NotEnoughVariation):
+def test_degenerate_answers_are_named_not_fitted(rows, message):
+    with pytest.raises(NotEnoughVariation) as refused:
         fit_satisfaction(rows)
+    assert str(refused.value) == message
 
 
 def test_each_weight_has_its_standard_error_and_95_percent_interval():
@@ -228,10 +299,10 @@ def test_each_weight_has_its_standard_error_and_95_percent_interval():
         assert weight.value == pytest.approx(b)
         assert weight.se == pytest.approx(e)
         assert (weight.low, weight.high) == pytest.approx((b - t_27 * e, b + t_27 * e))
-    assert [w.factor for w in fit.weights] == [
-        "communication frequency",
-        "service quality",
-        "perceived value",
+    assert [(w.factor, w.symbol) for w in fit.weights] == [
+        ("communication frequency", "\N{GREEK SMALL LETTER ALPHA}"),
+        ("service quality", "\N{GREEK SMALL LETTER BETA}"),
+        ("perceived value", "\N{GREEK SMALL LETTER GAMMA}"),
     ]
 
 
@@ -264,17 +335,59 @@ def test_exactly_three_answers_fit_exactly_and_name_nothing():
     assert fit.most_important == ""
 
 
+FOUR_NUMBERS = "Each row is (C, Q, V, S), four numbers."
+
+
 @pytest.mark.parametrize(
-    "rows",
+    "rows, message",
     [
-        [(1, 2, 3, 4), (2, 1, 3, 3), (3, 3, 1, 5), (5, 4, 2, None)],  # an answer missing
-        [(1, 2, 3, 4), (2, 1, 3, 3), (3, 3, 1, 5), (5, 4, 2)],  # three numbers, not four
-        [(1, 2, 3, 4), (2, 1, 3, 3), (3, 3, 1, 5), (5, 4, 2, "six")],
-        [(1, 2, 3, 4), (2, 1, 3, 3), (3, 3, 1, 5), (5, 4, 2, float("inf"))],
+        ([(1, 2, 3, 4), (2, 1, 3, 3), (3, 3, 1, 5), (5, 4, 2, None)], FOUR_NUMBERS),  # missing
+        ([(1, 2, 3, 4), (2, 1, 3, 3), (3, 3, 1, 5), (5, 4, 2)], "Each row is (C, Q, V, S)."),
+        ([(1, 2, 3, 4), (2, 1, 3, 3), (3, 3, 1, 5), (5, 4, 2, "six")], FOUR_NUMBERS),
+        ([(1, 2, 3, 4), (2, 1, 3, 3), (3, 3, 1, 5), (5, 4, 2, float("inf"))], FOUR_NUMBERS),
     ],
 )
-def test_a_malformed_row_is_refused_not_fitted(rows):
+def test_a_malformed_row_is_refused_not_fitted(rows, message):
     with pytest.raises(ValueError) as refused:
         fit_satisfaction(rows)
     assert not isinstance(refused.value, NotEnoughVariation)
-    assert "four numbers" in str(refused.value) or "(C, Q, V, S)" in str(refused.value)
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize("seed", [1, 3])  # one where the lead is within the noise, one not
+def test_a_factor_leads_when_the_95_percent_interval_of_each_difference_excludes_zero(seed):
+    # Independently: the difference of two weights is the contrast v'b, its variance v' C v.
+    rng = np.random.default_rng(seed)
+    x = rng.integers(1, 11, size=(20, 3)).astype(float)
+    y = 0.1 * x[:, 0] + 0.5 * x[:, 1] + 0.4 * x[:, 2] + rng.normal(0, 0.6, 20)
+    fit = fit_satisfaction(np.column_stack([x, y]).tolist())
+    coef = np.linalg.solve(x.T @ x, x.T @ y)
+    covariance = ((y - x @ coef) ** 2).sum() / 17 * np.linalg.inv(x.T @ x)
+    t_17 = 2.1098155778331806  # Student's t, 97.5% quantile, 17 degrees of freedom
+    top = int(np.argmax(coef))
+    tied = []
+    for other in sorted(range(3), key=lambda i: -coef[i])[1:]:
+        v = np.zeros(3)
+        v[top], v[other] = 1, -1
+        if v @ coef - t_17 * math.sqrt(v @ covariance @ v) <= 0:
+            tied.append(other)
+    factors = ["communication frequency", "service quality", "perceived value"]
+    assert fit.leader == factors[top]
+    assert fit.runner_up == (factors[tied[0]] if tied else "")
+    assert fit.most_important == ("" if tied else factors[top])
+    assert {1: True, 3: False}[seed] == bool(tied)
+
+
+def test_exactly_three_answers_still_give_each_weight_and_the_runner_up():
+    rows = [(1, 2, 3, 4), (2, 1, 3, 3), (3, 3, 1, 5)]
+    fit = fit_satisfaction(rows)
+    x, y = np.array([r[:3] for r in rows], float), np.array([r[3] for r in rows], float)
+    coef = np.linalg.solve(x, y)
+    assert [(w.factor, w.symbol) for w in fit.weights] == [
+        ("communication frequency", "\N{GREEK SMALL LETTER ALPHA}"),
+        ("service quality", "\N{GREEK SMALL LETTER BETA}"),
+        ("perceived value", "\N{GREEK SMALL LETTER GAMMA}"),
+    ]
+    assert [w.value for w in fit.weights] == pytest.approx(coef.tolist())
+    factors = ["communication frequency", "service quality", "perceived value"]
+    assert fit.runner_up == factors[int(np.argsort(-coef)[1])]

@@ -4,6 +4,8 @@ that raised it) and a team member's answer read only for the team, leadership an
 customer authorized to read notes (see tests/leads/timeline_scene.py). The entries still show.
 """
 
+import datetime
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
@@ -161,3 +163,59 @@ def test_without_the_confidentiality_rules_the_timeline_and_the_opt_out_line_ref
         lead_timeline(scene.lead, scene.outsider)
     with pytest.raises(ImproperlyConfigured, match="confidentiality"):
         lead_suppression(scene.lead, scene.outsider)
+
+
+def test_a_rows_own_sealing_subquery_says_what_the_pages_read_once_sealing_says(
+    scene, time_machine
+):
+    # `free_text_sealed` and `email_sealed` (one subquery per row, the extension point's) and
+    # `lead_sealing` (the seats read once for a page) seal the same rows for every viewer:
+    # outside, Alice's writing from the opening on; for the team and leadership, nothing.
+    from leads.models import InquiryResponse
+    from tests.leads.factories import LeadFactory
+    from tests.transactions.factories import DisclosureFactory
+    from transactions.models import DisclosureCover
+    from transactions.selectors.sealing import (
+        email_sealed,
+        free_text_sealed,
+        lead_sealing,
+        worked_transaction_ids,
+    )
+
+    def answer_and_email(scene, member, text):
+        answer(scene, member, text)
+        email_the_customer(scene, member, text)
+
+    write_before_and_after(scene, answer_and_email, time_machine)
+    # After the opening the outsider writes too: not a seat of the transaction, never sealed.
+    time_machine.move_to(AFTER + datetime.timedelta(hours=1), tick=False)
+    answer_and_email(scene, scene.outsider, "Later the opening: they asked the outsider.")
+    # The outsider reads the notes of another customer's transaction: not of this one.
+    elsewhere = services.open_transaction(
+        lead=LeadFactory(partnership=scene.lead.partnership), member=scene.bob, kind="sell"
+    )
+    DisclosureFactory(
+        transaction=elsewhere, grantee_member=scene.outsider, covers=[DisclosureCover.NOTES]
+    )
+    for viewer in [*scene.outside, *scene.team_and_leadership]:
+        sealing = lead_sealing(scene.lead, viewer)
+        answers = (
+            InquiryResponse.objects.filter(inquiry__lead=scene.lead)
+            .annotate(
+                row=free_text_sealed(scene.lead, viewer, author="member", at="created_at"),
+                page=sealing.free_text_sealed(author="member", at="created_at"),
+            )
+            .order_by("created_at")
+        )
+        emails = (
+            OutboxMessage.objects.filter(subject__contains="the opening: they")
+            .annotate(row=email_sealed(scene.lead, viewer), page=sealing.email_sealed())
+            .order_by("created_at")
+        )
+        expected = [False, viewer in scene.outside, False]
+        for rows in (answers, emails):
+            assert [r.row for r in rows] == [r.page for r in rows] == expected, viewer
+    # Whose transaction emails each may read: the committee's and leadership's only.
+    assert worked_transaction_ids(scene.lead, scene.bob) == [scene.transaction.pk]
+    assert worked_transaction_ids(scene.lead, scene.leader) == [scene.transaction.pk]
+    assert worked_transaction_ids(scene.lead, scene.reader) == []

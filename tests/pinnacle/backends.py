@@ -60,3 +60,12 @@ class SlowFileBackend(FileBackend):
         sent = super().send_messages(messages)
         time.sleep(float(os.environ.get("SEND_PAUSE_SECONDS", "0")))
         return sent
+
+
+class LongIdBackend(LocmemBackend):
+    """An ESP whose message ids run past the outbox's 200-character column."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            message.anymail_status.message_id = "m" * 300
+        return super().send_messages(messages)

@@ -1,6 +1,8 @@
 """The mail pipeline's opt-outs: outreach versus transactional mail, the one-click opt-out,
 previews, and suppression (opt-outs, bounces, complaints) refusing outreach per partnership."""
 
+import datetime
+
 import pytest
 from django.core import mail
 
@@ -148,3 +150,22 @@ def test_suppression_is_per_partnership(partnership, other_partnership, outreach
     message = notice(partnership)
     assert delivery.deliver(message.pk) == Status.SENT
     assert Suppression.objects.for_partnership(partnership).count() == 0
+
+
+def test_a_suppression_another_worker_recorded_meanwhile_is_not_reported_as_ours(
+    partnership, clock, monkeypatch
+):
+    from pinnacle.mail import services
+
+    suppress_lead(partnership, Suppression.Reason.BOUNCED)
+    message = notice(partnership)
+    check = services.blocking_suppression
+
+    def outlasting_the_lease(**kwargs):
+        monkeypatch.setattr(services, "blocking_suppression", check)
+        clock.shift(datetime.timedelta(minutes=10, seconds=1))
+        assert delivery.deliver(message.pk) == Status.SUPPRESSED  # the second worker
+        return check(**kwargs)
+
+    monkeypatch.setattr(services, "blocking_suppression", outlasting_the_lease)
+    assert delivery.deliver(message.pk) is None

@@ -44,6 +44,21 @@ def test_message_is_multipart_and_branded(partnership):
     assert partnership.website_url in sent.body
 
 
+def test_the_esp_gets_the_rows_id_header_and_tracking_fields(partnership):
+    # The Message-ID is the row's own (the same on every attempt, so a resend collapses), the
+    # metadata carries the row and its partnership back in tracking webhooks, the tag names
+    # the template; no reply-to when the row has none.
+    message = notice(partnership)
+    delivery.deliver(message.pk)
+    sent = mail.outbox[0]
+    assert sent.extra_headers["Message-ID"] == message.message_id_header
+    assert sent.message()["Message-ID"] == message.message_id_header
+    assert sent.metadata == {"outbox_id": str(message.pk), "partnership": partnership.slug}
+    assert sent.tags == ["mail-notice"]
+    assert sent.reply_to == []
+    assert (sent.subject, sent.to) == ("Hello there", ["lead@example.com"])
+
+
 def test_message_rolls_back_with_the_callers_transaction(partnership):
     from django.db import transaction
 
