@@ -51,6 +51,14 @@ sys.path.insert(0, str(ROOT))
 
 from bench import anatomy  # noqa: E402
 from bench.run import bench_database_url, compose_web_command, machine, production_env  # noqa: E402
+from bench.soak_figures import (  # noqa: E402
+    SAMPLE_EVERY,
+    by_minute,
+    failures,
+    growth,
+    percentile,
+    schedule,
+)
 from pinnacle.devservices import PYTHON, Services, free_port, say, stop  # noqa: E402
 
 SOAK_DATA = ROOT / ".data" / "soak"
@@ -63,7 +71,6 @@ SECONDS = int(os.environ.get("SOAK_SECONDS", "600"))
 RATE = float(os.environ.get("SOAK_RATE", "10"))
 THREADS = 48
 TIMEOUT = 30
-SAMPLE_EVERY = 5.0
 # A process's RSS may grow by at most this much from the first minute (median of its samples) to
 # the last minute. Caches filling (templates, compiled regexes, the ORM's) settle well under it;
 # a leak of a few kilobytes per request (12,000 requests in ten minutes) passes it.
@@ -87,65 +94,6 @@ MIX = {
     "policy": (7, "member"),
 }
 SUBMISSIONS = {"join (submit)", "embed (submit)"}
-
-
-# --- The run's logic, without I/O (tests/test_soak.py) ---------------------------------------
-
-
-def schedule(seconds: float, rate: float, mix: dict[str, tuple[int, str]], seed: int = 21):
-    """(due second, kind) for every request of the run: evenly spaced, kinds drawn by weight."""
-    kinds = list(mix)
-    weights = [mix[kind][0] for kind in kinds]
-    draw = random.Random(seed)
-    count = int(seconds * rate)
-    return [(i / rate, draw.choices(kinds, weights)[0]) for i in range(count)]
-
-
-def percentile(values: list[float], p: float) -> float:
-    """The nearest-rank percentile (p in 0..100) of `values`."""
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    rank = max(1, -(-len(ordered) * p // 100))  # ceil
-    return ordered[int(rank) - 1]
-
-
-def growth(samples: list[tuple[float, float]], window: float = 60.0) -> tuple[float, float, float]:
-    """From (seconds since start, RSS in MB) samples: the first `window`'s median, the last
-    `window`'s median, and the growth between them (the windows shrink to a fifth of the run
-    each when it is short)."""
-    if not samples:
-        return (0.0, 0.0, 0.0)
-    end = samples[-1][0]
-    window = min(window, max(end / 5, SAMPLE_EVERY))
-    first = [mb for t, mb in samples if t <= samples[0][0] + window]
-    last = [mb for t, mb in samples if t >= end - window]
-    start_mb, end_mb = statistics.median(first), statistics.median(last)
-    return (start_mb, end_mb, end_mb - start_mb)
-
-
-def by_minute(samples: list[tuple[float, float]]) -> list[float]:
-    """The median RSS of each minute of the run (a shorter run: of each sixth of it)."""
-    if not samples:
-        return []
-    step = 60.0 if samples[-1][0] >= 120 else max(samples[-1][0] / 6, SAMPLE_EVERY)
-    buckets: dict[int, list[float]] = defaultdict(list)
-    for t, mb in samples:
-        buckets[int(t // step)].append(mb)
-    return [statistics.median(buckets[i]) for i in sorted(buckets)]
-
-
-def failures(errors: dict[str, int], memory: dict[str, tuple], unsent: int, bound: float):
-    """Why the run fails, one line per reason; empty when it passed."""
-    why = [f"{count} errors on {kind}" for kind, count in sorted(errors.items()) if count]
-    why += [
-        f"{name} grew {grown:.1f} MB (bound {bound:.0f} MB)"
-        for name, (_, _, grown) in sorted(memory.items())
-        if grown > bound
-    ]
-    if unsent:
-        why.append(f"{unsent} emails queued by the run not sent by its end")
-    return why
 
 
 # --- The run ---------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ from collections import Counter
 
 import pytest
 
-from bench.soak import MIX, by_minute, failures, growth, percentile, schedule
+from bench.soak import MIX
+from bench.soak_figures import by_minute, failures, growth, percentile, schedule
 
 
 def test_the_schedule_is_evenly_spaced_and_follows_the_weights():

@@ -3,11 +3,9 @@ claims that keep two workers from sending one row, permanent versus transient er
 killed worker's resend."""
 
 import datetime
-import logging
 import random
 import smtplib
 import threading
-import uuid
 
 import pytest
 import requests
@@ -23,13 +21,10 @@ from django.db import connection
 from django.utils import timezone
 
 from pinnacle.mail import delivery
-from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.signals import message_status_changed
 from tests.conftest import client_for
 from tests.members.factories import LeadershipFactory
 from tests.pinnacle.backends import (
-    FlakyBackend,
-    RaisingBackend,
     RecoveringBackend,
     RefusingBackend,
 )
@@ -43,28 +38,11 @@ pytestmark = [
 
 
 @pytest.fixture
-def flaky(settings):
-    """An ESP that fails `failures_left` times; reset even when the test fails."""
-    settings.EMAIL_BACKEND = "tests.pinnacle.backends.FlakyBackend"
-    FlakyBackend.failures_left = 0
-    yield FlakyBackend
-    FlakyBackend.failures_left = 0
-
-
-@pytest.fixture
 def refusing(settings):
     settings.EMAIL_BACKEND = "tests.pinnacle.backends.RefusingBackend"
     RefusingBackend.calls = 0
     yield RefusingBackend
     RefusingBackend.calls = 0
-
-
-@pytest.fixture
-def raising(settings):
-    """An ESP (or SMTP server) that answers every send with `raising.error`."""
-    settings.EMAIL_BACKEND = "tests.pinnacle.backends.RaisingBackend"
-    yield RaisingBackend
-    RaisingBackend.error = ConnectionError("ESP unreachable")
 
 
 @pytest.fixture
@@ -397,149 +375,3 @@ def test_a_dead_workers_claim_expires(partnership):
     with time_machine.travel(timezone.now() + delivery.CLAIM_LEASE + datetime.timedelta(1)):
         assert delivery.due_message_ids() == [message.pk]
         assert delivery.deliver(message.pk) == Status.SENT
-
-
-def test_an_error_is_recorded_by_its_class_and_cut_to_its_columns(partnership, raising):
-    raising.error = smtplib.SMTPResponseException(550, "z" * 3000)  # permanent: 5xx
-    message = notice(partnership)
-    assert delivery.deliver(message.pk) == Status.FAILED
-    message.refresh_from_db()
-    assert message.last_error.startswith("SMTPResponseException: (550, 'zzz")
-    assert (len(message.last_error), len(message.status_reason)) == (2000, 500)
-
-
-def test_the_sent_status_is_stamped_when_it_is_recorded(partnership, clock):
-    message = notice(partnership)
-    clock.shift(datetime.timedelta(minutes=3))
-    assert delivery.deliver(message.pk) == Status.SENT
-    message.refresh_from_db()
-    assert message.status_changed_at == timezone.now()
-
-
-def test_listeners_hear_the_outbox_model_as_the_sender(partnership):
-    heard = []
-
-    def listener(sender, message, status, **kwargs):
-        heard.append((message.pk, status))
-
-    message_status_changed.connect(listener, sender=OutboxMessage)
-    try:
-        message = notice(partnership)
-        delivery.deliver(message.pk)
-    finally:
-        message_status_changed.disconnect(listener, sender=OutboxMessage)
-    assert heard == [(message.pk, Status.SENT)]
-
-
-def test_each_outcome_is_logged_with_the_row_and_the_error(partnership, raising, caplog):
-    caplog.set_level(logging.INFO, logger="pinnacle.mail.delivery")
-    retried = notice(partnership, key="notice:retried")
-    delivery.deliver(retried.pk)
-    raising.error = smtplib.SMTPResponseException(550, "no such user")
-    failed = notice(partnership, key="notice:failed")
-    delivery.deliver(failed.pk)
-    lost = notice(partnership, key="notice:lost")
-    assert not delivery._finish(lost, uuid.uuid4(), Status.FAILED)  # a token not (or no longer) its
-    assert [r.getMessage() for r in caplog.records if r.name == "pinnacle.mail.delivery"] == [
-        f"Outbox message {retried.pk}: attempt 1 failed, retried later: "
-        "ConnectionError: ESP unreachable",
-        f"Outbox message {failed.pk} failed for good: SMTPResponseException: (550, 'no such user')",
-        f"Outbox message {lost.pk}: claim lost before recording failed",
-    ]
-
-
-def test_a_failure_recorded_by_another_worker_meanwhile_is_not_reported_as_ours(
-    partnership, raising, clock, monkeypatch
-):
-    raising.error = smtplib.SMTPResponseException(550, "no such user")
-    message = notice(partnership)
-    build = delivery.build_email
-
-    def outlasting_the_lease(msg):
-        monkeypatch.setattr(delivery, "build_email", build)
-        clock.shift(datetime.timedelta(minutes=10, seconds=1))
-        assert delivery.deliver(msg.pk) == Status.FAILED  # the second worker records it
-        return build(msg)
-
-    monkeypatch.setattr(delivery, "build_email", outlasting_the_lease)
-    assert delivery.deliver(message.pk) is None
-
-
-def test_a_row_a_webhook_moved_past_sent_keeps_its_status_and_its_time(partnership, clock):
-    message = notice(partnership)
-    token = delivery._claim(message.pk)
-    delivered_at = timezone.now()
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        status=Status.DELIVERED, status_changed_at=delivered_at
-    )
-    clock.shift(datetime.timedelta(seconds=5))
-    assert delivery._finish(message, token, Status.SENT, attempts=1)
-    message.refresh_from_db()
-    assert (message.status, message.status_changed_at) == (Status.DELIVERED, delivered_at)
-
-
-def test_a_backend_that_reports_no_message_id_leaves_the_esp_id_empty(partnership):
-    message = notice(partnership)  # the locmem backend: Django's, no ESP behind it
-    assert delivery.deliver(message.pk) == Status.SENT
-    message.refresh_from_db()
-    assert message.esp_message_id == ""
-
-
-def test_a_row_a_webhook_moved_on_while_it_waited_for_a_retry_is_no_longer_due(partnership, flaky):
-    # The ESP took the first attempt after all (the worker lost its answer): its webhook moves
-    # the row on, and the retry that was pending must not send it again.
-    from pinnacle.mail.services import advance_status
-
-    flaky.failures_left = 1
-    message = notice(partnership)
-    assert delivery.deliver(message.pk) is None
-    message.refresh_from_db()
-    assert advance_status(message, Status.DELIVERED)
-    with time_machine.travel(message.next_attempt_at + datetime.timedelta(seconds=1)):
-        assert delivery.due_message_ids() == []
-
-
-def test_a_retry_that_goes_through_clears_the_last_error(partnership, flaky):
-    flaky.failures_left = 1
-    message = notice(partnership)
-    assert delivery.deliver(message.pk) is None
-    message.refresh_from_db()
-    with time_machine.travel(message.next_attempt_at + datetime.timedelta(seconds=1)):
-        assert delivery.deliver(message.pk) == Status.SENT
-    message.refresh_from_db()
-    assert message.last_error == "" and message.sent_at
-
-
-def test_an_esp_id_is_cut_to_its_column(partnership, settings):
-    settings.EMAIL_BACKEND = "tests.pinnacle.backends.LongIdBackend"
-    message = notice(partnership)
-    assert delivery.deliver(message.pk) == Status.SENT
-    message.refresh_from_db()
-    assert message.esp_message_id == "m" * 200
-
-
-def test_a_tag_is_the_template_cut_to_50_characters(partnership):
-    message = notice(partnership)
-    message.template = "mail/" + "t" * 60
-    assert delivery.build_email(message).tags == ["mail-" + "t" * 45]
-
-
-@pytest.fixture
-def eager_tasks():
-    """Tasks run in this process when queued, as a worker would run them."""
-    from pinnacle.celery import app
-
-    previous, app.conf.task_always_eager = app.conf.task_always_eager, True
-    yield
-    app.conf.task_always_eager = previous
-
-
-def test_the_sweep_hands_each_due_row_to_the_delivery_task(partnership, flaky, eager_tasks):
-    flaky.failures_left = 1
-    message = notice(partnership)
-    assert delivery.deliver(message.pk) is None  # a transient failure: due again later
-    message.refresh_from_db()
-    with time_machine.travel(message.next_attempt_at + datetime.timedelta(seconds=1)):
-        assert delivery.sweep() == 1
-    message.refresh_from_db()
-    assert message.status == Status.SENT and message.attempts == 2
