@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test coverage bench soak mutate install lint format clean
+.PHONY: run test coverage bench soak mutate screenshots install lint format clean
 
 run: install
 	$(PY) -m pinnacle.devservices run
@@ -17,13 +17,13 @@ coverage: install
 	$(PY) -m pinnacle.devservices test --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 # The pages under load at a real partnership's size and the sweeps at 1x and 10x, as ratios
-# (README: Performance). Seeds its own database once (minutes); writes bench/results/.
+# (docs/performance.md). Seeds its own database once (minutes); writes bench/results/.
 bench: install
 	@command -v wrk >/dev/null || { echo "Installing wrk (Debian package)"; \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py
 
-# A bounded soak (README: Reliability): prospects and members at a fixed rate (open loop) against
+# A bounded soak (docs/reliability.md): prospects and members at a fixed rate (open loop) against
 # gunicorn, a Celery worker and beat with production settings and the demo seed, 10 minutes by
 # default (SOAK_SECONDS, SOAK_RATE). Fails on any error or a process's RSS growing past its bound;
 # writes bench/results/soak.md. Its own database (pinnacle_soak) and Redis database (11).
@@ -36,6 +36,11 @@ soak: install
 # module (the list: MODULES in tests/mutate.py). Slow: minutes per module.
 mutate: install
 	$(PY) -m tests.mutate $(MODULE)
+
+# The guides' pictures (docs/images/): a browser tour of the seeded demo as each role
+# (tests/e2e/test_docs_tour.py), its screenshots copied in (tests/e2e/docs_screenshots.py).
+screenshots: install
+	$(PY) -m tests.e2e.docs_screenshots
 
 install: $(VENV)/.installed
 

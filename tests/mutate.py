@@ -1,4 +1,4 @@
-"""Mutation testing of the core rules (`make mutate`, README: Reliability): every small change
+"""Mutation testing of the core rules (`make mutate`, docs/reliability.md): every small change
 mutmut's operators make to one module (a `<` for a `<=`, a string for another, an argument
 dropped ...) must make at least one of the tests that run that line fail.
 

@@ -1,4 +1,4 @@
-"""The database connection budget (README, "Processes"): each process keeps at most
+"""The database connection budget (docs/operations.md, "The processes"): each process keeps at most
 DATABASE_POOL_SIZE connections (psycopg's pool), so however busy they are, the database sees at
 most (web processes + worker processes x concurrency + beats) x DATABASE_POOL_SIZE.
 

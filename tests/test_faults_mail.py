@@ -137,7 +137,7 @@ def test_with_the_broker_down_prospects_are_answered_at_once_and_mailed_once_it_
 def test_a_worker_killed_mid_batch_leaves_nothing_unsent_and_its_resend_has_the_same_message_id(
     partnership, broker, tmp_path
 ):
-    """README, Reliability: delivery is at least once. The worker is killed (SIGKILL) after the
+    """docs/reliability.md: delivery is at least once. The worker is killed (SIGKILL) after the
     ESP accepted a message and before the outbox recorded it; a new worker sends the rest of the
     batch, and once the claim's lease is over the sweep sends that message again, with the same
     Message-ID, so the recipient's mail client and the ESP collapse the copy."""
