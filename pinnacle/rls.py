@@ -19,6 +19,8 @@ from __future__ import annotations
 import logging
 
 from django.apps import apps
+from django.conf import settings
+from django.core import checks
 from django.db import DatabaseError, connections, models
 from psycopg import sql
 
@@ -239,3 +241,25 @@ def walled(using: str = "default") -> bool:
     With one role (DATABASE_OWNER_URL unset, as in the suite, which runs as a superuser) nothing
     holds it, and setting the partnership would only cost queries."""
     return not _same_role(using, "owner")
+
+
+@checks.register(checks.Tags.database, deploy=True)
+def check_two_roles(app_configs, **kwargs):
+    """Production without the wall is allowed (one role, as before `app_role`), but never
+    silently: the deployment check warns when the app connects as the tables' owner."""
+    app, owner = settings.DATABASES["default"], settings.DATABASES["owner"]
+    if (app.get("USER"), app.get("HOST"), app.get("NAME")) != (
+        owner.get("USER"),
+        owner.get("HOST"),
+        owner.get("NAME"),
+    ):
+        return []
+    return [
+        checks.Warning(
+            "DATABASE_OWNER_URL is not set apart from DATABASE_URL: web, worker and beat "
+            "connect as the tables' owner, whom row-level security does not hold.",
+            hint="Point DATABASE_OWNER_URL at the owner, run `manage.py app_role`, and set "
+            "DATABASE_URL to the app role (docs/operations.md, Two database roles).",
+            id="pinnacle.W001",
+        )
+    ]

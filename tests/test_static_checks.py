@@ -35,6 +35,8 @@ def production_environment() -> dict[str, str]:
         "BASE_DOMAIN": "pinnacle.example.com",
         "ANYMAIL_WEBHOOK_SECRET": f"esp:{secrets.token_urlsafe(24)}",
         "DEFAULT_FROM_EMAIL": "portal@pinnacle.example.com",
+        "DATABASE_URL": "postgres://pinnacle_app:secret@db.internal:5432/pinnacle",
+        "DATABASE_OWNER_URL": "postgres://pinnacle:secret@db.internal:5432/pinnacle",
     }
 
 
@@ -62,6 +64,17 @@ def test_deployment_check_fails_without_the_webhook_secret():
     )
     assert result.returncode != 0
     assert "ANYMAIL_WEBHOOK_SECRET" in result.stdout + result.stderr
+
+
+def test_deployment_check_warns_when_the_app_connects_as_the_owner():
+    """No database wall (docs/operations.md, Two database roles) is never silent."""
+    env = production_environment()
+    del env["DATABASE_OWNER_URL"]
+    result = run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env=env
+    )
+    assert result.returncode != 0
+    assert "pinnacle.W001" in result.stdout + result.stderr
 
 
 def test_bandit_finds_nothing_unjustified():
