@@ -2,8 +2,9 @@
 
 The forms are found, not listed. On the seeded demo, a crawler visits the site as a prospect
 (anonymous), as a member and as leadership, from every parameterless page and the pages people
-reach from an email (access, survey, invitation links ...), follows the links it finds (up to
-three pages per URL pattern) and reads every form that posts. Each form's target is then sent
+reach from an email (access, survey, invitation links ...) and the pages of objects put in the
+states the demo has none in (tests/fuzz_states.py), follows the links it finds (up to three
+pages per URL pattern) and reads every form that posts. Each form's target is then sent
 Hypothesis-drawn submissions (tests/fuzzing.py): one plausible submission per typed field with
 that field hostile (always), then fields with hostile text, NULs, huge strings, out-of-range
 numbers, malformed dates, choices not offered, fields missing or doubled, random files.
@@ -45,6 +46,7 @@ from pinnacle.models import Partnership
 from tests.advocates.factories import SurveyFactory
 from tests.comarketing.factories import ConnectionFactory, MediaFactory
 from tests.conftest import client_for
+from tests.fuzz_states import STATE_PAGES, state_pages
 from tests.fuzzing import FUZZ, Form, form_data, one_field_attacks, parse_page, table_counts
 from tests.leads.factories import LeadFactory
 from tests.members.factories import MemberFactory
@@ -67,21 +69,6 @@ NOT_FUZZED = {
         )
     },
     "account_set_password": "shown only to a user without a password; members always have one",
-    # Forms an object shows in one state only, which no object of the seeded demo is in (the
-    # crawler sees three pages per URL pattern). Each is covered by its app's own tests; a demo
-    # object in that state makes it fuzzed here (then drop its row: a stale row fails nothing,
-    # but the fuzzed one is better).
-    "transaction_propose_leader": "shown while a transaction has no leader; demo ones all do",
-    "transaction_agree_leader": "shown while a leader proposal waits; the demo has none",
-    "transaction_disclosure_revoke": "shown for a live disclosure; the crawl sees none live",
-    "post_close_propose_meeting": "a post-close step the demo's closed transactions are past",
-    "post_close_meeting_held": "a post-close step the demo's closed transactions are not at",
-    "post_close_letter": "a post-close step the demo's closed transactions are not at",
-    "post_close_letter_mailed": "a post-close step the demo's closed transactions are not at",
-    "comarketing_accept": "shown to the invited member on the join page; the crawl is not them",
-    "comarketing_edit": "shown on an accepted connection's page; the crawl reaches none",
-    "advocates_touch_acknowledge": "shown for a touch awaiting acknowledgement; the demo has none",
-    "policy_revision_open": "shown for a draft revision; the demo's revisions are all open",
     "advocates_import_confirm": (
         "takes only a token of a preview the server keeps: fuzzed with the upload in "
         "tests/advocates/test_import_fuzz.py"
@@ -190,7 +177,7 @@ def crawl(client, starts) -> list[Form]:
     """The POST forms on the pages reachable from `starts`, up to PAGES_PER_PATTERN pages per
     URL pattern (an object's forms depend on its state: a transaction without a leader, ...)."""
     queue, visited, forms = deque(starts), Counter(), []
-    seen = set()
+    seen, given = set(), set(starts)  # the pages given are visited beyond the cap
     while queue:
         url = queue.popleft()
         path = urlsplit(url).path
@@ -201,7 +188,7 @@ def crawl(client, starts) -> list[Form]:
             continue
         if path.startswith(SKIPPED_PREFIXES) or path.endswith((".csv", ".pdf")):
             continue
-        visited[name] += 1
+        visited[name] += url not in given
         seen.add(path)
         response = client.get(url)
         assert response.status_code < 500, url
@@ -229,6 +216,7 @@ def discover(partnership, agent, leader):
     """(role, client, form) for each form target, first found as anonymous, agent, leadership."""
     pages = list(parameterless_pages())
     emailed = [reverse(name, kwargs=build(partnership)) for name, build in EMAILED_PAGES.items()]
+    emailed += state_pages(partnership, agent, leader)
     found: dict[str, tuple[str, object, Form]] = {}
     for role, member in (("anonymous", None), ("agent", agent), ("leadership", leader)):
         client = client_for(partnership, member)
@@ -314,6 +302,8 @@ def test_every_post_form_is_found_and_survives_fuzzing(seeded_demo, fuzzing_sett
         and name not in NOT_FUZZED
     }
     assert set(NOT_FUZZED) <= {name for name, _ in post_views()}, "a stale NOT_FUZZED row"
+    shown = {name for names in STATE_PAGES.values() for name in names}
+    assert shown <= set(found), f"a state page shows no such form: {shown - set(found)}"
 
     failures, submissions = [], 0
     fuzzed = sorted(set(found) - set(NOT_FUZZED))
