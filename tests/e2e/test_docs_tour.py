@@ -10,6 +10,7 @@ the product fails here first.
 import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from playwright.sync_api import expect
 
@@ -29,7 +30,9 @@ def demo_site(live_server, demo_snapshot: DemoSnapshot, settings, tmp_path) -> s
     with transaction.atomic():  # the foreign keys are checked at the commit, not table by table
         demo_snapshot.restore(media_root=tmp_path, private_media_root=settings.PRIVATE_MEDIA_ROOT)
     settings.SITE_PORT = live_server.url.rsplit(":", 1)[1]
-    return live_server.url.replace("localhost", "127.0.0.1")
+    yield live_server.url.replace("localhost", "127.0.0.1")
+    # The flush after the test empties the content types the restore put back: forget their ids.
+    ContentType.objects.clear_cache()
 
 
 def _shoot(page, name: str) -> None:
