@@ -8,6 +8,7 @@ the product fails here first.
 """
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -24,7 +25,7 @@ ACCESS_LINK = re.compile(r"/access/([^/\s]+)/")
 
 
 @pytest.fixture
-def demo_site(live_server, demo_snapshot: DemoSnapshot, settings, tmp_path) -> str:
+def demo_site(live_server, demo_snapshot: DemoSnapshot, settings, tmp_path) -> Iterator[str]:
     """The live server serving the seeded demo (committed: the server runs in its own thread)."""
     settings.MEDIA_ROOT = tmp_path
     with transaction.atomic():  # the foreign keys are checked at the commit, not table by table
