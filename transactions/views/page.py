@@ -1,7 +1,7 @@
 """A transaction's team page, fetched through `transaction_seen` (a 404 outside its team,
 leadership and a live disclosure; every look from outside the team is logged), the one way every
 page of a transaction fetches it, and the helpers every action on the page shares (done,
-re-render)."""
+re-render). To htmx, the same address answers one member search's matches alone."""
 
 from __future__ import annotations
 
