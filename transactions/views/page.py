@@ -1,12 +1,13 @@
 """A transaction's team page, fetched through `transaction_seen` (a 404 outside its team,
 leadership and a live disclosure; every look from outside the team is logged), the one way every
 page of a transaction fetches it, and the helpers every action on the page shares (done,
-re-render)."""
+re-render). To htmx, the same address answers one member search's matches alone."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 
 from members.auth import member_required
 from pinnacle.access import not_found
@@ -155,7 +156,52 @@ def _timeline(transaction, sight):
 @member_required
 def transaction_detail(request, pk):
     transaction, access = transaction_seen(request, pk)
-    return _detail(request, transaction, access)
+    search = _searched_by_htmx(request)
+    if search and access is Access.TEAM:
+        response = member_search_answer(request, transaction, search)
+    else:
+        response = _detail(request, transaction, access)
+    # The same address answers a page or, to htmx, one search's matches.
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+def _searched_by_htmx(request) -> str:
+    """The page's search (TEAM_SEARCH or DISCLOSURE_SEARCH) whose box htmx asks for, or ""."""
+    if not request.htmx:
+        return ""
+    for search in (TEAM_SEARCH, DISCLOSURE_SEARCH):
+        if request.htmx.target == f"{search}_found":
+            return search
+    return ""
+
+
+def member_search_answer(request, transaction, search: str):
+    """What one of the page's searches for a partner member found, alone: the count and the
+    choice (_member_found.html), which htmx swaps in as the member types. The same choice as the
+    whole page offers (`member_choices`, the team left out), without reading the rest of it."""
+    partnership = request.partnership
+    team_ids = [seat.member_id for seat in selectors.team_of(transaction)]
+    query = search_text(request.GET.get(search))
+    if search == TEAM_SEARCH:
+        choices = member_choices(partnership, exclude_ids=team_ids, team_query=query)
+        form, name, found = (
+            AddTeamMemberForm(partnership=partnership, exclude_ids=team_ids),
+            "member",
+            choices.for_team,
+        )
+    else:
+        choices = member_choices(partnership, exclude_ids=team_ids, disclosure_query=query)
+        form, name, found = (
+            DisclosureForm(
+                partnership=partnership, exclude_ids=team_ids, today=partnership.today()
+            ),
+            "grantee_member",
+            choices.for_disclosure,
+        )
+    form.fields[name].offer(found.choices)
+    context = {"search_name": search, "found": found, "field": form[name]}
+    return render(request, "transactions/_member_found.html", context)
 
 
 def transaction_seen(
