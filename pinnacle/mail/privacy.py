@@ -13,6 +13,12 @@ def _keep_hash(rows: models.QuerySet, search: Search) -> None:
     rows.update(email_hash=address_hash(search.email))
 
 
+def _by_address_or_hash(search: Search, model: type[models.Model]) -> models.QuerySet:
+    """The address's entries, and those an earlier erasure kept as its hash."""
+    by_address = models.Q(email__lower=search.email)
+    return search.rows(model).filter(by_address | models.Q(email_hash=address_hash(search.email)))
+
+
 def _about_found_rows(search: Search, model: type[models.Model]) -> models.QuerySet:
     """Messages whose subject row (a lead's welcome, an invitation) is a row found before."""
     from django.apps import apps
@@ -28,7 +34,7 @@ def _about_found_rows(search: Search, model: type[models.Model]) -> models.Query
 PROVIDERS = [
     Provider(
         model=Suppression,
-        find=by_email(),
+        find=_by_address_or_hash,
         fields={"email": Erase.EMAIL, "note": Erase.BLANK},
         about="Opt-outs and suppressions of the address",
         kept="Still holds: the entry keeps the address's keyed hash, so nothing is sent to the "
