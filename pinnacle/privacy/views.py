@@ -66,7 +66,9 @@ def personal_data(request, site) -> HttpResponse:
             )
             return redirect("admin:personal_data")
     except PrivacyRefused as refused:
-        form.add_error(None, str(refused))
+        form = AddressForm(request.POST)
+        if form.is_valid():  # else the field's own error says it
+            form.add_error(None, str(refused))
     status = 400 if action else 200
     return TemplateResponse(
         request, "admin/personal_data.html", {**context, "form": form}, status=status

@@ -68,3 +68,9 @@ def test_another_partnerships_leadership_erases_only_their_own(
 def test_a_bad_address_is_a_clear_error(leader_client, person):
     response = leader_client.post(URL, {"email": "not an address", "action": "export"})
     assert response.status_code == 400 and "Enter a valid email address" in response.text
+
+
+def test_an_erasure_of_a_bad_address_is_a_clear_error(leader_client, person, partnership):
+    response = leader_client.post(URL, {"email": "nope", "confirm": "nope", "action": "erase"})
+    assert response.status_code == 400 and "Enter a valid email address" in response.text
+    assert Lead.objects.for_partnership(partnership).get().name == "Quincy Vale"
