@@ -34,7 +34,6 @@ from psycopg import sql
 
 from pinnacle.refusals import Refused
 from pinnacle.rls import (
-    apply_policies,
     ensure_app_role,
     mark_search_functions_leakproof,
     owner_alias,
@@ -209,12 +208,13 @@ def _prepare_target(name: str, *, force: bool, maintenance: str) -> None:
 
 def _after_restore(name: str, app_role: str | None) -> None:
     """What a dump cannot carry: the app role and its grants, the leakproof search functions.
-    Run on a connection of its own to the restored database (an alias outside the settings)."""
+    Run on a connection of its own to the restored database (an alias outside the settings).
+    The row-level security policies are in the dump; a backup of an older release gets the
+    ones its later tables need from `migrate`, run after the restore as after any upgrade."""
     owner = connections[owner_alias()]
     settings_dict = {**owner.settings_dict, "NAME": name, "OPTIONS": {}, "CONN_MAX_AGE": 0}
     connections[RESTORE_ALIAS] = type(owner)(settings_dict, alias=RESTORE_ALIAS)
     try:
-        apply_policies(using=RESTORE_ALIAS)
         mark_search_functions_leakproof(using=RESTORE_ALIAS)
         if app_role:
             ensure_app_role(app_role, None, using=RESTORE_ALIAS)
