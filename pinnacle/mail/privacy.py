@@ -20,7 +20,8 @@ def _by_address_or_hash(search: Search, model: type[models.Model]) -> models.Que
 
 
 def _about_found_rows(search: Search, model: type[models.Model]) -> models.QuerySet:
-    """Messages whose subject row (a lead's welcome, an invitation) is a row found before."""
+    """Messages to someone else (a member told of a new lead) whose subject row is a row found
+    before."""
     from django.apps import apps
 
     condition = models.Q(pk__in=[])
@@ -28,7 +29,7 @@ def _about_found_rows(search: Search, model: type[models.Model]) -> models.Query
         if ids and "#" not in label:
             content_type = ContentType.objects.get_for_model(apps.get_model(label))
             condition |= models.Q(content_type=content_type, object_id__in=ids)
-    return search.rows(model).filter(condition)
+    return search.rows(model).filter(condition).exclude(to_email__lower=search.email)
 
 
 PROVIDERS = [
@@ -43,7 +44,7 @@ PROVIDERS = [
     ),
     Provider(
         model=OutboxMessage,
-        find=either(by_email("to_email"), _about_found_rows),
+        find=by_email("to_email"),
         fields={
             "to_email": Erase.EMAIL,
             "subject": Erase.BLANK,
@@ -52,9 +53,23 @@ PROVIDERS = [
             "headers": Erase.BLANK,
             "last_error": Erase.BLANK,
         },
-        about="Emails sent to the address or about the person's records, with their bodies",
-        not_the_person=("from_email",),
+        about="Emails sent to the address, with their bodies",
         kept="The delivery record stays (when, status), emptied of recipient and content.",
+        not_the_person=("from_email",),
+        late=True,
+    ),
+    Provider(
+        model=OutboxMessage,
+        key="mail.OutboxMessage#about",
+        find=_about_found_rows,
+        fields={
+            "subject": Erase.BLANK,
+            "body_text": Erase.BLANK,
+            "body_html": Erase.BLANK,
+            "headers": Erase.BLANK,
+        },
+        about="Emails to members about the person's records, with their bodies",
+        kept="The member's delivery record stays (to whom, when, status), emptied of content.",
         late=True,
     ),
     Provider(

@@ -18,6 +18,7 @@ from leads.services.intake import submit_lead
 from members.models import Member
 from members.services.invitations import invite_member
 from outreach.services.messages import MESSAGE_TEMPLATE, send_message
+from pinnacle.mail.models import OutboxMessage
 from pinnacle.mail.services import MailRefused, is_suppressed, opt_out, queue_email
 from pinnacle.models import AuditEvent
 from pinnacle.privacy.hashing import address_hash
@@ -110,6 +111,7 @@ def world(db, settings, tmp_path):
         "partnership": partnership,
         "other": other,
         "leader": leader,
+        "agent": agent,
         "document": transaction.documents.get(),
         "bystander": bystander,
         "elsewhere": elsewhere,
@@ -176,6 +178,7 @@ def test_after_erasure_nothing_about_the_person_survives_and_their_opt_out_holds
 ):
     partnership, other = world["partnership"], world["other"]
     document = world["document"].file.path
+    lead_id = world["document"].transaction.lead_id
     assert _traces_left([other.pk]), "the search finds the person before erasure"
 
     with django_capture_on_commit_callbacks(execute=True):  # files go once it is committed
@@ -196,7 +199,10 @@ def test_after_erasure_nothing_about_the_person_survives_and_their_opt_out_holds
         queue_email(
             partnership=partnership, key="after-erasure", template=MESSAGE_TEMPLATE, to=EMAIL
         )
-    # Nobody else's data, and not the other partnership's same address.
+    # Nobody else's data, and not the other partnership's same address: the member told of
+    # the new lead keeps the record of that email (to them), emptied of the person.
+    told = OutboxMessage.objects.filter(to_email=world["agent"].email, object_id=lead_id)
+    assert told.exists() and not told.exclude(body_text="").exists()
     world["bystander"].refresh_from_db()
     assert (world["bystander"].name, world["bystander"].email) == ("Bo Bystander", "bo@example.org")
     world["elsewhere"].refresh_from_db()
