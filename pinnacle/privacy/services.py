@@ -64,7 +64,7 @@ def _value(row: models.Model, field: models.Field):
 
 def _rows(provider: Provider, search: Search) -> list[dict]:
     concrete = [f for f in provider.model._meta.concrete_fields if f.name != "partnership"]
-    rows = provider.model._default_manager.filter(pk__in=search.ids(provider.label))
+    rows = search.rows(provider.model).filter(pk__in=search.ids(provider.label))
     return [{f.attname: _value(row, f) for f in concrete} for row in rows.order_by("pk")]
 
 
@@ -126,7 +126,7 @@ def _names(ordered: list[Provider], search: Search) -> list[str]:
     for provider in ordered:
         fields = [name for name, how in provider.fields.items() if how is Erase.NAME]
         if fields and (ids := search.ids(provider.label)):
-            rows = provider.model._default_manager.filter(pk__in=ids)
+            rows = search.rows(provider.model).filter(pk__in=ids)
             for values in rows.values_list(*fields):
                 names.extend(value for value in values if value and value != ERASED_NAME)
     return names
@@ -134,7 +134,7 @@ def _names(ordered: list[Provider], search: Search) -> list[str]:
 
 def _overwrite(provider: Provider, search: Search) -> tuple[int, list]:
     ids = search.ids(provider.label)
-    rows = provider.model._default_manager.filter(pk__in=ids)
+    rows = search.rows(provider.model).filter(pk__in=ids)
     if not provider.fields:
         return 0, []
     if provider.before_erase is not None:
