@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test coverage bench soak mutate screenshots install lint format clean
+.PHONY: run test coverage bench soak mutate screenshots backup restore install lint format clean
 
 run: install
 	$(PY) -m pinnacle.devservices run
@@ -41,6 +41,17 @@ mutate: install
 # (tests/e2e/test_docs_tour.py), its screenshots copied in (tests/e2e/docs_screenshots.py).
 screenshots: install
 	$(PY) -m tests.e2e.docs_screenshots
+
+# The database (pg_dump, as the owner role), MEDIA_ROOT and PRIVATE_MEDIA_ROOT in one directory
+# under BACKUP_DIR (default .data/backups); `make restore BACKUP=<that directory> DATABASE=<name>`
+# loads one into a database (created when missing; FORCE=1 to reuse one that has tables).
+# Without DATABASE_URL, both start `make run`'s embedded PostgreSQL (docs/operations-backup.md).
+backup: install
+	$(PY) -m pinnacle.devservices manage backup
+
+restore: install
+	@test -n "$(BACKUP)" -a -n "$(DATABASE)" || { echo "Usage: make restore BACKUP=<dir> DATABASE=<name> [FORCE=1]"; exit 2; }
+	$(PY) -m pinnacle.devservices manage restore "$(BACKUP)" --database "$(DATABASE)" $(if $(FORCE),--force)
 
 install: $(VENV)/.installed
 

@@ -38,6 +38,7 @@ class PinnacleAdminSite(admin.AdminSite):
 
     site_header = "Pinnacle portal administration"
     site_title = "Pinnacle admin"
+    index_template = "admin/pinnacle_index.html"
 
     def has_permission(self, request):
         return request.user.is_staff and is_partnership_leadership(request)
@@ -57,7 +58,18 @@ class PinnacleAdminSite(admin.AdminSite):
             self.admin_view(self.view_on_site),
             name="view_on_site",
         )
-        return [scoped, *urls]
+        # A person's data on request (pinnacle/privacy): leadership's export and erasure.
+        personal_data = path(
+            "personal-data/",
+            self.admin_view(self.personal_data),
+            name="personal_data",
+        )
+        return [scoped, personal_data, *urls]
+
+    def personal_data(self, request):
+        from pinnacle.privacy.views import personal_data
+
+        return personal_data(request, self)
 
     def view_on_site(self, request, content_type_id, object_id):
         """Django's shortcut, where another partnership's row is as missing as no row at all."""

@@ -2,6 +2,7 @@
 
     python -m pinnacle.devservices run    # migrate, seed the demo, serve web + worker + beat
     python -m pinnacle.devservices test   # lint, import rule, migration check, the whole suite
+    python -m pinnacle.devservices manage backup   # a manage.py command on the same database
 
 `DATABASE_URL` unset: a PostgreSQL server from the `pgserver` wheel, data under `.data/pg`,
 listening on a unix socket only. `REDIS_URL` unset: a Redis already answering on
@@ -58,12 +59,16 @@ def free_port() -> int:
 class Services(contextlib.ExitStack):
     """Sets DATABASE_URL / REDIS_URL in os.environ, starting embedded servers where needed."""
 
+    def __init__(self, *, redis: bool = True):
+        super().__init__()
+        self.redis = redis
+
     def __enter__(self):
         super().__enter__()
         DATA.mkdir(exist_ok=True)
         if not os.environ.get("DATABASE_URL"):
             os.environ["DATABASE_URL"] = self.start_postgres()
-        if not os.environ.get("REDIS_URL"):
+        if self.redis and not os.environ.get("REDIS_URL"):
             os.environ["REDIS_URL"] = self.start_redis()
         return self
 
@@ -266,8 +271,17 @@ def test(pytest_args: list[str]) -> int:
         return subprocess.run(command, cwd=ROOT, env=env).returncode  # nosec B603: a fixed argv of our own tools, no shell, no user input
 
 
+def manage_command(args: list[str]) -> int:
+    """A manage.py command (`make backup`, `make restore`) on `make run`'s database: the embedded
+    PostgreSQL when DATABASE_URL is unset (started, or shared with a running `make run`)."""
+    with Services(redis=False):
+        return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT).returncode  # nosec B603: a fixed argv of our own tools, no shell, no user input
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else ""
+    if command == "manage":
+        return manage_command(argv[2:])
     if command == "run":
         return run()
     if command == "test":

@@ -204,6 +204,12 @@ STORAGES = {
 # Files that must never be public (a transaction's documents and signed authorizations): kept
 # outside MEDIA_ROOT, so no URL reaches them; views serve them after checking who may see them.
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / ".data" / "private")))
+# `make backup` writes one directory per backup here (docs/operations-backup.md).
+BACKUP_DIR = Path(env.str("BACKUP_DIR", str(BASE_DIR / ".data" / "backups")))
+# The key of the hashes that keep an erased person's opt-outs and suppressions holding
+# (docs/privacy.md); changing it makes those hashes unmatchable, so it is kept apart from
+# SECRET_KEY, which may be rotated. Unset, it is derived from SECRET_KEY.
+PRIVACY_HASH_KEY = env.str("PRIVACY_HASH_KEY", "")
 # Uploaded images: size cap before Pillow even looks at the file.
 MAX_UPLOAD_IMAGE_BYTES = env.int("MAX_UPLOAD_IMAGE_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -293,6 +293,7 @@ EXPECT: dict[str, tuple[dict, dict]] = {
     "admin:jsi18n": (ADMIN, {}),
     "admin:autocomplete": (SUPERUSER_ADMIN, {"superuser": 403}),  # without its parameters
     "admin:auth_user_password_change": (SUPERUSER_ADMIN, {}),
+    "admin:personal_data": (ADMIN, {}),
     "admin:view_on_site": (ADMIN, {"leadership": 302, "superuser": 302, "foreign_home": 404}),
     "admin:login": (PUBLIC, each(("leadership", "superuser", "foreign_home"), 302)),
     "admin:logout": (each(VIEWERS, 302), {}),

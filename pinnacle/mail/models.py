@@ -172,6 +172,9 @@ class Suppression(TenantOwned):
         IN_PERSON = "in_person", "In person"
 
     email = models.EmailField()
+    # Set when the person's data was erased (pinnacle.privacy): `email` then holds a placeholder,
+    # and this keyed hash of the address is what keeps the entry holding (docs/privacy.md).
+    email_hash = models.CharField(max_length=64, blank=True, default="")
     reason = models.CharField(max_length=14, choices=Reason.choices)
     # Empty only on entries made before the source was recorded.
     source = models.CharField(max_length=12, choices=Source.choices, blank=True)
@@ -191,6 +194,9 @@ class Suppression(TenantOwned):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["partnership", "email_hash"], name="suppression_email_hash_idx")
+        ]
         constraints = [
             models.UniqueConstraint(
                 "partnership",

@@ -1,12 +1,8 @@
-"""The email pipeline's entry point: every message in the product is queued here.
-
-`queue_email` renders a template triple, stores the result as an OutboxMessage in the caller's
-transaction and schedules delivery on commit. Calling it twice with the same key sends once.
-Whether a message is outreach is decided here, from its template (apps register theirs in
-`pinnacle.mail.categories`), never by the caller. Leadership's own decisions about mail
-(retrying a failed message, adding an address to the suppression list or lifting it) are here
-too, each audited; a refusal is a `MailRefused`.
-"""
+"""The email pipeline's entry point: `queue_email` renders a template triple, stores it as an
+OutboxMessage in the caller's transaction and schedules delivery on commit (the same key twice
+sends once); whether a message is outreach is decided from its template (`pinnacle.mail.
+categories`), never by the caller. Leadership's decisions about mail (a retry, a suppression or
+its lifting) are here too, each audited; a refusal is a `MailRefused`."""
 
 from __future__ import annotations
 
@@ -26,6 +22,7 @@ from pinnacle.mail.models import OutboxMessage, Suppression
 from pinnacle.mail.signals import message_status_changed
 from pinnacle.mail.tokens import unsubscribe_url
 from pinnacle.models import Partnership
+from pinnacle.privacy.hashing import address_hash
 from pinnacle.refusals import Refused
 from pinnacle.tenancy import record_audit
 
@@ -51,9 +48,11 @@ class MailRefused(Refused):
 
 
 def find_suppression(*, partnership: Partnership, email: str) -> Suppression | None:
-    """The address's entry on the partnership's suppression list (lower(email) uses its index)."""
-    rows = Suppression.objects.for_partnership(partnership)
-    return rows.filter(email__lower=email.strip().lower()).first()
+    """The address's entry on the suppression list (lower(email) uses its index), or an erased
+    person's entry by the address's keyed hash (docs/privacy.md): their opt-out still holds."""
+    address = email.strip().lower()
+    by_address = models.Q(email__lower=address) | models.Q(email_hash=address_hash(address))
+    return Suppression.objects.for_partnership(partnership).filter(by_address).first()
 
 
 def is_suppressed(*, partnership: Partnership, email: str) -> bool:
