@@ -5,23 +5,9 @@ types come from the URL conf (tests/e2e/page_types.py); docs/accessibility.md sa
 
 import time
 
-import pytest
-from django.db import transaction
-
 from tests.e2e.a11y_checks import TIMES, add_axe, check
 from tests.e2e.conftest import DESKTOP, PHONE
 from tests.e2e.page_types import NOT_WALKED, discover, page_patterns
-
-
-@pytest.fixture
-def live_demo(transactional_db, demo_snapshot, settings, tmp_path):
-    """The seeded demo, committed so the live server's thread sees it (the test's flush
-    empties the database after it)."""
-    settings.MEDIA_ROOT = tmp_path
-    with transaction.atomic():
-        demo_snapshot.restore(media_root=tmp_path, private_media_root=settings.PRIVATE_MEDIA_ROOT)
-    settings.RATELIMIT_ENABLE = False  # one browser reads a hundred pages
-    return demo_snapshot
 
 
 def test_every_page_type_passes_axe_at_desktop_and_phone_widths(live_demo, site, browser, capsys):
