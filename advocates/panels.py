@@ -57,7 +57,8 @@ def insights_section(request, contact):
 
 
 def register() -> None:
-    member_extensions.site_menu.register("advocates/_menu.html", order=50)
+    member_extensions.site_menu.register("advocates/_menu.html", order=40)
+    member_extensions.leadership_menu.register("advocates/_leadership_menu.html", order=40)
     # Every email of the inner circle (to a contact, a client's survey, the member's digest)
     # names a member's contacts: leadership does not read them in the admin's outbox.
     register_private_templates("advocates/")

@@ -10,7 +10,8 @@ class LeadsConfig(AppConfig):
         from leads.views import panels
         from members import extensions
 
-        extensions.site_menu.register("leads/_menu.html")
+        extensions.site_menu.register("leads/_menu.html", order=10)
+        extensions.leadership_menu.register("leads/_leadership_menu.html", order=10)
         # The directory profile offers "Connect / express interest"; the dashboard shows the
         # member's referral link and the inquiries waiting for their reply.
         extensions.profile_actions.register("leads/_profile_actions.html")

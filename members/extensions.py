@@ -2,7 +2,9 @@
 
 Apps register from their AppConfig.ready(); see pinnacle.extensions for how a point works.
 
-- `site_menu(request)`: entries in the header's main menu (each template renders `<li>` items).
+- `site_menu(request)`: entries in the header's main menu: each template renders a group of what
+  members do (`{% menu_group %}`), or `<li>` items for visitors.
+- `leadership_menu(request)`: `<li>` items of the menu's Leadership group (shown to leadership).
 - `dashboard_panels(request, member)`: panels on the member's dashboard.
 - `profile_actions(request, member)`: buttons in a directory profile's action area.
 - `profile_edit_sections(request, member)`: sections below the profile-edit form (each posts to
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from members.models import Member
 
 site_menu = ExtensionPoint("site_menu", "request")
+leadership_menu = ExtensionPoint("leadership_menu", "request")
 dashboard_panels = ExtensionPoint("dashboard_panels", "request, member")
 profile_actions = ExtensionPoint("profile_actions", "request, member")
 profile_edit_sections = ExtensionPoint("profile_edit_sections", "request, member")
@@ -99,5 +102,6 @@ def template_extensions(request) -> dict:
     member pages answer them 404, so the menus offer them none)."""
     return {
         "site_menu_items": SimpleLazyObject(lambda: site_menu.render(request)),
+        "leadership_menu_items": SimpleLazyObject(lambda: leadership_menu.render(request)),
         "member_here": SimpleLazyObject(lambda: request_membership(request)),
     }

@@ -17,5 +17,6 @@ class PolicyConfig(AppConfig):
         demo_seeded.connect(seed_demo_policy, dispatch_uid="policy.demo")
         # The policy is every member's: in the site menu, and on the dashboard while a
         # revision is open for their vote.
-        extensions.site_menu.register("policy/_menu.html", order=40)
+        extensions.site_menu.register("policy/_menu.html", order=60)
+        extensions.leadership_menu.register("policy/_leadership_menu.html", order=60)
         extensions.dashboard_panels.register("policy/_vote_panel.html", vote_panel, 5)

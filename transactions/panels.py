@@ -180,8 +180,10 @@ def register() -> None:
     member_extensions.dashboard_panels.register(
         "transactions/_dashboard_panel.html", transactions_panel, 30
     )
-    member_extensions.site_menu.register("transactions/_menu.html")
-    member_extensions.site_menu.register("transactions/postclose/_menu.html", post_close_menu)
+    member_extensions.site_menu.register("transactions/_menu.html", order=50)
+    member_extensions.leadership_menu.register(
+        "transactions/postclose/_menu.html", post_close_menu, order=50
+    )
     member_extensions.dashboard_panels.register(
         "transactions/postclose/_dashboard_panel.html", post_close_panel, 25
     )

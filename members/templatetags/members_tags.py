@@ -1,4 +1,5 @@
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 
 register = template.Library()
@@ -43,3 +44,22 @@ def avatar(m, px) -> str:
         m.display_name,
         initials(m.display_name),
     )
+
+
+@register.simple_tag(takes_context=True)
+def menu_link(context, url_name: str, label: str) -> str:
+    """A site-menu entry (`<li><a>`), marked `aria-current="page"` on the page it opens."""
+    href = reverse(url_name)
+    request = context.get("request")
+    current = request is not None and request.path == href
+    if current:
+        return format_html('<li><a href="{}" aria-current="page">{}</a></li>', href, label)
+    return format_html('<li><a href="{}">{}</a></li>', href, label)
+
+
+@register.inclusion_tag("members/_menu_group.html", takes_context=True)
+def menu_group(context, name: str, *links: str) -> dict:
+    """A named group of the site menu: `{% menu_group "Leads" "lead_list" "Leads" ... %}`,
+    url names and labels in pairs."""
+    pairs = list(zip(links[::2], links[1::2], strict=True))
+    return {"request": context.get("request"), "name": name, "links": pairs}

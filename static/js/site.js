@@ -64,3 +64,38 @@ document.addEventListener("input", (event) => {
   };
   if (document.querySelector("[data-deadline]")) { update(); setInterval(update, 60000); }
 })();
+// Tables wider than their box scroll inside it (.table-scroll): a box that scrolls gets into the
+// tab order (tabindex=0) as a named region, so a keyboard can scroll it; one that fits does not.
+// Re-checked when its size changes (a phone turned sideways). Boxes marked up with their own
+// tabindex in the template keep it.
+(() => {
+  const name = (box) => {
+    const caption = box.querySelector("caption");
+    if (caption) {
+      caption.id ||= `table-caption-${Math.random().toString(36).slice(2, 9)}`;
+      return ["aria-labelledby", caption.id];
+    }
+    const heading = box.closest("section, .card, main")?.querySelector("h2, h3, h1");
+    return ["aria-label", heading ? heading.textContent.trim() : "Table"];
+  };
+  const update = (box) => {
+    if (box.dataset.scrollFocus === undefined) {
+      if (box.hasAttribute("tabindex")) return;
+      box.dataset.scrollFocus = "";
+    }
+    if (box.scrollWidth > box.clientWidth + 1) {
+      if (!box.hasAttribute("role")) {
+        const [attribute, value] = name(box);
+        box.setAttribute("role", "region");
+        box.setAttribute(attribute, value);
+      }
+      box.tabIndex = 0;
+    } else {
+      box.removeAttribute("tabindex");
+    }
+  };
+  const boxes = document.querySelectorAll(".table-scroll");
+  if (!boxes.length) return;
+  const observer = new ResizeObserver((entries) => { for (const entry of entries) update(entry.target); });
+  for (const box of boxes) { update(box); observer.observe(box); }
+})();

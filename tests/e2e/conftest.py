@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 from playwright.sync_api import expect
 
 from pinnacle.mail import delivery
@@ -101,3 +102,14 @@ def member_page(browser, base: str, email: str):
     page = browser.new_context(viewport=DESKTOP).new_page()
     page.on("dialog", lambda dialog: dialog.accept())
     return log_in(page, base, email)
+
+
+@pytest.fixture
+def live_demo(transactional_db, demo_snapshot, settings, tmp_path):
+    """The seeded demo, committed so the live server's thread sees it (the test's flush
+    empties the database after it)."""
+    settings.MEDIA_ROOT = tmp_path
+    with transaction.atomic():
+        demo_snapshot.restore(media_root=tmp_path, private_media_root=settings.PRIVATE_MEDIA_ROOT)
+    settings.RATELIMIT_ENABLE = False  # one browser reads a hundred pages
+    return demo_snapshot

@@ -54,7 +54,7 @@ def test_the_board_is_for_leadership_only(people, closed, anon_client):
 
 
 def test_the_menu_links_the_board_for_leadership(people):
-    link = '<a href="/transactions/post-close/">Post-close</a>'
+    link = '<a href="/transactions/post-close/">Post-close board</a>'
     assert link in client_for(people.partnership, people.lee).get("/dashboard/").text
     assert link not in client_for(people.partnership, people.alice).get("/dashboard/").text
 
