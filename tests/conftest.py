@@ -31,12 +31,16 @@ def pytest_collection_modifyitems(config, items):
     `unit` (neither, and not marked `slow` by hand), so `pytest -m unit` runs in seconds and
     `-m "not e2e"` skips the browsers."""
     for item in items:
+        in_browser = E2E_DIRECTORY in Path(item.path).parents
         if "demo_snapshot" in item.fixturenames:
-            # Under `--dist loadgroup` one worker runs them all and seeds the demo once. A demo
-            # test module says so itself too (`pytestmark`): the same group, whatever its tests
-            # ask for.
-            item.add_marker(pytest.mark.xdist_group(DEMO_GROUP))
-        if E2E_DIRECTORY in Path(item.path).parents:
+            # Under `--dist loadgroup` one worker runs them all and seeds the demo once (the
+            # browser walks of the demo on a second worker, which seeds it again: together they
+            # would be the suite's longest worker). A demo test module says so itself too
+            # (`pytestmark`): the same group, whatever its tests ask for.
+            item.add_marker(
+                pytest.mark.xdist_group(f"{DEMO_GROUP}-browser" if in_browser else DEMO_GROUP)
+            )
+        if in_browser:
             item.add_marker(pytest.mark.e2e)
         elif item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.db)

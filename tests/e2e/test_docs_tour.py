@@ -8,32 +8,21 @@ the product fails here first.
 """
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from playwright.sync_api import expect
 
-from pinnacle.mail import delivery
+from members.demo.seed import DEMO_PASSWORD
 from pinnacle.mail.models import OutboxMessage
-from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS
-from tests.seeded_demo import DemoSnapshot
+from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS, deliver_queued
 
-DEMO_PASSWORD = "pinnacle-demo"
 ACCESS_LINK = re.compile(r"/access/([^/\s]+)/")
 
 
 @pytest.fixture
-def demo_site(live_server, demo_snapshot: DemoSnapshot, settings, tmp_path) -> Iterator[str]:
-    """The live server serving the seeded demo (committed: the server runs in its own thread)."""
-    settings.MEDIA_ROOT = tmp_path
-    with transaction.atomic():  # the foreign keys are checked at the commit, not table by table
-        demo_snapshot.restore(media_root=tmp_path, private_media_root=settings.PRIVATE_MEDIA_ROOT)
-    settings.SITE_PORT = live_server.url.rsplit(":", 1)[1]
-    yield live_server.url.replace("localhost", "127.0.0.1")
-    # The flush after the test empties the content types the restore put back: forget their ids.
-    ContentType.objects.clear_cache()
+def demo_site(live_demo, site) -> str:
+    """The live server serving the seeded demo."""
+    return site
 
 
 def _shoot(page, name: str) -> None:
@@ -49,11 +38,6 @@ def _log_in(browser, base: str, email: str, viewport=DESKTOP):
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name="Log in")).to_have_count(0)
     return page
-
-
-def _deliver_queued() -> None:
-    for pk in OutboxMessage.objects.filter(status="queued").values_list("pk", flat=True):
-        delivery.deliver(pk)
 
 
 @pytest.mark.slow
@@ -78,7 +62,7 @@ def test_prospect_tour(demo_site, browser):
     page.get_by_role("button", name=re.compile("Request access")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Thank")
 
-    _deliver_queued()
+    deliver_queued()
     welcome = OutboxMessage.objects.get(
         to_email="jamie.rivera@example.com", template="leads/welcome"
     )
@@ -114,6 +98,9 @@ def test_member_tour(demo_site, browser):
 
     phone = _log_in(browser, demo_site, "agent@pinnacle.localhost", viewport=PHONE)
     _shoot(phone, "dashboard-phone")
+    phone.get_by_role("button", name="Menu").click()
+    expect(phone.get_by_role("link", name="Inner circle")).to_be_visible()
+    _shoot(phone, "menu-phone")
 
 
 @pytest.mark.slow
