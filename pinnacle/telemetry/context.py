@@ -69,17 +69,24 @@ def _request_partnership(request) -> tuple[int, str] | None:
     return (found.pk, found.slug) if found is not None else None
 
 
-def _request_user_id(request) -> int | None:
-    # Only a user the request has already loaded (AuthenticationMiddleware caches it there):
-    # writing a log line never costs a session or user query.
+def _request_user_id(request, *, load: bool) -> int | None:
+    # A log line takes only a user the request has already loaded (AuthenticationMiddleware
+    # caches it there), so writing one never costs a session or user query; an error report
+    # (`load`) is rare enough to look the user up, and goes without when that fails too.
     user = getattr(request, "_cached_user", None)
+    if user is None and load and hasattr(request, "user"):
+        try:  # the lazy user loads here, where a failure is caught
+            return request.user.pk if request.user.is_authenticated else None
+        except Exception:
+            return None
     if user is not None and getattr(user, "is_authenticated", False):
         return user.pk
     return None
 
 
-def current_fields(error: BaseException | None = None) -> dict[str, Any]:
-    """The context's fields, for a log line or an error event (absent ones are None)."""
+def current_fields(error: BaseException | None = None, *, load_user: bool = False) -> dict:
+    """The context's fields, for a log line or an error event (absent ones are None); an
+    error event may load the request's user (`load_user`), a log line never does."""
     request = current_request.get()
     scoped = partnership.get()
     if scoped is None and request is not None:
@@ -91,7 +98,7 @@ def current_fields(error: BaseException | None = None) -> dict[str, Any]:
         "request_id": request_id.get(),
         "partnership": (scoped[1] or None) if scoped else None,
         "partnership_id": scoped[0] if scoped else None,
-        "user_id": _request_user_id(request) if request is not None else None,
+        "user_id": _request_user_id(request, load=load_user) if request is not None else None,
         "task": running[0] if running else None,
         "task_id": running[1] if running else None,
     }

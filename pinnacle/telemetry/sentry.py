@@ -5,9 +5,9 @@ No personal data leaves. sentry-sdk 3 says what integrations collect with `data_
 (its `send_default_pii=False` of earlier versions): no user identity (email, username, IP), no
 cookies, request bodies, query strings, SQL parameters or stack frames' local variables, and
 only a few harmless headers. `before_send` then keeps only the request's method, URL and those
-headers, and any email address left in a message, an exception's text or a breadcrumb is
-replaced by "[email]". What an event does carry: the partnership (tag), the request
-id and task (tags), and the user's id.
+headers, and any email address left anywhere in the event (a message, an exception's text,
+a breadcrumb) is replaced by "[email]". What an event does carry: the partnership, the request
+id and the task (tags), and the user's id (looked up for the event if the request had not yet).
 """
 
 from __future__ import annotations
@@ -46,7 +46,6 @@ def init(dsn: str, *, environment: str, release: str | None = None, transport=No
         "max_request_body_size": "never",
         "traces_sample_rate": 0.0,
         "before_send": before_send,
-        "before_breadcrumb": before_breadcrumb,
     }
     if transport is not None:
         options["transport"] = transport
@@ -57,7 +56,7 @@ def before_send(event: dict, hint: dict) -> dict:
     error = None
     if exc_info := hint.get("exc_info"):
         error = exc_info[1]
-    fields = current_fields(error)
+    fields = current_fields(error, load_user=True)
     tags = event.setdefault("tags", {})
     partnership = fields["partnership"] or fields["partnership_id"]
     if partnership is not None:
@@ -72,10 +71,6 @@ def before_send(event: dict, hint: dict) -> dict:
     if "request" in event:
         event["request"] = _bare_request(event["request"])
     return scrub(event)
-
-
-def before_breadcrumb(crumb: dict, hint: dict) -> dict:
-    return scrub(crumb)
 
 
 def _bare_request(request: dict) -> dict:

@@ -49,11 +49,12 @@ def test_an_error_in_a_view_is_reported_with_the_partnership_and_no_personal_dat
     partnership, events, failing_submission
 ):
     client = Client(HTTP_HOST=partnership.host, raise_request_exception=False)
-    client.cookies["prospect_hint"] = PROSPECT_EMAIL
+    client.cookies["prospect_hint"] = "cookie-secret-value"
     response = client.post(
-        f"/join/?email={PROSPECT_EMAIL}",
+        "/join/?ref=query-secret-value",
         form_data(email=PROSPECT_EMAIL, name="Dana Private"),
         HTTP_X_REQUEST_ID="req-0123456789",
+        HTTP_AUTHORIZATION="Bearer header-secret-value",
     )
     assert response.status_code == 500
     [event] = [event for event in events if event.get("exception")]
@@ -69,20 +70,60 @@ def test_an_error_in_a_view_is_reported_with_the_partnership_and_no_personal_dat
     everything = json.dumps(events)
     assert PROSPECT_EMAIL not in everything and "dana.private" not in everything
     assert "555-0199" not in everything  # the form's phone, in the body and a frame's locals
+    for secret in ("cookie-secret-value", "query-secret-value", "header-secret-value"):
+        assert secret not in everything
 
 
-def test_a_logged_in_member_is_named_by_id_only(member, events):
+def test_a_logged_in_member_is_named_by_id_only(member, events, failing_submission):
     client = Client(HTTP_HOST=member.partnership.host, raise_request_exception=False)
     client.force_login(member.user, backend="members.auth.PartnershipMemberBackend")
-    client.get("/dashboard/")  # loads the user
-    sentry_sdk.capture_message(f"a note about {member.user.email}")
-    # Outside a request nothing names a user; within one, only the id would.
-    [event] = events
+    client.post("/join/", form_data(email=PROSPECT_EMAIL))
+    [event] = [event for event in events if event.get("exception")]
+    assert event["user"] == {"id": str(member.user.pk)}
+    assert event["tags"]["partnership"] == "pinnacle"
     assert member.user.email not in json.dumps(event)
-    assert event["message"] == "a note about [email]"
-    assert "user" not in event
+
+
+def test_a_message_outside_any_request_names_nobody_and_no_address(member, events):
+    sentry_sdk.capture_message(f"a note about {member.user.email}")
+    [event] = events
+    assert event["message"] == "a note about [email]" and "user" not in event
+
+
+def test_whatever_an_integration_collected_of_the_request_is_cut_down():
+    event = {
+        "request": {
+            "method": "POST",
+            "url": "https://pinnacle.example.com/join/?email=a@example.com",
+            "query_string": "email=a@example.com",
+            "data": {"name": "Dana Private"},
+            "cookies": {"sessionid": "abc"},
+            "env": {"REMOTE_ADDR": "203.0.113.9"},
+            "headers": {"Cookie": "sessionid=abc", "User-Agent": "Firefox", "X-Real-Ip": "1.2.3.4"},
+        },
+        "user": {"email": "a@example.com", "ip_address": "203.0.113.9"},
+    }
+    assert sentry.before_send(event, {}) == {
+        "request": {
+            "method": "POST",
+            "url": "https://pinnacle.example.com/join/",
+            "headers": {"User-Agent": "Firefox"},
+        },
+        "tags": {},
+    }
 
 
 def test_scrub_walks_nested_values():
     event = {"a": ["x@example.com", ("to y@example.org",)], "b": {"c": "none here"}}
     assert sentry.scrub(event) == {"a": ["[email]", ["to [email]"]], "b": {"c": "none here"}}
+
+
+def test_the_sdk_itself_collects_no_identity_cookies_bodies_queries_or_variables(events):
+    """What `before_send` then cuts is only what an integration took despite this."""
+    collection = sentry_sdk.get_client().options["data_collection"]
+    assert collection["user_info"] is False
+    assert collection["cookies"]["mode"] == collection["url_query_params"]["mode"] == "off"
+    assert collection["http_bodies"] == [] and collection["stack_frame_variables"] is False
+    assert collection["database_query_data"] is False
+    headers = collection["http_headers"]["request"]
+    assert headers["mode"] == "allowlist" and set(headers["terms"]) == sentry.KEPT_HEADERS

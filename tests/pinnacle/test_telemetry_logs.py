@@ -15,7 +15,7 @@ from pinnacle.celery import app
 from pinnacle.mail.models import OutboxMessage
 from pinnacle.telemetry import context
 from pinnacle.telemetry.logs import ContextFilter, JsonFormatter, log_format, logging_settings
-from pinnacle.tenancy import each_partnership
+from pinnacle.tenancy import each_partnership, tenant_scope
 from tests.conftest import client_for
 from tests.pinnacle.backends import FlakyBackend
 from tests.pinnacle.mail_pipeline_helpers import notice
@@ -133,3 +133,19 @@ def test_a_task_run_in_process_names_each_partnership_it_works_for(
     assert len({line["request_id"] for line in working}) == 1 and working[0]["request_id"]
     [after] = [line for line in json_lines() if line["message"] == "after the task"]
     assert (after["task"], after["partnership"], after["request_id"]) == (None, None, None)
+
+
+@app.task(name="tests.fail_for_partnership")
+def fail_for_partnership(partnership_id):
+    with tenant_scope(partnership_id):
+        raise RuntimeError("the task failed")
+
+
+@pytest.mark.django_db
+def test_a_tasks_error_line_names_the_partnership_it_failed_for(other_partnership, json_lines):
+    """Celery writes the error after the task's scope has closed: the exception carries it."""
+    fail_for_partnership.apply((other_partnership.pk,))
+    [line] = [line for line in json_lines() if line["level"] == "ERROR"]
+    assert "RuntimeError: the task failed" in line["exception"]
+    assert line["partnership_id"] == other_partnership.pk
+    assert line["task"] == "tests.fail_for_partnership"
