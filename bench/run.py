@@ -28,6 +28,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -116,6 +117,10 @@ def serve(env: dict[str, str], port: int) -> subprocess.Popen:
             raise SystemExit(f"gunicorn exited; see {BENCH_DATA / 'gunicorn.log'}")
         try:
             fetch(port, "localhost", "/healthz", None)
+            return server
+        except urllib.error.HTTPError:
+            # Answered: a 503 is the health check's verdict (the seed's outbox backlog, no
+            # beat here), not a server that is still starting.
             return server
         except OSError:
             time.sleep(0.3)

@@ -14,11 +14,15 @@ class PinnacleConfig(AppConfig):
 
         from pinnacle.ratelimit import let_allauth_through_when_redis_is_down
         from pinnacle.rls import on_post_migrate
+        from pinnacle.telemetry import receivers
 
         # Row-level security for every tenant table, new ones included (pinnacle/rls.py).
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="pinnacle.rls")
 
         let_allauth_through_when_redis_is_down()
+        # Login failures and webhook events counted, request ids carried into tasks, sweeps'
+        # runs recorded (pinnacle/telemetry).
+        receivers.connect()
         # `email__lower=address.lower()` compiles to LOWER("email") = %s, which the indexes on
         # Lower("email") serve; `email__iexact` compiles to UPPER(...) and misses them.
         models.EmailField.register_lookup(Lower)

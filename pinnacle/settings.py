@@ -6,6 +6,8 @@ from pathlib import Path
 from environs import Env
 
 from pinnacle.http import parse_trusted_proxies
+from pinnacle.telemetry import sentry
+from pinnacle.telemetry.logs import log_format, logging_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -60,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware's lines and answers carry the request id (docs/telemetry.md).
+    "pinnacle.telemetry.middleware.RequestTelemetryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "pinnacle.middleware.RefuseControlCharactersMiddleware",
@@ -292,12 +296,21 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Telemetry (docs/telemetry.md). Log lines: JSON (one object a line) or text; JSON by default
+# unless DEBUG. Each carries the request id, partnership, user id and Celery task.
+LOG_FORMAT = log_format(env.str("LOG_FORMAT", ""), debug=DEBUG)
+LOGGING = logging_settings(chosen_format=LOG_FORMAT, level=env.str("LOG_LEVEL", "INFO"))
+# /metrics answers only with this bearer token; unset, it is a 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", "")
+# /healthz fails ("outbox": "backlog") once the oldest due email has waited this long.
+HEALTHZ_OUTBOX_DUE_SECONDS = env.int("HEALTHZ_OUTBOX_DUE_SECONDS", 15 * 60)
+# Errors to Sentry (web, worker and beat all read these settings), without personal data.
+SENTRY_DSN = env.str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    sentry.init(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", "development" if DEBUG else "production"),
+        release=env.str("SENTRY_RELEASE", ""),
+    )

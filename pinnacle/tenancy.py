@@ -24,16 +24,18 @@ from django.utils import timezone
 from pinnacle.access import get_or_404
 from pinnacle.models import AuditEvent, Partnership
 from pinnacle.rls import SETTING, owner_alias, walled
+from pinnacle.telemetry.context import scoped_partnership
 
 M = TypeVar("M", bound=models.Model)
 
 log = logging.getLogger(__name__)
 
-# Paths that answer without a tenant: health checks and ESP webhooks arrive on any host.
-TENANTLESS_PREFIXES = ("/healthz", "/anymail/", "/static/", "/media/")
-# The health check names each dependency that is down, the database included: it never looks
-# the partnership up (which needs the database) before answering.
-HEALTH_CHECK = "/healthz"
+# Paths that answer without a tenant: health checks, metrics scrapes and ESP webhooks arrive on
+# any host.
+TENANTLESS_PREFIXES = ("/healthz", "/metrics", "/anymail/", "/static/", "/media/")
+# The health check names each dependency that is down, the database included, and a metrics
+# scrape reports what it can: neither looks the partnership up (which needs the database).
+OPERATOR_PATHS = ("/healthz", "/metrics")
 
 
 class TenantQuerySet(models.QuerySet[M]):
@@ -82,9 +84,15 @@ def tenant_scope(partnership: Partnership | int, using: str = DEFAULT_DB_ALIAS) 
     pk = partnership if isinstance(partnership, int) else partnership.pk
     if pk is None or isinstance(pk, bool):
         raise ValueError("tenant_scope needs a saved partnership or its id")
-    if not walled(using):
-        yield
-        return
+    # The block's log lines and errors name the partnership (pinnacle.telemetry.context).
+    with scoped_partnership(partnership):
+        if not walled(using):
+            yield
+            return
+        yield from _walled_scope(pk, using)
+
+
+def _walled_scope(pk: int, using: str) -> Iterator[None]:
     connection = connections[using]
     with connection.cursor() as cursor:
         # OFFSET 0 keeps the subquery (the value before) from being merged into the outer query,
@@ -134,7 +142,7 @@ class PartnershipMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: TenantRequest):
-        if request.path == HEALTH_CHECK:
+        if request.path in OPERATOR_PATHS:
             request.partnership = None
             return self.get_response(request)
         request.partnership = resolve_partnership(request.get_host())

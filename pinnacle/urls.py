@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from pinnacle import views
+from pinnacle.telemetry.views import metrics
 
 # The policy's models moved from the members app to their own; breach-report emails sent before
 # the move link to their old admin pages, which keep leading to the new ones.
@@ -33,6 +34,7 @@ handler500 = "pinnacle.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     *(
         pattern
         for model in MOVED_TO_POLICY

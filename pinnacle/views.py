@@ -2,52 +2,23 @@
 
 import sys
 
-from django.core.cache import cache
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
-from pinnacle.celery import app as celery_app
+from pinnacle.telemetry import health
 
 # How long a visitor's browser (or a proxy) is asked to wait before trying again.
 RETRY_AFTER_SECONDS = 30
 
 
-def _database_ok() -> bool:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        return True
-    except Exception:
-        return False
-
-
-def _redis_ok() -> bool:
-    try:
-        cache.get("healthz")
-        return True
-    except Exception:
-        return False
-
-
-def _broker_ok() -> bool:
-    try:
-        with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-        return True
-    except Exception:
-        return False
-
-
 @never_cache
 def healthz(request):
-    """Each dependency, "ok" or "unreachable"; 503 when any is unreachable."""
-    checks = {"database": _database_ok(), "redis": _redis_ok(), "broker": _broker_ok()}
-    status = 200 if all(checks.values()) else 503
-    return JsonResponse(
-        {name: "ok" if up else "unreachable" for name, up in checks.items()}, status=status
-    )
+    """Each dependency ("ok" or "unreachable"), beat's sweeps and the outbox's oldest due row,
+    and `failing`: what is wrong. 503 when anything fails (pinnacle.telemetry.health)."""
+    status, body = health.report()
+    return JsonResponse(body, status=status)
 
 
 def server_error(request):

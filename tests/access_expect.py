@@ -109,6 +109,7 @@ WEBHOOK = each(VIEWERS, 403)
 # Who gets what: one row per URL name, its class and the viewers that differ from it.
 EXPECT: dict[str, tuple[dict, dict]] = {
     "healthz": (PUBLIC, {}),
+    "metrics": (NOBODY, {}),  # METRICS_TOKEN unset: no endpoint (tests/pinnacle/test_metrics.py)
     # A member opening the site lands on their dashboard (`/?public` shows them the home page).
     "home": (PUBLIC, {**each(MEMBERS, 302), "foreign_home": 302}),
     "directory": (PUBLIC, {}),

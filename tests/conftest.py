@@ -2,6 +2,7 @@
 the suite's tiers (markers), its frozen clock and the demo seeded once per run."""
 
 import datetime
+import time
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,13 @@ def _clean_cache():
     # Rate-limit counters and cached sessions live in Redis: start every test from nothing.
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _just_started(monkeypatch):
+    # Each test is a system that just started (its Redis flushed above): beat's sweeps, none
+    # recorded yet, are "pending" in /healthz, however long the suite has been running.
+    monkeypatch.setattr("pinnacle.telemetry.sweeps.STARTED_AT", time.time())
 
 
 @pytest.fixture(autouse=True)

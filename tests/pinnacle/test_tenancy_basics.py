@@ -17,25 +17,6 @@ def test_each_host_serves_its_own_partnership(partnership, other_partnership):
     assert "Harbor Alliance" in other.text and "Pinnacle Partnerships" not in other.text
 
 
-def test_healthz_reports_database_redis_and_broker(partnership):
-    response = client_for(partnership).get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"database": "ok", "redis": "ok", "broker": "ok"}
-
-
-def test_healthz_names_redis_when_it_is_down(partnership, redis_down):
-    response = client_for(partnership).get("/healthz")
-    assert response.status_code == 503
-    assert response.json() == {"database": "ok", "redis": "unreachable", "broker": "unreachable"}
-
-
-def test_healthz_is_503_when_broker_is_down(partnership, settings):
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
-    response = client_for(partnership).get("/healthz")
-    assert response.status_code == 503
-    assert response.json()["broker"] != "ok"
-
-
 def test_intro_statement_accepts_only_its_placeholders(partnership):
     from django.core.exceptions import ValidationError
 
