@@ -16,8 +16,9 @@ RETRY_AFTER_SECONDS = 30
 @never_cache
 def healthz(request):
     """Each dependency ("ok" or "unreachable"), beat's sweeps and the outbox's oldest due row,
-    and `failing`: what is wrong. 503 when anything fails (pinnacle.telemetry.health)."""
-    status, body = health.report()
+    and `failing`: what is wrong. 503 when a dependency is unreachable, or with `?strict` when
+    anything fails (pinnacle.telemetry.health)."""
+    status, body = health.report(strict="strict" in request.GET)
     return JsonResponse(body, status=status)
 
 

@@ -91,8 +91,10 @@ def outbox_report(database_up: bool) -> tuple[str, float | None]:
     return OK, oldest
 
 
-def report() -> tuple[int, dict]:
-    """The status code (503 when any check fails) and the body."""
+def report(*, strict: bool = False) -> tuple[int, dict]:
+    """The status code and the body: 503 when a dependency is unreachable (the web process
+    cannot serve: a load balancer takes it out), or, `strict`, when anything fails (a stale
+    beat or an email backlog too: what an uptime monitor alerts on)."""
     database, redis_up, broker = _database_ok(), _redis_ok(), _broker_ok()
     body: dict = {
         "database": OK if database else UNREACHABLE,
@@ -110,4 +112,5 @@ def report() -> tuple[int, dict]:
     body["sweeps"] = sweep_states
     body["outbox_oldest_due_seconds"] = None if oldest is None else round(oldest)
     body["outbox_due_limit_seconds"] = settings.HEALTHZ_OUTBOX_DUE_SECONDS
-    return (503 if failing else 200), body
+    down = not (database and redis_up and broker)
+    return (503 if down or (strict and failing) else 200), body
