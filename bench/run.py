@@ -25,6 +25,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import subprocess
 import sys
 import time
@@ -98,10 +99,10 @@ def production_env(database_url: str) -> dict[str, str]:
 def compose_web_command() -> list[str]:
     """The gunicorn arguments of docker-compose's web service, so the two never drift apart."""
     compose = (ROOT / "docker-compose.yml").read_text()
-    command = re.search(r'command: \["gunicorn", (.*)\]', compose)
+    command = re.search(r"exec gunicorn (pinnacle\.wsgi:application[^\n\"\]]*)", compose)
     if not command:
         raise SystemExit("docker-compose.yml has no gunicorn command for the web service")
-    return json.loads(f"[{command.group(1)}]")
+    return shlex.split(command.group(1))
 
 
 def serve(env: dict[str, str], port: int) -> subprocess.Popen:

@@ -26,6 +26,9 @@ def check_deploy(**overrides):
         "SECURE_SSL_REDIRECT": "true",
         "SITE_SCHEME": "https",
         "ANYMAIL_WEBHOOK_SECRET": "postmark:Zq8vN3kLp2xR7tW",
+        # Two roles, as production has them (else pinnacle.W001: no database wall).
+        "DATABASE_URL": "postgres://pinnacle_app:secret@db.internal:5432/pinnacle",
+        "DATABASE_OWNER_URL": "postgres://pinnacle:secret@db.internal:5432/pinnacle",
         **overrides,
     }
     env = {k: v for k, v in env.items() if v is not None}
