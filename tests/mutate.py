@@ -51,6 +51,7 @@ CONFIDENTIALITY_TESTS = [
 # the query plans or the timeline's confidentiality, which run neither's rules).
 OUTREACH_TESTS = [
     "tests/outreach/test_policy.py",
+    "tests/outreach/test_policy_refusals.py",
     "tests/outreach/test_compliance.py",
     "tests/outreach/test_pages.py",
     "tests/outreach/test_stage.py",

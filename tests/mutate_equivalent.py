@@ -252,4 +252,12 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         "the notice's templates read first_submission only where named_you is false (the "
         "mutant reads it for nothing, one query more)",
     ),
+    (
+        "outreach/selectors/policy.py",
+        "PairState.decide",
+        "None,",
+        "a refusal's `allowed` as None: every reader (make_attempt, the outreach panel, the "
+        "compose, recommend and lead-actions templates) reads it as a truth value, and None is "
+        "as false as False",
+    ),
 ]
