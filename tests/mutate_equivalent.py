@@ -6,6 +6,7 @@ _DELIVERY = "pinnacle/mail/delivery.py"
 _SEALING = "transactions/selectors/sealing.py"
 _SIGHT = "transactions/selectors/sight.py"
 _INTAKE = "leads/services/intake.py"
+_NOSEC = "  # nosec B101: type narrowing for mypy, not a guard: the invariant holds by construction"
 _HOLDS = "the message of an assert that always holds (see its comment) is never shown"
 _BLOCK = "the block size of the redraws: every size sums the same products, so only memory changes"
 _TIE = (
@@ -259,5 +260,71 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         "a refusal's `allowed` as None: every reader (make_attempt, the outreach panel, the "
         "compose, recommend and lead-actions templates) reads it as a truth value, and None is "
         "as false as False",
+    ),
+    (
+        "outreach/services/attempts.py",
+        "_lock_pair",
+        "member=member, lead=lead",
+        "the pair is made only here, with the lead's partnership, after checking the member is "
+        "of it: member and lead name the one row with or without the partnership",
+    ),
+    *(
+        ("policy/services/revisions.py", "_not_voting", after + _NOSEC, _HOLDS)
+        for after in (
+            'assert revision.voting_opens_at is not None, "XXa vote opens with its windowXX"',
+            'assert revision.voting_opens_at is not None, "A VOTE OPENS WITH ITS WINDOW"',
+        )
+    ),
+    (
+        "policy/services/revisions.py",
+        "passes",
+        "return yes >= 0 and 2 * yes > yes + no",
+        "2 * yes > yes + no is yes > no, and no is a count (at least 0): yes > 0 follows",
+    ),
+    (
+        "policy/services/revisions.py",
+        "_close",
+        "update_fields=None",
+        "the revision was read whole under its row lock (close_voting, close_due_votes) and "
+        "has no auto_now field: saving every field writes back what was read, plus the "
+        "fields named",
+    ),
+    (
+        "policy/services/revisions.py",
+        "_close",
+        'version = ""',
+        "a rejected revision's version is read only as a truth value (`if version` in the "
+        "audit, `{% if version %}` in the result emails): an empty string is as false as None",
+    ),
+    *(
+        (
+            "policy/services/revisions.py",
+            "_close",
+            after,
+            "the result emails' idempotency keys need only differ from the vote's ('vote'): "
+            "this part in their place does, and still names one email per member and revision",
+        )
+        for after in ("key=None,", 'key="XXresultXX",', 'key="RESULT",')
+    ),
+    (
+        "policy/services/revisions.py",
+        "_adopt",
+        "partnership.save(update_fields=None)",
+        "the partnership was read whole under its row lock (_close) and has no auto_now "
+        "field: saving every field writes back what was read, plus the numbers changed",
+    ),
+    (
+        "policy/services/revisions.py",
+        "close_due_votes",
+        ".select_related(None)",
+        "the sweep reads only each revision's partnership_id, and _close replaces its "
+        "partnership with the one it locks before reading any of it",
+    ),
+    (
+        "policy/services/revisions.py",
+        "_adopt",
+        "number=(latest or 1) + 1,",
+        "a revision is drafted from the current version (ensure_policy makes version 1 first) "
+        "and opened only while that is still current: at adoption latest is at least 1",
     ),
 ]
