@@ -52,6 +52,7 @@ CONFIDENTIALITY_TESTS = [
 OUTREACH_TESTS = [
     "tests/outreach/test_policy.py",
     "tests/outreach/test_policy_refusals.py",
+    "tests/outreach/test_attempt_records.py",
     "tests/outreach/test_compliance.py",
     "tests/outreach/test_pages.py",
     "tests/outreach/test_stage.py",
@@ -61,6 +62,7 @@ MODULES: dict[str, list[str]] = {
     "pinnacle/mail/delivery.py": [
         "tests/pinnacle/test_mail_pipeline_queueing.py",
         "tests/pinnacle/test_mail_pipeline_retries.py",
+        "tests/pinnacle/test_mail_pipeline_records.py",
         "tests/pinnacle/test_mail_pipeline_opt_outs.py",
         "tests/pinnacle/test_tracking_webhooks.py",
     ],
@@ -70,6 +72,7 @@ MODULES: dict[str, list[str]] = {
     "transactions/selectors/sealing.py": CONFIDENTIALITY_TESTS,
     "policy/services/revisions.py": [
         "tests/policy/test_governance_revisions.py",
+        "tests/policy/test_revision_checks.py",
         "tests/policy/test_governance_closing.py",
         "tests/policy/test_governance_sweep.py",
         "tests/policy/test_governance_policy_text.py",
