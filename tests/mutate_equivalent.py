@@ -114,12 +114,6 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
             'esp_id = getattr(getattr(email, "anymail_status", ), "message_id", None)',
         )
     ),
-    (
-        _DELIVERY,
-        "due_message_ids",
-        ".values_list(flat=True)[:limit]",
-        "values_list(flat=True) without a field lists the model's first field, its primary key",
-    ),
     *(
         (
             _SEALING,
