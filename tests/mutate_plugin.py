@@ -143,6 +143,17 @@ def _run_items(items, chain_end) -> str | None:
     return None
 
 
+def _transactional(item) -> bool:
+    """Whether pytest-django runs the test in a transaction it flushes (it orders those last)."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+
+
 def _fork_run(run, timeout: float) -> tuple[str, float]:
     from django.db import connections
 
@@ -222,8 +233,13 @@ def pytest_runtestloop(session):
     def selection(lines) -> list:
         starts = {max((s for s in statements if s <= line), default=line) for line in lines}
         ids = set().union(*(tests_by_line.get(line, set()) for line in set(lines) | starts))
-        # Fastest first: a killed mutant then costs its quickest failing test.
-        return [by_id[i] for i in sorted(ids, key=lambda i: (durations[i], order[i]))]
+        # Fastest first: a killed mutant then costs its quickest failing test. Transactional
+        # tests last, as pytest-django orders them: their flush empties every table (content
+        # types too), so a test after one can fail whatever the mutant, a false kill.
+        return [
+            by_id[i]
+            for i in sorted(ids, key=lambda i: (_transactional(by_id[i]), durations[i], order[i]))
+        ]
 
     # A fork that changes nothing must pass: the check mutmut's "clean run" makes.
     def clean():

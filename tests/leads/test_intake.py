@@ -7,7 +7,7 @@ from django.core import mail
 
 from leads.models import Channel, FormKind, Inquiry, Lead, Submission
 from leads.services import LeadRefused
-from leads.services.intake import submit_lead
+from leads.services.intake import referrer_choices, submit_lead
 from pinnacle.mail import delivery
 from pinnacle.mail.models import OutboxMessage
 from tests.conftest import client_for
@@ -70,6 +70,18 @@ def test_referrer_choices_are_this_partnerships_listed_members(anon_client, refe
     assert response.status_code == 400
     assert "Select a valid choice" in response.text
     assert not Lead.objects.exists()
+
+
+def test_referrer_choices_read_what_the_form_and_the_emails_show_in_one_query(
+    partnership, referrer, django_assert_num_queries
+):
+    """The member a prospect picks is read with their slug, name, company and partnership: no
+    query more for each field the form, the referrer rule and the emails read."""
+    with django_assert_num_queries(1):
+        [chosen] = referrer_choices(partnership)
+        shown = (chosen.pk, chosen.slug, chosen.display_name, chosen.company.name)
+        assert shown == (referrer.pk, "rita-referrer", "Rita Referrer", referrer.company.name)
+        assert chosen.partnership_id == partnership.pk
 
 
 def test_join_with_referrer_sends_the_three_emails(anon_client, referrer, settings):

@@ -183,7 +183,7 @@ def test_a_get_records_nothing(leader_client, lead):
     ("reason", "source"), [("unsubscribed", "one_click"), ("manual", "leadership")]
 )
 def test_a_new_submission_reopens_an_opted_out_lead(partnership, member, lead, reason, source):
-    suppress(partnership=partnership, email=lead.email, reason=reason, source=source)
+    opt_out = suppress(partnership=partnership, email=lead.email, reason=reason, source=source)
 
     submit_again(partnership)
 
@@ -191,6 +191,12 @@ def test_a_new_submission_reopens_an_opted_out_lead(partnership, member, lead, r
     reopened = next(e for e in lead_timeline(lead, member) if e.kind == "audit")
     assert reopened.title == "Open to contact again"
     assert reopened.item.summary == "Opted back in by submitting the form again"
+    # The audit keeps what was lifted: when they opted out, why and how.
+    assert AuditEvent.objects.get(action="lead.reopened").data == {
+        "opted_out_at": opt_out.created_at.isoformat(),
+        "reason": reason,
+        "source": source,
+    }
     lifted = AuditEvent.objects.get(action="mail.unsuppressed")
     assert lifted.data == {"email": "dana@example.com", "reason": reason}
 

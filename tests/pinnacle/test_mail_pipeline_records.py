@@ -9,6 +9,8 @@ import uuid
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from pinnacle.mail import delivery
@@ -167,3 +169,36 @@ def test_the_sweep_hands_each_due_row_to_the_delivery_task(partnership, flaky, e
         assert delivery.sweep() == 1
     message.refresh_from_db()
     assert message.status == Status.SENT and message.attempts == 2
+
+
+def test_the_sweep_of_one_partnership_hands_on_its_due_rows_only(
+    partnership, other_partnership, eager_tasks
+):
+    """The beat's task sweeps each partnership in its own scope (pinnacle/rls.py): given one,
+    the due rows are that partnership's, each with its partnership for the task."""
+    mine, theirs = notice(partnership), notice(other_partnership)
+    OutboxMessage.objects.update(next_attempt_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert delivery.due_messages(partnership=partnership) == [(mine.pk, partnership.pk)]
+    assert sorted(delivery.due_messages()) == sorted(
+        [(mine.pk, partnership.pk), (theirs.pk, other_partnership.pk)]
+    )
+    assert delivery.sweep(partnership) == 1
+    statuses = dict(OutboxMessage.objects.values_list("pk", "status"))
+    assert statuses == {mine.pk: Status.SENT, theirs.pk: Status.QUEUED}
+
+
+def test_a_sweep_hands_on_at_most_its_batch_the_longest_due_first(partnership):
+    first, second = notice(partnership, key="notice:1"), notice(partnership, key="notice:2")
+    now = timezone.now()
+    OutboxMessage.objects.filter(pk=second.pk).update(next_attempt_at=now - datetime.timedelta(2))
+    OutboxMessage.objects.filter(pk=first.pk).update(next_attempt_at=now - datetime.timedelta(1))
+    assert delivery.due_message_ids(limit=1) == [second.pk]
+    assert delivery.due_message_ids() == [second.pk, first.pk]
+
+
+def test_delivery_reads_the_message_with_its_partnership(partnership):
+    message = notice(partnership)
+    with CaptureQueriesContext(connection) as queries:
+        assert delivery.deliver(message.pk) == Status.SENT
+    # The partnership (for the suppression check and the ESP's metadata) comes with the row.
+    assert not [q for q in queries if 'FROM "pinnacle_partnership"' in q["sql"]]
