@@ -57,6 +57,7 @@ NOT_WALKED = {
     "transaction_disclosure_document": "a file download (the signed authorization)",
     "comarketing_edit": "no demo connection lets its lender edit the partner's profile",
     "healthz": "JSON for operators and load balancers, no page",
+    "metrics": "Prometheus's text behind a bearer token, no page",
     "prospect_access": "the welcome email's link: sets the prospect's session, redirects",
     "lead_thanks": "shown after a join form is sent; the keyboard journey scans it",
     "policy_report_thanks": "shown after a report is sent (same layout as lead_thanks)",

@@ -62,7 +62,9 @@ PUBLIC_FORMS = {
 
 
 @pytest.fixture(autouse=True)
-def _behind_the_proxy(settings):
+def _behind_the_proxy(settings, clock):
+    # The clock stands still at a window's start: the limits count in fixed windows (10 minutes
+    # for the forms), and a test crossing a window's end on a slow machine saw its count reset.
     settings.TRUSTED_PROXIES = (ipaddress.ip_network("10.0.0.0/8"),)
 
 
