@@ -26,12 +26,14 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from members import services
 from members.extensions import login_invitations
 from members.tokens import clear_stashed_invitation, stashed_invitation
 from pinnacle.http import client_ip
 from pinnacle.mail.services import queue_email, render_text
+from pinnacle.membership import request_membership
 from pinnacle.refusals import refused_into
 
 MEMBER_BACKEND = "members.auth.PartnershipMemberBackend"
@@ -135,6 +137,13 @@ class AccountAdapter(DefaultAccountAdapter):
             )
             return redirect("account_login")
         return super().pre_login(request, user, **kwargs)
+
+    def get_login_redirect_url(self, request) -> str:
+        """Members land on their dashboard; staff who are no member of this partnership (a
+        superuser) on the admin, where their work is, instead of the dashboard's 404."""
+        if request.user.is_staff and request_membership(request) is None:
+            return reverse("admin:index")
+        return super().get_login_redirect_url(request)
 
     def get_client_ip(self, request) -> str:
         """The address allauth's rate limits count: the one every limit and stored address uses

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from pinnacle.mail.models import OutboxMessage
-from tests.members.factories import PASSWORD
+from tests.members.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +47,22 @@ def test_a_member_asks_for_a_password_reset_with_redis_down(
     assert response.status_code == 302
     assert OutboxMessage.objects.filter(to_email=member.user.email).exists()
     assert "allauth's reset_password accepted without it" in caplog.text
+
+
+def test_a_superuser_who_is_no_member_here_lands_on_the_admin(anon_client, partnership):
+    """Not on the dashboard, which answers 404 to anyone who is no member of the partnership."""
+    UserFactory(email="root@example.com", is_staff=True, is_superuser=True)
+    response = anon_client.post(
+        "/accounts/login/", {"login": "root@example.com", "password": PASSWORD}
+    )
+    assert response.status_code == 302 and response.url == "/admin/"
+    assert anon_client.get("/admin/").status_code == 200
+
+
+def test_a_member_who_is_staff_still_lands_on_the_dashboard(anon_client, leader):
+    leader.user.is_staff = True
+    leader.user.save(update_fields=["is_staff"])
+    response = anon_client.post(
+        "/accounts/login/", {"login": leader.user.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302 and response.url == "/dashboard/"
