@@ -12,6 +12,7 @@ class PinnacleConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from pinnacle.privacy import hashing  # noqa: F401 (its deploy check)
         from pinnacle.ratelimit import let_allauth_through_when_redis_is_down
         from pinnacle.rls import on_post_migrate
         from pinnacle.telemetry import receivers

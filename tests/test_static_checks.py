@@ -38,6 +38,7 @@ def production_environment() -> dict[str, str]:
         "DEFAULT_FROM_EMAIL": "portal@pinnacle.example.com",
         "DATABASE_URL": "postgres://pinnacle_app:secret@db.internal:5432/pinnacle",
         "DATABASE_OWNER_URL": "postgres://pinnacle:secret@db.internal:5432/pinnacle",
+        "PRIVACY_HASH_KEY": "q3Vt8LwZ0pXr6Yb2Nc9Hd4Jf7Ks1Mg5E",
     }
 
 
@@ -104,6 +105,16 @@ pinnacle.celery.app.loader.import_default_modules()
 call_command("check", deploy=True, fail_level="WARNING")
 print("runtime imports: no development-only package")
 """
+
+
+def test_deployment_check_warns_without_a_privacy_hash_key():
+    env = production_environment()
+    del env["PRIVACY_HASH_KEY"]
+    result = run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env=env
+    )
+    assert result.returncode != 0
+    assert "pinnacle.W002" in result.stdout + result.stderr
 
 
 def test_web_worker_and_beat_import_no_development_only_package():

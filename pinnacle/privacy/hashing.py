@@ -11,6 +11,7 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.core import checks
 
 
 def normalise(email: str) -> str:
@@ -26,3 +27,20 @@ def _key() -> bytes:
 
 def address_hash(email: str) -> str:
     return hmac.new(_key(), normalise(email).encode(), hashlib.sha256).hexdigest()
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_hash_key(app_configs, **kwargs):
+    """The fallback key follows SECRET_KEY: rotating the secret would let every erased person's
+    opt-out go unmatched. Production names a key of its own."""
+    if settings.PRIVACY_HASH_KEY:
+        return []
+    return [
+        checks.Warning(
+            "PRIVACY_HASH_KEY is not set: the hashes erased opt-outs keep are keyed by "
+            "SECRET_KEY, and would stop matching if it were rotated.",
+            hint="Set PRIVACY_HASH_KEY to a long random value and never change it "
+            "(docs/privacy.md, The hash key).",
+            id="pinnacle.W002",
+        )
+    ]

@@ -29,6 +29,7 @@ def check_deploy(**overrides):
         # Two roles, as production has them (else pinnacle.W001: no database wall).
         "DATABASE_URL": "postgres://pinnacle_app:secret@db.internal:5432/pinnacle",
         "DATABASE_OWNER_URL": "postgres://pinnacle:secret@db.internal:5432/pinnacle",
+        "PRIVACY_HASH_KEY": "q3Vt8LwZ0pXr6Yb2Nc9Hd4Jf7Ks1Mg5E",
         **overrides,
     }
     env = {k: v for k, v in env.items() if v is not None}
