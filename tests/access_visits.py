@@ -146,7 +146,6 @@ VISITS: dict[str, Visit] = {
         ),
         Visit(lambda h: {"pk": h.media.connection_id}),
     ),
-    "comarketing_media_create": Visit(lambda h: {"pk": h.media.connection_id}),
     "comarketing_resend": Visit(pk("connection")),
     **each_visit(
         ("comarketing_media_edit", "comarketing_media_delete", "comarketing_media_flyer"),

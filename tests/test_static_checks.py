@@ -48,11 +48,14 @@ def run(command: list[str], *, env: dict[str, str] | None = None, timeout: float
     )
 
 
-def test_deployment_check_is_clean_with_production_settings():
-    result = run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env=production_environment(),
+def deployment_check(env: dict[str, str]):
+    return run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env=env
     )
+
+
+def test_deployment_check_is_clean_with_production_settings():
+    result = deployment_check(production_environment())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -61,9 +64,7 @@ def test_deployment_check_fails_without_the_webhook_secret():
     """The check above can fail: a production setting the README requires, left out."""
     env = production_environment()
     del env["ANYMAIL_WEBHOOK_SECRET"]
-    result = run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env=env
-    )
+    result = deployment_check(env)
     assert result.returncode != 0
     assert "ANYMAIL_WEBHOOK_SECRET" in result.stdout + result.stderr
 
@@ -72,9 +73,7 @@ def test_deployment_check_warns_when_the_app_connects_as_the_owner():
     """No database wall (docs/operations.md, Two database roles) is never silent."""
     env = production_environment()
     del env["DATABASE_OWNER_URL"]
-    result = run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env=env
-    )
+    result = deployment_check(env)
     assert result.returncode != 0
     assert "pinnacle.W001" in result.stdout + result.stderr
 
@@ -110,9 +109,7 @@ print("runtime imports: no development-only package")
 def test_deployment_check_warns_without_a_privacy_hash_key():
     env = production_environment()
     del env["PRIVACY_HASH_KEY"]
-    result = run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env=env
-    )
+    result = deployment_check(env)
     assert result.returncode != 0
     assert "pinnacle.W002" in result.stdout + result.stderr
 

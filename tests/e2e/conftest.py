@@ -59,12 +59,12 @@ def site(live_server, settings):
     return live_server.url.replace("localhost", "127.0.0.1")
 
 
-def log_in(page, base: str, email: str):
-    """Log `email` in on `page` (the factories' password) and wait until the portal lets them
-    in; returns the page."""
+def log_in(page, base: str, email: str, password: str = PASSWORD):
+    """Log `email` in on `page` (the factories' password unless told) and wait until the portal
+    lets them in; returns the page."""
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name="Log in")).to_have_count(0)
     return page

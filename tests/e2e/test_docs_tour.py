@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from members.demo.seed import DEMO_PASSWORD
 from pinnacle.mail.models import OutboxMessage
-from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS, deliver_queued
+from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS, deliver_queued, log_in
 
 ACCESS_LINK = re.compile(r"/access/([^/\s]+)/")
 
@@ -31,13 +31,8 @@ def _shoot(page, name: str) -> None:
 
 
 def _log_in(browser, base: str, email: str, viewport=DESKTOP):
-    page = browser.new_context(viewport=viewport).new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log in")).to_have_count(0)
-    return page
+    """A page of its own at `viewport`, a demo account logged in."""
+    return log_in(browser.new_context(viewport=viewport).new_page(), base, email, DEMO_PASSWORD)
 
 
 @pytest.mark.slow
